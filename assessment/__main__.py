@@ -1,0 +1,7 @@
+"""`python -m assessment` is the `skb` command."""
+
+import sys
+
+from .cli import main
+
+sys.exit(main())

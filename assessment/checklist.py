@@ -1,0 +1,496 @@
+"""The checklist format: what a YAML checklist may say, as pydantic models.
+
+A checklist is the product's content: sections of criteria (questions), the
+scales and choice lists they use, the frameworks they roll up to (policy areas,
+Agenda 2030, spatial levels), the affected groups and alternatives, and the
+scoring configuration. These models check the *shape* of a checklist (types,
+unknown keys); the cross-references (unknown scale, later question, duplicate
+id) are checked in `assessment.validate`, which can name the line of the
+problem. This module must not read files or import streamlit.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from enum import StrEnum
+from typing import Annotated, Any, Literal, Union
+
+from pydantic import BaseModel, ConfigDict, Discriminator, Field, PlainValidator, Tag, WithJsonSchema, field_validator
+
+__all__ = [
+    "SCHEMA_VERSION",
+    "Text",
+    "text_for",
+    "AnswerType",
+    "ScaleStep",
+    "Scale",
+    "ChoiceOption",
+    "ChoiceList",
+    "LadderLevel",
+    "Ladder",
+    "FrameworkItem",
+    "Framework",
+    "AffectedGroup",
+    "AlternativeKind",
+    "Alternative",
+    "Condition",
+    "Equals",
+    "In",
+    "Includes",
+    "Gte",
+    "Lte",
+    "Answered",
+    "AllOf",
+    "AnyOf",
+    "Not",
+    "Criterion",
+    "Section",
+    "ScoreBand",
+    "Aggregation",
+    "FlagKind",
+    "FlagRule",
+    "ExpectedLevelRule",
+    "ExpectedParticipation",
+    "Scoring",
+    "Checklist",
+]
+
+SCHEMA_VERSION = 1
+"""The version of the checklist *file format* that this code reads."""
+
+ID_PATTERN = r"^[a-z0-9][a-z0-9_\-]*$"
+LANG_PATTERN = r"^[a-z]{2}$"
+
+Id = Annotated[str, Field(pattern=ID_PATTERN, min_length=1, max_length=64)]
+LangCode = Annotated[str, Field(pattern=LANG_PATTERN)]
+
+
+
+def _check_text(value: Any) -> str | dict[str, str]:
+    if isinstance(value, str):
+        return value
+    if isinstance(value, dict) and value and all(
+        isinstance(k, str) and re.fullmatch(LANG_PATTERN, k) and isinstance(v, str) for k, v in value.items()
+    ):
+        return dict(value)
+    raise ValueError("must be a text, or a map of two-letter language codes to texts like {sv: …, en: …}")
+
+
+Text = Annotated[
+    Union[str, dict[str, str]],
+    PlainValidator(_check_text),
+    WithJsonSchema({
+        "anyOf": [
+            {"type": "string"},
+            {"type": "object", "propertyNames": {"pattern": LANG_PATTERN},
+             "additionalProperties": {"type": "string"}, "minProperties": 1},
+        ],
+        "description": "A text, or a map of language code to text: {sv: …, en: …}",
+    }),
+]
+"""A user-facing text: a plain string, or a map of language code to string."""
+
+
+def text_for(text: Text | None, lang: str, fallback: str = "sv") -> str:
+    """The text in `lang`, else the fallback language, else any language given."""
+    if text is None:
+        return ""
+    if isinstance(text, str):
+        return text
+    for code in (lang, fallback):
+        if code in text:
+            return text[code]
+    return next(iter(text.values()), "")
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+
+class AnswerType(StrEnum):
+    """What kind of answer a criterion takes; each has its own widget."""
+
+    IMPACT = "impact"  # one rating on a declared scale
+    GROUP_IMPACT = "group_impact"  # one rating per affected group
+    SINGLE_CHOICE = "single_choice"
+    MULTI_CHOICE = "multi_choice"
+    YES_NO = "yes_no"  # yes/no with a comment
+    TEXT = "text"
+    NUMBER = "number"
+    DATE = "date"
+    LADDER = "ladder"  # a level on a declared participation ladder
+
+
+RATED_TYPES = frozenset({AnswerType.IMPACT, AnswerType.GROUP_IMPACT})
+
+
+# --- reusable lists ---------------------------------------------------------------
+
+
+class ScaleStep(_Strict):
+    value: int
+    label: Text
+    description: Text | None = None
+
+
+class Scale(_Strict):
+    """A rating scale such as -2..+2. "Unknown" and "not relevant" are always
+    separate answers, never steps of the scale."""
+
+    id: Id
+    title: Text | None = None
+    steps: list[ScaleStep] = Field(min_length=2)
+
+
+class ChoiceOption(_Strict):
+    id: Id
+    label: Text
+    help: Text | None = None
+
+
+class ChoiceList(_Strict):
+    id: Id
+    title: Text | None = None
+    options: list[ChoiceOption] = Field(min_length=1)
+
+
+class LadderLevel(_Strict):
+    id: Id
+    label: Text
+    description: Text | None = None
+
+
+class Ladder(_Strict):
+    """A participation ladder; levels are listed from lowest to highest."""
+
+    id: Id
+    title: Text
+    levels: list[LadderLevel] = Field(min_length=2)
+
+
+class FrameworkItem(_Strict):
+    id: Annotated[str, Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.\-]*$", max_length=64)]
+    title: Text
+
+
+class Framework(_Strict):
+    """A dimension that criteria can refer to, so scores roll up along it:
+    the policy areas, Agenda 2030 goals, UN CRC articles, spatial levels."""
+
+    id: Id
+    title: Text
+    items: list[FrameworkItem] = Field(min_length=1)
+
+
+class AffectedGroup(_Strict):
+    """A group whose impacts are rated separately (the equity lens).
+
+    `worse_off` marks a group with worse starting conditions: the gap between
+    these groups and the `population` group is what equity scoring follows.
+    Weights express proportionate universalism: more weight, more need."""
+
+    id: Id
+    label: Text
+    help: Text | None = None
+    weight: float = Field(default=1.0, ge=0)
+    worse_off: bool = False
+    population: bool = False
+
+
+class AlternativeKind(StrEnum):
+    ZERO = "zero"  # nollalternativ: what happens without the plan
+    PROPOSAL = "proposal"
+    OTHER = "other"
+
+
+class Alternative(_Strict):
+    id: Id
+    label: Text
+    kind: AlternativeKind = AlternativeKind.OTHER
+    description: Text | None = None
+
+
+# --- conditions: a declarative tree, never evaluated as code -----------------------
+
+Scalar = Union[bool, int, float, str]
+
+
+class _Leaf(_Strict):
+    question: Id
+
+
+class EqualsArgs(_Leaf):
+    value: Scalar
+
+
+class InArgs(_Leaf):
+    values: list[Scalar] = Field(min_length=1)
+
+
+class IncludesArgs(_Leaf):
+    value: Scalar
+
+
+class CompareArgs(_Leaf):
+    value: Union[int, float, str]
+
+
+class Equals(_Strict):
+    equals: EqualsArgs
+
+
+class In(_Strict):
+    in_: InArgs = Field(alias="in")
+
+
+class Includes(_Strict):
+    includes: IncludesArgs
+
+
+class Gte(_Strict):
+    gte: CompareArgs
+
+
+class Lte(_Strict):
+    lte: CompareArgs
+
+
+class Answered(_Strict):
+    answered: Id
+
+
+class AllOf(_Strict):
+    all: list["Condition"] = Field(min_length=1)
+
+
+class AnyOf(_Strict):
+    any: list["Condition"] = Field(min_length=1)
+
+
+class Not(_Strict):
+    not_: "Condition" = Field(alias="not")
+
+
+OPERATORS = ("equals", "in", "includes", "gte", "lte", "answered", "all", "any", "not")
+
+
+def _operator(value: Any) -> str | None:
+    if isinstance(value, dict):
+        keys = [k for k in value if k in OPERATORS]
+        return keys[0] if len(keys) == 1 and len(value) == 1 else None
+    for name in OPERATORS:  # an already-built model
+        if hasattr(value, name) or hasattr(value, name + "_"):
+            return name
+    return None
+
+
+Condition = Annotated[
+    Union[
+        Annotated[Equals, Tag("equals")], Annotated[In, Tag("in")], Annotated[Includes, Tag("includes")],
+        Annotated[Gte, Tag("gte")], Annotated[Lte, Tag("lte")], Annotated[Answered, Tag("answered")],
+        Annotated[AllOf, Tag("all")], Annotated[AnyOf, Tag("any")], Annotated[Not, Tag("not")],
+    ],
+    Discriminator(_operator, custom_error_type="condition",
+                  custom_error_message="a condition is one of: " + ", ".join(OPERATORS)),
+]
+"""`all` / `any` / `not` over `equals`, `in`, `includes`, `gte`, `lte`, `answered`."""
+
+AllOf.model_rebuild()
+AnyOf.model_rebuild()
+Not.model_rebuild()
+
+
+# --- the content -------------------------------------------------------------------
+
+
+class Criterion(_Strict):
+    """One question of the assessment."""
+
+    id: Id
+    text: Text
+    help: Text | None = None
+    type: AnswerType
+    scale: Id | None = None  # impact, group_impact
+    groups: list[Id] | None = None  # group_impact: which groups (default: all declared)
+    choices: Id | None = None  # single_choice, multi_choice
+    ladder: Id | None = None  # ladder
+    min: float | None = None  # number
+    max: float | None = None  # number
+    unit: Text | None = None  # number
+    weight: float = Field(default=1.0, ge=0)
+    dimensions: dict[Id, list[Annotated[str, Field(max_length=64)]]] = Field(default_factory=dict)
+    measures: bool = False  # a measure (åtgärd) can be attached to the answer
+    per_alternative: bool | None = None  # default: rated types yes, others no
+    show_if: Condition | None = None
+    required: bool = False
+
+    @property
+    def answered_per_alternative(self) -> bool:
+        if self.per_alternative is not None:
+            return self.per_alternative
+        return self.type in RATED_TYPES
+
+    @property
+    def is_rated(self) -> bool:
+        return self.type in RATED_TYPES
+
+
+class Section(_Strict):
+    """One step of the wizard and one chapter of the report."""
+
+    id: Id
+    title: Text
+    description: Text | None = None
+    weight: float = Field(default=1.0, ge=0)
+    dimensions: dict[Id, list[Annotated[str, Field(max_length=64)]]] = Field(default_factory=dict)
+    show_if: Condition | None = None
+    criteria: list[Criterion]
+
+
+# --- scoring configuration ----------------------------------------------------------
+
+
+class ScoreBand(_Strict):
+    """Scores are on -100..+100. A band covers scores >= `min` up to the next band."""
+
+    min: float = Field(ge=-100, le=100)
+    label: Text
+
+
+class Aggregation(StrEnum):
+    WEIGHTED_MEAN = "weighted_mean"
+    WORST = "worst"  # a section is as good as its worst criterion
+
+
+class FlagKind(StrEnum):
+    NEGATIVE_WITHOUT_MEASURE = "negative_without_measure"
+    PARTICIPATION_BELOW_EXPECTED = "participation_below_expected"
+    GAP_WIDENS = "gap_widens"
+    CONDITION = "condition"
+    KNOWLEDGE_GAPS = "knowledge_gaps"
+
+
+class FlagRule(_Strict):
+    """A rule that raises a flag in the results and the report.
+
+    - negative_without_measure: a rating at or below `threshold` (default -1)
+      with no measure attached; optionally only for `groups`, `sections` or
+      criteria on a `dimension` item (`framework:item`).
+    - participation_below_expected: the participation level reached is below
+      the level that `scoring.participation` expects.
+    - gap_widens: the gap between worse-off groups and the population widens.
+    - condition: `when` holds for the answers.
+    - knowledge_gaps: more than `threshold` (a share 0..1) of the applicable
+      rated criteria are unknown."""
+
+    id: Id
+    kind: FlagKind
+    severity: Literal["info", "warning", "serious"] = "warning"
+    message: Text
+    threshold: float | None = None
+    groups: list[Id] | None = None
+    sections: list[Id] | None = None
+    dimension: str | None = None
+    when: Condition | None = None
+
+
+class ExpectedLevelRule(_Strict):
+    when: Condition
+    level: Id
+
+
+class ExpectedParticipation(_Strict):
+    """Which participation level the checklist expects: the first rule whose
+    `when` holds, else `default`."""
+
+    question: Id  # a ladder criterion
+    default: Id
+    rules: list[ExpectedLevelRule] = Field(default_factory=list)
+
+
+class Scoring(_Strict):
+    aggregation: Aggregation = Aggregation.WEIGHTED_MEAN
+    bands: list[ScoreBand] = Field(default_factory=list)
+    flags: list[FlagRule] = Field(default_factory=list)
+    participation: ExpectedParticipation | None = None
+
+
+# --- the checklist ------------------------------------------------------------------
+
+
+class Checklist(_Strict):
+    schema_version: Literal[1]
+    id: Id
+    version: Annotated[str, Field(min_length=1, max_length=32)]
+    title: Text
+    description: Text | None = None
+    default_language: LangCode = "sv"
+    languages: list[LangCode] = Field(default_factory=lambda: ["sv"])
+    plan_types: list[Id] | None = None  # for which plan types it is meant; informational
+    frameworks: list[Framework] = Field(default_factory=list)
+    scales: list[Scale] = Field(default_factory=list)
+    choice_lists: list[ChoiceList] = Field(default_factory=list)
+    ladders: list[Ladder] = Field(default_factory=list)
+    groups: list[AffectedGroup] = Field(default_factory=list)
+    alternatives: list[Alternative] = Field(default_factory=list)
+    sections: list[Section] = Field(min_length=1)
+    scoring: Scoring = Field(default_factory=Scoring)
+
+    @field_validator("version", mode="before")
+    @classmethod
+    def _version_as_text(cls, value: Any) -> Any:
+        # YAML reads `version: 1.0` as a float; a version is a label.
+        return str(value) if isinstance(value, (int, float)) and not isinstance(value, bool) else value
+
+    # -- look-ups used by scoring, the wizard and the report --
+
+    def criteria(self) -> list[Criterion]:
+        return [c for s in self.sections for c in s.criteria]
+
+    def criterion(self, criterion_id: str) -> Criterion:
+        for c in self.criteria():
+            if c.id == criterion_id:
+                return c
+        raise KeyError(criterion_id)
+
+    def section_of(self, criterion_id: str) -> Section:
+        for s in self.sections:
+            if any(c.id == criterion_id for c in s.criteria):
+                return s
+        raise KeyError(criterion_id)
+
+    def scale(self, scale_id: str) -> Scale:
+        return next(s for s in self.scales if s.id == scale_id)
+
+    def choice_list(self, list_id: str) -> ChoiceList:
+        return next(c for c in self.choice_lists if c.id == list_id)
+
+    def ladder(self, ladder_id: str) -> Ladder:
+        return next(lad for lad in self.ladders if lad.id == ladder_id)
+
+    def group(self, group_id: str) -> AffectedGroup:
+        return next(g for g in self.groups if g.id == group_id)
+
+    def framework(self, framework_id: str) -> Framework:
+        return next(f for f in self.frameworks if f.id == framework_id)
+
+    def groups_of(self, criterion: Criterion) -> list[AffectedGroup]:
+        if criterion.groups is None:
+            return list(self.groups)
+        return [self.group(g) for g in criterion.groups]
+
+    def alternative_ids(self) -> list[str]:
+        """The alternatives answered; a checklist without any has one, `proposal`."""
+        return [a.id for a in self.alternatives] or ["proposal"]
+
+    def content_hash(self) -> str:
+        """sha256 of the canonical JSON of the checklist: same content, same hash."""
+        canonical = json.dumps(self.model_dump(mode="json", by_alias=True, exclude_none=True),
+                               sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+        return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+    def dump(self) -> dict[str, Any]:
+        """The checklist as plain data, as it would be written to YAML."""
+        return self.model_dump(mode="json", by_alias=True, exclude_defaults=True, exclude_none=True)

@@ -1,0 +1,69 @@
+"""The errors a user can cause, each with a message a planner understands.
+
+    SkbError
+    ├── ChecklistError        a checklist file is malformed (every problem listed)
+    ├── AssessmentFileError   an assessment file cannot be read or does not fit its checklist
+    ├── StorageError
+    │   ├── NotFound          no assessment with that id
+    │   ├── ConflictError     someone else saved first (optimistic concurrency)
+    │   ├── FrozenError       the assessment is adopted (fastställd) and cannot change
+    │   └── DuplicateError    an import would overwrite an existing assessment
+    └── ReportError           the report could not be built
+
+The UI shows `str(error)`; it never shows a traceback for these.
+"""
+
+from __future__ import annotations
+
+__all__ = [
+    "SkbError",
+    "ChecklistError",
+    "AssessmentFileError",
+    "StorageError",
+    "NotFound",
+    "ConflictError",
+    "FrozenError",
+    "DuplicateError",
+    "ReportError",
+]
+
+
+class SkbError(Exception):
+    """Something went wrong that the user can act on."""
+
+
+class ChecklistError(SkbError):
+    """The checklist is not valid."""
+
+    def __init__(self, source: str, messages: list[str]) -> None:
+        self.source = source
+        self.messages = messages
+        super().__init__(f"{source}: the checklist is not valid:\n" + "\n".join(messages))
+
+
+class AssessmentFileError(SkbError):
+    """The assessment file cannot be read or does not fit its checklist."""
+
+
+class StorageError(SkbError):
+    """The assessment could not be stored."""
+
+
+class NotFound(StorageError):
+    """There is no assessment with that id."""
+
+
+class ConflictError(StorageError):
+    """The assessment was changed by someone else since you opened it."""
+
+
+class FrozenError(StorageError):
+    """The assessment is adopted (fastställd) and can no longer be changed."""
+
+
+class DuplicateError(StorageError):
+    """An assessment with that id already exists; importing would overwrite it."""
+
+
+class ReportError(SkbError):
+    """The report could not be built."""

@@ -1,0 +1,588 @@
+"""Loading a checklist file and telling its author exactly what is wrong.
+
+Three passes, each stopping the next when it finds errors: the YAML is read
+safely with line numbers (`assessment.yamlio`); the shape is checked by the
+pydantic models (`assessment.checklist`); then the cross-references are checked
+here (unknown scale, later question, duplicate id, all-zero weights...). Every
+problem names the file, the line and the path inside the checklist in the
+author's words, and says how to fix it:
+
+    checklists/skb.yaml:42: section "boende" › criterion "b3": unknown scale "impact5" (declared scales: impact, yesno)
+
+A missing translation for a declared language is a warning, not an error.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path as FsPath
+from typing import Any, Literal
+
+from pydantic import ValidationError
+
+from .checklist import (
+    AllOf,
+    Answered,
+    AnswerType,
+    AnyOf,
+    Checklist,
+    Condition,
+    Criterion,
+    Equals,
+    FlagKind,
+    Gte,
+    In,
+    Includes,
+    Lte,
+    Not,
+    SCHEMA_VERSION,
+)
+from .errors import ChecklistError
+from .yamlio import Limits, Located, UnsafeInput, load_located
+
+__all__ = ["Problem", "load_checklist", "check_checklist", "read_checklist_file"]
+
+Path = tuple[str | int, ...]
+
+_SINGULAR = {
+    "sections": "section",
+    "criteria": "criterion",
+    "scales": "scale",
+    "steps": "step",
+    "choice_lists": "choice list",
+    "options": "option",
+    "ladders": "ladder",
+    "levels": "level",
+    "frameworks": "framework",
+    "items": "item",
+    "groups": "group",
+    "alternatives": "alternative",
+    "flags": "flag",
+    "bands": "band",
+    "rules": "rule",
+}
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with a checklist, located for its author."""
+
+    severity: Literal["error", "warning"]
+    source: str
+    line: int | None
+    where: str
+    message: str
+
+    def __str__(self) -> str:
+        loc = f"{self.source}:{self.line}" if self.line else self.source
+        prefix = "warning: " if self.severity == "warning" else ""
+        where = f"{self.where}: " if self.where else ""
+        return f"{loc}: {prefix}{where}{self.message}"
+
+
+def describe(data: Any, path: Path) -> str:
+    """`section "boende" › criterion "b3" › show_if` for a path into the data."""
+    parts: list[str] = []
+    node = data
+    i = 0
+    while i < len(path):
+        key = path[i]
+        child = node.get(key) if isinstance(node, dict) and isinstance(key, str) else None
+        if isinstance(key, str) and isinstance(child, list) and i + 1 < len(path) and isinstance(path[i + 1], int):
+            index = path[i + 1]
+            item = child[index] if index < len(child) else None
+            name = _SINGULAR.get(key, key)
+            if isinstance(item, dict) and isinstance(item.get("id"), (str, int)) and not isinstance(item.get("id"), bool):
+                parts.append(f'{name} "{item["id"]}"')
+            elif isinstance(item, dict) and key == "steps" and "value" in item:
+                parts.append(f"step {item['value']}")
+            else:
+                parts.append(f"{name} {index + 1}")
+            node = item
+            i += 2
+            continue
+        parts.append(str(key) if not isinstance(key, int) else f"item {key + 1}")
+        node = child if child is not None else (node[key] if isinstance(node, list) and isinstance(key, int)
+                                                and key < len(node) else None)
+        i += 1
+    return " › ".join(parts)
+
+
+def _names(items: Iterable[str]) -> str:
+    listed = sorted(set(items))
+    return ", ".join(listed) if listed else "none"
+
+
+# --- pass 2: the shape, from pydantic's errors -------------------------------------
+
+
+def _allowed_keys(model: type, path: Path) -> list[str] | None:
+    """The keys allowed in the object at `path`, found by walking the models."""
+    from typing import get_args, get_origin
+
+    from pydantic import BaseModel
+
+    current: Any = model
+    for key in path:
+        if isinstance(key, int):
+            continue
+        if not (isinstance(current, type) and issubclass(current, BaseModel)):
+            return None
+        field = next((f for n, f in current.model_fields.items() if (f.alias or n) == key), None)
+        if field is None:
+            return None
+        current = _unwrap(field.annotation, get_args, get_origin)
+    if isinstance(current, type) and issubclass(current, BaseModel):
+        return [f.alias or n for n, f in current.model_fields.items()]
+    return None
+
+
+def _unwrap(annotation: Any, get_args: Any, get_origin: Any) -> Any:
+    from pydantic import BaseModel
+
+    seen = 0
+    while seen < 6:
+        seen += 1
+        if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+            return annotation
+        args = [a for a in get_args(annotation) if a is not type(None)]
+        models = [a for a in args if isinstance(a, type) and issubclass(a, BaseModel)]
+        if len(models) == 1:
+            return models[0]
+        if get_origin(annotation) is list and args:
+            annotation = args[0]
+            continue
+        if len(args) >= 1 and get_origin(annotation) is not dict:
+            annotation = args[0]
+            continue
+        return annotation
+    return annotation
+
+
+def _shape_message(err: dict[str, Any], data: Any) -> tuple[Path, str]:
+    loc = tuple(err["loc"])
+    # drop the tags pydantic adds for the members of a condition union
+    cleaned: list[str | int] = []
+    for i, k in enumerate(loc):
+        if (isinstance(k, str) and i + 1 < len(loc) and k in _COND_TAGS and cleaned
+                and cleaned[-1] in {"show_if", "when", "not", "all", "any"}
+                or isinstance(k, str) and k in _COND_TAGS and cleaned and isinstance(cleaned[-1], int)
+                and len(cleaned) >= 2 and cleaned[-2] in {"all", "any"}):
+            continue
+        cleaned.append(k)
+    loc = tuple(cleaned)
+    kind = err["type"]
+    field = loc[-1] if loc else ""
+    parent = loc[:-1]
+    value = err.get("input")
+    if kind == "extra_forbidden":
+        allowed = _allowed_keys(Checklist, parent)
+        hint = f" (allowed here: {', '.join(allowed)})" if allowed else ""
+        return parent, f'unknown key "{field}"{hint}; check its spelling'
+    if kind == "missing":
+        return parent, f'"{field}" is missing; it is required here'
+    if kind == "literal_error" and loc == ("schema_version",):
+        return (), (f"schema_version is {value!r}, but this SKB reads checklist format version {SCHEMA_VERSION}; "
+                    f"write schema_version: {SCHEMA_VERSION}")
+    if kind == "condition":
+        return loc, ("a condition must have exactly one of: equals, in, includes, gte, lte, answered, all, any, "
+                     f"not (got {_short(value)})")
+    if kind == "string_pattern_mismatch":
+        return parent, (f'"{field}" is {_short(value)}; an id uses only lowercase letters a-z, digits, "_" and "-", '
+                        "and starts with a letter or digit")
+    if kind in {"greater_than_equal", "greater_than"}:
+        return parent, f'"{field}" must be zero or more (got {_short(value)})'
+    if kind == "too_short":
+        return parent, f'"{field}" needs at least {err["ctx"]["min_length"]} entries (got {len(value)})' \
+            if isinstance(value, (list, dict)) else (parent, f'"{field}" must not be empty')
+    if kind == "enum":
+        return parent, f'"{field}" is {_short(value)}; it must be one of: {err["ctx"]["expected"]}'
+    if kind in {"string_type", "int_type", "float_type", "bool_type", "list_type", "dict_type", "model_type",
+                "int_parsing", "float_parsing", "bool_parsing", "model_attributes_type"}:
+        wanted = {"string_type": "a text", "int_type": "a whole number", "int_parsing": "a whole number",
+                  "float_type": "a number", "float_parsing": "a number", "bool_type": "true or false",
+                  "bool_parsing": "true or false", "list_type": "a list", "dict_type": "a map of keys",
+                  "model_type": "a map of keys", "model_attributes_type": "a map of keys"}[kind]
+        return parent, f'"{field}" must be {wanted} (got {_short(value)})'
+    if kind == "value_error":
+        msg = str(err.get("ctx", {}).get("error", err["msg"]))
+        return parent, f'"{field}" {msg}'
+    return parent, f'"{field}": {err["msg"]}'
+
+
+_COND_TAGS = {"equals", "in", "includes", "gte", "lte", "answered", "all", "any", "not"}
+
+
+def _short(value: Any) -> str:
+    if isinstance(value, str):
+        text = value if len(value) <= 40 else value[:37] + "..."
+        return f'"{text}"'
+    if isinstance(value, dict):
+        return "a map"
+    if isinstance(value, list):
+        return "a list"
+    if value is None:
+        return "nothing"
+    return repr(value)
+
+
+# --- pass 3: cross-references ------------------------------------------------------
+
+
+class _Refs:
+    """Collects cross-reference problems with their paths."""
+
+    def __init__(self, checklist: Checklist) -> None:
+        self.c = checklist
+        self.problems: list[tuple[Path, str, Literal["error", "warning"], str | None]] = []
+
+    def error(self, path: Path, message: str, key: str | None = None) -> None:
+        """A problem in the object at `path`; `key` points the line at one of its keys."""
+        self.problems.append((path, message, "error", key))
+
+    def warn(self, path: Path, message: str) -> None:
+        self.problems.append((path, message, "warning", None))
+
+    def run(self) -> list[tuple[Path, str, Literal["error", "warning"], str | None]]:
+        c = self.c
+        self.unique(("scales",), [s.id for s in c.scales], "scale")
+        self.unique(("choice_lists",), [s.id for s in c.choice_lists], "choice list")
+        self.unique(("ladders",), [s.id for s in c.ladders], "ladder")
+        self.unique(("frameworks",), [s.id for s in c.frameworks], "framework")
+        self.unique(("groups",), [s.id for s in c.groups], "group")
+        self.unique(("alternatives",), [s.id for s in c.alternatives], "alternative")
+        self.unique(("sections",), [s.id for s in c.sections], "section")
+        self.unique(("scoring", "flags"), [f.id for f in c.scoring.flags], "flag")
+        for i, s in enumerate(c.scales):
+            self.unique(("scales", i, "steps"), [str(st.value) for st in s.steps], "step value")
+        for i, cl in enumerate(c.choice_lists):
+            self.unique(("choice_lists", i, "options"), [o.id for o in cl.options], "option")
+        for i, lad in enumerate(c.ladders):
+            self.unique(("ladders", i, "levels"), [lv.id for lv in lad.levels], "level")
+        for i, fw in enumerate(c.frameworks):
+            self.unique(("frameworks", i, "items"), [it.id for it in fw.items], "item")
+        self.criteria_unique()
+        self.languages()
+        self.weights()
+        if sum(1 for a in c.alternatives if a.kind == "zero") > 1:
+            self.error(("alternatives",), "more than one alternative has kind: zero; keep one zero alternative")
+        if sum(1 for g in c.groups if g.population) > 1:
+            self.error(("groups",), "more than one group has population: true; keep one for the population as a whole")
+        earlier: dict[str, Criterion] = {}
+        for si, section in enumerate(c.sections):
+            sp: Path = ("sections", si)
+            if not section.criteria:
+                self.error(sp, "the section has no criteria; add at least one or remove the section")
+            if section.show_if is not None:
+                self.condition((*sp, "show_if"), section.show_if, earlier, "this section")
+            self.dimensions(sp, section.dimensions)
+            for ci, crit in enumerate(section.criteria):
+                cp: Path = (*sp, "criteria", ci)
+                self.criterion(cp, crit, earlier)
+                earlier[crit.id] = crit
+        self.scoring(earlier)
+        return self.problems
+
+    def unique(self, path: Path, ids: list[str], what: str) -> None:
+        seen: dict[str, int] = {}
+        for i, value in enumerate(ids):
+            if value in seen:
+                self.error((*path, i), f'duplicate {what} id "{value}" (also {what} {seen[value] + 1}); '
+                                       "every id must be unique")
+            else:
+                seen[value] = i
+
+    def criteria_unique(self) -> None:
+        seen: dict[str, str] = {}
+        for si, s in enumerate(self.c.sections):
+            for ci, crit in enumerate(s.criteria):
+                if crit.id in seen:
+                    self.error(("sections", si, "criteria", ci),
+                               f'duplicate criterion id "{crit.id}" (also in section "{seen[crit.id]}"); '
+                               "criterion ids must be unique in the whole checklist")
+                else:
+                    seen[crit.id] = s.id
+
+    def languages(self) -> None:
+        c = self.c
+        if c.default_language not in c.languages:
+            self.error(("default_language",), f'default_language "{c.default_language}" is not among languages '
+                                              f"({', '.join(c.languages)}); add it to languages")
+        declared = set(c.languages)
+        if len(declared) < 2:
+            return
+        for path, text in _texts(c.model_dump(by_alias=True, exclude_none=True), ()):
+            if isinstance(text, dict):
+                missing = sorted(declared - set(text))
+                if missing:
+                    self.warn(path, f"no {', '.join(missing)} translation; the {c.default_language} text is shown instead")
+            elif isinstance(text, str) and text.strip():
+                self.warn(path, f"a single text where {', '.join(sorted(declared))} are declared; "
+                                "write {" + ", ".join(f"{code}: …" for code in c.languages) + "}")
+
+    def weights(self) -> None:
+        c = self.c
+        if c.sections and all(s.weight == 0 for s in c.sections):
+            self.error(("sections",), "every section has weight 0, so nothing could be scored; give one a weight above 0")
+        for si, s in enumerate(c.sections):
+            rated = [crit for crit in s.criteria if crit.is_rated]
+            if rated and all(crit.weight == 0 for crit in rated):
+                self.error(("sections", si), "every rated criterion in the section has weight 0; "
+                                             "give one a weight above 0 or set the section's weight to 0")
+        if c.groups and all(g.weight == 0 for g in c.groups):
+            self.error(("groups",), "every group has weight 0; give one a weight above 0")
+
+    def dimensions(self, path: Path, dims: dict[str, list[str]]) -> None:
+        frameworks = {f.id: f for f in self.c.frameworks}
+        for fid, items in dims.items():
+            if fid not in frameworks:
+                self.error((*path, "dimensions", fid), f'unknown framework "{fid}" in dimensions '
+                                                       f"(declared frameworks: {_names(frameworks)})")
+                continue
+            known = [it.id for it in frameworks[fid].items]
+            for item in items:
+                if item not in known:
+                    self.error((*path, "dimensions", fid), f'unknown item "{item}" of framework "{fid}" '
+                                                           f"(its items: {', '.join(known)})")
+
+    def criterion(self, path: Path, crit: Criterion, earlier: dict[str, Criterion]) -> None:
+        c = self.c
+        t = crit.type
+        needs = {
+            "scale": t in (AnswerType.IMPACT, AnswerType.GROUP_IMPACT),
+            "choices": t in (AnswerType.SINGLE_CHOICE, AnswerType.MULTI_CHOICE),
+            "ladder": t == AnswerType.LADDER,
+        }
+        for key, needed in needs.items():
+            value = getattr(crit, key)
+            if needed and value is None:
+                self.error(path, f'a {t.value} question needs "{key}"; name one of the declared '
+                                 f"{_plural(key)} ({_names(self._ids(key))})")
+            elif not needed and value is not None:
+                self.error(path, f'"{key}" is only used by {_users(key)} questions, not {t.value}; remove it', key)
+            elif needed and value not in self._ids(key):
+                self.error(path, f'unknown {_singular(key)} "{value}" (declared {_plural(key)}: '
+                                 f"{_names(self._ids(key))})", key)
+        if crit.groups is not None:
+            if t != AnswerType.GROUP_IMPACT:
+                self.error(path, f'"groups" is only used by group_impact questions, not {t.value}; remove it', "groups")
+            for g in crit.groups:
+                if g not in {grp.id for grp in c.groups}:
+                    self.error((*path, "groups"), f'unknown group "{g}" (declared groups: {_names(g.id for g in c.groups)})')
+        elif t == AnswerType.GROUP_IMPACT and not c.groups:
+            self.error(path, "a group_impact question needs affected groups; declare them under groups")
+        if t != AnswerType.NUMBER and (crit.min is not None or crit.max is not None or crit.unit is not None):
+            self.error(path, f'"min", "max" and "unit" are only used by number questions, not {t.value}; remove them')
+        if crit.min is not None and crit.max is not None and crit.min > crit.max:
+            self.error(path, f"min ({crit.min:g}) is greater than max ({crit.max:g}); swap them")
+        self.dimensions(path, crit.dimensions)
+        if crit.show_if is not None:
+            self.condition((*path, "show_if"), crit.show_if, earlier, f'criterion "{crit.id}"')
+
+    def _ids(self, key: str) -> list[str]:
+        c = self.c
+        return {"scale": [s.id for s in c.scales], "choices": [s.id for s in c.choice_lists],
+                "ladder": [s.id for s in c.ladders]}[key]
+
+    def condition(self, path: Path, cond: Condition, earlier: dict[str, Criterion], owner: str) -> None:
+        if isinstance(cond, AllOf):
+            for i, sub in enumerate(cond.all):
+                self.condition((*path, "all", i), sub, earlier, owner)
+            return
+        if isinstance(cond, AnyOf):
+            for i, sub in enumerate(cond.any):
+                self.condition((*path, "any", i), sub, earlier, owner)
+            return
+        if isinstance(cond, Not):
+            self.condition((*path, "not"), cond.not_, earlier, owner)
+            return
+        if isinstance(cond, Answered):
+            self.reference(path, cond.answered, earlier, owner)
+            return
+        op, args = _leaf(cond)
+        crit = self.reference(path, args.question, earlier, owner)
+        if crit is None:
+            return
+        values = args.values if op == "in" else [args.value]
+        if op in ("gte", "lte") and crit.type not in (AnswerType.NUMBER, AnswerType.DATE, AnswerType.LADDER,
+                                                      AnswerType.IMPACT):
+            self.error(path, f'"{op}" compares numbers, dates or ladder levels, but "{crit.id}" is a '
+                             f"{crit.type.value} question; use equals or in")
+            return
+        if op == "includes" and crit.type != AnswerType.MULTI_CHOICE:
+            self.error(path, f'"includes" is for multi_choice questions, but "{crit.id}" is a {crit.type.value} '
+                             "question; use equals or in")
+            return
+        allowed = self._answer_values(crit)
+        if allowed is not None:
+            for v in values:
+                if str(v) not in allowed:
+                    self.error(path, f'"{crit.id}" can never be {_short(v)}; its answers are: {", ".join(allowed)}')
+
+    def _answer_values(self, crit: Criterion) -> list[str] | None:
+        c = self.c
+        if crit.type in (AnswerType.SINGLE_CHOICE, AnswerType.MULTI_CHOICE) and crit.choices in self._ids("choices"):
+            return [o.id for o in c.choice_list(crit.choices).options]
+        if crit.type == AnswerType.LADDER and crit.ladder in self._ids("ladder"):
+            return [lv.id for lv in c.ladder(crit.ladder).levels]
+        if crit.type == AnswerType.YES_NO:
+            return ["True", "False", "yes", "no"]
+        return None
+
+    def reference(self, path: Path, qid: str, earlier: dict[str, Criterion], owner: str) -> Criterion | None:
+        if qid in earlier:
+            return earlier[qid]
+        if any(crit.id == qid for crit in self.c.criteria()):
+            self.error(path, f'the condition refers to "{qid}", which comes later than {owner}; '
+                             "a condition may only refer to earlier questions, so move one of them")
+        else:
+            self.error(path, f'the condition refers to an unknown question "{qid}"')
+        return None
+
+    def scoring(self, criteria: dict[str, Criterion]) -> None:
+        c = self.c
+        s = c.scoring
+        mins = [b.min for b in s.bands]
+        if mins != sorted(mins) or len(set(mins)) != len(mins):
+            self.error(("scoring", "bands"), "score bands must be listed from the lowest min to the highest, "
+                                             "each min different")
+        group_ids = {g.id for g in c.groups}
+        section_ids = {sec.id for sec in c.sections}
+        every = dict(criteria)
+        for i, rule in enumerate(s.flags):
+            fp: Path = ("scoring", "flags", i)
+            for g in rule.groups or []:
+                if g not in group_ids:
+                    self.error(fp, f'unknown group "{g}" (declared groups: {_names(group_ids)})')
+            for sec in rule.sections or []:
+                if sec not in section_ids:
+                    self.error(fp, f'unknown section "{sec}" (sections: {_names(section_ids)})')
+            if rule.dimension is not None:
+                fid, _, item = rule.dimension.partition(":")
+                fws = {f.id: f for f in c.frameworks}
+                if fid not in fws or item not in [it.id for it in fws[fid].items]:
+                    self.error(fp, f'dimension "{rule.dimension}" is not a declared framework item; '
+                                   'write it as framework:item, for example policy_area:housing')
+            if rule.kind == FlagKind.CONDITION:
+                if rule.when is None:
+                    self.error(fp, 'a flag of kind condition needs "when"')
+                else:
+                    self.condition((*fp, "when"), rule.when, every, f'flag "{rule.id}"')
+            elif rule.when is not None:
+                self.error(fp, f'"when" is only used by flags of kind condition, not {rule.kind.value}; remove it')
+            if rule.kind == FlagKind.KNOWLEDGE_GAPS and not (rule.threshold is not None and 0 <= rule.threshold <= 1):
+                self.error(fp, "a knowledge_gaps flag needs a threshold between 0 and 1 (the share of unknown answers)")
+            if rule.kind == FlagKind.PARTICIPATION_BELOW_EXPECTED and s.participation is None:
+                self.error(fp, "this flag compares with the expected participation level; "
+                               "declare scoring.participation")
+            if rule.kind == FlagKind.GAP_WIDENS and not any(g.worse_off for g in c.groups):
+                self.error(fp, "a gap_widens flag needs at least one group with worse_off: true")
+        if s.participation is not None:
+            pp: Path = ("scoring", "participation")
+            q = every.get(s.participation.question)
+            if q is None or q.type != AnswerType.LADDER or q.ladder not in self._ids("ladder"):
+                self.error(pp, f'question "{s.participation.question}" must be a ladder question of this checklist')
+                return
+            levels = [lv.id for lv in c.ladder(q.ladder).levels]
+            if s.participation.default not in levels:
+                self.error(pp, f'unknown level "{s.participation.default}" (levels of ladder "{q.ladder}": '
+                               f"{', '.join(levels)})")
+            for i, rule in enumerate(s.participation.rules):
+                if rule.level not in levels:
+                    self.error((*pp, "rules", i), f'unknown level "{rule.level}" (levels of ladder "{q.ladder}": '
+                                                  f"{', '.join(levels)})")
+                self.condition((*pp, "rules", i, "when"), rule.when, every, "the expected participation")
+
+
+def _leaf(cond: Any) -> tuple[str, Any]:
+    for op, cls in (("equals", Equals), ("in", In), ("includes", Includes), ("gte", Gte), ("lte", Lte)):
+        if isinstance(cond, cls):
+            return op, getattr(cond, "in_" if op == "in" else op)
+    raise TypeError(cond)
+
+
+def _plural(key: str) -> str:
+    return {"scale": "scales", "choices": "choice lists", "ladder": "ladders"}[key]
+
+
+def _singular(key: str) -> str:
+    return {"scale": "scale", "choices": "choice list", "ladder": "ladder"}[key]
+
+
+def _users(key: str) -> str:
+    return {"scale": "impact and group_impact", "choices": "single_choice and multi_choice",
+            "ladder": "ladder"}[key]
+
+
+_TEXT_KEYS = {"title", "description", "label", "help", "text", "message", "unit"}
+
+
+def _texts(data: Any, path: Path) -> Iterator[tuple[Path, Any]]:
+    if isinstance(data, dict):
+        for key, value in data.items():
+            if key in _TEXT_KEYS and isinstance(value, (str, dict)):
+                yield (*path, key), value
+            elif key not in ("dimensions", "show_if", "when"):
+                yield from _texts(value, (*path, key))
+    elif isinstance(data, list):
+        for i, item in enumerate(data):
+            yield from _texts(item, (*path, i))
+
+
+# --- the entry points -------------------------------------------------------------
+
+
+def check_checklist(located: Located, source: str) -> tuple[Checklist | None, list[Problem]]:
+    """Validate data read from `source`; return the checklist (None on errors) and every problem."""
+    data = located.data
+
+    def problem(path: Path, message: str, severity: Literal["error", "warning"] = "error") -> Problem:
+        return Problem(severity, source, located.line_of(path), describe(data, path), message)
+
+    if not isinstance(data, dict):
+        return None, [problem((), "a checklist must be a map of keys (schema_version, id, version, title, "
+                                  "sections, ...); the file holds " + _short(data))]
+    try:
+        checklist = Checklist.model_validate(data)
+    except ValidationError as exc:
+        problems = []
+        seen: set[tuple[Path, str]] = set()
+        for err in exc.errors():
+            path, message = _shape_message(err, data)
+            if (path, message) not in seen:
+                seen.add((path, message))
+                problems.append(problem(path, message))
+        return None, problems
+    problems = [Problem(sev, source, located.line_of((*p, key) if key else p), describe(data, p), m)
+                for p, m, sev, key in _Refs(checklist).run()]
+    if any(p.severity == "error" for p in problems):
+        return None, problems
+    return checklist, problems
+
+
+def read_checklist_file(path: str | FsPath, limits: Limits = Limits()) -> tuple[Checklist | None, list[Problem]]:
+    """Read and validate one checklist file; never raises for a bad file."""
+    source = str(path)
+    try:
+        raw = FsPath(path).read_bytes()
+    except OSError as exc:
+        return None, [Problem("error", source, None, "", f"cannot read the file: {exc.strerror or exc}")]
+    return parse_checklist(raw, source, limits)
+
+
+def parse_checklist(raw: bytes | str, source: str, limits: Limits = Limits()) -> tuple[Checklist | None, list[Problem]]:
+    """Validate checklist text or bytes (from a file or an upload)."""
+    try:
+        located = load_located(raw, limits, json_ok=False)
+    except UnsafeInput as exc:
+        return None, [Problem("error", source, exc.line, "", exc.message)]
+    return check_checklist(located, source)
+
+
+def load_checklist(path: str | FsPath) -> Checklist:
+    """The checklist in `path`, or ChecklistError listing every problem."""
+    checklist, problems = read_checklist_file(path)
+    if checklist is None:
+        raise ChecklistError(str(path), [str(p) for p in problems if p.severity == "error"])
+    return checklist

@@ -1,0 +1,213 @@
+"""Reading YAML and JSON that people send us, safely and with line numbers.
+
+PyYAML's safe loader builds plain data but forgets where each value stood, lets
+a repeated key silently win, and expands aliases without limit (the "billion
+laughs" bomb). This module composes the node tree with the safe loader and
+builds the data itself: it refuses duplicate keys, counts every value it builds
+(aliases included) against a budget, bounds the nesting depth, and records the
+line of every path so that messages can say `file:42`. It never constructs
+Python objects from tags: only str, int, float, bool, None, list and dict.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from dataclasses import dataclass, field
+from typing import Any
+
+import yaml
+
+__all__ = ["Limits", "Located", "UnsafeInput", "load_located", "dump_yaml"]
+
+Path = tuple[str | int, ...]
+
+
+@dataclass(frozen=True)
+class Limits:
+    """Bounds on what one file may contain; generous for real checklists and
+    assessments, small enough that a hostile file costs little."""
+
+    max_bytes: int = 5 * 1024 * 1024
+    max_values: int = 200_000
+    max_depth: int = 40
+
+
+class UnsafeInput(ValueError):
+    """The file cannot be read as data: the message says why and where."""
+
+    def __init__(self, message: str, line: int | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.line = line
+
+
+@dataclass
+class Located:
+    """Data read from a file, with the 1-based line on which each path starts."""
+
+    data: Any
+    lines: dict[Path, int] = field(default_factory=dict)
+
+    def line_of(self, path: Path) -> int | None:
+        """The line of `path`, or of its nearest ancestor that has one."""
+        p = tuple(path)
+        while True:
+            if p in self.lines:
+                return self.lines[p]
+            if not p:
+                return None
+            p = p[:-1]
+
+
+_BOOL = {"true": True, "false": False}
+
+
+class _Builder:
+    def __init__(self, limits: Limits) -> None:
+        self.limits = limits
+        self.count = 0
+        self.lines: dict[Path, int] = {}
+
+    def build(self, node: yaml.Node, path: Path, depth: int) -> Any:
+        self.count += 1
+        if self.count > self.limits.max_values:
+            raise UnsafeInput(f"the file holds more than {self.limits.max_values:,} values "
+                              "(or aliases that expand to that many); it is not an assessment or checklist",
+                              node.start_mark.line + 1)
+        if depth > self.limits.max_depth:
+            raise UnsafeInput(f"the data is nested more than {self.limits.max_depth} levels deep",
+                              node.start_mark.line + 1)
+        self.lines.setdefault(path, node.start_mark.line + 1)
+        if isinstance(node, yaml.MappingNode):
+            out: dict[str, Any] = {}
+            for key_node, value_node in node.value:
+                if key_node.tag == "tag:yaml.org,2002:merge":
+                    raise UnsafeInput("merge keys (<<) are not supported; write the keys out",
+                                      key_node.start_mark.line + 1)
+                key = self.build(key_node, path, depth + 1)
+                if isinstance(key, (int, float, bool)) or key is None:
+                    key = "null" if key is None else str(key).lower() if isinstance(key, bool) else str(key)
+                if not isinstance(key, str):
+                    raise UnsafeInput("a key must be a plain word, not a list or a map",
+                                      key_node.start_mark.line + 1)
+                if key in out:
+                    raise UnsafeInput(f'the key "{key}" appears twice in the same map',
+                                      key_node.start_mark.line + 1)
+                out[key] = self.build(value_node, (*path, key), depth + 1)
+                self.lines[(*path, key)] = key_node.start_mark.line + 1
+            return out
+        if isinstance(node, yaml.SequenceNode):
+            return [self.build(item, (*path, i), depth + 1) for i, item in enumerate(node.value)]
+        assert isinstance(node, yaml.ScalarNode)
+        return _scalar(node)
+
+
+def _scalar(node: yaml.ScalarNode) -> Any:
+    tag = node.tag
+    if tag == "tag:yaml.org,2002:str":
+        return node.value
+    if tag == "tag:yaml.org,2002:null":
+        return None
+    if tag == "tag:yaml.org,2002:bool":
+        return _BOOL.get(node.value.lower(), node.value.lower() in ("yes", "on", "y"))
+    if tag == "tag:yaml.org,2002:int":
+        text = node.value.replace("_", "")
+        if len(text) > 30:
+            raise UnsafeInput("a number is too long", node.start_mark.line + 1)
+        return yaml.SafeLoader.construct_yaml_int(yaml.SafeLoader(""), node)
+    if tag == "tag:yaml.org,2002:float":
+        value = yaml.SafeLoader.construct_yaml_float(yaml.SafeLoader(""), node)
+        if not math.isfinite(value):
+            raise UnsafeInput("a number must be finite (not .inf or .nan)", node.start_mark.line + 1)
+        return value
+    if tag == "tag:yaml.org,2002:timestamp":
+        return node.value  # dates stay text; the models parse them
+    raise UnsafeInput(f'the tag "{tag}" is not allowed; write plain values', node.start_mark.line + 1)
+
+
+def load_located(raw: bytes | str, limits: Limits = Limits(), *, json_ok: bool = True) -> Located:
+    """Parse YAML (or JSON, which is YAML) into plain data with line numbers.
+
+    Raises UnsafeInput with a planner-readable message for anything that is not
+    plain, bounded, UTF-8 data."""
+    if isinstance(raw, bytes):
+        if len(raw) > limits.max_bytes:
+            raise UnsafeInput(f"the file is {len(raw):,} bytes; the largest accepted is {limits.max_bytes:,}")
+        try:
+            text = raw.decode("utf-8-sig")
+        except UnicodeDecodeError as exc:
+            line = raw[: exc.start].count(b"\n") + 1
+            raise UnsafeInput(f"the file is not valid UTF-8 (byte {exc.start + 1}); save it as UTF-8", line) from None
+    else:
+        text = raw
+        if len(text.encode("utf-8", "surrogatepass")) > limits.max_bytes:
+            raise UnsafeInput(f"the text is larger than {limits.max_bytes:,} bytes")
+    if "\x00" in text:
+        raise UnsafeInput("the file contains a NUL character; it is not a text file")
+    if json_ok and text.lstrip().startswith(("{", "[")):
+        return _load_json(text, limits)
+    try:
+        node = yaml.compose(text, Loader=yaml.SafeLoader)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        problem = exc.problem or "the YAML cannot be read"
+        raise UnsafeInput(f"YAML syntax: {problem}", mark.line + 1 if mark else None) from None
+    except yaml.YAMLError as exc:
+        raise UnsafeInput(f"YAML syntax: {exc}") from None
+    except RecursionError:
+        raise UnsafeInput(f"the data is nested more than {limits.max_depth} levels deep") from None
+    if node is None:
+        return Located(data=None)
+    builder = _Builder(limits)
+    try:
+        data = builder.build(node, (), 0)
+    except RecursionError:
+        raise UnsafeInput(f"the data is nested more than {limits.max_depth} levels deep") from None
+    return Located(data=data, lines=builder.lines)
+
+
+def _load_json(text: str, limits: Limits) -> Located:
+    depth = 0
+    deepest = 0
+    in_string = False
+    escaped = False
+    for ch in text:  # bound nesting before json.loads recurses
+        if in_string:
+            if escaped:
+                escaped = False
+            elif ch == "\\":
+                escaped = True
+            elif ch == '"':
+                in_string = False
+        elif ch == '"':
+            in_string = True
+        elif ch in "[{":
+            depth += 1
+            deepest = max(deepest, depth)
+            if deepest > limits.max_depth:
+                raise UnsafeInput(f"the data is nested more than {limits.max_depth} levels deep")
+        elif ch in "]}":
+            depth -= 1
+
+    def no_constants(name: str) -> Any:
+        raise UnsafeInput(f"{name} is not a number SKB accepts")
+
+    def pairs(items: list[tuple[str, Any]]) -> dict[str, Any]:
+        out: dict[str, Any] = {}
+        for key, value in items:
+            if key in out:
+                raise UnsafeInput(f'the key "{key}" appears twice in the same map')
+            out[key] = value
+        return out
+
+    try:
+        data = json.loads(text, object_pairs_hook=pairs, parse_constant=no_constants)
+    except json.JSONDecodeError as exc:
+        raise UnsafeInput(f"JSON syntax: {exc.msg}", exc.lineno) from None
+    return Located(data=data)
+
+
+def dump_yaml(data: Any) -> str:
+    """Plain block-style YAML that keeps å, ä, ö (and Ελλάδα) readable."""
+    return yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=100, default_flow_style=False)

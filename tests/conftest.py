@@ -1,0 +1,47 @@
+"""Shared fixtures, and the rule that under CI a skipped suite is a failure.
+
+A suite that needs something a user's machine may lack (Chromium, PostgreSQL,
+poppler) skips there with a loud reason. Under CI (`CI=true`) everything is
+installed by `.ci/run`, so a skip means a suite silently did not run: fail.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+CHECKLISTS = ROOT / "checklists"
+EXAMPLES = ROOT / "examples"
+
+_skipped: list[str] = []
+
+
+def under_ci() -> bool:
+    return os.environ.get("CI", "").lower() in {"1", "true", "yes"}
+
+
+def pytest_runtest_logreport(report: pytest.TestReport) -> None:
+    if report.skipped:
+        reason = report.longrepr[2] if isinstance(report.longrepr, tuple) else str(report.longrepr)
+        _skipped.append(f"{report.nodeid}: {reason}")
+
+
+def pytest_terminal_summary(terminalreporter, exitstatus, config) -> None:  # type: ignore[no-untyped-def]
+    if _skipped:
+        terminalreporter.section("SKIPPED SUITES (these did not run here)", sep="!", yellow=True)
+        for line in _skipped:
+            terminalreporter.write_line(line)
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    if under_ci() and _skipped and session.exitstatus == 0:
+        session.exitstatus = 1
+        print(f"\nCI=true: {len(_skipped)} test(s) were skipped; under CI every suite must run.")
+
+
+@pytest.fixture
+def root() -> Path:
+    return ROOT
