@@ -25,7 +25,7 @@ def test_unknown_scale_names_line_path_and_declared_scales():
     checklist, problems = parse_checklist(MINI, "checklists/mini.yaml")
     assert checklist is None
     assert [str(p) for p in problems] == [
-        'checklists/mini.yaml:10: section "boende" › criterion "b1": unknown scale "impact5" (declared scales: impact)'
+        'checklists/mini.yaml:12: section "boende" › criterion "b1": unknown scale "impact5" (declared scales: impact)'
     ]
 
 
