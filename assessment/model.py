@@ -15,6 +15,7 @@ import datetime as dt
 import json
 import uuid
 from enum import StrEnum
+from collections.abc import Callable
 from typing import Any, Literal, Union
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
@@ -317,8 +318,12 @@ def check_assessment(a: Assessment) -> list[str]:
 # --- the file format ----------------------------------------------------------------
 
 
-def parse_assessment(raw: bytes | str, source: str = "assessment", limits: Limits = Limits()) -> Assessment:
-    """An assessment from YAML or JSON bytes; AssessmentFileError says what is wrong."""
+def parse_assessment(raw: bytes | str, source: str = "assessment", limits: Limits = Limits(),
+                     resolve: Callable[[str, str], Checklist] | None = None) -> Assessment:
+    """An assessment from YAML or JSON bytes; AssessmentFileError says what is wrong.
+
+    A file may leave out the checklist snapshot (and its hash) when `resolve`
+    can find the checklist by id and version, as hand-written examples do."""
     try:
         located = load_located(raw, limits)
     except UnsafeInput as exc:
@@ -331,6 +336,11 @@ def parse_assessment(raw: bytes | str, source: str = "assessment", limits: Limit
     if version != ASSESSMENT_SCHEMA_VERSION:
         raise AssessmentFileError(f"{source}: assessment format version {version!r} is not one this SKB reads "
                                   f"(it reads {ASSESSMENT_SCHEMA_VERSION})")
+    ref = data.get("checklist_ref")
+    if "checklist" not in data and resolve is not None and isinstance(ref, dict):
+        checklist = resolve(str(ref.get("id")), str(ref.get("version")))
+        data = {**data, "checklist": checklist.model_dump(mode="json", by_alias=True, exclude_none=True),
+                "checklist_ref": {**ref, "hash": ref.get("hash") or checklist.content_hash()}}
     try:
         assessment = Assessment.model_validate(data)
     except ValidationError as exc:

@@ -1,0 +1,58 @@
+"""Where checklists come from: the reference checklists shipped in `checklists/`,
+plus any directory named by SKB_CHECKLIST_DIR (a municipality's own).
+
+Finding them by id and version is what lets a hand-written example or an
+exported answers file leave out the checklist snapshot.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from .checklist import Checklist
+from .errors import AssessmentFileError
+from .validate import Problem, read_checklist_file
+
+__all__ = ["checklist_dirs", "checklist_files", "load_library", "resolve_checklist"]
+
+SHIPPED = Path(__file__).resolve().parent.parent / "checklists"
+
+
+def checklist_dirs() -> list[Path]:
+    extra = os.environ.get("SKB_CHECKLIST_DIR")
+    dirs = [Path(p) for p in extra.split(os.pathsep) if p] if extra else []
+    return [*dirs, SHIPPED]
+
+
+def checklist_files() -> list[Path]:
+    files: list[Path] = []
+    for d in checklist_dirs():
+        if d.is_dir():
+            files.extend(sorted(p for p in d.iterdir() if p.suffix in (".yaml", ".yml")))
+    return files
+
+
+def load_library() -> tuple[dict[str, Checklist], dict[str, list[Problem]]]:
+    """Every valid checklist by id (first directory wins), and the problems of the files that failed."""
+    found: dict[str, Checklist] = {}
+    broken: dict[str, list[Problem]] = {}
+    for path in checklist_files():
+        checklist, problems = read_checklist_file(path)
+        if checklist is None:
+            broken[str(path)] = problems
+        elif checklist.id not in found:
+            found[checklist.id] = checklist
+    return found, broken
+
+
+def resolve_checklist(checklist_id: str, version: str) -> Checklist:
+    """The library checklist with this id and version, or AssessmentFileError."""
+    found, _ = load_library()
+    checklist = found.get(checklist_id)
+    if checklist is None:
+        raise AssessmentFileError(f'no checklist "{checklist_id}" is installed (installed: {", ".join(sorted(found)) or "none"})')
+    if checklist.version != version:
+        raise AssessmentFileError(f'the file answers checklist "{checklist_id}" version {version}, but version '
+                                  f"{checklist.version} is installed; include the checklist snapshot in the file")
+    return checklist

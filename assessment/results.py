@@ -1,0 +1,136 @@
+"""What scoring gives back: scores with coverage and reasons, equity, participation, flags.
+
+These are the types the UI, the CLI and the report read; `assessment.scoring`
+computes them. Scores are on -100..+100 (each rating divided by the largest
+step of its scale), `None` when nothing was rated: an unknown is a knowledge
+gap, never a zero. Plain data only: no I/O, no streamlit.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from .checklist import Text
+
+__all__ = [
+    "Driver",
+    "Score",
+    "KnowledgeGap",
+    "Flag",
+    "EquityResult",
+    "ParticipationResult",
+    "AlternativeResult",
+    "Difference",
+    "Result",
+]
+
+
+class _Out(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Driver(_Out):
+    """A criterion that moves a score, and by how much (in score points)."""
+
+    criterion: str
+    section: str
+    group: str | None = None  # set when the driver is one group's rating
+    rating: float  # the rating on -100..+100
+    effect: float  # signed: how much this rating pulls the score up (+) or down (-) from 0
+
+
+class Score(_Out):
+    value: float | None  # -100..+100, None when no applicable criterion was rated
+    band: Text | None = None  # the label of the score band it falls in
+    answered: int = 0  # rated (not unknown) applicable criteria
+    applicable: int = 0  # visible and not "not relevant"
+    unknown: int = 0
+    coverage: float | None = None  # answered / applicable; None when nothing is applicable
+    up: list[Driver] = Field(default_factory=list)  # the criteria that raise it most, strongest first
+    down: list[Driver] = Field(default_factory=list)  # the criteria that lower it most, strongest first
+
+
+class KnowledgeGap(_Out):
+    criterion: str
+    section: str
+    alternative: str | None = None
+    group: str | None = None
+
+
+class Flag(_Out):
+    rule: str
+    kind: str
+    severity: Literal["info", "warning", "serious"]
+    message: Text
+    criterion: str | None = None
+    group: str | None = None
+    alternative: str | None = None
+    detail: str = ""  # plain words on what triggered it, for the report
+
+
+class EquityResult(_Out):
+    """Does the gap between the worse-off groups and the population narrow or widen?
+
+    `gap_change` is the worse-off groups' weighted mean rating minus the
+    population's: above 0 the worse-off gain more than everyone (the gap
+    narrows), below 0 they gain less or lose more (it widens)."""
+
+    population: float | None = None
+    worse_off: float | None = None
+    gap_change: float | None = None
+    verdict: Literal["narrows", "widens", "unchanged", "unknown"] = "unknown"
+    gainers: list[str] = Field(default_factory=list)  # group ids with a positive score, best first
+    losers: list[str] = Field(default_factory=list)  # group ids with a negative score, worst first
+
+
+class ParticipationResult(_Out):
+    question: str | None = None
+    reached: str | None = None  # ladder level id
+    expected: str | None = None
+    reached_rank: int | None = None  # 0 = lowest level
+    expected_rank: int | None = None
+    met: bool | None = None  # None when not answered or not configured
+
+
+class AlternativeResult(_Out):
+    alternative: str
+    overall: Score
+    sections: dict[str, Score]
+    criteria: dict[str, Score]
+    dimensions: dict[str, dict[str, Score]]  # framework id -> item id -> score
+    groups: dict[str, Score]
+    group_dimensions: dict[str, dict[str, dict[str, float | None]]]  # framework -> group -> item -> score
+    equity: EquityResult
+
+
+class Difference(_Out):
+    """`other` minus `base`, where both have a value."""
+
+    base: str
+    other: str
+    overall: float | None
+    sections: dict[str, float | None]
+    dimensions: dict[str, dict[str, float | None]]
+    groups: dict[str, float | None]
+    gap_change: float | None
+
+
+class Result(_Out):
+    checklist_id: str
+    checklist_version: str
+    checklist_hash: str
+    primary: str  # the alternative the headline figures describe (the proposal)
+    alternatives: dict[str, AlternativeResult]
+    differences: list[Difference]  # each other alternative against the zero alternative
+    participation: ParticipationResult
+    flags: list[Flag]
+    gaps: list[KnowledgeGap]
+    hidden: list[str]  # criteria hidden by their conditions (not scored)
+    not_relevant: list[str]  # criteria answered not relevant (not scored)
+    message: Text | None = None  # e.g. "no score: every applicable criterion is unknown"
+
+    @property
+    def headline(self) -> AlternativeResult:
+        return self.alternatives[self.primary]
