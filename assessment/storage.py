@@ -1,0 +1,677 @@
+"""Where assessments live: autosave, history, adoption, import and export.
+
+One interface over two databases. By default an embedded SQLite file in the
+data directory (SKB_DATA_DIR, else $XDG_DATA_HOME/skb, else ~/.local/share/skb),
+in WAL mode; when SKB_DATABASE_URL is set, that database (PostgreSQL for a shared
+installation: `postgresql+psycopg://user@host/db`). Every save is a new version
+row; the checklist snapshot is stored once per content hash, not in every
+version. Saves carry the revision they were based on, and a stale one raises
+`EditConflict` saying, in Swedish and English, who changed which questions.
+An adopted (fastställd) assessment is frozen by triggers in the database itself.
+
+The Store holds an Engine (safe to share between Streamlit's session threads)
+and never a connection: each call checks one out, uses it in one thread, and
+returns it. All writes go through `_write`, which on SQLite takes the write
+lock up front (BEGIN IMMEDIATE) so that concurrent sessions queue instead of
+failing. This module must not import streamlit, and must not keep state at
+module level.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import threading
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Literal
+
+from sqlalchemy import Connection, Engine, create_engine, event, text
+from sqlalchemy.exc import DBAPIError, IntegrityError
+
+from .checklist import Checklist, text_for
+from .errors import ConflictError, DuplicateError, FrozenError, NotFound, StorageError
+from .library import resolve_checklist
+from .migrations import FROZEN_MARK, search_text, upgrade
+from .model import Answer, Assessment, Status, check_assessment, check_value, dump_assessment, parse_assessment
+from .yamlio import Limits
+
+__all__ = [
+    "DATABASE_ENV",
+    "DATA_DIR_ENV",
+    "Change",
+    "Conflict",
+    "EditConflict",
+    "Store",
+    "Stored",
+    "Summary",
+    "Version",
+    "data_dir",
+    "default_url",
+    "open_store",
+]
+
+DATABASE_ENV = "SKB_DATABASE_URL"
+DATA_DIR_ENV = "SKB_DATA_DIR"
+SQLITE_FILE = "skb.sqlite"
+
+_SNAPSHOT_CACHE = 16  # parsed checklists kept per Store, for validating autosaved answers
+
+
+def data_dir() -> Path:
+    """The directory of the default database: SKB_DATA_DIR, else $XDG_DATA_HOME/skb, else ~/.local/share/skb."""
+    explicit = os.environ.get(DATA_DIR_ENV)
+    if explicit:
+        return Path(explicit).expanduser()
+    xdg = os.environ.get("XDG_DATA_HOME")
+    base = Path(xdg).expanduser() if xdg else Path.home() / ".local" / "share"
+    return base / "skb"
+
+
+def default_url() -> str:
+    """SKB_DATABASE_URL if set, else the SQLite file in the data directory (created if missing)."""
+    url = os.environ.get(DATABASE_ENV, "").strip()
+    if url:
+        return url
+    directory = data_dir()
+    directory.mkdir(parents=True, exist_ok=True)
+    return f"sqlite:///{directory / SQLITE_FILE}"
+
+
+def _normalise_url(url: str) -> str:
+    # People copy URLs from PostgreSQL's own docs; SKB speaks to it through psycopg 3.
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix):]
+    return url
+
+
+def _now() -> str:
+    return dt.datetime.now(dt.timezone.utc).isoformat(timespec="microseconds")
+
+
+def _when(stamp: str) -> dt.datetime:
+    return dt.datetime.fromisoformat(stamp)
+
+
+# --- what the store returns -------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Stored:
+    """An assessment as loaded, with the revision to pass back when saving it."""
+
+    assessment: Assessment
+    revision: int
+    updated_at: dt.datetime
+    updated_by: str
+
+    @property
+    def frozen(self) -> bool:
+        return self.assessment.metadata.status == Status.ADOPTED
+
+
+@dataclass(frozen=True)
+class Summary:
+    """One line of the list of assessments."""
+
+    id: str
+    title: str
+    municipality: str
+    status: Status
+    checklist_id: str
+    checklist_version: str
+    revision: int
+    created_at: dt.datetime
+    created_by: str
+    updated_at: dt.datetime
+    updated_by: str
+
+
+@dataclass(frozen=True)
+class Version:
+    """One saved version: who saved it, when, and what it changed.
+
+    `questions` are the criterion ids whose answers changed; `parts` the other
+    parts of the assessment that changed (metadata, measures, participation,
+    comments, checklist)."""
+
+    revision: int
+    saved_at: dt.datetime
+    author: str
+    summary: str
+    status: Status
+    questions: tuple[str, ...]
+    parts: tuple[str, ...]
+
+
+Change = Version  # a change made by someone else, as a conflict reports it
+
+
+@dataclass(frozen=True)
+class Conflict:
+    """What happened between the revision a session had and the one stored."""
+
+    assessment_id: str
+    base_revision: int
+    current_revision: int
+    changes: tuple[Change, ...]
+    question_texts: dict[str, dict[str, str]] = field(default_factory=dict)  # id -> {lang: text}
+
+    @property
+    def authors(self) -> list[str]:
+        return list(dict.fromkeys(c.author for c in self.changes))
+
+    @property
+    def questions(self) -> list[str]:
+        return list(dict.fromkeys(q for c in self.changes for q in c.questions))
+
+    @property
+    def parts(self) -> list[str]:
+        return list(dict.fromkeys(p for c in self.changes for p in c.parts))
+
+    def message(self, lang: str = "sv") -> str:
+        """A message for the planner whose save was refused, in Swedish (sv) or English."""
+        sv = lang == "sv"
+        who = ", ".join(self.authors) or ("någon annan" if sv else "someone else")
+        last = max((c.saved_at for c in self.changes), default=None)
+        when = last.astimezone().strftime("%Y-%m-%d %H:%M") if last else ""
+        labels = [f"{q} ({self.question_texts[q].get(lang) or next(iter(self.question_texts[q].values()), '')})"
+                  if q in self.question_texts else q for q in self.questions]
+        part_names = [(_PART_SV if sv else _PART_EN).get(p, p) for p in self.parts]
+        if sv:
+            what = []
+            if labels:
+                what.append(("frågan " if len(labels) == 1 else "frågorna ") + ", ".join(labels))
+            what.extend(part_names)
+            return (f"Bedömningen har ändrats av {who} ({when}) sedan du öppnade den: "
+                    f"{' och '.join(what) or 'ändringar'}. Din senaste ändring är inte sparad. "
+                    f"Läs in den nya versionen (version {self.current_revision}) och gör om ändringen.")
+        what = []
+        if labels:
+            what.append(("question " if len(labels) == 1 else "questions ") + ", ".join(labels))
+        what.extend(part_names)
+        return (f"The assessment was changed by {who} ({when}) since you opened it: "
+                f"{' and '.join(what) or 'changes'}. Your latest change was not saved. "
+                f"Reload the new version (version {self.current_revision}) and make your change again.")
+
+
+_PART_SV = {"metadata": "uppgifterna om bedömningen", "measures": "åtgärderna", "participation": "delaktigheten",
+            "comments": "kommentarerna", "checklist": "checklistan", "status": "statusen"}
+_PART_EN = {"metadata": "the details of the assessment", "measures": "the measures",
+            "participation": "the participation records", "comments": "the comments", "checklist": "the checklist",
+            "status": "the status"}
+
+
+class EditConflict(ConflictError):
+    """Someone else saved the assessment first; `conflict` says who and what, `message(lang)` says it to the user."""
+
+    def __init__(self, conflict: Conflict) -> None:
+        self.conflict = conflict
+        super().__init__(conflict.message("sv") + "\n" + conflict.message("en"))
+
+    def message(self, lang: str = "sv") -> str:
+        return self.conflict.message(lang)
+
+
+def _frozen(assessment_id: str) -> FrozenError:
+    return FrozenError(f"Bedömningen {assessment_id} är fastställd och kan inte ändras; kopiera den till ett nytt "
+                       f"utkast för att bedöma om. / Assessment {assessment_id} is adopted and cannot change; "
+                       "copy it into a new draft to re-assess.")
+
+
+def _not_found(assessment_id: str) -> NotFound:
+    return NotFound(f'Det finns ingen bedömning med id "{assessment_id}". / '
+                    f'There is no assessment with id "{assessment_id}".')
+
+
+# --- bodies: an assessment without its snapshot ------------------------------------------
+
+
+def _body(a: Assessment) -> dict[str, Any]:
+    data = a.model_dump(mode="json", by_alias=True, exclude_none=True, exclude={"checklist"})
+    return data
+
+
+def _encode(body: dict[str, Any]) -> str:
+    return json.dumps(body, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
+
+
+def _diff(old: dict[str, Any] | None, new: dict[str, Any]) -> tuple[list[str], list[str]]:
+    """Which questions and which other parts differ between two bodies."""
+    old = old or {}
+    questions: list[str] = []
+    old_answers, new_answers = old.get("answers", {}), new.get("answers", {})
+    for cid in sorted(set(old_answers) | set(new_answers)):
+        if old_answers.get(cid) != new_answers.get(cid):
+            questions.append(cid)
+    old_alts, new_alts = old.get("alternatives", {}), new.get("alternatives", {})
+    for alt in sorted(set(old_alts) | set(new_alts)):
+        a, b = old_alts.get(alt, {}), new_alts.get(alt, {})
+        for cid in sorted(set(a) | set(b)):
+            if a.get(cid) != b.get(cid) and cid not in questions:
+                questions.append(cid)
+    parts = []
+    old_meta, new_meta = dict(old.get("metadata", {})), dict(new.get("metadata", {}))
+    if old_meta.pop("status", None) != new_meta.pop("status", None):
+        parts.append("status")
+    if old_meta != new_meta:
+        parts.append("metadata")
+    for part in ("measures", "participation", "comments", "checklist_ref", "language"):
+        if old.get(part) != new.get(part):
+            parts.append("checklist" if part == "checklist_ref" else part)
+    return questions, parts
+
+
+# --- the store ---------------------------------------------------------------------------
+
+
+def open_store(url: str | None = None) -> Store:
+    """A Store on `url`, or on SKB_DATABASE_URL, or on the SQLite file in the data directory.
+
+    The database is created if missing and upgraded to the current schema."""
+    return Store(_normalise_url(url or default_url()))
+
+
+class Store:
+    """Assessments in one database. Share one Store per process; it is thread-safe."""
+
+    def __init__(self, url: str) -> None:
+        self.url = url
+        self.dialect: Literal["sqlite", "postgresql"]
+        if url.startswith("sqlite"):
+            self.dialect = "sqlite"
+            self._engine = create_engine(url, connect_args={"timeout": 30})
+            event.listen(self._engine, "connect", _sqlite_connect)
+            event.listen(self._engine, "begin", _sqlite_begin)
+        elif url.startswith("postgresql"):
+            self.dialect = "postgresql"
+            self._engine = create_engine(url, pool_pre_ping=True)
+        else:
+            raise StorageError(f"SKB stores assessments in SQLite or PostgreSQL; cannot use {url.split(':')[0]!r}")
+        self._writer = self._engine.execution_options(skb_write=True)
+        self._snapshots: dict[str, Checklist] = {}
+        self._snapshots_lock = threading.Lock()
+        try:
+            upgrade(self._writer)
+        except DBAPIError as exc:
+            self._engine.dispose()
+            raise StorageError(f"cannot open the database: {exc.orig}") from None
+
+    def close(self) -> None:
+        self._engine.dispose()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    @property
+    def engine(self) -> Engine:
+        return self._engine
+
+    @contextmanager
+    def _write(self) -> Iterator[Connection]:
+        """One write transaction; refusals by the freezing triggers become FrozenError."""
+        try:
+            with self._writer.begin() as conn:
+                yield conn
+        except DBAPIError as exc:
+            if FROZEN_MARK in str(exc.orig):
+                raise FrozenError(str(exc.orig).split(FROZEN_MARK + ": ", 1)[-1].splitlines()[0]) from None
+            raise
+
+    @contextmanager
+    def _read(self) -> Iterator[Connection]:
+        with self._engine.connect() as conn:
+            yield conn
+
+    # -- snapshots --
+
+    def _store_snapshot(self, conn: Connection, checklist: Checklist) -> str:
+        digest = checklist.content_hash()
+        body = json.dumps(checklist.model_dump(mode="json", by_alias=True, exclude_none=True), ensure_ascii=False)
+        conn.execute(text(
+            "INSERT INTO checklist_snapshots (hash, checklist_id, version, body, stored_at) "
+            "VALUES (:h, :c, :v, :b, :t) ON CONFLICT (hash) DO NOTHING"),
+            {"h": digest, "c": checklist.id, "v": checklist.version, "b": body, "t": _now()})
+        return digest
+
+    def _snapshot(self, conn: Connection, digest: str) -> Checklist:
+        with self._snapshots_lock:
+            cached = self._snapshots.get(digest)
+        if cached is not None:
+            return cached
+        row = conn.execute(text("SELECT body FROM checklist_snapshots WHERE hash = :h"), {"h": digest}).one()
+        checklist = Checklist.model_validate(json.loads(row[0]))
+        with self._snapshots_lock:
+            if len(self._snapshots) >= _SNAPSHOT_CACHE:
+                self._snapshots.pop(next(iter(self._snapshots)))
+            self._snapshots[digest] = checklist
+        return checklist
+
+    def _assemble(self, conn: Connection, body: str, digest: str) -> Assessment:
+        data = json.loads(body)
+        snapshot = self._snapshot(conn, digest)
+        return Assessment.model_validate({**data, "checklist": snapshot.model_dump(mode="json", by_alias=True,
+                                                                                    exclude_none=True)})
+
+    # -- reading --
+
+    def _head(self, conn: Connection, assessment_id: str) -> Any:
+        row = conn.execute(text(
+            "SELECT a.revision, a.status, a.updated_at, a.updated_by, v.body, v.checklist_hash "
+            "FROM assessments a JOIN versions v ON v.assessment_id = a.id AND v.revision = a.revision "
+            "WHERE a.id = :id"), {"id": assessment_id}).one_or_none()
+        if row is None:
+            raise _not_found(assessment_id)
+        return row
+
+    def load(self, assessment_id: str) -> Stored:
+        """The latest version of an assessment, with its checklist snapshot."""
+        with self._read() as conn:
+            row = self._head(conn, assessment_id)
+            return Stored(self._assemble(conn, row.body, row.checklist_hash), row.revision,
+                          _when(row.updated_at), row.updated_by)
+
+    def version(self, assessment_id: str, revision: int) -> Assessment:
+        """An assessment as it was saved at `revision`."""
+        with self._read() as conn:
+            row = conn.execute(text("SELECT body, checklist_hash FROM versions WHERE assessment_id = :id "
+                                    "AND revision = :r"), {"id": assessment_id, "r": revision}).one_or_none()
+            if row is None:
+                self._head(conn, assessment_id)  # NotFound for an unknown assessment
+                raise NotFound(f"Bedömningen {assessment_id} har ingen version {revision}. / "
+                               f"Assessment {assessment_id} has no version {revision}.")
+            return self._assemble(conn, row.body, row.checklist_hash)
+
+    def history(self, assessment_id: str) -> list[Version]:
+        """Every saved version, oldest first."""
+        with self._read() as conn:
+            rows = conn.execute(text(
+                "SELECT revision, saved_at, author, summary, status, changes FROM versions "
+                "WHERE assessment_id = :id ORDER BY revision"), {"id": assessment_id}).all()
+            if not rows:
+                self._head(conn, assessment_id)
+        return [_version(r) for r in rows]
+
+    def list(self, search: str | None = None, status: Status | str | None = None) -> list[Summary]:
+        """Assessments, most recently changed first; `search` matches title, municipality, plan type and areas."""
+        clauses, params = [], {}
+        if search:
+            escaped = search.casefold().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+            clauses.append("search_text LIKE :q ESCAPE '\\'")
+            params["q"] = f"%{escaped}%"
+        if status:
+            clauses.append("status = :status")
+            params["status"] = str(Status(status))
+        where = f"WHERE {' AND '.join(clauses)}" if clauses else ""
+        with self._read() as conn:
+            rows = conn.execute(text(
+                "SELECT id, title, municipality, status, checklist_id, checklist_version, revision, created_at, "
+                f"created_by, updated_at, updated_by FROM assessments {where} ORDER BY updated_at DESC, id"),
+                params).all()
+        return [Summary(r.id, r.title, r.municipality, Status(r.status), r.checklist_id, r.checklist_version,
+                        r.revision, _when(r.created_at), r.created_by, _when(r.updated_at), r.updated_by)
+                for r in rows]
+
+    # -- writing --
+
+    def _check(self, a: Assessment) -> None:
+        problems = check_assessment(a)
+        if problems:
+            raise StorageError("the assessment does not fit its checklist:\n" + "\n".join(problems[:10]))
+
+    def _insert_version(self, conn: Connection, assessment_id: str, revision: int, author: str, summary: str,
+                        status: str, digest: str, body: dict[str, Any], questions: list[str],
+                        parts: list[str], at: str) -> None:
+        conn.execute(text(
+            "INSERT INTO versions (assessment_id, revision, saved_at, author, summary, changes, status, "
+            "checklist_hash, body) VALUES (:id, :r, :t, :by, :s, :c, :st, :h, :b)"),
+            {"id": assessment_id, "r": revision, "t": at, "by": author, "s": summary,
+             "c": json.dumps({"questions": questions, "parts": parts}, ensure_ascii=False),
+             "st": status, "h": digest, "b": _encode(body)})
+
+    def _insert_new(self, conn: Connection, a: Assessment, author: str, summary: str) -> int:
+        digest = self._store_snapshot(conn, a.checklist)
+        body = _body(a)
+        at = _now()
+        meta = a.metadata
+        # The head starts as a draft even for an adopted import: the freezing
+        # trigger must let its first version in, then the status is set.
+        conn.execute(text(
+            "INSERT INTO assessments (id, title, municipality, status, checklist_id, checklist_version, revision, "
+            "created_at, created_by, updated_at, updated_by, search_text) "
+            "VALUES (:id, :title, :mun, :st, :cid, :cv, 1, :t, :by, :t, :by, :q)"),
+            {"id": a.id, "title": meta.title, "mun": meta.municipality,
+             "st": Status.DRAFT if meta.status == Status.ADOPTED else str(meta.status),
+             "cid": a.checklist.id, "cv": a.checklist.version, "t": at, "by": author,
+             "q": search_text(body["metadata"])})
+        questions, _ = _diff(None, body)
+        self._insert_version(conn, a.id, 1, author, summary, str(meta.status), digest, body, questions, [], at)
+        if meta.status == Status.ADOPTED:
+            conn.execute(text("UPDATE assessments SET status = 'adopted' WHERE id = :id"), {"id": a.id})
+        return 1
+
+    def create(self, assessment: Assessment, author: str, summary: str = "") -> int:
+        """Store a new assessment; returns its first revision (1). DuplicateError if the id is taken."""
+        self._check(assessment)
+        try:
+            with self._write() as conn:
+                return self._insert_new(conn, assessment, author, summary or "skapad / created")
+        except IntegrityError:
+            raise DuplicateError(f'Det finns redan en bedömning med id "{assessment.id}". / '
+                                 f'An assessment with id "{assessment.id}" already exists.') from None
+
+    def _conflict(self, conn: Connection, assessment_id: str, base_revision: int, current: int,
+                  digest: str) -> EditConflict:
+        rows = conn.execute(text(
+            "SELECT revision, saved_at, author, summary, status, changes FROM versions "
+            "WHERE assessment_id = :id AND revision > :r ORDER BY revision"),
+            {"id": assessment_id, "r": base_revision}).all()
+        changes = tuple(_version(r) for r in rows)
+        checklist = self._snapshot(conn, digest)
+        texts: dict[str, dict[str, str]] = {}
+        for change in changes:
+            for q in change.questions:
+                try:
+                    crit = checklist.criterion(q)
+                except KeyError:
+                    continue
+                texts[q] = {lang: text_for(crit.text, lang) for lang in ("sv", "en")}
+        return EditConflict(Conflict(assessment_id, base_revision, current, changes, texts))
+
+    def _guard(self, conn: Connection, assessment_id: str, base_revision: int) -> Any:
+        """The current head, if `base_revision` is still current and the assessment not frozen."""
+        head = self._head(conn, assessment_id)
+        if head.status == Status.ADOPTED:
+            raise _frozen(assessment_id)
+        if head.revision != base_revision:
+            raise self._conflict(conn, assessment_id, base_revision, head.revision, head.checklist_hash)
+        return head
+
+    def _advance(self, conn: Connection, assessment_id: str, base_revision: int, author: str, summary: str,
+                 status: str, digest: str, body: dict[str, Any], questions: list[str], parts: list[str],
+                 extra: dict[str, Any] | None = None) -> int:
+        at = _now()
+        revision = base_revision + 1
+        # The revision in the WHERE clause is the optimistic lock: on PostgreSQL
+        # another session may have committed since _guard read the head.
+        sets = ", ".join(f"{k} = :{k}" for k in (extra or {}))
+        result = conn.execute(text(
+            f"UPDATE assessments SET revision = :r, updated_at = :t, updated_by = :by{', ' + sets if sets else ''} "
+            "WHERE id = :id AND revision = :base"),
+            {"r": revision, "t": at, "by": author, "id": assessment_id, "base": base_revision, **(extra or {})})
+        if result.rowcount != 1:
+            head = self._head(conn, assessment_id)
+            if head.status == Status.ADOPTED:
+                raise _frozen(assessment_id)
+            raise self._conflict(conn, assessment_id, base_revision, head.revision, head.checklist_hash)
+        self._insert_version(conn, assessment_id, revision, author, summary, status, digest, body, questions,
+                             parts, at)
+        return revision
+
+    def save(self, assessment: Assessment, base_revision: int, author: str, summary: str = "") -> int:
+        """Save the whole assessment as a new version; returns the new revision.
+
+        EditConflict if someone saved since `base_revision`; FrozenError if it is
+        adopted. Saving what is already stored changes nothing and returns
+        `base_revision`. Adoption goes through `adopt`, not through here."""
+        if assessment.metadata.status == Status.ADOPTED:
+            raise StorageError("adopt an assessment with Store.adopt, which records who adopted it and when")
+        self._check(assessment)
+        body = _body(assessment)
+        with self._write() as conn:
+            head = self._guard(conn, assessment.id, base_revision)
+            old = json.loads(head.body)
+            questions, parts = _diff(old, body)
+            if head.checklist_hash != assessment.checklist_ref.hash and "checklist" not in parts:
+                parts.append("checklist")
+            if not questions and not parts:
+                return base_revision
+            digest = self._store_snapshot(conn, assessment.checklist)
+            meta = assessment.metadata
+            return self._advance(conn, assessment.id, base_revision, author, summary, str(meta.status), digest,
+                                 body, questions, parts,
+                                 {"title": meta.title, "municipality": meta.municipality, "status": str(meta.status),
+                                  "checklist_id": assessment.checklist.id,
+                                  "checklist_version": assessment.checklist.version,
+                                  "search_text": search_text(body["metadata"])})
+
+    def save_answer(self, assessment_id: str, base_revision: int, criterion: str, alternative: str | None,
+                    answer: Answer | None, author: str) -> int:
+        """Autosave one answer (None clears it); returns the new revision.
+
+        Cheap enough for every change: it reads the head, replaces one answer and
+        appends a version, without touching the checklist snapshot. A question
+        answered per alternative needs `alternative` (default: the last one, the
+        proposal, as `Assessment.set_answer` does)."""
+        with self._write() as conn:
+            head = self._guard(conn, assessment_id, base_revision)
+            checklist = self._snapshot(conn, head.checklist_hash)
+            try:
+                crit = checklist.criterion(criterion)
+            except KeyError:
+                raise StorageError(f'the checklist has no question "{criterion}"') from None
+            if answer is not None and (problem := check_value(checklist, crit, answer.value)) is not None:
+                raise StorageError(f'answer to "{criterion}": {problem}')
+            body = json.loads(head.body)
+            if crit.answered_per_alternative:
+                alt = alternative or checklist.alternative_ids()[-1]
+                if alt not in checklist.alternative_ids():
+                    raise StorageError(f'the checklist has no alternative "{alt}"')
+                target = body.setdefault("alternatives", {}).setdefault(alt, {})
+            else:
+                target = body.setdefault("answers", {})
+            new = answer.model_dump(mode="json", exclude_none=True) if answer is not None else None
+            if target.get(criterion) == new:
+                return base_revision
+            if new is None:
+                target.pop(criterion, None)
+            else:
+                target[criterion] = new
+            return self._advance(conn, assessment_id, base_revision, author, "", head.status,
+                                 head.checklist_hash, body, [criterion], [])
+
+    def adopt(self, assessment_id: str, revision: int, by: str, date: dt.date | None = None) -> int:
+        """Adopt (fastställ) the assessment as it is at `revision`; from then on the database refuses changes.
+
+        Returns the revision of the adopted version."""
+        with self._write() as conn:
+            head = self._guard(conn, assessment_id, revision)
+            body = json.loads(head.body)
+            meta = body["metadata"]
+            meta["status"] = str(Status.ADOPTED)
+            meta["adopted_at"] = (date or dt.date.today()).isoformat()
+            meta["adopted_by"] = by
+            new_revision = self._advance(conn, assessment_id, revision, by, "fastställd / adopted", "adopted",
+                                         head.checklist_hash, body, [], ["status", "metadata"])
+            # Last, so that the trigger still let the adopted version itself in.
+            conn.execute(text("UPDATE assessments SET status = 'adopted' WHERE id = :id"), {"id": assessment_id})
+            return new_revision
+
+    def copy_as_draft(self, assessment_id: str, by: str, revision: int | None = None) -> str:
+        """A new draft copied from an assessment (typically adopted), for re-assessment; returns its id."""
+        source = self.version(assessment_id, revision) if revision is not None else self.load(assessment_id).assessment
+        rev = revision if revision is not None else self.load(assessment_id).revision
+        copy = source.model_copy(deep=True)
+        copy.id = uuid.uuid4().hex
+        copy.metadata.status = Status.DRAFT
+        copy.metadata.adopted_at = None
+        copy.metadata.adopted_by = None
+        copy.metadata.created = dt.date.today()
+        with self._write() as conn:
+            self._insert_new(conn, copy, by, f"kopia av {assessment_id} version {rev} / copy of {assessment_id} "
+                                             f"version {rev}")
+        return copy.id
+
+    def delete(self, assessment_id: str) -> None:
+        """Delete a draft and its history. Anything else (in review, adopted) is kept."""
+        with self._write() as conn:
+            head = self._head(conn, assessment_id)
+            if head.status == Status.ADOPTED:
+                raise _frozen(assessment_id)
+            if head.status != Status.DRAFT:
+                raise StorageError(f"Bara utkast kan tas bort; {assessment_id} är under granskning. / "
+                                   f"Only drafts can be deleted; {assessment_id} is in review.")
+            conn.execute(text("DELETE FROM versions WHERE assessment_id = :id"), {"id": assessment_id})
+            conn.execute(text("DELETE FROM assessments WHERE id = :id"), {"id": assessment_id})
+
+    # -- files --
+
+    def export(self, assessment_id: str, revision: int | None = None, fmt: Literal["yaml", "json"] = "yaml") -> str:
+        """The assessment as an assessment file, always with its checklist snapshot."""
+        a = self.version(assessment_id, revision) if revision is not None else self.load(assessment_id).assessment
+        return dump_assessment(a, fmt)
+
+    def import_(self, raw: bytes | str, source: str, author: str, as_new: bool = False,
+                limits: Limits = Limits()) -> str:
+        """Store an assessment file; returns its id.
+
+        The file is read within `limits` and must fit its checklist (its own
+        snapshot, or the installed checklist of that id and version). An id
+        already stored raises DuplicateError unless `as_new`, which stores a
+        copy under a new id."""
+        a = parse_assessment(raw, source, limits, resolve=resolve_checklist)
+        if as_new:
+            a = a.model_copy(update={"id": uuid.uuid4().hex})
+        try:
+            with self._write() as conn:
+                self._insert_new(conn, a, author, f"importerad från {source} / imported from {source}")
+        except IntegrityError:
+            raise DuplicateError(f'{source}: bedömningen "{a.id}" finns redan; importera den som kopia (--as-new) '
+                                 f'i stället för att skriva över den. / assessment "{a.id}" already exists; import '
+                                 "it as a copy (--as-new) rather than overwrite it.") from None
+        return a.id
+
+
+def _version(r: Any) -> Version:
+    changes = json.loads(r.changes or "{}")
+    return Version(r.revision, _when(r.saved_at), r.author, r.summary, Status(r.status),
+                   tuple(changes.get("questions", ())), tuple(changes.get("parts", ())))
+
+
+# --- SQLite connection set-up ----------------------------------------------------------------
+
+
+def _sqlite_connect(dbapi_connection: Any, _record: Any) -> None:
+    # Let SQLAlchemy's "begin" event emit BEGIN itself (pysqlite would otherwise
+    # defer it), so a write transaction can take the lock up front.
+    dbapi_connection.isolation_level = None
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    # In WAL mode NORMAL loses no committed transaction when the process is
+    # killed; only a power cut can lose the last few, which autosave tolerates.
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA busy_timeout=30000")
+    cursor.close()
+
+
+def _sqlite_begin(conn: Connection) -> None:
+    conn.exec_driver_sql("BEGIN IMMEDIATE" if conn.get_execution_options().get("skb_write") else "BEGIN")
