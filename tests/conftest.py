@@ -12,6 +12,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.pg import database_url, postgres_database, postgres_server  # noqa: F401  (see tests/pg.py)
+
 ROOT = Path(__file__).resolve().parent.parent
 CHECKLISTS = ROOT / "checklists"
 EXAMPLES = ROOT / "examples"
