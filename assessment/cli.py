@@ -6,6 +6,9 @@ user mistakes go to stderr without a traceback. Verbs:
 
     skb validate PATH...     check checklist files (exit 1 on any error)
     skb schema               print the JSON Schema of the checklist format
+    skb list                 list stored assessments (--search, --status, --db URL)
+    skb export ID -o FILE    write a stored assessment, with its checklist snapshot, to a file
+    skb import FILE          store an assessment file (--as-new to import a copy under a new id)
 """
 
 from __future__ import annotations
@@ -56,6 +59,58 @@ def cmd_schema(args: argparse.Namespace) -> int:
     return 0
 
 
+# --- list / export / import (the store) --------------------------------------------
+
+
+def _store(args: argparse.Namespace):  # type: ignore[no-untyped-def]
+    from .storage import open_store
+
+    return open_store(args.db)
+
+
+def _author(args: argparse.Namespace) -> str:
+    import getpass
+    import os
+
+    return args.author or os.environ.get("SKB_AUTHOR") or getpass.getuser()
+
+
+def cmd_list(args: argparse.Namespace) -> int:
+    with _store(args) as store:
+        for s in store.list(search=args.search, status=args.status):
+            _out(f"{s.id}  {s.status.value:<9}  rev {s.revision:<4}  {s.updated_at:%Y-%m-%d %H:%M}  "
+                 f"{s.title}" + (f" ({s.municipality})" if s.municipality else ""))
+    return 0
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    with _store(args) as store:
+        fmt = args.format or ("json" if args.output and args.output.endswith(".json") else "yaml")
+        text = store.export(args.id, revision=args.revision, fmt=fmt)
+    if args.output in (None, "-"):
+        _out(text)
+    else:
+        with open(args.output, "w", encoding="utf-8") as f:
+            f.write(text if text.endswith("\n") else text + "\n")
+    return 0
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+    from .yamlio import Limits
+
+    limits = Limits()
+    try:
+        with open(args.file, "rb") as f:
+            raw = f.read(limits.max_bytes + 1)  # never more than the limit, however large the file
+    except OSError as exc:
+        _err(f"skb import: {args.file}: {exc.strerror}")
+        return 1
+    with _store(args) as store:
+        new_id = store.import_(raw, args.file, _author(args), as_new=args.as_new, limits=limits)
+    _out(new_id)
+    return 0
+
+
 # --- the parser ------------------------------------------------------------------
 
 
@@ -73,6 +128,28 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("schema", help="print the JSON Schema of the checklist format (for editors)")
     p.set_defaults(handler=cmd_schema)
+
+    db_help = "database URL (default: SKB_DATABASE_URL, else the SQLite file in the data directory)"
+    p = sub.add_parser("list", help="list stored assessments, most recently changed first")
+    p.add_argument("--search", help="words in the title, municipality, plan type or areas")
+    p.add_argument("--status", choices=["draft", "in_review", "adopted"])
+    p.add_argument("--db", help=db_help)
+    p.set_defaults(handler=cmd_list)
+
+    p = sub.add_parser("export", help="write a stored assessment, with its checklist snapshot, to a file")
+    p.add_argument("id")
+    p.add_argument("-o", "--output", metavar="FILE", help="file to write (default: standard output)")
+    p.add_argument("--format", choices=["yaml", "json"], help="default: from the file name, else yaml")
+    p.add_argument("--revision", type=int, help="an earlier version (default: the latest)")
+    p.add_argument("--db", help=db_help)
+    p.set_defaults(handler=cmd_export)
+
+    p = sub.add_parser("import", help="store an assessment file; never overwrites an existing assessment")
+    p.add_argument("file", metavar="FILE")
+    p.add_argument("--as-new", action="store_true", help="import as a copy with a new id if the id is taken")
+    p.add_argument("--author", help="who is importing (default: SKB_AUTHOR, else your user name)")
+    p.add_argument("--db", help=db_help)
+    p.set_defaults(handler=cmd_import)
 
     return parser
 
