@@ -14,6 +14,8 @@ A missing translation for a declared language is a warning, not an error.
 
 from __future__ import annotations
 
+import difflib
+import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path as FsPath
@@ -41,7 +43,7 @@ from .checklist import (
 from .errors import ChecklistError
 from .yamlio import Limits, Located, UnsafeInput, load_located
 
-__all__ = ["Problem", "load_checklist", "check_checklist", "read_checklist_file"]
+__all__ = ["Problem", "load_checklist", "check_checklist", "parse_checklist", "read_checklist_file"]
 
 Path = tuple[str | int, ...]
 
@@ -93,10 +95,12 @@ def describe(data: Any, path: Path) -> str:
             index = path[i + 1]
             item = child[index] if index < len(child) else None
             name = _SINGULAR.get(key, key)
-            if isinstance(item, dict) and isinstance(item.get("id"), (str, int)) and not isinstance(item.get("id"), bool):
+            if key in ("all", "any"):
+                parts.append(f"{key} › condition {index + 1}")
+            elif isinstance(item, dict) and isinstance(item.get("id"), (str, int)) and not isinstance(item.get("id"), bool):
                 parts.append(f'{name} "{item["id"]}"')
             elif isinstance(item, dict) and key == "steps" and "value" in item:
-                parts.append(f"step {item['value']}")
+                parts.append(f"step {index + 1} (value {item['value']})")
             else:
                 parts.append(f"{name} {index + 1}")
             node = item
@@ -123,6 +127,9 @@ def _allowed_keys(model: type, path: Path) -> list[str] | None:
 
     from pydantic import BaseModel
 
+    leaf = path[-1] if path else None
+    if isinstance(leaf, str) and leaf in _LEAF_ARGS and len(path) >= 2:
+        return _LEAF_ARGS[leaf]
     current: Any = model
     for key in path:
         if isinstance(key, int):
@@ -160,44 +167,68 @@ def _unwrap(annotation: Any, get_args: Any, get_origin: Any) -> Any:
     return annotation
 
 
-def _shape_message(err: dict[str, Any], data: Any) -> tuple[Path, str]:
-    loc = tuple(err["loc"])
-    # drop the tags pydantic adds for the members of a condition union
+def _clean_loc(loc: tuple[Any, ...]) -> Path:
+    """Drop the tags pydantic adds for the members of a condition union.
+
+    A condition `{equals: {...}}` fails at (..., "show_if", "equals", "equals", ...):
+    the first "equals" is the union member's tag, the second the key the author wrote."""
     cleaned: list[str | int] = []
     for i, k in enumerate(loc):
-        if (isinstance(k, str) and i + 1 < len(loc) and k in _COND_TAGS and cleaned
-                and cleaned[-1] in {"show_if", "when", "not", "all", "any"}
-                or isinstance(k, str) and k in _COND_TAGS and cleaned and isinstance(cleaned[-1], int)
-                and len(cleaned) >= 2 and cleaned[-2] in {"all", "any"}):
+        if isinstance(k, str) and k in _COND_TAGS and i + 1 < len(loc) and loc[i + 1] == k:
             continue
         cleaned.append(k)
-    loc = tuple(cleaned)
+    return tuple(cleaned)
+
+
+def _shape_message(err: dict[str, Any], data: Any) -> tuple[Path, str]:
+    """The path of the object at fault and a message for one pydantic error."""
+    loc = _clean_loc(tuple(err["loc"]))
     kind = err["type"]
     field = loc[-1] if loc else ""
     parent = loc[:-1]
     value = err.get("input")
+    ctx = err.get("ctx") or {}
     if kind == "extra_forbidden":
         allowed = _allowed_keys(Checklist, parent)
+        guess = difflib.get_close_matches(str(field), allowed or [], n=1, cutoff=0.6)
+        did_you_mean = f'; did you mean "{guess[0]}"?' if guess else "; check its spelling"
         hint = f" (allowed here: {', '.join(allowed)})" if allowed else ""
-        return parent, f'unknown key "{field}"{hint}; check its spelling'
+        return parent, f'unknown key "{field}"{did_you_mean}{hint}'
     if kind == "missing":
-        return parent, f'"{field}" is missing; it is required here'
+        hint = _MISSING_HINTS.get(str(field), "")
+        where = "at the top of the checklist" if not parent else "here"
+        return parent, f'"{field}" is missing; it is required {where}{hint}'
     if kind == "literal_error" and loc == ("schema_version",):
-        return (), (f"schema_version is {value!r}, but this SKB reads checklist format version {SCHEMA_VERSION}; "
-                    f"write schema_version: {SCHEMA_VERSION}")
+        return (), (f"schema_version is {_short(value)}, but this SKB reads checklist format version "
+                    f"{SCHEMA_VERSION}; write schema_version: {SCHEMA_VERSION}")
     if kind == "condition":
-        return loc, ("a condition must have exactly one of: equals, in, includes, gte, lte, answered, all, any, "
-                     f"not (got {_short(value)})")
+        return loc, _condition_message(value)
     if kind == "string_pattern_mismatch":
+        if field in ("default_language", "languages") or (parent and parent[-1] == "languages"):
+            return parent, f"{_short(value)} is not a two-letter language code such as sv or en"
+        suggestion = _slug(value) if isinstance(value, str) else ""
+        example = f' (for example "{suggestion}")' if suggestion and suggestion != value else ""
         return parent, (f'"{field}" is {_short(value)}; an id uses only lowercase letters a-z, digits, "_" and "-", '
-                        "and starts with a letter or digit")
+                        f"and starts with a letter or digit{example}")
     if kind in {"greater_than_equal", "greater_than"}:
-        return parent, f'"{field}" must be zero or more (got {_short(value)})'
+        bound = ctx.get("ge", ctx.get("gt"))
+        least = "zero or more" if bound == 0 else f"at least {bound:g}" if isinstance(bound, (int, float)) \
+            else "larger"
+        return parent, f'"{field}" must be {least} (got {_short(value)})'
+    if kind in {"less_than_equal", "less_than"}:
+        bound = ctx.get("le", ctx.get("lt"))
+        most = f"at most {bound:g}" if isinstance(bound, (int, float)) else "smaller"
+        return parent, f'"{field}" must be {most} (got {_short(value)})'
     if kind == "too_short":
-        return parent, f'"{field}" needs at least {err["ctx"]["min_length"]} entries (got {len(value)})' \
-            if isinstance(value, (list, dict)) else (parent, f'"{field}" must not be empty')
+        if isinstance(value, (list, dict)):
+            n = ctx.get("min_length", 1)
+            return parent, f'"{field}" needs at least {n} {"entry" if n == 1 else "entries"} (got {len(value)})'
+        return parent, f'"{field}" must not be empty'
+    if kind == "too_long":
+        return parent, f'"{field}" is too long: at most {ctx.get("max_length")} characters'
     if kind == "enum":
-        return parent, f'"{field}" is {_short(value)}; it must be one of: {err["ctx"]["expected"]}'
+        expected = str(ctx.get("expected", "")).replace("'", "")
+        return parent, f'"{field}" is {_short(value)}; it must be one of: {expected}'
     if kind in {"string_type", "int_type", "float_type", "bool_type", "list_type", "dict_type", "model_type",
                 "int_parsing", "float_parsing", "bool_parsing", "model_attributes_type"}:
         wanted = {"string_type": "a text", "int_type": "a whole number", "int_parsing": "a whole number",
@@ -212,6 +243,46 @@ def _shape_message(err: dict[str, Any], data: Any) -> tuple[Path, str]:
 
 
 _COND_TAGS = {"equals", "in", "includes", "gte", "lte", "answered", "all", "any", "not"}
+
+_MISSING_HINTS = {
+    "schema_version": " (write schema_version: 1)",
+    "version": ' (the version of the content, for example version: "2025.1")',
+    "type": " (one of: " + ", ".join(t.value for t in AnswerType) + ")",
+    "criteria": " (the questions of the section)",
+    "steps": " (for example - {value: -1, label: Negativ})",
+}
+
+_LEAF_ARGS = {"equals": ["question", "value"], "in": ["question", "values"], "includes": ["question", "value"],
+              "gte": ["question", "value"], "lte": ["question", "value"]}
+
+_CONDITION_KINDS = ", ".join(sorted(_COND_TAGS, key=["equals", "in", "includes", "gte", "lte", "answered", "all",
+                                                     "any", "not"].index))
+
+
+def _condition_message(value: Any) -> str:
+    if isinstance(value, dict):
+        ops = [k for k in value if k in _COND_TAGS]
+        others = [k for k in value if k not in _COND_TAGS]
+        if len(ops) > 1:
+            joined = ", ".join(f"{{{op}: …}}" for op in ops)
+            return (f"a condition has exactly one operator, but this one has {len(ops)} ({', '.join(ops)}); "
+                    f"to require all of them write all: [{joined}], to require one of them any: [...]")
+        if others:
+            guess = difflib.get_close_matches(str(others[0]), sorted(_COND_TAGS), n=1, cutoff=0.6)
+            did_you_mean = f'; did you mean "{guess[0]}"?' if guess else ""
+            return (f'unknown condition operator "{others[0]}"{did_you_mean} '
+                    f"(a condition is one of: {_CONDITION_KINDS})")
+        if not value:
+            return f"the condition is empty; write one of: {_CONDITION_KINDS}"
+    return f"a condition is a map with one of: {_CONDITION_KINDS} (got {_short(value)})"
+
+
+def _slug(text: str) -> str:
+    """A suggested id for a name: "Boende och närmiljö" -> "boende_och_narmiljo"."""
+    import unicodedata
+
+    plain = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii").lower()
+    return re.sub(r"[^a-z0-9]+", "_", plain).strip("_")[:64]
 
 
 def _short(value: Any) -> str:
@@ -288,8 +359,12 @@ class _Refs:
         seen: dict[str, int] = {}
         for i, value in enumerate(ids):
             if value in seen:
-                self.error((*path, i), f'duplicate {what} id "{value}" (also {what} {seen[value] + 1}); '
-                                       "every id must be unique")
+                if what == "step value":
+                    self.error((*path, i), f"two steps have the value {value} (steps {seen[value] + 1} and {i + 1}); "
+                                           "give each step its own value", "value")
+                else:
+                    self.error((*path, i), f'duplicate {what} id "{value}" ({what} {seen[value] + 1} has it too); '
+                                           f"give each {what} its own id", "id")
             else:
                 seen[value] = i
 
@@ -300,15 +375,16 @@ class _Refs:
                 if crit.id in seen:
                     self.error(("sections", si, "criteria", ci),
                                f'duplicate criterion id "{crit.id}" (also in section "{seen[crit.id]}"); '
-                               "criterion ids must be unique in the whole checklist")
+                               "answers are kept by criterion id, so each id must be unique in the whole checklist",
+                               "id")
                 else:
                     seen[crit.id] = s.id
 
     def languages(self) -> None:
         c = self.c
         if c.default_language not in c.languages:
-            self.error(("default_language",), f'default_language "{c.default_language}" is not among languages '
-                                              f"({', '.join(c.languages)}); add it to languages")
+            self.error(("default_language",), f'"{c.default_language}" is not one of the declared languages '
+                                              f"({', '.join(c.languages)}); add it to languages or choose one of them")
         declared = set(c.languages)
         if len(declared) < 2:
             return
@@ -331,7 +407,8 @@ class _Refs:
                 self.error(("sections", si), "every rated criterion in the section has weight 0; "
                                              "give one a weight above 0 or set the section's weight to 0")
         if c.groups and all(g.weight == 0 for g in c.groups):
-            self.error(("groups",), "every group has weight 0; give one a weight above 0")
+            self.error(("groups",), "every group has weight 0, so impacts on groups would count for nothing; "
+                                    "give at least one group a weight above 0")
 
     def dimensions(self, path: Path, dims: dict[str, list[str]]) -> None:
         frameworks = {f.id: f for f in self.c.frameworks}
@@ -357,7 +434,7 @@ class _Refs:
         for key, needed in needs.items():
             value = getattr(crit, key)
             if needed and value is None:
-                self.error(path, f'a {t.value} question needs "{key}"; name one of the declared '
+                self.error(path, f'{_article(t.value)} {t.value} question needs "{key}"; name one of the declared '
                                  f"{_plural(key)} ({_names(self._ids(key))})")
             elif not needed and value is not None:
                 self.error(path, f'"{key}" is only used by {_users(key)} questions, not {t.value}; remove it', key)
@@ -375,7 +452,7 @@ class _Refs:
         if t != AnswerType.NUMBER and (crit.min is not None or crit.max is not None or crit.unit is not None):
             self.error(path, f'"min", "max" and "unit" are only used by number questions, not {t.value}; remove them')
         if crit.min is not None and crit.max is not None and crit.min > crit.max:
-            self.error(path, f"min ({crit.min:g}) is greater than max ({crit.max:g}); swap them")
+            self.error(path, f"min ({crit.min:g}) is greater than max ({crit.max:g}); swap them", "min")
         self.dimensions(path, crit.dimensions)
         if crit.show_if is not None:
             self.condition((*path, "show_if"), crit.show_if, earlier, f'criterion "{crit.id}"')
@@ -433,11 +510,17 @@ class _Refs:
     def reference(self, path: Path, qid: str, earlier: dict[str, Criterion], owner: str) -> Criterion | None:
         if qid in earlier:
             return earlier[qid]
-        if any(crit.id == qid for crit in self.c.criteria()):
+        if owner == f'criterion "{qid}"':
+            self.error(path, f'the condition refers to "{qid}" itself, so the question could never be shown; '
+                             "refer to an earlier question")
+        elif any(crit.id == qid for crit in self.c.criteria()):
             self.error(path, f'the condition refers to "{qid}", which comes later than {owner}; '
                              "a condition may only refer to earlier questions, so move one of them")
         else:
-            self.error(path, f'the condition refers to an unknown question "{qid}"')
+            guess = difflib.get_close_matches(qid, list(earlier), n=1, cutoff=0.6)
+            hint = f'; did you mean "{guess[0]}"?' if guess else \
+                f" (earlier questions: {_names(earlier)})" if earlier else "; there are no earlier questions"
+            self.error(path, f'the condition refers to an unknown question "{qid}"{hint}')
         return None
 
     def scoring(self, criteria: dict[str, Criterion]) -> None:
@@ -446,7 +529,7 @@ class _Refs:
         mins = [b.min for b in s.bands]
         if mins != sorted(mins) or len(set(mins)) != len(mins):
             self.error(("scoring", "bands"), "score bands must be listed from the lowest min to the highest, "
-                                             "each min different")
+                                             f"each min different (they are: {', '.join(f'{m:g}' for m in mins)})")
         group_ids = {g.id for g in c.groups}
         section_ids = {sec.id for sec in c.sections}
         every = dict(criteria)
@@ -454,16 +537,16 @@ class _Refs:
             fp: Path = ("scoring", "flags", i)
             for g in rule.groups or []:
                 if g not in group_ids:
-                    self.error(fp, f'unknown group "{g}" (declared groups: {_names(group_ids)})')
+                    self.error(fp, f'unknown group "{g}" (declared groups: {_names(group_ids)})', "groups")
             for sec in rule.sections or []:
                 if sec not in section_ids:
-                    self.error(fp, f'unknown section "{sec}" (sections: {_names(section_ids)})')
+                    self.error(fp, f'unknown section "{sec}" (sections: {_names(section_ids)})', "sections")
             if rule.dimension is not None:
                 fid, _, item = rule.dimension.partition(":")
                 fws = {f.id: f for f in c.frameworks}
                 if fid not in fws or item not in [it.id for it in fws[fid].items]:
                     self.error(fp, f'dimension "{rule.dimension}" is not a declared framework item; '
-                                   'write it as framework:item, for example policy_area:housing')
+                                   'write it as framework:item, for example policy_area:housing', "dimension")
             if rule.kind == FlagKind.CONDITION:
                 if rule.when is None:
                     self.error(fp, 'a flag of kind condition needs "when"')
@@ -487,11 +570,11 @@ class _Refs:
             levels = [lv.id for lv in c.ladder(q.ladder).levels]
             if s.participation.default not in levels:
                 self.error(pp, f'unknown level "{s.participation.default}" (levels of ladder "{q.ladder}": '
-                               f"{', '.join(levels)})")
+                               f"{', '.join(levels)})", "default")
             for i, rule in enumerate(s.participation.rules):
                 if rule.level not in levels:
                     self.error((*pp, "rules", i), f'unknown level "{rule.level}" (levels of ladder "{q.ladder}": '
-                                                  f"{', '.join(levels)})")
+                                                  f"{', '.join(levels)})", "level")
                 self.condition((*pp, "rules", i, "when"), rule.when, every, "the expected participation")
 
 
@@ -500,6 +583,10 @@ def _leaf(cond: Any) -> tuple[str, Any]:
         if isinstance(cond, cls):
             return op, getattr(cond, "in_" if op == "in" else op)
     raise TypeError(cond)
+
+
+def _article(word: str) -> str:
+    return "an" if word[:1] in "aeiou" else "a"
 
 
 def _plural(key: str) -> str:
@@ -546,19 +633,42 @@ def check_checklist(located: Located, source: str) -> tuple[Checklist | None, li
     try:
         checklist = Checklist.model_validate(data)
     except ValidationError as exc:
-        problems = []
-        seen: set[tuple[Path, str]] = set()
-        for err in exc.errors():
-            path, message = _shape_message(err, data)
-            if (path, message) not in seen:
-                seen.add((path, message))
-                problems.append(problem(path, message))
-        return None, problems
+        return None, _shape_problems(exc, data, located, source)
     problems = [Problem(sev, source, located.line_of((*p, key) if key else p), describe(data, p), m)
                 for p, m, sev, key in _Refs(checklist).run()]
     if any(p.severity == "error" for p in problems):
         return None, problems
     return checklist, problems
+
+
+def _shape_problems(exc: ValidationError, data: Any, located: Located, source: str) -> list[Problem]:
+    errors = exc.errors()
+    misspelt: set[tuple[Path, str]] = set()  # (map, key) that an unknown key probably meant
+    for err in errors:
+        if err["type"] == "extra_forbidden":
+            loc = _clean_loc(tuple(err["loc"]))
+            allowed = _allowed_keys(Checklist, loc[:-1]) or []
+            for guess in difflib.get_close_matches(str(loc[-1]), allowed, n=1, cutoff=0.6):
+                misspelt.add((loc[:-1], guess))
+    problems: list[Problem] = []
+    seen: set[tuple[Path, str]] = set()
+    for err in errors:
+        loc = _clean_loc(tuple(err["loc"]))
+        if err["type"] == "missing" and (loc[:-1], loc[-1]) in misspelt:
+            continue  # "valeu" is unknown says it better than "value" is missing
+        path, message = _shape_message(err, data)
+        if (path, message) in seen:
+            continue
+        seen.add((path, message))
+        # point at the offending key's own line when it is in the file
+        line = located.lines.get(loc) or located.line_of(path)
+        if err["type"] == "condition" and isinstance(err.get("input"), dict):
+            ops = [k for k in err["input"] if k in _COND_TAGS]
+            odd = [k for k in err["input"] if k not in _COND_TAGS] or ops[1:]
+            if odd:
+                line = located.lines.get((*loc, odd[0]), line)
+        problems.append(Problem("error", source, line, describe(data, path), message))
+    return problems
 
 
 def read_checklist_file(path: str | FsPath, limits: Limits = Limits()) -> tuple[Checklist | None, list[Problem]]:

@@ -68,13 +68,24 @@ class _Builder:
         self.limits = limits
         self.count = 0
         self.lines: dict[Path, int] = {}
+        self.seen: set[int] = set()
+        self.aliased = False
 
     def build(self, node: yaml.Node, path: Path, depth: int) -> Any:
         self.count += 1
         if self.count > self.limits.max_values:
-            raise UnsafeInput(f"the file holds more than {self.limits.max_values:,} values "
-                              "(or aliases that expand to that many); it is not an assessment or checklist",
+            if self.aliased:
+                raise UnsafeInput(f"the aliases (*name) in this file expand to more than {self.limits.max_values:,} "
+                                  "values, far more than any checklist or assessment holds; "
+                                  "write the values out instead of repeating aliases", node.start_mark.line + 1)
+            raise UnsafeInput(f"the file holds more than {self.limits.max_values:,} values, far more than any "
+                              "checklist or assessment; split it or check that it is the right file",
                               node.start_mark.line + 1)
+        if isinstance(node, (yaml.MappingNode, yaml.SequenceNode)):
+            # an alias is the very same node object built a second time
+            if id(node) in self.seen:
+                self.aliased = True
+            self.seen.add(id(node))
         if depth > self.limits.max_depth:
             raise UnsafeInput(f"the data is nested more than {self.limits.max_depth} levels deep",
                               node.start_mark.line + 1)
@@ -92,7 +103,10 @@ class _Builder:
                     raise UnsafeInput("a key must be a plain word, not a list or a map",
                                       key_node.start_mark.line + 1)
                 if key in out:
-                    raise UnsafeInput(f'the key "{key}" appears twice in the same map',
+                    first = self.lines.get((*path, key))
+                    also = f" (first on line {first})" if first else ""
+                    raise UnsafeInput(f'the key "{key}" appears twice in the same map{also}; '
+                                      "YAML would silently keep only the last one, so remove or rename one",
                                       key_node.start_mark.line + 1)
                 out[key] = self.build(value_node, (*path, key), depth + 1)
                 self.lines[(*path, key)] = key_node.start_mark.line + 1
@@ -150,9 +164,7 @@ def load_located(raw: bytes | str, limits: Limits = Limits(), *, json_ok: bool =
     try:
         node = yaml.compose(text, Loader=yaml.SafeLoader)
     except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        problem = exc.problem or "the YAML cannot be read"
-        raise UnsafeInput(f"YAML syntax: {problem}", mark.line + 1 if mark else None) from None
+        raise _syntax_error(exc) from None
     except yaml.YAMLError as exc:
         raise UnsafeInput(f"YAML syntax: {exc}") from None
     except RecursionError:
@@ -165,6 +177,40 @@ def load_located(raw: bytes | str, limits: Limits = Limits(), *, json_ok: bool =
     except RecursionError:
         raise UnsafeInput(f"the data is nested more than {limits.max_depth} levels deep") from None
     return Located(data=data, lines=builder.lines)
+
+
+def _syntax_error(exc: yaml.MarkedYAMLError) -> UnsafeInput:
+    """PyYAML's parser words, turned towards what the author should change."""
+    mark = exc.problem_mark or exc.context_mark
+    line = mark.line + 1 if mark else None
+    problem = exc.problem or "the YAML cannot be read"
+    if "'\\t'" in problem or "\t" in problem:
+        return UnsafeInput("YAML syntax: a tab character is used for indentation; "
+                           "YAML indents with spaces only, so replace the tab with spaces", line)
+    context = exc.context or ""
+    if exc.context_mark is not None and exc.problem_mark is not None \
+            and exc.context_mark.line != exc.problem_mark.line:
+        opened = exc.context_mark.line + 1
+        if "flow mapping" in context:
+            return UnsafeInput(f"YAML syntax: {problem}; the {{ opened on line {opened} is probably not closed "
+                               "with }", line)
+        if "flow sequence" in context:
+            return UnsafeInput(f"YAML syntax: {problem}; the [ opened on line {opened} is probably not closed "
+                               "with ]", line)
+        if "quoted scalar" in context:
+            return UnsafeInput(f"YAML syntax: {problem}; the quote opened on line {opened} is probably not "
+                               "closed", line)
+        if "block mapping" in context or "block collection" in context:
+            return UnsafeInput("YAML syntax: this line is indented differently from the keys above it "
+                               f"(the map that starts on line {opened}); keys of one map need the same indentation",
+                               line)
+        if context:
+            return UnsafeInput(f"YAML syntax: {problem} ({context} that starts on line {opened}); "
+                               "check the indentation", line)
+    if "mapping values are not allowed" in problem:
+        return UnsafeInput("YAML syntax: a colon followed by a space inside a value, or a key indented wrongly; "
+                           'put such a value in quotes (text: "Boende: trygghet") or check the indentation', line)
+    return UnsafeInput(f"YAML syntax: {problem}", line)
 
 
 def _load_json(text: str, limits: Limits) -> Located:
