@@ -1,0 +1,80 @@
+"""History page: every saved version (who, when, what), one version's answers, adoption and re-assessment."""
+
+import pandas as pd
+import streamlit as st
+
+from assessment.checklist import text_for
+from assessment.errors import SkbError
+from assessment.model import Status
+from ui.i18n import t
+from ui.routes import START, WIZARD, assessment_from_url, go
+from ui.session import author, close_assessment, lang, reload, store
+from ui.widgets import md
+
+L = lang()
+doc = assessment_from_url()
+if doc is None:
+    st.info(t(L, "no_assessment"))
+    st.page_link(START, label=t(L, "to_start"), icon=":material/home:")
+    st.stop()
+
+assessment = doc.assessment
+checklist = assessment.checklist
+st.title(assessment.metadata.title)
+status = assessment.metadata.status
+st.caption(f"{t(L, 'status')}: {t(L, 'status_' + status.value)}")
+
+try:
+    versions = store().history(assessment.id)
+except SkbError as exc:
+    st.error(str(exc))
+    st.stop()
+
+questions = {c.id: text_for(c.text, L) for c in checklist.criteria()}
+st.subheader(t(L, "versions"))
+if not versions:
+    st.info(t(L, "no_history"))
+    st.stop()
+st.dataframe(pd.DataFrame([{
+    t(L, "revision"): v.revision,
+    t(L, "when"): v.saved_at.astimezone().strftime("%Y-%m-%d %H:%M:%S"),
+    t(L, "who"): v.author,
+    t(L, "what"): "; ".join([questions.get(q, q) for q in v.questions] + list(v.parts) + ([v.summary] if v.summary else [])),
+    t(L, "status"): t(L, "status_" + v.status.value),
+} for v in reversed(versions)]), hide_index=True, width="stretch")
+
+revisions = [v.revision for v in reversed(versions)]
+chosen = st.selectbox(t(L, "view_version"), revisions, index=0, key=f"history:{assessment.id}")
+shown = store().version(assessment.id, chosen)
+rows = []
+alt_labels = {a.id: text_for(a.label, L) for a in checklist.alternatives}
+for cid, ans in shown.answers.items():
+    rows.append({t(L, "criterion"): questions.get(cid, cid), t(L, "alternative"): "", t(L, "answer"): str(ans.value),
+                 t(L, "comment"): ans.comment})
+for alt_id, answers in shown.alternatives.items():
+    for cid, ans in answers.items():
+        rows.append({t(L, "criterion"): questions.get(cid, cid), t(L, "alternative"): alt_labels.get(alt_id, alt_id),
+                     t(L, "answer"): str(ans.value), t(L, "comment"): ans.comment})
+st.caption(t(L, "answers_in_version", rev=chosen))
+if rows:
+    st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
+
+if status == Status.ADOPTED:
+    st.success(t(L, "adopted"), icon=":material/verified:")
+    if st.button(t(L, "copy_as_draft"), key="copy_as_draft", icon=":material/content_copy:"):
+        new_id = store().copy_as_draft(assessment.id, author())
+        close_assessment()
+        st.session_state.pop("skb_step", None)
+        go(WIZARD, new_id, 0)
+else:
+    with st.container(border=True):
+        confirm = st.checkbox(t(L, "adopt_confirm"), key="adopt_confirm")
+        if st.button(t(L, "adopt", rev=doc.revision), key="adopt", disabled=not confirm or doc.problem is not None,
+                     icon=":material/verified:"):
+            try:
+                store().adopt(assessment.id, doc.revision, author())
+            except SkbError as exc:
+                st.error(md(str(exc)))
+            else:
+                reload()
+                st.rerun()

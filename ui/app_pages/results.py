@@ -1,0 +1,229 @@
+"""Results page: the scores with their coverage, charts, flags, knowledge gaps, drivers and the PDF."""
+
+import io
+
+import altair as alt
+import pandas as pd
+import streamlit as st
+
+from assessment.checklist import text_for
+from assessment.errors import SkbError
+from assessment.scoring import score
+from reports.document import render_report
+from ui.i18n import t
+from ui.routes import START, WIZARD, assessment_from_url, go
+from ui.session import lang
+from ui.widgets import md
+
+L = lang()
+doc = assessment_from_url()
+if doc is None:
+    st.info(t(L, "no_assessment"))
+    st.page_link(START, label=t(L, "to_start"), icon=":material/home:")
+    st.stop()
+
+assessment = doc.assessment
+checklist = assessment.checklist
+
+# Scored once per saved revision, not on every rerun.
+result = doc.cache.get("result")
+if result is None:
+    result = doc.cache["result"] = score(assessment)
+
+alt_labels = {a.id: text_for(a.label, L) for a in checklist.alternatives} or {"proposal": ""}
+group_labels = {g.id: text_for(g.label, L) for g in checklist.groups}
+section_titles = {s.id: text_for(s.title, L) for s in checklist.sections}
+questions = {c.id: text_for(c.text, L) for c in checklist.criteria()}
+SCORE_SCALE = alt.Scale(domain=[-100, 100], scheme="redblue")
+
+
+def figure(value: float | None) -> str:
+    return "–" if value is None else f"{value:+.0f}"
+
+
+def coverage(s) -> str:
+    if s.coverage is None:
+        return "–"
+    return t(L, "coverage_of", answered=s.answered, applicable=s.applicable, pct=round(100 * s.coverage))
+
+
+st.title(assessment.metadata.title)
+st.caption(f"{text_for(checklist.title, L)} {checklist.version}")
+if st.button(t(L, "page_wizard"), icon=":material/arrow_back:", key="to_wizard"):
+    go(WIZARD, assessment.id)
+if result.message:
+    st.info(text_for(result.message, L))
+
+# --- headline figures ---------------------------------------------------------------------
+headline = result.headline
+cols = st.columns(len(result.alternatives))
+for col, (alt_id, ar) in zip(cols, result.alternatives.items()):
+    band = text_for(ar.overall.band, L) if ar.overall.band else None
+    col.metric(f"{t(L, 'overall')} – {alt_labels.get(alt_id, alt_id)}" if alt_labels.get(alt_id) else t(L, "overall"),
+               figure(ar.overall.value) if ar.overall.value is not None else t(L, "no_score"),
+               help=band, border=True)
+    col.caption(f"{t(L, 'coverage')}: {coverage(ar.overall)}" + (f" · {md(band)}" if band else ""))
+if result.hidden or result.not_relevant:
+    st.caption(t(L, "hidden_note", n=len(result.hidden), m=len(result.not_relevant)))
+
+# --- equity and participation ---------------------------------------------------------------
+eq = headline.equity
+eq_col, part_col = st.columns(2)
+with eq_col:
+    st.subheader(t(L, "equity"))
+    if eq.verdict == "unknown" or eq.gap_change is None:
+        st.info(t(L, "equity_unknown"))
+    else:
+        show = {"narrows": st.success, "widens": st.error, "unchanged": st.info}[eq.verdict]
+        show(t(L, f"equity_{eq.verdict}", change=eq.gap_change))
+    if eq.gainers:
+        st.caption(f"{t(L, 'gainers')}: " + ", ".join(md(group_labels.get(g, g)) for g in eq.gainers))
+    if eq.losers:
+        st.caption(f"{t(L, 'losers')}: " + ", ".join(md(group_labels.get(g, g)) for g in eq.losers))
+with part_col:
+    p = result.participation
+    if p.question:
+        st.subheader(t(L, "participation"))
+        ladder = checklist.ladder(checklist.criterion(p.question).ladder or "")
+        levels = {lv.id: text_for(lv.label, L) for lv in ladder.levels}
+        st.markdown(t(L, "participation_reached", reached=md(levels.get(p.reached or "", "–")),
+                      expected=md(levels.get(p.expected or "", "–"))))
+        if p.met is True:
+            st.success(t(L, "participation_met"))
+        elif p.met is False:
+            st.warning(t(L, "participation_not_met"))
+
+# --- flags and knowledge gaps ---------------------------------------------------------------
+flag_col, gap_col = st.columns(2)
+with flag_col:
+    st.subheader(t(L, "flags"))
+    if not result.flags:
+        st.caption(t(L, "no_flags"))
+    show_flag = {"serious": st.error, "warning": st.warning, "info": st.info}
+    for flag in result.flags:
+        where = " · ".join(md(x) for x in (questions.get(flag.criterion or ""), group_labels.get(flag.group or ""),
+                                            alt_labels.get(flag.alternative or "")) if x)
+        show_flag[flag.severity](f"**{t(L, 'severity_' + flag.severity)}:** {md(text_for(flag.message, L))}"
+                                 + (f"  \n{where}" if where else ""))
+with gap_col:
+    st.subheader(t(L, "gaps"))
+    if not result.gaps:
+        st.caption(t(L, "no_gaps"))
+    else:
+        st.dataframe(pd.DataFrame([{
+            t(L, "criterion"): questions.get(g.criterion, g.criterion),
+            t(L, "section"): section_titles.get(g.section, g.section),
+            t(L, "alternative"): alt_labels.get(g.alternative or "", ""),
+            t(L, "group"): group_labels.get(g.group or "", ""),
+        } for g in result.gaps]), hide_index=True, width="stretch")
+
+# --- sections ------------------------------------------------------------------------------
+st.subheader(t(L, "sections"))
+section_rows = []
+for alt_id, ar in result.alternatives.items():
+    for sid, s in ar.sections.items():
+        section_rows.append({"alternative": alt_labels.get(alt_id, alt_id), "section": section_titles.get(sid, sid),
+                             "score": s.value, "coverage": s.coverage, "answered": f"{s.answered}/{s.applicable}"})
+sections_df = pd.DataFrame(section_rows)
+if not sections_df.empty:
+    shown = sections_df if len(result.alternatives) > 1 else sections_df.drop(columns=["alternative"])
+    st.dataframe(shown, hide_index=True, width="stretch", column_config={
+        "alternative": t(L, "alternative"), "section": t(L, "section"),
+        "score": st.column_config.NumberColumn(t(L, "score"), format="%+.0f"),
+        "coverage": st.column_config.ProgressColumn(t(L, "coverage"), min_value=0, max_value=1, format="percent"),
+        "answered": t(L, "answered_of", answered="", applicable="").strip(" "),
+    })
+
+# --- dimensions: one chart per framework, then groups x items ---------------------------------
+for framework in checklist.frameworks:
+    titles = {i.id: text_for(i.title, L) for i in framework.items}
+    rows = []
+    for alt_id, ar in result.alternatives.items():
+        for item_id, s in ar.dimensions.get(framework.id, {}).items():
+            rows.append({"item": titles.get(item_id, item_id), "score": s.value,
+                         "coverage": round(100 * s.coverage) if s.coverage is not None else None,
+                         "alternative": alt_labels.get(alt_id, alt_id)})
+    df = pd.DataFrame(rows)
+    if df.empty or df["score"].isna().all():
+        continue
+    st.subheader(text_for(framework.title, L))
+    order = [titles[i.id] for i in framework.items]
+    base = alt.Chart(df.dropna(subset=["score"])).encode(
+        y=alt.Y("item:N", sort=order, title=None, axis=alt.Axis(labelLimit=320)),
+        x=alt.X("score:Q", scale=alt.Scale(domain=[-100, 100]), title=t(L, "score")),
+        tooltip=[alt.Tooltip("item:N", title=t(L, "item")), alt.Tooltip("score:Q", format="+.0f", title=t(L, "score")),
+                 alt.Tooltip("coverage:Q", title=t(L, "coverage") + " %"),
+                 alt.Tooltip("alternative:N", title=t(L, "alternative"))])
+    if len(result.alternatives) > 1:
+        chart = base.mark_bar().encode(color=alt.Color("alternative:N", title=t(L, "alternative")),
+                                       yOffset="alternative:N")
+    else:
+        chart = base.mark_bar().encode(color=alt.Color("score:Q", scale=SCORE_SCALE, legend=None))
+    st.altair_chart(chart.properties(height=alt.Step(18 if len(result.alternatives) > 1 else 24)), width="stretch")
+
+    cells = [{"group": group_labels.get(g, g), "item": titles.get(i, i), "score": v}
+             for g, items in headline.group_dimensions.get(framework.id, {}).items()
+             for i, v in items.items() if v is not None]
+    if cells:
+        st.caption(t(L, "groups_x_items", framework=text_for(framework.title, L)))
+        heat = alt.Chart(pd.DataFrame(cells)).mark_rect().encode(
+            x=alt.X("item:N", sort=order, title=None, axis=alt.Axis(labelAngle=-30, labelLimit=200)),
+            y=alt.Y("group:N", sort=list(group_labels.values()), title=None),
+            color=alt.Color("score:Q", scale=SCORE_SCALE, title=t(L, "score")),
+            tooltip=[alt.Tooltip("group:N", title=t(L, "group")), alt.Tooltip("item:N", title=t(L, "item")),
+                     alt.Tooltip("score:Q", format="+.0f", title=t(L, "score"))])
+        text = heat.mark_text(fontSize=11).encode(text=alt.Text("score:Q", format="+.0f"), color=alt.value("black"))
+        st.altair_chart((heat + text).properties(height=alt.Step(26)), width="stretch")
+
+# --- alternatives compared ---------------------------------------------------------------------
+if len(result.alternatives) > 1:
+    st.subheader(t(L, "alternatives_compared"))
+    rows = [{"alternative": alt_labels.get(a, a), "part": t(L, "overall"), "score": ar.overall.value}
+            for a, ar in result.alternatives.items()]
+    rows += [{"alternative": alt_labels.get(a, a), "part": section_titles.get(sid, sid), "score": s.value}
+             for a, ar in result.alternatives.items() for sid, s in ar.sections.items()]
+    df = pd.DataFrame(rows).dropna(subset=["score"])
+    if not df.empty:
+        chart = alt.Chart(df).mark_bar().encode(
+            x=alt.X("part:N", sort=[t(L, "overall")] + list(section_titles.values()), title=None,
+                    axis=alt.Axis(labelAngle=-30, labelLimit=200)),
+            xOffset="alternative:N",
+            y=alt.Y("score:Q", scale=alt.Scale(domain=[-100, 100]), title=t(L, "score")),
+            color=alt.Color("alternative:N", title=t(L, "alternative")),
+            tooltip=["alternative:N", "part:N", alt.Tooltip("score:Q", format="+.0f")])
+        st.altair_chart(chart, width="stretch")
+    for d in result.differences:
+        st.caption(f"{md(alt_labels.get(d.other, d.other))} – {t(L, 'difference', base=md(alt_labels.get(d.base, d.base)))}: "
+                   f"{figure(d.overall)}")
+
+# --- drivers -------------------------------------------------------------------------------------
+st.subheader(t(L, "drivers"))
+up_col, down_col = st.columns(2)
+for col, key, drivers in ((up_col, "drivers_up", headline.overall.up), (down_col, "drivers_down", headline.overall.down)):
+    with col:
+        st.caption(t(L, key))
+        if drivers:
+            st.dataframe(pd.DataFrame([{
+                t(L, "criterion"): questions.get(d.criterion, d.criterion)
+                + (f" ({group_labels.get(d.group, d.group)})" if d.group else ""),
+                t(L, "rating"): d.rating, t(L, "effect"): d.effect} for d in drivers]),
+                hide_index=True, width="stretch", column_config={
+                    t(L, "rating"): st.column_config.NumberColumn(format="%+.0f"),
+                    t(L, "effect"): st.column_config.NumberColumn(format="%+.1f")})
+
+# --- the report ------------------------------------------------------------------------------------
+st.subheader(t(L, "report"))
+pdf_key = f"pdf:{doc.revision}:{L}"
+if st.button(t(L, "build_pdf"), key="build_pdf", icon=":material/picture_as_pdf:"):
+    with st.spinner(t(L, "building_pdf")):
+        out = io.BytesIO()
+        try:
+            render_report(assessment, out, lang=L, result=result)
+        except SkbError as exc:
+            st.error(t(L, "report_failed", error=str(exc)))
+        else:
+            doc.cache[pdf_key] = out.getvalue()
+if pdf_key in doc.cache:
+    st.download_button(t(L, "download_pdf"), data=doc.cache[pdf_key], file_name=f"skb-{assessment.id[:8]}-{L}.pdf",
+                       mime="application/pdf", key="download_pdf", icon=":material/download:", type="primary",
+                       on_click="ignore")

@@ -1,0 +1,99 @@
+"""Start page: begin a new assessment from a checklist, or find and resume one."""
+
+import streamlit as st
+
+from assessment.checklist import text_for
+from assessment.errors import SkbError
+from assessment.model import new_assessment
+from ui.i18n import t
+from ui.routes import WIZARD, go
+from ui.session import OpenAssessment, author, close_assessment, current, lang, library, store, take_flash
+from ui.widgets import md
+
+L = lang()
+st.title(t(L, "app_title"))
+st.caption(t(L, "start_intro"))
+
+message = take_flash()
+if message:
+    st.warning(message, icon=":material/warning:")
+
+try:
+    assessments_store = store()
+except SkbError as exc:
+    st.error(t(L, "storage_unavailable", error=str(exc)))
+    st.stop()
+
+checklists, broken = library()
+if broken:
+    with st.expander(t(L, "broken_checklists", n=len(broken)), expanded=not checklists, icon=":material/error:"):
+        st.caption(t(L, "broken_checklist_hint"))
+        for source, problems in broken.items():
+            st.error("\n\n".join(md(str(p)) for p in problems[:20]))
+
+doc = current()
+if doc is not None:
+    title = doc.assessment.metadata.title
+    if st.button(t(L, "continue_current", title=title), icon=":material/arrow_forward:", type="primary",
+                 key="continue_current"):
+        go(WIZARD, doc.assessment.id)
+
+new_col, list_col = st.columns([2, 3], gap="large")
+
+with new_col:
+    st.subheader(t(L, "new_assessment"))
+    if not checklists:
+        st.info(t(L, "no_checklists"))
+    else:
+        plan_types = sorted({p for c in checklists.values() for p in (c.plan_types or [])})
+        with st.form("new_assessment", border=True):
+            checklist_id = st.selectbox(
+                t(L, "checklist"), list(checklists), key="new_checklist",
+                format_func=lambda cid: f"{text_for(checklists[cid].title, L)} ({checklists[cid].version})")
+            title = st.text_input(t(L, "title"), key="new_title", max_chars=300,
+                                  placeholder=t(L, "title_placeholder"))
+            municipality = st.text_input(t(L, "municipality"), key="new_municipality", max_chars=200)
+            plan_type = st.selectbox(t(L, "plan_type"), plan_types, index=None, key="new_plan_type",
+                                     accept_new_options=True, placeholder=t(L, "choose"))
+            areas = st.text_input(t(L, "areas"), key="new_areas", help=t(L, "areas_help"), max_chars=500)
+            submitted = st.form_submit_button(t(L, "create"), type="primary", icon=":material/add:")
+        if submitted:
+            if not (title or "").strip():
+                st.error(t(L, "title_required"))
+            else:
+                checklist = checklists[checklist_id]
+                assessment = new_assessment(
+                    checklist, title.strip(), municipality=(municipality or "").strip(),
+                    plan_type=(plan_type or "").strip(),
+                    areas=[a.strip() for a in (areas or "").split(",") if a.strip()])
+                assessment.language = L if L in checklist.languages else checklist.default_language
+                try:
+                    revision = assessments_store.create(assessment, author())
+                except SkbError as exc:
+                    st.error(str(exc))
+                else:
+                    close_assessment()
+                    st.session_state["skb_open"] = OpenAssessment(assessment, revision)
+                    st.session_state.pop("skb_step", None)
+                    go(WIZARD, assessment.id, 0)
+
+with list_col:
+    st.subheader(t(L, "assessments"))
+    search = st.text_input(t(L, "search"), key="search", placeholder=t(L, "search_placeholder"),
+                           label_visibility="collapsed", icon=":material/search:")
+    rows = assessments_store.list(search=search or None)
+    if not rows:
+        st.info(t(L, "no_match") if search else t(L, "no_assessments"))
+    for row in rows[:50]:
+        with st.container(border=True):
+            text_col, button_col = st.columns([5, 1], vertical_alignment="center")
+            status = t(L, f"status_{row.status.value}")
+            when = row.updated_at.astimezone().strftime("%Y-%m-%d %H:%M")
+            where = " · ".join(md(x) for x in (row.municipality, row.checklist_id) if x)
+            text_col.markdown(f"**{md(row.title)}**  \n{where}  \n"
+                              f":gray[{status} · {t(L, 'last_change')} {when} {t(L, 'by')} {md(row.updated_by)}]")
+            if button_col.button(t(L, "open"), key=f"open:{row.id}", icon=":material/edit:"):
+                if doc is None or doc.assessment.id != row.id:
+                    close_assessment()
+                    st.session_state.pop("skb_step", None)
+                go(WIZARD, row.id)

@@ -1,0 +1,79 @@
+"""Wizard page: one step per checklist section, generated from the checklist."""
+
+import streamlit as st
+
+from assessment.checklist import text_for
+from ui.i18n import t
+from ui.progress import survey
+from ui.routes import RESULTS, START, assessment_from_url, go, set_step, step_from_url
+from ui.session import lang, reload
+from ui.widgets import draw_section, md
+
+L = lang()
+doc = assessment_from_url()
+if doc is None:
+    st.info(t(L, "no_assessment"))
+    st.page_link(START, label=t(L, "to_start"), icon=":material/home:")
+    st.stop()
+
+assessment = doc.assessment
+checklist = assessment.checklist
+sections = checklist.sections
+step = step_from_url(doc, len(sections))
+vis = survey(assessment)
+
+
+def _go_to(i: int) -> None:
+    set_step(i)
+
+
+meta = assessment.metadata
+st.title(meta.title)
+st.caption(" · ".join(md(x) for x in (meta.municipality, meta.plan_type, ", ".join(meta.areas),
+                                       text_for(checklist.title, L)) if x))
+
+if doc.problem:
+    with st.container(border=True, key="problem"):
+        st.error(doc.problem, icon=":material/sync_problem:")
+        st.button(t(L, "reload"), key="reload", on_click=reload, icon=":material/refresh:", type="primary")
+elif doc.frozen:
+    st.info(t(L, "frozen"), icon=":material/lock:")
+if not st.session_state.get("who"):
+    st.caption(f":material/person: {t(L, 'name_missing')}")
+
+overall_applicable = vis.applicable
+st.progress(vis.answered / overall_applicable if overall_applicable else 0.0,
+            text=t(L, "overall_progress", answered=vis.answered, applicable=overall_applicable))
+
+with st.sidebar:
+    st.caption(t(L, "steps"))
+    for i, (section, progress) in enumerate(zip(sections, vis.steps)):
+        done = progress.applicable and progress.answered == progress.applicable
+        icon = ":material/check_circle:" if done else (":material/block:" if not progress.visible
+                                                        else ":material/radio_button_unchecked:")
+        counts = f"{progress.answered}/{progress.applicable}" if progress.visible else "–"
+        st.button(f"{i + 1}. {text_for(section.title, L)} · {counts}", key=f"step:{i}", on_click=_go_to, args=(i,),
+                  type="primary" if i == step else "tertiary", icon=icon, width="stretch")
+
+section = sections[step]
+progress = vis.steps[step]
+st.subheader(f"{step + 1}. {text_for(section.title, L)}")
+st.caption(t(L, "step_of", i=step + 1, n=len(sections)) + " · "
+           + t(L, "answered_of", answered=progress.answered, applicable=progress.applicable))
+if section.description:
+    st.markdown(md(text_for(section.description, L)))
+
+if not progress.visible:
+    st.info(t(L, "section_hidden"), icon=":material/visibility_off:")
+else:
+    draw_section(doc, section, vis, L)
+
+back, _, forward = st.columns([1, 2, 1])
+back.button(t(L, "back"), key="back", on_click=_go_to, args=(step - 1,), disabled=step == 0,
+            icon=":material/arrow_back:", width="stretch")
+if step + 1 < len(sections):
+    forward.button(t(L, "next"), key="next", on_click=_go_to, args=(step + 1,), type="primary",
+                   icon=":material/arrow_forward:", width="stretch")
+elif forward.button(t(L, "to_results"), key="to_results", type="primary", icon=":material/bar_chart:",
+                    width="stretch"):
+    go(RESULTS, assessment.id)

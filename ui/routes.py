@@ -1,0 +1,82 @@
+"""Where the pages are, and what the URL may say about the open assessment.
+
+The URL carries `id` (the assessment) and `step` (1-based), so a refresh, a new
+tab or a restarted server comes back to the same place. Both are checked here
+before anything else reads them: a malformed or unknown id, or a step that is
+not a number in range, leads to the start page with a message, never a
+traceback. The language and the person's name are widgets bound to the URL in
+`streamlit_app.py`; this module does not touch them.
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from assessment.errors import NotFound, StorageError
+
+from .i18n import t
+from .session import ID_PATTERN, OpenAssessment, close_assessment, current, flash, lang, open_assessment
+
+__all__ = ["START", "WIZARD", "RESULTS", "HISTORY", "go", "assessment_from_url", "step_from_url", "set_step"]
+
+START = "ui/app_pages/start.py"
+WIZARD = "ui/app_pages/wizard.py"
+RESULTS = "ui/app_pages/results.py"
+HISTORY = "ui/app_pages/history.py"
+
+
+def go(page: str, assessment_id: str | None = None, step: int | None = None) -> None:
+    """Switch page, carrying the assessment (and step) in the URL."""
+    params: dict[str, str] = {}
+    if assessment_id is not None:
+        params["id"] = assessment_id
+    if step is not None:
+        params["step"] = str(step + 1)
+    st.switch_page(page, query_params=params)
+
+
+def _back_to_start(message: str) -> None:
+    close_assessment()
+    flash(message)
+    st.switch_page(START)
+
+
+def assessment_from_url() -> OpenAssessment | None:
+    """The assessment the URL names (loaded once per session), or the one already
+    open when the URL names none; None when there is neither."""
+    raw = st.query_params.get("id")
+    if raw is None:
+        doc = current()
+        if doc is not None:
+            st.query_params["id"] = doc.assessment.id
+        return doc
+    if not ID_PATTERN.fullmatch(raw):
+        _back_to_start(t(lang(), "bad_id"))
+    try:
+        return open_assessment(raw)
+    except NotFound:
+        _back_to_start(t(lang(), "unknown_id", id=raw))
+    except StorageError as exc:
+        _back_to_start(t(lang(), "storage_unavailable", error=str(exc)))
+    return None  # not reached: switch_page ends the run
+
+
+def step_from_url(doc: OpenAssessment, steps: int) -> int:
+    """The 0-based step the URL names; the first when it names none."""
+    raw = st.query_params.get("step")
+    if raw is None:
+        step = int(st.session_state.get("skb_step", 0))
+        step = step if 0 <= step < steps else 0
+        set_step(step)
+        return step
+    text = raw.strip()
+    if not text.isdecimal() or not 1 <= int(text) <= steps:
+        _back_to_start(t(lang(), "bad_step", step=raw[:20], n=steps))
+    return int(text) - 1
+
+
+def set_step(step: int) -> None:
+    st.session_state["skb_step"] = step
+    value = str(step + 1)
+    if st.query_params.get("step") != value:
+        st.query_params["step"] = value

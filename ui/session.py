@@ -1,0 +1,187 @@
+"""Per-session state of the app, and the shared resources the pages use.
+
+The one assessment being worked on lives in `st.session_state` as an
+`OpenAssessment` (the Assessment and the revision it was saved as); widgets
+are copies of it, never the other way round. Every change goes straight to the
+storage layer, so a refresh, a new tab or a restarted server finds it there.
+The store and the checklist library are shared per process through
+`st.cache_resource`, keyed on what selects them (the environment, the files'
+mtimes), so a test's temporary data directory never meets a user's.
+This module holds no domain rules: it calls `assessment.storage` to save.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+import streamlit as st
+
+from assessment.checklist import Checklist
+from assessment.errors import ConflictError, FrozenError, NotFound, StorageError
+from assessment.library import checklist_files, load_library
+from assessment.model import Answer, Assessment, Status
+from assessment.storage import EditConflict, Store, open_store
+from assessment.validate import Problem
+
+from .i18n import language, t
+
+__all__ = [
+    "OpenAssessment",
+    "ID_PATTERN",
+    "store",
+    "library",
+    "lang",
+    "author",
+    "current",
+    "open_assessment",
+    "close_assessment",
+    "save_answer",
+    "save_whole",
+    "reload",
+    "flash",
+    "take_flash",
+]
+
+ID_PATTERN = re.compile(r"^[A-Za-z0-9_\-]{1,64}$")
+_DOC = "skb_open"
+_FLASH = "skb_flash"
+
+
+@dataclass
+class OpenAssessment:
+    """The assessment this session edits, and the revision its edits build on."""
+
+    assessment: Assessment
+    revision: int
+    problem: str | None = None  # a conflict or a frozen assessment: shown until reloaded
+    saved_at: str | None = None
+    cache: dict[str, Any] = field(default_factory=dict)  # per-revision derived data (the score)
+
+    @property
+    def frozen(self) -> bool:
+        return self.assessment.metadata.status == Status.ADOPTED
+
+
+# --- shared per process ------------------------------------------------------------
+
+
+@st.cache_resource(max_entries=8, show_spinner=False)
+def _store(database_url: str | None, data_dir: str | None, xdg: str | None) -> Store:
+    # The arguments are the cache key: open_store reads the same environment itself.
+    return open_store(database_url)
+
+
+def store() -> Store:
+    """The storage chosen by SKB_DATABASE_URL / SKB_DATA_DIR, opened once per process."""
+    env = os.environ
+    return _store(env.get("SKB_DATABASE_URL"), env.get("SKB_DATA_DIR"), env.get("XDG_DATA_HOME"))
+
+
+@st.cache_resource(max_entries=4, show_spinner=False)
+def _library(signature: tuple[tuple[str, int], ...]) -> tuple[dict[str, Checklist], dict[str, list[Problem]]]:
+    return load_library()
+
+
+def library() -> tuple[dict[str, Checklist], dict[str, list[Problem]]]:
+    """The valid checklists by id and the problems of the files that failed, read
+    and validated once until a file changes."""
+    signature = []
+    for path in checklist_files():
+        try:
+            signature.append((str(path), path.stat().st_mtime_ns))
+        except OSError:  # removed between listing and stat: the next rerun sees it gone
+            continue
+    return _library(tuple(signature))
+
+
+# --- per session --------------------------------------------------------------------
+
+
+def lang() -> str:
+    return language(st.session_state.get("lang"))
+
+
+def author() -> str:
+    name = str(st.session_state.get("who") or "").strip()
+    return name[:100] or t(lang(), "anonymous")
+
+
+def current() -> OpenAssessment | None:
+    return st.session_state.get(_DOC)
+
+
+def open_assessment(assessment_id: str) -> OpenAssessment:
+    """Load `assessment_id` from the store into this session (NotFound if there is none)."""
+    doc = current()
+    if doc is not None and doc.assessment.id == assessment_id:
+        return doc
+    stored = store().load(assessment_id)
+    if doc is not None:
+        st.session_state.pop("skb_step", None)  # a step of another assessment
+    doc = OpenAssessment(stored.assessment, stored.revision)
+    st.session_state[_DOC] = doc
+    return doc
+
+
+def close_assessment() -> None:
+    st.session_state.pop(_DOC, None)
+
+
+def reload() -> None:
+    """Drop this session's copy and read the stored one: after a conflict, or to see others' edits."""
+    doc = current()
+    if doc is None:
+        return
+    close_assessment()
+    try:
+        open_assessment(doc.assessment.id)
+    except NotFound:
+        flash(t(lang(), "unknown_id", id=doc.assessment.id))
+
+
+def _record(doc: OpenAssessment, action: Any) -> None:
+    if doc.problem is not None:
+        return  # an unresolved conflict: every further edit would be stale too
+    try:
+        doc.revision = action()
+    except EditConflict as exc:
+        doc.problem = exc.message(lang())
+    except ConflictError as exc:
+        doc.problem = t(lang(), "conflict") + "\n\n" + t(lang(), "conflict_detail", detail=str(exc))
+    except FrozenError:
+        doc.problem = t(lang(), "frozen")
+    except StorageError as exc:
+        doc.problem = str(exc)
+    else:
+        doc.cache.clear()
+
+
+def save_answer(doc: OpenAssessment, criterion: str, alternative: str | None, answer: Answer) -> None:
+    """Put `answer` into the assessment and autosave just that answer (an empty one clears it)."""
+    a = doc.assessment
+    crit = a.checklist.criterion(criterion)
+    alt = (alternative or a.checklist.alternative_ids()[-1]) if crit.answered_per_alternative else None
+    empty = answer.value is None and not answer.comment.strip() and not answer.evidence.strip()
+    if empty:
+        (a.alternatives.get(alt, {}) if alt is not None else a.answers).pop(criterion, None)
+    else:
+        a.set_answer(criterion, answer, alt)
+    stored = None if empty else answer
+    _record(doc, lambda: store().save_answer(a.id, doc.revision, criterion, alt, stored, author()))
+
+
+def save_whole(doc: OpenAssessment, summary: str = "") -> None:
+    """Autosave the whole assessment (measures, metadata), after changing it in place."""
+    _record(doc, lambda: store().save(doc.assessment, doc.revision, author(), summary))
+
+
+def flash(message: str) -> None:
+    """A message for the next page drawn (e.g. why a link led back to the start)."""
+    st.session_state[_FLASH] = message
+
+
+def take_flash() -> str | None:
+    return st.session_state.pop(_FLASH, None)

@@ -1,0 +1,358 @@
+"""The widgets of one wizard step, generated from the checklist.
+
+Each answer type has its widget: a horizontal scale for an impact, a grid of
+selects for groups × alternatives, choices, yes/no with a comment, text,
+number, date and ladder. A widget never owns an answer: before it is drawn its
+session-state key (assessment id + criterion + alternative + part) is set from
+the Assessment, and its on_change callback writes the new value back into the
+Assessment and autosaves it. So an answer survives any rerun that does not draw
+its widget (another step, a hidden condition, a page switch). The rules of what
+applies and what counts are in `assessment/`; this module only draws.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from typing import Any
+
+import streamlit as st
+
+from assessment.checklist import AnswerType, Checklist, Criterion, Section, text_for
+from assessment.model import NOT_RELEVANT, UNKNOWN, Answer, Measure
+
+from .i18n import t
+from .progress import Visibility
+from .session import OpenAssessment, current, save_answer, save_whole
+
+__all__ = ["md", "widget_key", "draw_section"]
+
+_MD_SPECIAL = str.maketrans({c: "\\" + c for c in "\\`*_{}[]()<>#+-.!|~$"})
+
+
+def md(text: str) -> str:
+    """`text` with markdown syntax escaped, so checklist and user text show as written."""
+    return text.translate(_MD_SPECIAL)
+
+
+def widget_key(assessment_id: str, criterion: str, alternative: str | None, part: str) -> str:
+    return f"w:{assessment_id}:{criterion}:{alternative or '-'}:{part}"
+
+
+def _prime(key: str, value: Any) -> None:
+    """Copy the state into the widget before it is drawn (never after)."""
+    state = st.session_state
+    if key not in state or state[key] != value:
+        state[key] = value
+
+
+# --- converting between the Answer value and the widget value ----------------------
+
+
+def _to_widget(crit: Criterion, checklist: Checklist, value: Any) -> Any:
+    t_ = crit.type
+    if t_ in (AnswerType.IMPACT, AnswerType.SINGLE_CHOICE, AnswerType.LADDER):
+        return value if value in _options(crit, checklist) else None
+    if t_ == AnswerType.YES_NO:
+        return value if isinstance(value, bool) else None
+    if t_ == AnswerType.MULTI_CHOICE:
+        options = _options(crit, checklist)
+        return [v for v in value if v in options] if isinstance(value, list) else []
+    if t_ == AnswerType.TEXT:
+        return value if isinstance(value, str) else ""
+    if t_ == AnswerType.NUMBER:
+        return value if isinstance(value, (int, float)) and not isinstance(value, bool) else None
+    if t_ == AnswerType.DATE:
+        if isinstance(value, dt.date):
+            return value
+        try:
+            return dt.date.fromisoformat(str(value)) if value else None
+        except ValueError:
+            return None
+    return value
+
+
+def _from_widget(crit: Criterion, raw: Any) -> Any:
+    t_ = crit.type
+    if t_ == AnswerType.MULTI_CHOICE:
+        return list(raw) if raw else None
+    if t_ == AnswerType.TEXT:
+        return raw if raw and raw.strip() else None
+    if t_ == AnswerType.DATE:
+        return raw.isoformat() if isinstance(raw, dt.date) else None
+    if t_ == AnswerType.NUMBER and isinstance(raw, float) and raw.is_integer() and _integral(crit):
+        return int(raw)
+    return raw
+
+
+def _integral(crit: Criterion) -> bool:
+    return all(b is None or float(b).is_integer() for b in (crit.min, crit.max))
+
+
+def _options(crit: Criterion, checklist: Checklist) -> list[Any]:
+    if crit.type in (AnswerType.IMPACT, AnswerType.GROUP_IMPACT):
+        return [s.value for s in checklist.scale(crit.scale or "").steps] + [UNKNOWN, NOT_RELEVANT]
+    if crit.type in (AnswerType.SINGLE_CHOICE, AnswerType.MULTI_CHOICE):
+        return [o.id for o in checklist.choice_list(crit.choices or "").options]
+    if crit.type == AnswerType.LADDER:
+        return [lv.id for lv in checklist.ladder(crit.ladder or "").levels]
+    return []
+
+
+def _labeller(crit: Criterion, checklist: Checklist, lang: str) -> Callable[[Any], str]:
+    labels: dict[Any, str] = {UNKNOWN: t(lang, "unknown"), NOT_RELEVANT: t(lang, "not_relevant")}
+    # yes/no kept apart: True == 1 would collide with the scale step +1 in one dict
+    yes_no = {True: t(lang, "yes"), False: t(lang, "no")}
+    if crit.type in (AnswerType.IMPACT, AnswerType.GROUP_IMPACT):
+        for s in checklist.scale(crit.scale or "").steps:
+            labels[s.value] = text_for(s.label, lang)
+    elif crit.type in (AnswerType.SINGLE_CHOICE, AnswerType.MULTI_CHOICE):
+        labels.update({o.id: text_for(o.label, lang) for o in checklist.choice_list(crit.choices or "").options})
+    elif crit.type == AnswerType.LADDER:
+        labels.update({lv.id: text_for(lv.label, lang) for lv in checklist.ladder(crit.ladder or "").levels})
+
+    def label(value: Any) -> str:
+        if isinstance(value, bool):
+            return yes_no[value]
+        return labels.get(value, str(value))
+
+    return label
+
+
+def _options_help(crit: Criterion, checklist: Checklist, lang: str) -> str | None:
+    """The descriptions of the steps or levels, as the widget's tooltip."""
+    if crit.type in (AnswerType.IMPACT, AnswerType.GROUP_IMPACT):
+        items = [(text_for(s.label, lang), text_for(s.description, lang)) for s in checklist.scale(crit.scale or "").steps]
+    elif crit.type == AnswerType.LADDER:
+        items = [(text_for(lv.label, lang), text_for(lv.description, lang))
+                 for lv in checklist.ladder(crit.ladder or "").levels]
+    else:
+        return None
+    lines = [f"**{md(label)}**: {md(desc)}" for label, desc in items if desc]
+    return "  \n".join(lines) or None
+
+
+# --- callbacks: widget -> Assessment -> store ---------------------------------------
+
+
+def _on_change(criterion: str, alternative: str | None, part: str, key: str) -> None:
+    doc = current()
+    if doc is None or doc.frozen:
+        return
+    crit = doc.assessment.checklist.criterion(criterion)
+    raw = st.session_state.get(key)
+    old = doc.assessment.answer(criterion, alternative)
+    answer = old.model_copy(deep=True) if old is not None else Answer()
+    if part == "value":
+        answer.value = _from_widget(crit, raw)
+    elif part == "comment":
+        answer.comment = raw or ""
+    elif part == "evidence":
+        answer.evidence = raw or ""
+    elif part.startswith("group:"):
+        group = part.removeprefix("group:")
+        current_value = answer.value
+        if isinstance(current_value, str):  # the whole question was answered unknown / not relevant
+            current_value = {g.id: current_value for g in doc.assessment.checklist.groups_of(crit)}
+        ratings = dict(current_value) if isinstance(current_value, dict) else {}
+        if raw is None:
+            ratings.pop(group, None)
+        else:
+            ratings[group] = raw
+        answer.value = ratings or None
+    save_answer(doc, criterion, alternative, answer)
+
+
+def _bound(doc: OpenAssessment, crit: Criterion, alternative: str | None, part: str, value: Any) -> dict[str, Any]:
+    """The key, callback and state of one widget, primed from the Assessment."""
+    key = widget_key(doc.assessment.id, crit.id, alternative, part)
+    _prime(key, value)
+    return {"key": key, "on_change": _on_change, "args": (crit.id, alternative, part, key), "disabled": doc.frozen}
+
+
+# --- drawing ------------------------------------------------------------------------
+
+
+def _draw_value(doc: OpenAssessment, crit: Criterion, alternative: str | None, lang: str, label: str) -> None:
+    checklist = doc.assessment.checklist
+    answer = doc.assessment.answer(crit.id, alternative)
+    value = _to_widget(crit, checklist, answer.value if answer else None)
+    kw = _bound(doc, crit, alternative, "value", value)
+    shown = "visible" if label else "collapsed"
+    label = label or text_for(crit.text, lang)
+    t_ = crit.type
+    if t_ in (AnswerType.IMPACT, AnswerType.LADDER):
+        st.radio(label, _options(crit, checklist), index=None, horizontal=True, label_visibility=shown,
+                 format_func=_labeller(crit, checklist, lang), help=_options_help(crit, checklist, lang), **kw)
+    elif t_ == AnswerType.SINGLE_CHOICE:
+        options = _options(crit, checklist)
+        if len(options) <= 5:
+            st.radio(label, options, index=None, horizontal=True, label_visibility=shown,
+                     format_func=_labeller(crit, checklist, lang), **kw)
+        else:
+            st.selectbox(label, options, index=None, placeholder=t(lang, "choose"), label_visibility=shown,
+                         format_func=_labeller(crit, checklist, lang), **kw)
+    elif t_ == AnswerType.MULTI_CHOICE:
+        st.multiselect(label, _options(crit, checklist), placeholder=t(lang, "choose"), label_visibility=shown,
+                       format_func=_labeller(crit, checklist, lang), **kw)
+    elif t_ == AnswerType.YES_NO:
+        st.radio(label, [True, False], index=None, horizontal=True, label_visibility=shown,
+                 format_func=_labeller(crit, checklist, lang), **kw)
+    elif t_ == AnswerType.TEXT:
+        st.text_area(label, label_visibility=shown, height=90, max_chars=20_000, **kw)
+    elif t_ == AnswerType.NUMBER:
+        unit = text_for(crit.unit, lang)
+        st.number_input(f"{label} ({unit})" if unit and label else label, value=None,
+                        min_value=crit.min, max_value=crit.max, label_visibility=shown, **kw)
+    elif t_ == AnswerType.DATE:
+        st.date_input(label, value=None, label_visibility=shown, format="YYYY-MM-DD", **kw)
+
+
+def _draw_groups(doc: OpenAssessment, crit: Criterion, alternatives: list[str], vis: Visibility,
+                 lang: str) -> None:
+    """The groups × alternatives grid: one select per cell, with the scale's labels."""
+    checklist = doc.assessment.checklist
+    options = _options(crit, checklist)
+    labeller = _labeller(crit, checklist, lang)
+    helptext = _options_help(crit, checklist, lang)
+    alt_labels = _alternative_labels(checklist, lang)
+    shown = [a for a in alternatives if crit.id in vis.per_alternative.get(a, frozenset())]
+    widths = [2] + [3] * len(shown)
+    if len(shown) > 1:
+        head = st.columns(widths, vertical_alignment="bottom")
+        head[0].caption(t(lang, "group"))
+        for col, alt in zip(head[1:], shown):
+            col.caption(alt_labels[alt])
+    for group in checklist.groups_of(crit):
+        row = st.columns(widths, vertical_alignment="center")
+        row[0].markdown(md(text_for(group.label, lang)), help=text_for(group.help, lang) or None)
+        for col, alt in zip(row[1:], shown):
+            answer = doc.assessment.answer(crit.id, alt)
+            value = answer.value if answer else None
+            rating = value.get(group.id) if isinstance(value, dict) else value
+            rating = rating if rating in options else None
+            with col:
+                st.selectbox(f"{text_for(group.label, lang)} – {alt_labels[alt]}", options, index=None,
+                             placeholder="–", format_func=labeller, label_visibility="collapsed", help=helptext,
+                             **_bound(doc, crit, alt, f"group:{group.id}", rating))
+
+
+def _draw_reasoning(doc: OpenAssessment, crit: Criterion, alternative: str | None, lang: str) -> None:
+    answer = doc.assessment.answer(crit.id, alternative)
+    comment = answer.comment if answer else ""
+    if crit.type == AnswerType.YES_NO:
+        st.text_input(t(lang, "yes_no_comment"), **_bound(doc, crit, alternative, "comment", comment))
+        return
+    st.text_area(t(lang, "comment"), height=68, help=t(lang, "comment_help"),
+                 **_bound(doc, crit, alternative, "comment", comment))
+    st.text_input(t(lang, "evidence"), help=t(lang, "evidence_help"),
+                  **_bound(doc, crit, alternative, "evidence", answer.evidence if answer else ""))
+
+
+def _alternative_labels(checklist: Checklist, lang: str) -> dict[str, str]:
+    labels = {a.id: text_for(a.label, lang) for a in checklist.alternatives}
+    return labels or {"proposal": ""}
+
+
+def _draw_criterion(doc: OpenAssessment, crit: Criterion, vis: Visibility, lang: str) -> None:
+    checklist = doc.assessment.checklist
+    required = f" :red[*]" if crit.required else ""
+    st.markdown(f"**{md(text_for(crit.text, lang))}**{required}")
+    if crit.help:
+        st.caption(md(text_for(crit.help, lang)))
+    if not crit.answered_per_alternative:
+        _draw_value(doc, crit, None, lang, "")
+        if crit.type == AnswerType.YES_NO:
+            _draw_reasoning(doc, crit, None, lang)
+    else:
+        alternatives = checklist.alternative_ids()
+        labels = _alternative_labels(checklist, lang)
+        if crit.type == AnswerType.GROUP_IMPACT:
+            _draw_groups(doc, crit, alternatives, vis, lang)
+        cols = st.columns(len(alternatives)) if len(alternatives) > 1 else [st.container()]
+        for col, alt in zip(cols, alternatives):
+            with col:
+                if crit.id not in vis.per_alternative.get(alt, frozenset()):
+                    st.caption(f"{md(labels[alt])}: {t(lang, 'not_applicable_alt')}")
+                    continue
+                if crit.type != AnswerType.GROUP_IMPACT:
+                    _draw_value(doc, crit, alt, lang, labels[alt] if len(alternatives) > 1 else "")
+                elif len(alternatives) > 1:
+                    st.caption(md(labels[alt]))
+                if crit.is_rated or crit.type == AnswerType.YES_NO:
+                    _draw_reasoning(doc, crit, alt, lang)
+    if crit.measures:
+        _draw_measures(doc, crit, lang)
+
+
+# --- measures (åtgärder) ------------------------------------------------------------
+
+
+def _measure_key(doc: OpenAssessment, measure: Measure, part: str) -> str:
+    return f"m:{doc.assessment.id}:{measure.id}:{part}"
+
+
+def _on_measure(measure_id: str, part: str, key: str) -> None:
+    doc = current()
+    if doc is None or doc.frozen:
+        return
+    measure = next((m for m in doc.assessment.measures if m.id == measure_id), None)
+    if measure is None:
+        return
+    raw = st.session_state.get(key)
+    if part == "due":
+        measure.due = raw if isinstance(raw, dt.date) else None
+    else:
+        setattr(measure, part, str(raw or ""))
+    save_whole(doc, f"measure {measure_id}")
+
+
+def _add_measure(criterion: str, text: str) -> None:
+    doc = current()
+    if doc is None or doc.frozen:
+        return
+    doc.assessment.measures.append(Measure(criterion=criterion, text=text))
+    save_whole(doc, f"measure added to {criterion}")
+
+
+def _remove_measure(measure_id: str) -> None:
+    doc = current()
+    if doc is None or doc.frozen:
+        return
+    doc.assessment.measures = [m for m in doc.assessment.measures if m.id != measure_id]
+    save_whole(doc, f"measure {measure_id} removed")
+
+
+def _draw_measures(doc: OpenAssessment, crit: Criterion, lang: str) -> None:
+    measures = doc.assessment.measures_for(crit.id)
+    with st.container(border=True):
+        st.markdown(f"**{t(lang, 'measures')}**")
+        for measure in measures:
+            fields = {"text": measure.text, "responsible": measure.responsible,
+                      "due": measure.due, "indicator": measure.indicator}
+            for part, value in fields.items():
+                _prime(_measure_key(doc, measure, part), value)
+            kw = {"disabled": doc.frozen, "on_change": _on_measure}
+            a, b, c, d, e = st.columns([4, 3, 2, 3, 1], vertical_alignment="bottom")
+            key = _measure_key(doc, measure, "text")
+            a.text_input(t(lang, "measure_text"), key=key, args=(measure.id, "text", key), **kw)
+            key = _measure_key(doc, measure, "responsible")
+            b.text_input(t(lang, "measure_responsible"), key=key, args=(measure.id, "responsible", key), **kw)
+            key = _measure_key(doc, measure, "due")
+            c.date_input(t(lang, "measure_due"), value=None, format="YYYY-MM-DD", key=key,
+                         args=(measure.id, "due", key), **kw)
+            key = _measure_key(doc, measure, "indicator")
+            d.text_input(t(lang, "measure_indicator"), key=key, args=(measure.id, "indicator", key), **kw)
+            e.button(":material/delete:", key=_measure_key(doc, measure, "remove"), help=t(lang, "remove_measure"),
+                     on_click=_remove_measure, args=(measure.id,), disabled=doc.frozen)
+        st.button(t(lang, "add_measure"), key=f"m:{doc.assessment.id}:{crit.id}:add", icon=":material/add:",
+                  on_click=_add_measure, args=(crit.id, t(lang, "new_measure")), disabled=doc.frozen)
+
+
+def draw_section(doc: OpenAssessment, section: Section, vis: Visibility, lang: str) -> None:
+    """Every applicable question of `section`, in checklist order."""
+    for crit in section.criteria:
+        if crit.id not in vis.shared:
+            continue  # hidden by its condition for every alternative; its answer stays stored, unscored
+        with st.container(border=True, key=f"q:{crit.id}"):
+            _draw_criterion(doc, crit, vis, lang)
