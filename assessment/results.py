@@ -83,6 +83,10 @@ class EquityResult(_Out):
     verdict: Literal["narrows", "widens", "unchanged", "unknown"] = "unknown"
     gainers: list[str] = Field(default_factory=list)  # group ids with a positive score, best first
     losers: list[str] = Field(default_factory=list)  # group ids with a negative score, worst first
+    # The average (the population, else the overall score) rises while the gap widens: the case the
+    # report must name, since a higher mean hides it. `note` says so in words.
+    average_hides_gap: bool = False
+    note: Text | None = None
 
 
 class ParticipationResult(_Out):

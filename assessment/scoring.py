@@ -1,0 +1,862 @@
+"""Scoring: from an assessment's answers to scores, equity, participation, flags and gaps.
+
+`score(assessment)` is a pure function of the assessment (its answers and its
+own checklist snapshot): no I/O, no clock, no streamlit. It is what the wizard,
+the CLI, the report and the comparison of cases all call, so they agree to the
+decimal. The formulas are written out, with a worked example, in
+docs/scoring.md; in short:
+
+- a rating is normalized to -100..+100 by dividing by the largest absolute
+  step of its scale; a group_impact rating is the group-weighted mean of its
+  groups' ratings (more weight, more need: proportionate universalism);
+- sections aggregate their criteria by criterion weight (weighted mean, or the
+  worst criterion when `scoring.aggregation: worst`), the overall score
+  aggregates sections by section weight, each framework item and each group
+  aggregates the criteria that concern it by criterion weight;
+- "unknown" is a knowledge gap, listed and never counted as zero;
+  "not_relevant" and questions hidden by their conditions are left out;
+- equity follows the gap between worse-off groups and the population, not
+  only the mean; participation compares the level reached with the level the
+  checklist expects; the checklist's flag rules turn all this into warnings.
+
+What depends only on the checklist (weights, scale maxima, which criteria
+carry which framework items, the flag rules) is computed once per checklist
+content hash and kept in a small LRU cache; the per-assessment loop is plain
+Python over lists and dicts, so thousands of assessments score per second.
+"""
+
+from __future__ import annotations
+
+import functools
+from types import MappingProxyType
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any, TypeVar
+
+from pydantic import BaseModel
+
+from .checklist import (
+    AllOf,
+    Aggregation,
+    Answered,
+    AnswerType,
+    AnyOf,
+    Checklist,
+    Condition,
+    Equals,
+    FlagKind,
+    FlagRule,
+    Gte,
+    In,
+    Includes,
+    Lte,
+    Not,
+    Text,
+)
+from .conditions import holds, ladder_ranks, visibility
+from .model import NOT_RELEVANT, UNKNOWN, Answer, Assessment
+from .results import (
+    AlternativeResult,
+    Difference,
+    Driver,
+    EquityResult,
+    Flag,
+    KnowledgeGap,
+    ParticipationResult,
+    Result,
+    Score,
+)
+
+__all__ = ["score", "UNCHANGED_WITHIN", "MAX_DRIVERS", "DEFAULT_NEGATIVE_THRESHOLD", "AVERAGE_HIDES_GAP_RULE",
+           "AVERAGE_HIDES_GAP", "MESSAGES"]
+
+_M = TypeVar("_M", bound=BaseModel)
+
+UNCHANGED_WITHIN = 5.0
+"""A gap change smaller than this (in score points) is reported as unchanged."""
+
+MAX_DRIVERS = 3
+"""How many criteria each score names as pulling it up, and as pulling it down."""
+
+DEFAULT_NEGATIVE_THRESHOLD = -1
+"""negative_without_measure: a rating at or below this step of the scale (in the scale's own units)."""
+
+AVERAGE_HIDES_GAP_RULE = "average_hides_gap"
+"""The id of the built-in flag raised when the average improves while the gap widens."""
+
+AVERAGE_HIDES_GAP: dict[str, str] = {
+    "sv": "Planen förbättrar genomsnittet men ökar klyftan: grupper med sämre förutsättningar vinner mindre "
+          "(eller förlorar mer) än befolkningen som helhet. Det är ingen vinst för jämlikheten.",
+    "en": "The plan raises the average but widens the gap: groups with worse starting conditions gain less "
+          "(or lose more) than the population as a whole. That is not an equity gain.",
+}
+
+MESSAGES: dict[str, dict[str, str]] = {
+    "all_unknown": {
+        "sv": "Ingen poäng: varje tillämpligt kriterium är besvarat som okänt. Se kunskapsluckorna.",
+        "en": "No score: every applicable criterion is answered unknown. See the knowledge gaps.",
+    },
+    "nothing_rated": {
+        "sv": "Ingen poäng ännu: inget tillämpligt kriterium är bedömt.",
+        "en": "No score yet: no applicable criterion has been rated.",
+    },
+    "nothing_applicable": {
+        "sv": "Ingen poäng: inget kriterium är tillämpligt (alla är dolda eller inte relevanta).",
+        "en": "No score: no criterion applies (all are hidden or not relevant).",
+    },
+}
+
+
+# --- what depends only on the checklist -----------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class _Rated:
+    id: str
+    section: str
+    weight: float
+    scale_max: float  # the largest absolute step of the scale
+    per_alternative: bool
+    groups: tuple[tuple[str, float], ...] | None  # group_impact: (group id, weight); None for impact
+    items: tuple[tuple[str, str], ...]  # (framework id, item id), the criterion's and its section's
+
+
+@dataclass(frozen=True, slots=True)
+class _FlagRule:
+    rule: FlagRule
+    threshold: float
+    groups: frozenset[str] | None
+    criteria: frozenset[str] | None  # the criteria the rule's sections/dimension select; None: all
+    per_alternative: bool  # a condition rule that reads a per-alternative question
+
+
+class _Index:
+    """Everything scoring needs that depends only on the checklist, computed once."""
+
+    def __init__(self, checklist: Checklist) -> None:
+        c = checklist
+        self.checklist = c
+        self.ranks = ladder_ranks(c)
+        self.has_conditions = any(s.show_if is not None or any(k.show_if is not None for k in s.criteria)
+                                  for s in c.sections)
+        self.per_alternative = {k.id: k.answered_per_alternative for k in c.criteria()}
+        self.section_of = {k.id: s.id for s in c.sections for k in s.criteria}
+        self.all_ids = frozenset(self.section_of)
+        self.section_weight = {s.id: s.weight for s in c.sections}
+        self.section_ids = [s.id for s in c.sections]
+        self.worst = c.scoring.aggregation == Aggregation.WORST
+        self.bands = sorted(((b.min, b.label) for b in c.scoring.bands), key=lambda b: b[0])
+        self.frameworks = [(f.id, [it.id for it in f.items]) for f in c.frameworks]
+        self.group_ids = [g.id for g in c.groups]
+        self.group_weight = {g.id: g.weight for g in c.groups}
+        self.worse_off = [g.id for g in c.groups if g.worse_off]
+        self.population = next((g.id for g in c.groups if g.population), None)
+
+        rated: list[_Rated] = []
+        for s in c.sections:
+            for k in s.criteria:
+                if not k.is_rated:
+                    continue
+                scale = c.scale(k.scale or "")
+                scale_max = float(max(abs(step.value) for step in scale.steps)) or 1.0
+                items: list[tuple[str, str]] = []
+                for dims in (k.dimensions, s.dimensions):
+                    for fw, ids in dims.items():
+                        for item in ids:
+                            if (fw, item) not in items:
+                                items.append((fw, item))
+                groups = None
+                if k.type == AnswerType.GROUP_IMPACT:
+                    groups = tuple((g.id, g.weight) for g in c.groups_of(k))
+                rated.append(_Rated(k.id, s.id, k.weight, scale_max, k.answered_per_alternative, groups,
+                                    tuple(items)))
+        self.rated = rated
+        self.rated_by_id = {r.id: r for r in rated}
+
+        self.alternatives = c.alternative_ids()
+        kinds = {a.id: a.kind.value for a in c.alternatives}
+        self.zero = next((a for a in self.alternatives if kinds.get(a) == "zero"), None)
+        self.primary = next((a for a in self.alternatives if kinds.get(a) == "proposal"),
+                            next((a for a in self.alternatives if a != self.zero), self.alternatives[0]))
+        self.base = self.zero if self.zero is not None else self.alternatives[0]
+        # Flags about the plan's own impacts are raised for the plan alternatives, not for the zero
+        # alternative: what happens without the plan needs no measure from it.
+        self.plan_alternatives = [a for a in self.alternatives if a != self.zero]
+
+        self.flag_rules = [self._flag_rule(r) for r in c.scoring.flags]
+        p = c.scoring.participation
+        self.participation = p
+        self.participation_levels: list[str] = []
+        if p is not None:
+            ladder = c.ladder(c.criterion(p.question).ladder or "")
+            self.participation_levels = [lv.id for lv in ladder.levels]
+
+    def _flag_rule(self, rule: FlagRule) -> _FlagRule:
+        c = self.checklist
+        selected: set[str] | None = None
+        if rule.sections is not None:
+            selected = {k.id for s in c.sections if s.id in rule.sections for k in s.criteria}
+        if rule.dimension is not None:
+            fw, _, item = rule.dimension.partition(":")
+            on_item = {r.id for r in self.rated if (fw, item) in r.items}
+            selected = on_item if selected is None else selected & on_item
+        threshold = rule.threshold
+        if threshold is None:
+            threshold = DEFAULT_NEGATIVE_THRESHOLD if rule.kind == FlagKind.NEGATIVE_WITHOUT_MEASURE else 0.0
+        per_alt = rule.when is not None and any(self.per_alternative.get(q, False) for q in _questions(rule.when))
+        return _FlagRule(rule, float(threshold), frozenset(rule.groups) if rule.groups is not None else None,
+                         frozenset(selected) if selected is not None else None, per_alt)
+
+    def band(self, value: float | None) -> Text | None:
+        if value is None:
+            return None
+        label = None
+        for low, text in self.bands:
+            if value >= low:
+                label = text
+            else:
+                break
+        return label
+
+
+class _Key:
+    """A checklist keyed by its content hash, so the LRU cache compares hashes, not models."""
+
+    __slots__ = ("checklist", "hash")
+
+    def __init__(self, checklist: Checklist, content_hash: str) -> None:
+        self.checklist = checklist
+        self.hash = content_hash
+
+    def __hash__(self) -> int:
+        return hash(self.hash)
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, _Key) and other.hash == self.hash
+
+
+@functools.lru_cache(maxsize=32)
+def _index_for(key: _Key) -> _Index:
+    return _Index(key.checklist)
+
+
+def _questions(cond: Condition) -> list[str]:
+    if isinstance(cond, AllOf):
+        return [q for sub in cond.all for q in _questions(sub)]
+    if isinstance(cond, AnyOf):
+        return [q for sub in cond.any for q in _questions(sub)]
+    if isinstance(cond, Not):
+        return _questions(cond.not_)
+    if isinstance(cond, Answered):
+        return [cond.answered]
+    for cls, attr in ((Equals, "equals"), (In, "in_"), (Includes, "includes"), (Gte, "gte"), (Lte, "lte")):
+        if isinstance(cond, cls):
+            return [getattr(cond, attr).question]
+    return []
+
+
+# --- building results without re-validating them ---------------------------------------
+
+_setattr = object.__setattr__
+
+
+def _make(cls: type[_M], fields: dict[str, Any]) -> _M:
+    """An instance of a result model from fields scoring has already typed correctly.
+
+    Validating hundreds of small models per assessment would cost more than the
+    scoring itself; this does what `model_construct` does, without its per-field
+    default handling, and every field is always given. A test checks that each
+    result survives a round trip through full validation unchanged."""
+    obj = cls.__new__(cls)
+    _setattr(obj, "__dict__", fields)
+    _setattr(obj, "__pydantic_fields_set__", set(fields))
+    _setattr(obj, "__pydantic_extra__", None)
+    _setattr(obj, "__pydantic_private__", None)
+    return obj
+
+
+Effect = tuple[float, float, str, str, "str | None"]  # effect, rating, criterion, section, group
+
+
+def _drivers(effects: list[Effect]) -> tuple[list[Driver], list[Driver]]:
+    """The strongest up and down drivers."""
+    ordered = sorted(effects, key=_effect_order)
+    up = [_make(Driver, {"criterion": e[2], "section": e[3], "group": e[4], "rating": e[1], "effect": e[0]})
+          for e in ordered[:MAX_DRIVERS] if e[0] > 0]
+    down = [_make(Driver, {"criterion": e[2], "section": e[3], "group": e[4], "rating": e[1], "effect": e[0]})
+            for e in reversed(ordered[-MAX_DRIVERS:]) if e[0] < 0]
+    return up, down
+
+
+def _effect_order(e: Effect) -> tuple[float, str, str]:
+    return -e[0], e[2], e[4] or ""
+
+
+def _score(index: _Index, value: float | None, answered: int, applicable: int, unknown: int,
+           effects: list[Effect] | None = None) -> Score:
+    up, down = _drivers(effects) if effects else ([], [])
+    return _make(Score, {"value": value, "band": index.band(value), "answered": answered, "applicable": applicable,
+                         "unknown": unknown, "coverage": answered / applicable if applicable else None,
+                         "up": up, "down": down})
+
+
+def _weighted(pairs: list[tuple[float, float]]) -> float | None:
+    """Weighted mean of (weight, value); None when nothing (or only zero weight) was rated."""
+    total = 0.0
+    acc = 0.0
+    for w, v in pairs:
+        total += w
+        acc += w * v
+    return acc / total if total > 0 else None
+
+
+# --- one alternative --------------------------------------------------------------------
+
+RATED, UNKNOWN_STATE, UNANSWERED = 0, 1, 2
+
+
+@dataclass(slots=True)
+class _Rating:
+    """One applicable rated criterion in one alternative."""
+
+    rated: _Rated
+    state: int  # RATED, UNKNOWN_STATE or UNANSWERED
+    value: float  # -100..+100 when rated
+    groups: dict[str, float] | None  # group_impact: group id -> -100..+100
+    group_unknown: tuple[str, ...]
+    raw: Any  # the answer: a scale step, or {group: step | "unknown"}
+
+
+_NO_ANSWERS: Mapping[str, Answer] = MappingProxyType({})
+
+
+def _visible(index: _Index, shared: Mapping[str, Answer], own: Mapping[str, Answer]) -> tuple[frozenset[str], Callable[[str], Any]]:
+    """The visible criteria and a lookup of their answers (a hidden answer reads as unanswered)."""
+    per_alt = index.per_alternative
+    if not index.has_conditions:
+        visible = index.all_ids
+    else:
+        visible = frozenset(visibility(index.checklist, shared, own, index.ranks)[1])
+
+    def lookup(question: str) -> Any:
+        if question not in visible:
+            return None
+        answer = (own if per_alt.get(question) else shared).get(question)
+        return None if answer is None else answer.value
+
+    return visible, lookup
+
+
+def _rate(index: _Index, visible: frozenset[str], shared: Mapping[str, Answer],
+          own: Mapping[str, Answer]) -> tuple[list[_Rating], list[str]]:
+    """The applicable ratings of one alternative, and the criteria answered not relevant."""
+    out: list[_Rating] = []
+    not_relevant: list[str] = []
+    for r in index.rated:
+        if r.id not in visible:
+            continue
+        answer = (own if r.per_alternative else shared).get(r.id)
+        value = None if answer is None else answer.value
+        if value is None:
+            out.append(_Rating(r, UNANSWERED, 0.0, None, (), None))
+            continue
+        if value == NOT_RELEVANT:
+            not_relevant.append(r.id)
+            continue
+        if value == UNKNOWN:
+            out.append(_Rating(r, UNKNOWN_STATE, 0.0, None, tuple(g for g, _ in r.groups or ()), None))
+            continue
+        if r.groups is None:
+            out.append(_Rating(r, RATED, 100.0 * value / r.scale_max, None, (), value))
+            continue
+        ratings: dict[str, float] = {}
+        unknown: list[str] = []
+        answered_any = False
+        total = 0.0
+        acc = 0.0
+        for gid, gw in r.groups:
+            gv = value.get(gid)
+            if gv is None:
+                continue
+            answered_any = True
+            if gv == NOT_RELEVANT:
+                continue
+            if gv == UNKNOWN:
+                unknown.append(gid)
+                continue
+            norm = 100.0 * gv / r.scale_max
+            ratings[gid] = norm
+            total += gw
+            acc += gw * norm
+        if ratings:
+            # every rated group weighing zero: an unweighted mean says more than no score
+            mean = acc / total if total > 0 else sum(ratings.values()) / len(ratings)
+            out.append(_Rating(r, RATED, mean, ratings, tuple(unknown), value))
+        elif unknown:
+            out.append(_Rating(r, UNKNOWN_STATE, 0.0, None, tuple(unknown), value))
+        elif answered_any:  # every group answered is not relevant
+            not_relevant.append(r.id)
+        else:
+            out.append(_Rating(r, UNANSWERED, 0.0, None, (), None))
+    return out, not_relevant
+
+
+def _counts(items: list[_Rating]) -> tuple[int, int, int]:
+    answered = unknown = 0
+    for it in items:
+        if it.state == RATED:
+            answered += 1
+        elif it.state == UNKNOWN_STATE:
+            unknown += 1
+    return answered, len(items), unknown
+
+
+def _criterion_score(index: _Index, it: _Rating) -> Score:
+    r = it.rated
+    if it.state != RATED:
+        return _score(index, None, 0, 1, 0 if it.state == UNANSWERED else 1)
+    effects = None
+    if it.groups:
+        weights = index.group_weight
+        total = 0.0
+        for g in it.groups:
+            total += weights[g]
+        if total > 0:
+            effects = [(weights[g] / total * v, v, r.id, r.section, g) for g, v in it.groups.items()]
+        else:
+            n = len(it.groups)
+            effects = [(v / n, v, r.id, r.section, g) for g, v in it.groups.items()]
+    return _score(index, it.value, 1, 1, 0, effects)
+
+
+def _mean(items: list[_Rating], worst: bool) -> tuple[float | None, list[tuple[float, _Rating]]]:
+    """The value of a set of criteria and each rated criterion's share of it."""
+    rated = [it for it in items if it.state == RATED and it.rated.weight > 0]
+    if not rated:
+        return None, []
+    if worst:
+        low = min(rated, key=_worst_order)
+        return low.value, [(1.0, low)]
+    total = 0.0
+    for it in rated:
+        total += it.rated.weight
+    value = 0.0
+    shares = []
+    for it in rated:
+        share = it.rated.weight / total
+        shares.append((share, it))
+        value += share * it.value
+    return value, shares
+
+
+def _worst_order(it: _Rating) -> tuple[float, str]:
+    return it.value, it.rated.id
+
+
+def _aggregate(index: _Index, items: list[_Rating], worst: bool = False) -> tuple[Score, float | None,
+                                                                                    list[tuple[float, _Rating]]]:
+    value, shares = _mean(items, worst)
+    answered, applicable, unknown = _counts(items)
+    effects = [(share * it.value, it.value, it.rated.id, it.rated.section, None) for share, it in shares]
+    return _score(index, value, answered, applicable, unknown, effects), value, shares
+
+
+@dataclass(slots=True)
+class _AltWork:
+    """What flags, gaps and differences need from one alternative besides its scores."""
+
+    result: AlternativeResult
+    ratings: list[_Rating]
+    not_relevant: list[str]
+    visible: frozenset[str]
+    lookup: Callable[[str], Any]
+
+
+def _alternative(index: _Index, assessment: Assessment, alt: str) -> _AltWork:
+    shared = assessment.answers
+    own = assessment.alternatives.get(alt, _NO_ANSWERS)
+    visible, lookup = _visible(index, shared, own)
+    ratings, not_relevant = _rate(index, visible, shared, own)
+
+    by_section: dict[str, list[_Rating]] = {}
+    per_item: dict[tuple[str, str], list[_Rating]] = {}
+    for it in ratings:
+        sid = it.rated.section
+        if sid in by_section:
+            by_section[sid].append(it)
+        else:
+            by_section[sid] = [it]
+        for key in it.rated.items:
+            if key in per_item:
+                per_item[key].append(it)
+            else:
+                per_item[key] = [it]
+
+    # sections; the overall score weighs them by section weight
+    sections: dict[str, Score] = {}
+    weighted_sections: list[tuple[float, float, list[tuple[float, _Rating]]]] = []
+    for sid in index.section_ids:
+        items = by_section.get(sid)
+        if items is None:
+            continue
+        sections[sid], value, shares = _aggregate(index, items, index.worst)
+        weight = index.section_weight[sid]
+        if value is not None and weight > 0:
+            weighted_sections.append((weight, value, shares))
+    answered, applicable, unknown = _counts(ratings)
+    overall_value: float | None = None
+    effects: list[Effect] = []
+    if weighted_sections:
+        total = 0.0
+        acc = 0.0
+        for w, v, _ in weighted_sections:
+            total += w
+            acc += w * v
+        overall_value = acc / total
+        for w, _, shares in weighted_sections:
+            for share, it in shares:
+                effects.append((w / total * share * it.value, it.value, it.rated.id, it.rated.section, None))
+    overall = _score(index, overall_value, answered, applicable, unknown, effects)
+
+    # framework items: every item of every framework, rated or not
+    dimensions: dict[str, dict[str, Score]] = {}
+    for fw, item_ids in index.frameworks:
+        scores: dict[str, Score] = {}
+        for item in item_ids:
+            items = per_item.get((fw, item))
+            scores[item] = _aggregate(index, items)[0] if items else _score(index, None, 0, 0, 0)
+        dimensions[fw] = scores
+
+    groups, group_values, group_dimensions = _groups(index, ratings)
+    equity = _equity(index, group_values, overall_value)
+    result = _make(AlternativeResult, {
+        "alternative": alt,
+        "overall": overall,
+        "sections": sections,
+        "criteria": {it.rated.id: _criterion_score(index, it) for it in ratings},
+        "dimensions": dimensions,
+        "groups": groups,
+        "group_dimensions": group_dimensions,
+        "equity": equity,
+    })
+    return _AltWork(result, ratings, not_relevant, visible, lookup)
+
+
+def _groups(index: _Index, ratings: list[_Rating]) -> tuple[dict[str, Score], dict[str, float | None],
+                                                             dict[str, dict[str, dict[str, float | None]]]]:
+    """Each group's score over the group_impact criteria that rate it, and groups x framework items."""
+    entries: dict[str, list[tuple[_Rating, float | None]]] = {g: [] for g in index.group_ids}
+    for it in ratings:
+        groups = it.rated.groups
+        if groups is None:
+            continue
+        if it.groups is None:  # unknown or unanswered as a whole
+            for gid, _ in groups:
+                entries[gid].append((it, None))
+            continue
+        for gid, _ in groups:
+            v = it.groups.get(gid)
+            if v is not None or gid in it.group_unknown:
+                entries[gid].append((it, v))
+            elif gid not in it.raw:  # this group left unanswered
+                entries[gid].append((it, None))
+    scores: dict[str, Score] = {}
+    values: dict[str, float | None] = {}
+    matrix: dict[str, dict[str, dict[str, float | None]]] = {fw: {} for fw, _ in index.frameworks}
+    for gid, rows in entries.items():
+        total = 0.0
+        acc = 0.0
+        answered = unknown = 0
+        cells: dict[tuple[str, str], list[float]] = {}
+        for it, v in rows:
+            if v is None:
+                if gid in it.group_unknown:
+                    unknown += 1
+                continue
+            answered += 1
+            w = it.rated.weight
+            total += w
+            acc += w * v
+            for key in it.rated.items:
+                if key in cells:
+                    cell = cells[key]
+                    cell[0] += w
+                    cell[1] += w * v
+                else:
+                    cells[key] = [w, w * v]
+        value = acc / total if total > 0 else None
+        effects = [(it.rated.weight / total * v, v, it.rated.id, it.rated.section, gid)
+                   for it, v in rows if v is not None and it.rated.weight > 0] if total > 0 else None
+        scores[gid] = _score(index, value, answered, len(rows), unknown, effects)
+        values[gid] = value
+        for fw, item_ids in index.frameworks:
+            row = dict.fromkeys(item_ids)
+            for item in item_ids:
+                cell = cells.get((fw, item))
+                if cell is not None and cell[0] > 0:
+                    row[item] = cell[1] / cell[0]
+            matrix[fw][gid] = row
+    return scores, values, matrix
+
+
+def _equity(index: _Index, groups: dict[str, float | None], average_fallback: float | None) -> EquityResult:
+    weights = index.group_weight
+    worse = _weighted([(weights[g], v) for g in index.worse_off if (v := groups.get(g)) is not None])
+    if index.population is not None:
+        population = groups.get(index.population)
+    else:
+        population = _weighted([(weights[g], v) for g, v in groups.items() if v is not None])
+    gap = worse - population if worse is not None and population is not None else None
+    if gap is None:
+        verdict = "unknown"
+    elif abs(gap) < UNCHANGED_WITHIN:
+        verdict = "unchanged"
+    else:
+        verdict = "narrows" if gap > 0 else "widens"
+    average = population if population is not None else average_fallback
+    hides = verdict == "widens" and average is not None and average > 0
+    rated = [(g, v) for g, v in groups.items() if v is not None]
+    gainers = [g for g, v in sorted(rated, key=lambda gv: (-gv[1], gv[0])) if v > 0]
+    losers = [g for g, v in sorted(rated, key=lambda gv: (gv[1], gv[0])) if v < 0]
+    return _make(EquityResult, {"population": population, "worse_off": worse, "gap_change": gap, "verdict": verdict,
+                                "gainers": gainers, "losers": losers, "average_hides_gap": hides,
+                                "note": dict(AVERAGE_HIDES_GAP) if hides else None})
+
+
+# --- participation, flags, gaps -------------------------------------------------------
+
+
+def _participation(index: _Index, assessment: Assessment, lookup: Callable[[str], Any]) -> ParticipationResult:
+    p = index.participation
+    if p is None:
+        return _make(ParticipationResult, {"question": None, "reached": None, "expected": None,
+                                           "reached_rank": None, "expected_rank": None, "met": None})
+    levels = index.participation_levels
+    rank = {lv: i for i, lv in enumerate(levels)}
+    # The level reached is the highest of the ladder question's answer and the levels of the
+    # participation records: a record of a dialogue held is evidence of that level even if the
+    # question was not updated. A hidden question does not count; its records still do.
+    reached_rank: int | None = None
+    answer = lookup(p.question)
+    if isinstance(answer, str) and answer in rank:
+        reached_rank = rank[answer]
+    for record in assessment.participation:
+        if record.level in rank and (reached_rank is None or rank[record.level] > reached_rank):
+            reached_rank = rank[record.level]
+    expected = p.default
+    for rule in p.rules:
+        if holds(rule.when, lookup, index.ranks):
+            expected = rule.level
+            break
+    expected_rank = rank[expected]
+    return _make(ParticipationResult, {
+        "question": p.question,
+        "reached": levels[reached_rank] if reached_rank is not None else None,
+        "expected": expected,
+        "reached_rank": reached_rank,
+        "expected_rank": expected_rank,
+        "met": None if reached_rank is None else reached_rank >= expected_rank,
+    })
+
+
+def _measured(assessment: Assessment) -> set[tuple[str, str | None]]:
+    """(criterion, alternative) pairs that have a measure; alternative None: a measure for every alternative."""
+    return {(m.criterion, m.alternative) for m in assessment.measures}
+
+
+def _negative_flags(rule: _FlagRule, measured: set[tuple[str, str | None]], alt: str,
+                    ratings: list[_Rating]) -> list[Flag]:
+    out: list[Flag] = []
+    threshold = rule.threshold
+    for it in ratings:
+        if it.state != RATED:
+            continue
+        r = it.rated
+        if rule.criteria is not None and r.id not in rule.criteria:
+            continue
+        if r.groups is None:
+            if rule.groups is not None or it.raw > threshold:
+                continue
+            hit: list[str] = []
+            detail = f"{r.id}: {it.raw:+d}"
+        else:
+            raw = it.raw
+            hit = [g for g in it.groups or () if raw[g] <= threshold and (rule.groups is None or g in rule.groups)]
+            if not hit:
+                continue
+            detail = f"{r.id}: " + ", ".join(f"{g} {raw[g]:+d}" for g in hit)
+        if (r.id, None) in measured or (r.id, alt) in measured:
+            continue
+        out.append(_flag(rule.rule, criterion=r.id, group=hit[0] if len(hit) == 1 else None, alternative=alt,
+                         detail=detail))
+    return out
+
+
+def _flag(rule: FlagRule, *, criterion: str | None = None, group: str | None = None,
+          alternative: str | None = None, detail: str = "") -> Flag:
+    return _make(Flag, {"rule": rule.id, "kind": rule.kind.value, "severity": rule.severity, "message": rule.message,
+                        "criterion": criterion, "group": group, "alternative": alternative, "detail": detail})
+
+
+def _flags(index: _Index, assessment: Assessment, work: dict[str, _AltWork],
+           participation: ParticipationResult) -> list[Flag]:
+    out: list[Flag] = []
+    plan = index.plan_alternatives
+    measured: set[tuple[str, str | None]] | None = None
+    for fr in index.flag_rules:
+        rule = fr.rule
+        kind = rule.kind
+        if kind == FlagKind.NEGATIVE_WITHOUT_MEASURE:
+            if measured is None:
+                measured = _measured(assessment)
+            for alt in plan:
+                out.extend(_negative_flags(fr, measured, alt, work[alt].ratings))
+        elif kind == FlagKind.PARTICIPATION_BELOW_EXPECTED:
+            if participation.met is False:
+                out.append(_flag(rule, criterion=participation.question,
+                                 detail=f"{participation.reached} < {participation.expected}"))
+        elif kind == FlagKind.GAP_WIDENS:
+            for alt in plan:
+                eq = work[alt].result.equity
+                gap = eq.gap_change
+                # without a threshold the equity verdict decides; a threshold is in score points
+                widens = eq.verdict == "widens" if rule.threshold is None else gap is not None and gap < -rule.threshold
+                if widens:
+                    out.append(_flag(rule, alternative=alt, detail=f"gap change {gap:+.1f}"))
+        elif kind == FlagKind.CONDITION and rule.when is not None:
+            if fr.per_alternative:
+                for alt in plan:
+                    if holds(rule.when, work[alt].lookup, index.ranks):
+                        out.append(_flag(rule, alternative=alt))
+            elif holds(rule.when, work[index.primary].lookup, index.ranks):
+                out.append(_flag(rule))
+        elif kind == FlagKind.KNOWLEDGE_GAPS:
+            for alt in plan:
+                overall = work[alt].result.overall
+                if overall.applicable and overall.unknown / overall.applicable > fr.threshold:
+                    out.append(_flag(rule, alternative=alt,
+                                     detail=f"{overall.unknown} of {overall.applicable} unknown"))
+    for alt in plan:
+        eq = work[alt].result.equity
+        if eq.average_hides_gap:
+            out.append(_make(Flag, {
+                "rule": AVERAGE_HIDES_GAP_RULE, "kind": FlagKind.GAP_WIDENS.value, "severity": "serious",
+                "message": dict(AVERAGE_HIDES_GAP), "criterion": None, "group": None, "alternative": alt,
+                "detail": f"average {eq.population:+.1f}, worse-off {eq.worse_off:+.1f}"
+                if eq.population is not None and eq.worse_off is not None else f"gap change {eq.gap_change:+.1f}"}))
+    return out
+
+
+def _gap(criterion: str, section: str, alternative: str | None, group: str | None) -> KnowledgeGap:
+    return _make(KnowledgeGap, {"criterion": criterion, "section": section, "alternative": alternative,
+                                "group": group})
+
+
+def _gaps(index: _Index, assessment: Assessment, work: dict[str, _AltWork]) -> list[KnowledgeGap]:
+    out: list[KnowledgeGap] = []
+    first = index.alternatives[0]
+    for alt in index.alternatives:
+        for it in work[alt].ratings:
+            if it.state == UNANSWERED:
+                continue
+            r = it.rated
+            if not r.per_alternative and alt != first:
+                continue  # a rated question answered once is one gap, not one per alternative
+            alt_of = alt if r.per_alternative else None
+            if r.groups is None:
+                if it.state == UNKNOWN_STATE:
+                    out.append(_gap(r.id, r.section, alt_of, None))
+            else:
+                for g in it.group_unknown:
+                    out.append(_gap(r.id, r.section, alt_of, g))
+    # questions that are not rated can be unknown too ("we do not know yet whether children are affected")
+    visible = work[index.primary].visible
+    for cid, answer in assessment.answers.items():
+        if answer.value == UNKNOWN and cid in visible and cid not in index.rated_by_id:
+            out.append(_gap(cid, index.section_of[cid], None, None))
+    for alt in index.alternatives:
+        visible = work[alt].visible
+        for cid, answer in assessment.alternatives.get(alt, _NO_ANSWERS).items():
+            if answer.value == UNKNOWN and cid in visible and cid not in index.rated_by_id:
+                out.append(_gap(cid, index.section_of[cid], alt, None))
+    return out
+
+
+def _minus(a: float | None, b: float | None) -> float | None:
+    return a - b if a is not None and b is not None else None
+
+
+def _difference(index: _Index, base: AlternativeResult, other: AlternativeResult) -> Difference:
+    sections = {}
+    for sid in index.section_ids:
+        b, o = base.sections.get(sid), other.sections.get(sid)
+        if b is not None or o is not None:
+            sections[sid] = _minus(o.value if o else None, b.value if b else None)
+    return _make(Difference, {
+        "base": base.alternative,
+        "other": other.alternative,
+        "overall": _minus(other.overall.value, base.overall.value),
+        "sections": sections,
+        "dimensions": {fw: {item: _minus(other.dimensions[fw][item].value, base.dimensions[fw][item].value)
+                            for item in items} for fw, items in index.frameworks},
+        "groups": {g: _minus(other.groups[g].value, base.groups[g].value) for g in index.group_ids},
+        "gap_change": _minus(other.equity.gap_change, base.equity.gap_change),
+    })
+
+
+def _not_relevant(index: _Index, assessment: Assessment, primary: _AltWork) -> list[str]:
+    visible = primary.visible
+    rated_nr = set(primary.not_relevant)
+    own = assessment.alternatives.get(index.primary, _NO_ANSWERS)
+    out: list[str] = []
+    for cid in index.section_of:
+        if cid not in visible:
+            continue
+        if cid in rated_nr:
+            out.append(cid)
+        elif cid not in index.rated_by_id:
+            answer = (own if index.per_alternative[cid] else assessment.answers).get(cid)
+            if answer is not None and answer.value == NOT_RELEVANT:
+                out.append(cid)
+    return out
+
+
+# --- the entry point -------------------------------------------------------------------
+
+
+def score(assessment: Assessment) -> Result:
+    """Scores, equity, participation, flags and knowledge gaps of every alternative of `assessment`.
+
+    Pure: the same assessment always gives the same result. The checklist is
+    the assessment's own snapshot; its recorded hash (checked against the
+    snapshot when a file is read) keys the cache of per-checklist structures."""
+    checklist = assessment.checklist
+    key = _Key(checklist, assessment.checklist_ref.hash or checklist.content_hash())
+    index = _index_for(key)
+    work = {alt: _alternative(index, assessment, alt) for alt in index.alternatives}
+    primary = work[index.primary]
+    participation = _participation(index, assessment, primary.lookup)
+    base = work[index.base].result
+    headline = primary.result.overall
+    message = None
+    if headline.value is None:
+        if headline.applicable == 0:
+            message = MESSAGES["nothing_applicable"]
+        elif headline.unknown == headline.applicable:
+            message = MESSAGES["all_unknown"]
+        else:
+            message = MESSAGES["nothing_rated"]
+    return _make(Result, {
+        "checklist_id": checklist.id,
+        "checklist_version": checklist.version,
+        "checklist_hash": key.hash,
+        "primary": index.primary,
+        "alternatives": {alt: w.result for alt, w in work.items()},
+        "differences": [_difference(index, base, work[a].result) for a in index.alternatives if a != index.base],
+        "participation": participation,
+        "flags": _flags(index, assessment, work, participation),
+        "gaps": _gaps(index, assessment, work),
+        "hidden": [cid for cid in index.section_of if cid not in primary.visible],
+        "not_relevant": _not_relevant(index, assessment, primary),
+        "message": dict(message) if message is not None else None,
+    })
