@@ -301,7 +301,7 @@ alternatives:
     bostader: {value: -2}
     gronska: {value: -1}
     skolvag: {value: 0}
-    lek: {value: {barn: -1, alla: 1}}
+    lek: {value: {barn: -1, alla: 0}}
 """))
     raised = sorted((f.rule, f.criterion, f.group, f.alternative) for f in r.flags)
     assert raised == [
