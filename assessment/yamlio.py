@@ -187,6 +187,9 @@ def _syntax_error(exc: yaml.MarkedYAMLError) -> UnsafeInput:
     if "'\\t'" in problem or "\t" in problem:
         return UnsafeInput("YAML syntax: a tab character is used for indentation; "
                            "YAML indents with spaces only, so replace the tab with spaces", line)
+    if "but got '?'" in problem or "but found '?'" in problem:
+        return UnsafeInput("YAML syntax: a text with a question mark inside {…} or […]; put the text in quotes, "
+                           'for example {sv: "Hur påverkas barnen?"}', line)
     context = exc.context or ""
     if exc.context_mark is not None and exc.problem_mark is not None \
             and exc.context_mark.line != exc.problem_mark.line:
