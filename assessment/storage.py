@@ -201,10 +201,11 @@ class Conflict:
 
 
 _PART_SV = {"metadata": "uppgifterna om bedömningen", "measures": "åtgärderna", "participation": "delaktigheten",
-            "comments": "kommentarerna", "checklist": "checklistan", "status": "statusen"}
+            "comments": "kommentarerna", "checklist": "checklistan", "status": "statusen",
+            "language": "språket"}
 _PART_EN = {"metadata": "the details of the assessment", "measures": "the measures",
             "participation": "the participation records", "comments": "the comments", "checklist": "the checklist",
-            "status": "the status"}
+            "status": "the status", "language": "the language"}
 
 
 class EditConflict(ConflictError):
@@ -233,8 +234,7 @@ def _not_found(assessment_id: str) -> NotFound:
 
 
 def _body(a: Assessment) -> dict[str, Any]:
-    data = a.model_dump(mode="json", by_alias=True, exclude_none=True, exclude={"checklist"})
-    return data
+    return a.model_dump(mode="json", by_alias=True, exclude_none=True, exclude={"checklist"})
 
 
 def _encode(body: dict[str, Any]) -> str:
@@ -399,26 +399,6 @@ class Store:
             if not rows:
                 self._head(conn, assessment_id)
         return [_version(r) for r in rows]
-
-    def list(self, search: str | None = None, status: Status | str | None = None) -> list[Summary]:
-        """Assessments, most recently changed first; `search` matches title, municipality, plan type and areas."""
-        clauses, params = [], {}
-        if search:
-            escaped = search.casefold().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-            clauses.append("search_text LIKE :q ESCAPE '\\'")
-            params["q"] = f"%{escaped}%"
-        if status:
-            clauses.append("status = :status")
-            params["status"] = str(Status(status))
-        where = f"WHERE {' AND '.join(clauses)}" if clauses else ""
-        with self._read() as conn:
-            rows = conn.execute(text(
-                "SELECT id, title, municipality, status, checklist_id, checklist_version, revision, created_at, "
-                f"created_by, updated_at, updated_by FROM assessments {where} ORDER BY updated_at DESC, id"),
-                params).all()
-        return [Summary(r.id, r.title, r.municipality, Status(r.status), r.checklist_id, r.checklist_version,
-                        r.revision, _when(r.created_at), r.created_by, _when(r.updated_at), r.updated_by)
-                for r in rows]
 
     # -- writing --
 
@@ -597,8 +577,11 @@ class Store:
 
     def copy_as_draft(self, assessment_id: str, by: str, revision: int | None = None) -> str:
         """A new draft copied from an assessment (typically adopted), for re-assessment; returns its id."""
-        source = self.version(assessment_id, revision) if revision is not None else self.load(assessment_id).assessment
-        rev = revision if revision is not None else self.load(assessment_id).revision
+        if revision is None:
+            latest = self.load(assessment_id)
+            source, rev = latest.assessment, latest.revision
+        else:
+            source, rev = self.version(assessment_id, revision), revision
         copy = source.model_copy(deep=True)
         copy.id = uuid.uuid4().hex
         copy.metadata.status = Status.DRAFT
@@ -648,6 +631,28 @@ class Store:
                                  f'i stället för att skriva över den. / assessment "{a.id}" already exists; import '
                                  "it as a copy (--as-new) rather than overwrite it.") from None
         return a.id
+
+    # -- listing (last in the class: its name shadows the builtin `list` in annotations below it) --
+
+    def list(self, search: str | None = None, status: Status | str | None = None) -> list[Summary]:
+        """Assessments, most recently changed first; `search` matches title, municipality, plan type and areas."""
+        clauses, params = [], {}
+        if search:
+            escaped = search.casefold().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+            clauses.append("search_text LIKE :q ESCAPE '\\'")
+            params["q"] = f"%{escaped}%"
+        if status:
+            clauses.append("status = :status")
+            params["status"] = str(Status(status))
+        where = f"WHERE {' AND '.join(clauses)}" if clauses else ""
+        with self._read() as conn:
+            rows = conn.execute(text(
+                "SELECT id, title, municipality, status, checklist_id, checklist_version, revision, created_at, "
+                f"created_by, updated_at, updated_by FROM assessments {where} ORDER BY updated_at DESC, id"),
+                params).all()
+        return [Summary(r.id, r.title, r.municipality, Status(r.status), r.checklist_id, r.checklist_version,
+                        r.revision, _when(r.created_at), r.created_by, _when(r.updated_at), r.updated_by)
+                for r in rows]
 
 
 def _version(r: Any) -> Version:
