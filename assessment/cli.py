@@ -9,6 +9,8 @@ user mistakes go to stderr without a traceback. Verbs:
     skb list                 list stored assessments (--search, --status, --db URL)
     skb export ID -o FILE    write a stored assessment, with its checklist snapshot, to a file
     skb import FILE          store an assessment file (--as-new to import a copy under a new id)
+    skb report FILE -o OUT.pdf   the PDF report of an assessment file (--lang sv|en; --participants
+                             for the short feedback letter to the people who took part)
 """
 
 from __future__ import annotations
@@ -111,6 +113,42 @@ def cmd_import(args: argparse.Namespace) -> int:
     return 0
 
 
+# --- report ----------------------------------------------------------------------
+
+
+def cmd_report(args: argparse.Namespace) -> int:
+    import io
+
+    from reports import render_participant_feedback, render_report
+
+    from .library import resolve_checklist
+    from .model import parse_assessment
+    from .yamlio import Limits
+
+    limits = Limits()
+    try:
+        with open(args.file, "rb") as f:
+            raw = f.read(limits.max_bytes + 1)
+    except OSError as exc:
+        _err(f"skb report: {args.file}: {exc.strerror}")
+        return 1
+    assessment = parse_assessment(raw, args.file, limits, resolve=resolve_checklist)
+    pdf = io.BytesIO()  # built in memory first: a failed build leaves no half-written file
+    if args.participants:
+        render_participant_feedback(assessment, pdf, lang=args.lang)
+    else:
+        render_report(assessment, pdf, lang=args.lang)
+    try:
+        with open(args.output, "wb") as f:
+            f.write(pdf.getvalue())
+    except OSError as exc:
+        _err(f"skb report: {args.output}: {exc.strerror}")
+        return 1
+    if not args.quiet:
+        _out(f"{args.output}: {len(pdf.getvalue()):,} bytes")
+    return 0
+
+
 # --- the parser ------------------------------------------------------------------
 
 
@@ -150,6 +188,15 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--author", help="who is importing (default: SKB_AUTHOR, else your user name)")
     p.add_argument("--db", help=db_help)
     p.set_defaults(handler=cmd_import)
+
+    p = sub.add_parser("report", help="write the PDF report of an assessment file")
+    p.add_argument("file", metavar="FILE", help="an assessment file (YAML or JSON)")
+    p.add_argument("-o", "--output", metavar="OUT.pdf", required=True, help="the PDF to write")
+    p.add_argument("--lang", choices=["sv", "en"], default="sv", help="the report's language (default: sv)")
+    p.add_argument("--participants", action="store_true",
+                   help="write the short plain-language feedback letter for participants instead")
+    p.add_argument("-q", "--quiet", action="store_true", help="print nothing on success")
+    p.set_defaults(handler=cmd_report)
 
     return parser
 

@@ -1,0 +1,185 @@
+"""The report's charts, drawn with reportlab.graphics (no matplotlib).
+
+Two kinds: horizontal bars on the -100..+100 score scale, one bar per
+alternative for each row (the policy areas; the sections and the whole), and a
+heatmap of groups by policy area. Labels are plain text (reportlab graphics do
+not read markup) measured with the report font and wrapped or shortened so
+they are never clipped; a missing score is drawn as "not rated", never as 0.
+These functions take plain values and return a Drawing: no scoring, no I/O.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from reportlab.graphics.shapes import Drawing, Line, Rect, String
+from reportlab.lib import colors
+from reportlab.pdfbase.pdfmetrics import stringWidth
+
+from .fonts import BOLD, FAMILY, register_fonts
+from .markup import plain
+
+__all__ = ["ALTERNATIVE_COLOURS", "bar_chart", "heatmap", "wrap_label"]
+
+ALTERNATIVE_COLOURS = (
+    colors.HexColor("#9aa3ad"),  # the zero alternative comes first: neutral grey
+    colors.HexColor("#1d5c8f"),
+    colors.HexColor("#d97706"),
+    colors.HexColor("#2f855a"),
+    colors.HexColor("#7c3aed"),
+    colors.HexColor("#b91c1c"),
+)
+TEXT = colors.HexColor("#1f2328")
+GRID = colors.HexColor("#d5d9de")
+AXIS = colors.HexColor("#5a6270")
+NOT_RATED = colors.HexColor("#e5e7eb")
+
+
+def wrap_label(text: str, width: float, size: float, max_lines: int = 2, font: str = FAMILY) -> list[str]:
+    """`text` broken into at most `max_lines` lines no wider than `width`; the last ends in … when cut."""
+    words = plain(text).split()
+    lines: list[str] = []
+    current = ""
+    for word in words:
+        candidate = f"{current} {word}".strip()
+        if stringWidth(candidate, font, size) <= width:
+            current = candidate
+            continue
+        if current:
+            lines.append(current)
+        current = word
+        while stringWidth(current, font, size) > width:  # a word longer than the line: break it
+            cut = len(current)
+            while cut > 1 and stringWidth(current[:cut], font, size) > width:
+                cut -= 1
+            lines.append(current[:cut])
+            current = current[cut:]
+    if current:
+        lines.append(current)
+    if len(lines) > max_lines:
+        last = lines[max_lines - 1]
+        while last and stringWidth(last + "…", font, size) > width:
+            last = last[:-1]
+        lines = lines[: max_lines - 1] + [last.rstrip() + "…"]
+    return lines or [""]
+
+
+def _score_text(value: float | None) -> str:
+    if value is None:
+        return "–"
+    rounded = round(value)
+    return "0" if rounded == 0 else f"{rounded:+d}".replace("-", "−")
+
+
+def _legend(d: Drawing, names: Sequence[str], x: float, y: float, width: float, size: float) -> float:
+    """Draw the alternatives' legend from (x, y) downwards; return the height used."""
+    cx, cy = x, y
+    line_h = size + 5
+    for i, name in enumerate(names):
+        label = wrap_label(name, width / 2, size, 1)[0]
+        w = 10 + 4 + stringWidth(label, FAMILY, size) + 14
+        if cx + w > x + width and cx > x:
+            cx, cy = x, cy - line_h
+        d.add(Rect(cx, cy - size + 1, 9, size - 1, fillColor=ALTERNATIVE_COLOURS[i % len(ALTERNATIVE_COLOURS)],
+                   strokeColor=None))
+        d.add(String(cx + 13, cy - size + 2, label, fontName=FAMILY, fontSize=size, fillColor=TEXT))
+        cx += w
+    return y - cy + line_h
+
+
+def bar_chart(rows: Sequence[tuple[str, Sequence[float | None]]], alternatives: Sequence[str], width: float,
+              not_rated: str) -> Drawing:
+    """Horizontal bars on -100..+100: for each (label, values per alternative) row, one bar per alternative."""
+    register_fonts()
+    size = 7.5
+    label_w = min(165.0, width * 0.36)
+    value_w = 22.0
+    plot_x = label_w + 8 + value_w
+    plot_w = width - plot_x - value_w
+    n_alt = max(1, len(alternatives))
+    bar_h = 7.0 if n_alt > 1 else 9.0
+    row_labels = [wrap_label(label, label_w, size, 3) for label, _ in rows]
+    row_heights = [max(len(lines) * (size + 1.5), n_alt * bar_h) + 8 for lines in row_labels]
+    legend_h = (size + 5) * (1 + len(alternatives) // 4) + 4 if len(alternatives) > 1 else 0
+    axis_h = 16
+    height = legend_h + sum(row_heights) + axis_h + 4
+    d = Drawing(width, height)
+    top = height - legend_h
+    if len(alternatives) > 1:
+        _legend(d, alternatives, plot_x, height - 2, plot_w, size)
+
+    def x_of(v: float) -> float:
+        return plot_x + (max(-100.0, min(100.0, v)) + 100) / 200 * plot_w
+
+    bottom = axis_h
+    for tick in (-100, -50, 0, 50, 100):
+        x = x_of(tick)
+        d.add(Line(x, bottom, x, top, strokeColor=AXIS if tick == 0 else GRID, strokeWidth=0.8 if tick == 0 else 0.4))
+        d.add(String(x, bottom - 10, _score_text(tick) if tick else "0", fontName=FAMILY, fontSize=size - 0.5,
+                     fillColor=AXIS, textAnchor="middle"))
+    y = top
+    for (label, values), lines, row_h in zip(rows, row_labels, row_heights):
+        y -= row_h
+        text_top = y + row_h / 2 + (len(lines) - 1) * (size + 1.5) / 2 - size / 3
+        for j, line in enumerate(lines):
+            d.add(String(0, text_top - j * (size + 1.5), line, fontName=FAMILY, fontSize=size, fillColor=TEXT))
+        bars_top = y + row_h / 2 + n_alt * bar_h / 2
+        for i, value in enumerate(values):
+            by = bars_top - (i + 1) * bar_h + 1
+            colour = ALTERNATIVE_COLOURS[i % len(ALTERNATIVE_COLOURS)]
+            if value is None:
+                d.add(String(x_of(0) + 3, by + 1, not_rated, fontName=FAMILY, fontSize=size - 1.5, fillColor=AXIS))
+                continue
+            x0, x1 = x_of(0), x_of(value)
+            d.add(Rect(min(x0, x1), by, max(abs(x1 - x0), 0.8), bar_h - 2, fillColor=colour, strokeColor=None))
+            tx = x1 + 3 if value >= 0 else x1 - 3
+            d.add(String(tx, by + 0.5, _score_text(value), fontName=FAMILY, fontSize=size - 1.5, fillColor=TEXT,
+                         textAnchor="start" if value >= 0 else "end"))
+        d.add(Line(plot_x, y, plot_x + plot_w, y, strokeColor=GRID, strokeWidth=0.3))
+    return d
+
+
+def _cell_colour(value: float | None) -> colors.Color:
+    """A diverging red–white–blue scale (readable for red-green colour blindness)."""
+    if value is None:
+        return NOT_RATED
+    v = max(-100.0, min(100.0, value)) / 100
+    white = colors.HexColor("#f7f7f7")
+    end = colors.HexColor("#2166ac") if v >= 0 else colors.HexColor("#b2182b")
+    return colors.linearlyInterpolatedColor(white, end, 0, 1, abs(v))
+
+
+def heatmap(rows: Sequence[str], columns: Sequence[str], values: Sequence[Sequence[float | None]],
+            width: float) -> Drawing:
+    """A grid of scores: one row per policy area, one column per group, the score printed in each cell."""
+    register_fonts()
+    size = 7.0
+    label_w = min(150.0, width * 0.32)
+    n_cols = max(1, len(columns))
+    col_w = min(60.0, (width - label_w - 6) / n_cols)
+    head_lines = [wrap_label(c, col_w - 4, size - 0.5, 4) for c in columns]
+    head_h = max((len(lines) for lines in head_lines), default=1) * (size + 1) + 6
+    row_lines = [wrap_label(r, label_w, size, 2) for r in rows]
+    row_h = [max(16.0, len(lines) * (size + 1.5) + 5) for lines in row_lines]
+    height = head_h + sum(row_h) + 2
+    d = Drawing(width, height)
+    x0 = label_w + 6
+    for i, lines in enumerate(head_lines):
+        cx = x0 + i * col_w + col_w / 2
+        for j, line in enumerate(reversed(lines)):
+            d.add(String(cx, height - head_h + 4 + j * (size + 1), line, fontName=BOLD, fontSize=size - 0.5,
+                         fillColor=TEXT, textAnchor="middle"))
+    y = height - head_h
+    for r, (lines, h) in enumerate(zip(row_lines, row_h)):
+        y -= h
+        text_top = y + h / 2 + (len(lines) - 1) * (size + 1.5) / 2 - size / 3
+        for j, line in enumerate(lines):
+            d.add(String(0, text_top - j * (size + 1.5), line, fontName=FAMILY, fontSize=size, fillColor=TEXT))
+        for c in range(len(columns)):
+            value = values[r][c] if c < len(values[r]) else None
+            fill = _cell_colour(value)
+            d.add(Rect(x0 + c * col_w, y, col_w - 1, h - 1, fillColor=fill, strokeColor=None))
+            dark = value is not None and abs(value) > 55
+            d.add(String(x0 + c * col_w + col_w / 2, y + h / 2 - size / 3, _score_text(value), fontName=FAMILY,
+                         fontSize=size, fillColor=colors.white if dark else TEXT, textAnchor="middle"))
+    return d

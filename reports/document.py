@@ -1,0 +1,921 @@
+"""The report: one renderer for the CLI (`skb report`) and the wizard's download button.
+
+`render_report` turns an assessment (and its scoring result) into a PDF: a
+cover, a one-page summary for decision-makers ending in questions to ask, the
+table of contents, charts, one chapter per checklist section, equity,
+participation, measures and follow-up, flags and gaps, and a method appendix.
+Every piece of user text passes through `reports.markup.para` (or `plain` for
+bookmarks and chart labels). This module reads the assessment and the result;
+it never scores by itself beyond calling `assessment.scoring.score` when no
+result is given, never touches files other than `out`, and never imports streamlit.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import itertools
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any, BinaryIO
+
+from reportlab.lib import colors
+from reportlab.pdfbase.pdfmetrics import stringWidth
+from reportlab.pdfgen.canvas import Canvas
+from reportlab.platypus import (
+    BaseDocTemplate,
+    Flowable,
+    Frame,
+    KeepInFrame,
+    KeepTogether,
+    PageBreak,
+    PageTemplate,
+    Paragraph,
+    Spacer,
+    Table,
+    TableStyle,
+)
+from reportlab.platypus.doctemplate import LayoutError
+from reportlab.platypus.tableofcontents import TableOfContents
+
+from assessment.checklist import AnswerType, Checklist, Criterion, Framework, Section, text_for
+from assessment.conditions import visible_criteria, visible_sections
+from assessment.errors import ReportError
+from assessment.model import NOT_RELEVANT, UNKNOWN, Answer, Assessment, Measure
+from assessment.results import AlternativeResult, Result, Score
+
+from .charts import bar_chart, heatmap
+from .fonts import FAMILY, register_fonts
+from .i18n import msg
+from .markup import para, plain, shorten
+from .styles import ACCENT, FRAME_HEIGHT, INK, FRAME_WIDTH, MARGIN, MUTED, PAGE, RULE, SHADE, Styles, styles
+
+__all__ = ["render_report", "ReportContext", "fmt_score", "ReportDocument", "numbered_canvas", "Heading", "group_name"]
+
+POLICY_AREA_IDS = ("policy_area", "policy_areas", "malomraden", "malomrade", "commission_areas")
+
+
+# --- page furniture ------------------------------------------------------------------
+
+
+class _NumberedCanvas(Canvas):
+    """A canvas that holds its pages until the end, so each footer can say "Sida 3 av 12"."""
+
+    def __init__(self, *args: Any, page_label: str = "{page} / {pages}", footer_left: str = "", **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self._page_label = page_label
+        self._footer_left = footer_left
+        self._pages: list[dict[str, Any]] = []
+        self.heading_pages: dict[str, int] = {}  # heading key -> page, filled as headings are placed
+        self.toc_numbers: dict[str, tuple[str, float]] = {}  # heading key -> font of its contents line
+
+    def showPage(self) -> None:  # noqa: N802 (reportlab's name)
+        self._pages.append(dict(self.__dict__))
+        self._startPage()
+
+    def save(self) -> None:
+        total = len(self._pages)
+        for state in self._pages:
+            self.__dict__.update(state)
+            self._draw_footer(total)
+            super().showPage()
+        # The contents page was drawn before later pages existed; its page numbers are
+        # forms, defined here now that every heading has found its page.
+        for key, (font, size) in self.toc_numbers.items():
+            self.beginForm(toc_form_name(key), -60, -4, 0, size + 4)
+            self.setFont(font, size)
+            self.setFillColor(INK)
+            self.drawRightString(0, 0, str(self.heading_pages.get(key, "?")))
+            self.endForm()
+        super().save()
+
+    def _draw_footer(self, total: int) -> None:
+        self.saveState()
+        self.setFont(FAMILY, 7.5)
+        self.setFillColor(MUTED)
+        self.setStrokeColor(RULE)
+        self.setLineWidth(0.4)
+        y = MARGIN * 0.55
+        self.line(MARGIN, y + 9, PAGE[0] - MARGIN, y + 9)
+        self.drawRightString(PAGE[0] - MARGIN, y, self._page_label.format(page=self._pageNumber, pages=total))
+        if self._footer_left:
+            self.drawString(MARGIN, y, self._footer_left)
+        self.restoreState()
+
+
+def toc_form_name(key: str) -> str:
+    return f"skbtoc{key}"
+
+
+def numbered_canvas(page_label: str, footer_left: str = "") -> Any:
+    """A canvasmaker for `BaseDocTemplate.build`: pages numbered "page of pages", a plain-text left footer."""
+    return functools.partial(_NumberedCanvas, page_label=page_label, footer_left=footer_left)
+
+
+class Heading(Paragraph):
+    """A heading that also becomes a table-of-contents entry and a PDF bookmark.
+
+    `text` is the plain (unescaped) heading: escaped for the paragraph and the
+    contents, given as is to the outline, which is not markup."""
+
+    def __init__(self, text: str, style: Any, level: int, key: str, toc: bool = True):
+        self.plain_text = " ".join(plain(text).split())
+        super().__init__(para(self.plain_text), style)
+        self.level = level
+        self.key = key
+        self.toc = toc
+
+
+class ReportDocument(BaseDocTemplate):
+    """A one-frame A4 document whose headings feed the table of contents and the outline."""
+
+    def __init__(self, out: BinaryIO, **kwargs: Any):
+        super().__init__(out, pagesize=PAGE, leftMargin=MARGIN, rightMargin=MARGIN, topMargin=MARGIN,
+                         bottomMargin=MARGIN, **kwargs)
+        frame = Frame(MARGIN, MARGIN, FRAME_WIDTH, FRAME_HEIGHT, id="body", leftPadding=0, rightPadding=0,
+                      topPadding=0, bottomPadding=0)
+        self.addPageTemplates([PageTemplate(id="page", frames=[frame])])
+
+    def afterFlowable(self, flowable: Flowable) -> None:  # noqa: N802 (reportlab's name)
+        if isinstance(flowable, Heading):
+            self.canv.bookmarkPage(flowable.key)
+            self.canv.addOutlineEntry(flowable.plain_text, flowable.key, level=flowable.level,
+                                      closed=flowable.level > 0)
+            pages = getattr(self.canv, "heading_pages", None)
+            if pages is not None:
+                pages[flowable.key] = self.page
+            if flowable.toc:
+                # The page number is not part of the entry: it is drawn from a form (see
+                # HeadingContents), so the entries of the first pass already satisfy multiBuild.
+                self.notify("TOCEntry", (flowable.level, para(flowable.plain_text), 0, flowable.key))
+
+
+class HeadingContents(TableOfContents):
+    """platypus' TableOfContents, seeded with the story's own headings before the build.
+
+    The standard contents needs a second full pass only to learn the page
+    numbers. Here the entries are known from the headings in the story, and
+    each page number is a PDF form that the canvas defines when it saves, so
+    multiBuild is satisfied after one pass. Should a heading not be placed as
+    seeded, multiBuild simply runs another pass, as it would anyway."""
+
+    def __init__(self, headings: Sequence[Heading], **kwargs: Any):
+        super().__init__(**kwargs)
+        self._seed = [(h.level, para(h.plain_text), 0, h.key) for h in headings if h.toc]
+
+    def beforeBuild(self) -> None:  # noqa: N802 (reportlab's name)
+        super().beforeBuild()
+        if not self._lastEntries:
+            self._lastEntries = list(self._seed)
+
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:  # noqa: N803
+        size = super().wrap(availWidth, availHeight)
+
+        def entry_end(canvas: Canvas, kind: str, label: str) -> None:
+            _, level_text, key_repr = label.split(",", 2)
+            level = int(level_text)
+            key = key_repr.strip("'\"")
+            style = self.getLevelStyle(level)
+            x, y = canvas._curr_tx_info["cur_x"], canvas._curr_tx_info["cur_y"]
+            room = availWidth - 18 - x
+            dot = " . "
+            n = int(room / stringWidth(dot, style.fontName, style.fontSize)) if room > 0 else 0
+            if n > 0:
+                canvas.setFont(style.fontName, style.fontSize)
+                canvas.setFillColor(style.textColor)
+                canvas.drawRightString(availWidth - 18, y, dot * n)
+            numbers = getattr(canvas, "toc_numbers", None)
+            if numbers is None:  # a canvas without deferred pages: fall back to nothing drawn
+                return
+            numbers[key] = (style.fontName, style.fontSize)
+            canvas.saveState()
+            canvas.translate(availWidth, y)
+            canvas.doForm(toc_form_name(key))
+            canvas.restoreState()
+
+        self.canv.setNamedCB("drawTOCEntryEnd", entry_end)
+        return size
+
+
+# --- formatting ------------------------------------------------------------------------
+
+
+def fmt_score(value: float | None) -> str:
+    """A score as a signed whole number with a real minus sign; "–" when there is none."""
+    if value is None:
+        return "–"
+    rounded = round(value)
+    return "0" if rounded == 0 else f"{rounded:+d}".replace("-", "−")
+
+
+def _fmt_date(value: Any) -> str:
+    if isinstance(value, (dt.date, dt.datetime)):
+        return value.isoformat()[:10]
+    return plain(value)
+
+
+@dataclass
+class ReportContext:
+    """What every part of the report needs: the assessment, its result, the language and the styles."""
+
+    assessment: Assessment
+    result: Result
+    lang: str
+    st: Styles = field(default_factory=styles)
+    _keys: Iterable[int] = field(default_factory=itertools.count)
+
+    @property
+    def checklist(self) -> Checklist:
+        return self.assessment.checklist
+
+    def t(self, key: str, **fields: object) -> str:
+        return msg(self.lang, key, **fields)
+
+    def text(self, value: Any) -> str:
+        """A checklist text (possibly {sv:…, en:…}) in the report's language, as plain text."""
+        return plain(text_for(value, self.lang, self.checklist.default_language))
+
+    def key(self) -> str:
+        return f"h{next(self._keys)}"  # type: ignore[call-overload]
+
+    def heading(self, text: str, level: int = 0) -> Heading:
+        return Heading(text, self.st.h1 if level == 0 else self.st.h2, level, self.key())
+
+    def p(self, markup: str, style: Any = None) -> Paragraph:
+        """A paragraph from markup that the caller built from escaped parts."""
+        return Paragraph(markup, style or self.st.body)
+
+    # -- names of things --
+
+    def alternatives(self) -> list[str]:
+        return [a for a in self.checklist.alternative_ids() if a in self.result.alternatives] or list(
+            self.result.alternatives)
+
+    def alt_label(self, alt_id: str | None) -> str:
+        if alt_id is None:
+            return self.t("measure_everywhere")
+        for alt in self.checklist.alternatives:
+            if alt.id == alt_id:
+                return self.text(alt.label)
+        return self.t("default_proposal") if alt_id == "proposal" else plain(alt_id)
+
+    def group_label(self, group_id: str) -> str:
+        return group_name(self.checklist, group_id, self.lang)
+
+    def criterion_label(self, criterion_id: str) -> str:
+        try:
+            return self.text(self.checklist.criterion(criterion_id).text)
+        except KeyError:
+            return plain(criterion_id)
+
+    def section_label(self, section_id: str) -> str:
+        for s in self.checklist.sections:
+            if s.id == section_id:
+                return self.text(s.title)
+        return plain(section_id)
+
+    def band(self, score: Score) -> str:
+        return self.text(score.band) if score.band is not None else self.t("not_rated")
+
+    def policy_framework(self) -> Framework | None:
+        for fid in POLICY_AREA_IDS:
+            for f in self.checklist.frameworks:
+                if f.id == fid:
+                    return f
+        return self.checklist.frameworks[0] if self.checklist.frameworks else None
+
+    def ladder_label(self, level_id: str | None) -> str:
+        if level_id is None:
+            return self.t("none")
+        for ladder in self.checklist.ladders:
+            for level in ladder.levels:
+                if level.id == level_id:
+                    return self.text(level.label)
+        return plain(level_id)
+
+
+def group_name(checklist: Checklist, group_id: str, lang: str) -> str:
+    """A declared group's label; a free name (as typed in a participation record) as is."""
+    for g in checklist.groups:
+        if g.id == group_id:
+            return plain(text_for(g.label, lang, checklist.default_language))
+    return plain(group_id)
+
+
+def _table(rows: list[list[Any]], widths: Sequence[float], head: bool = True, zebra: bool = True) -> Table:
+    """A table of Paragraph cells that wraps text, repeats its head and may split a tall row across pages."""
+    table = Table(rows, colWidths=list(widths), repeatRows=1 if head else 0, splitInRow=1, hAlign="LEFT")
+    style = [
+        ("VALIGN", (0, 0), (-1, -1), "TOP"),
+        ("LEFTPADDING", (0, 0), (-1, -1), 4),
+        ("RIGHTPADDING", (0, 0), (-1, -1), 4),
+        ("TOPPADDING", (0, 0), (-1, -1), 2.5),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
+        ("LINEBELOW", (0, 0), (-1, -1), 0.3, RULE),
+    ]
+    if head:
+        style += [("BACKGROUND", (0, 0), (-1, 0), SHADE), ("LINEBELOW", (0, 0), (-1, 0), 0.6, ACCENT)]
+    if zebra:
+        for r in range(2 if head else 1, len(rows), 2):
+            style.append(("BACKGROUND", (0, r), (-1, r), colors.HexColor("#fafbfc")))
+    table.setStyle(TableStyle(style))
+    return table
+
+
+def _cells(ctx: ReportContext, values: Sequence[str], head: bool = False) -> list[Paragraph]:
+    """Table cells from markup that the caller built from escaped parts."""
+    style = ctx.st.cell_head if head else ctx.st.cell
+    return [Paragraph(v, style) for v in values]
+
+
+# --- cover ----------------------------------------------------------------------------
+
+
+def _cover(ctx: ReportContext) -> list[Flowable]:
+    a = ctx.assessment
+    m = a.metadata
+    c = ctx.checklist
+    rows: list[tuple[str, str]] = [
+        (ctx.t("cover_municipality"), para(m.municipality) or ctx.t("none")),
+        (ctx.t("cover_plan"), para(m.title)),
+    ]
+    if m.plan_type:
+        rows.append((ctx.t("cover_plan_type"), para(m.plan_type)))
+    if m.areas:
+        rows.append((ctx.t("cover_areas"), para(", ".join(m.areas))))
+    rows.append((ctx.t("cover_date"), _fmt_date(m.created)))
+    if m.decision_date:
+        rows.append((ctx.t("cover_decision_date"), _fmt_date(m.decision_date)))
+    rows.append((ctx.t("cover_assessors"), para(", ".join(m.assessors)) or ctx.t("none")))
+    status = ctx.t(f"status_{m.status.value}")
+    if m.adopted_at:
+        status += f" {_fmt_date(m.adopted_at)}" + (f" ({para(m.adopted_by)})" if m.adopted_by else "")
+    rows.append((ctx.t("cover_status"), status))
+    rows.append((ctx.t("cover_checklist"), f"{para(ctx.text(c.title))} ({para(c.id)}), version {para(c.version)}"))
+    table = Table([[Paragraph(k, ctx.st.cell_head), Paragraph(v, ctx.st.body)] for k, v in rows],
+                  colWidths=[120, FRAME_WIDTH - 120], hAlign="LEFT")
+    table.setStyle(TableStyle([
+        ("VALIGN", (0, 0), (-1, -1), "TOP"),
+        ("LINEBELOW", (0, 0), (-1, -1), 0.3, RULE),
+        ("TOPPADDING", (0, 0), (-1, -1), 5),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), 5),
+        ("LEFTPADDING", (0, 0), (-1, -1), 0),
+    ]))
+    return [
+        Spacer(1, 40),
+        Paragraph(para(ctx.t("report_kind")), ctx.st.subtitle),
+        Paragraph(para(m.title), ctx.st.title),
+        Paragraph(para(m.municipality), ctx.st.subtitle) if m.municipality else Spacer(1, 8),
+        Spacer(1, 20),
+        table,
+        Spacer(1, 30),
+        Paragraph(para(ctx.t("cover_note")), ctx.st.muted),
+        PageBreak(),
+    ]
+
+
+# --- the one-page summary --------------------------------------------------------------
+
+
+def _negatives(ctx: ReportContext, headline: AlternativeResult) -> list[tuple[str, list[Measure]]]:
+    """The strongest negative drivers of the headline alternative: (what, its measures), at most three."""
+    seen: set[tuple[str, str | None]] = set()
+    out: list[tuple[str, list[Measure]]] = []
+    for d in headline.overall.down:
+        if d.rating >= 0 or (d.criterion, d.group) in seen:
+            continue
+        seen.add((d.criterion, d.group))
+        name = ctx.criterion_label(d.criterion)
+        if d.group:
+            name += f" ({ctx.group_label(d.group)})"
+        out.append((name, ctx.assessment.measures_for(d.criterion, headline.alternative)))
+        if len(out) == 3:
+            break
+    return out
+
+
+def _questions(ctx: ReportContext, headline: AlternativeResult,
+               negatives: list[tuple[str, list[Measure]]], gap_count: int) -> list[str]:
+    """Questions a politician can ask, built from what the assessment leaves open (escaped markup)."""
+    qs: list[str] = []
+    for name, measures in negatives:
+        if not measures:
+            qs.append(ctx.t("q_measure", criterion=para(shorten(name, 90))))
+    if headline.equity.verdict == "widens":
+        qs.append(ctx.t("q_gap_widens"))
+    if headline.equity.losers:
+        qs.append(ctx.t("q_losers", groups=para(", ".join(ctx.group_label(g) for g in headline.equity.losers[:3]))))
+    if gap_count:
+        qs.append(ctx.t("q_gaps", count=gap_count))
+    part = ctx.result.participation
+    if part.met is False:
+        qs.append(ctx.t("q_participation", reached=para(ctx.ladder_label(part.reached)),
+                        expected=para(ctx.ladder_label(part.expected))))
+    elif not ctx.assessment.participation:
+        qs.append(ctx.t("q_no_participation"))
+    if any(a.kind.value == "zero" for a in ctx.checklist.alternatives) is False:
+        qs.append(ctx.t("q_zero"))
+    qs.append(ctx.t("q_follow_up"))
+    return qs[:6]
+
+
+def _summary(ctx: ReportContext) -> list[Flowable]:
+    st = ctx.st
+    r = ctx.result
+    headline = r.headline
+    alt_name = ctx.alt_label(headline.alternative)
+    heading = ctx.heading(ctx.t("summary_title"))
+    parts: list[Flowable] = []
+
+    parts.append(Paragraph(para(ctx.t("summary_overall")), st.summary_head))
+    o = headline.overall
+    if o.value is None:
+        parts.append(Paragraph(ctx.t("summary_no_score", alternative=para(alt_name)), st.summary_body))
+    else:
+        parts.append(Paragraph(ctx.t("summary_overall_text", alternative=para(alt_name), band=para(ctx.band(o)),
+                                     score=fmt_score(o.value), answered=o.answered, applicable=o.applicable),
+                               st.summary_body))
+    if r.message is not None:
+        parts.append(Paragraph(para(ctx.text(r.message)), st.summary_body))
+    if ctx.assessment.metadata.summary.strip():
+        parts.append(Paragraph(f"<i>{para(shorten(ctx.assessment.metadata.summary, 600))}</i>", st.summary_body))
+
+    parts.append(Paragraph(para(ctx.t("summary_who")), st.summary_head))
+    eq = headline.equity
+    if eq.gainers or eq.losers:
+        if eq.gainers:
+            parts.append(Paragraph(ctx.t("summary_gainers", groups=para(
+                ", ".join(ctx.group_label(g) for g in eq.gainers[:4]))), st.summary_body))
+        parts.append(Paragraph(ctx.t("summary_losers", groups=para(", ".join(ctx.group_label(g) for g in eq.losers[:4])))
+                               if eq.losers else ctx.t("summary_no_losers"), st.summary_body))
+    else:
+        parts.append(Paragraph(ctx.t("summary_no_groups"), st.summary_body))
+    parts.append(Paragraph(ctx.t(f"verdict_{eq.verdict}"), st.summary_body))
+
+    alts = ctx.alternatives()
+    if len(alts) > 1:
+        parts.append(Paragraph(para(ctx.t("summary_alternatives")), st.summary_head))
+        lines = [ctx.t("summary_alt_line", alternative=para(ctx.alt_label(a)),
+                       band=para(ctx.band(r.alternatives[a].overall)),
+                       score=fmt_score(r.alternatives[a].overall.value)) for a in alts]
+        for diff in r.differences:
+            if diff.overall is not None:
+                lines.append(ctx.t("summary_alt_diff", other=para(ctx.alt_label(diff.other)),
+                                   base=para(ctx.alt_label(diff.base)), diff=fmt_score(diff.overall)))
+        parts += [Paragraph(line, st.bullet, bulletText="•") for line in lines[:6]]
+
+    parts.append(Paragraph(para(ctx.t("summary_negatives")), st.summary_head))
+    negatives = _negatives(ctx, headline)
+    if not negatives:
+        parts.append(Paragraph(ctx.t("summary_no_negatives"), st.summary_body))
+    for name, measures in negatives:
+        if measures:
+            m = measures[0]
+            what = para(shorten(m.text, 140)) + (f" ({para(shorten(m.responsible, 40))})" if m.responsible else "")
+            tail = ctx.t("summary_negative_measure", measure=what)
+        else:
+            tail = f"<b>{ctx.t('summary_negative_no_measure')}</b>"
+        parts.append(Paragraph(f"{para(shorten(name, 140))}. {tail}", st.bullet, bulletText="•"))
+
+    parts.append(Paragraph(para(ctx.t("summary_gaps")), st.summary_head))
+    gap_ids = list(dict.fromkeys(g.criterion for g in r.gaps
+                                 if g.alternative in (None, headline.alternative)))
+    if gap_ids:
+        names = "; ".join(shorten(ctx.criterion_label(c), 60) for c in gap_ids[:3])
+        more = " " + ctx.t("summary_more", count=len(gap_ids) - 3) if len(gap_ids) > 3 else ""
+        parts.append(Paragraph(ctx.t("summary_gaps_text", count=len(gap_ids), names=para(names)) + more,
+                               st.summary_body))
+    else:
+        parts.append(Paragraph(ctx.t("summary_no_gaps"), st.summary_body))
+
+    parts.append(Paragraph(para(ctx.t("summary_flags")), st.summary_head))
+    order = {"serious": 0, "warning": 1, "info": 2}
+    flags = sorted(r.flags, key=lambda f: order[f.severity])
+    if not flags:
+        parts.append(Paragraph(ctx.t("summary_no_flags"), st.summary_body))
+    for f in flags[:4]:
+        text = f"<b>{ctx.t('severity_' + f.severity)}:</b> {para(shorten(ctx.text(f.message), 240))}"
+        parts.append(Paragraph(text, st.bullet, bulletText="•"))
+    if len(flags) > 4:
+        parts.append(Paragraph(ctx.t("summary_more", count=len(flags) - 4), st.small))
+
+    parts.append(Paragraph(para(ctx.t("questions_title")), st.summary_head))
+    for i, q in enumerate(_questions(ctx, headline, negatives, len(gap_ids)), start=1):
+        parts.append(Paragraph(q, st.question, bulletText=f"{i}."))
+    # Shrinks rather than spills: a politician gets exactly one page.
+    _, heading_height = heading.wrap(FRAME_WIDTH, FRAME_HEIGHT)
+    room = FRAME_HEIGHT - heading_height - heading.getSpaceAfter() - heading.getSpaceBefore() - 4
+    return [heading, KeepInFrame(FRAME_WIDTH, room, parts, mode="shrink"), PageBreak()]
+
+
+def _contents(ctx: ReportContext, headings: Sequence[Heading]) -> list[Flowable]:
+    toc = HeadingContents(headings, dotsMinLevel=0)
+    toc.levelStyles = [ctx.st.toc0, ctx.st.toc1]
+    return [Paragraph(para(ctx.t("toc_title")), ctx.st.h1), toc, PageBreak()]
+
+
+# --- charts ------------------------------------------------------------------------------
+
+
+def _charts(ctx: ReportContext) -> list[Flowable]:
+    r = ctx.result
+    alts = ctx.alternatives()
+    alt_names = [ctx.alt_label(a) for a in alts]
+    out: list[Flowable] = [ctx.heading(ctx.t("charts_title"))]
+    framework = ctx.policy_framework()
+    if framework is not None:
+        rows = [(ctx.text(item.title), [r.alternatives[a].dimensions.get(framework.id, {}).get(item.id, Score(
+            value=None)).value for a in alts]) for item in framework.items]
+        out.append(ctx.heading(ctx.t("chart_areas"), 1))
+        if any(v is not None for _, vs in rows for v in vs):
+            out.append(bar_chart(rows, alt_names, FRAME_WIDTH, ctx.t("not_rated")))
+            out.append(Paragraph(para(ctx.t("chart_areas_caption")), ctx.st.muted))
+        else:
+            out.append(Paragraph(para(ctx.t("chart_no_data")), ctx.st.muted))
+        groups = ctx.checklist.groups
+        if groups:
+            headline = r.headline
+            grid = headline.group_dimensions.get(framework.id, {})
+            values = [[grid.get(g.id, {}).get(item.id) for g in groups] for item in framework.items]
+            out.append(ctx.heading(ctx.t("chart_heatmap", alternative=ctx.alt_label(headline.alternative)), 1))
+            if any(v is not None for row in values for v in row):
+                out.append(heatmap([ctx.text(i.title) for i in framework.items], [ctx.text(g.label) for g in groups],
+                                   values, FRAME_WIDTH))
+                out.append(Paragraph(para(ctx.t("chart_heatmap_caption")), ctx.st.muted))
+            else:
+                out.append(Paragraph(para(ctx.t("chart_no_data")), ctx.st.muted))
+    sections = [s for s in ctx.checklist.sections if any(s.id in r.alternatives[a].sections for a in alts)]
+    rows = [(ctx.t("chart_overall"), [r.alternatives[a].overall.value for a in alts])]
+    rows += [(ctx.text(s.title), [r.alternatives[a].sections.get(s.id, Score(value=None)).value for a in alts])
+             for s in sections]
+    out.append(ctx.heading(ctx.t("chart_alternatives"), 1))
+    if any(v is not None for _, vs in rows for v in vs):
+        out.append(bar_chart(rows, alt_names, FRAME_WIDTH, ctx.t("not_rated")))
+        out.append(Paragraph(para(ctx.t("chart_alternatives_caption")), ctx.st.muted))
+    else:
+        out.append(Paragraph(para(ctx.t("chart_no_data")), ctx.st.muted))
+    summary = [_cells(ctx, [ctx.t("alternative"), ctx.t("score"), ctx.t("summary_overall"), ctx.t("coverage"),
+                            ctx.t("equity_gap_change")], head=True)]
+    for a in alts:
+        o = r.alternatives[a].overall
+        cov = f"{o.answered}/{o.applicable}"
+        summary.append(_cells(ctx, [para(ctx.alt_label(a)), fmt_score(o.value), para(ctx.band(o)), cov,
+                                    fmt_score(r.alternatives[a].equity.gap_change)]))
+    out.append(Spacer(1, 6))
+    out.append(_table(summary, [150, 50, 130, 60, FRAME_WIDTH - 390]))
+    return [*out, PageBreak()]
+
+
+# --- one chapter per checklist section ------------------------------------------------------
+
+
+def _rating_label(ctx: ReportContext, crit: Criterion, value: Any) -> str:
+    """A rating as words from the scale (escaped), with the step: "Stor negativ (−2)"."""
+    if value is None:
+        return para(ctx.t("unanswered"))
+    if value == UNKNOWN:
+        return f"<i>{para(ctx.t('unknown'))}</i>"
+    if value == NOT_RELEVANT:
+        return para(ctx.t("not_relevant"))
+    for step in ctx.checklist.scale(crit.scale or "").steps if crit.scale else []:
+        if step.value == value:
+            return f"{para(ctx.text(step.label))} ({fmt_score(value) if value else '0'})"
+    return para(str(value))
+
+
+def _answer_text(ctx: ReportContext, crit: Criterion, value: Any) -> str:
+    """An answer to a question answered once, in words (escaped markup)."""
+    if value is None:
+        return para(ctx.t("unanswered"))
+    if value == UNKNOWN:
+        return f"<i>{para(ctx.t('unknown'))}</i>"
+    if value == NOT_RELEVANT:
+        return para(ctx.t("not_relevant"))
+    t = crit.type
+    if t == AnswerType.YES_NO:
+        return ctx.t("yes") if value else ctx.t("no")
+    if t in (AnswerType.SINGLE_CHOICE, AnswerType.MULTI_CHOICE) and crit.choices:
+        options = {o.id: ctx.text(o.label) for o in ctx.checklist.choice_list(crit.choices).options}
+        chosen = value if isinstance(value, list) else [value]
+        return para(", ".join(options.get(v, str(v)) for v in chosen))
+    if t == AnswerType.LADDER:
+        return para(ctx.ladder_label(str(value)))
+    if t == AnswerType.NUMBER:
+        number = f"{value:g}" if isinstance(value, float) else str(value)
+        if ctx.lang == "sv":
+            number = number.replace(".", ",")
+        unit = ctx.text(crit.unit) if crit.unit else ""
+        return para(f"{number} {unit}".strip())
+    if t == AnswerType.DATE:
+        return para(_fmt_date(value))
+    return para(value)
+
+
+def _notes(ctx: ReportContext, answer: Answer | None, prefix: str = "") -> list[Flowable]:
+    """The motivation and evidence of an answer, as paragraphs (never inside a table cell: they may be long)."""
+    if answer is None:
+        return []
+    out = []
+    for key, text in (("motivation", answer.comment), ("evidence", answer.evidence)):
+        if text.strip():
+            label = f"{para(prefix)} – {ctx.t(key)}" if prefix else ctx.t(key)
+            out.append(Paragraph(f"<b>{label}:</b> {para(text)}", ctx.st.small))
+    return out
+
+
+def _measure_line(ctx: ReportContext, m: Measure) -> str:
+    bits = [para(m.text)]
+    details = []
+    if m.responsible:
+        details.append(f"{ctx.t('responsible')}: {para(m.responsible)}")
+    if m.due:
+        details.append(f"{ctx.t('due')}: {_fmt_date(m.due)}")
+    if m.indicator:
+        details.append(f"{ctx.t('indicator')}: {para(m.indicator)}")
+    details.append(ctx.t(f"measure_{m.status.value}"))
+    return bits[0] + " <font color='#5a6270'>(" + "; ".join(details) + ")</font>"
+
+
+def _criterion(ctx: ReportContext, crit: Criterion, visible_for: dict[str, set[str]], number: str) -> list[Flowable]:
+    a = ctx.assessment
+    alts = [alt for alt in ctx.alternatives() if crit.id in visible_for.get(alt, set())]
+    head = Paragraph(f"{number} {para(ctx.text(crit.text))}", ctx.st.criterion)
+    body: list[Flowable] = []
+    if crit.answered_per_alternative and crit.type == AnswerType.GROUP_IMPACT:
+        groups = ctx.checklist.groups_of(crit)
+        col = (FRAME_WIDTH - 130) / max(1, len(alts))
+        rows = [_cells(ctx, [ctx.t("group"), *[para(ctx.alt_label(x)) for x in alts]], head=True)]
+        for g in groups:
+            cells = [para(ctx.text(g.label))]
+            for x in alts:
+                ans = a.answer(crit.id, x)
+                v = ans.value if ans is not None else None
+                cells.append(_rating_label(ctx, crit, v.get(g.id) if isinstance(v, dict) else v))
+            rows.append(_cells(ctx, cells))
+        body.append(_table(rows, [130, *[col] * len(alts)]))
+        body.append(Spacer(1, 3))
+    elif crit.answered_per_alternative:
+        rows = [_cells(ctx, [ctx.t("alternative"), ctx.t("rating")], head=True)]
+        for x in alts:
+            ans = a.answer(crit.id, x)
+            value = ans.value if ans is not None else None
+            shown = _rating_label(ctx, crit, value) if crit.is_rated else _answer_text(ctx, crit, value)
+            rows.append(_cells(ctx, [para(ctx.alt_label(x)), shown]))
+        body.append(_table(rows, [150, FRAME_WIDTH - 150]))
+        body.append(Spacer(1, 3))
+    else:
+        ans = a.answer(crit.id)
+        body.append(Paragraph(f"<b>{ctx.t('answer')}:</b> {_answer_text(ctx, crit, ans.value if ans else None)}",
+                              ctx.st.small))
+    if crit.answered_per_alternative:
+        for x in alts:
+            body += _notes(ctx, a.answer(crit.id, x), ctx.alt_label(x) if len(alts) > 1 else "")
+    else:
+        body += _notes(ctx, a.answer(crit.id))
+    measures = a.measures_for(crit.id)
+    if measures:
+        body.append(Paragraph(f"<b>{ctx.t('measures')}:</b>", ctx.st.small))
+        for m in measures:
+            suffix = f" [{para(ctx.alt_label(m.alternative))}]" if m.alternative and len(ctx.alternatives()) > 1 else ""
+            body.append(Paragraph(_measure_line(ctx, m) + suffix, ctx.st.small, bulletText="–"))
+    # The question and the first part of its answer stay together; long notes may run on.
+    return [KeepTogether([head, *body[:1]]), *body[1:]]
+
+
+def _section(ctx: ReportContext, section: Section, index: int, visible_for: dict[str, set[str]]) -> list[Flowable]:
+    out: list[Flowable] = [ctx.heading(f"{index}. {ctx.text(section.title)}")]
+    if section.description:
+        out.append(Paragraph(para(ctx.text(section.description)), ctx.st.muted))
+    alts = ctx.alternatives()
+    scores = [(x, ctx.result.alternatives[x].sections.get(section.id)) for x in alts]
+    shown = [f"{para(ctx.alt_label(x))} {fmt_score(s.value)} ({para(ctx.band(s))})" if s.value is not None
+             else f"{para(ctx.alt_label(x))} {para(ctx.t('not_rated'))}" for x, s in scores if s is not None]
+    if shown:
+        out.append(Paragraph(ctx.t("section_score", scores="; ".join(shown)), ctx.st.small))
+    visible_any = set().union(*visible_for.values()) if visible_for else set()
+    criteria = [c for c in section.criteria if c.id in visible_any]
+    if not criteria:
+        out.append(Paragraph(para(ctx.t("no_visible_criteria")), ctx.st.muted))
+    for n, crit in enumerate(criteria, start=1):
+        out += _criterion(ctx, crit, visible_for, f"{index}.{n}")
+    return out
+
+
+def _sections(ctx: ReportContext) -> list[Flowable]:
+    a = ctx.assessment
+    c = ctx.checklist
+    visible_for = {alt: visible_criteria(c, a, alt) for alt in c.alternative_ids()}
+    shown_sections = visible_sections(c, a)
+    out: list[Flowable] = []
+    index = 0
+    for section in c.sections:
+        if section.id not in shown_sections:
+            continue  # hidden by its condition: left out, as the wizard leaves it out
+        index += 1
+        out += _section(ctx, section, index, visible_for)
+    return out
+
+
+# --- equity, participation, measures, flags, method -----------------------------------------
+
+
+def _equity(ctx: ReportContext) -> list[Flowable]:
+    r = ctx.result
+    alts = ctx.alternatives()
+    out: list[Flowable] = [PageBreak(), ctx.heading(ctx.t("equity_title")),
+                           Paragraph(para(ctx.t("equity_intro")), ctx.st.body)]
+    col = (FRAME_WIDTH - 170) / max(1, len(alts))
+    rows = [_cells(ctx, ["", *[para(ctx.alt_label(a)) for a in alts]], head=True)]
+    eqs = [r.alternatives[a].equity for a in alts]
+    rows.append(_cells(ctx, [ctx.t("equity_population"), *[fmt_score(e.population) for e in eqs]]))
+    rows.append(_cells(ctx, [ctx.t("equity_worse_off"), *[fmt_score(e.worse_off) for e in eqs]]))
+    rows.append(_cells(ctx, [ctx.t("equity_gap_change"), *[fmt_score(e.gap_change) for e in eqs]]))
+    rows.append(_cells(ctx, [ctx.t("equity_gainers"), *[para(", ".join(ctx.group_label(g) for g in e.gainers))
+                                                         or ctx.t("none") for e in eqs]]))
+    rows.append(_cells(ctx, [ctx.t("equity_losers"), *[para(", ".join(ctx.group_label(g) for g in e.losers))
+                                                        or ctx.t("none") for e in eqs]]))
+    out.append(_table(rows, [170, *[col] * len(alts)]))
+    out.append(Spacer(1, 6))
+    for a, e in zip(alts, eqs):
+        out.append(Paragraph(f"<b>{para(ctx.alt_label(a))}:</b> {ctx.t('verdict_' + e.verdict)}", ctx.st.body))
+    groups = ctx.checklist.groups
+    if groups:
+        out.append(ctx.heading(ctx.t("equity_groups"), 1))
+        rows = [_cells(ctx, [ctx.t("group"), *[para(ctx.alt_label(a)) for a in alts]], head=True)]
+        for g in groups:
+            marks = []
+            if g.worse_off:
+                marks.append("↓")
+            if g.population:
+                marks.append("=")
+            marks.append(f"×{g.weight:g}")
+            label = para(ctx.text(g.label)) + f" <font color='#5a6270'>({', '.join(marks)})</font>"
+            cells = [label]
+            for a in alts:
+                s = r.alternatives[a].groups.get(g.id)
+                cells.append(f"{fmt_score(s.value)} ({para(ctx.band(s))})" if s is not None and s.value is not None
+                             else para(ctx.t("not_rated")))
+            rows.append(_cells(ctx, cells))
+        out.append(_table(rows, [170, *[col] * len(alts)]))
+    return out
+
+
+def _participation(ctx: ReportContext) -> list[Flowable]:
+    part = ctx.result.participation
+    out: list[Flowable] = [ctx.heading(ctx.t("participation_title"))]
+    if part.reached is not None or part.expected is not None:
+        line = ctx.t("participation_level", reached=para(ctx.ladder_label(part.reached)),
+                     expected=para(ctx.ladder_label(part.expected)))
+        if part.met is not None:
+            line += " " + ctx.t("participation_met" if part.met else "participation_not_met")
+        out.append(Paragraph(line, ctx.st.body))
+    records = ctx.assessment.participation
+    if not records:
+        out.append(Paragraph(para(ctx.t("participation_none")), ctx.st.body))
+    for i, rec in enumerate(records, start=1):
+        title = ctx.t("participation_record", number=i)
+        if rec.method:
+            title += f": {shorten(rec.method, 80)}"
+        rows = [
+            (ctx.t("participation_who"), para(", ".join(ctx.group_label(g) for g in rec.groups)) or ctx.t("none")),
+            (ctx.t("participation_method"), para(rec.method) or ctx.t("none")),
+            (ctx.t("participation_when"), _fmt_date(rec.date) if rec.date else ctx.t("none")),
+            (ctx.t("participation_level_label"), para(ctx.ladder_label(rec.level))),
+            (ctx.t("participation_count"), str(rec.participants) if rec.participants is not None else ctx.t("none")),
+        ]
+        table = _table([_cells(ctx, [k, v]) for k, v in rows], [120, FRAME_WIDTH - 120], head=False, zebra=False)
+        block: list[Flowable] = [ctx.heading(title, 1), table, Spacer(1, 4)]
+        for key, text in (("participation_heard", rec.heard), ("participation_changed", rec.changed),
+                          ("participation_feedback", rec.feedback)):
+            if text.strip():
+                block.append(Paragraph(f"<b>{ctx.t(key)}:</b> {para(text)}", ctx.st.small))
+        out += block
+    return out
+
+
+def _measures(ctx: ReportContext) -> list[Flowable]:
+    out: list[Flowable] = [ctx.heading(ctx.t("measures_title")),
+                           Paragraph(para(ctx.t("measures_intro")), ctx.st.body)]
+    measures = ctx.assessment.measures
+    if not measures:
+        out.append(Paragraph(para(ctx.t("measures_none")), ctx.st.body))
+        return out
+    # Measure and what it concerns share a column, as do date and status, so that the
+    # sector (often one long compound word: Samhällsbyggnadsförvaltningen) keeps its width.
+    widths = [170, 135, 62, FRAME_WIDTH - 367]
+    rows = [_cells(ctx, [f"{ctx.t('measure')} / {ctx.t('measure_for').lower()}", ctx.t("responsible"),
+                         f"{ctx.t('due')} / {ctx.t('status').lower()}", ctx.t("indicator")], head=True)]
+    multi = len(ctx.alternatives()) > 1
+    for m in measures:
+        concerns = para(shorten(ctx.criterion_label(m.criterion), 120))
+        if multi:
+            concerns += f" [{para(ctx.alt_label(m.alternative))}]"
+        rows.append(_cells(ctx, [f"{para(m.text)}<br/><font color='#5a6270'>{concerns}</font>",
+                                 para(m.responsible) or ctx.t("none"),
+                                 f"{_fmt_date(m.due) if m.due else ctx.t('none')}<br/>{ctx.t(f'measure_{m.status.value}')}",
+                                 para(m.indicator) or ctx.t("none")]))
+    out.append(_table(rows, widths))
+    return out
+
+
+def _flags(ctx: ReportContext) -> list[Flowable]:
+    r = ctx.result
+    if not r.flags and not r.gaps:
+        return []
+    out: list[Flowable] = [ctx.heading(ctx.t("flags_title"))]
+    order = {"serious": 0, "warning": 1, "info": 2}
+    for f in sorted(r.flags, key=lambda f: order[f.severity]):
+        where = [ctx.criterion_label(f.criterion)] if f.criterion else []
+        if f.group:
+            where.append(ctx.group_label(f.group))
+        if f.alternative:
+            where.append(ctx.alt_label(f.alternative))
+        text = f"<b>{ctx.t('severity_' + f.severity)}:</b> {para(ctx.text(f.message))}"
+        if where:
+            text += f" <font color='#5a6270'>({para(' · '.join(where))})</font>"
+        out.append(Paragraph(text, ctx.st.bullet, bulletText="•"))
+    if r.gaps:
+        out.append(ctx.heading(ctx.t("gaps_list"), 1))
+        rows = [_cells(ctx, [ctx.t("section"), ctx.t("question"), ctx.t("alternative"), ctx.t("group")], head=True)]
+        for g in r.gaps:
+            rows.append(_cells(ctx, [para(ctx.section_label(g.section)), para(ctx.criterion_label(g.criterion)),
+                                     para(ctx.alt_label(g.alternative)) if g.alternative else ctx.t("none"),
+                                     para(ctx.group_label(g.group)) if g.group else ctx.t("none")]))
+        out.append(_table(rows, [120, FRAME_WIDTH - 330, 110, 100]))
+    return out
+
+
+def _method(ctx: ReportContext) -> list[Flowable]:
+    c = ctx.checklist
+    r = ctx.result
+    st = ctx.st
+    out: list[Flowable] = [PageBreak(), ctx.heading(ctx.t("method_title")),
+                           Paragraph(ctx.t("method_checklist", title=para(ctx.text(c.title)), id=para(r.checklist_id),
+                                           version=para(r.checklist_version)), st.body),
+                           Paragraph(ctx.t("method_hash", hash=para(r.checklist_hash)), st.small),
+                           ctx.heading(ctx.t("method_scoring"), 1),
+                           Paragraph(para(ctx.t("method_scale")), st.body),
+                           Paragraph(para(ctx.t(f"method_{c.scoring.aggregation.value}")), st.body)]
+    if c.groups:
+        weights = ", ".join(f"{ctx.text(g.label)} ×{g.weight:g}" for g in c.groups)
+        out.append(Paragraph(para(ctx.t("method_groups", weights=weights)), st.body))
+    if c.scoring.bands:
+        bands = "; ".join(f"{fmt_score(b.min)}: {ctx.text(b.label)}" for b in sorted(c.scoring.bands, key=lambda b: b.min))
+        out.append(Paragraph(para(ctx.t("method_bands", bands=bands)), st.body))
+    out.append(Paragraph(para(ctx.t("method_hidden", count=len(r.hidden), not_relevant=len(r.not_relevant))), st.body))
+    out.append(ctx.heading(ctx.t("method_coverage"), 1))
+    rows = [_cells(ctx, [ctx.t("alternative"), ctx.t("method_answered"), ctx.t("method_applicable"),
+                         ctx.t("method_unknown"), ctx.t("coverage")], head=True)]
+    for a in ctx.alternatives():
+        o = r.alternatives[a].overall
+        cov = f"{o.coverage * 100:.0f} %" if o.coverage is not None else ctx.t("none")
+        rows.append(_cells(ctx, [para(ctx.alt_label(a)), str(o.answered), str(o.applicable), str(o.unknown), cov]))
+    out.append(_table(rows, [170, 75, 75, 75, FRAME_WIDTH - 395]))
+    return out
+
+
+# --- the entry point --------------------------------------------------------------------------
+
+
+def render_report(assessment: Assessment, out: BinaryIO, lang: str = "sv", result: Result | None = None) -> None:
+    """Write the full PDF report of `assessment` to the binary stream `out`.
+
+    `result` is the scoring result; when None the assessment is scored here.
+    `lang` is "sv" or "en": the report's own words come from `reports.i18n`,
+    the checklist's labels in that language (falling back to the checklist's
+    default language). Raises ReportError when the report cannot be built."""
+    register_fonts()
+    if result is None:
+        from assessment.scoring import score
+
+        result = score(assessment)
+    ctx = ReportContext(assessment, result, lang)
+    body: list[Flowable] = [
+        *_charts(ctx),
+        *_sections(ctx),
+        *_equity(ctx),
+        *_participation(ctx),
+        *_measures(ctx),
+        *_flags(ctx),
+        *_method(ctx),
+    ]
+    summary = _summary(ctx)
+    headings = [f for f in [*summary, *body] if isinstance(f, Heading)]
+    story: list[Flowable] = [*_cover(ctx), *summary, *_contents(ctx, headings), *body]
+    m = assessment.metadata
+    title = plain(m.title)
+    doc = ReportDocument(
+        out,
+        title=title,
+        author=plain(", ".join(m.assessors) or m.municipality),
+        subject=plain(msg(lang, "subject", title=title)),
+        creator="SKB",
+        keywords=[plain(m.municipality), plain(ctx.text(ctx.checklist.title))],
+        lang=lang,
+    )
+    footer_left = shorten(" · ".join(x for x in (m.municipality, m.title) if x), 90)
+    try:
+        doc.multiBuild(story, canvasmaker=numbered_canvas(msg(lang, "page_of", page="{page}", pages="{pages}"),
+                                                          footer_left))
+    except LayoutError as exc:
+        raise ReportError(f"the report could not be built: {exc}") from exc

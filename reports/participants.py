@@ -1,0 +1,88 @@
+"""A short letter back to the people who took part: what we heard, what changed, what happens now.
+
+Residents and children who joined a walk-through, a workshop or a school visit
+should hear back in simple words. This builds a one-to-two-page PDF from the
+assessment's participation records (heard, changed, feedback) and the measures
+the municipality has promised, with large type and no scores or jargon. User
+text is escaped through `reports.markup.para` like everywhere in the report.
+It shares fonts, styles and the page canvas with `reports.document`; it must
+not score, read files or import streamlit.
+"""
+
+from __future__ import annotations
+
+from typing import BinaryIO
+
+from reportlab.platypus import Flowable, KeepTogether, Paragraph, Spacer
+from reportlab.platypus.doctemplate import LayoutError
+
+from assessment.errors import ReportError
+from assessment.model import Assessment, MeasureStatus
+
+from .document import ReportDocument, _fmt_date, group_name, numbered_canvas
+from .fonts import register_fonts
+from .i18n import msg
+from .markup import para, plain, shorten
+from .styles import styles
+
+__all__ = ["render_participant_feedback"]
+
+# Long answers are cut so the letter stays within two pages; the full text is in the report.
+HEARD_LIMIT = 500
+MAX_MEASURES = 5
+
+
+def render_participant_feedback(assessment: Assessment, out: BinaryIO, lang: str = "sv") -> None:
+    """Write a plain-language feedback letter for the participants of `assessment` to `out` (PDF)."""
+    register_fonts()
+    st = styles()
+    m = assessment.metadata
+
+    def t(key: str, **fields: object) -> str:
+        return msg(lang, key, **fields)
+
+    place = ", ".join(m.areas) or m.municipality
+    story: list[Flowable] = [
+        Paragraph(para(t("pf_title")), st.title),
+        Paragraph(t("pf_intro", title=f"<b>{para(m.title)}</b>",
+                    where=t("pf_where", place=para(place)) if place else ""), st.big),
+    ]
+    records = assessment.participation
+    if not records:
+        story.append(Paragraph(para(t("pf_none")), st.big))
+    for rec in records:
+        when = _fmt_date(rec.date) if rec.date else ""
+        meeting = t("pf_meeting", method=para(rec.method), date=when) if rec.method and when else para(rec.method or when)
+        who = ", ".join(group_name(assessment.checklist, g, lang) for g in rec.groups)
+        block: list[Flowable] = []
+        if meeting or who:
+            block.append(Paragraph(meeting + (f" – {para(who)}" if who else ""), st.big_head))
+        if rec.heard.strip():
+            block.append(Paragraph(f"<b>{para(t('pf_heard'))}:</b> {para(shorten(rec.heard, HEARD_LIMIT))}", st.big))
+        changed = rec.changed.strip()
+        block.append(Paragraph(f"<b>{para(t('pf_changed'))}:</b> "
+                               + (para(shorten(changed, HEARD_LIMIT)) if changed else para(t("pf_nothing_changed"))),
+                               st.big))
+        if rec.feedback.strip():
+            block.append(Paragraph(f"<b>{para(t('pf_feedback'))}:</b> {para(shorten(rec.feedback, HEARD_LIMIT))}",
+                                   st.big))
+        story.append(KeepTogether(block))
+
+    story.append(Paragraph(para(t("pf_next")), st.big_head))
+    story.append(Paragraph(para(t("pf_next_decision", date=_fmt_date(m.decision_date)) if m.decision_date
+                                else t("pf_next_no_decision")), st.big))
+    promised = [x for x in assessment.measures if x.status != MeasureStatus.DROPPED][:MAX_MEASURES]
+    if promised:
+        story.append(Paragraph(para(t("pf_next_measures")), st.big))
+        for x in promised:
+            story.append(Paragraph(para(shorten(x.text, 200)), st.big, bulletText="•"))
+    story += [Spacer(1, 10), Paragraph(para(t("pf_thanks")), st.big)]
+
+    title = plain(m.title)
+    doc = ReportDocument(out, title=f"{plain(msg(lang, 'pf_title'))} {title}", author=plain(m.municipality),
+                         subject=title, creator="SKB", lang=lang)
+    try:
+        doc.build(story, canvasmaker=numbered_canvas(msg(lang, "page_of", page="{page}", pages="{pages}"),
+                                                     shorten(m.municipality, 90)))
+    except LayoutError as exc:
+        raise ReportError(f"the participant letter could not be built: {exc}") from exc
