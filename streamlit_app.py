@@ -14,8 +14,9 @@ from ui.session import lang
 st.set_page_config(page_title="SKB", page_icon=":material/diversity_3:", layout="wide")
 
 with st.sidebar:
-    st.radio(t(lang(), "language"), list(LANGUAGES), format_func=LANGUAGES.__getitem__, horizontal=True,
-             key="lang", bind="query-params")
+    # The codes themselves are the options: a bound widget writes what it shows into the URL (?lang=en).
+    st.radio(t(lang(), "language"), list(LANGUAGES), horizontal=True, key="lang", bind="query-params",
+             help=" · ".join(LANGUAGES.values()))
     st.text_input(t(lang(), "your_name"), key="who", bind="query-params", max_chars=100,
                   help=t(lang(), "your_name_help"))
 

@@ -10,6 +10,8 @@ traceback. The language and the person's name are widgets bound to the URL in
 
 from __future__ import annotations
 
+import re
+
 import streamlit as st
 
 from assessment.errors import NotFound, StorageError
@@ -23,6 +25,8 @@ START = "ui/app_pages/start.py"
 WIZARD = "ui/app_pages/wizard.py"
 RESULTS = "ui/app_pages/results.py"
 HISTORY = "ui/app_pages/history.py"
+
+STEP_PATTERN = re.compile(r"[0-9]{1,4}")  # ASCII digits only: int() would also take "٣"
 
 
 def go(page: str, assessment_id: str | None = None, step: int | None = None) -> None:
@@ -70,7 +74,7 @@ def step_from_url(doc: OpenAssessment, steps: int) -> int:
         set_step(step)
         return step
     text = raw.strip()
-    if not text.isdecimal() or not 1 <= int(text) <= steps:
+    if not STEP_PATTERN.fullmatch(text) or not 1 <= int(text) <= steps:
         _back_to_start(t(lang(), "bad_step", step=raw[:20], n=steps))
     return int(text) - 1
 

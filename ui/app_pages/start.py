@@ -56,7 +56,7 @@ with new_col:
             plan_type = st.selectbox(t(L, "plan_type"), plan_types, index=None, key="new_plan_type",
                                      accept_new_options=True, placeholder=t(L, "choose"))
             areas = st.text_input(t(L, "areas"), key="new_areas", help=t(L, "areas_help"), max_chars=500)
-            submitted = st.form_submit_button(t(L, "create"), type="primary", icon=":material/add:")
+            submitted = st.form_submit_button(t(L, "create"), type="primary", icon=":material/add:", key="create")
         if submitted:
             if not (title or "").strip():
                 st.error(t(L, "title_required"))
