@@ -11,6 +11,8 @@ user mistakes go to stderr without a traceback. Verbs:
     skb import FILE          store an assessment file (--as-new to import a copy under a new id)
     skb report FILE -o OUT.pdf   the PDF report of an assessment file (--lang sv|en; --participants
                              for the short feedback letter to the people who took part)
+    skb new CHECKLIST -o FILE  write an empty assessment of a checklist (a file, or an id from the library)
+    skb score FILE           print the scores, equity, participation, flags and gaps (--json, --lang)
 """
 
 from __future__ import annotations
@@ -113,6 +115,67 @@ def cmd_import(args: argparse.Namespace) -> int:
     return 0
 
 
+# --- new / score -------------------------------------------------------------------
+
+
+def _read_limited(path: str, verb: str) -> bytes | None:
+    from .yamlio import Limits
+
+    try:
+        with open(path, "rb") as f:
+            return f.read(Limits().max_bytes + 1)  # never more than the limit, however large the file
+    except OSError as exc:
+        _err(f"skb {verb}: {path}: {exc.strerror}")
+        return None
+
+
+def cmd_new(args: argparse.Namespace) -> int:
+    import os
+
+    from .library import load_library
+    from .model import dump_assessment, new_assessment
+    from .validate import load_checklist
+
+    if os.path.exists(args.checklist):
+        checklist = load_checklist(args.checklist)
+    else:
+        found, _ = load_library()
+        if args.checklist not in found:
+            _err(f'skb new: "{args.checklist}" is neither a checklist file nor an installed checklist '
+                 f"(installed: {', '.join(sorted(found)) or 'none'})")
+            return 1
+        checklist = found[args.checklist]
+    if os.path.exists(args.output) and not args.force:
+        _err(f"skb new: {args.output} already exists; choose another name or add --force to overwrite it")
+        return 1
+    assessment = new_assessment(checklist, args.title, municipality=args.municipality or "",
+                                plan_type=args.plan_type or "")
+    text = dump_assessment(assessment, "json" if args.output.lower().endswith(".json") else "yaml")
+    with open(args.output, "w", encoding="utf-8") as f:
+        f.write(text if text.endswith("\n") else text + "\n")
+    _out(f"{args.output}: new assessment {assessment.id} of {checklist.id} {checklist.version}")
+    return 0
+
+
+def cmd_score(args: argparse.Namespace) -> int:
+    from .library import resolve_checklist
+    from .model import parse_assessment
+    from .scoring import score
+
+    raw = _read_limited(args.file, "score")
+    if raw is None:
+        return 1
+    assessment = parse_assessment(raw, args.file, resolve=resolve_checklist)
+    result = score(assessment)
+    if args.json:
+        _out(json.dumps(result.model_dump(mode="json"), ensure_ascii=False, indent=2))
+    else:
+        from .score_text import score_table
+
+        _out(score_table(assessment, result, args.lang or assessment.language))
+    return 0
+
+
 # --- report ----------------------------------------------------------------------
 
 
@@ -188,6 +251,21 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--author", help="who is importing (default: SKB_AUTHOR, else your user name)")
     p.add_argument("--db", help=db_help)
     p.set_defaults(handler=cmd_import)
+
+    p = sub.add_parser("new", help="write an empty assessment of a checklist, ready to fill in")
+    p.add_argument("checklist", metavar="CHECKLIST", help="a checklist file, or the id of an installed checklist")
+    p.add_argument("-o", "--output", metavar="FILE", required=True, help="file to write: YAML, or JSON if it ends .json")
+    p.add_argument("--title", required=True, help="what is assessed, e.g. Detaljplan för kvarteret Ängen")
+    p.add_argument("--municipality", help="kommun or region")
+    p.add_argument("--plan-type", help="e.g. detaljplan, bygglov, budget, policy")
+    p.add_argument("--force", action="store_true", help="overwrite FILE if it exists")
+    p.set_defaults(handler=cmd_new)
+
+    p = sub.add_parser("score", help="score an assessment file: a table to read, or JSON for other programs")
+    p.add_argument("file", metavar="FILE")
+    p.add_argument("--json", action="store_true", help="print the full result as JSON")
+    p.add_argument("--lang", choices=["sv", "en"], help="language of the table (default: the assessment's)")
+    p.set_defaults(handler=cmd_score)
 
     p = sub.add_parser("report", help="write the PDF report of an assessment file")
     p.add_argument("file", metavar="FILE", help="an assessment file (YAML or JSON)")

@@ -1,0 +1,204 @@
+"""The scores as a plain-text table, in Swedish or English, for `skb score`.
+
+It lays out a `Result` that `assessment.scoring` has computed: one column per
+alternative and one for each difference, rows for the overall score, the
+sections, every framework item and every group, then equity, participation,
+the reasons (drivers), flags and knowledge gaps. It computes nothing itself,
+does no I/O and must not import streamlit; the report has its own layout.
+"""
+
+from __future__ import annotations
+
+from .checklist import Checklist, text_for
+from .model import Assessment
+from .results import AlternativeResult, Driver, Result, Score
+
+__all__ = ["score_table", "LABELS"]
+
+LABELS: dict[str, dict[str, str]] = {
+    "checklist": {"sv": "Checklista", "en": "Checklist"},
+    "municipality": {"sv": "Kommun", "en": "Municipality"},
+    "plan_type": {"sv": "Plantyp", "en": "Plan type"},
+    "overall": {"sv": "Totalt", "en": "Overall"},
+    "coverage": {"sv": "besvarat", "en": "answered"},
+    "sections": {"sv": "Avsnitt", "en": "Sections"},
+    "groups": {"sv": "Grupper", "en": "Groups"},
+    "difference": {"sv": "Skillnad", "en": "Difference"},
+    "equity": {"sv": "Jämlikhet", "en": "Equity"},
+    "worse_off": {"sv": "grupper med sämre förutsättningar", "en": "worse-off groups"},
+    "population": {"sv": "befolkningen", "en": "the population"},
+    "gap_change": {"sv": "förändring av klyftan", "en": "change in the gap"},
+    "narrows": {"sv": "klyftan minskar", "en": "the gap narrows"},
+    "widens": {"sv": "klyftan ökar", "en": "the gap widens"},
+    "unchanged": {"sv": "klyftan är oförändrad", "en": "the gap is unchanged"},
+    "unknown": {"sv": "okänt: grupperna är inte bedömda", "en": "unknown: the groups are not rated"},
+    "participation": {"sv": "Delaktighet", "en": "Participation"},
+    "reached": {"sv": "nådd nivå", "en": "level reached"},
+    "expected": {"sv": "förväntad nivå", "en": "level expected"},
+    "met": {"sv": "uppfyllt", "en": "met"},
+    "not_met": {"sv": "under förväntan", "en": "below what is expected"},
+    "not_answered": {"sv": "inte besvarat", "en": "not answered"},
+    "why": {"sv": "Varför", "en": "Why"},
+    "up": {"sv": "drar upp", "en": "pulls up"},
+    "down": {"sv": "drar ned", "en": "pulls down"},
+    "flags": {"sv": "Flaggor", "en": "Flags"},
+    "info": {"sv": "info", "en": "info"},
+    "warning": {"sv": "varning", "en": "warning"},
+    "serious": {"sv": "allvarlig", "en": "serious"},
+    "gaps": {"sv": "Kunskapsluckor", "en": "Knowledge gaps"},
+    "hidden": {"sv": "Dolda frågor (villkor)", "en": "Hidden questions (conditions)"},
+    "not_relevant": {"sv": "Inte relevanta", "en": "Not relevant"},
+    "none": {"sv": "inga", "en": "none"},
+}
+
+NONE = "–"
+
+
+def _t(key: str, lang: str) -> str:
+    return LABELS[key].get(lang, LABELS[key]["en"])
+
+
+def _num(value: float | None) -> str:
+    return NONE if value is None else f"{value:+.1f}"
+
+
+class _Names:
+    """Labels of checklist ids in one language."""
+
+    def __init__(self, checklist: Checklist, lang: str) -> None:
+        self.lang = lang
+        self.criteria = {c.id: text_for(c.text, lang) for c in checklist.criteria()}
+        self.sections = {s.id: text_for(s.title, lang) for s in checklist.sections}
+        self.groups = {g.id: text_for(g.label, lang) for g in checklist.groups}
+        self.alternatives = {a.id: text_for(a.label, lang) for a in checklist.alternatives}
+        self.levels = {lv.id: text_for(lv.label, lang) for lad in checklist.ladders for lv in lad.levels}
+
+    def alternative(self, alt: str | None) -> str:
+        return "" if alt is None else self.alternatives.get(alt, alt)
+
+    def criterion(self, cid: str) -> str:
+        return _short(self.criteria.get(cid, cid))
+
+
+def _short(text: str, width: int = 60) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+def _score_cell(s: Score | None) -> str:
+    if s is None:
+        return NONE
+    return _num(s.value)
+
+
+def _table(header: list[str], rows: list[list[str]]) -> list[str]:
+    widths = [max(len(r[i]) for r in [header, *rows]) for i in range(len(header))]
+    widths[0] = min(widths[0], 48)
+
+    def line(cells: list[str]) -> str:
+        label = cells[0].lstrip()
+        indent = cells[0][: len(cells[0]) - len(label)]
+        first = (indent + _short(label, widths[0] - len(indent))).ljust(widths[0])
+        return "  ".join([first, *(c.rjust(w) for c, w in zip(cells[1:], widths[1:]))]).rstrip()
+
+    return [line(header), *(line(r) for r in rows)]
+
+
+def _drivers(drivers: list[Driver], names: _Names) -> str:
+    parts = []
+    for d in drivers:
+        who = names.criterion(d.criterion)
+        if d.group is not None:
+            who += f" ({names.groups.get(d.group, d.group)})"
+        parts.append(f"{who} {d.effect:+.1f}")
+    return "; ".join(parts) if parts else _t("none", names.lang)
+
+
+def score_table(assessment: Assessment, result: Result, lang: str = "sv") -> str:
+    """The result as text a planner can read in a terminal, in `lang` (sv or en)."""
+    checklist = assessment.checklist
+    names = _Names(checklist, lang)
+    alts = list(result.alternatives)
+    out: list[str] = [assessment.metadata.title]
+    out.append(f"{_t('checklist', lang)}: {text_for(checklist.title, lang)} ({checklist.id} {checklist.version})")
+    if assessment.metadata.municipality:
+        out.append(f"{_t('municipality', lang)}: {assessment.metadata.municipality}")
+    if assessment.metadata.plan_type:
+        out.append(f"{_t('plan_type', lang)}: {assessment.metadata.plan_type}")
+    if result.message is not None:
+        out += ["", text_for(result.message, lang)]
+    out.append("")
+
+    header = [""] + [names.alternative(a) for a in alts]
+    many = len(result.differences) > 1
+    for d in result.differences:
+        header.append(f"{names.alternative(d.other)} − {names.alternative(d.base)}" if many else _t("difference", lang))
+
+    def row(label: str, cells: list[str], diffs: list[float | None]) -> list[str]:
+        return [label, *cells, *(_num(v) for v in diffs)]
+
+    rows: list[list[str]] = []
+    overall = [result.alternatives[a].overall for a in alts]
+    rows.append(row(_t("overall", lang), [_score_cell(s) for s in overall], [d.overall for d in result.differences]))
+    rows.append([f"  {_t('coverage', lang)}", *(f"{s.answered}/{s.applicable}" for s in overall),
+                 *("" for _ in result.differences)])
+    rows.append([_t("sections", lang), *("" for _ in header[1:])])
+    for sec in checklist.sections:
+        if not any(sec.id in result.alternatives[a].sections for a in alts):
+            continue
+        rows.append(row("  " + names.sections[sec.id],
+                        [_score_cell(result.alternatives[a].sections.get(sec.id)) for a in alts],
+                        [d.sections.get(sec.id) for d in result.differences]))
+    for fw in checklist.frameworks:
+        rows.append([text_for(fw.title, lang), *("" for _ in header[1:])])
+        for item in fw.items:
+            rows.append(row("  " + text_for(item.title, lang),
+                            [_score_cell(result.alternatives[a].dimensions[fw.id][item.id]) for a in alts],
+                            [d.dimensions[fw.id][item.id] for d in result.differences]))
+    if checklist.groups:
+        rows.append([_t("groups", lang), *("" for _ in header[1:])])
+        for g in checklist.groups:
+            rows.append(row("  " + names.groups[g.id], [_score_cell(result.alternatives[a].groups[g.id]) for a in alts],
+                            [d.groups[g.id] for d in result.differences]))
+    out += _table(header, rows)
+
+    headline: AlternativeResult = result.headline
+    eq = headline.equity
+    out += ["", f"{_t('equity', lang)} ({names.alternative(result.primary)}): {_t(eq.verdict, lang)}"]
+    if eq.gap_change is not None:
+        out.append(f"  {_t('worse_off', lang)} {_num(eq.worse_off)}, {_t('population', lang)} {_num(eq.population)}, "
+                   f"{_t('gap_change', lang)} {_num(eq.gap_change)}")
+    if eq.note is not None:
+        out.append(f"  ! {text_for(eq.note, lang)}")
+
+    p = result.participation
+    if p.question is not None:
+        level = names.levels.get(p.reached or "", p.reached or _t("not_answered", lang))
+        verdict = "" if p.met is None else f" – {_t('met' if p.met else 'not_met', lang)}"
+        out.append(f"{_t('participation', lang)}: {_t('reached', lang)} {level}, {_t('expected', lang)} "
+                   f"{names.levels.get(p.expected or '', p.expected)}{verdict}")
+
+    out += ["", f"{_t('why', lang)} ({names.alternative(result.primary)}):",
+            f"  {_t('up', lang)}: {_drivers(headline.overall.up, names)}",
+            f"  {_t('down', lang)}: {_drivers(headline.overall.down, names)}"]
+
+    out += ["", f"{_t('flags', lang)} ({len(result.flags)}):"]
+    for f in result.flags:
+        where = ", ".join(x for x in (names.criterion(f.criterion) if f.criterion else "",
+                                      names.groups.get(f.group or "", f.group or ""),
+                                      names.alternative(f.alternative)) if x)
+        out.append(f"  [{_t(f.severity, lang)}] {text_for(f.message, lang)}" + (f" – {where}" if where else ""))
+    if not result.flags:
+        out.append(f"  {_t('none', lang)}")
+
+    out += ["", f"{_t('gaps', lang)} ({len(result.gaps)}):"]
+    for g in result.gaps:
+        extra = ", ".join(x for x in (names.groups.get(g.group or "", g.group or ""), names.alternative(g.alternative)) if x)
+        out.append(f"  {names.criterion(g.criterion)}" + (f" ({extra})" if extra else ""))
+    if not result.gaps:
+        out.append(f"  {_t('none', lang)}")
+    if result.hidden:
+        out += ["", f"{_t('hidden', lang)}: " + ", ".join(names.criterion(c) for c in result.hidden)]
+    if result.not_relevant:
+        out.append(f"{_t('not_relevant', lang)}: " + ", ".join(names.criterion(c) for c in result.not_relevant))
+    return "\n".join(out)
