@@ -281,9 +281,11 @@ class Store:
     """Assessments in one database. Share one Store per process; it is thread-safe."""
 
     def __init__(self, url: str) -> None:
-        self.url = url
         self.dialect: Literal["sqlite", "postgresql"]
         if url.startswith("sqlite"):
+            if url.rstrip("/").endswith(("sqlite:", ":memory:")):
+                # An in-memory database is a different one per connection: autosaves would vanish.
+                raise StorageError("SKB needs a SQLite file, not an in-memory database: sqlite:///path/skb.sqlite")
             self.dialect = "sqlite"
             self._engine = create_engine(url, connect_args={"timeout": 30})
             event.listen(self._engine, "connect", _sqlite_connect)
@@ -301,6 +303,9 @@ class Store:
         except DBAPIError as exc:
             self._engine.dispose()
             raise StorageError(f"cannot open the database: {exc.orig}") from None
+        except BaseException:
+            self._engine.dispose()
+            raise
 
     def close(self) -> None:
         self._engine.dispose()

@@ -369,6 +369,10 @@ def test_skb_database_url_wins_over_the_data_directory(tmp_path, monkeypatch):
     assert (tmp_path / "shared.sqlite").is_file() and not (tmp_path / "unused").exists()
 
 
-def test_an_unsupported_database_is_refused_with_a_message(tmp_path):
+def test_an_unsupported_or_unreachable_database_is_refused_with_a_message(tmp_path):
     with pytest.raises(StorageError, match="SQLite or PostgreSQL"):
         open_store("mysql://localhost/skb")
+    with pytest.raises(StorageError, match="not an in-memory database"):
+        open_store("sqlite://")
+    with pytest.raises(StorageError, match="cannot open the database"):
+        open_store(f"sqlite:///{tmp_path / 'no' / 'such' / 'dir' / 'skb.sqlite'}")
