@@ -12,7 +12,10 @@ from pathlib import Path
 
 import pytest
 
-from tests.pg import database_url, postgres_database, postgres_server  # noqa: F401  (see tests/pg.py)
+try:  # the PostgreSQL fixtures (tests/pg.py); tests/ is on sys.path under pytest's default import mode
+    from pg import database_url, postgres_database, postgres_server  # noqa: F401
+except ImportError:  # tests/ made a package
+    from tests.pg import database_url, postgres_database, postgres_server  # noqa: F401
 
 ROOT = Path(__file__).resolve().parent.parent
 CHECKLISTS = ROOT / "checklists"
