@@ -162,3 +162,17 @@ def test_score_reports_a_bad_file_without_a_traceback(tmp_path, library, capsys)
     assert err.startswith("skb score: ") and "version 1" in err and "version 2 is installed" in err
     code, _, err = run(capsys, "score", str(tmp_path / "missing.yaml"))
     assert code == 1 and "missing.yaml" in err
+
+
+EXAMPLES = sorted((Path(__file__).resolve().parent.parent / "examples").glob("*.yaml"))
+
+
+@pytest.mark.parametrize("lang", ["sv", "en"])
+def test_every_example_scores_in_both_languages(capsys, lang):
+    assert EXAMPLES, "the examples/ directory has no assessment examples"
+    for example in EXAMPLES:
+        code, out, err = run(capsys, "score", str(example), "--lang", lang)
+        assert (code, err) == (0, ""), example.name
+        assert ("Totalt" if lang == "sv" else "Overall") in out
+        code, out, err = run(capsys, "score", str(example), "--json")
+        assert code == 0 and json.loads(out)["checklist_id"], example.name
