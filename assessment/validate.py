@@ -336,10 +336,15 @@ class _Refs:
         self.criteria_unique()
         self.languages()
         self.weights()
-        if sum(1 for a in c.alternatives if a.kind == "zero") > 1:
-            self.error(("alternatives",), "more than one alternative has kind: zero; keep one zero alternative")
-        if sum(1 for g in c.groups if g.population) > 1:
-            self.error(("groups",), "more than one group has population: true; keep one for the population as a whole")
+        zeros = [i for i, a in enumerate(c.alternatives) if a.kind == "zero"]
+        for i in zeros[1:]:
+            self.error(("alternatives", i), f'alternative "{c.alternatives[zeros[0]].id}" is already the zero '
+                                            "alternative (what happens without the plan); there is only one, "
+                                            "so give this one kind: other", "kind")
+        populations = [i for i, g in enumerate(c.groups) if g.population]
+        for i in populations[1:]:
+            self.error(("groups", i), f'group "{c.groups[populations[0]].id}" already stands for the population '
+                                      "as a whole; only one group can, so remove population: true here", "population")
         earlier: dict[str, Criterion] = {}
         for si, section in enumerate(c.sections):
             sp: Path = ("sections", si)
@@ -513,6 +518,11 @@ class _Refs:
         if owner == f'criterion "{qid}"':
             self.error(path, f'the condition refers to "{qid}" itself, so the question could never be shown; '
                              "refer to an earlier question")
+        elif owner == "this section" and len(path) > 1 and isinstance(path[1], int) \
+                and any(crit.id == qid for crit in self.c.sections[path[1]].criteria):
+            self.error(path, f'the condition refers to "{qid}", a question inside this section; a section can '
+                             "only depend on questions in earlier sections, so move the question or put the "
+                             "condition on the criteria instead")
         elif any(crit.id == qid for crit in self.c.criteria()):
             self.error(path, f'the condition refers to "{qid}", which comes later than {owner}; '
                              "a condition may only refer to earlier questions, so move one of them")
@@ -549,13 +559,19 @@ class _Refs:
                                    'write it as framework:item, for example policy_area:housing', "dimension")
             if rule.kind == FlagKind.CONDITION:
                 if rule.when is None:
-                    self.error(fp, 'a flag of kind condition needs "when"')
+                    self.error(fp, 'a flag of kind condition needs "when": the condition that raises it, '
+                               "for example when: {equals: {question: q1, value: true}}")
                 else:
                     self.condition((*fp, "when"), rule.when, every, f'flag "{rule.id}"')
             elif rule.when is not None:
-                self.error(fp, f'"when" is only used by flags of kind condition, not {rule.kind.value}; remove it')
+                self.error(fp, f'"when" is only used by flags of kind condition, not {rule.kind.value}; remove it',
+                           "when")
             if rule.kind == FlagKind.KNOWLEDGE_GAPS and not (rule.threshold is not None and 0 <= rule.threshold <= 1):
-                self.error(fp, "a knowledge_gaps flag needs a threshold between 0 and 1 (the share of unknown answers)")
+                got = "none" if rule.threshold is None else f"{rule.threshold:g}"
+                hint = f"; write {rule.threshold / 100:g} for {rule.threshold:g} %" \
+                    if rule.threshold is not None and 1 < rule.threshold <= 100 else ""
+                self.error(fp, "a knowledge_gaps flag needs a threshold between 0 and 1, the share of unknown "
+                               f"answers that raises it (got {got}{hint})", "threshold")
             if rule.kind == FlagKind.PARTICIPATION_BELOW_EXPECTED and s.participation is None:
                 self.error(fp, "this flag compares with the expected participation level; "
                                "declare scoring.participation")
@@ -565,7 +581,10 @@ class _Refs:
             pp: Path = ("scoring", "participation")
             q = every.get(s.participation.question)
             if q is None or q.type != AnswerType.LADDER or q.ladder not in self._ids("ladder"):
-                self.error(pp, f'question "{s.participation.question}" must be a ladder question of this checklist')
+                ladders = [k.id for k in every.values() if k.type == AnswerType.LADDER]
+                what = "no question" if q is None else f"a {q.type.value} question"
+                self.error(pp, f'the expected participation is read from "{s.participation.question}", which is '
+                               f"{what}; name a ladder question (ladder questions: {_names(ladders)})", "question")
                 return
             levels = [lv.id for lv in c.ladder(q.ladder).levels]
             if s.participation.default not in levels:

@@ -61,6 +61,7 @@ class Located:
 
 
 _BOOL = {"true": True, "false": False}
+_PLAIN_COLLECTIONS = frozenset({"tag:yaml.org,2002:map", "tag:yaml.org,2002:seq"})
 
 
 class _Builder:
@@ -90,6 +91,9 @@ class _Builder:
             raise UnsafeInput(f"the data is nested more than {self.limits.max_depth} levels deep",
                               node.start_mark.line + 1)
         self.lines.setdefault(path, node.start_mark.line + 1)
+        if not isinstance(node, yaml.ScalarNode) and node.tag not in _PLAIN_COLLECTIONS:
+            raise UnsafeInput(f'the tag "{_written(node.tag)}" is not allowed; write plain values',
+                              node.start_mark.line + 1)
         if isinstance(node, yaml.MappingNode):
             out: dict[str, Any] = {}
             for key_node, value_node in node.value:
@@ -137,7 +141,13 @@ def _scalar(node: yaml.ScalarNode) -> Any:
         return value
     if tag == "tag:yaml.org,2002:timestamp":
         return node.value  # dates stay text; the models parse them
-    raise UnsafeInput(f'the tag "{tag}" is not allowed; write plain values', node.start_mark.line + 1)
+    raise UnsafeInput(f'the tag "{_written(tag)}" is not allowed; write plain values', node.start_mark.line + 1)
+
+
+def _written(tag: str) -> str:
+    """A tag as the author wrote it: "!!python/object", not "tag:yaml.org,2002:python/object"."""
+    prefix = "tag:yaml.org,2002:"
+    return "!!" + tag[len(prefix):] if tag.startswith(prefix) else tag
 
 
 def load_located(raw: bytes | str, limits: Limits = Limits(), *, json_ok: bool = True) -> Located:
