@@ -103,7 +103,7 @@ def bar_chart(rows: Sequence[tuple[str, Sequence[float | None]]], alternatives: 
     legend_h = (size + 5) * (1 + len(alternatives) // 4) + 4 if len(alternatives) > 1 else 0
     axis_h = 16
     height = legend_h + sum(row_heights) + axis_h + 4
-    d = Drawing(width, height)
+    d = Drawing(width, height, initialFontName=FAMILY, initialFontSize=size)
     top = height - legend_h
     if len(alternatives) > 1:
         _legend(d, alternatives, plot_x, height - 2, plot_w, size)
@@ -162,7 +162,7 @@ def heatmap(rows: Sequence[str], columns: Sequence[str], values: Sequence[Sequen
     row_lines = [wrap_label(r, label_w, size, 2) for r in rows]
     row_h = [max(16.0, len(lines) * (size + 1.5) + 5) for lines in row_lines]
     height = head_h + sum(row_h) + 2
-    d = Drawing(width, height)
+    d = Drawing(width, height, initialFontName=FAMILY, initialFontSize=size)
     x0 = label_w + 6
     for i, lines in enumerate(head_lines):
         cx = x0 + i * col_w + col_w / 2

@@ -24,6 +24,7 @@ from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import (
     BaseDocTemplate,
+    CondPageBreak,
     Flowable,
     Frame,
     KeepInFrame,
@@ -52,6 +53,7 @@ from .styles import ACCENT, FRAME_HEIGHT, INK, FRAME_WIDTH, MARGIN, MUTED, PAGE,
 
 __all__ = ["render_report", "ReportContext", "fmt_score", "ReportDocument", "numbered_canvas", "Heading", "group_name"]
 
+SUMMARY_LIMIT = 600  # characters of the assessors' summary on the one-page summary; the rest gets its own page
 POLICY_AREA_IDS = ("policy_area", "policy_areas", "malomraden", "malomrade", "commission_areas")
 
 
@@ -66,17 +68,26 @@ class _NumberedCanvas(Canvas):
         self._page_label = page_label
         self._footer_left = footer_left
         self._pages: list[dict[str, Any]] = []
+        self._page_bookmarks: list[tuple[str, dict[str, Any]]] = []
         self.heading_pages: dict[str, int] = {}  # heading key -> page, filled as headings are placed
         self.toc_numbers: dict[str, tuple[str, float]] = {}  # heading key -> font of its contents line
 
+    def bookmarkPage(self, key: str, **kwargs: Any) -> None:  # noqa: N802 (reportlab's name)
+        # A bookmark names the page being written; pages are written only at save,
+        # so the bookmark waits with its page.
+        self._page_bookmarks.append((key, kwargs))
+
     def showPage(self) -> None:  # noqa: N802 (reportlab's name)
         self._pages.append(dict(self.__dict__))
+        self._page_bookmarks = []
         self._startPage()
 
     def save(self) -> None:
         total = len(self._pages)
         for state in self._pages:
             self.__dict__.update(state)
+            for key, kwargs in self._page_bookmarks:
+                super().bookmarkPage(key, **kwargs)
             self._draw_footer(total)
             super().showPage()
         # The contents page was drawn before later pages existed; its page numbers are
@@ -130,7 +141,7 @@ class ReportDocument(BaseDocTemplate):
     """A one-frame A4 document whose headings feed the table of contents and the outline."""
 
     def __init__(self, out: BinaryIO, **kwargs: Any):
-        super().__init__(out, pagesize=PAGE, leftMargin=MARGIN, rightMargin=MARGIN, topMargin=MARGIN,
+        super().__init__(out, pagesize=PAGE, initialFontName=FAMILY, initialFontSize=9.5, leftMargin=MARGIN, rightMargin=MARGIN, topMargin=MARGIN,
                          bottomMargin=MARGIN, **kwargs)
         frame = Frame(MARGIN, MARGIN, FRAME_WIDTH, FRAME_HEIGHT, id="body", leftPadding=0, rightPadding=0,
                       topPadding=0, bottomPadding=0)
@@ -306,6 +317,7 @@ def _table(rows: list[list[Any]], widths: Sequence[float], head: bool = True, ze
     """A table of Paragraph cells that wraps text, repeats its head and may split a tall row across pages."""
     table = Table(rows, colWidths=list(widths), repeatRows=1 if head else 0, splitInRow=1, hAlign="LEFT")
     style = [
+        ("FONT", (0, 0), (-1, -1), FAMILY, 8),  # reportlab's cell default is Helvetica
         ("VALIGN", (0, 0), (-1, -1), "TOP"),
         ("LEFTPADDING", (0, 0), (-1, -1), 4),
         ("RIGHTPADDING", (0, 0), (-1, -1), 4),
@@ -355,6 +367,7 @@ def _cover(ctx: ReportContext) -> list[Flowable]:
     table = Table([[Paragraph(k, ctx.st.cell_head), Paragraph(v, ctx.st.body)] for k, v in rows],
                   colWidths=[120, FRAME_WIDTH - 120], hAlign="LEFT")
     table.setStyle(TableStyle([
+        ("FONT", (0, 0), (-1, -1), FAMILY, 9),
         ("VALIGN", (0, 0), (-1, -1), "TOP"),
         ("LINEBELOW", (0, 0), (-1, -1), 0.3, RULE),
         ("TOPPADDING", (0, 0), (-1, -1), 5),
@@ -438,7 +451,7 @@ def _summary(ctx: ReportContext) -> list[Flowable]:
     if r.message is not None:
         parts.append(Paragraph(para(ctx.text(r.message)), st.summary_body))
     if ctx.assessment.metadata.summary.strip():
-        parts.append(Paragraph(f"<i>{para(shorten(ctx.assessment.metadata.summary, 600))}</i>", st.summary_body))
+        parts.append(Paragraph(f"<i>{para(shorten(ctx.assessment.metadata.summary, SUMMARY_LIMIT))}</i>", st.summary_body))
 
     parts.append(Paragraph(para(ctx.t("summary_who")), st.summary_head))
     eq = headline.equity
@@ -508,8 +521,32 @@ def _summary(ctx: ReportContext) -> list[Flowable]:
     return [heading, KeepInFrame(FRAME_WIDTH, room, parts, mode="shrink"), PageBreak()]
 
 
+def _no_stranded_headings(flowables: list[Flowable]) -> list[Flowable]:
+    """A chapter does not start in the last quarter of a page, nor a sub-chapter in the last eighth."""
+    out: list[Flowable] = []
+    for f in flowables:
+        if isinstance(f, Heading) and not (out and isinstance(out[-1], PageBreak)):
+            out.append(CondPageBreak(FRAME_HEIGHT / 4 if f.level == 0 else FRAME_HEIGHT / 8))
+        out.append(f)
+    return out
+
+
+def _assessors_summary(ctx: ReportContext) -> list[Flowable]:
+    """The assessors' own summary in full, when the one-page summary had to shorten it."""
+    text = ctx.assessment.metadata.summary
+    if shorten(text, SUMMARY_LIMIT) == " ".join(plain(text).split()):
+        return []
+    return [ctx.heading(ctx.t("summary_user_summary")), Paragraph(para(text), ctx.st.body), PageBreak()]
+
+
 def _contents(ctx: ReportContext, headings: Sequence[Heading]) -> list[Flowable]:
-    toc = HeadingContents(headings, dotsMinLevel=0)
+    toc = HeadingContents(headings, dotsMinLevel=0,
+                          tableStyle=TableStyle([("FONT", (0, 0), (-1, -1), FAMILY, 9),
+                                                 ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                                                 ("LEFTPADDING", (0, 0), (-1, -1), 0),
+                                                 ("RIGHTPADDING", (0, 0), (-1, -1), 0),
+                                                 ("TOPPADDING", (0, 0), (-1, -1), 0),
+                                                 ("BOTTOMPADDING", (0, 0), (-1, -1), 0)]))
     toc.levelStyles = [ctx.st.toc0, ctx.st.toc1]
     return [Paragraph(para(ctx.t("toc_title")), ctx.st.h1), toc, PageBreak()]
 
@@ -800,9 +837,12 @@ def _measures(ctx: ReportContext) -> list[Flowable]:
     if not measures:
         out.append(Paragraph(para(ctx.t("measures_none")), ctx.st.body))
         return out
-    # Measure and what it concerns share a column, as do date and status, so that the
-    # sector (often one long compound word: Samhällsbyggnadsförvaltningen) keeps its width.
-    widths = [170, 135, 62, FRAME_WIDTH - 367]
+    # Measure and what it concerns share a column, as do date and status. The sector
+    # column is as wide as its longest word (Samhällsbyggnadsförvaltningen), within reason.
+    longest = max((stringWidth(word, FAMILY, ctx.st.cell.fontSize) for m in measures
+                   for word in plain(m.responsible).split()), default=0.0)
+    responsible_w = min(175.0, max(90.0, longest + 10))
+    widths = [(FRAME_WIDTH - responsible_w - 62) * 0.58, responsible_w, 62, (FRAME_WIDTH - responsible_w - 62) * 0.42]
     rows = [_cells(ctx, [f"{ctx.t('measure')} / {ctx.t('measure_for').lower()}", ctx.t("responsible"),
                          f"{ctx.t('due')} / {ctx.t('status').lower()}", ctx.t("indicator")], head=True)]
     multi = len(ctx.alternatives()) > 1
@@ -900,8 +940,9 @@ def render_report(assessment: Assessment, out: BinaryIO, lang: str = "sv", resul
         *_method(ctx),
     ]
     summary = _summary(ctx)
+    body = [*_assessors_summary(ctx), *body]
     headings = [f for f in [*summary, *body] if isinstance(f, Heading)]
-    story: list[Flowable] = [*_cover(ctx), *summary, *_contents(ctx, headings), *body]
+    story: list[Flowable] = [*_cover(ctx), *summary, *_contents(ctx, headings), *_no_stranded_headings(body)]
     m = assessment.metadata
     title = plain(m.title)
     doc = ReportDocument(

@@ -62,7 +62,8 @@ class Styles:
 def styles() -> Styles:
     """The report's paragraph styles (frozen; built once per process)."""
     register_fonts()
-    body = ParagraphStyle("body", fontName=FAMILY, fontSize=9.5, leading=13, textColor=INK, alignment=TA_LEFT,
+    body = ParagraphStyle("body", fontName=FAMILY, bulletFontName=FAMILY, fontSize=9.5, leading=13, textColor=INK,
+                          alignment=TA_LEFT,
                           spaceAfter=4, splitLongWords=1)
     return Styles(
         body=body,

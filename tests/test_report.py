@@ -1,0 +1,303 @@
+"""The PDF report: every part of an assessment appears in its place, in Swedish and English.
+
+The case is `tests/render.py`'s sample: a detailed development plan with a zero
+alternative and a proposal, four groups, a hidden question, unknowns, two
+measures and two participation records. Text is read back with pypdf (and
+poppler's pdftotext where installed) page by page.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+from pathlib import Path
+
+import pytest
+import yaml
+from pypdf import PdfReader
+
+from assessment.cli import main
+from assessment.model import dump_assessment
+from assessment.scoring import score
+from reports import render_participant_feedback, render_report
+from reports.i18n import CATALOGUE, LANGUAGES
+from render import page_texts, pdftotext_pages, sample_assessment, sample_data, sample_checklist
+
+
+def _pdf(lang: str = "sv", **texts: str) -> bytes:
+    out = io.BytesIO()
+    render_report(sample_assessment(**texts), out, lang=lang)
+    return out.getvalue()
+
+
+@pytest.fixture(scope="module")
+def sv() -> bytes:
+    return _pdf("sv")
+
+
+@pytest.fixture(scope="module")
+def en() -> bytes:
+    return _pdf("en")
+
+
+def flat(text: str) -> str:
+    return " ".join(text.split())
+
+
+def page_of(pages: list[str], needle: str) -> int:
+    """The 1-based number of the first page whose text holds `needle`."""
+    for i, text in enumerate(pages, start=1):
+        if needle in flat(text):
+            return i
+    raise AssertionError(f"{needle!r} is on no page")
+
+
+# --- the message catalogue ------------------------------------------------------------
+
+
+def test_every_language_has_the_same_words():
+    keys = {lang: set(CATALOGUE[lang]) for lang in LANGUAGES}
+    assert keys["sv"] == keys["en"], keys["sv"] ^ keys["en"]
+
+
+def test_the_same_fields_are_filled_in_every_language():
+    fields = {lang: {k: set(re.findall(r"{(\w+)}", v)) for k, v in CATALOGUE[lang].items()} for lang in LANGUAGES}
+    assert fields["sv"] == fields["en"]
+
+
+# --- where things are -------------------------------------------------------------------
+
+
+def test_the_cover_names_plan_municipality_assessors_status_and_checklist(sv):
+    cover = flat(page_texts(sv)[0])
+    for expected in ("Social konsekvensbedömning", "Detaljplan för Norra Ängen, etapp 2", "Örebro kommun",
+                     "Karin Åberg, Jonas Şahin", "Under granskning", "2026-10-01", "2027-02-15",
+                     "Social konsekvensbedömning för detaljplan (report-case), version 2.1"):
+        assert expected in cover
+
+
+def test_the_summary_for_decision_makers_is_page_two_and_fits_on_it(sv):
+    pages = [flat(p) for p in page_texts(sv)]
+    summary = pages[1]
+    assert summary.startswith("Sammanfattning för beslutsfattare")
+    # the overall judgement for the proposal, who gains and loses, and the verdict on the gap
+    assert "För Planförslaget är den samlade bedömningen Något positiv (+18" in summary
+    assert "Förlorar: Hushåll med låg inkomst." in summary
+    assert "Skillnaderna ökar" in summary
+    # the alternatives compared, against the zero alternative
+    assert "Nollalternativ: Något negativ (−7)" in summary
+    assert "Planförslaget jämfört med Nollalternativ: +25 poäng." in summary
+    # the worst negative impacts, with their measure or its absence
+    assert "Förskolor och skolor i närheten. Ingen åtgärd är beslutad." in summary
+    assert "Åtgärd: Ställ krav på 30 % hyresrätter" in summary
+    # knowledge gaps and flags
+    assert "Okända frågor som behöver utredas (2)" in summary
+    assert "Allvarlig: Negativ konsekvens utan åtgärd" in summary
+    # and what to ask, last
+    questions = summary[summary.index("Frågor att ställa"):]
+    assert "Vem ansvarar för att motverka ”Förskolor och skolor i närheten”" in questions
+    assert "Varför nåddes bara nivån ”Konsultation” i dialogen när ”Dialog” förväntas?" in questions
+    # one page: the contents begin on the next
+    assert pages[2].startswith("Innehåll")
+
+
+def test_the_contents_give_the_page_each_chapter_starts_on(sv):
+    pages = [flat(p) for p in page_texts(sv)]
+    layout = pdftotext_pages(sv)
+    toc = layout[2] if layout is not None else page_texts(sv)[2]
+    entries = re.findall(r"^\s*(\S.*?)[ .]*?\s+(\d+)\s*$", toc, flags=re.M)
+    listed = {" ".join(title.rstrip(" .").split()): int(page) for title, page in entries if "Innehåll" not in title}
+    for chapter in ("Sammanfattning för beslutsfattare", "Diagram", "2. Boende och närmiljö", "3. Barnets bästa",
+                    "Jämlikhet: vilka vinner och vilka förlorar", "Delaktighet", "Åtgärder och uppföljning",
+                    "Metodbilaga"):
+        assert chapter in listed, (chapter, sorted(listed))
+        assert chapter in pages[listed[chapter] - 1], f"{chapter} is not on page {listed[chapter]}"
+
+
+def test_the_outline_has_every_chapter_and_points_at_its_page(sv):
+    reader = PdfReader(io.BytesIO(sv))
+    top = {item.title: reader.get_destination_page_number(item) + 1 for item in reader.outline
+           if not isinstance(item, list)}
+    pages = [flat(p) for p in page_texts(sv)]
+    assert {"Sammanfattning för beslutsfattare", "1. Avgränsning", "Metodbilaga"} <= set(top)
+    for title, page in top.items():
+        assert title in pages[page - 1]
+
+
+def test_every_page_says_which_page_of_how_many(sv, en):
+    for pdf, word, of in ((sv, "Sida", "av"), (en, "Page", "of")):
+        pages = page_texts(pdf)
+        for n, text in enumerate(pages, start=1):
+            assert f"{word} {n} {of} {len(pages)}" in text
+
+
+def test_each_section_gives_ratings_per_alternative_motivation_evidence_and_measures(sv):
+    pages = page_texts(sv)
+    text = flat(" ".join(pages))
+    assert "2.1 Tillgång till grönområden och lekplatser" in text
+    assert "Planförslaget Stor positiv påverkan (+2)" in text
+    assert "Planförslaget – Motivering: Parken i kvarteret Ängen blir större" in text
+    assert "Planförslaget – Underlag: Grönstrukturplan 2024" in text
+    # a group-impact question is a small table: group, then each alternative's rating
+    assert "Hushåll med låg inkomst Viss negativ påverkan (−1) Stor negativ påverkan (−2)" in text
+    assert "Äldre Ingen påverkan (0) Okänt – behöver utredas" in text
+    assert "Planförslaget Ej relevant" in text
+    # a measure under its question, with its owner and follow-up
+    assert "Hastighetsdämpande åtgärder på Ängsvägen. (Ansvarig: Tekniska förvaltningen; Klart: 2027-09-01" in text
+    # questions answered once
+    assert "Svar: Detaljplan" in text and "Svar: 450 st" in text and "Svar: Konsultation" in text
+
+
+def test_hidden_questions_and_sections_are_left_out():
+    shown = flat(" ".join(page_texts(_pdf())))
+    assert "Ligger planen intill en skola?" not in shown  # hidden: children are affected
+    data = sample_data()
+    data["answers"]["children_affected"] = {"value": False}
+    from render import parse_assessment as parse  # the same parser, given the sample checklist
+
+    checklist = sample_checklist()
+    a = parse(yaml.safe_dump(data, allow_unicode=True), "no-children.yaml", resolve=lambda i, v: checklist)
+    out = io.BytesIO()
+    render_report(a, out)
+    text = flat(" ".join(page_texts(out.getvalue())))
+    assert "Ligger planen intill en skola?" in text
+    assert "Barnets bästa" not in text and "Har barn fått komma till tals?" not in text
+
+
+def test_the_equity_chapter_says_the_gap_widens_for_the_proposal(sv):
+    pages = [flat(p) for p in page_texts(sv)]
+    equity = pages[page_of(pages, "Jämlikhet: vilka vinner och vilka förlorar Jämlikhetsbedömningen") - 1]
+    assert "Förändring av skillnaden −21 −93" in equity
+    assert "Planförslaget: Skillnaderna ökar" in equity
+    assert "Hushåll med låg inkomst (↓, ×1.5) −50 (Tydligt negativ) −100 (Tydligt negativ)" in equity
+
+
+def test_the_participation_chapter_tells_who_was_heard_how_and_what_changed(sv):
+    text = flat(" ".join(page_texts(sv)))
+    assert "Nivå på delaktighetstrappan: nådd Konsultation, förväntad Dialog. Den förväntade nivån är inte nådd." in text
+    assert "Dialog 1: Trygghetsvandring med klass 5B" in text
+    assert "Vilka Barn och unga, Föreningen Ängens vänner" in text
+    assert "Antal deltagare 24" in text
+    assert "Vad som ändrades: Gång- och cykelvägen flyttades bort från den stora korsningen." in text
+    assert "Återkoppling till deltagarna: Vi besöker klass 5B igen i maj" in text
+
+
+def test_the_measures_table_has_owner_date_indicator_and_status(sv):
+    pages = [flat(p) for p in page_texts(sv)]
+    start = page_of(pages, "Åtgärder och uppföljning Varje negativ konsekvens")
+    table = " ".join(pages[start - 1:start + 1])
+    for expected in ("Ställ krav på 30 % hyresrätter med rimlig hyra i markanvisningen.",
+                     "Samhällsbyggnadsförvaltningen", "2027-06-30 Planerad", "Andel hyresrätter under 1 500 kr/kvm",
+                     "2027-09-01 Pågår"):
+        assert expected in table
+
+
+def test_the_method_appendix_gives_checklist_version_hash_and_coverage(sv):
+    a = sample_assessment()
+    pages = [flat(p) for p in page_texts(sv)]
+    method = pages[page_of(pages, "Metodbilaga Checklista") - 1]
+    assert "version 2.1" in method
+    assert a.checklist.content_hash() in method.replace(" ", "")
+    assert "Planförslaget 5 6 1 83 %" in method
+
+
+def test_english_uses_the_checklists_english_labels_and_its_own_words(en):
+    pages = [flat(p) for p in page_texts(en)]
+    assert pages[1].startswith("Summary for decision-makers")
+    assert "Questions to ask" in pages[1]
+    text = " ".join(pages)
+    assert "The plan proposal Major positive impact (+2)" in text
+    assert "Unknown – needs investigation" in text
+    assert "Measures and follow-up" in text and "Method appendix" in text
+    assert "Page 1 of" in text
+
+
+def test_document_metadata_and_language_are_set(sv, en):
+    for pdf, lang, subject in ((sv, "sv", "Social konsekvensbedömning av"), (en, "en", "Social impact assessment of")):
+        reader = PdfReader(io.BytesIO(pdf))
+        info = reader.metadata
+        assert info.title == "Detaljplan för Norra Ängen, etapp 2"
+        assert info.author == "Karin Åberg, Jonas Şahin"
+        assert info.subject.startswith(subject)
+        assert reader.trailer["/Root"]["/Lang"] == lang
+
+
+def test_the_fonts_are_the_dejavu_family_embedded(sv):
+    reader = PdfReader(io.BytesIO(sv))
+    fonts = set()
+    for page in reader.pages:
+        for font in page["/Resources"]["/Font"].values():
+            fonts.add(str(font.get_object()["/BaseFont"]))
+    assert any("DejaVuSans" in f and "Bold" not in f for f in fonts)
+    assert any("DejaVuSans-Bold" in f for f in fonts)
+    assert not any("Helvetica" in f for f in fonts)
+
+
+def test_a_given_result_is_used_as_is():
+    a = sample_assessment()
+    result = score(a).model_copy(update={"checklist_hash": "0" * 64})
+    out = io.BytesIO()
+    render_report(a, out, result=result)
+    assert "0" * 64 in flat(" ".join(page_texts(out.getvalue()))).replace(" ", "")
+
+
+def test_an_assessment_with_nothing_answered_still_makes_a_report():
+    data = sample_data()
+    data.update(answers={}, alternatives={}, measures=[], participation=[])
+    from render import parse_assessment as parse
+
+    checklist = sample_checklist()
+    a = parse(yaml.safe_dump(data, allow_unicode=True), "empty.yaml", resolve=lambda i, v: checklist)
+    out = io.BytesIO()
+    render_report(a, out, lang="en")
+    text = flat(" ".join(page_texts(out.getvalue())))
+    assert "No overall judgement can be given for The plan proposal" in text
+    assert "No measures are recorded." in text
+    assert "No dialogues or consultations are documented." in text
+
+
+# --- the participants' letter -------------------------------------------------------------
+
+
+def test_the_participant_letter_says_what_was_heard_and_changed_in_one_or_two_pages():
+    out = io.BytesIO()
+    render_participant_feedback(sample_assessment(), out)
+    pages = page_texts(out.getvalue())
+    assert 1 <= len(pages) <= 2
+    text = flat(" ".join(pages))
+    assert text.startswith("Tack för att du var med!")
+    assert "Det här hörde vi: Barnen vill ha en säker väg till skolan" in text
+    assert "Det här ändrades: Gång- och cykelvägen flyttades bort" in text
+    assert "Det här ändrades: Inget är ändrat ännu." in text  # the open house changed nothing yet
+    assert "Politikerna ska fatta beslut 2027-02-15." in text
+    assert "Poäng" not in text and "−" not in text  # no scores for participants
+
+
+def test_a_long_story_still_fits_the_participant_letter_in_two_pages():
+    long = "Vi vill ha en fotbollsplan och fler träd. " * 200
+    out = io.BytesIO()
+    render_participant_feedback(sample_assessment(heard=long, changed=long, feedback=long), out, lang="en")
+    assert len(page_texts(out.getvalue())) <= 2
+
+
+# --- the command line ------------------------------------------------------------------------
+
+
+def test_skb_report_writes_the_same_report_and_the_participant_letter(tmp_path: Path, capsys):
+    source = tmp_path / "angen.yaml"
+    source.write_text(dump_assessment(sample_assessment()), encoding="utf-8")
+    out = tmp_path / "angen.pdf"
+    assert main(["report", str(source), "-o", str(out), "--lang", "en"]) == 0
+    pages = page_texts(out.read_bytes())
+    assert flat(pages[1]).startswith("Summary for decision-makers")
+    letter = tmp_path / "letter.pdf"
+    assert main(["report", str(source), "-o", str(letter), "--participants", "-q"]) == 0
+    assert flat(page_texts(letter.read_bytes())[0]).startswith("Tack för att du var med!")
+
+
+def test_skb_report_on_a_broken_file_says_what_is_wrong(tmp_path: Path, capsys):
+    source = tmp_path / "broken.yaml"
+    source.write_text("format: skb-assessment\nschema_version: 1\nmetadata: {}\n", encoding="utf-8")
+    assert main(["report", str(source), "-o", str(tmp_path / "x.pdf")]) == 1
+    assert "skb report:" in capsys.readouterr().err
+    assert not (tmp_path / "x.pdf").exists()
