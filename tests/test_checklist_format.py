@@ -225,3 +225,19 @@ def test_skb_schema_prints_the_schema_as_json(capsys):
     assert printed == json.loads(json.dumps(checklist_json_schema()))
     assert printed["$schema"].startswith("https://json-schema.org/")
     assert printed["additionalProperties"] is False
+
+
+def test_the_schema_accepts_a_version_written_as_a_number_as_the_loader_does(schema_validator):
+    data = load_located(complete_example()).data
+    data["version"] = 1.0
+    assert schema_validator.is_valid(data)
+    checklist, _ = parse_checklist(dump_yaml(data), "v.yaml")
+    assert checklist is not None and checklist.version == "1.0"
+
+
+def test_the_schema_gives_hover_help_for_the_keys_an_author_writes_most():
+    schema = checklist_json_schema()
+    criterion = schema["$defs"]["Criterion"]["properties"]
+    assert "impact" in criterion["type"]["description"]
+    assert schema["properties"]["version"]["description"].startswith("The version of the content")
+    assert "åtgärder" in criterion["measures"]["description"]
