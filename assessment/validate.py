@@ -101,8 +101,10 @@ def describe(data: Any, path: Path) -> str:
                 parts.append(f'{name} "{item["id"]}"')
             elif isinstance(item, dict) and key == "steps" and "value" in item:
                 parts.append(f"step {index + 1} (value {item['value']})")
-            else:
+            elif key in _SINGULAR:
                 parts.append(f"{name} {index + 1}")
+            else:
+                parts.append(f"{key} › item {index + 1}")
             node = item
             i += 2
             continue
@@ -184,10 +186,20 @@ def _shape_message(err: dict[str, Any], data: Any) -> tuple[Path, str]:
     """The path of the object at fault and a message for one pydantic error."""
     loc = _clean_loc(tuple(err["loc"]))
     kind = err["type"]
-    field = loc[-1] if loc else ""
-    parent = loc[:-1]
     value = err.get("input")
     ctx = err.get("ctx") or {}
+    if len(loc) >= 2 and loc[-1] == "[key]":  # a key of a map (a framework id in dimensions) is wrong
+        key, at = loc[-2], loc[:-2]
+        suggestion = _slug(str(key))
+        example = f' (for example "{suggestion}")' if suggestion and suggestion != key else ""
+        return at, (f'the key "{key}" is not a valid id; an id uses only lowercase letters a-z, digits, "_" '
+                    f'and "-", and starts with a letter or digit{example}')
+    field = loc[-1] if loc else ""
+    parent = loc[:-1]
+    if isinstance(field, int):  # an entry of a list: name the entry, not its index
+        if kind == "string_pattern_mismatch" and len(loc) >= 2 and loc[-2] == "languages":
+            return loc, f"{_short(value)} is not a two-letter language code such as sv or en"
+        return loc, _entry_message(kind, value, ctx, err)
     if kind == "extra_forbidden":
         allowed = _allowed_keys(Checklist, parent)
         guess = difflib.get_close_matches(str(field), allowed or [], n=1, cutoff=0.6)
@@ -229,17 +241,41 @@ def _shape_message(err: dict[str, Any], data: Any) -> tuple[Path, str]:
     if kind == "enum":
         expected = str(ctx.get("expected", "")).replace("'", "")
         return parent, f'"{field}" is {_short(value)}; it must be one of: {expected}'
-    if kind in {"string_type", "int_type", "float_type", "bool_type", "list_type", "dict_type", "model_type",
-                "int_parsing", "float_parsing", "bool_parsing", "model_attributes_type"}:
-        wanted = {"string_type": "a text", "int_type": "a whole number", "int_parsing": "a whole number",
-                  "float_type": "a number", "float_parsing": "a number", "bool_type": "true or false",
-                  "bool_parsing": "true or false", "list_type": "a list", "dict_type": "a map of keys",
-                  "model_type": "a map of keys", "model_attributes_type": "a map of keys"}[kind]
-        return parent, f'"{field}" must be {wanted} (got {_short(value)})'
+    if kind in _WANTED:
+        return parent, f'"{field}" must be {_WANTED[kind]} (got {_short(value)}){_quote_hint(kind, value)}'
     if kind == "value_error":
         msg = str(err.get("ctx", {}).get("error", err["msg"]))
         return parent, f'"{field}" {msg}'
     return parent, f'"{field}": {err["msg"]}'
+
+
+_WANTED = {"string_type": "a text", "int_type": "a whole number", "int_parsing": "a whole number",
+           "int_from_float": "a whole number", "float_type": "a number", "float_parsing": "a number",
+           "bool_type": "true or false", "bool_parsing": "true or false", "list_type": "a list",
+           "dict_type": "a map of keys", "model_type": "a map of keys", "model_attributes_type": "a map of keys"}
+
+
+def _quote_hint(kind: str, value: Any) -> str:
+    if kind == "string_type" and isinstance(value, (int, float)) and not isinstance(value, bool):
+        return f'; put it in quotes: "{value}"'
+    if kind == "string_type" and isinstance(value, bool):
+        return '; put it in quotes, or YAML reads yes/no/on/off as true/false'
+    return ""
+
+
+def _entry_message(kind: str, value: Any, ctx: dict[str, Any], err: dict[str, Any]) -> str:
+    """A message for a wrong entry of a list; the path already names the entry."""
+    if kind in _WANTED:
+        wanted = _WANTED[kind]
+        if wanted == "a map of keys":
+            wanted = "a map of keys like {id: …, label: …}"
+        return f"this entry must be {wanted} (got {_short(value)}){_quote_hint(kind, value)}"
+    if kind == "string_pattern_mismatch":
+        suggestion = _slug(value) if isinstance(value, str) else ""
+        example = f' (for example "{suggestion}")' if suggestion and suggestion != value else ""
+        return (f'{_short(value)} is not a valid id; an id uses only lowercase letters a-z, digits, "_" and "-", '
+                f"and starts with a letter or digit{example}")
+    return f"this entry: {err['msg']}"
 
 
 _COND_TAGS = {"equals", "in", "includes", "gte", "lte", "answered", "all", "any", "not"}
