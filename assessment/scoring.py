@@ -684,6 +684,7 @@ def _negative_flags(rule: _FlagRule, measured: set[tuple[str, str | None]], alt:
             hit = [g for g in it.groups or () if raw[g] <= threshold and (rule.groups is None or g in rule.groups)]
             if not hit:
                 continue
+            hit.sort(key=lambda g: (raw[g], g))  # worst first; not the checklist's order, which must not matter
             detail = f"{r.id}: " + ", ".join(f"{g} {raw[g]:+d}" for g in hit)
         if (r.id, None) in measured or (r.id, alt) in measured:
             continue
