@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from reportlab.graphics.shapes import Drawing, Line, Rect, String
+from reportlab.graphics.shapes import Drawing, Group, Line, Rect, String, mmult, rotate, translate
 from reportlab.lib import colors
 from reportlab.pdfbase.pdfmetrics import stringWidth
 
@@ -139,6 +139,15 @@ def bar_chart(rows: Sequence[tuple[str, Sequence[float | None]]], alternatives: 
     return d
 
 
+HEAD_MAX = 120.0  # points: the longest upright column name before it is shortened
+
+
+def _breaks_words(text: str, lines: list[str]) -> bool:
+    """Whether wrapping `text` into `lines` had to cut a word or shorten it."""
+    words = set(plain(text).split())
+    return any(word not in words for line in lines for word in line.split())
+
+
 def _cell_colour(value: float | None) -> colors.Color:
     """A diverging red–white–blue scale (readable for red-green colour blindness)."""
     if value is None:
@@ -158,7 +167,13 @@ def heatmap(rows: Sequence[str], columns: Sequence[str], values: Sequence[Sequen
     n_cols = max(1, len(columns))
     col_w = min(60.0, (width - label_w - 6) / n_cols)
     head_lines = [wrap_label(c, col_w - 4, size - 0.5, 4) for c in columns]
-    head_h = max((len(lines) for lines in head_lines), default=1) * (size + 1) + 6
+    # Narrow columns break names mid-word; then the names stand upright instead, on one line each.
+    upright = any(_breaks_words(c, lines) for c, lines in zip(columns, head_lines))
+    if upright:
+        head_lines = [wrap_label(c, HEAD_MAX, size - 0.5, 2 if col_w >= 2 * size + 6 else 1, BOLD) for c in columns]
+        head_h = max((stringWidth(line, BOLD, size - 0.5) for lines in head_lines for line in lines), default=0) + 8
+    else:
+        head_h = max((len(lines) for lines in head_lines), default=1) * (size + 1) + 6
     row_lines = [wrap_label(r, label_w, size, 2) for r in rows]
     row_h = [max(16.0, len(lines) * (size + 1.5) + 5) for lines in row_lines]
     height = head_h + sum(row_h) + 2
@@ -166,6 +181,13 @@ def heatmap(rows: Sequence[str], columns: Sequence[str], values: Sequence[Sequen
     x0 = label_w + 6
     for i, lines in enumerate(head_lines):
         cx = x0 + i * col_w + col_w / 2
+        if upright:
+            step = size + 0.5
+            for j, line in enumerate(lines):
+                x = cx + size / 3 - (len(lines) - 1) * step / 2 + j * step
+                d.add(Group(String(0, 0, line, fontName=BOLD, fontSize=size - 0.5, fillColor=TEXT),
+                            transform=mmult(translate(x, height - head_h + 4), rotate(90))))
+            continue
         for j, line in enumerate(reversed(lines)):
             d.add(String(cx, height - head_h + 4 + j * (size + 1), line, fontName=BOLD, fontSize=size - 0.5,
                          fillColor=TEXT, textAnchor="middle"))

@@ -494,7 +494,7 @@ def _summary(ctx: ReportContext) -> list[Flowable]:
     gap_ids = list(dict.fromkeys(g.criterion for g in r.gaps
                                  if g.alternative in (None, headline.alternative)))
     if gap_ids:
-        names = "; ".join(shorten(ctx.criterion_label(c), 60) for c in gap_ids[:3])
+        names = "; ".join(shorten(ctx.criterion_label(c), 90) for c in gap_ids[:3])
         more = " " + ctx.t("summary_more", count=len(gap_ids) - 3) if len(gap_ids) > 3 else ""
         parts.append(Paragraph(ctx.t("summary_gaps_text", count=len(gap_ids), names=para(names)) + more,
                                st.summary_body))
@@ -599,7 +599,7 @@ def _charts(ctx: ReportContext) -> list[Flowable]:
         summary.append(_cells(ctx, [para(ctx.alt_label(a)), fmt_score(o.value), para(ctx.band(o)), cov,
                                     fmt_score(r.alternatives[a].equity.gap_change)]))
     out.append(Spacer(1, 6))
-    out.append(_table(summary, [150, 50, 130, 60, FRAME_WIDTH - 390]))
+    out.append(KeepTogether([_table(summary, [150, 50, 130, 60, FRAME_WIDTH - 390])]))
     return [*out, PageBreak()]
 
 
@@ -720,7 +720,9 @@ def _criterion(ctx: ReportContext, crit: Criterion, visible_for: dict[str, set[s
 
 
 def _section(ctx: ReportContext, section: Section, index: int, visible_for: dict[str, set[str]]) -> list[Flowable]:
-    out: list[Flowable] = [ctx.heading(f"{index}. {ctx.text(section.title)}")]
+    title = ctx.text(section.title)
+    # A checklist may number its own sections ("1. Det tidiga livets villkor"); never number twice.
+    out: list[Flowable] = [ctx.heading(title if title[:1].isdigit() else f"{index}. {title}")]
     if section.description:
         out.append(Paragraph(para(ctx.text(section.description)), ctx.st.muted))
     alts = ctx.alternatives()

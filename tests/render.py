@@ -295,6 +295,8 @@ def pdftotext_pages(pdf: bytes) -> list[str] | None:
 def render_pages(pdf: bytes, out_dir: Path, dpi: int = 60) -> list[Path]:
     """One PNG per page (poppler's pdftoppm), for looking at the pages."""
     out_dir.mkdir(parents=True, exist_ok=True)
+    for old in out_dir.glob("page-*.png"):
+        old.unlink()
     source = out_dir / "report.pdf"
     source.write_bytes(pdf)
     subprocess.run(["pdftoppm", "-png", "-r", str(dpi), str(source), str(out_dir / "page")], check=True)
