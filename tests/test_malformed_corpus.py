@@ -16,8 +16,8 @@ from typing import Any
 import pytest
 
 from assessment.cli import main
-from assessment.validate import parse_checklist
-from assessment.yamlio import dump_yaml
+from assessment.validate import check_checklist, parse_checklist
+from assessment.yamlio import Located, dump_yaml, load_located
 
 CORPUS_DIR = Path(__file__).resolve().parent / "malformed"
 CORPUS = sorted(CORPUS_DIR.glob("*.yaml"))
@@ -155,18 +155,29 @@ def test_the_fuzz_base_is_valid():
 
 
 def test_no_mutation_of_a_valid_checklist_makes_the_loader_raise():
-    import yaml
-
-    data = yaml.safe_load(VALID)
+    located = load_located(VALID)
+    data = located.data
     tried = 0
     for path in _paths(data):
         for value in [_DELETE, *BAD_VALUES]:
-            text = dump_yaml(_replace(data, path, value))
-            checklist, problems = parse_checklist(text, "fuzz.yaml")  # must not raise
+            # the mutated data keeps the original's line numbers: no YAML round trip needed
+            mutated = Located(_replace(data, path, value), located.lines)
+            checklist, problems = check_checklist(mutated, "fuzz.yaml")  # must not raise
             tried += 1
             for p in problems:
                 assert p.message and p.source == "fuzz.yaml"
-                assert p.line is None or 1 <= p.line <= text.count("\n") + 1
+                assert p.line is None or 1 <= p.line <= VALID.count("\n") + 1
             if checklist is None:
                 assert any(p.severity == "error" for p in problems)
     assert tried > 1000
+
+
+def test_a_mutated_checklist_still_gets_a_located_message():
+    text = dump_yaml(_replace(load_located(VALID).data, ("sections", 1, "criteria", 0, "scale"), "X Y"))
+    checklist, problems = parse_checklist(text, "fuzz.yaml")
+    assert checklist is None
+    assert [str(p) for p in problems] == [
+        f'fuzz.yaml:{text.splitlines().index("    scale: X Y") + 1}: section "boende" › criterion "b1": '
+        '"scale" is "X Y"; an id uses only lowercase letters a-z, digits, "_" and "-", and starts with a letter '
+        'or digit (for example "x_y")'
+    ]
