@@ -336,6 +336,16 @@ class Store:
         with self._engine.connect() as conn:
             yield conn
 
+    def writing(self) -> Any:
+        """One write transaction for the modules that keep their own tables beside the
+        assessments (review, follow-up, portfolio scores): the same write lock and the
+        same FrozenError as the store's own writes."""
+        return self._write()
+
+    def reading(self) -> Any:
+        """A connection for reading those tables."""
+        return self._read()
+
     # -- snapshots --
 
     def _store_snapshot(self, conn: Connection, checklist: Checklist) -> str:

@@ -1,0 +1,372 @@
+"""Follow-up (uppföljning): how the measures of an assessment fare after the decision, and when to look again.
+
+"Without really good follow-up, no equal health." An adopted assessment is
+frozen in the database, yet its measures must still be followed: their status
+(planned, under way, done, dropped), dated notes, and values of their
+follow-up indicators over time. So follow-up is kept in its own tables
+(`followup_measures`, `followup_notes`, `followup_values`), keyed by assessment
+id + measure id, never in the assessment's body. What the body says at
+adoption is the starting point; what is recorded here comes on top. Each
+measure's follow-up has its own revision, so two people recording at once
+cannot overwrite each other (`FollowUpConflict`).
+
+Each assessment has a review date (uppföljningsdatum): set here, else the
+assessment's own `review_date`, else six months after adoption; `due_reviews`
+lists the adopted assessments whose date has come. A re-assessment after
+implementation starts from the adopted version (`reassess`, a copy as draft)
+and remembers where it came from (`reassessed_from`), so before and after can
+be compared. This module must not import streamlit and never writes to an
+assessment's body.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+import json
+import math
+import uuid
+from dataclasses import dataclass
+
+from sqlalchemy import Connection, text
+from sqlalchemy.exc import IntegrityError
+
+from .errors import ConflictError, NotFound, StorageError
+from .model import MAX_TEXT, Measure, MeasureStatus, Status
+from .storage import Store
+
+__all__ = [
+    "REVIEW_AFTER_MONTHS",
+    "Note",
+    "Value",
+    "MeasureFollowUp",
+    "Schedule",
+    "DueReview",
+    "FollowUpConflict",
+    "add_months",
+    "measures",
+    "set_status",
+    "add_note",
+    "add_value",
+    "schedule",
+    "set_review_date",
+    "record_review",
+    "due_reviews",
+    "reassess",
+    "reassessed_from",
+]
+
+REVIEW_AFTER_MONTHS = 6
+
+
+class FollowUpConflict(ConflictError):
+    """Someone recorded follow-up of this measure since you read it; reload and record again."""
+
+    def __init__(self, what: str, by: str, at: str) -> None:
+        self.what, self.by, self.at = what, by, at
+        super().__init__(self.message("sv") + "\n" + self.message("en"))
+
+    def message(self, lang: str = "sv") -> str:
+        when = self.at[:16].replace("T", " ")
+        if lang == "sv":
+            return (f"{self.by} har ändrat uppföljningen av {self.what} ({when}) sedan du läste den. "
+                    "Din ändring är inte sparad: läs in den nya och gör om ändringen.")
+        return (f"{self.by} changed the follow-up of {self.what} ({when}) since you read it. "
+                "Your change was not saved: reload and make it again.")
+
+
+@dataclass(frozen=True)
+class Note:
+    date: dt.date
+    text: str
+    author: str
+    recorded: bool  # True: recorded in follow-up; False: written in the assessment itself
+
+
+@dataclass(frozen=True)
+class Value:
+    date: dt.date
+    value: float
+    note: str
+    author: str
+    recorded: bool
+
+
+@dataclass(frozen=True)
+class MeasureFollowUp:
+    """A measure as decided, with its follow-up so far; `revision` to pass back when recording."""
+
+    measure: Measure
+    status: MeasureStatus
+    notes: tuple[Note, ...]
+    values: tuple[Value, ...]
+    revision: int  # 0: nothing recorded yet
+    updated_at: dt.datetime | None = None
+    updated_by: str = ""
+
+
+@dataclass(frozen=True)
+class Schedule:
+    assessment_id: str
+    review_date: dt.date | None  # None: not adopted and no date set
+    reviewed_on: dt.date | None
+    reviewed_by: str
+    revision: int  # 0: nothing recorded yet
+    source: str  # "set", "assessment", "adoption" or "none": where the date comes from
+
+
+@dataclass(frozen=True)
+class DueReview:
+    assessment_id: str
+    title: str
+    municipality: str
+    adopted_at: dt.date | None
+    review_date: dt.date
+    days_overdue: int
+
+
+def add_months(day: dt.date, months: int) -> dt.date:
+    """The same day `months` later, or the month's last day (31 August + 6 months = 28/29 February)."""
+    index = day.month - 1 + months
+    year, month = day.year + index // 12, index % 12 + 1
+    return dt.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+
+
+def _now() -> str:
+    return dt.datetime.now(dt.timezone.utc).isoformat(timespec="microseconds")
+
+
+def _text(words: str, what: str) -> str:
+    words = words.strip()
+    if len(words) > MAX_TEXT:
+        raise StorageError(f"{what}: högst {MAX_TEXT} tecken. / {what}: at most {MAX_TEXT} characters.")
+    return words
+
+
+# --- the measures ----------------------------------------------------------------------------
+
+
+def measures(store: Store, assessment_id: str) -> list[MeasureFollowUp]:
+    """Every measure of the assessment's latest version, with its follow-up, in the assessment's order."""
+    stored = store.load(assessment_id)
+    with store.reading() as conn:
+        heads = {r.measure_id: r for r in conn.execute(text(
+            "SELECT measure_id, status, revision, updated_at, updated_by FROM followup_measures "
+            "WHERE assessment_id = :id"), {"id": assessment_id})}
+        notes: dict[str, list[Note]] = {}
+        for r in conn.execute(text("SELECT measure_id, noted_on, text, author FROM followup_notes "
+                                   "WHERE assessment_id = :id ORDER BY noted_on, at"), {"id": assessment_id}):
+            notes.setdefault(r.measure_id, []).append(Note(dt.date.fromisoformat(r.noted_on), r.text, r.author, True))
+        values: dict[str, list[Value]] = {}
+        for r in conn.execute(text("SELECT measure_id, measured_on, value, note, author FROM followup_values "
+                                   "WHERE assessment_id = :id ORDER BY measured_on, at"), {"id": assessment_id}):
+            values.setdefault(r.measure_id, []).append(
+                Value(dt.date.fromisoformat(r.measured_on), float(r.value), r.note, r.author, True))
+    out = []
+    for m in stored.assessment.measures:
+        head = heads.get(m.id)
+        own_notes = [Note(n.date, n.text, n.author, False) for n in m.notes]
+        own_values = [Value(v.date, v.value, v.note, "", False) for v in m.values]
+        out.append(MeasureFollowUp(
+            measure=m,
+            status=MeasureStatus(head.status) if head is not None and head.status else m.status,
+            notes=tuple(sorted(own_notes + notes.get(m.id, []), key=lambda n: n.date)),
+            values=tuple(sorted(own_values + values.get(m.id, []), key=lambda v: v.date)),
+            revision=int(head.revision) if head is not None else 0,
+            updated_at=dt.datetime.fromisoformat(head.updated_at) if head is not None else None,
+            updated_by=head.updated_by if head is not None else ""))
+    return out
+
+
+def _measure(store: Store, assessment_id: str, measure_id: str) -> Measure:
+    stored = store.load(assessment_id)
+    for m in stored.assessment.measures:
+        if m.id == measure_id:
+            return m
+    raise NotFound(f'Bedömningen {assessment_id} har ingen åtgärd "{measure_id}". / '
+                   f'Assessment {assessment_id} has no measure "{measure_id}".')
+
+
+def _advance(conn: Connection, assessment_id: str, measure: Measure, seen: int, by: str,
+             status: MeasureStatus | None = None) -> int:
+    """Move the measure's follow-up from revision `seen` to the next, or raise FollowUpConflict."""
+    at = _now()
+    if seen == 0:
+        try:
+            with conn.begin_nested():
+                conn.execute(text(
+                    "INSERT INTO followup_measures (assessment_id, measure_id, status, revision, updated_at, "
+                    "updated_by) VALUES (:id, :m, :st, 1, :t, :by)"),
+                    {"id": assessment_id, "m": measure.id, "st": str(status) if status else None, "t": at, "by": by})
+            return 1
+        except IntegrityError:
+            pass
+    else:
+        sets = ", status = :st" if status is not None else ""
+        done = conn.execute(text(
+            f"UPDATE followup_measures SET revision = :r, updated_at = :t, updated_by = :by{sets} "
+            "WHERE assessment_id = :id AND measure_id = :m AND revision = :seen"),
+            {"r": seen + 1, "t": at, "by": by, "st": str(status) if status else None, "id": assessment_id,
+             "m": measure.id, "seen": seen})
+        if done.rowcount == 1:
+            return seen + 1
+    row = conn.execute(text("SELECT updated_by, updated_at FROM followup_measures WHERE assessment_id = :id "
+                            "AND measure_id = :m"), {"id": assessment_id, "m": measure.id}).one_or_none()
+    raise FollowUpConflict(f'"{measure.text[:60]}"', row.updated_by if row else "?", row.updated_at if row else "")
+
+
+def set_status(store: Store, assessment_id: str, measure_id: str, revision: int, status: MeasureStatus | str,
+               by: str) -> int:
+    """Record the measure's status (planned, under way, done, dropped); returns its follow-up revision."""
+    m = _measure(store, assessment_id, measure_id)
+    with store.writing() as conn:
+        return _advance(conn, assessment_id, m, revision, by, MeasureStatus(status))
+
+
+def add_note(store: Store, assessment_id: str, measure_id: str, revision: int, day: dt.date, words: str,
+             by: str) -> int:
+    """Add a dated note to the measure's follow-up; returns its follow-up revision."""
+    words = _text(words, "anteckningen / the note")
+    if not words:
+        raise StorageError("En anteckning kan inte vara tom. / A note cannot be empty.")
+    m = _measure(store, assessment_id, measure_id)
+    with store.writing() as conn:
+        new = _advance(conn, assessment_id, m, revision, by)
+        conn.execute(text("INSERT INTO followup_notes (id, assessment_id, measure_id, noted_on, text, author, at) "
+                          "VALUES (:nid, :id, :m, :d, :text, :by, :t)"),
+                     {"nid": uuid.uuid4().hex[:12], "id": assessment_id, "m": measure_id, "d": day.isoformat(),
+                      "text": words, "by": by, "t": _now()})
+    return new
+
+
+def add_value(store: Store, assessment_id: str, measure_id: str, revision: int, day: dt.date, value: float,
+              by: str, note: str = "") -> int:
+    """Record a value of the measure's follow-up indicator on `day`; returns its follow-up revision."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
+        raise StorageError("Ett indikatorvärde måste vara ett tal. / An indicator value must be a number.")
+    m = _measure(store, assessment_id, measure_id)
+    if not m.indicator.strip():
+        raise StorageError("Åtgärden har ingen uppföljningsindikator att ge värden. / "
+                           "The measure has no follow-up indicator to give values to.")
+    note = _text(note, "kommentaren / the note")
+    with store.writing() as conn:
+        new = _advance(conn, assessment_id, m, revision, by)
+        conn.execute(text(
+            "INSERT INTO followup_values (id, assessment_id, measure_id, measured_on, value, note, author, at) "
+            "VALUES (:vid, :id, :m, :d, :v, :note, :by, :t)"),
+            {"vid": uuid.uuid4().hex[:12], "id": assessment_id, "m": measure_id, "d": day.isoformat(),
+             "v": float(value), "note": note, "by": by, "t": _now()})
+    return new
+
+
+# --- the review date -------------------------------------------------------------------------
+
+
+def _effective(meta: dict, row: object | None) -> tuple[dt.date | None, str]:
+    set_date = getattr(row, "review_date", None)
+    if set_date:
+        return dt.date.fromisoformat(set_date), "set"
+    if meta.get("review_date"):
+        return dt.date.fromisoformat(meta["review_date"]), "assessment"
+    if meta.get("adopted_at"):
+        return add_months(dt.date.fromisoformat(meta["adopted_at"]), REVIEW_AFTER_MONTHS), "adoption"
+    return None, "none"
+
+
+def schedule(store: Store, assessment_id: str) -> Schedule:
+    """When the assessment is next to be reviewed, where that date comes from, and when it last was."""
+    meta = store.load(assessment_id).assessment.metadata.model_dump(mode="json")
+    with store.reading() as conn:
+        row = conn.execute(text("SELECT review_date, reviewed_on, reviewed_by, revision FROM followup_schedule "
+                                "WHERE assessment_id = :id"), {"id": assessment_id}).one_or_none()
+    day, source = _effective(meta, row)
+    return Schedule(assessment_id, day, dt.date.fromisoformat(row.reviewed_on) if row and row.reviewed_on else None,
+                    row.reviewed_by if row else "", int(row.revision) if row else 0, source)
+
+
+def _write_schedule(store: Store, assessment_id: str, revision: int, by: str, review_date: dt.date | None,
+                    reviewed_on: dt.date | None = None) -> int:
+    at = _now()
+    with store.writing() as conn:
+        if conn.execute(text("SELECT 1 FROM assessments WHERE id = :id"), {"id": assessment_id}).first() is None:
+            raise NotFound(f'Det finns ingen bedömning med id "{assessment_id}". / '
+                           f'There is no assessment with id "{assessment_id}".')
+        values = {"id": assessment_id, "d": review_date.isoformat() if review_date else None,
+                  "on": reviewed_on.isoformat() if reviewed_on else None, "by": by, "t": at, "seen": revision}
+        if revision == 0:
+            try:
+                with conn.begin_nested():
+                    conn.execute(text(
+                        "INSERT INTO followup_schedule (assessment_id, review_date, reviewed_on, reviewed_by, "
+                        "revision, updated_at, updated_by) VALUES (:id, :d, :on, :rby, 1, :t, :by)"),
+                        {**values, "rby": by if reviewed_on else ""})
+                return 1
+            except IntegrityError:
+                pass
+        else:
+            keep = "reviewed_on = :on, reviewed_by = :by, " if reviewed_on else ""
+            done = conn.execute(text(
+                f"UPDATE followup_schedule SET review_date = :d, {keep}revision = :seen + 1, updated_at = :t, "
+                "updated_by = :by WHERE assessment_id = :id AND revision = :seen"), values)
+            if done.rowcount == 1:
+                return revision + 1
+        row = conn.execute(text("SELECT updated_by, updated_at FROM followup_schedule WHERE assessment_id = :id"),
+                           {"id": assessment_id}).one_or_none()
+    raise FollowUpConflict("uppföljningsdatumet / the review date", row.updated_by if row else "?",
+                           row.updated_at if row else "")
+
+
+def set_review_date(store: Store, assessment_id: str, revision: int, day: dt.date, by: str) -> int:
+    """Set when the assessment is next to be reviewed; `revision` is `Schedule.revision`."""
+    return _write_schedule(store, assessment_id, revision, by, day)
+
+
+def record_review(store: Store, assessment_id: str, revision: int, by: str, on: dt.date | None = None,
+                  next_date: dt.date | None = None) -> int:
+    """Record that the follow-up review was held `on` (today); the next one defaults to six months later."""
+    held = on or dt.date.today()
+    return _write_schedule(store, assessment_id, revision, by, next_date or add_months(held, REVIEW_AFTER_MONTHS),
+                           held)
+
+
+def due_reviews(store: Store, today: dt.date | None = None, within_days: int = 0) -> list[DueReview]:
+    """Adopted assessments whose review date has come (or comes within `within_days`), most overdue first."""
+    day = today or dt.date.today()
+    with store.reading() as conn:
+        schedules = {r.assessment_id: r for r in conn.execute(text(
+            "SELECT assessment_id, review_date FROM followup_schedule"))}
+        rows = conn.execute(text(
+            "SELECT a.id, a.title, a.municipality, v.body FROM assessments a JOIN versions v "
+            "ON v.assessment_id = a.id AND v.revision = a.revision WHERE a.status = 'adopted'")).all()
+    due = []
+    for r in rows:
+        meta = json.loads(r.body).get("metadata", {})
+        review, _ = _effective(meta, schedules.get(r.id))
+        if review is not None and review <= day + dt.timedelta(days=within_days):
+            adopted = dt.date.fromisoformat(meta["adopted_at"]) if meta.get("adopted_at") else None
+            due.append(DueReview(r.id, r.title, r.municipality, adopted, review, (day - review).days))
+    return sorted(due, key=lambda d: (d.review_date, d.title))
+
+
+# --- re-assessment -----------------------------------------------------------------------------
+
+
+def reassess(store: Store, assessment_id: str, by: str) -> str:
+    """A new draft copied from the adopted version, to assess again after implementation; returns its id."""
+    stored = store.load(assessment_id)
+    if stored.assessment.metadata.status != Status.ADOPTED:
+        raise StorageError("Bara en fastställd bedömning kan bedömas om. / Only an adopted assessment is re-assessed.")
+    new_id = store.copy_as_draft(assessment_id, by, stored.revision)
+    with store.writing() as conn:
+        conn.execute(text("INSERT INTO reassessments (assessment_id, source_id, source_revision, created_at, "
+                          "created_by) VALUES (:id, :src, :r, :t, :by)"),
+                     {"id": new_id, "src": assessment_id, "r": stored.revision, "t": _now(), "by": by})
+    return new_id
+
+
+def reassessed_from(store: Store, assessment_id: str) -> tuple[str, int] | None:
+    """The adopted assessment and version a re-assessment started from, or None."""
+    with store.reading() as conn:
+        row = conn.execute(text("SELECT source_id, source_revision FROM reassessments WHERE assessment_id = :id"),
+                           {"id": assessment_id}).one_or_none()
+    return (row.source_id, int(row.source_revision)) if row else None

@@ -1,0 +1,413 @@
+"""The portfolio (portfölj): all assessments together, filtered, aggregated, and followed over time.
+
+No single decision shows the cumulative impact of many decisions on one
+district or one group; the portfolio does. Each stored assessment's headline
+scores are kept denormalized in the `scores` table (one row per figure: the
+overall score, each section, each framework item, each group, each group on
+each policy area, the equity gap), with what the filters need in
+`score_heads` and `score_areas`. The rows are derived data, rebuilt lazily and
+without any background job: `refresh_scores` rescores exactly the assessments
+whose stored revision differs from their current one, and `portfolio` calls it
+first, so autosave stays as cheap as it was. Aggregation is done in SQL, the
+same statements on SQLite and PostgreSQL. The headline of each assessment is
+its primary alternative (the proposal), as in its report.
+
+This module returns plain data (pandas frames) and writes files only in
+`to_csv` / `to_xlsx`; it must not import streamlit.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+from sqlalchemy import Connection, text
+
+from .checklist import Checklist, text_for
+from .model import Assessment, Status
+from .results import Result
+from .scoring import score
+from .storage import Store
+
+__all__ = [
+    "POLICY_AREA_IDS",
+    "PortfolioFilters",
+    "PortfolioResult",
+    "score_rows",
+    "head_row",
+    "refresh_scores",
+    "portfolio",
+    "to_csv",
+    "to_xlsx",
+]
+
+# The framework of the eight target areas, by the ids checklists give it (as the report looks for it).
+POLICY_AREA_IDS = ("policy_area", "policy_areas", "malomraden", "malomrade", "commission_areas")
+
+_REFRESH_BATCH = 200  # assessments rescored per write transaction
+
+
+@dataclass(frozen=True)
+class PortfolioFilters:
+    """Which assessments to include. Text filters match whole values, ignoring case (å, ä, ö folded too).
+
+    `municipality` matches the municipality or region field; `area` one of the
+    assessment's areas (district, neighbourhood); `group` chooses the group whose
+    cumulative impact is followed; dates bound the assessment's date (adopted,
+    else decision date, else created)."""
+
+    municipality: str | None = None
+    area: str | None = None
+    plan_type: str | None = None
+    status: Status | str | None = None
+    date_from: dt.date | None = None
+    date_to: dt.date | None = None
+    group: str | None = None
+    checklist_id: str | None = None
+
+
+@dataclass(frozen=True)
+class PortfolioResult:
+    """The aggregated portfolio.
+
+    - `assessments`: one row per assessment (id, title, municipality, plan type,
+      status, date, areas, overall score and coverage, equity gap change, and the
+      chosen group's score when a group is filtered);
+    - `by_policy_area`: mean, min, max and count of the headline score per policy area;
+    - `by_group`: the same per affected group;
+    - `by_area`: the same for the overall score per district or neighbourhood;
+    - `group_by_policy_area`: the chosen group's score per policy area (empty without a group);
+    - `cumulative`: the decisions in date order with the followed score (the chosen
+      group's, else the overall) and its running sum: the cumulative impact.
+    Scores are on -100..+100 per decision; `None`/NaN where nothing was rated."""
+
+    filters: PortfolioFilters
+    assessments: pd.DataFrame
+    by_policy_area: pd.DataFrame
+    by_group: pd.DataFrame
+    by_area: pd.DataFrame
+    group_by_policy_area: pd.DataFrame
+    cumulative: pd.DataFrame
+    labels: dict[str, dict[str, str]] = field(default_factory=dict)  # "kind:key" -> {sv, en}
+
+    @property
+    def count(self) -> int:
+        return len(self.assessments)
+
+    def label(self, kind: str, key: str, lang: str = "sv") -> str:
+        names = self.labels.get(f"{kind}:{key}")
+        return (names.get(lang) or names.get("sv") or key) if names else key
+
+
+# --- the rows kept per assessment ---------------------------------------------------------
+
+
+def _fold(value: str | None) -> str:
+    return " ".join((value or "").split()).casefold()
+
+
+def _policy_framework(checklist: Checklist) -> str | None:
+    ids = [f.id for f in checklist.frameworks]
+    return next((f for f in POLICY_AREA_IDS if f in ids), None)
+
+
+def _dated(a: Assessment) -> dt.date:
+    m = a.metadata
+    return m.adopted_at or m.decision_date or m.created
+
+
+def head_row(a: Assessment, revision: int, result: Result) -> dict[str, Any]:
+    """What the filters read about one assessment (a row of `score_heads`)."""
+    m = a.metadata
+    return {"assessment_id": a.id, "revision": revision, "primary_alt": result.primary, "title": m.title,
+            "municipality_key": _fold(m.municipality), "plan_type_key": _fold(m.plan_type),
+            "plan_type": m.plan_type, "dated": _dated(a).isoformat(), "checklist_id": a.checklist.id}
+
+
+def score_rows(a: Assessment, revision: int, result: Result) -> list[dict[str, Any]]:
+    """The headline figures of every alternative, as rows of the `scores` table."""
+    policy = _policy_framework(a.checklist)
+    rows: list[dict[str, Any]] = []
+
+    def add(alt: str, kind: str, value: float | None, coverage: float | None = None, framework: str = "",
+            key: str = "", grp: str = "") -> None:
+        rows.append({"assessment_id": a.id, "revision": revision, "alternative": alt, "kind": kind,
+                     "framework": framework, "dim_key": key, "grp": grp, "value": value, "coverage": coverage})
+
+    for alt, r in result.alternatives.items():
+        add(alt, "overall", r.overall.value, r.overall.coverage)
+        for sid, s in r.sections.items():
+            add(alt, "section", s.value, s.coverage, key=sid)
+        for fid, items in r.dimensions.items():
+            for iid, s in items.items():
+                add(alt, "dimension", s.value, s.coverage, framework=fid, key=iid)
+        for gid, s in r.groups.items():
+            add(alt, "group", s.value, s.coverage, grp=gid)
+        if policy is not None:
+            for gid, items in r.group_dimensions.get(policy, {}).items():
+                for iid, value in items.items():
+                    add(alt, "group_dimension", value, None, framework=policy, key=iid, grp=gid)
+        add(alt, "equity", r.equity.gap_change)
+    return rows
+
+
+def _label_rows(checklist: Checklist) -> list[dict[str, Any]]:
+    c = checklist
+
+    def names(t: Any) -> dict[str, str]:
+        return {"label_sv": text_for(t, "sv", c.default_language), "label_en": text_for(t, "en", c.default_language)}
+
+    rows = [{"kind": "section", "framework": "", "dim_key": s.id, **names(s.title)} for s in c.sections]
+    rows += [{"kind": "dimension", "framework": f.id, "dim_key": i.id, **names(i.title)}
+             for f in c.frameworks for i in f.items]
+    rows += [{"kind": "group", "framework": "", "dim_key": g.id, **names(g.label)} for g in c.groups]
+    return rows
+
+
+# --- keeping the rows fresh -----------------------------------------------------------------
+
+
+def _stale(conn: Connection) -> list[str]:
+    return [r[0] for r in conn.execute(text(
+        "SELECT a.id FROM assessments a LEFT JOIN score_heads h ON h.assessment_id = a.id "
+        "WHERE h.revision IS NULL OR h.revision <> a.revision ORDER BY a.id"))]
+
+
+def _chunks(items: list[str], n: int) -> Iterator[list[str]]:
+    for i in range(0, len(items), n):
+        yield items[i:i + n]
+
+
+def write_rows(conn: Connection, heads: Iterable[dict[str, Any]], scores: Iterable[dict[str, Any]],
+               areas: Iterable[dict[str, Any]], labels: Iterable[dict[str, Any]]) -> None:
+    """Replace the derived rows of the assessments in `heads` (one transaction, the caller's)."""
+    heads = list(heads)
+    for h in heads:
+        for table in ("scores", "score_areas", "score_heads"):
+            conn.execute(text(f"DELETE FROM {table} WHERE assessment_id = :id"), {"id": h["assessment_id"]})
+    if heads:
+        conn.execute(text(
+            "INSERT INTO score_heads (assessment_id, revision, primary_alt, title, municipality_key, plan_type_key, "
+            "plan_type, dated, checklist_id) VALUES (:assessment_id, :revision, :primary_alt, :title, "
+            ":municipality_key, :plan_type_key, :plan_type, :dated, :checklist_id)"), heads)
+    scores = list(scores)
+    if scores:
+        conn.execute(text(
+            "INSERT INTO scores (assessment_id, revision, alternative, kind, framework, dim_key, grp, value, coverage) "
+            "VALUES (:assessment_id, :revision, :alternative, :kind, :framework, :dim_key, :grp, :value, :coverage)"),
+            scores)
+    areas = list(areas)
+    if areas:
+        conn.execute(text("INSERT INTO score_areas (assessment_id, area_key, area) VALUES (:assessment_id, "
+                          ":area_key, :area)"), areas)
+    labels = list(labels)
+    if labels:
+        conn.execute(text("INSERT INTO score_labels (kind, framework, dim_key, label_sv, label_en) VALUES "
+                          "(:kind, :framework, :dim_key, :label_sv, :label_en) "
+                          "ON CONFLICT (kind, framework, dim_key) DO NOTHING"), labels)
+
+
+def area_rows(a: Assessment) -> list[dict[str, Any]]:
+    seen: dict[str, str] = {}
+    for area in a.metadata.areas:
+        if _fold(area):
+            seen.setdefault(_fold(area), area.strip())
+    return [{"assessment_id": a.id, "area_key": k, "area": v} for k, v in seen.items()]
+
+
+def refresh_scores(store: Store) -> int:
+    """Rescore every assessment whose stored scores are missing or older than its latest version.
+
+    Returns how many were rescored. Safe to run from several sessions at once:
+    each batch replaces its assessments' rows in one transaction."""
+    with store.reading() as conn:
+        stale = _stale(conn)
+    done = 0
+    for batch in _chunks(stale, _REFRESH_BATCH):
+        heads, scores, areas, labels = [], [], [], {}
+        for assessment_id in batch:
+            try:
+                stored = store.load(assessment_id)
+            except Exception:  # deleted since listed; the next refresh will not see it
+                continue
+            a = stored.assessment
+            result = score(a)
+            heads.append(head_row(a, stored.revision, result))
+            scores.extend(score_rows(a, stored.revision, result))
+            areas.extend(area_rows(a))
+            for row in _label_rows(a.checklist):
+                labels.setdefault((row["kind"], row["framework"], row["dim_key"]), row)
+        with store.writing() as conn:
+            write_rows(conn, heads, scores, areas, labels.values())
+        done += len(heads)
+    return done
+
+
+# --- aggregating -----------------------------------------------------------------------------
+
+
+def _where(f: PortfolioFilters) -> tuple[str, dict[str, Any]]:
+    clauses, params = ["h.revision = a.revision"], {}
+    if f.municipality and _fold(f.municipality):
+        clauses.append("h.municipality_key = :mun")
+        params["mun"] = _fold(f.municipality)
+    if f.plan_type and _fold(f.plan_type):
+        clauses.append("h.plan_type_key = :pt")
+        params["pt"] = _fold(f.plan_type)
+    if f.status:
+        clauses.append("a.status = :st")
+        params["st"] = str(Status(f.status))
+    if f.date_from:
+        clauses.append("h.dated >= :d0")
+        params["d0"] = f.date_from.isoformat()
+    if f.date_to:
+        clauses.append("h.dated <= :d1")
+        params["d1"] = f.date_to.isoformat()
+    if f.checklist_id:
+        clauses.append("h.checklist_id = :cid")
+        params["cid"] = f.checklist_id
+    if f.area and _fold(f.area):
+        clauses.append("EXISTS (SELECT 1 FROM score_areas sa WHERE sa.assessment_id = h.assessment_id "
+                       "AND sa.area_key = :area)")
+        params["area"] = _fold(f.area)
+    return " AND ".join(clauses), params
+
+
+def _chosen(f: PortfolioFilters) -> tuple[str, dict[str, Any]]:
+    where, params = _where(f)
+    cte = ("WITH chosen AS (SELECT h.assessment_id, h.primary_alt, h.title, h.plan_type, h.dated, "
+           "a.municipality, a.status FROM score_heads h JOIN assessments a ON a.id = h.assessment_id "
+           f"WHERE {where}) ")
+    return cte, params
+
+
+_STATS = ("AVG(s.value) AS mean, MIN(s.value) AS lowest, MAX(s.value) AS highest, COUNT(s.value) AS rated, "
+          "SUM(CASE WHEN s.value > 0 THEN 1 ELSE 0 END) AS positive, "
+          "SUM(CASE WHEN s.value < 0 THEN 1 ELSE 0 END) AS negative")
+_STAT_COLUMNS = ["mean", "lowest", "highest", "rated", "positive", "negative"]
+
+
+def _frame(rows: list[Any], columns: list[str]) -> pd.DataFrame:
+    frame = pd.DataFrame([tuple(r) for r in rows], columns=columns)
+    for c in ("mean", "lowest", "highest", "overall", "coverage", "gap_change", "value", "group_score"):
+        if c in frame:
+            frame[c] = pd.to_numeric(frame[c], errors="coerce").astype(float)
+    for c in ("rated", "positive", "negative"):
+        if c in frame:
+            frame[c] = frame[c].fillna(0).astype(int)
+    return frame
+
+
+def portfolio(store: Store, filters: PortfolioFilters | None = None, refresh: bool = True) -> PortfolioResult:
+    """The portfolio of the assessments that pass `filters`, aggregated in the database.
+
+    Rescores stale assessments first unless `refresh` is False."""
+    f = filters or PortfolioFilters()
+    if refresh:
+        refresh_scores(store)
+    cte, params = _chosen(f)
+    join = "JOIN scores s ON s.assessment_id = c.assessment_id AND s.alternative = c.primary_alt"
+    group = f.group or ""
+    with store.reading() as conn:
+        rows = conn.execute(text(
+            cte + "SELECT c.assessment_id, c.title, c.municipality, c.plan_type, c.status, c.dated, "
+            "o.value AS overall, o.coverage AS coverage, e.value AS gap_change, g.value AS group_score "
+            "FROM chosen c "
+            "LEFT JOIN scores o ON o.assessment_id = c.assessment_id AND o.alternative = c.primary_alt "
+            "AND o.kind = 'overall' "
+            "LEFT JOIN scores e ON e.assessment_id = c.assessment_id AND e.alternative = c.primary_alt "
+            "AND e.kind = 'equity' "
+            "LEFT JOIN scores g ON g.assessment_id = c.assessment_id AND g.alternative = c.primary_alt "
+            "AND g.kind = 'group' AND g.grp = :grp "
+            "ORDER BY c.dated, c.assessment_id"), {**params, "grp": group}).all()
+        policy = conn.execute(text(
+            cte + f"SELECT s.framework, s.dim_key, {_STATS} FROM chosen c {join} "
+            "WHERE s.kind = 'dimension' AND s.framework IN (" + ", ".join(f"'{p}'" for p in POLICY_AREA_IDS) + ") "
+            "GROUP BY s.framework, s.dim_key ORDER BY s.framework, s.dim_key"), params).all()
+        groups = conn.execute(text(
+            cte + f"SELECT s.grp, {_STATS} FROM chosen c {join} WHERE s.kind = 'group' "
+            "GROUP BY s.grp ORDER BY s.grp"), params).all()
+        areas = conn.execute(text(
+            cte + f"SELECT sa.area_key, MIN(sa.area) AS area, {_STATS} FROM chosen c {join} "
+            "JOIN score_areas sa ON sa.assessment_id = c.assessment_id WHERE s.kind = 'overall' "
+            "GROUP BY sa.area_key ORDER BY sa.area_key"), params).all()
+        group_policy = conn.execute(text(
+            cte + f"SELECT s.dim_key, {_STATS} FROM chosen c {join} WHERE s.kind = 'group_dimension' "
+            "AND s.grp = :grp GROUP BY s.dim_key ORDER BY s.dim_key"), {**params, "grp": group}).all() \
+            if group else []
+        area_names = conn.execute(text(
+            cte + "SELECT sa.assessment_id, sa.area FROM chosen c JOIN score_areas sa "
+            "ON sa.assessment_id = c.assessment_id ORDER BY sa.area"), params).all()
+        labels = {f"{r.kind}:{r.dim_key}": {"sv": r.label_sv, "en": r.label_en}
+                  for r in conn.execute(text("SELECT kind, dim_key, label_sv, label_en FROM score_labels"))}
+
+    listing = _frame(rows, ["id", "title", "municipality", "plan_type", "status", "date", "overall", "coverage",
+                            "gap_change", "group_score"])
+    by_id: dict[str, list[str]] = {}
+    for r in area_names:
+        by_id.setdefault(r.assessment_id, []).append(r.area)
+    listing.insert(4, "areas", [", ".join(by_id.get(i, [])) for i in listing["id"]])
+    if not group:
+        listing = listing.drop(columns=["group_score"])
+    followed = "group_score" if group else "overall"
+    cumulative = listing[["id", "title", "date", followed]].rename(columns={followed: "value"})
+    cumulative = cumulative.dropna(subset=["value"]).reset_index(drop=True)
+    cumulative["running_total"] = cumulative["value"].cumsum()
+    cumulative["running_mean"] = cumulative["running_total"] / (cumulative.index + 1)
+    return PortfolioResult(
+        filters=f,
+        assessments=listing,
+        by_policy_area=_frame(policy, ["framework", "key", *_STAT_COLUMNS]),
+        by_group=_frame(groups, ["key", *_STAT_COLUMNS]),
+        by_area=_frame(areas, ["key", "area", *_STAT_COLUMNS]),
+        group_by_policy_area=_frame(group_policy, ["key", *_STAT_COLUMNS]),
+        cumulative=cumulative,
+        labels=labels,
+    )
+
+
+# --- export ---------------------------------------------------------------------------------------
+
+
+def _labelled(result: PortfolioResult, lang: str) -> dict[str, pd.DataFrame]:
+    def name(frame: pd.DataFrame, kind: str) -> pd.DataFrame:
+        out = frame.copy()
+        if "key" in out:
+            out.insert(1 if kind != "area" else 0, "name",
+                       [result.label(kind, k, lang) for k in out["key"]] if kind != "area" else out.pop("area"))
+        return out
+
+    sv = lang == "sv"
+    return {
+        ("Bedömningar" if sv else "Assessments"): result.assessments,
+        ("Målområden" if sv else "Policy areas"): name(result.by_policy_area, "dimension"),
+        ("Grupper" if sv else "Groups"): name(result.by_group, "group"),
+        ("Områden" if sv else "Districts"): name(result.by_area, "area"),
+        ("Grupp per målområde" if sv else "Group by policy area"): name(result.group_by_policy_area, "dimension"),
+        ("Kumulativ påverkan" if sv else "Cumulative impact"): result.cumulative,
+    }
+
+
+def to_csv(result: PortfolioResult, path: str | Path) -> None:
+    """The assessments of the portfolio, one row each, as CSV (UTF-8 with BOM, so Excel reads å, ä, ö)."""
+    result.assessments.to_csv(path, index=False, encoding="utf-8-sig")
+
+
+def to_xlsx(result: PortfolioResult, path: str | Path | Any, lang: str = "sv") -> None:
+    """Every table of the portfolio, one sheet each, and the filters on the first sheet."""
+    filters = {k: (str(v) if v is not None else "") for k, v in vars(result.filters).items()}
+    with pd.ExcelWriter(path, engine="openpyxl") as writer:
+        pd.DataFrame({"filter": list(filters), "value": list(filters.values())}).to_excel(
+            writer, sheet_name="Filter", index=False)
+        for sheet, frame in _labelled(result, lang).items():
+            frame.to_excel(writer, sheet_name=sheet[:31], index=False)
+
+
+def filters_json(f: PortfolioFilters) -> str:
+    """The filters as JSON, for a CLI or a file to say what it shows."""
+    return json.dumps({k: (str(v) if v is not None else None) for k, v in vars(f).items()}, ensure_ascii=False)

@@ -1,0 +1,373 @@
+"""Review (granskning): send an assessment for review, discuss it, sign it off, and keep the report it was adopted with.
+
+A theme group reviews a case together: reviewers comment on single criteria
+and on the whole, the author replies, and the thread is kept. Comments live in
+their own table (`review_comments`), never in the assessment's body, so a
+comment can never overwrite an answer, and the discussion may go on after the
+assessment is adopted (frozen): the adopted version itself does not change, and
+each comment records the version of the assessment it was made on. A comment,
+once posted, is never edited (a database trigger refuses it). The thread has
+its own revision: posting carries the revision the poster saw, and a stale one
+raises `ReviewConflict` naming who posted since, like every other write.
+
+Sign-off (`sign_off`) adopts the version through `Store.adopt` (which freezes
+it), records the sign-off in the thread, renders the report of the adopted
+version and stores it with its SHA-256 (`adopted_reports`, never changed), so
+the exact PDF a decision used can be verified later (`verify_report`). This
+module must not import streamlit and must not write to the assessment's body
+except through the Store's own `save` and `adopt`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import io
+import uuid
+from dataclasses import dataclass
+from typing import Literal
+
+from sqlalchemy import Connection, text
+from sqlalchemy.exc import IntegrityError
+
+from .errors import ConflictError, NotFound, StorageError
+from .model import MAX_TEXT, Status
+from .storage import Store
+
+__all__ = [
+    "ReviewComment",
+    "Thread",
+    "StoredReport",
+    "Verification",
+    "ReviewConflict",
+    "send_for_review",
+    "return_to_draft",
+    "thread",
+    "post",
+    "sign_off",
+    "store_report",
+    "stored_reports",
+    "report_pdf",
+    "verify_report",
+    "sha256_of",
+]
+
+Kind = Literal["comment", "reply", "sign_off"]
+
+
+class ReviewConflict(ConflictError):
+    """Someone posted in the review thread since you read it; reload the thread and post again."""
+
+    def __init__(self, assessment_id: str, seen: int, current: int, authors: list[str]) -> None:
+        self.assessment_id, self.seen, self.current, self.authors = assessment_id, seen, current, authors
+        super().__init__(self.message("sv") + "\n" + self.message("en"))
+
+    def message(self, lang: str = "sv") -> str:
+        who = ", ".join(self.authors) or ("någon annan" if lang == "sv" else "someone else")
+        if lang == "sv":
+            return (f"{who} har skrivit i granskningen sedan du läste den. Din kommentar är inte sparad: "
+                    "läs de nya inläggen och skicka den igen.")
+        return (f"{who} posted in the review since you read it. Your comment was not saved: read the new posts "
+                "and send it again.")
+
+
+@dataclass(frozen=True)
+class ReviewComment:
+    """One post in a review thread. `criterion` None: on the whole assessment.
+
+    `on_revision` is the version of the assessment the post was made on (None
+    for a comment that came inside an imported assessment file)."""
+
+    id: str
+    criterion: str | None
+    author: str
+    at: dt.datetime
+    text: str
+    reply_to: str | None
+    kind: Kind
+    on_revision: int | None
+
+
+@dataclass(frozen=True)
+class Thread:
+    """The review thread of an assessment, oldest post first, and the revision to pass back when posting."""
+
+    assessment_id: str
+    revision: int
+    comments: tuple[ReviewComment, ...]
+
+    def on(self, criterion: str | None) -> list[ReviewComment]:
+        """The top-level posts on one criterion (None: on the whole)."""
+        return [c for c in self.comments if c.criterion == criterion and c.reply_to is None]
+
+    def replies(self, comment_id: str) -> list[ReviewComment]:
+        return [c for c in self.comments if c.reply_to == comment_id]
+
+    @property
+    def sign_off(self) -> ReviewComment | None:
+        return next((c for c in reversed(self.comments) if c.kind == "sign_off"), None)
+
+
+@dataclass(frozen=True)
+class StoredReport:
+    assessment_id: str
+    revision: int
+    lang: str
+    sha256: str
+    size: int
+    stored_at: dt.datetime
+    stored_by: str
+
+
+@dataclass(frozen=True)
+class Verification:
+    """Whether a PDF is, byte for byte, the report stored when a version was adopted."""
+
+    matches: bool
+    sha256: str
+    report: StoredReport | None  # the stored report it matches, or the one it was checked against
+
+    def message(self, lang: str = "sv") -> str:
+        r = self.report
+        if self.matches and r is not None:
+            return (f"Filen är den rapport som lagrades när version {r.revision} fastställdes "
+                    f"({r.stored_at:%Y-%m-%d}, SHA-256 {self.sha256[:16]}…)." if lang == "sv" else
+                    f"The file is the report stored when version {r.revision} was adopted "
+                    f"({r.stored_at:%Y-%m-%d}, SHA-256 {self.sha256[:16]}…).")
+        if r is None:
+            return ("Bedömningen har ingen lagrad rapport från ett fastställande." if lang == "sv" else
+                    "The assessment has no report stored at adoption.")
+        return (f"Filen stämmer INTE med den lagrade rapporten (filens SHA-256 {self.sha256[:16]}…, "
+                f"lagrad {r.sha256[:16]}…): den är ändrad eller kommer från en annan version." if lang == "sv" else
+                f"The file does NOT match the stored report (file SHA-256 {self.sha256[:16]}…, stored "
+                f"{r.sha256[:16]}…): it has been changed or comes from another version.")
+
+
+def _now() -> dt.datetime:
+    return dt.datetime.now(dt.timezone.utc)
+
+
+def sha256_of(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def _status(conn: Connection, assessment_id: str) -> tuple[Status, int]:
+    row = conn.execute(text("SELECT status, revision FROM assessments WHERE id = :id"),
+                       {"id": assessment_id}).one_or_none()
+    if row is None:
+        raise NotFound(f'Det finns ingen bedömning med id "{assessment_id}". / '
+                       f'There is no assessment with id "{assessment_id}".')
+    return Status(row.status), int(row.revision)
+
+
+# --- status: draft <-> in review ----------------------------------------------------------
+
+
+def _set_status(store: Store, assessment_id: str, revision: int, by: str, status: Status, summary: str) -> int:
+    stored = store.load(assessment_id)
+    a = stored.assessment.model_copy(deep=True)
+    a.metadata.status = status
+    # The revision the caller saw, not the one just loaded: a stale caller gets EditConflict.
+    return store.save(a, revision, by, summary)
+
+
+def send_for_review(store: Store, assessment_id: str, revision: int, by: str) -> int:
+    """Mark the assessment as in review (under granskning); returns the new revision.
+
+    EditConflict if it changed since `revision`; FrozenError if it is adopted."""
+    return _set_status(store, assessment_id, revision, by, Status.IN_REVIEW,
+                       "skickad på granskning / sent for review")
+
+
+def return_to_draft(store: Store, assessment_id: str, revision: int, by: str) -> int:
+    """Take the assessment back from review to draft, for the author to rework it."""
+    return _set_status(store, assessment_id, revision, by, Status.DRAFT,
+                       "tillbaka till utkast / returned to draft")
+
+
+# --- the thread -----------------------------------------------------------------------------
+
+
+def thread(store: Store, assessment_id: str) -> Thread:
+    """The review thread: comments that came with the assessment file, then those posted here."""
+    stored = store.load(assessment_id)
+    inherited = [ReviewComment(c.id, c.criterion, c.author, c.at, c.text, c.reply_to, c.kind, None)
+                 for c in stored.assessment.comments]
+    with store.reading() as conn:
+        head = conn.execute(text("SELECT revision FROM review_threads WHERE assessment_id = :id"),
+                            {"id": assessment_id}).one_or_none()
+        rows = conn.execute(text(
+            "SELECT id, criterion, author, at, text, reply_to, kind, on_revision FROM review_comments "
+            "WHERE assessment_id = :id ORDER BY at, id"), {"id": assessment_id}).all()
+    posted = [ReviewComment(r.id, r.criterion, r.author, dt.datetime.fromisoformat(r.at), r.text, r.reply_to,
+                            r.kind, r.on_revision) for r in rows]
+    return Thread(assessment_id, int(head.revision) if head else 0, tuple(inherited + posted))
+
+
+def _advance_thread(conn: Connection, assessment_id: str, seen: int, by: str, at: str) -> int:
+    if seen == 0:
+        try:
+            with conn.begin_nested():
+                conn.execute(text("INSERT INTO review_threads (assessment_id, revision, updated_at, updated_by) "
+                                  "VALUES (:id, 1, :t, :by)"), {"id": assessment_id, "t": at, "by": by})
+            return 1
+        except IntegrityError:
+            pass  # someone started the thread first: a conflict, reported below
+    else:
+        done = conn.execute(text("UPDATE review_threads SET revision = :r, updated_at = :t, updated_by = :by "
+                                 "WHERE assessment_id = :id AND revision = :seen"),
+                            {"r": seen + 1, "t": at, "by": by, "id": assessment_id, "seen": seen})
+        if done.rowcount == 1:
+            return seen + 1
+    current = conn.execute(text("SELECT revision FROM review_threads WHERE assessment_id = :id"),
+                           {"id": assessment_id}).scalar_one_or_none() or 0
+    # Each revision of the thread is one post: the newest (current - seen) posts are the ones missed.
+    missed = conn.execute(text("SELECT author FROM review_comments WHERE assessment_id = :id "
+                               "ORDER BY at DESC LIMIT :n"), {"id": assessment_id, "n": max(int(current) - seen, 1)})
+    authors = list(dict.fromkeys(r[0] for r in missed))
+    raise ReviewConflict(assessment_id, seen, int(current), authors)
+
+
+def post(store: Store, assessment_id: str, thread_revision: int, author: str, body: str,
+         criterion: str | None = None, reply_to: str | None = None, kind: Kind | None = None) -> int:
+    """Post a comment (on `criterion`, or on the whole when None) or a reply; returns the thread's new revision.
+
+    `thread_revision` is the revision of the thread the poster read
+    (`Thread.revision`); ReviewConflict if someone posted since. Nothing in the
+    assessment's answers is touched."""
+    words = body.strip()
+    if not words:
+        raise StorageError("En kommentar kan inte vara tom. / A comment cannot be empty.")
+    if len(words) > MAX_TEXT:
+        raise StorageError(f"En kommentar får vara högst {MAX_TEXT} tecken. / "
+                           f"A comment may be at most {MAX_TEXT} characters.")
+    if not author.strip():
+        raise StorageError("Skriv ditt namn innan du kommenterar. / Give your name before commenting.")
+    chosen: Kind = kind or ("reply" if reply_to else "comment")
+    stored = store.load(assessment_id)
+    a = stored.assessment
+    if criterion is not None:
+        try:
+            a.checklist.criterion(criterion)
+        except KeyError:
+            raise StorageError(f'Checklistan har ingen fråga "{criterion}". / '
+                               f'The checklist has no question "{criterion}".') from None
+    if reply_to is not None:
+        known = {c.id: c for c in thread(store, assessment_id).comments}
+        if reply_to not in known:
+            raise StorageError(f'Det finns ingen kommentar "{reply_to}" att svara på. / '
+                               f'There is no comment "{reply_to}" to reply to.')
+        criterion = known[reply_to].criterion  # a reply belongs where its comment is
+    at = _now().isoformat(timespec="microseconds")
+    with store.writing() as conn:
+        _, revision = _status(conn, assessment_id)
+        new = _advance_thread(conn, assessment_id, thread_revision, author.strip(), at)
+        conn.execute(text(
+            "INSERT INTO review_comments (id, assessment_id, on_revision, criterion, author, at, text, reply_to, "
+            "kind) VALUES (:cid, :id, :rev, :crit, :by, :at, :text, :reply, :kind)"),
+            {"cid": uuid.uuid4().hex[:12], "id": assessment_id, "rev": revision, "crit": criterion,
+             "by": author.strip(), "at": at, "text": words, "reply": reply_to, "kind": chosen})
+    return new
+
+
+# --- sign-off and the stored report -----------------------------------------------------------
+
+
+def sign_off(store: Store, assessment_id: str, revision: int, by: str, date: dt.date | None = None,
+             note: str = "", lang: str | None = None) -> int:
+    """Adopt (fastställ) the version at `revision`, signed off by `by` on `date` (today); returns its revision.
+
+    Only an assessment in review can be signed off. Adoption is the one write
+    that matters and goes first, through `Store.adopt` (EditConflict if the
+    assessment changed since `revision`, FrozenError if already adopted); then
+    the sign-off is posted in the thread and the report of the adopted version
+    is rendered in `lang` (default: the assessment's language) and stored with
+    its SHA-256. Should rendering fail, the adoption stands and `store_report`
+    can be run again."""
+    if not by.strip():
+        raise StorageError("Fastställande kräver ett namn. / Adoption needs a name.")
+    with store.reading() as conn:
+        status, _ = _status(conn, assessment_id)
+    if status == Status.DRAFT:
+        raise StorageError("Skicka bedömningen på granskning innan den fastställs. / "
+                           "Send the assessment for review before adopting it.")
+    when = date or dt.date.today()
+    adopted = store.adopt(assessment_id, revision, by.strip(), when)
+    words = f"Fastställd {when.isoformat()} av {by.strip()} / Adopted {when.isoformat()} by {by.strip()}"
+    at = _now().isoformat(timespec="microseconds")
+    with store.writing() as conn:
+        seen = conn.execute(text("SELECT revision FROM review_threads WHERE assessment_id = :id"),
+                            {"id": assessment_id}).scalar_one_or_none() or 0
+        _advance_thread(conn, assessment_id, int(seen), by.strip(), at)
+        conn.execute(text(
+            "INSERT INTO review_comments (id, assessment_id, on_revision, criterion, author, at, text, reply_to, "
+            "kind) VALUES (:cid, :id, :rev, NULL, :by, :at, :text, NULL, 'sign_off')"),
+            {"cid": uuid.uuid4().hex[:12], "id": assessment_id, "rev": adopted, "by": by.strip(), "at": at,
+             "text": words + (f"\n{note.strip()}" if note.strip() else "")})
+    store_report(store, assessment_id, by.strip(), lang)
+    return adopted
+
+
+def store_report(store: Store, assessment_id: str, by: str, lang: str | None = None) -> StoredReport:
+    """Render the report of the adopted version and store it with its hash (once per version and language).
+
+    Returns the stored report (the existing one if it was already stored)."""
+    from reports import render_report  # the core stays importable without reportlab's start-up cost
+
+    stored = store.load(assessment_id)
+    if stored.assessment.metadata.status != Status.ADOPTED:
+        raise StorageError("Bara en fastställd bedömning får en lagrad rapport. / "
+                           "Only an adopted assessment gets a stored report.")
+    language = lang or stored.assessment.language
+    existing = [r for r in stored_reports(store, assessment_id) if r.revision == stored.revision and r.lang == language]
+    if existing:
+        return existing[0]
+    out = io.BytesIO()
+    render_report(stored.assessment, out, lang=language)
+    pdf = out.getvalue()
+    digest = sha256_of(pdf)
+    at = _now()
+    try:
+        with store.writing() as conn:
+            conn.execute(text(
+                "INSERT INTO adopted_reports (assessment_id, revision, lang, sha256, size, pdf, stored_at, stored_by) "
+                "VALUES (:id, :r, :lang, :h, :n, :pdf, :t, :by)"),
+                {"id": assessment_id, "r": stored.revision, "lang": language, "h": digest, "n": len(pdf),
+                 "pdf": pdf, "t": at.isoformat(timespec="microseconds"), "by": by})
+    except IntegrityError:  # stored meanwhile by another session: that one is the record
+        return next(r for r in stored_reports(store, assessment_id)
+                    if r.revision == stored.revision and r.lang == language)
+    return StoredReport(assessment_id, stored.revision, language, digest, len(pdf), at, by)
+
+
+def stored_reports(store: Store, assessment_id: str) -> list[StoredReport]:
+    """The reports stored at adoption, oldest first."""
+    with store.reading() as conn:
+        rows = conn.execute(text(
+            "SELECT revision, lang, sha256, size, stored_at, stored_by FROM adopted_reports "
+            "WHERE assessment_id = :id ORDER BY stored_at"), {"id": assessment_id}).all()
+    return [StoredReport(assessment_id, r.revision, r.lang, r.sha256, r.size, dt.datetime.fromisoformat(r.stored_at),
+                         r.stored_by) for r in rows]
+
+
+def report_pdf(store: Store, assessment_id: str, revision: int, lang: str) -> bytes:
+    """The stored PDF bytes, exactly as they were at adoption."""
+    with store.reading() as conn:
+        row = conn.execute(text("SELECT pdf FROM adopted_reports WHERE assessment_id = :id AND revision = :r "
+                                "AND lang = :lang"), {"id": assessment_id, "r": revision, "lang": lang}).one_or_none()
+    if row is None:
+        raise NotFound(f"Ingen lagrad rapport för {assessment_id} version {revision} ({lang}). / "
+                       f"No stored report for {assessment_id} version {revision} ({lang}).")
+    return bytes(row.pdf)
+
+
+def verify_report(store: Store, assessment_id: str, pdf: bytes) -> Verification:
+    """Is `pdf` exactly one of the reports stored when this assessment was adopted?"""
+    digest = sha256_of(pdf)
+    reports = stored_reports(store, assessment_id)
+    if not reports:
+        with store.reading() as conn:
+            _status(conn, assessment_id)  # NotFound for an unknown id
+        return Verification(False, digest, None)
+    match = next((r for r in reports if r.sha256 == digest), None)
+    return Verification(match is not None, digest, match or reports[-1])
