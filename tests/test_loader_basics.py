@@ -33,3 +33,54 @@ def test_valid_checklist_loads():
     checklist, problems = parse_checklist(MINI.replace("impact5", "impact"), "mini.yaml")
     assert problems == []
     assert checklist is not None and checklist.criterion("b1").scale == "impact"
+
+
+def test_a_warning_does_not_reject_the_checklist():
+    bilingual = MINI.replace("impact5", "impact").replace("title: Mini", "title: Mini\nlanguages: [sv, en]")
+    checklist, problems = parse_checklist(bilingual, "mini.yaml")
+    assert checklist is not None
+    assert problems and all(p.severity == "warning" for p in problems)
+    assert str(problems[0]) == ('mini.yaml:4: warning: title: a single text where en, sv are declared; '
+                                "write {sv: …, en: …}")
+
+
+def test_load_checklist_raises_a_checklist_error_listing_every_error(tmp_path):
+    import pytest
+
+    from assessment.errors import ChecklistError
+    from assessment.validate import load_checklist
+
+    path = tmp_path / "mini.yaml"
+    path.write_text(MINI.replace("type: impact", "type: impact\n        hepl: Tänk på barnen"), encoding="utf-8")
+    with pytest.raises(ChecklistError) as caught:
+        load_checklist(path)
+    assert caught.value.messages == [
+        f'{path}:12: section "boende" › criterion "b1": unknown key "hepl"; did you mean "help"? '
+        "(allowed here: id, text, help, type, scale, groups, choices, ladder, min, max, unit, weight, dimensions, "
+        "measures, per_alternative, show_if, required)"
+    ]
+    assert str(caught.value).startswith(f"{path}: the checklist is not valid:\n")
+
+
+def test_a_missing_file_is_a_problem_not_an_exception(tmp_path):
+    from assessment.validate import read_checklist_file
+
+    checklist, problems = read_checklist_file(tmp_path / "saknas.yaml")
+    assert checklist is None
+    assert [p.message for p in problems] == ["cannot read the file: No such file or directory"]
+
+
+def test_a_file_over_the_size_limit_is_refused_before_it_is_parsed():
+    from assessment.yamlio import Limits
+
+    raw = MINI.encode() + b"#" * 2000
+    checklist, problems = parse_checklist(raw, "stor.yaml", Limits(max_bytes=1000))
+    assert checklist is None
+    assert [str(p) for p in problems] == [f"stor.yaml: the file is {len(raw):,} bytes; the largest accepted is 1,000"]
+
+
+def test_a_byte_order_mark_and_swedish_letters_are_read():
+    text = MINI.replace("impact5", "impact").replace("title: Mini", "title: Åtgärder i Göteborg")
+    checklist, problems = parse_checklist("\ufeff".encode() + text.encode(), "bom.yaml")
+    assert problems == []
+    assert checklist is not None and checklist.title == "Åtgärder i Göteborg"
