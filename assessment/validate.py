@@ -10,12 +10,16 @@ author's words, and says how to fix it:
     checklists/skb.yaml:42: section "boende" › criterion "b3": unknown scale "impact5" (declared scales: impact, yesno)
 
 A missing translation for a declared language is a warning, not an error.
+Nothing here raises for a bad file: every entry point returns the problems.
+The catalogue of messages, one malformed checklist each, is tests/malformed/;
+a new message gets a new case there.
 """
 
 from __future__ import annotations
 
 import difflib
 import re
+import unicodedata
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path as FsPath
@@ -315,8 +319,6 @@ def _condition_message(value: Any) -> str:
 
 def _slug(text: str) -> str:
     """A suggested id for a name: "Boende och närmiljö" -> "boende_och_narmiljo"."""
-    import unicodedata
-
     plain = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii").lower()
     return re.sub(r"[^a-z0-9]+", "_", plain).strip("_")[:64]
 
