@@ -13,6 +13,10 @@ user mistakes go to stderr without a traceback. Verbs:
                              for the short feedback letter to the people who took part)
     skb new CHECKLIST -o FILE  write an empty assessment of a checklist (a file, or an id from the library)
     skb score FILE           print the scores, equity, participation, flags and gaps (--json, --lang)
+    skb portfolio            aggregate the stored assessments by policy area, group and district
+                             (--municipality, --area, --group, ...; --csv FILE, --xlsx FILE)
+    skb compare A B -o OUT.pdf   two assessments (files or stored ids), or two alternatives, side by side
+    skb verify-report ID FILE.pdf   is FILE exactly the report stored when ID was adopted?
 """
 
 from __future__ import annotations
@@ -212,6 +216,122 @@ def cmd_report(args: argparse.Namespace) -> int:
     return 0
 
 
+# --- portfolio / compare / verify-report ------------------------------------------
+
+
+def _date(value: str):  # type: ignore[no-untyped-def]
+    import datetime as dt
+
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{value!r} is not a date written YYYY-MM-DD") from None
+
+
+def _fmt(value: object) -> str:
+    import math
+
+    if not isinstance(value, float):
+        return str(value)
+    return "–" if math.isnan(value) else f"{value:+.0f}".replace("-", "−")
+
+
+def cmd_portfolio(args: argparse.Namespace) -> int:
+    from .portfolio import PortfolioFilters, portfolio, to_csv, to_xlsx
+
+    filters = PortfolioFilters(municipality=args.municipality, area=args.area, plan_type=args.plan_type,
+                               status=args.status, date_from=args.date_from, date_to=args.date_to,
+                               group=args.group, checklist_id=args.checklist)
+    with _store(args) as store:
+        result = portfolio(store, filters)
+    lang = args.lang
+    sv = lang == "sv"
+    if args.csv:
+        to_csv(result, args.csv)
+    if args.xlsx:
+        to_xlsx(result, args.xlsx, lang=lang)
+    if args.quiet:
+        return 0
+    _out(f"{result.count} " + ("bedömningar" if sv else "assessments"))
+
+    def table(title: str, frame, kind: str) -> None:  # type: ignore[no-untyped-def]
+        if frame.empty:
+            return
+        _out(f"\n{title}")
+        for row in frame.itertuples(index=False):
+            name = row.area if kind == "area" else result.label(kind, row.key, lang)
+            _out(f"  {name[:48]:<48} {_fmt(row.mean):>5}  (n={row.rated}, +{row.positive} / −{row.negative})")
+
+    table("Målområden (medel)" if sv else "Policy areas (mean)", result.by_policy_area, "dimension")
+    table("Grupper (medel)" if sv else "Groups (mean)", result.by_group, "group")
+    table("Områden, totalpoäng (medel)" if sv else "Districts, overall score (mean)", result.by_area, "area")
+    if args.group:
+        label = result.label("group", args.group, lang)
+        table((f"{label} per målområde" if sv else f"{label} by policy area"), result.group_by_policy_area,
+              "dimension")
+    if not result.cumulative.empty:
+        followed = result.label("group", args.group, lang) if args.group else ("totalpoäng" if sv else "overall")
+        _out("\n" + (f"Kumulativ påverkan ({followed})" if sv else f"Cumulative impact ({followed})"))
+        for row in result.cumulative.itertuples(index=False):
+            _out(f"  {row.date}  {row.title[:44]:<44} {_fmt(row.value):>5}  Σ {_fmt(row.running_total):>6}")
+    return 0
+
+
+def _side(path_or_id: str, store_url: str | None, limits):  # type: ignore[no-untyped-def]
+    import os
+
+    from .library import resolve_checklist
+    from .model import parse_assessment
+    from .storage import open_store
+
+    if os.path.exists(path_or_id):
+        with open(path_or_id, "rb") as f:
+            raw = f.read(limits.max_bytes + 1)
+        return parse_assessment(raw, path_or_id, limits, resolve=resolve_checklist)
+    with open_store(store_url) as store:
+        return store.load(path_or_id).assessment
+
+
+def cmd_compare(args: argparse.Namespace) -> int:
+    import io
+
+    from reports.compare import render_comparison
+
+    from .yamlio import Limits
+
+    a = _side(args.a, args.db, Limits())
+    b = a if args.b in (None, args.a) else _side(args.b, args.db, Limits())
+    pdf = io.BytesIO()
+    try:
+        render_comparison(a, b, pdf, lang=args.lang, alt_a=args.alt_a, alt_b=args.alt_b)
+    except ValueError as exc:  # an alternative the assessment does not have
+        _err(f"skb compare: {exc}")
+        return 1
+    try:
+        with open(args.output, "wb") as f:
+            f.write(pdf.getvalue())
+    except OSError as exc:
+        _err(f"skb compare: {args.output}: {exc.strerror}")
+        return 1
+    _out(f"{args.output}: {len(pdf.getvalue()):,} bytes")
+    return 0
+
+
+def cmd_verify_report(args: argparse.Namespace) -> int:
+    from .review import verify_report
+
+    try:
+        with open(args.file, "rb") as f:
+            pdf = f.read()
+    except OSError as exc:
+        _err(f"skb verify-report: {args.file}: {exc.strerror}")
+        return 1
+    with _store(args) as store:
+        verdict = verify_report(store, args.id, pdf)
+    (_out if verdict.matches else _err)(verdict.message(args.lang))
+    return 0 if verdict.matches else 2
+
+
 # --- the parser ------------------------------------------------------------------
 
 
@@ -275,6 +395,41 @@ def build_parser() -> argparse.ArgumentParser:
                    help="write the short plain-language feedback letter for participants instead")
     p.add_argument("-q", "--quiet", action="store_true", help="print nothing on success")
     p.set_defaults(handler=cmd_report)
+
+    p = sub.add_parser("portfolio", help="aggregate the stored assessments: policy areas, groups, districts, "
+                                         "and the cumulative impact on one group")
+    p.add_argument("--municipality", help="only this municipality or region (whole name, any case)")
+    p.add_argument("--area", help="only assessments of this district or neighbourhood")
+    p.add_argument("--group", help="follow this group (its id, e.g. children): its score per decision and in sum")
+    p.add_argument("--plan-type", help="only this plan type, e.g. detaljplan")
+    p.add_argument("--status", choices=["draft", "in_review", "adopted"])
+    p.add_argument("--from", dest="date_from", type=_date, metavar="DATE", help="from this date (YYYY-MM-DD)")
+    p.add_argument("--to", dest="date_to", type=_date, metavar="DATE", help="up to this date (YYYY-MM-DD)")
+    p.add_argument("--checklist", help="only assessments of this checklist id")
+    p.add_argument("--csv", metavar="FILE", help="write the assessments, one row each, as CSV")
+    p.add_argument("--xlsx", metavar="FILE", help="write every table as a sheet of an Excel workbook")
+    p.add_argument("--lang", choices=["sv", "en"], default="sv", help="language of labels (default: sv)")
+    p.add_argument("-q", "--quiet", action="store_true", help="print nothing (with --csv or --xlsx)")
+    p.add_argument("--db", help=db_help)
+    p.set_defaults(handler=cmd_portfolio)
+
+    p = sub.add_parser("compare", help="a PDF of two assessments, or two alternatives of one, side by side")
+    p.add_argument("a", metavar="A", help="an assessment file, or the id of a stored assessment")
+    p.add_argument("b", metavar="B", nargs="?", help="the other (default: A again, to compare alternatives)")
+    p.add_argument("-o", "--output", metavar="OUT.pdf", required=True, help="the PDF to write")
+    p.add_argument("--alt-a", help="the alternative of A (default: its proposal)")
+    p.add_argument("--alt-b", help="the alternative of B (default: its proposal)")
+    p.add_argument("--lang", choices=["sv", "en"], default="sv", help="the language (default: sv)")
+    p.add_argument("--db", help=db_help)
+    p.set_defaults(handler=cmd_compare)
+
+    p = sub.add_parser("verify-report", help="check that a PDF is exactly the report stored when an assessment "
+                                             "was adopted (exit 2 if not)")
+    p.add_argument("id", metavar="ID")
+    p.add_argument("file", metavar="FILE.pdf")
+    p.add_argument("--lang", choices=["sv", "en"], default="sv", help="language of the message (default: sv)")
+    p.add_argument("--db", help=db_help)
+    p.set_defaults(handler=cmd_verify_report)
 
     return parser
 
