@@ -360,8 +360,10 @@ def _cover(ctx: ReportContext) -> list[Flowable]:
         rows.append((ctx.t("cover_decision_date"), _fmt_date(m.decision_date)))
     rows.append((ctx.t("cover_assessors"), para(", ".join(m.assessors)) or ctx.t("none")))
     status = ctx.t(f"status_{m.status.value}")
-    if m.adopted_at:
-        status += f" {_fmt_date(m.adopted_at)}" + (f" ({para(m.adopted_by)})" if m.adopted_by else "")
+    if m.adopted_at and m.adopted_by:  # the sign-off: who adopted this version, and when
+        status = ctx.t("cover_adopted_by", date=_fmt_date(m.adopted_at), by=para(m.adopted_by))
+    elif m.adopted_at:
+        status += f" {_fmt_date(m.adopted_at)}"
     rows.append((ctx.t("cover_status"), status))
     rows.append((ctx.t("cover_checklist"), f"{para(ctx.text(c.title))} ({para(c.id)}), version {para(c.version)}"))
     table = Table([[Paragraph(k, ctx.st.cell_head), Paragraph(v, ctx.st.body)] for k, v in rows],

@@ -26,6 +26,7 @@ _SV: dict[str, str] = {
     "cover_status": "Status",
     "cover_checklist": "Checklista",
     "cover_adopted": "Fastställd",
+    "cover_adopted_by": "Fastställd {date} av {by}",
     "cover_note": "Rapporten är skapad med SKB ur bedömningens sparade svar. "
                   "Sammanfattningen på nästa sida är skriven för beslutsfattare.",
     "status_draft": "Utkast",
@@ -201,6 +202,7 @@ _EN: dict[str, str] = {
     "cover_status": "Status",
     "cover_checklist": "Checklist",
     "cover_adopted": "Adopted",
+    "cover_adopted_by": "Adopted {date} by {by}",
     "cover_note": "This report was made with SKB from the assessment's saved answers. "
                   "The summary on the next page is written for decision-makers.",
     "status_draft": "Draft",
