@@ -105,7 +105,9 @@ class AlternativeResult(_Out):
     criteria: dict[str, Score]
     dimensions: dict[str, dict[str, Score]]  # framework id -> item id -> score
     groups: dict[str, Score]
-    group_dimensions: dict[str, dict[str, dict[str, float | None]]]  # framework -> group -> item -> score
+    # framework -> group -> item -> score; every framework and group, but an item only where the group has
+    # a rated criterion on it (sparse: read with .get)
+    group_dimensions: dict[str, dict[str, dict[str, float | None]]]
     equity: EquityResult
 
 

@@ -27,6 +27,7 @@ Python over lists and dicts, so thousands of assessments score per second.
 
 from __future__ import annotations
 
+import bisect
 import functools
 from types import MappingProxyType
 from collections.abc import Callable, Mapping
@@ -146,6 +147,7 @@ class _Index:
         self.section_ids = [s.id for s in c.sections]
         self.worst = c.scoring.aggregation == Aggregation.WORST
         self.bands = sorted(((b.min, b.label) for b in c.scoring.bands), key=lambda b: b[0])
+        self.band_mins = [low for low, _ in self.bands]
         self.frameworks = [(f.id, [it.id for it in f.items]) for f in c.frameworks]
         self.group_ids = [g.id for g in c.groups]
         self.group_weight = {g.id: g.weight for g in c.groups}
@@ -208,15 +210,10 @@ class _Index:
                          frozenset(selected) if selected is not None else None, per_alt)
 
     def band(self, value: float | None) -> Text | None:
-        if value is None:
+        if value is None or not self.band_mins:
             return None
-        label = None
-        for low, text in self.bands:
-            if value >= low:
-                label = text
-            else:
-                break
-        return label
+        i = bisect.bisect_right(self.band_mins, value) - 1
+        return self.bands[i][1] if i >= 0 else None
 
 
 class _Key:
@@ -275,26 +272,32 @@ def _make(cls: type[_M], fields: dict[str, Any]) -> _M:
     return obj
 
 
-Effect = tuple[float, float, str, str, "str | None"]  # effect, rating, criterion, section, group
+Entry = tuple[float, str, str, float, str]
+"""A driver candidate: (-effect, criterion, group or "", rating, section); sorted as it is,
+the strongest upward effect comes first and ties fall back to the criterion id."""
 
 
-def _drivers(effects: list[Effect]) -> tuple[list[Driver], list[Driver]]:
-    """The strongest up and down drivers."""
-    ordered = sorted(effects, key=_effect_order)
-    up = [_make(Driver, {"criterion": e[2], "section": e[3], "group": e[4], "rating": e[1], "effect": e[0]})
-          for e in ordered[:MAX_DRIVERS] if e[0] > 0]
-    down = [_make(Driver, {"criterion": e[2], "section": e[3], "group": e[4], "rating": e[1], "effect": e[0]})
-            for e in reversed(ordered[-MAX_DRIVERS:]) if e[0] < 0]
+def _drivers(entries: list[Entry]) -> tuple[list[Driver], list[Driver]]:
+    """The strongest up and down drivers among `entries` (sorted in place)."""
+    entries.sort()
+    up: list[Driver] = []
+    for e in entries[:MAX_DRIVERS]:
+        if e[0] >= 0:
+            break
+        up.append(_make(Driver, {"criterion": e[1], "section": e[4], "group": e[2] or None, "rating": e[3],
+                                 "effect": -e[0]}))
+    down: list[Driver] = []
+    for e in reversed(entries[-MAX_DRIVERS:]):
+        if e[0] <= 0:
+            break
+        down.append(_make(Driver, {"criterion": e[1], "section": e[4], "group": e[2] or None, "rating": e[3],
+                                   "effect": -e[0]}))
     return up, down
 
 
-def _effect_order(e: Effect) -> tuple[float, str, str]:
-    return -e[0], e[2], e[4] or ""
-
-
 def _score(index: _Index, value: float | None, answered: int, applicable: int, unknown: int,
-           effects: list[Effect] | None = None) -> Score:
-    up, down = _drivers(effects) if effects else ([], [])
+           entries: list[Entry] | None = None) -> Score:
+    up, down = _drivers(entries) if entries else ([], [])
     return _make(Score, {"value": value, "band": index.band(value), "answered": answered, "applicable": applicable,
                          "unknown": unknown, "coverage": answered / applicable if applicable else None,
                          "up": up, "down": down})
@@ -415,50 +418,60 @@ def _criterion_score(index: _Index, it: _Rating) -> Score:
     r = it.rated
     if it.state != RATED:
         return _score(index, None, 0, 1, 0 if it.state == UNANSWERED else 1)
-    effects = None
+    entries = None
     if it.groups:
         weights = index.group_weight
         total = 0.0
         for g in it.groups:
             total += weights[g]
         if total > 0:
-            effects = [(weights[g] / total * v, v, r.id, r.section, g) for g, v in it.groups.items()]
+            entries = [(-(weights[g] / total * v), r.id, g, v, r.section) for g, v in it.groups.items()]
         else:
             n = len(it.groups)
-            effects = [(v / n, v, r.id, r.section, g) for g, v in it.groups.items()]
-    return _score(index, it.value, 1, 1, 0, effects)
-
-
-def _mean(items: list[_Rating], worst: bool) -> tuple[float | None, list[tuple[float, _Rating]]]:
-    """The value of a set of criteria and each rated criterion's share of it."""
-    rated = [it for it in items if it.state == RATED and it.rated.weight > 0]
-    if not rated:
-        return None, []
-    if worst:
-        low = min(rated, key=_worst_order)
-        return low.value, [(1.0, low)]
-    total = 0.0
-    for it in rated:
-        total += it.rated.weight
-    value = 0.0
-    shares = []
-    for it in rated:
-        share = it.rated.weight / total
-        shares.append((share, it))
-        value += share * it.value
-    return value, shares
+            entries = [(-(v / n), r.id, g, v, r.section) for g, v in it.groups.items()]
+    return _score(index, it.value, 1, 1, 0, entries)
 
 
 def _worst_order(it: _Rating) -> tuple[float, str]:
     return it.value, it.rated.id
 
 
-def _aggregate(index: _Index, items: list[_Rating], worst: bool = False) -> tuple[Score, float | None,
-                                                                                    list[tuple[float, _Rating]]]:
-    value, shares = _mean(items, worst)
-    answered, applicable, unknown = _counts(items)
-    effects = [(share * it.value, it.value, it.rated.id, it.rated.section, None) for share, it in shares]
-    return _score(index, value, answered, applicable, unknown, effects), value, shares
+def _aggregate(index: _Index, items: list[_Rating], worst: bool = False,
+               shares: list[tuple[float, _Rating]] | None = None) -> tuple[Score, float | None]:
+    """The weighted mean (or the worst) of `items` by criterion weight, with counts and drivers.
+
+    When `shares` is given, each rated criterion's share of the value is appended to it."""
+    total = 0.0
+    acc = 0.0
+    answered = unknown = 0
+    rated: list[_Rating] = []
+    for it in items:
+        state = it.state
+        if state == RATED:
+            answered += 1
+            w = it.rated.weight
+            if w > 0:
+                total += w
+                acc += w * it.value
+                rated.append(it)
+        elif state == UNKNOWN_STATE:
+            unknown += 1
+    if not rated:
+        return _score(index, None, answered, len(items), unknown), None
+    if worst:
+        low = min(rated, key=_worst_order)
+        if shares is not None:
+            shares.append((1.0, low))
+        entry = (-low.value, low.rated.id, "", low.value, low.rated.section)
+        return _score(index, low.value, answered, len(items), unknown, [entry]), low.value
+    entries: list[Entry] = []
+    for it in rated:
+        share = it.rated.weight / total
+        if shares is not None:
+            shares.append((share, it))
+        entries.append((-(share * it.value), it.rated.id, "", it.value, it.rated.section))
+    value = acc / total
+    return _score(index, value, answered, len(items), unknown, entries), value
 
 
 @dataclass(slots=True)
@@ -494,29 +507,30 @@ def _alternative(index: _Index, assessment: Assessment, alt: str) -> _AltWork:
 
     # sections; the overall score weighs them by section weight
     sections: dict[str, Score] = {}
-    weighted_sections: list[tuple[float, float, list[tuple[float, _Rating]]]] = []
+    weighted_sections: list[tuple[float, list[tuple[float, _Rating]]]] = []
+    total = 0.0
+    acc = 0.0
     for sid in index.section_ids:
         items = by_section.get(sid)
         if items is None:
             continue
-        sections[sid], value, shares = _aggregate(index, items, index.worst)
+        shares: list[tuple[float, _Rating]] = []
+        sections[sid], value = _aggregate(index, items, index.worst, shares)
         weight = index.section_weight[sid]
         if value is not None and weight > 0:
-            weighted_sections.append((weight, value, shares))
+            weighted_sections.append((weight, shares))
+            total += weight
+            acc += weight * value
     answered, applicable, unknown = _counts(ratings)
     overall_value: float | None = None
-    effects: list[Effect] = []
+    entries: list[Entry] = []
     if weighted_sections:
-        total = 0.0
-        acc = 0.0
-        for w, v, _ in weighted_sections:
-            total += w
-            acc += w * v
         overall_value = acc / total
-        for w, _, shares in weighted_sections:
+        for w, shares in weighted_sections:
+            part = w / total
             for share, it in shares:
-                effects.append((w / total * share * it.value, it.value, it.rated.id, it.rated.section, None))
-    overall = _score(index, overall_value, answered, applicable, unknown, effects)
+                entries.append((-(part * share * it.value), it.rated.id, "", it.value, it.rated.section))
+    overall = _score(index, overall_value, answered, applicable, unknown, entries)
 
     # framework items: every item of every framework, rated or not
     dimensions: dict[str, dict[str, Score]] = {}
@@ -544,59 +558,71 @@ def _alternative(index: _Index, assessment: Assessment, alt: str) -> _AltWork:
 
 def _groups(index: _Index, ratings: list[_Rating]) -> tuple[dict[str, Score], dict[str, float | None],
                                                              dict[str, dict[str, dict[str, float | None]]]]:
-    """Each group's score over the group_impact criteria that rate it, and groups x framework items."""
-    entries: dict[str, list[tuple[_Rating, float | None]]] = {g: [] for g in index.group_ids}
+    """Each group's score over the group_impact criteria that rate it, and groups x framework items.
+
+    The matrix is sparse: a group has an item only when it has a rated criterion on it."""
+    # per group: [weight total, weighted sum, answered, applicable, unknown, [(weight, rating, criterion)]]
+    acc: dict[str, list[Any]] = {g: [0.0, 0.0, 0, 0, 0, []] for g in index.group_ids}
+    cells: dict[str, dict[tuple[str, str], list[float]]] = {g: {} for g in index.group_ids}
     for it in ratings:
-        groups = it.rated.groups
+        r = it.rated
+        groups = r.groups
         if groups is None:
             continue
-        if it.groups is None:  # unknown or unanswered as a whole
+        raw = it.raw
+        if not isinstance(raw, dict):  # the whole criterion unknown or unanswered
+            whole_unknown = 1 if it.state == UNKNOWN_STATE else 0
             for gid, _ in groups:
-                entries[gid].append((it, None))
+                a = acc[gid]
+                a[3] += 1
+                a[4] += whole_unknown
             continue
+        values = it.groups or {}
+        unknown = it.group_unknown
+        w = r.weight
         for gid, _ in groups:
-            v = it.groups.get(gid)
-            if v is not None or gid in it.group_unknown:
-                entries[gid].append((it, v))
-            elif gid not in it.raw:  # this group left unanswered
-                entries[gid].append((it, None))
+            v = values.get(gid)
+            a = acc[gid]
+            if v is not None:
+                a[2] += 1
+                a[3] += 1
+                if w > 0:
+                    a[0] += w
+                    a[1] += w * v
+                    a[5].append((w, v, r))
+                    c = cells[gid]
+                    wv = w * v
+                    for key in r.items:
+                        cell = c.get(key)
+                        if cell is None:
+                            c[key] = [w, wv]
+                        else:
+                            cell[0] += w
+                            cell[1] += wv
+            elif gid in unknown:
+                a[3] += 1
+                a[4] += 1
+            elif gid not in raw:  # this group left unanswered; answered not_relevant leaves it out
+                a[3] += 1
     scores: dict[str, Score] = {}
-    values: dict[str, float | None] = {}
+    group_values: dict[str, float | None] = {}
     matrix: dict[str, dict[str, dict[str, float | None]]] = {fw: {} for fw, _ in index.frameworks}
-    for gid, rows in entries.items():
-        total = 0.0
-        acc = 0.0
-        answered = unknown = 0
-        cells: dict[tuple[str, str], list[float]] = {}
-        for it, v in rows:
-            if v is None:
-                if gid in it.group_unknown:
-                    unknown += 1
-                continue
-            answered += 1
-            w = it.rated.weight
-            total += w
-            acc += w * v
-            for key in it.rated.items:
-                if key in cells:
-                    cell = cells[key]
-                    cell[0] += w
-                    cell[1] += w * v
-                else:
-                    cells[key] = [w, w * v]
-        value = acc / total if total > 0 else None
-        effects = [(it.rated.weight / total * v, v, it.rated.id, it.rated.section, gid)
-                   for it, v in rows if v is not None and it.rated.weight > 0] if total > 0 else None
-        scores[gid] = _score(index, value, answered, len(rows), unknown, effects)
-        values[gid] = value
-        for fw, item_ids in index.frameworks:
-            row = dict.fromkeys(item_ids)
-            for item in item_ids:
-                cell = cells.get((fw, item))
-                if cell is not None and cell[0] > 0:
-                    row[item] = cell[1] / cell[0]
+    for gid, (total, weighted, answered, applicable, unknown_n, rated) in acc.items():
+        if total > 0:
+            value = weighted / total
+            entries = [(-(w / total * v), r.id, gid, v, r.section) for w, v, r in rated]
+        else:
+            value = None
+            entries = None
+        scores[gid] = _score(index, value, answered, applicable, unknown_n, entries)
+        group_values[gid] = value
+        rows: dict[str, dict[str, float | None]] = {fw: {} for fw, _ in index.frameworks}
+        for (fw, item), (cw, cwv) in cells[gid].items():
+            if fw in rows:
+                rows[fw][item] = cwv / cw
+        for fw, row in rows.items():
             matrix[fw][gid] = row
-    return scores, values, matrix
+    return scores, group_values, matrix
 
 
 def _equity(index: _Index, groups: dict[str, float | None], average_fallback: float | None) -> EquityResult:
