@@ -52,11 +52,12 @@ def render_participant_feedback(assessment: Assessment, out: BinaryIO, lang: str
         story.append(Paragraph(para(t("pf_none")), st.big))
     for rec in records:
         when = _fmt_date(rec.date) if rec.date else ""
-        meeting = t("pf_meeting", method=para(rec.method), date=when) if rec.method and when else para(rec.method or when)
         who = ", ".join(group_name(assessment.checklist, g, lang) for g in rec.groups)
         block: list[Flowable] = []
-        if meeting or who:
-            block.append(Paragraph(meeting + (f" – {para(who)}" if who else ""), st.big_head))
+        if rec.method:
+            block.append(Paragraph(para(shorten(rec.method, 160)), st.big_head))
+        if when or who:
+            block.append(Paragraph(para(" · ".join(x for x in (when, who) if x)), st.body))
         if rec.heard.strip():
             block.append(Paragraph(f"<b>{para(t('pf_heard'))}:</b> {para(shorten(rec.heard, HEARD_LIMIT))}", st.big))
         changed = rec.changed.strip()

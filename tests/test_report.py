@@ -301,3 +301,55 @@ def test_skb_report_on_a_broken_file_says_what_is_wrong(tmp_path: Path, capsys):
     assert main(["report", str(source), "-o", str(tmp_path / "x.pdf")]) == 1
     assert "skb report:" in capsys.readouterr().err
     assert not (tmp_path / "x.pdf").exists()
+
+
+# --- the shipped examples ------------------------------------------------------------------------
+
+EXAMPLES = sorted((Path(__file__).resolve().parent.parent / "examples").glob("*.yaml"))
+
+
+@pytest.mark.parametrize("path", EXAMPLES, ids=[p.stem for p in EXAMPLES])
+@pytest.mark.parametrize("lang", ["sv", "en"])
+def test_every_example_has_its_parts_in_place(path: Path, lang: str):
+    from assessment.conditions import visible_criteria, visible_sections
+    from assessment.checklist import text_for
+    from assessment.library import resolve_checklist
+    from assessment.model import parse_assessment
+
+    a = parse_assessment(path.read_bytes(), path.name, resolve=resolve_checklist)
+    out = io.BytesIO()
+    render_report(a, out, lang=lang)
+    pages = [flat(p) for p in page_texts(out.getvalue())]
+    assert flat(a.metadata.title) in pages[0] and flat(a.metadata.municipality) in pages[0]
+    assert pages[1].startswith("Sammanfattning för beslutsfattare" if lang == "sv" else "Summary for decision-makers")
+    assert ("Frågor att ställa" if lang == "sv" else "Questions to ask") in pages[1]
+    body = " ".join(pages[3:])
+    shown = visible_sections(a.checklist, a)
+    visible = set().union(*(visible_criteria(a.checklist, a, alt) for alt in a.checklist.alternative_ids()))
+    for section in a.checklist.sections:
+        title = flat(text_for(section.title, lang))
+        assert (title in body) == (section.id in shown), title
+        for crit in section.criteria:
+            if section.id in shown:
+                assert (flat(text_for(crit.text, lang)) in body) == (crit.id in visible), crit.id
+    for m in a.measures:
+        assert flat(m.text) in body
+    for rec in a.participation:
+        if rec.changed:
+            assert flat(rec.changed) in body
+
+
+@pytest.mark.parametrize("path", EXAMPLES, ids=[p.stem for p in EXAMPLES])
+def test_every_examples_participant_letter_is_one_or_two_pages(path: Path):
+    from assessment.library import resolve_checklist
+    from assessment.model import parse_assessment
+
+    a = parse_assessment(path.read_bytes(), path.name, resolve=resolve_checklist)
+    out = io.BytesIO()
+    render_participant_feedback(a, out)
+    pages = page_texts(out.getvalue())
+    assert 1 <= len(pages) <= 2
+    text = flat(" ".join(pages))
+    for rec in a.participation:
+        if rec.heard:
+            assert flat(rec.heard)[:40] in text
