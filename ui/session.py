@@ -101,7 +101,9 @@ def library() -> tuple[dict[str, Checklist], dict[str, list[Problem]]]:
 
 
 def lang() -> str:
-    return language(st.session_state.get("lang"))
+    # The bound widget fills session state when it is drawn; before that, on a
+    # session's first run, the URL already says which language.
+    return language(st.session_state.get("lang") or st.query_params.get("lang"))
 
 
 def author() -> str:

@@ -25,7 +25,7 @@ from .i18n import t
 from .progress import Visibility
 from .session import OpenAssessment, current, save_answer, save_whole
 
-__all__ = ["md", "widget_key", "draw_section"]
+__all__ = ["md", "widget_key", "draw_section", "describe"]
 
 _MD_SPECIAL = str.maketrans({c: "\\" + c for c in "\\`*_{}[]()<>#+-.!|~$"})
 
@@ -117,6 +117,19 @@ def _labeller(crit: Criterion, checklist: Checklist, lang: str) -> Callable[[Any
         return labels.get(value, str(value))
 
     return label
+
+
+def describe(checklist: Checklist, crit: Criterion, value: Any, lang: str) -> str:
+    """An answer in words, as the widget showed it (for history and review)."""
+    if value is None:
+        return "–"
+    label = _labeller(crit, checklist, lang)
+    if isinstance(value, dict):
+        groups = {g.id: text_for(g.label, lang) for g in checklist.groups}
+        return "; ".join(f"{groups.get(g, g)}: {label(v)}" for g, v in value.items())
+    if isinstance(value, list):
+        return ", ".join(label(v) for v in value)
+    return label(value)
 
 
 def _options_help(crit: Criterion, checklist: Checklist, lang: str) -> str | None:
@@ -354,5 +367,5 @@ def draw_section(doc: OpenAssessment, section: Section, vis: Visibility, lang: s
     for crit in section.criteria:
         if crit.id not in vis.shared:
             continue  # hidden by its condition for every alternative; its answer stays stored, unscored
-        with st.container(border=True, key=f"q:{crit.id}"):
+        with st.container(border=True, key=f"q-{crit.id}"):
             _draw_criterion(doc, crit, vis, lang)

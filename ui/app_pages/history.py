@@ -9,7 +9,7 @@ from assessment.model import Status
 from ui.i18n import t
 from ui.routes import START, WIZARD, assessment_from_url, go
 from ui.session import author, close_assessment, lang, reload, store
-from ui.widgets import md
+from ui.widgets import describe, md
 
 L = lang()
 doc = assessment_from_url()
@@ -48,13 +48,13 @@ chosen = st.selectbox(t(L, "view_version"), revisions, index=0, key=f"history:{a
 shown = store().version(assessment.id, chosen)
 rows = []
 alt_labels = {a.id: text_for(a.label, L) for a in checklist.alternatives}
-for cid, ans in shown.answers.items():
-    rows.append({t(L, "criterion"): questions.get(cid, cid), t(L, "alternative"): "", t(L, "answer"): str(ans.value),
-                 t(L, "comment"): ans.comment})
-for alt_id, answers in shown.alternatives.items():
-    for cid, ans in answers.items():
-        rows.append({t(L, "criterion"): questions.get(cid, cid), t(L, "alternative"): alt_labels.get(alt_id, alt_id),
-                     t(L, "answer"): str(ans.value), t(L, "comment"): ans.comment})
+answered = [(cid, None, ans) for cid, ans in shown.answers.items()]
+answered += [(cid, alt_id, ans) for alt_id, answers in shown.alternatives.items() for cid, ans in answers.items()]
+order = {c.id: i for i, c in enumerate(shown.checklist.criteria())}
+for cid, alt_id, ans in sorted(answered, key=lambda x: (order.get(x[0], len(order)), x[1] or "")):
+    crit = shown.checklist.criterion(cid)
+    rows.append({t(L, "criterion"): questions.get(cid, cid), t(L, "alternative"): alt_labels.get(alt_id or "", ""),
+                 t(L, "answer"): describe(shown.checklist, crit, ans.value, L), t(L, "comment"): ans.comment})
 st.caption(t(L, "answers_in_version", rev=chosen))
 if rows:
     st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")

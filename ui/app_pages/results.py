@@ -9,7 +9,7 @@ import streamlit as st
 from assessment.checklist import text_for
 from assessment.errors import SkbError
 from assessment.scoring import score
-from reports.document import render_report
+from reports import render_report
 from ui.i18n import t
 from ui.routes import START, WIZARD, assessment_from_url, go
 from ui.session import lang
@@ -66,32 +66,34 @@ for col, (alt_id, ar) in zip(cols, result.alternatives.items()):
 if result.hidden or result.not_relevant:
     st.caption(t(L, "hidden_note", n=len(result.hidden), m=len(result.not_relevant)))
 
-# --- equity and participation ---------------------------------------------------------------
+# --- equity and participation (only what the checklist asks about) ----------------------------
 eq = headline.equity
-eq_col, part_col = st.columns(2)
-with eq_col:
-    st.subheader(t(L, "equity"))
-    if eq.verdict == "unknown" or eq.gap_change is None:
-        st.info(t(L, "equity_unknown"))
-    else:
-        show = {"narrows": st.success, "widens": st.error, "unchanged": st.info}[eq.verdict]
-        show(t(L, f"equity_{eq.verdict}", change=eq.gap_change))
-    if eq.gainers:
-        st.caption(f"{t(L, 'gainers')}: " + ", ".join(md(group_labels.get(g, g)) for g in eq.gainers))
-    if eq.losers:
-        st.caption(f"{t(L, 'losers')}: " + ", ".join(md(group_labels.get(g, g)) for g in eq.losers))
-with part_col:
-    p = result.participation
+p = result.participation
+if checklist.groups or p.question:
+    eq_col, part_col = st.columns(2)
+    if checklist.groups:
+        with eq_col:
+            st.subheader(t(L, "equity"))
+            if eq.verdict == "unknown" or eq.gap_change is None:
+                st.info(t(L, "equity_unknown"))
+            else:
+                show = {"narrows": st.success, "widens": st.error, "unchanged": st.info}[eq.verdict]
+                show(t(L, f"equity_{eq.verdict}", change=eq.gap_change))
+            if eq.gainers:
+                st.caption(f"{t(L, 'gainers')}: " + ", ".join(md(group_labels.get(g, g)) for g in eq.gainers))
+            if eq.losers:
+                st.caption(f"{t(L, 'losers')}: " + ", ".join(md(group_labels.get(g, g)) for g in eq.losers))
     if p.question:
-        st.subheader(t(L, "participation"))
-        ladder = checklist.ladder(checklist.criterion(p.question).ladder or "")
-        levels = {lv.id: text_for(lv.label, L) for lv in ladder.levels}
-        st.markdown(t(L, "participation_reached", reached=md(levels.get(p.reached or "", "–")),
-                      expected=md(levels.get(p.expected or "", "–"))))
-        if p.met is True:
-            st.success(t(L, "participation_met"))
-        elif p.met is False:
-            st.warning(t(L, "participation_not_met"))
+        with part_col:
+            st.subheader(t(L, "participation"))
+            ladder = checklist.ladder(checklist.criterion(p.question).ladder or "")
+            levels = {lv.id: text_for(lv.label, L) for lv in ladder.levels}
+            st.markdown(t(L, "participation_reached", reached=md(levels.get(p.reached or "", "–")),
+                          expected=md(levels.get(p.expected or "", "–"))))
+            if p.met is True:
+                st.success(t(L, "participation_met"))
+            elif p.met is False:
+                st.warning(t(L, "participation_not_met"))
 
 # --- flags and knowledge gaps ---------------------------------------------------------------
 flag_col, gap_col = st.columns(2)
@@ -131,7 +133,7 @@ if not sections_df.empty:
         "alternative": t(L, "alternative"), "section": t(L, "section"),
         "score": st.column_config.NumberColumn(t(L, "score"), format="%+.0f"),
         "coverage": st.column_config.ProgressColumn(t(L, "coverage"), min_value=0, max_value=1, format="percent"),
-        "answered": t(L, "answered_of", answered="", applicable="").strip(" "),
+        "answered": t(L, "answered"),
     })
 
 # --- dimensions: one chart per framework, then groups x items ---------------------------------
@@ -155,8 +157,8 @@ for framework in checklist.frameworks:
                  alt.Tooltip("coverage:Q", title=t(L, "coverage") + " %"),
                  alt.Tooltip("alternative:N", title=t(L, "alternative"))])
     if len(result.alternatives) > 1:
-        chart = base.mark_bar().encode(color=alt.Color("alternative:N", title=t(L, "alternative")),
-                                       yOffset="alternative:N")
+        chart = base.mark_bar().encode(color=alt.Color("alternative:N", title=t(L, "alternative"), sort=list(alt_labels.values())),
+                                       yOffset=alt.YOffset("alternative:N", sort=list(alt_labels.values())))
     else:
         chart = base.mark_bar().encode(color=alt.Color("score:Q", scale=SCORE_SCALE, legend=None))
     st.altair_chart(chart.properties(height=alt.Step(18 if len(result.alternatives) > 1 else 24)), width="stretch")
@@ -187,9 +189,9 @@ if len(result.alternatives) > 1:
         chart = alt.Chart(df).mark_bar().encode(
             x=alt.X("part:N", sort=[t(L, "overall")] + list(section_titles.values()), title=None,
                     axis=alt.Axis(labelAngle=-30, labelLimit=200)),
-            xOffset="alternative:N",
+            xOffset=alt.XOffset("alternative:N", sort=list(alt_labels.values())),
             y=alt.Y("score:Q", scale=alt.Scale(domain=[-100, 100]), title=t(L, "score")),
-            color=alt.Color("alternative:N", title=t(L, "alternative")),
+            color=alt.Color("alternative:N", title=t(L, "alternative"), sort=list(alt_labels.values())),
             tooltip=["alternative:N", "part:N", alt.Tooltip("score:Q", format="+.0f")])
         st.altair_chart(chart, width="stretch")
     for d in result.differences:
