@@ -1,0 +1,240 @@
+"""Review: a theme group takes a case from draft through review to adoption, on SQLite and PostgreSQL.
+
+Reviewers comment on single criteria and on the whole, the author replies and
+the thread is kept; a comment never touches an answer and a stale one is
+refused like any other write. Sign-off adopts and freezes the version, says so
+on the report's cover, and stores that report with its SHA-256 so the exact
+PDF a decision used can be verified later (also with `skb verify-report`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+
+import pytest
+from pypdf import PdfReader
+from sqlalchemy import text
+
+from assessment.cli import main
+from assessment.errors import FrozenError, StorageError
+from assessment.model import Answer, Measure, Status, new_assessment
+from assessment.review import (ReviewConflict, post, report_pdf, return_to_draft, send_for_review, sign_off,
+                               store_report, stored_reports, thread, verify_report)
+from assessment.storage import EditConflict, Store, open_store
+from assessment.validate import parse_checklist
+
+TORG = """\
+schema_version: 1
+id: torg
+version: "1"
+title: {sv: Torgplan, en: Square plan}
+languages: [sv, en]
+scales:
+  - id: impact
+    steps:
+      - {value: -2, label: {sv: Stor negativ, en: Major negative}}
+      - {value: -1, label: {sv: Negativ, en: Negative}}
+      - {value: 0, label: {sv: Ingen, en: None}}
+      - {value: 1, label: {sv: Positiv, en: Positive}}
+      - {value: 2, label: {sv: Stor positiv, en: Major positive}}
+groups:
+  - {id: children, label: {sv: Barn, en: Children}, weight: 2, worse_off: true}
+  - {id: all, label: {sv: Alla, en: Everyone}, population: true}
+alternatives:
+  - {id: zero, label: {sv: Nollalternativ, en: Zero alternative}, kind: zero}
+  - {id: proposal, label: {sv: Planförslag, en: Proposal}, kind: proposal}
+sections:
+  - id: boende
+    title: {sv: Boende och närmiljö, en: Housing and neighbourhood}
+    criteria:
+      - id: belysning
+        text: {sv: "Hur påverkas tryggheten kvällstid?", en: "How is safety in the evening affected?"}
+        type: impact
+        scale: impact
+      - id: lek
+        text: {sv: "Hur påverkas barns möjligheter till lek?", en: "How are children's chances to play affected?"}
+        type: group_impact
+        scale: impact
+"""
+
+
+def torg():
+    checklist, problems = parse_checklist(TORG, "torg.yaml")
+    assert problems == []
+    return checklist
+
+
+@pytest.fixture
+def store(database_url: str):
+    with open_store(database_url) as s:
+        yield s
+
+
+@pytest.fixture
+def case(store: Store):
+    """A draft by Elif Şahin: evening safety worse without a measure yet, children gain."""
+    a = new_assessment(torg(), "Stortorget i Łódźkvarteren", municipality="Örebro", areas=["Vivalla"])
+    a.set_answer("belysning", Answer(value=-1, comment="Mörkt vid busshållplatsen"))
+    a.set_answer("lek", Answer(value={"children": 2, "all": 1}))
+    a.measures.append(Measure(id="ljus", criterion="belysning", text="Belysning längs gångstråket",
+                              responsible="Tekniska förvaltningen", indicator="Andel som känner sig trygga"))
+    revision = store.create(a, "Elif Şahin")
+    return a.id, revision
+
+
+def test_comments_on_a_criterion_and_on_the_whole_are_kept_with_the_replies(store: Store, case):
+    aid, revision = case
+    revision = send_for_review(store, aid, revision, "Elif Şahin")
+    assert store.load(aid).assessment.metadata.status == Status.IN_REVIEW
+    answers_before = store.load(aid).assessment.answers
+
+    t1 = post(store, aid, 0, "Johan Lindqvist", "Vilka trygghetsvandringar ligger till grund?", criterion="belysning")
+    t2 = post(store, aid, t1, "Marta Wiśniewska", "Barnperspektivet är väl beskrivet. <b>Bra</b> & tydligt.")
+    question = thread(store, aid).on("belysning")[0]
+    t3 = post(store, aid, t2, "Elif Şahin", "Två vandringar i oktober, med Vivalla föreningsråd.", reply_to=question.id)
+
+    th = thread(store, aid)
+    assert th.revision == t3 == 3
+    assert [c.author for c in th.on("belysning")] == ["Johan Lindqvist"]
+    assert [c.text for c in th.on(None)] == ["Barnperspektivet är väl beskrivet. <b>Bra</b> & tydligt."]
+    reply = th.replies(question.id)[0]
+    assert (reply.kind, reply.criterion, reply.author) == ("reply", "belysning", "Elif Şahin")
+    assert all(c.on_revision == revision for c in th.comments)
+    # The discussion never touches the assessment: same answers, same revision.
+    stored = store.load(aid)
+    assert stored.revision == revision
+    assert stored.assessment.answers == answers_before
+
+
+def test_a_comment_on_a_stale_thread_is_refused_and_names_who_posted(store: Store, case):
+    aid, _ = case
+    post(store, aid, 0, "Johan Lindqvist", "Första kommentaren")
+    with pytest.raises(ReviewConflict) as refused:
+        post(store, aid, 0, "Marta Wiśniewska", "Skriven utan att ha sett Johans")
+    assert "Johan Lindqvist" in refused.value.message("sv")
+    assert "Johan Lindqvist posted in the review" in refused.value.message("en")
+    assert [c.text for c in thread(store, aid).comments] == ["Första kommentaren"]
+
+
+def test_a_comment_must_say_something_and_name_a_real_question(store: Store, case):
+    aid, _ = case
+    with pytest.raises(StorageError, match="tom"):
+        post(store, aid, 0, "Johan", "   ")
+    with pytest.raises(StorageError, match="no question \"parkering\""):
+        post(store, aid, 0, "Johan", "Och parkeringen?", criterion="parkering")
+    with pytest.raises(StorageError, match="no comment"):
+        post(store, aid, 0, "Johan", "Svar", reply_to="finnsinte")
+    assert thread(store, aid).comments == ()
+
+
+def test_a_draft_must_be_sent_for_review_before_sign_off(store: Store, case):
+    aid, revision = case
+    with pytest.raises(StorageError, match="Send the assessment for review"):
+        sign_off(store, aid, revision, "Kommunstyrelsen")
+    assert store.load(aid).assessment.metadata.status == Status.DRAFT
+
+
+def test_review_can_send_the_case_back_to_the_author(store: Store, case):
+    aid, revision = case
+    revision = send_for_review(store, aid, revision, "Elif Şahin")
+    revision = return_to_draft(store, aid, revision, "Johan Lindqvist")
+    assert store.load(aid).assessment.metadata.status == Status.DRAFT
+    assert [v.summary for v in store.history(aid)][-2:] == ["skickad på granskning / sent for review",
+                                                             "tillbaka till utkast / returned to draft"]
+
+
+def _pdf_text(pdf: bytes) -> str:
+    return "\n".join(page.extract_text() or "" for page in PdfReader(io.BytesIO(pdf)).pages)
+
+
+@pytest.mark.slow
+def test_sign_off_adopts_freezes_and_stores_the_report_that_says_so(store: Store, case):
+    aid, revision = case
+    revision = send_for_review(store, aid, revision, "Elif Şahin")
+    post(store, aid, 0, "Johan Lindqvist", "Klar för beslut.")
+    adopted = sign_off(store, aid, revision, "Anna Öberg", dt.date(2026, 5, 4))
+
+    stored = store.load(aid)
+    meta = stored.assessment.metadata
+    assert (stored.revision, meta.status, meta.adopted_at, meta.adopted_by) == (
+        adopted, Status.ADOPTED, dt.date(2026, 5, 4), "Anna Öberg")
+    with pytest.raises(FrozenError):
+        store.save_answer(aid, adopted, "belysning", None, Answer(value=1), "Elif Şahin")
+
+    th = thread(store, aid)
+    assert th.sign_off is not None
+    assert th.sign_off.text.startswith("Fastställd 2026-05-04 av Anna Öberg")
+    assert th.sign_off.on_revision == adopted
+
+    [report] = stored_reports(store, aid)
+    assert (report.revision, report.lang, report.stored_by) == (adopted, "sv", "Anna Öberg")
+    pdf = report_pdf(store, aid, adopted, "sv")
+    assert len(pdf) == report.size
+    cover = " ".join(_pdf_text(pdf).split())
+    assert "Fastställd 2026-05-04 av Anna Öberg" in cover
+
+    check = verify_report(store, aid, pdf)
+    assert check.matches and check.report == report
+    assert "version " + str(adopted) in check.message("sv")
+    tampered = verify_report(store, aid, pdf.replace(b"Anna", b"Arne", 1) if b"Anna" in pdf else pdf + b"%")
+    assert not tampered.matches
+    assert "does NOT match" in tampered.message("en")
+    # Storing again gives the same record, not a second rendering.
+    assert store_report(store, aid, "Någon annan") == report
+
+
+@pytest.mark.slow
+def test_the_thread_goes_on_after_adoption_while_the_version_stays_frozen(store: Store, case):
+    aid, revision = case
+    revision = send_for_review(store, aid, revision, "Elif Şahin")
+    adopted = sign_off(store, aid, revision, "Anna Öberg", dt.date(2026, 5, 4), lang="en")
+    th = thread(store, aid)
+    post(store, aid, th.revision, "Temagruppen Trygghet", "Lärdom: trygghetsvandringar tidigt i processen.")
+    assert thread(store, aid).comments[-1].on_revision == adopted
+    assert store.load(aid).revision == adopted
+    [report] = stored_reports(store, aid)
+    assert "Adopted 2026-05-04 by Anna Öberg" in " ".join(_pdf_text(report_pdf(store, aid, adopted, "en")).split())
+
+
+def test_signing_off_a_version_someone_has_changed_adopts_nothing(store: Store, case):
+    aid, revision = case
+    seen = send_for_review(store, aid, revision, "Elif Şahin")
+    store.save_answer(aid, seen, "belysning", None, Answer(value=0, comment="Ny belysning finns redan"), "Elif Şahin")
+    with pytest.raises(EditConflict):
+        sign_off(store, aid, seen, "Anna Öberg")
+    assert store.load(aid).assessment.metadata.status == Status.IN_REVIEW
+    assert stored_reports(store, aid) == []
+
+
+@pytest.mark.slow
+def test_the_database_keeps_comments_and_stored_reports_as_they_were(store: Store, case):
+    aid, revision = case
+    revision = send_for_review(store, aid, revision, "Elif Şahin")
+    post(store, aid, 0, "Johan Lindqvist", "Ursprunglig kommentar")
+    sign_off(store, aid, revision, "Anna Öberg", dt.date(2026, 5, 4))
+    with pytest.raises(Exception, match="skb-frozen"):
+        with store.engine.begin() as conn:
+            conn.execute(text("UPDATE review_comments SET text = 'Ändrad i efterhand'"))
+    with pytest.raises(Exception, match="skb-frozen"):
+        with store.engine.begin() as conn:
+            conn.execute(text("DELETE FROM adopted_reports"))
+    assert [c.text for c in thread(store, aid).comments][0] == "Ursprunglig kommentar"
+    assert len(stored_reports(store, aid)) == 1
+
+
+@pytest.mark.slow
+def test_skb_verify_report_says_whether_a_file_is_the_adopted_report(store: Store, case, database_url: str,
+                                                                    tmp_path, capsys):
+    aid, revision = case
+    revision = send_for_review(store, aid, revision, "Elif Şahin")
+    adopted = sign_off(store, aid, revision, "Anna Öberg", dt.date(2026, 5, 4))
+    good = tmp_path / "beslutsunderlag.pdf"
+    good.write_bytes(report_pdf(store, aid, adopted, "sv"))
+    bad = tmp_path / "andrad.pdf"
+    bad.write_bytes(good.read_bytes() + "\n%% ändrad\n".encode())
+
+    assert main(["verify-report", aid, str(good), "--db", database_url]) == 0
+    assert "är den rapport som lagrades" in capsys.readouterr().out
+    assert main(["verify-report", aid, str(bad), "--db", database_url, "--lang", "en"]) == 2
+    assert "does NOT match" in capsys.readouterr().err
