@@ -1,0 +1,194 @@
+"""Follow-up of an adopted assessment's measures, its review date, and re-assessment, on SQLite and PostgreSQL.
+
+The adopted version is frozen, yet the sector records how its measures fare:
+status, dated notes and indicator values over time, kept beside the frozen
+body and guarded by their own revision. The review is due six months after
+adoption unless a date is set, and a re-assessment starts from the adopted
+version and can be compared with it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from assessment.compare import compare
+from assessment.errors import NotFound, StorageError
+from assessment.followup import (FollowUpConflict, add_months, add_note, add_value, due_reviews, measures,
+                                 reassess, reassessed_from, record_review, schedule, set_review_date, set_status)
+from assessment.model import Answer, Measure, MeasureNote, MeasureStatus, Status, new_assessment
+from assessment.storage import Store, open_store
+from assessment.validate import parse_checklist
+
+PARK = """\
+schema_version: 1
+id: park
+version: "1"
+title: {sv: Parkplan, en: Park plan}
+languages: [sv, en]
+scales:
+  - id: impact
+    steps:
+      - {value: -2, label: {sv: Stor negativ, en: Major negative}}
+      - {value: -1, label: {sv: Negativ, en: Negative}}
+      - {value: 0, label: {sv: Ingen, en: None}}
+      - {value: 1, label: {sv: Positiv, en: Positive}}
+      - {value: 2, label: {sv: Stor positiv, en: Major positive}}
+alternatives:
+  - {id: zero, label: {sv: Nollalternativ, en: Zero alternative}, kind: zero}
+  - {id: proposal, label: {sv: Planförslag, en: Proposal}, kind: proposal}
+sections:
+  - id: boende
+    title: {sv: Boende och närmiljö, en: Housing and neighbourhood}
+    criteria:
+      - id: gronyta
+        text: {sv: "Hur påverkas tillgången till grönytor?", en: "How is access to green space affected?"}
+        type: impact
+        scale: impact
+      - id: buller
+        text: {sv: "Hur påverkas bullret?", en: "How is noise affected?"}
+        type: impact
+        scale: impact
+"""
+
+
+def park():
+    checklist, problems = parse_checklist(PARK, "park.yaml")
+    assert problems == []
+    return checklist
+
+
+@pytest.fixture
+def store(database_url: str):
+    with open_store(database_url) as s:
+        yield s
+
+
+@pytest.fixture
+def adopted(store: Store) -> str:
+    """Parken i Gottsunda, adopted on 31 August 2026 with two measures."""
+    a = new_assessment(park(), "Parken i Gottsunda", municipality="Uppsala", areas=["Gottsunda"])
+    a.set_answer("gronyta", Answer(value=-1), "proposal")
+    a.set_answer("buller", Answer(value=-2), "proposal")
+    a.measures += [
+        Measure(id="trad", criterion="gronyta", text="Ersättningsplantering av 40 träd", responsible="Gatu- och parkförvaltningen",
+                indicator="Antal planterade träd", notes=[MeasureNote(date=dt.date(2026, 8, 20), text="Budget avsatt")]),
+        Measure(id="skarm", criterion="buller", text="Bullerskärm mot leden", responsible="Trafikkontoret"),
+    ]
+    revision = store.create(a, "Şirin Åkesson")
+    revision = store.save(_in_review(store, a.id), revision, "Şirin Åkesson")
+    store.adopt(a.id, revision, "Byggnadsnämnden", dt.date(2026, 8, 31))
+    return a.id
+
+
+def _in_review(store: Store, aid: str):
+    a = store.load(aid).assessment
+    a.metadata.status = Status.IN_REVIEW
+    return a
+
+
+def test_the_follow_up_of_a_frozen_assessment_is_recorded_beside_it(store: Store, adopted: str):
+    versions = len(store.history(adopted))
+    body = store.load(adopted).assessment
+    r = set_status(store, adopted, "trad", 0, MeasureStatus.UNDER_WAY, "Kalle Ölund")
+    r = add_note(store, adopted, "trad", r, dt.date(2026, 10, 1), "20 träd planterade vid Gottsunda centrum",
+                 "Kalle Ölund")
+    r = add_value(store, adopted, "trad", r, dt.date(2026, 10, 1), 20, "Kalle Ölund")
+    r = add_value(store, adopted, "trad", r, dt.date(2027, 4, 1), 40, "Kalle Ölund", note="Klart")
+    r = set_status(store, adopted, "trad", r, "done", "Kalle Ölund")
+    assert r == 5
+
+    trad, skarm = measures(store, adopted)
+    assert trad.status == MeasureStatus.DONE and trad.revision == 5 and trad.updated_by == "Kalle Ölund"
+    assert [(n.date, n.text, n.recorded) for n in trad.notes] == [
+        (dt.date(2026, 8, 20), "Budget avsatt", False),
+        (dt.date(2026, 10, 1), "20 träd planterade vid Gottsunda centrum", True)]
+    assert [(v.date, v.value) for v in trad.values] == [(dt.date(2026, 10, 1), 20.0), (dt.date(2027, 4, 1), 40.0)]
+    assert (skarm.status, skarm.revision, skarm.notes) == (MeasureStatus.PLANNED, 0, ())
+    # The adopted version is untouched: no new version, the same body.
+    assert len(store.history(adopted)) == versions
+    assert store.load(adopted).assessment == body
+
+
+def test_two_people_recording_at_once_do_not_overwrite_each_other(store: Store, adopted: str):
+    set_status(store, adopted, "skarm", 0, "under_way", "Kalle Ölund")
+    with pytest.raises(FollowUpConflict) as refused:
+        set_status(store, adopted, "skarm", 0, "dropped", "Lena Ek")
+    assert "Kalle Ölund" in refused.value.message("sv")
+    assert measures(store, adopted)[1].status == MeasureStatus.UNDER_WAY
+    with pytest.raises(FollowUpConflict):
+        add_note(store, adopted, "skarm", 0, dt.date(2026, 9, 1), "Skrivet utan att ha sett Kalles", "Lena Ek")
+    assert measures(store, adopted)[1].notes == ()
+
+
+def test_follow_up_says_what_cannot_be_recorded(store: Store, adopted: str):
+    with pytest.raises(StorageError, match="no follow-up indicator"):
+        add_value(store, adopted, "skarm", 0, dt.date(2026, 9, 1), 55.0, "Kalle")  # the screen has no indicator
+    with pytest.raises(StorageError, match="must be a number"):
+        add_value(store, adopted, "trad", 0, dt.date(2026, 9, 1), float("nan"), "Kalle")
+    with pytest.raises(StorageError, match="cannot be empty"):
+        add_note(store, adopted, "trad", 0, dt.date(2026, 9, 1), "  ", "Kalle")
+    with pytest.raises(NotFound, match="no measure \"cykel\""):
+        set_status(store, adopted, "cykel", 0, "done", "Kalle")
+    with pytest.raises(ValueError):
+        set_status(store, adopted, "trad", 0, "halfway", "Kalle")
+
+
+def test_six_months_later_is_the_same_day_or_the_end_of_the_month():
+    assert add_months(dt.date(2026, 1, 15), 6) == dt.date(2026, 7, 15)
+    assert add_months(dt.date(2026, 8, 31), 6) == dt.date(2027, 2, 28)
+    assert add_months(dt.date(2027, 8, 31), 6) == dt.date(2028, 2, 29)
+    assert add_months(dt.date(2026, 11, 30), 3) == dt.date(2027, 2, 28)
+
+
+def test_the_review_is_due_six_months_after_adoption_and_moves_on_when_held(store: Store, adopted: str):
+    s = schedule(store, adopted)
+    assert (s.review_date, s.source, s.revision) == (dt.date(2027, 2, 28), "adoption", 0)
+    assert due_reviews(store, dt.date(2027, 2, 27)) == []
+    assert [d.assessment_id for d in due_reviews(store, dt.date(2027, 2, 27), within_days=7)] == [adopted]
+    [due] = due_reviews(store, dt.date(2027, 3, 10))
+    assert (due.title, due.municipality, due.adopted_at, due.days_overdue) == (
+        "Parken i Gottsunda", "Uppsala", dt.date(2026, 8, 31), 10)
+
+    r = record_review(store, adopted, 0, "Temagruppen Grönska", on=dt.date(2027, 3, 10))
+    s = schedule(store, adopted)
+    assert (s.review_date, s.reviewed_on, s.reviewed_by, s.source, s.revision) == (
+        dt.date(2027, 9, 10), dt.date(2027, 3, 10), "Temagruppen Grönska", "set", r)
+    assert due_reviews(store, dt.date(2027, 3, 10)) == []
+    set_review_date(store, adopted, r, dt.date(2027, 6, 1), "Temagruppen Grönska")
+    assert schedule(store, adopted).review_date == dt.date(2027, 6, 1)
+    with pytest.raises(FollowUpConflict):
+        set_review_date(store, adopted, r, dt.date(2027, 12, 1), "Lena Ek")
+
+
+def test_a_review_date_written_in_the_assessment_wins_over_the_default(store: Store):
+    a = new_assessment(park(), "Lekplats Årsta", review_date=dt.date(2027, 1, 15))
+    revision = store.create(a, "Anna")
+    revision = store.save(_in_review(store, a.id), revision, "Anna")
+    store.adopt(a.id, revision, "Nämnden", dt.date(2026, 9, 1))
+    assert (schedule(store, a.id).review_date, schedule(store, a.id).source) == (dt.date(2027, 1, 15), "assessment")
+    draft = new_assessment(park(), "Utkast utan beslut")
+    store.create(draft, "Anna")
+    assert schedule(store, draft.id).review_date is None
+    assert [d.assessment_id for d in due_reviews(store, dt.date(2030, 1, 1))] == [a.id]
+
+
+def test_re_assessment_starts_from_the_adopted_version_and_compares_before_and_after(store: Store, adopted: str):
+    with pytest.raises(StorageError, match="Only an adopted assessment"):
+        reassess(store, reassess(store, adopted, "Şirin Åkesson"), "Şirin Åkesson")
+    later = reassess(store, adopted, "Şirin Åkesson")
+    source, revision = reassessed_from(store, later)
+    assert (source, revision) == (adopted, store.load(adopted).revision)
+    assert reassessed_from(store, adopted) is None
+
+    copy = store.load(later)
+    assert copy.assessment.metadata.status == Status.DRAFT
+    # After implementation: the trees are planted, the screen is up.
+    store.save_answer(later, copy.revision, "gronyta", "proposal", Answer(value=1), "Şirin Åkesson")
+    before, after = store.version(source, revision), store.load(later).assessment
+    c = compare(before, after, lang="sv", name_a="Före", name_b="Efter")
+    [green] = [r for r in c.block("section") if r.key == "boende"]
+    assert (green.a, green.b) == (-75.0, -25.0)  # (-1 + -2) / 2 / 2 * 100, then (1 + -2) / 2 / 2 * 100
+    assert green.difference == 50.0
+    assert (c.a.label, c.b.label) == ("Före", "Efter")
