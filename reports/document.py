@@ -678,7 +678,7 @@ def _measure_line(ctx: ReportContext, m: Measure) -> str:
 def _criterion(ctx: ReportContext, crit: Criterion, visible_for: dict[str, set[str]], number: str) -> list[Flowable]:
     a = ctx.assessment
     alts = [alt for alt in ctx.alternatives() if crit.id in visible_for.get(alt, set())]
-    head = Paragraph(f"{number} {para(ctx.text(crit.text))}", ctx.st.criterion)
+    head = Paragraph(f"{number} {para(ctx.text(crit.text))}".strip(), ctx.st.criterion)
     body: list[Flowable] = []
     if crit.answered_per_alternative and crit.type == AnswerType.GROUP_IMPACT:
         groups = ctx.checklist.groups_of(crit)
@@ -723,8 +723,7 @@ def _criterion(ctx: ReportContext, crit: Criterion, visible_for: dict[str, set[s
 
 def _section(ctx: ReportContext, section: Section, index: int, visible_for: dict[str, set[str]]) -> list[Flowable]:
     title = ctx.text(section.title)
-    # A checklist may number its own sections ("1. Det tidiga livets villkor"); never number twice.
-    out: list[Flowable] = [ctx.heading(title if title[:1].isdigit() else f"{index}. {title}")]
+    out: list[Flowable] = [ctx.heading(f"{index}. {title}" if index else title)]
     if section.description:
         out.append(Paragraph(para(ctx.text(section.description)), ctx.st.muted))
     alts = ctx.alternatives()
@@ -738,7 +737,7 @@ def _section(ctx: ReportContext, section: Section, index: int, visible_for: dict
     if not criteria:
         out.append(Paragraph(para(ctx.t("no_visible_criteria")), ctx.st.muted))
     for n, crit in enumerate(criteria, start=1):
-        out += _criterion(ctx, crit, visible_for, f"{index}.{n}")
+        out += _criterion(ctx, crit, visible_for, f"{index}.{n}" if index else "")
     return out
 
 
@@ -748,12 +747,15 @@ def _sections(ctx: ReportContext) -> list[Flowable]:
     visible_for = {alt: visible_criteria(c, a, alt) for alt in c.alternative_ids()}
     shown_sections = visible_sections(c, a)
     out: list[Flowable] = []
+    # A checklist that numbers its own sections ("1. Det tidiga livets villkor") keeps its
+    # numbers alone: the report never numbers twice, nor with two schemes side by side.
+    numbered = not any(ctx.text(s.title)[:1].isdigit() for s in c.sections)
     index = 0
     for section in c.sections:
         if section.id not in shown_sections:
             continue  # hidden by its condition: left out, as the wizard leaves it out
         index += 1
-        out += _section(ctx, section, index, visible_for)
+        out += _section(ctx, section, index if numbered else 0, visible_for)
     return out
 
 

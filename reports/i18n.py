@@ -35,9 +35,9 @@ _SV: dict[str, str] = {
     # summary
     "summary_title": "Sammanfattning för beslutsfattare",
     "summary_overall": "Samlad bedömning",
-    "summary_overall_text": "För {alternative} är den samlade bedömningen <b>{band}</b> ({score} på en skala från −100 till +100). "
+    "summary_overall_text": "{alternative}: den samlade bedömningen är <b>{band}</b> ({score} på en skala från −100 till +100). "
                             "{answered} av {applicable} tillämpliga frågor är bedömda.",
-    "summary_no_score": "Det går inte att ge en samlad bedömning för {alternative}: ingen tillämplig fråga är bedömd.",
+    "summary_no_score": "{alternative}: det går inte att ge en samlad bedömning, eftersom ingen tillämplig fråga är bedömd.",
     "summary_who": "Vilka vinner och vilka förlorar",
     "summary_gainers": "Vinner mest: {groups}.",
     "summary_losers": "Förlorar: {groups}.",
@@ -209,9 +209,9 @@ _EN: dict[str, str] = {
     "status_adopted": "Adopted",
     "summary_title": "Summary for decision-makers",
     "summary_overall": "Overall judgement",
-    "summary_overall_text": "For {alternative} the overall judgement is <b>{band}</b> ({score} on a scale from −100 to +100). "
+    "summary_overall_text": "{alternative}: the overall judgement is <b>{band}</b> ({score} on a scale from −100 to +100). "
                             "{answered} of {applicable} applicable questions are rated.",
-    "summary_no_score": "No overall judgement can be given for {alternative}: no applicable question is rated.",
+    "summary_no_score": "{alternative}: no overall judgement can be given, as no applicable question is rated.",
     "summary_who": "Who gains and who loses",
     "summary_gainers": "Gain most: {groups}.",
     "summary_losers": "Lose: {groups}.",

@@ -81,7 +81,7 @@ def test_the_summary_for_decision_makers_is_page_two_and_fits_on_it(sv):
     summary = pages[1]
     assert summary.startswith("Sammanfattning för beslutsfattare")
     # the overall judgement for the proposal, who gains and loses, and the verdict on the gap
-    assert "För Planförslaget är den samlade bedömningen Något positiv (+18" in summary
+    assert "Planförslaget: den samlade bedömningen är Något positiv (+18" in summary
     assert "Förlorar: Hushåll med låg inkomst." in summary
     assert "Skillnaderna ökar" in summary
     # the alternatives compared, against the zero alternative
@@ -251,7 +251,7 @@ def test_an_assessment_with_nothing_answered_still_makes_a_report():
     out = io.BytesIO()
     render_report(a, out, lang="en")
     text = flat(" ".join(page_texts(out.getvalue())))
-    assert "No overall judgement can be given for The plan proposal" in text
+    assert "The plan proposal: no overall judgement can be given" in text
     assert "No measures are recorded." in text
     assert "No dialogues or consultations are documented." in text
 
