@@ -98,6 +98,8 @@ def test_file_opens_with_a_header_saying_purpose_user_and_sources(name):
     assert lines and all(line.startswith("#") for line in lines if line.strip())
     for word in ("Syfte", "För vem", "Källor"):
         assert word in head, f"the header of {name} should say {word}"
+    # the weights favour the worse-off, and the header says why
+    assert "proportionerlig universalism" in head and "Marmot" in head
 
 
 @pytest.mark.parametrize("name", REFERENCE)
