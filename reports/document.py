@@ -505,14 +505,18 @@ def _summary(ctx: ReportContext) -> list[Flowable]:
 
     parts.append(Paragraph(para(ctx.t("summary_flags")), st.summary_head))
     order = {"serious": 0, "warning": 1, "info": 2}
-    flags = sorted(r.flags, key=lambda f: order[f.severity])
-    if not flags:
+    # The same rule raised on several questions is one line with a count: the chapter lists each.
+    counted: dict[tuple[str, str], int] = {}
+    for f in sorted(r.flags, key=lambda f: order[f.severity]):
+        key = (f.severity, ctx.text(f.message))
+        counted[key] = counted.get(key, 0) + 1
+    if not counted:
         parts.append(Paragraph(ctx.t("summary_no_flags"), st.summary_body))
-    for f in flags[:4]:
-        text = f"<b>{ctx.t('severity_' + f.severity)}:</b> {para(shorten(ctx.text(f.message), 240))}"
-        parts.append(Paragraph(text, st.bullet, bulletText="•"))
-    if len(flags) > 4:
-        parts.append(Paragraph(ctx.t("summary_more", count=len(flags) - 4), st.small))
+    for (severity, message), count in list(counted.items())[:4]:
+        text = f"<b>{ctx.t('severity_' + severity)}:</b> {para(shorten(message, 240))}"
+        parts.append(Paragraph(text + (f" ({count}×)" if count > 1 else ""), st.bullet, bulletText="•"))
+    if len(counted) > 4:
+        parts.append(Paragraph(ctx.t("summary_more", count=len(counted) - 4), st.small))
 
     parts.append(Paragraph(para(ctx.t("questions_title")), st.summary_head))
     for i, q in enumerate(_questions(ctx, headline, negatives, len(gap_ids)), start=1):

@@ -26,8 +26,8 @@ BOLD = "DejaVuSans-Bold"
 ITALIC = "DejaVuSans-Oblique"
 BOLD_ITALIC = "DejaVuSans-BoldOblique"
 
-_FILES = {FAMILY: "DejaVuSans.ttf", BOLD: "DejaVuSans-Bold.ttf", ITALIC: "DejaVuSans-Oblique.ttf",
-          BOLD_ITALIC: "DejaVuSans-BoldOblique.ttf"}
+_FILES = ((FAMILY, "DejaVuSans.ttf"), (BOLD, "DejaVuSans-Bold.ttf"), (ITALIC, "DejaVuSans-Oblique.ttf"),
+          (BOLD_ITALIC, "DejaVuSans-BoldOblique.ttf"))
 
 
 def font_dir() -> Path:
@@ -45,7 +45,7 @@ def register_fonts() -> str:
     Registered as a family so that <b> and <i> in paragraph markup pick the
     right face, in paragraphs, tables and the table of contents alike."""
     folder = font_dir()
-    for name, filename in _FILES.items():
+    for name, filename in _FILES:
         path = folder / filename
         if not path.is_file():
             raise ReportError(f"the report font {filename} is missing from the matplotlib installation")
