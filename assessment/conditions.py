@@ -31,7 +31,7 @@ from .checklist import AllOf, Answered, AnswerType, AnyOf, Checklist, Condition,
 if TYPE_CHECKING:
     from .model import Answer, Assessment
 
-__all__ = ["Lookup", "holds", "ladder_ranks", "visibility", "visible_criteria", "visible_sections"]
+__all__ = ["Lookup", "holds", "compile_condition", "ladder_ranks", "visibility", "visible_criteria", "visible_sections"]
 
 Lookup = Callable[[str], Any]
 """The answer value to a question id, or None when it is unanswered or hidden."""
@@ -76,6 +76,55 @@ def holds(condition: Condition, lookup: Lookup, ranks: Mapping[str, Mapping[str,
         left, right = order
         return left >= right if isinstance(condition, Gte) else left <= right
     raise TypeError(f"not a condition: {condition!r}")
+
+
+def compile_condition(condition: Condition, ranks: Mapping[str, Mapping[str, int]] | None = None) -> Callable[[Lookup], bool]:
+    """`condition` as a function of a lookup, with the same meaning as `holds`.
+
+    For callers that evaluate the same condition many times (scoring thousands
+    of assessments of one checklist): the tree is walked once, here, and each
+    call only runs the comparisons."""
+    if isinstance(condition, (AllOf, AnyOf)):
+        parts = tuple(compile_condition(c, ranks) for c in (condition.all if isinstance(condition, AllOf)
+                                                            else condition.any))
+        if isinstance(condition, AllOf):
+            def all_of(lookup: Lookup) -> bool:
+                for part in parts:
+                    if not part(lookup):
+                        return False
+                return True
+            return all_of
+
+        def any_of(lookup: Lookup) -> bool:
+            for part in parts:
+                if part(lookup):
+                    return True
+            return False
+        return any_of
+    if isinstance(condition, Not):
+        inner = compile_condition(condition.not_, ranks)
+        return lambda lookup: not inner(lookup)
+    if isinstance(condition, Answered):
+        question = condition.answered
+        return lambda lookup: lookup(question) is not None
+    if isinstance(condition, Equals) and not isinstance(condition.equals.value, bool):
+        question, value = condition.equals.question, condition.equals.value
+        if _plain(value):
+            # the common case, a choice or a level: plain equality is exactly _equal's answer
+            return lambda lookup: lookup(question) == value
+    if isinstance(condition, In) and all(_plain(v) for v in condition.in_.values):
+        question, values = condition.in_.question, frozenset(condition.in_.values)
+        return lambda lookup: _hashable_in(lookup(question), values)
+    return lambda lookup: holds(condition, lookup, ranks)
+
+
+def _plain(value: Any) -> bool:
+    """A string that no answer equals except the same string (not a date, not yes/no)."""
+    return isinstance(value, str) and _as_date(value) is None and _as_bool(value) is None
+
+
+def _hashable_in(answer: Any, values: frozenset[str]) -> bool:
+    return isinstance(answer, str) and answer in values
 
 
 def _equal(answer: Any, value: Any) -> bool:

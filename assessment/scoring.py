@@ -54,7 +54,7 @@ from .checklist import (
     Not,
     Text,
 )
-from .conditions import holds, ladder_ranks, visibility
+from .conditions import compile_condition, ladder_ranks
 from .model import NOT_RELEVANT, UNKNOWN, Answer, Assessment
 from .results import (
     AlternativeResult,
@@ -129,6 +129,7 @@ class _FlagRule:
     groups: frozenset[str] | None
     criteria: frozenset[str] | None  # the criteria the rule's sections/dimension select; None: all
     per_alternative: bool  # a condition rule that reads a per-alternative question
+    when: Callable[[Callable[[str], Any]], bool] | None  # a condition rule's `when`, compiled
 
 
 class _Index:
@@ -138,11 +139,14 @@ class _Index:
         c = checklist
         self.checklist = c
         self.ranks = ladder_ranks(c)
-        self.has_conditions = any(s.show_if is not None or any(k.show_if is not None for k in s.criteria)
-                                  for s in c.sections)
+        self.visibility_plan = [
+            (compile_condition(s.show_if, self.ranks) if s.show_if is not None else None,
+             [(k.id, compile_condition(k.show_if, self.ranks) if k.show_if is not None else None,
+               k.answered_per_alternative) for k in s.criteria])
+            for s in c.sections
+        ]
         self.per_alternative = {k.id: k.answered_per_alternative for k in c.criteria()}
         self.section_of = {k.id: s.id for s in c.sections for k in s.criteria}
-        self.all_ids = frozenset(self.section_of)
         self.section_weight = {s.id: s.weight for s in c.sections}
         self.section_ids = [s.id for s in c.sections]
         self.worst = c.scoring.aggregation == Aggregation.WORST
@@ -189,6 +193,7 @@ class _Index:
         p = c.scoring.participation
         self.participation = p
         self.participation_levels: list[str] = []
+        self.participation_rules = [(compile_condition(r.when, self.ranks), r.level) for r in p.rules] if p else []
         if p is not None:
             ladder = c.ladder(c.criterion(p.question).ladder or "")
             self.participation_levels = [lv.id for lv in ladder.levels]
@@ -207,7 +212,8 @@ class _Index:
             threshold = DEFAULT_NEGATIVE_THRESHOLD if rule.kind == FlagKind.NEGATIVE_WITHOUT_MEASURE else 0.0
         per_alt = rule.when is not None and any(self.per_alternative.get(q, False) for q in _questions(rule.when))
         return _FlagRule(rule, float(threshold), frozenset(rule.groups) if rule.groups is not None else None,
-                         frozenset(selected) if selected is not None else None, per_alt)
+                         frozenset(selected) if selected is not None else None, per_alt,
+                         compile_condition(rule.when, self.ranks) if rule.when is not None else None)
 
     def band(self, value: float | None) -> Text | None:
         if value is None or not self.band_mins:
@@ -333,24 +339,28 @@ class _Rating:
 _NO_ANSWERS: Mapping[str, Answer] = MappingProxyType({})
 
 
-def _visible(index: _Index, shared: Mapping[str, Answer], own: Mapping[str, Answer]) -> tuple[frozenset[str], Callable[[str], Any]]:
-    """The visible criteria and a lookup of their answers (a hidden answer reads as unanswered)."""
-    per_alt = index.per_alternative
-    if not index.has_conditions:
-        visible = index.all_ids
-    else:
-        visible = frozenset(visibility(index.checklist, shared, own, index.ranks)[1])
+def _visible(index: _Index, shared: Mapping[str, Answer], own: Mapping[str, Answer]) -> tuple[set[str], Callable[[str], Any]]:
+    """The visible criteria and a lookup of their answers (a hidden answer reads as unanswered).
 
-    def lookup(question: str) -> Any:
-        if question not in visible:
-            return None
-        answer = (own if per_alt.get(question) else shared).get(question)
-        return None if answer is None else answer.value
-
+    The same rules as `conditions.visibility`, over the checklist's compiled conditions: one
+    pass in checklist order, since a condition may only refer to earlier questions."""
+    values: dict[str, Any] = {}
+    lookup = values.get
+    visible: set[str] = set()
+    for section_if, criteria in index.visibility_plan:
+        if section_if is not None and not section_if(lookup):
+            continue
+        for cid, show_if, per_alt in criteria:
+            if show_if is not None and not show_if(lookup):
+                continue
+            visible.add(cid)
+            answer = (own if per_alt else shared).get(cid)
+            if answer is not None and answer.value is not None:
+                values[cid] = answer.value
     return visible, lookup
 
 
-def _rate(index: _Index, visible: frozenset[str], shared: Mapping[str, Answer],
+def _rate(index: _Index, visible: set[str], shared: Mapping[str, Answer],
           own: Mapping[str, Answer]) -> tuple[list[_Rating], list[str]]:
     """The applicable ratings of one alternative, and the criteria answered not relevant."""
     out: list[_Rating] = []
@@ -481,7 +491,7 @@ class _AltWork:
     result: AlternativeResult
     ratings: list[_Rating]
     not_relevant: list[str]
-    visible: frozenset[str]
+    visible: set[str]
     lookup: Callable[[str], Any]
 
 
@@ -670,9 +680,9 @@ def _participation(index: _Index, assessment: Assessment, lookup: Callable[[str]
         if record.level in rank and (reached_rank is None or rank[record.level] > reached_rank):
             reached_rank = rank[record.level]
     expected = p.default
-    for rule in p.rules:
-        if holds(rule.when, lookup, index.ranks):
-            expected = rule.level
+    for when, level in index.participation_rules:
+        if when(lookup):
+            expected = level
             break
     expected_rank = rank[expected]
     return _make(ParticipationResult, {
@@ -750,12 +760,12 @@ def _flags(index: _Index, assessment: Assessment, work: dict[str, _AltWork],
                 widens = eq.verdict == "widens" if rule.threshold is None else gap is not None and gap < -rule.threshold
                 if widens:
                     out.append(_flag(rule, alternative=alt, detail=f"gap change {gap:+.1f}"))
-        elif kind == FlagKind.CONDITION and rule.when is not None:
+        elif kind == FlagKind.CONDITION and fr.when is not None:
             if fr.per_alternative:
                 for alt in plan:
-                    if holds(rule.when, work[alt].lookup, index.ranks):
+                    if fr.when(work[alt].lookup):
                         out.append(_flag(rule, alternative=alt))
-            elif holds(rule.when, work[index.primary].lookup, index.ranks):
+            elif fr.when(work[index.primary].lookup):
                 out.append(_flag(rule))
         elif kind == FlagKind.KNOWLEDGE_GAPS:
             for alt in plan:

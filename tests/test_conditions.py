@@ -9,7 +9,7 @@ import yaml
 from pydantic import TypeAdapter
 
 from assessment.checklist import Condition
-from assessment.conditions import holds, ladder_ranks, visible_criteria, visible_sections
+from assessment.conditions import compile_condition, holds, ladder_ranks, visible_criteria, visible_sections
 from assessment.model import Answer, new_assessment
 from assessment.validate import parse_checklist
 
@@ -197,3 +197,19 @@ def test_visibility_without_conditions_is_every_criterion(checklist):
                  forslag={"lek": -1})
     a.answers["lek_atgard"] = Answer(value="Flytta infarten")
     assert visible_criteria(checklist, a, "forslag") == {c.id for c in checklist.criteria()}
+
+
+@pytest.mark.parametrize("text", [
+    "equals: {question: q, value: district}", "equals: {question: q, value: 'yes'}", "equals: {question: q, value: 2}",
+    "equals: {question: q, value: '2026-01-01'}", "in: {question: q, values: [district, block]}",
+    "in: {question: q, values: ['no', district]}", "includes: {question: q, value: barn}",
+    "gte: {question: q, value: 1}", "lte: {question: q, value: dialog}", "answered: q",
+    "not: {any: [{equals: {question: q, value: block}}, {all: [{answered: q}, {gte: {question: q, value: 0}}]}]}",
+])
+@pytest.mark.parametrize("answer", [None, "district", "block", True, False, 2, 0, -1, "2026-01-01",
+                                    dt.date(2026, 1, 1), ["barn"], "unknown", "dialog", "inflytande", "no"])
+def test_a_compiled_condition_means_what_holds_says(text, answer):
+    ranks = {"q": {"information": 0, "dialog": 1, "inflytande": 2}} if "dialog" in text else None
+    c = cond(text)
+    lookup = {"q": answer}.get
+    assert compile_condition(c, ranks)(lookup) is holds(c, lookup, ranks)
