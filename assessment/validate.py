@@ -18,6 +18,7 @@ a new message gets a new case there.
 from __future__ import annotations
 
 import difflib
+import math
 import re
 import unicodedata
 from collections.abc import Iterable, Iterator
@@ -372,6 +373,7 @@ class _Refs:
         for i, fw in enumerate(c.frameworks):
             self.unique(("frameworks", i, "items"), [it.id for it in fw.items], "item")
         self.criteria_unique()
+        self.finite(c.model_dump(by_alias=True, exclude_none=True), ())
         self.languages()
         self.weights()
         zeros = [i for i, a in enumerate(c.alternatives) if a.kind == "zero"]
@@ -439,6 +441,20 @@ class _Refs:
             elif isinstance(text, str) and text.strip():
                 self.warn(path, f"a single text where {', '.join(sorted(declared))} are declared; "
                                 "write {" + ", ".join(f"{code}: …" for code in c.languages) + "}")
+
+    def finite(self, data: Any, path: Path) -> None:
+        """No weight, bound or threshold may be infinite: YAML reads `inf` and `1e400` as text,
+        and pydantic turns such text into float('inf'), which would poison every score."""
+        if isinstance(data, dict):
+            for key, value in data.items():
+                if isinstance(value, float) and not math.isfinite(value):
+                    self.error(path, f'"{key}" must be a finite number (got {value}); write a number such as 2 '
+                                     "or 0.5", key)
+                else:
+                    self.finite(value, (*path, key))
+        elif isinstance(data, list):
+            for i, value in enumerate(data):
+                self.finite(value, (*path, i))
 
     def weights(self) -> None:
         c = self.c
