@@ -188,13 +188,13 @@ class HeadingContents(TableOfContents):
             key = key_repr.strip("'\"")
             style = self.getLevelStyle(level)
             x, y = canvas._curr_tx_info["cur_x"], canvas._curr_tx_info["cur_y"]
-            room = availWidth - 18 - x
+            room = availWidth - 24 - x
             dot = " . "
             n = int(room / stringWidth(dot, style.fontName, style.fontSize)) if room > 0 else 0
             if n > 0:
                 canvas.setFont(style.fontName, style.fontSize)
                 canvas.setFillColor(style.textColor)
-                canvas.drawRightString(availWidth - 18, y, dot * n)
+                canvas.drawRightString(availWidth - 24, y, dot * n)
             numbers = getattr(canvas, "toc_numbers", None)
             if numbers is None:  # a canvas without deferred pages: fall back to nothing drawn
                 return
