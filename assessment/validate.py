@@ -503,10 +503,15 @@ class _Refs:
         if crit.groups is not None:
             if t != AnswerType.GROUP_IMPACT:
                 self.error(path, f'"groups" is only used by group_impact questions, not {t.value}; remove it', "groups")
-            for g in crit.groups:
+            for i, g in enumerate(crit.groups):
                 if g not in {grp.id for grp in c.groups}:
                     self.error((*path, "groups"), f'unknown group "{g}" (declared groups: {_names(g.id for g in c.groups)})')
-        elif t == AnswerType.GROUP_IMPACT and not c.groups:
+                elif g in crit.groups[:i]:
+                    self.error((*path, "groups"), f'group "{g}" is listed twice; each group is rated once')
+        if t == AnswerType.GROUP_IMPACT and crit.groups == []:
+            self.error(path, "groups: [] rates no group at all; list the groups to rate, or leave groups out to "
+                             "rate every declared group", "groups")
+        elif crit.groups is None and t == AnswerType.GROUP_IMPACT and not c.groups:
             self.error(path, "a group_impact question needs affected groups; declare them under groups")
         if t != AnswerType.NUMBER and (crit.min is not None or crit.max is not None or crit.unit is not None):
             self.error(path, f'"min", "max" and "unit" are only used by number questions, not {t.value}; remove them')
@@ -553,7 +558,8 @@ class _Refs:
         allowed = self._answer_values(crit)
         if allowed is not None:
             for v in values:
-                if str(v) not in allowed:
+                if (str(v).lower() if isinstance(v, bool) or crit.type == AnswerType.YES_NO else str(v)) \
+                        not in allowed:
                     self.error(path, f'"{crit.id}" can never be {_short(v)}; its answers are: {", ".join(allowed)}')
 
     def _answer_values(self, crit: Criterion) -> list[str] | None:
@@ -563,7 +569,7 @@ class _Refs:
         if crit.type == AnswerType.LADDER and crit.ladder in self._ids("ladder"):
             return [lv.id for lv in c.ladder(crit.ladder).levels]
         if crit.type == AnswerType.YES_NO:
-            return ["True", "False", "yes", "no"]
+            return ["true", "false", "yes", "no"]
         return None
 
     def reference(self, path: Path, qid: str, earlier: dict[str, Criterion], owner: str) -> Criterion | None:
