@@ -22,15 +22,16 @@ docs/scoring.md; in short:
 What depends only on the checklist (weights, scale maxima, which criteria
 carry which framework items, the flag rules) is computed once per checklist
 content hash and kept in a small LRU cache; the per-assessment loop is plain
-Python over lists and dicts, so thousands of assessments score per second.
+Python over lists and dicts, and the result objects are built directly
+instead of being validated again field by field.
 """
 
 from __future__ import annotations
 
 import bisect
 import functools
-from types import MappingProxyType
 from collections.abc import Callable, Mapping
+from types import MappingProxyType
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
@@ -85,27 +86,27 @@ DEFAULT_NEGATIVE_THRESHOLD = -1
 AVERAGE_HIDES_GAP_RULE = "average_hides_gap"
 """The id of the built-in flag raised when the average improves while the gap widens."""
 
-AVERAGE_HIDES_GAP: dict[str, str] = {
+AVERAGE_HIDES_GAP: Mapping[str, str] = MappingProxyType({
     "sv": "Planen förbättrar genomsnittet men ökar klyftan: grupper med sämre förutsättningar vinner mindre "
           "(eller förlorar mer) än befolkningen som helhet. Det är ingen vinst för jämlikheten.",
     "en": "The plan raises the average but widens the gap: groups with worse starting conditions gain less "
           "(or lose more) than the population as a whole. That is not an equity gain.",
-}
+})
 
-MESSAGES: dict[str, dict[str, str]] = {
-    "all_unknown": {
+MESSAGES: Mapping[str, Mapping[str, str]] = MappingProxyType({
+    "all_unknown": MappingProxyType({
         "sv": "Ingen poäng: varje tillämpligt kriterium är besvarat som okänt. Se kunskapsluckorna.",
         "en": "No score: every applicable criterion is answered unknown. See the knowledge gaps.",
-    },
-    "nothing_rated": {
+    }),
+    "nothing_rated": MappingProxyType({
         "sv": "Ingen poäng ännu: inget tillämpligt kriterium är bedömt.",
         "en": "No score yet: no applicable criterion has been rated.",
-    },
-    "nothing_applicable": {
+    }),
+    "nothing_applicable": MappingProxyType({
         "sv": "Ingen poäng: inget kriterium är tillämpligt (alla är dolda eller inte relevanta).",
         "en": "No score: no criterion applies (all are hidden or not relevant).",
-    },
-}
+    }),
+})
 
 
 # --- what depends only on the checklist -----------------------------------------------
