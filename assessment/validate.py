@@ -430,14 +430,20 @@ class _Refs:
         if c.default_language not in c.languages:
             self.error(("default_language",), f'"{c.default_language}" is not one of the declared languages '
                                               f"({', '.join(c.languages)}); add it to languages or choose one of them")
+        texts = list(_texts(c.model_dump(by_alias=True, exclude_none=True), ()))
+        for path, text in texts:
+            values = list(text.values()) if isinstance(text, dict) else [text]
+            if path[-1] in _REQUIRED_TEXTS and any(not v.strip() for v in values):
+                self.error(path[:-1], f'"{path[-1]}" is empty; write the {_REQUIRED_TEXTS[path[-1]]}', str(path[-1]))
         declared = set(c.languages)
         if len(declared) < 2:
             return
-        for path, text in _texts(c.model_dump(by_alias=True, exclude_none=True), ()):
+        for path, text in texts:
             if isinstance(text, dict):
                 missing = sorted(declared - set(text))
                 if missing:
-                    self.warn(path, f"no {', '.join(missing)} translation; the {c.default_language} text is shown instead")
+                    shown = c.default_language if c.default_language in text else next(iter(text))
+                    self.warn(path, f"no {', '.join(missing)} translation; the {shown} text is shown instead")
             elif isinstance(text, str) and text.strip():
                 self.warn(path, f"a single text where {', '.join(sorted(declared))} are declared; "
                                 "write {" + ", ".join(f"{code}: …" for code in c.languages) + "}")
@@ -682,6 +688,9 @@ def _users(key: str) -> str:
 
 
 _TEXT_KEYS = {"title", "description", "label", "help", "text", "message", "unit"}
+
+_REQUIRED_TEXTS = {"title": "title", "text": "question", "label": "label people will see",
+                   "message": "message the flag shows"}
 
 
 def _texts(data: Any, path: Path) -> Iterator[tuple[Path, Any]]:
