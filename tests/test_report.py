@@ -17,7 +17,7 @@ import yaml
 from pypdf import PdfReader
 
 from assessment.cli import main
-from assessment.model import dump_assessment
+from assessment.model import dump_assessment, parse_assessment
 from assessment.scoring import score
 from reports import render_participant_feedback, render_report
 from reports.i18n import CATALOGUE, LANGUAGES
@@ -153,10 +153,9 @@ def test_hidden_questions_and_sections_are_left_out():
     assert "Ligger planen intill en skola?" not in shown  # hidden: children are affected
     data = sample_data()
     data["answers"]["children_affected"] = {"value": False}
-    from render import parse_assessment as parse  # the same parser, given the sample checklist
-
     checklist = sample_checklist()
-    a = parse(yaml.safe_dump(data, allow_unicode=True), "no-children.yaml", resolve=lambda i, v: checklist)
+    a = parse_assessment(yaml.safe_dump(data, allow_unicode=True), "no-children.yaml",
+                         resolve=lambda i, v: checklist)
     out = io.BytesIO()
     render_report(a, out)
     text = flat(" ".join(page_texts(out.getvalue())))
@@ -244,10 +243,8 @@ def test_a_given_result_is_used_as_is():
 def test_an_assessment_with_nothing_answered_still_makes_a_report():
     data = sample_data()
     data.update(answers={}, alternatives={}, measures=[], participation=[])
-    from render import parse_assessment as parse
-
     checklist = sample_checklist()
-    a = parse(yaml.safe_dump(data, allow_unicode=True), "empty.yaml", resolve=lambda i, v: checklist)
+    a = parse_assessment(yaml.safe_dump(data, allow_unicode=True), "empty.yaml", resolve=lambda i, v: checklist)
     out = io.BytesIO()
     render_report(a, out, lang="en")
     text = flat(" ".join(page_texts(out.getvalue())))
@@ -314,7 +311,6 @@ def test_every_example_has_its_parts_in_place(path: Path, lang: str):
     from assessment.conditions import visible_criteria, visible_sections
     from assessment.checklist import text_for
     from assessment.library import resolve_checklist
-    from assessment.model import parse_assessment
 
     a = parse_assessment(path.read_bytes(), path.name, resolve=resolve_checklist)
     out = io.BytesIO()
@@ -342,7 +338,6 @@ def test_every_example_has_its_parts_in_place(path: Path, lang: str):
 @pytest.mark.parametrize("path", EXAMPLES, ids=[p.stem for p in EXAMPLES])
 def test_every_examples_participant_letter_is_one_or_two_pages(path: Path):
     from assessment.library import resolve_checklist
-    from assessment.model import parse_assessment
 
     a = parse_assessment(path.read_bytes(), path.name, resolve=resolve_checklist)
     out = io.BytesIO()
