@@ -35,6 +35,13 @@ group_labels = {g.id: text_for(g.label, L) for g in checklist.groups}
 section_titles = {s.id: text_for(s.title, L) for s in checklist.sections}
 questions = {c.id: text_for(c.text, L) for c in checklist.criteria()}
 SCORE_SCALE = alt.Scale(domain=[-100, 100], scheme="redblue")
+# The proposal in the app's own colour, the zero alternative in grey, any others after.
+_KIND_COLOURS = {"zero": "#9aa5ab", "proposal": "#1b5e7a"}
+_OTHER_COLOURS = ["#d9822b", "#7b5ea7", "#3f9c6d", "#b8445a"]
+ALT_SCALE = alt.Scale(
+    domain=list(alt_labels.values()),
+    range=[_KIND_COLOURS.get(a.kind.value) or _OTHER_COLOURS[i % len(_OTHER_COLOURS)]
+           for i, a in enumerate(checklist.alternatives)] or ["#1b5e7a"])
 
 
 def figure(value: float | None) -> str:
@@ -112,27 +119,36 @@ with gap_col:
     if not result.gaps:
         st.caption(t(L, "no_gaps"))
     else:
-        st.dataframe(pd.DataFrame([{
-            t(L, "criterion"): questions.get(g.criterion, g.criterion),
-            t(L, "section"): section_titles.get(g.section, g.section),
-            t(L, "alternative"): alt_labels.get(g.alternative or "", ""),
-            t(L, "group"): group_labels.get(g.group or "", ""),
-        } for g in result.gaps]), hide_index=True, width="stretch")
+        # One line per question and alternative, the groups rated unknown together.
+        grouped: dict[tuple[str, str], list[str]] = {}
+        for g in result.gaps:
+            grouped.setdefault((g.criterion, g.alternative or ""), [])
+            if g.group:
+                grouped[(g.criterion, g.alternative or "")].append(group_labels.get(g.group, g.group))
+        lines = []
+        for (cid, alt_id), groups in list(grouped.items())[:40]:
+            where = " · ".join(md(x) for x in (alt_labels.get(alt_id, ""), ", ".join(groups)) if x)
+            lines.append(f"- {md(questions.get(cid, cid))}" + (f"  \n  :gray[{where}]" if where else ""))
+        with st.container(height=360 if len(lines) > 8 else "content"):
+            st.markdown("\n".join(lines))
 
 # --- sections ------------------------------------------------------------------------------
 st.subheader(t(L, "sections"))
-section_rows = []
-for alt_id, ar in result.alternatives.items():
-    for sid, s in ar.sections.items():
-        section_rows.append({"alternative": alt_labels.get(alt_id, alt_id), "section": section_titles.get(sid, sid),
-                             "score": s.value, "coverage": s.coverage, "answered": f"{s.answered}/{s.applicable}"})
-sections_df = pd.DataFrame(section_rows)
-if not sections_df.empty:
-    shown = sections_df if len(result.alternatives) > 1 else sections_df.drop(columns=["alternative"])
-    st.dataframe(shown, hide_index=True, width="stretch", column_config={
-        "alternative": t(L, "alternative"), "section": t(L, "section"),
-        "score": st.column_config.NumberColumn(t(L, "score"), format="%+.0f"),
-        "coverage": st.column_config.ProgressColumn(t(L, "coverage"), min_value=0, max_value=1, format="percent"),
+primary = result.primary
+table = pd.DataFrame([{
+    "section": section_titles.get(sid, sid),
+    **{f"alt:{a}": result.alternatives[a].sections[sid].value for a in result.alternatives},
+    "coverage": s.coverage, "answered": f"{s.answered}/{s.applicable}",
+} for sid, s in headline.sections.items()])
+if not table.empty:
+    many = len(result.alternatives) > 1
+    st.dataframe(table, hide_index=True, width="stretch", column_config={
+        "section": t(L, "section"),
+        **{f"alt:{a}": st.column_config.NumberColumn(alt_labels.get(a) if many else t(L, "score"), format="%+.0f")
+           for a in result.alternatives},
+        "coverage": st.column_config.ProgressColumn(
+            t(L, "coverage") + (f" ({alt_labels.get(primary)})" if many else ""), min_value=0, max_value=1,
+            format="percent"),
         "answered": t(L, "answered"),
     })
 
@@ -157,25 +173,31 @@ for framework in checklist.frameworks:
                  alt.Tooltip("coverage:Q", title=t(L, "coverage") + " %"),
                  alt.Tooltip("alternative:N", title=t(L, "alternative"))])
     if len(result.alternatives) > 1:
-        chart = base.mark_bar().encode(color=alt.Color("alternative:N", title=t(L, "alternative"), sort=list(alt_labels.values())),
+        chart = base.mark_bar().encode(color=alt.Color("alternative:N", title=t(L, "alternative"), scale=ALT_SCALE),
                                        yOffset=alt.YOffset("alternative:N", sort=list(alt_labels.values())))
     else:
         chart = base.mark_bar().encode(color=alt.Color("score:Q", scale=SCORE_SCALE, legend=None))
     st.altair_chart(chart.properties(height=alt.Step(18 if len(result.alternatives) > 1 else 24)), width="stretch")
 
-    cells = [{"group": group_labels.get(g, g), "item": titles.get(i, i), "score": v}
+    cells = [{"group": group_labels.get(g, g), "item": titles.get(i, i), "score": round(v)}
              for g, items in headline.group_dimensions.get(framework.id, {}).items()
              for i, v in items.items() if v is not None]
     if cells:
-        st.caption(t(L, "groups_x_items", framework=text_for(framework.title, L)))
+        # The first framework (the policy areas in the reference checklists) shows its
+        # heatmap; the others keep theirs folded away.
+        first = framework is checklist.frameworks[0]
+        box = st.container() if first else st.expander(t(L, "groups_x_items", framework=text_for(framework.title, L)))
+        if first:
+            box.caption(t(L, "groups_x_items", framework=text_for(framework.title, L)))
         heat = alt.Chart(pd.DataFrame(cells)).mark_rect().encode(
-            x=alt.X("item:N", sort=order, title=None, axis=alt.Axis(labelAngle=-30, labelLimit=200)),
-            y=alt.Y("group:N", sort=list(group_labels.values()), title=None),
+            x=alt.X("item:N", sort=order, title=None,
+                    axis=alt.Axis(labelAngle=-35, labelLimit=220, labelOverlap=False)),
+            y=alt.Y("group:N", sort=list(group_labels.values()), title=None, axis=alt.Axis(labelLimit=320)),
             color=alt.Color("score:Q", scale=SCORE_SCALE, title=t(L, "score")),
             tooltip=[alt.Tooltip("group:N", title=t(L, "group")), alt.Tooltip("item:N", title=t(L, "item")),
                      alt.Tooltip("score:Q", format="+.0f", title=t(L, "score"))])
         text = heat.mark_text(fontSize=11).encode(text=alt.Text("score:Q", format="+.0f"), color=alt.value("black"))
-        st.altair_chart((heat + text).properties(height=alt.Step(26)), width="stretch")
+        box.altair_chart((heat + text).properties(height=alt.Step(26)), width="stretch")
 
 # --- alternatives compared ---------------------------------------------------------------------
 if len(result.alternatives) > 1:
@@ -191,7 +213,7 @@ if len(result.alternatives) > 1:
                     axis=alt.Axis(labelAngle=-30, labelLimit=200)),
             xOffset=alt.XOffset("alternative:N", sort=list(alt_labels.values())),
             y=alt.Y("score:Q", scale=alt.Scale(domain=[-100, 100]), title=t(L, "score")),
-            color=alt.Color("alternative:N", title=t(L, "alternative"), sort=list(alt_labels.values())),
+            color=alt.Color("alternative:N", title=t(L, "alternative"), scale=ALT_SCALE),
             tooltip=["alternative:N", "part:N", alt.Tooltip("score:Q", format="+.0f")])
         st.altair_chart(chart, width="stretch")
     for d in result.differences:

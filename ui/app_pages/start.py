@@ -86,13 +86,13 @@ with list_col:
         st.info(t(L, "no_match") if search else t(L, "no_assessments"))
     for row in rows[:50]:
         with st.container(border=True):
-            text_col, button_col = st.columns([5, 1], vertical_alignment="center")
+            text_col, button_col = st.columns([3, 1], vertical_alignment="center")
             status = t(L, f"status_{row.status.value}")
             when = row.updated_at.astimezone().strftime("%Y-%m-%d %H:%M")
             where = " · ".join(md(x) for x in (row.municipality, row.checklist_id) if x)
             text_col.markdown(f"**{md(row.title)}**  \n{where}  \n"
                               f":gray[{status} · {t(L, 'last_change')} {when} {t(L, 'by')} {md(row.updated_by)}]")
-            if button_col.button(t(L, "open"), key=f"open:{row.id}", icon=":material/edit:"):
+            if button_col.button(t(L, "open"), key=f"open:{row.id}", width="stretch"):
                 if doc is None or doc.assessment.id != row.id:
                     close_assessment()
                     st.session_state.pop("skb_step", None)

@@ -52,12 +52,12 @@ with st.sidebar:
         icon = ":material/check_circle:" if done else (":material/block:" if not progress.visible
                                                         else ":material/radio_button_unchecked:")
         counts = f"{progress.answered}/{progress.applicable}" if progress.visible else "–"
-        st.button(f"{i + 1}. {text_for(section.title, L)} · {counts}", key=f"step:{i}", on_click=_go_to, args=(i,),
+        st.button(f"{text_for(section.title, L)} · {counts}", key=f"step:{i}", on_click=_go_to, args=(i,),
                   type="primary" if i == step else "tertiary", icon=icon, width="stretch")
 
 section = sections[step]
 progress = vis.steps[step]
-st.subheader(f"{step + 1}. {text_for(section.title, L)}")
+st.subheader(text_for(section.title, L))
 st.caption(t(L, "step_of", i=step + 1, n=len(sections)) + " · "
            + t(L, "answered_of", answered=progress.answered, applicable=progress.applicable))
 if section.description:
