@@ -286,7 +286,18 @@ class ReportContext:
         return plain(section_id)
 
     def band(self, score: Score) -> str:
-        return self.text(score.band) if score.band is not None else self.t("not_rated")
+        """The score's band in words; "not rated" without a score, "–" when the checklist has no bands."""
+        if score.value is None:
+            return self.t("not_rated")
+        return self.text(score.band) if score.band is not None else self.t("none")
+
+    def score_words(self, score: Score | None) -> str:
+        """A score for a sentence or a cell (escaped): "Något positiv (+18)", "+18" or "ej bedömt"."""
+        if score is None or score.value is None:
+            return para(self.t("not_rated"))
+        if score.band is None:
+            return fmt_score(score.value)
+        return f"{para(self.text(score.band))} ({fmt_score(score.value)})"
 
     def policy_framework(self) -> Framework | None:
         for fid in POLICY_AREA_IDS:
@@ -447,7 +458,8 @@ def _summary(ctx: ReportContext) -> list[Flowable]:
     if o.value is None:
         parts.append(Paragraph(ctx.t("summary_no_score", alternative=para(alt_name)), st.summary_body))
     else:
-        parts.append(Paragraph(ctx.t("summary_overall_text", alternative=para(alt_name), band=para(ctx.band(o)),
+        key = "summary_overall_text" if o.band is not None else "summary_overall_score"
+        parts.append(Paragraph(ctx.t(key, alternative=para(alt_name), band=para(ctx.band(o)),
                                      score=fmt_score(o.value), answered=o.answered, applicable=o.applicable),
                                st.summary_body))
     if r.message is not None:
@@ -471,8 +483,7 @@ def _summary(ctx: ReportContext) -> list[Flowable]:
     if len(alts) > 1:
         parts.append(Paragraph(para(ctx.t("summary_alternatives")), st.summary_head))
         lines = [ctx.t("summary_alt_line", alternative=para(ctx.alt_label(a)),
-                       band=para(ctx.band(r.alternatives[a].overall)),
-                       score=fmt_score(r.alternatives[a].overall.value)) for a in alts]
+                       score=ctx.score_words(r.alternatives[a].overall)) for a in alts]
         for diff in r.differences:
             if diff.overall is not None:
                 lines.append(ctx.t("summary_alt_diff", other=para(ctx.alt_label(diff.other)),
@@ -732,8 +743,7 @@ def _section(ctx: ReportContext, section: Section, index: int, visible_for: dict
         out.append(Paragraph(para(ctx.text(section.description)), ctx.st.muted))
     alts = ctx.alternatives()
     scores = [(x, ctx.result.alternatives[x].sections.get(section.id)) for x in alts]
-    shown = [f"{para(ctx.alt_label(x))} {fmt_score(s.value)} ({para(ctx.band(s))})" if s.value is not None
-             else f"{para(ctx.alt_label(x))} {para(ctx.t('not_rated'))}" for x, s in scores if s is not None]
+    shown = [f"{para(ctx.alt_label(x))}: {ctx.score_words(s)}" for x, s in scores if s is not None]
     if shown:
         out.append(Paragraph(ctx.t("section_score", scores="; ".join(shown)), ctx.st.small))
     visible_any = set().union(*visible_for.values()) if visible_for else set()
@@ -800,8 +810,7 @@ def _equity(ctx: ReportContext) -> list[Flowable]:
             cells = [label]
             for a in alts:
                 s = r.alternatives[a].groups.get(g.id)
-                cells.append(f"{fmt_score(s.value)} ({para(ctx.band(s))})" if s is not None and s.value is not None
-                             else para(ctx.t("not_rated")))
+                cells.append(ctx.score_words(s))
             rows.append(_cells(ctx, cells))
         out.append(_table(rows, [170, *[col] * len(alts)]))
     return out

@@ -37,6 +37,8 @@ _SV: dict[str, str] = {
     "summary_overall": "Samlad bedömning",
     "summary_overall_text": "{alternative}: den samlade bedömningen är <b>{band}</b> ({score} på en skala från −100 till +100). "
                             "{answered} av {applicable} tillämpliga frågor är bedömda.",
+    "summary_overall_score": "{alternative}: den samlade poängen är <b>{score}</b> på en skala från −100 till +100. "
+                             "{answered} av {applicable} tillämpliga frågor är bedömda.",
     "summary_no_score": "{alternative}: det går inte att ge en samlad bedömning, eftersom ingen tillämplig fråga är bedömd.",
     "summary_who": "Vilka vinner och vilka förlorar",
     "summary_gainers": "Vinner mest: {groups}.",
@@ -44,7 +46,7 @@ _SV: dict[str, str] = {
     "summary_no_losers": "Ingen grupp bedöms förlora.",
     "summary_no_groups": "Påverkan på grupper är inte bedömd.",
     "summary_alternatives": "Alternativen",
-    "summary_alt_line": "{alternative}: {band} ({score})",
+    "summary_alt_line": "{alternative}: {score}",
     "summary_alt_diff": "{other} jämfört med {base}: {diff} poäng.",
     "summary_negatives": "De allvarligaste negativa konsekvenserna",
     "summary_negative_measure": "Åtgärd: {measure}",
@@ -211,6 +213,8 @@ _EN: dict[str, str] = {
     "summary_overall": "Overall judgement",
     "summary_overall_text": "{alternative}: the overall judgement is <b>{band}</b> ({score} on a scale from −100 to +100). "
                             "{answered} of {applicable} applicable questions are rated.",
+    "summary_overall_score": "{alternative}: the overall score is <b>{score}</b> on a scale from −100 to +100. "
+                             "{answered} of {applicable} applicable questions are rated.",
     "summary_no_score": "{alternative}: no overall judgement can be given, as no applicable question is rated.",
     "summary_who": "Who gains and who loses",
     "summary_gainers": "Gain most: {groups}.",
@@ -218,7 +222,7 @@ _EN: dict[str, str] = {
     "summary_no_losers": "No group is judged to lose.",
     "summary_no_groups": "The impact on groups has not been rated.",
     "summary_alternatives": "The alternatives",
-    "summary_alt_line": "{alternative}: {band} ({score})",
+    "summary_alt_line": "{alternative}: {score}",
     "summary_alt_diff": "{other} compared with {base}: {diff} points.",
     "summary_negatives": "The most serious negative impacts",
     "summary_negative_measure": "Measure: {measure}",

@@ -168,7 +168,7 @@ def test_the_equity_chapter_says_the_gap_widens_for_the_proposal(sv):
     equity = pages[page_of(pages, "Jämlikhet: vilka vinner och vilka förlorar Jämlikhetsbedömningen") - 1]
     assert "Förändring av skillnaden −21 −93" in equity
     assert "Planförslaget: Skillnaderna ökar" in equity
-    assert "Hushåll med låg inkomst (↓, ×1.5) −50 (Tydligt negativ) −100 (Tydligt negativ)" in equity
+    assert "Hushåll med låg inkomst (↓, ×1.5) Tydligt negativ (−50) Tydligt negativ (−100)" in equity
 
 
 def test_the_participation_chapter_tells_who_was_heard_how_and_what_changed(sv):
@@ -348,3 +348,39 @@ def test_every_examples_participant_letter_is_one_or_two_pages(path: Path):
     for rec in a.participation:
         if rec.heard:
             assert flat(rec.heard)[:40] in text
+
+
+BARE_CHECKLIST = """
+schema_version: 1
+id: bare
+version: "1"
+title: Kort checklista
+scales:
+  - id: impact
+    steps:
+      - {value: -2, label: Stor negativ}
+      - {value: 2, label: Stor positiv}
+sections:
+  - id: boende
+    title: Boende
+    criteria:
+      - {id: b1, text: "Påverkas boendet?", type: impact, scale: impact}
+"""
+
+
+def test_a_checklist_without_groups_areas_bands_or_alternatives_gives_a_plain_report():
+    from assessment.model import Answer, new_assessment
+    from assessment.validate import parse_checklist
+
+    checklist, problems = parse_checklist(BARE_CHECKLIST, "bare.yaml")
+    assert checklist is not None, problems
+    a = new_assessment(checklist, "Kvarteret Tallen")
+    a.set_answer("b1", Answer(value=-2, comment="Tio lägenheter rivs."))
+    out = io.BytesIO()
+    render_report(a, out)
+    pages = [flat(p) for p in page_texts(out.getvalue())]
+    assert "Förslaget: den samlade poängen är −100 på en skala från −100 till +100." in pages[1]
+    text = " ".join(pages)
+    assert "1.1 Påverkas boendet? Alternativ Bedömning Förslaget Stor negativ (−2)" in text
+    assert "Motivering: Tio lägenheter rivs." in text
+    assert "Poäng per grupp" not in text and "Grupper och målområden" not in text
