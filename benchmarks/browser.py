@@ -17,13 +17,13 @@ import time
 from pathlib import Path
 from typing import Any
 
-from assessment.checklist import AnswerType, Checklist, Equals, text_for
+from assessment.checklist import AnswerType, Checklist
 
 from .context import Context, integrated_checklist
 from .harness import NotMeasured, Row, Target, scaled, stats
 from .server import StreamlitServer, bare_script
 
-__all__ = ["CHROMIUM", "CHROMIUM_ARGS", "need_chromium", "launch", "wait_idle", "css_key", "browser_rows"]
+__all__ = ["CHROMIUM", "CHROMIUM_ARGS", "chromium_missing", "need_chromium", "launch", "wait_idle", "css_key", "browser_rows"]
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
@@ -51,13 +51,21 @@ st.button("Nästa", key="next", on_click=flip)
 """
 
 
-def need_chromium() -> None:
+def chromium_missing() -> str:
+    """Why the browser measures cannot run here, or "" when they can."""
     if not Path(CHROMIUM).exists():
-        raise NotMeasured(f"Chromium is not installed at {CHROMIUM}")
+        return f"Chromium is not installed at {CHROMIUM}"
     try:
         import playwright.sync_api  # noqa: F401
     except ImportError:
-        raise NotMeasured("playwright is not installed") from None
+        return "playwright is not installed"
+    return ""
+
+
+def need_chromium() -> None:
+    why = chromium_missing()
+    if why:
+        raise NotMeasured(why)
 
 
 def launch() -> tuple[Any, Any]:
@@ -85,27 +93,46 @@ def css_key(key: str) -> str:
     return ".st-key-" + "".join(c if c.isascii() and (c.isalnum() or c in "_-") else "-" for c in key.strip())
 
 
-def _toggle_pair(checklist: Checklist, step: int) -> tuple[str, str] | None:
-    """A yes/no question answered once and a later question of the same step that it shows when "yes"."""
-    section = checklist.sections[step]
-    yes_no = {c.id for c in section.criteria if c.type == AnswerType.YES_NO and not c.answered_per_alternative}
-    for crit in section.criteria:
-        cond = crit.show_if
-        if isinstance(cond, Equals) and cond.equals.question in yes_no and cond.equals.value in (True, "yes", "true"):
-            return cond.equals.question, crit.id
+def _references(condition: Any) -> set[str]:
+    """The questions a condition tree reads."""
+    if condition is None:
+        return set()
+    for name in ("all", "any"):
+        if isinstance(getattr(condition, name, None), list):
+            return set().union(*(_references(c) for c in getattr(condition, name)))
+    if hasattr(condition, "not_"):
+        return _references(condition.not_)
+    if isinstance(getattr(condition, "answered", None), str):
+        return {condition.answered}
+    for name in ("equals", "in_", "includes", "gte", "lte"):
+        args = getattr(condition, name, None)
+        if args is not None:
+            return {args.question}
+    return set()
+
+
+def _controlling_question(checklist: Checklist) -> tuple[int, str] | None:
+    """A yes/no question, answered once, that shows or hides a question or a step: (its step, its id)."""
+    read: set[str] = set()
+    for section in checklist.sections:
+        read |= _references(section.show_if)
+        for crit in section.criteria:
+            read |= _references(crit.show_if)
+    for i, section in enumerate(checklist.sections):
+        for crit in section.criteria:
+            if crit.type == AnswerType.YES_NO and not crit.answered_per_alternative and crit.id in read \
+                    and crit.show_if is None:
+                return i, crit.id
     return None
 
 
-def _pick_step(checklist: Checklist) -> tuple[int, tuple[str, str] | None]:
-    """The step to time on: the first with a yes/no question controlling a later one, else the largest."""
-    for i in range(len(checklist.sections) - 1):
-        pair = _toggle_pair(checklist, i)
-        if pair:
-            return i, pair
-    from .gen import largest_section
+_PROGRESS_TEXT = "() => { const p = document.querySelector('[data-testid=\"stProgress\"]'); return p ? p.innerText : ''; }"
 
-    step = largest_section(checklist)
-    return min(step, len(checklist.sections) - 2), None
+
+def _progress_changed(page: Any, before: str) -> None:
+    page.wait_for_function(
+        "before => { const p = document.querySelector('[data-testid=\"stProgress\"]'); "
+        "return p !== null && p.innerText !== before; }", arg=before, timeout=30_000)
 
 
 def _timed(action: Any, until: Any) -> float:
@@ -146,58 +173,72 @@ def _measure_bare(ctx: Context, browser: Any, n_load: int, n_act: int) -> dict[s
     return out
 
 
-def _measure_app(ctx: Context, browser: Any, checklist: Checklist, n_load: int, n_act: int) -> tuple[dict[str, list[float]], str]:
-    from . import wizard
+def _first_unconditional(checklist: Checklist, step: int) -> str:
+    crit = next((c for c in checklist.sections[step].criteria if c.show_if is None), None)
+    if crit is None:
+        raise NotMeasured(f"step {step + 1} of {checklist.id} has no unconditional question to wait for")
+    return crit.id
 
+
+def _measure_app(ctx: Context, browser: Any, checklist: Checklist, n_load: int,
+                 n_act: int) -> tuple[dict[str, list[float]], str]:
+    from . import wizard
+    from .gen import largest_section
+
+    control = _controlling_question(checklist)
+    if control is None:
+        raise NotMeasured(f"{checklist.id} has no yes/no question that shows or hides another question or step")
+    control_step, question = control
+    largest = largest_section(checklist)
+    before_largest = max(largest - 1, 0)
+    after = largest if largest > 0 else 1
     data = ctx.subdir("browser-app")
     env = {"SKB_DATA_DIR": str(data), "SKB_DATABASE_URL": f"sqlite:///{data / 'skb.sqlite'}"}
-    step, pair = _pick_step(checklist)
     _, ids, _ = wizard.seed_store(env["SKB_DATABASE_URL"], 1, checklist)
     aid = ids[0]
-    first = next((c for c in checklist.sections[step].criteria if c.show_if is None), None)
-    nxt = next((c for c in checklist.sections[step + 1].criteria if c.show_if is None), None)
-    if first is None or nxt is None:
-        raise NotMeasured(f"step {step + 1} or the next has no unconditional first question to wait for")
     out: dict[str, list[float]] = {"load": [], "answer": [], "next": []}
     with StreamlitServer(ctx.root / "streamlit_app.py", env=env) as server:
-        url = wizard.wizard_url(server.url, aid, step)
+        # Cold load: a new browser session opening the largest step.
+        first = _first_unconditional(checklist, largest)
         for i in range(n_load + 1):
             context = browser.new_context()
             page = context.new_page()
+            url = wizard.wizard_url(server.url, aid, largest)
             took = _timed(lambda: page.goto(url, wait_until="commit"),
-                          lambda: page.locator(css_key(f"q:{first.id}")).wait_for(timeout=60_000))
+                          lambda: page.locator(css_key(f"q:{first}")).wait_for(timeout=60_000))
             if i:
                 out["load"].append(took)
-            if i < n_load:
-                context.close()
-        wait_idle(page)
-        if pair is not None:
-            question, dependent_id = pair
-            radio = page.locator(css_key(f"w:{aid}:{question}:-:value"))
-            dependent = page.locator(css_key(f"q:{dependent_id}"))
-            labels = ("Nej", "Ja")
-            what = (f'answer "{question}" no/yes, until "{dependent_id}" hides/shows and the counts update')
-        else:
-            raise NotMeasured(f"{checklist.id} has no yes/no question that shows a later question of its step")
-        # start from "yes" so the first click hides the dependent question
-        radio.get_by_text(labels[1], exact=True).click()
-        dependent.wait_for(state="visible")
-        wait_idle(page)
-        for i in range(n_act):
-            label, state = (labels[0], "detached") if i % 2 == 0 else (labels[1], "visible")
-            out["answer"].append(_timed(lambda: radio.get_by_text(label, exact=True).click(),
-                                        lambda: dependent.wait_for(state=state)))
             wait_idle(page)
+            context.close()
+        context = browser.new_context()
+        page = context.new_page()
+        # An answer that shows or hides other questions: the progress counts change with it.
+        page.goto(wizard.wizard_url(server.url, aid, control_step))
+        radio = page.locator(css_key(f"w:{aid}:{question}:-:value"))
+        radio.wait_for(timeout=60_000)
+        wait_idle(page)
         for i in range(n_act):
-            button, target = ("next", nxt) if i % 2 == 0 else ("back", first)
-            took = _timed(lambda: page.locator(css_key(button)).locator("button").click(),
-                          lambda: page.locator(css_key(f"q:{target.id}")).wait_for(timeout=60_000))
-            if button == "next":
-                out["next"].append(took)
+            label = "Nej" if i % 2 == 0 else "Ja"
+            before = page.evaluate(_PROGRESS_TEXT)
+            out["answer"].append(_timed(lambda: radio.get_by_text(label, exact=True).click(),
+                                        lambda: _progress_changed(page, before)))
+            wait_idle(page)
+        # "Nästa" into the largest step, and back (untimed) to do it again.
+        page.goto(wizard.wizard_url(server.url, aid, before_largest))
+        page.locator(css_key(f"q:{_first_unconditional(checklist, before_largest)}")).wait_for(timeout=60_000)
+        wait_idle(page)
+        target, origin = _first_unconditional(checklist, after), _first_unconditional(checklist, before_largest)
+        for i in range(n_act):
+            out["next"].append(_timed(lambda: page.locator(css_key("next")).locator("button").click(),
+                                      lambda: page.locator(css_key(f"q:{target}")).wait_for(timeout=60_000)))
+            wait_idle(page)
+            page.locator(css_key("back")).locator("button").click()
+            page.locator(css_key(f"q:{origin}")).wait_for(timeout=60_000)
             wait_idle(page)
         context.close()
-    note = (f"{checklist.id}, step {step + 1} ({len(checklist.sections[step].criteria)} questions) answered "
-            f"throughout; {what}")
+    note = (f"{checklist.id} answered throughout; cold load and \"next\" draw step {after + 1} "
+            f"({len(checklist.sections[after].criteria)} questions, the largest); the answer is \"{question}\" "
+            f"(step {control_step + 1}) toggled no/yes, timed until the progress counts change")
     return out, note
 
 

@@ -270,10 +270,10 @@ def _value(checklist: Checklist, crit: Any, rng: random.Random, unknown_share: f
     if t == AnswerType.SINGLE_CHOICE:
         return rng.choice(checklist.choice_list(crit.choices).options).id
     if t == AnswerType.MULTI_CHOICE:
-        options = [o.id for o in checklist.choice_list(crit.choices).options]
-        return sorted(rng.sample(options, rng.randint(1, len(options))), key=options.index)
+        # every option: a screening question ("which areas are relevant?") then shows every step
+        return [o.id for o in checklist.choice_list(crit.choices).options]
     if t == AnswerType.YES_NO:
-        return rng.random() < 0.7
+        return True  # conditions mostly show questions on "yes": the heaviest wizard, the most to score
     if t == AnswerType.TEXT:
         return lang_text
     if t == AnswerType.NUMBER:
@@ -291,9 +291,10 @@ def fill_assessment(checklist: Checklist, seed: int = 0, unknown_share: float = 
                     not_relevant_share: float = 0.04, title: str = "Utbyggnad av Norra Ängen") -> Assessment:
     """An assessment of `checklist` answered throughout, deterministically for `seed`.
 
-    Rated questions are answered for every alternative; about `unknown_share`
-    of the ratings are "unknown" (knowledge gaps) and `not_relevant_share` "not
-    relevant". Every negative rating of the proposal gets a measure with a
+    Multiple choices take every option and yes/no questions are answered yes, so
+    that conditions show as much as they can. Rated questions are answered for
+    every alternative; about `unknown_share` of the ratings are "unknown"
+    (knowledge gaps) and `not_relevant_share` "not relevant". Every negative rating of the proposal gets a measure with a
     responsible sector, a date and an indicator."""
     rng = random.Random(seed)
     a = new_assessment(checklist, title, municipality="Ålidhems kommun", plan_type="detaljplan",

@@ -118,6 +118,7 @@ def machine() -> dict[str, Any]:
         "python": platform.python_version(),
         "versions": {d: version(d) for d in ("streamlit", "reportlab", "sqlalchemy", "pydantic", "playwright")},
         "commit": commit,
+        # Other work on the machine while we measured: the 1/5/15-minute load averages.
         "load_average": os.getloadavg() if hasattr(os, "getloadavg") else None,
     }
 

@@ -1,4 +1,4 @@
-"""Storage: autosave latency (SQLite and PostgreSQL) and portfolio aggregation.
+"""Storage: autosave latency and portfolio aggregation, on SQLite and PostgreSQL.
 
 Autosave is timed as the wizard does it: `Store.save_answer` on an assessment
 that is already answered throughout (the largest body a version row holds),
@@ -20,9 +20,9 @@ from typing import Any
 
 from assessment.model import Answer, Assessment
 
-from .context import Context, integrated_checklist, need_module
+from .context import Context, example_assessment, integrated_checklist, need_module
 from .gen import fill_assessment, generate_checklist
-from .harness import NotMeasured, Row, scaled, stats
+from .harness import NotMeasured, Row, interleaved, repeat, scaled, stats
 
 __all__ = ["autosave_sqlite", "autosave_postgres", "portfolio_sqlite", "portfolio_postgres"]
 
@@ -50,17 +50,20 @@ def _edits(a: Assessment) -> list[tuple[str, str | None, Answer]]:
     return edits
 
 
+AUTHOR = "Bänk Märk"
+
+
 def _autosave_samples(store: Any, a: Assessment, n: int) -> list[float]:
-    revision = store.create(a, "Bänk Märk")
+    revision = store.create(a, AUTHOR)
     edits = _edits(a)
     for crit, alt, ans in edits[:3]:  # warm the snapshot cache and the connection pool
-        revision = store.save_answer(a.id, revision, crit, alt, ans, "Bänk Märk")
+        revision = store.save_answer(a.id, revision, crit, alt, ans, AUTHOR)
     samples = []
     for i in range(n):
         crit, alt, ans = edits[(i + 3) % len(edits)]
         ans = Answer(value=ans.value, comment=f"Ändrad bedömning nr {i}.")  # never a no-op
         start = time.perf_counter()
-        revision = store.save_answer(a.id, revision, crit, alt, ans, "Bänk Märk")
+        revision = store.save_answer(a.id, revision, crit, alt, ans, AUTHOR)
         samples.append(time.perf_counter() - start)
     return samples
 
@@ -166,18 +169,121 @@ def autosave_postgres(ctx: Context) -> Row:
                 f"{note}; {n} saves, local server on loopback with fsync on")
 
 
-def _portfolio(storage: Any) -> Callable[..., Any]:
-    fn = getattr(storage.Store, "portfolio", None) or getattr(storage, "portfolio", None)
-    if fn is None:
-        raise NotMeasured("there is no portfolio function in assessment.storage yet")
-    return fn
+# --- portfolio ----------------------------------------------------------------------------
+
+PORTFOLIO_SIZE = 10_000
+_EXAMPLES = ("grannskap-utbyggnad", "fritidsgard-nedlaggning", "ny-skola-detaljplan")
+# Per table: the column holding the assessment id, and columns varied between the copies.
+_CLONED = {
+    # A copy starts as a draft so the freezing triggers let its version in; its status follows.
+    "assessments": ("id", {"status": "'draft'", "municipality": "'Kommun ' || CAST(n.i % 12 AS TEXT)"}),
+    # The body names its own id and municipality: the copy's, so that it loads and rescores as itself.
+    "versions": ("assessment_id", {"body": "REPLACE(REPLACE(t.body, :old_id, :new_id || CAST(n.i AS TEXT) || '\"'), "
+                                           ":old_mun, '\"municipality\":\"Kommun ' || CAST(n.i % 12 AS TEXT) || '\"')"}),
+    "score_heads": ("assessment_id", {"municipality_key": "'kommun ' || CAST(n.i % 12 AS TEXT)"}),
+    "scores": ("assessment_id", {}),
+    "score_areas": ("assessment_id", {"area_key": "t.area_key || ' ' || CAST(n.i % 40 AS TEXT)",
+                                      "area": "t.area || ' ' || CAST(n.i % 40 AS TEXT)"}),
+}
+
+
+def _seed_portfolio(store: Any, count: int) -> tuple[int, int]:
+    """`count` assessments in the store, each with its derived portfolio rows.
+
+    The three examples go in through the store and the portfolio's own refresh;
+    the rest are copies of their rows made inside the database (an INSERT ... SELECT
+    per table, with the municipality, title and district varied), because storing
+    and rescoring 10,000 assessments one by one would take minutes and is not what
+    is measured. Returns (assessments, score rows)."""
+    from sqlalchemy import inspect, text
+
+    from assessment.portfolio import refresh_scores
+
+    bases = []
+    municipalities = {}
+    for name in _EXAMPLES:
+        a = example_assessment(name)
+        store.create(a, AUTHOR)
+        bases.append(a.id)
+        municipalities[a.id] = a.metadata.municipality
+    refresh_scores(store)
+    columns = {t: [c["name"] for c in inspect(store.engine).get_columns(t)] for t in _CLONED}
+    per_base = [(count - len(bases)) // len(bases) + (1 if k < (count - len(bases)) % len(bases) else 0)
+                for k in range(len(bases))]
+    with store.writing() as conn:
+        for base, copies in zip(bases, per_base):
+            for table, (id_column, varied) in _CLONED.items():
+                select = []
+                for c in columns[table]:
+                    if c == id_column:
+                        select.append(f"t.{c} || '-' || CAST(n.i AS TEXT)")
+                    else:
+                        select.append(varied.get(c, f"t.{c}"))
+                conn.execute(text(
+                    "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < :copies) "
+                    f"INSERT INTO {table} ({', '.join(columns[table])}) SELECT {', '.join(select)} "
+                    f"FROM {table} t CROSS JOIN n WHERE t.{id_column} = :base"),
+                    {"copies": copies, "base": base, "old_id": json.dumps({"id": base}, separators=(",", ":"))[1:-1],
+                     "new_id": f'"id":"{base}-', "old_mun": '"municipality":' + json.dumps(municipalities[base],
+                                                                                        ensure_ascii=False)})
+            conn.execute(text("UPDATE assessments SET status = (SELECT b.status FROM assessments b WHERE b.id = :base) "
+                              "WHERE id LIKE :pattern"), {"base": base, "pattern": base + "-%"})
+    with store.reading() as conn:
+        heads = conn.execute(text("SELECT COUNT(*) FROM score_heads")).scalar_one()
+        rows = conn.execute(text("SELECT COUNT(*) FROM scores")).scalar_one()
+    if heads != count:
+        raise RuntimeError(f"seeded {heads} assessments, not {count}")
+    return heads, rows
+
+
+def _floor_query(store: Any) -> None:
+    from sqlalchemy import text
+
+    with store.reading() as conn:
+        conn.execute(text("SELECT framework, dim_key, AVG(value), COUNT(value) FROM scores WHERE kind = 'dimension' "
+                          "GROUP BY framework, dim_key")).all()
+
+
+def _portfolio_row(ctx: Context, dialect: str, url: str) -> Row:
+    storage = need_module("assessment.storage", "the storage layer")
+    module = need_module("assessment.portfolio", "the portfolio")
+    from sqlalchemy import text
+
+    store = storage.open_store(url)
+    try:
+        start = time.perf_counter()
+        count, rows = _seed_portfolio(store, PORTFOLIO_SIZE)
+        seeded = time.perf_counter() - start
+        n = ctx.n(3, 1)
+        ours, base = interleaved(lambda: module.portfolio(store), lambda: _floor_query(store), n)
+        # What a stale score costs: mark 100 assessments as changed and let the portfolio rescore them.
+        with store.writing() as conn:
+            conn.execute(text("UPDATE score_heads SET revision = 0 WHERE assessment_id IN "
+                              "(SELECT assessment_id FROM score_heads ORDER BY assessment_id LIMIT 100)"))
+        start = time.perf_counter()
+        refreshed = module.refresh_scores(store)
+        per_stale = (time.perf_counter() - start) / max(refreshed, 1)
+        filtered = stats(repeat(lambda: module.portfolio(store, module.PortfolioFilters(municipality="Kommun 3")), n))
+    finally:
+        store.close()
+    o, b = stats(ours), stats(base)
+    return Row(measure=f"Storage: portfolio aggregation over {count:,} assessments, {dialect}", unit="s",
+               figures=scaled(o, 1.0), floor=scaled(b, 1.0),
+               floor_name="one GROUP BY over the same score rows", samples=o.n,
+               note=f"portfolio(store) with nothing stale; {rows:,} score rows; one municipality: median "
+                    f"{filtered.median:.2f} s; a stale assessment costs {per_stale * 1000:.0f} ms to rescore "
+                    f"(so {PORTFOLIO_SIZE:,} after a bulk import: ~{per_stale * PORTFOLIO_SIZE:.0f} s once); "
+                    f"seeding took {seeded:.0f} s")
 
 
 def portfolio_sqlite(ctx: Context) -> Row:
-    _portfolio(need_module("assessment.storage", "the storage layer"))
-    raise NotMeasured("a portfolio function exists but this benchmark does not know its interface yet")
+    d = ctx.subdir("portfolio-sqlite")
+    return _portfolio_row(ctx, "SQLite", f"sqlite:///{d / 'skb.sqlite'}")
 
 
 def portfolio_postgres(ctx: Context) -> Row:
-    _portfolio(need_module("assessment.storage", "the storage layer"))
-    raise NotMeasured("a portfolio function exists but this benchmark does not know its interface yet")
+    from .pg import postgres_url
+
+    need_module("assessment.portfolio", "the portfolio")
+    with postgres_url(ctx.tmp) as url:
+        return _portfolio_row(ctx, "PostgreSQL", url)
