@@ -872,9 +872,21 @@ def _measures(ctx: ReportContext) -> list[Flowable]:
         rows.append(_cells(ctx, [f"{para(m.text)}<br/><font color='#5a6270'>{concerns}</font>",
                                  para(m.responsible) or ctx.t("none"),
                                  f"{_fmt_date(m.due) if m.due else ctx.t('none')}<br/>{ctx.t(f'measure_{m.status.value}')}",
-                                 para(m.indicator) or ctx.t("none")]))
+                                 _indicator_cell(ctx, m)]))
     out.append(_table(rows, widths))
     return out
+
+
+def _indicator_cell(ctx: ReportContext, m: Measure) -> str:
+    """The follow-up indicator and, once followed up, its latest value and date (escaped)."""
+    cell = para(m.indicator) or ctx.t("none")
+    if m.values:
+        latest = max(m.values, key=lambda v: v.date)
+        number = f"{latest.value:g}".replace(".", "," if ctx.lang == "sv" else ".")
+        cell += "<br/>" + ctx.t("indicator_latest", value=number, date=_fmt_date(latest.date))
+        if latest.note:
+            cell += f" – {para(latest.note)}"
+    return cell
 
 
 def _flags(ctx: ReportContext) -> list[Flowable]:

@@ -257,7 +257,9 @@ def sample_data(**texts: str) -> dict[str, Any]:
              "responsible": t["responsible"], "due": "2027-06-30", "indicator": t["indicator"], "status": "planned"},
             {"id": "m2", "criterion": "traffic_safety", "alternative": "proposal",
              "text": "Hastighetsdämpande åtgärder på Ängsvägen.", "responsible": "Tekniska förvaltningen",
-             "due": "2027-09-01", "indicator": "Antal olyckor med oskyddade trafikanter", "status": "under_way"},
+             "due": "2027-09-01", "indicator": "Antal olyckor med oskyddade trafikanter", "status": "under_way",
+             "values": [{"date": "2026-06-30", "value": 4}, {"date": "2026-12-31", "value": 2.5,
+                                                              "note": "efter farthindren"}]},
         ],
         "participation": [
             {"id": "p1", "groups": ["children", t["group_free"]], "method": t["method"], "level": "consultation",

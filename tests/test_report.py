@@ -187,7 +187,7 @@ def test_the_measures_table_has_owner_date_indicator_and_status(sv):
     table = " ".join(pages[start - 1:start + 1])
     for expected in ("Ställ krav på 30 % hyresrätter med rimlig hyra i markanvisningen.",
                      "Samhällsbyggnadsförvaltningen", "2027-06-30 Planerad", "Andel hyresrätter under 1 500 kr/kvm",
-                     "2027-09-01 Pågår"):
+                     "2027-09-01 Pågår", "Senast: 2,5 (2026-12-31) – efter farthindren"):
         assert expected in table
 
 
@@ -384,3 +384,19 @@ def test_a_checklist_without_groups_areas_bands_or_alternatives_gives_a_plain_re
     assert "1.1 Påverkas boendet? Alternativ Bedömning Förslaget Stor negativ (−2)" in text
     assert "Motivering: Tio lägenheter rivs." in text
     assert "Poäng per grupp" not in text and "Grupper och målområden" not in text
+
+
+def test_the_contents_cost_no_second_pass(monkeypatch):
+    """The page numbers in the contents are filled in at save, so multiBuild is satisfied at once."""
+    from reportlab.platypus.doctemplate import BaseDocTemplate
+
+    passes = []
+    build = BaseDocTemplate.build
+
+    def counting(self, *args, **kwargs):
+        passes.append(1)
+        return build(self, *args, **kwargs)
+
+    monkeypatch.setattr(BaseDocTemplate, "build", counting)
+    render_report(sample_assessment(), io.BytesIO())
+    assert len(passes) == 1
