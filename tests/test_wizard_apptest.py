@@ -359,3 +359,34 @@ def test_a_broken_checklist_is_shown_with_its_messages(data_dir: Path, tmp_path:
     errors = "\n".join(e.value for e in at.error).replace("\\", "")  # the page escapes markdown
     assert "trasig.yaml" in errors and "saknas" in errors
     assert at.button(key="create")  # the valid checklists can still be used
+
+
+# --- an adopted assessment --------------------------------------------------------------------------------
+
+
+def test_an_adopted_assessment_opens_read_only_and_can_be_copied_into_a_new_draft(data_dir: Path) -> None:
+    checklist = load_checklist(DATA / "wizard-odd.yaml")
+    at = app(who="Kim")
+    assessment_id = start_assessment(at, "wizard-odd", "Fastställs")
+    answer_step(at, checklist)
+    store = open_store()
+    store.adopt(assessment_id, store.load(assessment_id).revision, "Kommunstyrelsen")
+
+    fresh = app(id=assessment_id, step="1", who="Kim")
+    fresh.run()
+    fresh.switch_page("ui/app_pages/wizard.py").run()
+    assert not fresh.exception, fresh.exception
+    assert any("fastställd" in i.value for i in fresh.info)
+    assert question_widgets(fresh) and all(w.disabled for w in question_widgets(fresh))
+
+    fresh.switch_page("ui/app_pages/history.py").run()
+    assert not fresh.exception, fresh.exception
+    fresh.button(key="copy_as_draft").click().run()
+    assert not fresh.exception, fresh.exception
+    copy_id = _param(fresh, "id")
+    assert copy_id != assessment_id
+    copy = store.load(copy_id).assessment
+    assert copy.metadata.status == "draft"
+    assert copy.answer("farkoster").value == ["farja", "kajak"]
+    fresh.run()
+    assert not any(w.disabled for w in question_widgets(fresh))

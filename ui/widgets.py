@@ -61,7 +61,7 @@ def _to_widget(crit: Criterion, checklist: Checklist, value: Any) -> Any:
     if t_ == AnswerType.TEXT:
         return value if isinstance(value, str) else ""
     if t_ == AnswerType.NUMBER:
-        return value if isinstance(value, (int, float)) and not isinstance(value, bool) else None
+        return float(value) if isinstance(value, (int, float)) and not isinstance(value, bool) else None
     if t_ == AnswerType.DATE:
         if isinstance(value, dt.date):
             return value
@@ -215,8 +215,11 @@ def _draw_value(doc: OpenAssessment, crit: Criterion, alternative: str | None, l
         st.text_area(label, label_visibility=shown, height=90, max_chars=20_000, **kw)
     elif t_ == AnswerType.NUMBER:
         unit = text_for(crit.unit, lang)
-        st.number_input(f"{label} ({unit})" if unit and label else label, value=None,
-                        min_value=crit.min, max_value=crit.max, label_visibility=shown, **kw)
+        # Float mode always (a bound may be fractional); "%g" shows 12, not 12.00.
+        if unit:  # the unit is worth showing even where the question text is the heading
+            label, shown = (f"{label} ({unit})", shown) if shown == "visible" else (unit, "visible")
+        st.number_input(label, value=None, min_value=crit.min, max_value=crit.max, step=1.0, format="%g",
+                        label_visibility=shown, **kw)
     elif t_ == AnswerType.DATE:
         st.date_input(label, value=None, label_visibility=shown, format="YYYY-MM-DD", **kw)
 
