@@ -431,3 +431,18 @@ alternatives:
 def test_scoring_is_pure_the_same_answers_give_the_same_result():
     a = assess(BASE + SECTIONS, "alternatives: {forslag: {bostader: {value: 2}, lek: {value: {barn: -1, alla: 2}}}}")
     assert score(a) == score(a.model_copy(deep=True))
+
+
+def test_each_further_alternative_is_compared_with_the_zero_alternative():
+    text = (BASE + SECTIONS).replace("  - {id: forslag, label: Planförslaget, kind: proposal}\n",
+                                     "  - {id: forslag, label: Planförslaget, kind: proposal}\n"
+                                     "  - {id: lagre, label: Lägre exploatering, kind: other}\n")
+    r = score(assess(text, """
+alternatives:
+  noll: {bostader: {value: 0}}
+  forslag: {bostader: {value: 2}}
+  lagre: {bostader: {value: 1}}
+"""))
+    assert r.primary == "forslag"
+    assert [(d.base, d.other, d.overall) for d in r.differences] == [("noll", "forslag", 100.0),
+                                                                    ("noll", "lagre", 50.0)]
