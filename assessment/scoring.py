@@ -284,27 +284,31 @@ Entry = tuple[float, str, str, float, str]
 the strongest upward effect comes first and ties fall back to the criterion id."""
 
 
-def _drivers(entries: list[Entry]) -> tuple[list[Driver], list[Driver]]:
-    """The strongest up and down drivers among `entries` (sorted in place)."""
+def _drivers(entries: list[Entry], scale: float = 1.0) -> tuple[list[Driver], list[Driver]]:
+    """The strongest up and down drivers among `entries` (sorted in place).
+
+    An entry may carry its effect times a common positive factor (weight x rating, before
+    dividing by the total weight): the order is the same, and `scale` turns the few that
+    are kept into score points."""
     entries.sort()
     up: list[Driver] = []
     for e in entries[:MAX_DRIVERS]:
         if e[0] >= 0:
             break
         up.append(_make(Driver, {"criterion": e[1], "section": e[4], "group": e[2] or None, "rating": e[3],
-                                 "effect": -e[0]}))
+                                 "effect": -e[0] * scale}))
     down: list[Driver] = []
     for e in reversed(entries[-MAX_DRIVERS:]):
         if e[0] <= 0:
             break
         down.append(_make(Driver, {"criterion": e[1], "section": e[4], "group": e[2] or None, "rating": e[3],
-                                   "effect": -e[0]}))
+                                   "effect": -e[0] * scale}))
     return up, down
 
 
 def _score(index: _Index, value: float | None, answered: int, applicable: int, unknown: int,
-           entries: list[Entry] | None = None) -> Score:
-    up, down = _drivers(entries) if entries else ([], [])
+           entries: list[Entry] | None = None, scale: float = 1.0) -> Score:
+    up, down = _drivers(entries, scale) if entries else ([], [])
     return _make(Score, {"value": value, "band": index.band(value), "answered": answered, "applicable": applicable,
                          "unknown": unknown, "coverage": answered / applicable if applicable else None,
                          "up": up, "down": down})
@@ -443,10 +447,6 @@ def _criterion_score(index: _Index, it: _Rating) -> Score:
     return _score(index, it.value, 1, 1, 0, entries)
 
 
-def _worst_order(it: _Rating) -> tuple[float, str]:
-    return it.value, it.rated.id
-
-
 def _aggregate(index: _Index, items: list[_Rating], worst: bool = False,
                shares: list[tuple[float, _Rating]] | None = None) -> tuple[Score, float | None]:
     """The weighted mean (or the worst) of `items` by criterion weight, with counts and drivers.
@@ -455,34 +455,36 @@ def _aggregate(index: _Index, items: list[_Rating], worst: bool = False,
     total = 0.0
     acc = 0.0
     answered = unknown = 0
-    rated: list[_Rating] = []
+    entries: list[Entry] = []
+    low: _Rating | None = None
     for it in items:
         state = it.state
         if state == RATED:
             answered += 1
-            w = it.rated.weight
+            r = it.rated
+            w = r.weight
             if w > 0:
+                v = it.value
                 total += w
-                acc += w * it.value
-                rated.append(it)
+                acc += w * v
+                entries.append((-(w * v), r.id, "", v, r.section))
+                if low is None or (v, r.id) < (low.value, low.rated.id):
+                    low = it
         elif state == UNKNOWN_STATE:
             unknown += 1
-    if not rated:
+    if low is None:
         return _score(index, None, answered, len(items), unknown), None
     if worst:
-        low = min(rated, key=_worst_order)
         if shares is not None:
             shares.append((1.0, low))
         entry = (-low.value, low.rated.id, "", low.value, low.rated.section)
         return _score(index, low.value, answered, len(items), unknown, [entry]), low.value
-    entries: list[Entry] = []
-    for it in rated:
-        share = it.rated.weight / total
-        if shares is not None:
-            shares.append((share, it))
-        entries.append((-(share * it.value), it.rated.id, "", it.value, it.rated.section))
+    if shares is not None:
+        for it in items:
+            if it.state == RATED and it.rated.weight > 0:
+                shares.append((it.rated.weight / total, it))
     value = acc / total
-    return _score(index, value, answered, len(items), unknown, entries), value
+    return _score(index, value, answered, len(items), unknown, entries, 1.0 / total), value
 
 
 @dataclass(slots=True)
@@ -621,11 +623,11 @@ def _groups(index: _Index, ratings: list[_Rating]) -> tuple[dict[str, Score], di
     for gid, (total, weighted, answered, applicable, unknown_n, rated) in acc.items():
         if total > 0:
             value = weighted / total
-            entries = [(-(w / total * v), r.id, gid, v, r.section) for w, v, r in rated]
+            entries = [(-(w * v), r.id, gid, v, r.section) for w, v, r in rated]
+            scores[gid] = _score(index, value, answered, applicable, unknown_n, entries, 1.0 / total)
         else:
             value = None
-            entries = None
-        scores[gid] = _score(index, value, answered, applicable, unknown_n, entries)
+            scores[gid] = _score(index, None, answered, applicable, unknown_n)
         group_values[gid] = value
         rows: dict[str, dict[str, float | None]] = {fw: {} for fw, _ in index.frameworks}
         for (fw, item), (cw, cwv) in cells[gid].items():
