@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -171,14 +172,8 @@ def load_located(raw: bytes | str, limits: Limits = Limits(), *, json_ok: bool =
         raise UnsafeInput("the file contains a NUL character; it is not a text file")
     if json_ok and text.lstrip().startswith(("{", "[")):
         return _load_json(text, limits)
-    try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
-    except yaml.MarkedYAMLError as exc:
-        raise _syntax_error(exc) from None
-    except yaml.YAMLError as exc:
-        raise UnsafeInput(f"YAML syntax: {exc}") from None
-    except RecursionError:
-        raise UnsafeInput(f"the data is nested more than {limits.max_depth} levels deep") from None
+    _bound_flow_depth(text, limits)
+    node = _compose(text, limits)
     if node is None:
         return Located(data=None)
     builder = _Builder(limits)
@@ -187,6 +182,63 @@ def load_located(raw: bytes | str, limits: Limits = Limits(), *, json_ok: bool =
     except RecursionError:
         raise UnsafeInput(f"the data is nested more than {limits.max_depth} levels deep") from None
     return Located(data=data, lines=builder.lines)
+
+
+# brackets, and the quoted texts and comments whose brackets do not count
+_FLOW_TOKENS = re.compile(r"""[\[\]{}]|"(?:[^"\\]|\\.)*"|'(?:[^']|'')*'|(?<!\S)#[^\n]*""")
+
+
+def _bound_flow_depth(text: str, limits: Limits) -> None:
+    """Refuse `[[[[…` nested past the limit before PyYAML sees it.
+
+    PyYAML's scanner treats every `[` as a possible key and rechecks all of them
+    at each token, so a few thousand nested brackets cost seconds before its
+    composer even starts to recurse. A regex pass over the brackets is cheap.
+    An apostrophe in a plain text may hide some brackets from this count; the
+    builder's own depth check still catches those."""
+    if text.count("[") + text.count("{") <= limits.max_depth:
+        return
+    depth = 0
+    for match in _FLOW_TOKENS.finditer(text):
+        ch = match.group()[0]
+        if ch in "[{":
+            depth += 1
+            if depth > limits.max_depth:
+                raise UnsafeInput(f"the data is nested more than {limits.max_depth} levels deep",
+                                  text.count("\n", 0, match.start()) + 1)
+        elif ch in "]}":
+            depth = max(0, depth - 1)
+
+
+def _compose(text: str, limits: Limits) -> yaml.Node | None:
+    """The node tree, composed by libyaml when PyYAML has it (about eight times faster).
+
+    A file libyaml refuses is parsed again by the pure-Python parser, whose
+    wording `_syntax_error` knows, so a message does not depend on the build of
+    PyYAML; libyaml's own words are used only when that parser accepts the file."""
+    fast = getattr(yaml, "CSafeLoader", None)
+    try:
+        return yaml.compose(text, Loader=fast or yaml.SafeLoader)
+    except yaml.MarkedYAMLError as exc:
+        if "nesting depth" in str(exc.problem) or fast is None:
+            first: yaml.MarkedYAMLError = exc
+        else:
+            try:
+                yaml.compose(text, Loader=yaml.SafeLoader)
+                first = exc
+            except yaml.MarkedYAMLError as again:
+                first = again
+            except RecursionError:
+                first = exc
+        if "nesting depth" in str(first.problem):
+            mark = first.problem_mark
+            raise UnsafeInput(f"the data is nested more than {limits.max_depth} levels deep",
+                              mark.line + 1 if mark else None) from None
+        raise _syntax_error(first) from None
+    except yaml.YAMLError as exc:
+        raise UnsafeInput(f"YAML syntax: {exc}") from None
+    except RecursionError:
+        raise UnsafeInput(f"the data is nested more than {limits.max_depth} levels deep") from None
 
 
 def _syntax_error(exc: yaml.MarkedYAMLError) -> UnsafeInput:
