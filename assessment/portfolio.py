@@ -50,6 +50,7 @@ __all__ = [
 POLICY_AREA_IDS = ("policy_area", "policy_areas", "malomraden", "malomrade", "commission_areas")
 
 _REFRESH_BATCH = 200  # assessments rescored per write transaction
+_ANALYZE_AFTER = 1000  # rescored assessments after which PostgreSQL's statistics are renewed
 
 
 @dataclass(frozen=True)
@@ -245,6 +246,11 @@ def refresh_scores(store: Store) -> int:
         with store.writing() as conn:
             write_rows(conn, heads, scores, areas, labels.values())
         done += len(heads)
+    if done >= _ANALYZE_AFTER and store.dialect == "postgresql":
+        # Fresh statistics, or PostgreSQL plans the aggregation for a handful of
+        # rows until autovacuum catches up, and a second becomes many.
+        with store.writing() as conn:
+            conn.exec_driver_sql("ANALYZE score_heads, score_areas, scores")
     return done
 
 
@@ -303,46 +309,55 @@ def _frame(rows: list[Any], columns: list[str]) -> pd.DataFrame:
     return frame
 
 
+def _stats(frame: pd.DataFrame, by: list[str], value: str = "value") -> pd.DataFrame:
+    """Mean, lowest, highest and counts of `value` per `by`, as the SQL aggregates give them."""
+    if frame.empty:
+        return pd.DataFrame(columns=[*by, *_STAT_COLUMNS])
+    v = frame[value]
+    work = frame.assign(_pos=(v > 0).astype(int), _neg=(v < 0).astype(int))
+    out = work.groupby(by, sort=True, dropna=False).agg(
+        mean=(value, "mean"), lowest=(value, "min"), highest=(value, "max"), rated=(value, "count"),
+        positive=("_pos", "sum"), negative=("_neg", "sum")).reset_index()
+    return out
+
+
 def portfolio(store: Store, filters: PortfolioFilters | None = None, refresh: bool = True) -> PortfolioResult:
     """The portfolio of the assessments that pass `filters`, aggregated in the database.
 
-    Rescores stale assessments first unless `refresh` is False."""
+    Rescores stale assessments first unless `refresh` is False. Two passes over
+    the scores: one for each assessment's headline row, one that aggregates
+    every policy area, group and group-on-policy-area figure at once (each a
+    single join, so the plan stays cheap even before the database has
+    statistics on freshly written rows)."""
     f = filters or PortfolioFilters()
     if refresh:
         refresh_scores(store)
     cte, params = _chosen(f)
     join = "JOIN scores s ON s.assessment_id = c.assessment_id AND s.alternative = c.primary_alt"
     group = f.group or ""
+    policy_ids = ", ".join(f"'{p}'" for p in POLICY_AREA_IDS)
     with store.reading() as conn:
+        # The headline figures are pivoted per assessment id first, then joined to the
+        # chosen rows: grouping by the id alone keeps the sort small.
         rows = conn.execute(text(
-            cte + "SELECT c.assessment_id, c.title, c.municipality, c.plan_type, c.status, c.dated, "
-            "o.value AS overall, o.coverage AS coverage, e.value AS gap_change, g.value AS group_score "
-            "FROM chosen c "
-            "LEFT JOIN scores o ON o.assessment_id = c.assessment_id AND o.alternative = c.primary_alt "
-            "AND o.kind = 'overall' "
-            "LEFT JOIN scores e ON e.assessment_id = c.assessment_id AND e.alternative = c.primary_alt "
-            "AND e.kind = 'equity' "
-            "LEFT JOIN scores g ON g.assessment_id = c.assessment_id AND g.alternative = c.primary_alt "
-            "AND g.kind = 'group' AND g.grp = :grp "
-            "ORDER BY c.dated, c.assessment_id"), {**params, "grp": group}).all()
-        policy = conn.execute(text(
-            cte + f"SELECT s.framework, s.dim_key, {_STATS} FROM chosen c {join} "
-            "WHERE s.kind = 'dimension' AND s.framework IN (" + ", ".join(f"'{p}'" for p in POLICY_AREA_IDS) + ") "
-            "GROUP BY s.framework, s.dim_key ORDER BY s.framework, s.dim_key"), params).all()
-        groups = conn.execute(text(
-            cte + f"SELECT s.grp, {_STATS} FROM chosen c {join} WHERE s.kind = 'group' "
-            "GROUP BY s.grp ORDER BY s.grp"), params).all()
-        areas = conn.execute(text(
-            cte + f"SELECT sa.area_key, MIN(sa.area) AS area, {_STATS} FROM chosen c {join} "
-            "JOIN score_areas sa ON sa.assessment_id = c.assessment_id WHERE s.kind = 'overall' "
-            "GROUP BY sa.area_key ORDER BY sa.area_key"), params).all()
-        group_policy = conn.execute(text(
-            cte + f"SELECT s.dim_key, {_STATS} FROM chosen c {join} WHERE s.kind = 'group_dimension' "
-            "AND s.grp = :grp GROUP BY s.dim_key ORDER BY s.dim_key"), {**params, "grp": group}).all() \
-            if group else []
+            cte + ", headline AS (SELECT s.assessment_id, "
+            "MAX(CASE WHEN s.kind = 'overall' THEN s.value END) AS overall, "
+            "MAX(CASE WHEN s.kind = 'overall' THEN s.coverage END) AS coverage, "
+            "MAX(CASE WHEN s.kind = 'equity' THEN s.value END) AS gap_change, "
+            "MAX(CASE WHEN s.kind = 'group' THEN s.value END) AS group_score "
+            f"FROM chosen c {join} WHERE s.kind IN ('overall', 'equity') OR (s.kind = 'group' AND s.grp = :grp) "
+            "GROUP BY s.assessment_id) "
+            "SELECT c.assessment_id, c.title, c.municipality, c.plan_type, c.status, c.dated, x.overall, "
+            "x.coverage, x.gap_change, x.group_score FROM chosen c LEFT JOIN headline x "
+            "ON x.assessment_id = c.assessment_id ORDER BY c.dated, c.assessment_id"), {**params, "grp": group}).all()
+        aggregates = conn.execute(text(
+            cte + f"SELECT s.kind, s.framework, s.dim_key, s.grp, {_STATS} FROM chosen c {join} "
+            f"WHERE s.kind = 'group' OR (s.kind IN ('dimension', 'group_dimension') AND s.framework IN ({policy_ids})) "
+            "GROUP BY s.kind, s.framework, s.dim_key, s.grp ORDER BY s.kind, s.framework, s.dim_key, s.grp"),
+            params).all()
         area_names = conn.execute(text(
-            cte + "SELECT sa.assessment_id, sa.area FROM chosen c JOIN score_areas sa "
-            "ON sa.assessment_id = c.assessment_id ORDER BY sa.area"), params).all()
+            cte + "SELECT sa.assessment_id, sa.area_key, sa.area FROM chosen c JOIN score_areas sa "
+            "ON sa.assessment_id = c.assessment_id ORDER BY sa.area_key, sa.area"), params).all()
         labels = {f"{r.kind}:{r.dim_key}": {"sv": r.label_sv, "en": r.label_en}
                   for r in conn.execute(text("SELECT kind, dim_key, label_sv, label_en FROM score_labels"))}
 
@@ -352,8 +367,26 @@ def portfolio(store: Store, filters: PortfolioFilters | None = None, refresh: bo
     for r in area_names:
         by_id.setdefault(r.assessment_id, []).append(r.area)
     listing.insert(4, "areas", [", ".join(by_id.get(i, [])) for i in listing["id"]])
+    # Per district: each assessment's overall score counted once in each of its areas.
+    overall = dict(zip(listing["id"], listing["overall"]))
+    names: dict[str, str] = {}
+    for r in area_names:
+        names.setdefault(r.area_key, r.area)
+    per_area = pd.DataFrame([(r.area_key, overall.get(r.assessment_id)) for r in area_names],
+                            columns=["key", "value"]).astype({"value": float})
+    by_area = _stats(per_area.dropna(subset=["value"]), ["key"])
+    by_area.insert(1, "area", [names[k] for k in by_area["key"]])
     if not group:
         listing = listing.drop(columns=["group_score"])
+
+    agg = _frame(aggregates, ["kind", "framework", "key", "grp", *_STAT_COLUMNS])
+    by_policy = agg[agg["kind"] == "dimension"].drop(columns=["kind", "grp"]).reset_index(drop=True)
+    by_group = agg[agg["kind"] == "group"].drop(columns=["kind", "framework", "key"]) \
+        .rename(columns={"grp": "key"}).reset_index(drop=True)
+    group_policy = agg[(agg["kind"] == "group_dimension") & (agg["grp"] == group)] \
+        .drop(columns=["kind", "framework", "grp"]).reset_index(drop=True) if group else \
+        pd.DataFrame(columns=["key", *_STAT_COLUMNS])
+
     followed = "group_score" if group else "overall"
     cumulative = listing[["id", "title", "date", followed]].rename(columns={followed: "value"})
     cumulative = cumulative.dropna(subset=["value"]).reset_index(drop=True)
@@ -362,10 +395,10 @@ def portfolio(store: Store, filters: PortfolioFilters | None = None, refresh: bo
     return PortfolioResult(
         filters=f,
         assessments=listing,
-        by_policy_area=_frame(policy, ["framework", "key", *_STAT_COLUMNS]),
-        by_group=_frame(groups, ["key", *_STAT_COLUMNS]),
-        by_area=_frame(areas, ["key", "area", *_STAT_COLUMNS]),
-        group_by_policy_area=_frame(group_policy, ["key", *_STAT_COLUMNS]),
+        by_policy_area=by_policy,
+        by_group=by_group,
+        by_area=by_area,
+        group_by_policy_area=group_policy,
         cumulative=cumulative,
         labels=labels,
     )
