@@ -323,11 +323,11 @@ def _on_measure(measure_id: str, part: str, key: str) -> None:
     save_whole(doc, f"measure {measure_id}")
 
 
-def _add_measure(criterion: str, text: str) -> None:
+def _add_measure(criterion: str) -> None:
     doc = current()
     if doc is None or doc.frozen:
         return
-    doc.assessment.measures.append(Measure(criterion=criterion, text=text))
+    doc.assessment.measures.append(Measure(criterion=criterion, text=""))
     save_whole(doc, f"measure added to {criterion}")
 
 
@@ -351,7 +351,8 @@ def _draw_measures(doc: OpenAssessment, crit: Criterion, lang: str) -> None:
             kw = {"disabled": doc.frozen, "on_change": _on_measure}
             a, b, c, d, e = st.columns([4, 3, 2, 3, 1], vertical_alignment="bottom")
             key = _measure_key(doc, measure, "text")
-            a.text_input(t(lang, "measure_text"), key=key, args=(measure.id, "text", key), **kw)
+            a.text_input(t(lang, "measure_text"), key=key, args=(measure.id, "text", key),
+                         placeholder=t(lang, "new_measure"), **kw)
             key = _measure_key(doc, measure, "responsible")
             b.text_input(t(lang, "measure_responsible"), key=key, args=(measure.id, "responsible", key), **kw)
             key = _measure_key(doc, measure, "due")
@@ -362,7 +363,7 @@ def _draw_measures(doc: OpenAssessment, crit: Criterion, lang: str) -> None:
             e.button(":material/delete:", key=_measure_key(doc, measure, "remove"), help=t(lang, "remove_measure"),
                      on_click=_remove_measure, args=(measure.id,), disabled=doc.frozen)
         st.button(t(lang, "add_measure"), key=f"m:{doc.assessment.id}:{crit.id}:add", icon=":material/add:",
-                  on_click=_add_measure, args=(crit.id, t(lang, "new_measure")), disabled=doc.frozen)
+                  on_click=_add_measure, args=(crit.id,), disabled=doc.frozen)
 
 
 def draw_section(doc: OpenAssessment, section: Section, vis: Visibility, lang: str) -> None:

@@ -89,7 +89,9 @@ with list_col:
             text_col, button_col = st.columns([3, 1], vertical_alignment="center")
             status = t(L, f"status_{row.status.value}")
             when = row.updated_at.astimezone().strftime("%Y-%m-%d %H:%M")
-            where = " · ".join(md(x) for x in (row.municipality, row.checklist_id) if x)
+            known = checklists.get(row.checklist_id)
+            checklist_name = text_for(known.title, L) if known else row.checklist_id
+            where = " · ".join(md(x) for x in (row.municipality, checklist_name) if x)
             text_col.markdown(f"**{md(row.title)}**  \n{where}  \n"
                               f":gray[{status} · {t(L, 'last_change')} {when} {t(L, 'by')} {md(row.updated_by)}]")
             if button_col.button(t(L, "open"), key=f"open:{row.id}", width="stretch"):
