@@ -201,7 +201,9 @@ def heatmap(rows: Sequence[str], columns: Sequence[str], values: Sequence[Sequen
             value = values[r][c] if c < len(values[r]) else None
             fill = _cell_colour(value)
             d.add(Rect(x0 + c * col_w, y, col_w - 1, h - 1, fillColor=fill, strokeColor=None))
-            dark = value is not None and abs(value) > 55
+            if value is None:
+                continue  # grey and empty: not rated (the caption says so), never a zero
+            dark = abs(value) > 55
             d.add(String(x0 + c * col_w + col_w / 2, y + h / 2 - size / 3, _score_text(value), fontName=FAMILY,
                          fontSize=size, fillColor=colors.white if dark else TEXT, textAnchor="middle"))
     return d

@@ -732,8 +732,9 @@ def _criterion(ctx: ReportContext, crit: Criterion, visible_for: dict[str, set[s
         for m in measures:
             suffix = f" [{para(ctx.alt_label(m.alternative))}]" if m.alternative and len(ctx.alternatives()) > 1 else ""
             body.append(Paragraph(_measure_line(ctx, m) + suffix, ctx.st.small, bulletText="–"))
-    # The question and the first part of its answer stay together; long notes may run on.
-    return [KeepTogether([head, *body[:1]]), *body[1:]]
+    # The question's style keeps it with what follows (keepWithNext): the question never
+    # ends a page alone, and long notes may run on to the next.
+    return [head, *body]
 
 
 def _section(ctx: ReportContext, section: Section, index: int, visible_for: dict[str, set[str]]) -> list[Flowable]:
