@@ -304,6 +304,17 @@ def _load_json(text: str, limits: Limits) -> Located:
     def no_constants(name: str) -> Any:
         raise UnsafeInput(f"{name} is not a number SKB accepts")
 
+    def finite(text: str) -> float:
+        value = float(text)
+        if not math.isfinite(value):
+            raise UnsafeInput(f"the number {text[:30]} is too large; a number must be finite")
+        return value
+
+    def whole(text: str) -> int:
+        if len(text) > 30:
+            raise UnsafeInput("a number is too long")
+        return int(text)
+
     def pairs(items: list[tuple[str, Any]]) -> dict[str, Any]:
         out: dict[str, Any] = {}
         for key, value in items:
@@ -313,7 +324,8 @@ def _load_json(text: str, limits: Limits) -> Located:
         return out
 
     try:
-        data = json.loads(text, object_pairs_hook=pairs, parse_constant=no_constants)
+        data = json.loads(text, object_pairs_hook=pairs, parse_constant=no_constants,
+                          parse_float=finite, parse_int=whole)
     except json.JSONDecodeError as exc:
         raise UnsafeInput(f"JSON syntax: {exc.msg}", exc.lineno) from None
     return Located(data=data)

@@ -84,3 +84,13 @@ def test_a_byte_order_mark_and_swedish_letters_are_read():
     checklist, problems = parse_checklist("\ufeff".encode() + text.encode(), "bom.yaml")
     assert problems == []
     assert checklist is not None and checklist.title == "Åtgärder i Göteborg"
+
+
+def test_json_numbers_that_are_not_finite_or_absurdly_long_are_refused():
+    import pytest
+
+    from assessment.yamlio import UnsafeInput, load_located
+
+    for text, message in [('{"a": 1e400}', "must be finite"), ('{"a": ' + "9" * 5000 + "}", "too long")]:
+        with pytest.raises(UnsafeInput, match=message):
+            load_located(text)
