@@ -155,10 +155,14 @@ if not table.empty:
 # --- dimensions: one chart per framework, then groups x items ---------------------------------
 for framework in checklist.frameworks:
     titles = {i.id: text_for(i.title, L) for i in framework.items}
+    # Each bar's label carries its coverage (the headline alternative's): rated of applicable.
+    covered = headline.dimensions.get(framework.id, {})
+    bar_titles = {i: f"{title} ({covered[i].answered}/{covered[i].applicable})"
+                  if i in covered and covered[i].applicable else title for i, title in titles.items()}
     rows = []
     for alt_id, ar in result.alternatives.items():
         for item_id, s in ar.dimensions.get(framework.id, {}).items():
-            rows.append({"item": titles.get(item_id, item_id), "score": s.value,
+            rows.append({"item": bar_titles.get(item_id, item_id), "score": s.value,
                          "coverage": round(100 * s.coverage) if s.coverage is not None else None,
                          "alternative": alt_labels.get(alt_id, alt_id)})
     df = pd.DataFrame(rows)
@@ -167,7 +171,7 @@ for framework in checklist.frameworks:
     st.subheader(text_for(framework.title, L))
     order = [titles[i.id] for i in framework.items]
     base = alt.Chart(df.dropna(subset=["score"])).encode(
-        y=alt.Y("item:N", sort=order, title=None, axis=alt.Axis(labelLimit=320)),
+        y=alt.Y("item:N", sort=[bar_titles[i.id] for i in framework.items], title=None, axis=alt.Axis(labelLimit=320)),
         x=alt.X("score:Q", scale=alt.Scale(domain=[-100, 100]), title=t(L, "score")),
         tooltip=[alt.Tooltip("item:N", title=t(L, "item")), alt.Tooltip("score:Q", format="+.0f", title=t(L, "score")),
                  alt.Tooltip("coverage:Q", title=t(L, "coverage") + " %"),
@@ -217,8 +221,8 @@ if len(result.alternatives) > 1:
             tooltip=["alternative:N", "part:N", alt.Tooltip("score:Q", format="+.0f")])
         st.altair_chart(chart, width="stretch")
     for d in result.differences:
-        st.caption(f"{md(alt_labels.get(d.other, d.other))} – {t(L, 'difference', base=md(alt_labels.get(d.base, d.base)))}: "
-                   f"{figure(d.overall)}")
+        st.caption(t(L, "difference", other=md(alt_labels.get(d.other, d.other)),
+                     base=md(alt_labels.get(d.base, d.base)), value=figure(d.overall)))
 
 # --- drivers -------------------------------------------------------------------------------------
 st.subheader(t(L, "drivers"))
@@ -226,7 +230,9 @@ up_col, down_col = st.columns(2)
 for col, key, drivers in ((up_col, "drivers_up", headline.overall.up), (down_col, "drivers_down", headline.overall.down)):
     with col:
         st.caption(t(L, key))
-        if drivers:
+        if not drivers:
+            st.markdown("–")
+        else:
             st.dataframe(pd.DataFrame([{
                 t(L, "criterion"): questions.get(d.criterion, d.criterion)
                 + (f" ({group_labels.get(d.group, d.group)})" if d.group else ""),

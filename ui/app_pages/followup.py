@@ -1,0 +1,170 @@
+"""Follow-up page (uppföljning): each measure's status, dated notes and indicator values, the review date, re-assessment.
+
+Recorded in `assessment.followup`, beside the assessment, so an adopted
+(frozen) assessment can still be followed. Every change carries the measure's
+follow-up revision this page showed; a stale one is refused with who changed
+it. A re-assessment starts from the adopted version and links to the
+comparison of before and after.
+"""
+
+import datetime as dt
+
+import pandas as pd
+import streamlit as st
+
+from assessment.checklist import text_for
+from assessment.errors import SkbError
+from assessment.followup import (FollowUpConflict, add_note, add_value, measures, reassess, reassessed_from,
+                                 record_review, schedule, set_review_date, set_status)
+from assessment.model import MeasureStatus, Status
+from ui.i18n import t
+from ui.routes import COMPARE, START, WIZARD, assessment_from_url
+from ui.session import author, close_assessment, flash, lang, store, take_flash
+from ui.widgets import md
+
+L = lang()
+doc = assessment_from_url()
+if doc is None:
+    st.info(t(L, "no_assessment"))
+    st.page_link(START, label=t(L, "to_start"), icon=":material/home:")
+    st.stop()
+
+assessment = doc.assessment
+aid = assessment.id
+meta = assessment.metadata
+questions = {c.id: text_for(c.text, L) for c in assessment.checklist.criteria()}
+named = bool(str(st.session_state.get("who") or "").strip())
+
+st.title(meta.title)
+st.caption(f"{t(L, 'status')}: {t(L, 'status_' + meta.status.value)}")
+message = take_flash()
+if message:
+    st.warning(message, icon=":material/warning:")
+
+
+def _record(action) -> None:  # type: ignore[no-untyped-def]
+    try:
+        action()
+    except FollowUpConflict as exc:
+        flash(exc.message(L))
+    except SkbError as exc:
+        flash(str(exc))
+
+
+# --- the review date ------------------------------------------------------------------------------
+
+plan = schedule(store(), aid)
+st.subheader(t(L, "review_date"))
+with st.container(border=True):
+    if plan.review_date is None:
+        st.caption(t(L, "review_date_none"))
+    else:
+        overdue = plan.review_date <= dt.date.today()
+        st.markdown(t(L, "review_date_is", date=plan.review_date.isoformat(), source=t(L, "review_source_" + plan.source))
+                    + (f"  \n:red[{t(L, 'review_due_now')}]" if overdue and meta.status == Status.ADOPTED else ""))
+    if plan.reviewed_on:
+        st.caption(t(L, "reviewed_last", date=plan.reviewed_on.isoformat(), by=md(plan.reviewed_by)))
+    left, right = st.columns(2)
+    with left:
+        new_date = st.date_input(t(L, "set_review_date"), value=plan.review_date, key="review_date_input",
+                                 format="YYYY-MM-DD")
+        if st.button(t(L, "save_review_date"), key="save_review_date", disabled=not named or new_date is None):
+            _record(lambda: set_review_date(store(), aid, plan.revision, new_date, author()))
+            st.rerun()
+    with right:
+        held = st.date_input(t(L, "review_held_on"), value=dt.date.today(), key="review_held_on", format="YYYY-MM-DD")
+        if st.button(t(L, "record_review"), key="record_review", disabled=not named, icon=":material/event_available:"):
+            _record(lambda: record_review(store(), aid, plan.revision, author(), on=held))
+            st.rerun()
+
+# --- the measures -------------------------------------------------------------------------------
+
+st.subheader(t(L, "measures_followup"))
+try:
+    followed = measures(store(), aid)
+except SkbError as exc:
+    st.error(str(exc))
+    st.stop()
+if not followed:
+    st.info(t(L, "no_measures"))
+STATUSES = [s.value for s in MeasureStatus]
+
+
+def _on_status(measure_id: str, revision: int, key: str) -> None:
+    _record(lambda: set_status(store(), aid, measure_id, revision, st.session_state[key], author()))
+
+
+for f in followed:
+    m = f.measure
+    with st.container(border=True):
+        st.markdown(f"**{md(m.text)}**")
+        details = [questions.get(m.criterion, m.criterion)]
+        if m.responsible:
+            details.append(f"{t(L, 'responsible')}: {m.responsible}")
+        if m.due:
+            details.append(f"{t(L, 'due')}: {m.due.isoformat()}")
+        st.caption(" · ".join(md(d) for d in details))
+        status_key = f"status:{m.id}:{f.revision}"
+        st.selectbox(t(L, "measure_status"), STATUSES, index=STATUSES.index(f.status.value), key=status_key,
+                     format_func=lambda s: t(L, "measure_" + s), on_change=_on_status,
+                     args=(m.id, f.revision, status_key), disabled=not named)
+        if f.updated_by:
+            st.caption(t(L, "followup_last", by=md(f.updated_by),
+                         when=f.updated_at.astimezone().strftime("%Y-%m-%d %H:%M") if f.updated_at else ""))
+        notes_col, values_col = st.columns(2, gap="large")
+        with notes_col:
+            st.markdown(f"*{t(L, 'notes')}*")
+            for n in f.notes:
+                st.markdown(f"{n.date.isoformat()} – {md(n.text)}" + (f" :gray[({md(n.author)})]" if n.author else ""))
+            with st.form(f"note_form:{m.id}", border=False, clear_on_submit=True):
+                day = st.date_input(t(L, "date"), value=dt.date.today(), key=f"note_date:{m.id}", format="YYYY-MM-DD")
+                words = st.text_area(t(L, "note"), key=f"note:{m.id}", max_chars=20_000, height=80)
+                if st.form_submit_button(t(L, "add_note"), icon=":material/add:", disabled=not named):
+                    _record(lambda: add_note(store(), aid, m.id, f.revision, day, words or "", author()))
+                    st.rerun()
+        with values_col:
+            if not m.indicator:
+                st.caption(t(L, "no_indicator"))
+            else:
+                st.markdown(f"*{t(L, 'indicator')}: {md(m.indicator)}*")
+                if f.values:
+                    series = pd.DataFrame({t(L, "date"): [pd.Timestamp(v.date) for v in f.values],
+                                           m.indicator: [v.value for v in f.values]}).set_index(t(L, "date"))
+                    st.line_chart(series, height=180)
+                with st.form(f"value_form:{m.id}", border=False, clear_on_submit=True):
+                    day = st.date_input(t(L, "date"), value=dt.date.today(), key=f"value_date:{m.id}",
+                                        format="YYYY-MM-DD")
+                    value = st.number_input(t(L, "value"), value=None, key=f"value:{m.id}", format="%g")
+                    note = st.text_input(t(L, "note"), key=f"value_note:{m.id}", max_chars=500)
+                    if st.form_submit_button(t(L, "add_value"), icon=":material/add_chart:", disabled=not named):
+                        if value is None:
+                            flash(t(L, "value_needed"))
+                        else:
+                            _record(lambda: add_value(store(), aid, m.id, f.revision, day, float(value), author(),
+                                                      note or ""))
+                        st.rerun()
+if not named:
+    st.caption(t(L, "name_needed"))
+
+# --- re-assessment --------------------------------------------------------------------------------
+
+st.subheader(t(L, "reassessment"))
+origin = reassessed_from(store(), aid)
+if origin is not None:
+    source_id, source_revision = origin
+    st.info(t(L, "reassessment_of", rev=source_revision), icon=":material/compare_arrows:")
+    if st.button(t(L, "before_after"), key="before_after", icon=":material/compare:"):
+        st.switch_page(COMPARE, query_params={"a": source_id, "ra": str(source_revision), "b": aid})
+if meta.status == Status.ADOPTED:
+    st.caption(t(L, "reassess_hint"))
+    if st.button(t(L, "reassess"), key="reassess", icon=":material/content_copy:", disabled=not named):
+        try:
+            new_id = reassess(store(), aid, author())
+        except SkbError as exc:
+            st.error(str(exc))
+        else:
+            close_assessment()
+            st.session_state.pop("skb_step", None)
+            st.switch_page(WIZARD, query_params={"id": new_id, "step": "1"})
+elif origin is None:
+    st.caption(t(L, "reassess_only_adopted"))

@@ -1,0 +1,186 @@
+"""Review page (granskning): send for review, comment on criteria and on the whole, reply, sign off, verify a report.
+
+The thread lives beside the assessment (`assessment.review`), so commenting
+never changes an answer and goes on after adoption. A post carries the thread
+revision this page last showed; if someone posted in between, the post is
+refused and the text stays in the box. Sign-off uses the name given in the
+sidebar (remembered in the URL) and adopts the version shown.
+"""
+
+import datetime as dt
+
+import streamlit as st
+
+from assessment.checklist import text_for
+from assessment.errors import SkbError
+from assessment.model import Status
+from assessment.review import (ReviewConflict, post, report_pdf, return_to_draft, send_for_review, sign_off, thread,
+                               stored_reports, verify_report)
+from assessment.storage import EditConflict
+from ui.i18n import t
+from ui.routes import FOLLOWUP, START, assessment_from_url, go
+from ui.session import author, flash, lang, reload, store, take_flash
+from ui.widgets import md
+
+L = lang()
+doc = assessment_from_url()
+if doc is None:
+    st.info(t(L, "no_assessment"))
+    st.page_link(START, label=t(L, "to_start"), icon=":material/home:")
+    st.stop()
+
+assessment = doc.assessment
+aid = assessment.id
+checklist = assessment.checklist
+meta = assessment.metadata
+questions = {c.id: text_for(c.text, L) for c in checklist.criteria()}
+SEEN = f"skb_review_seen:{aid}"
+named = bool(str(st.session_state.get("who") or "").strip())
+
+st.title(meta.title)
+status_text = t(L, "status_" + meta.status.value)
+if meta.status == Status.ADOPTED and meta.adopted_at:
+    status_text = t(L, "adopted_on_by", date=meta.adopted_at.isoformat(), by=meta.adopted_by or "")
+st.caption(f"{t(L, 'status')}: {status_text}")
+
+message = take_flash()
+if message:
+    st.warning(message, icon=":material/warning:")
+if doc.problem:
+    st.error(doc.problem)
+    if st.button(t(L, "reload"), key="review_reload", icon=":material/refresh:"):
+        reload()
+        st.rerun()
+
+
+def _refresh_after(action) -> None:  # type: ignore[no-untyped-def]
+    """Run a status change; on a stale revision say who changed what, and reload either way."""
+    try:
+        action()
+    except EditConflict as exc:
+        flash(exc.message(L))
+    except SkbError as exc:
+        flash(str(exc))
+    reload()
+
+
+# --- status -----------------------------------------------------------------------------------
+
+if meta.status == Status.DRAFT:
+    st.info(t(L, "review_draft_hint"), icon=":material/rate_review:")
+    if st.button(t(L, "send_for_review"), key="send_for_review", type="primary", icon=":material/send:"):
+        _refresh_after(lambda: send_for_review(store(), aid, doc.revision, author()))
+        st.rerun()
+elif meta.status == Status.IN_REVIEW:
+    if st.button(t(L, "return_to_draft"), key="return_to_draft", icon=":material/undo:"):
+        _refresh_after(lambda: return_to_draft(store(), aid, doc.revision, author()))
+        st.rerun()
+
+# --- the thread -------------------------------------------------------------------------------
+
+try:
+    th = thread(store(), aid)
+except SkbError as exc:
+    st.error(str(exc))
+    st.stop()
+
+
+def _post(criterion_key: str | None, text_key: str, reply_to: str | None = None) -> None:
+    words = str(st.session_state.get(text_key) or "")
+    criterion = st.session_state.get(criterion_key) if criterion_key else None
+    try:
+        post(store(), aid, int(st.session_state.get(SEEN, 0)), author(), words,
+             criterion=criterion or None, reply_to=reply_to)
+    except ReviewConflict as exc:
+        flash(exc.message(L))  # the text stays in its box, to send again after reading
+    except SkbError as exc:
+        flash(str(exc))
+    else:
+        st.session_state[text_key] = ""
+
+
+def _show(comment, indent: bool = False) -> None:  # type: ignore[no-untyped-def]
+    when = comment.at.astimezone().strftime("%Y-%m-%d %H:%M")
+    on = f" · {t(L, 'on_version', rev=comment.on_revision)}" if comment.on_revision else ""
+    icon = {"sign_off": ":material/verified:", "reply": ":material/reply:"}.get(comment.kind, ":material/chat:")
+    box = st.container(border=True)
+    if indent:
+        box = st.columns([1, 12])[1].container(border=True)
+    with box:
+        st.markdown(f"{icon} **{md(comment.author)}** :gray[{when}{on}]")
+        st.markdown(md(comment.text).replace("\n", "  \n"))
+
+
+st.subheader(t(L, "review_thread"))
+if not th.comments:
+    st.caption(t(L, "no_comments"))
+places: list[str | None] = [None] + [c for c in questions if th.on(c)]
+for place in places:
+    top = th.on(place)
+    if not top:
+        continue
+    st.markdown(f"**{md(t(L, 'on_whole') if place is None else questions[place])}**")
+    for comment in top:
+        _show(comment)
+        for reply in th.replies(comment.id):
+            _show(reply, indent=True)
+        if comment.kind != "sign_off":
+            with st.popover(t(L, "reply"), icon=":material/reply:"):
+                key = f"skb_reply:{comment.id}"
+                st.text_area(t(L, "your_reply"), key=key, max_chars=20_000)
+                st.button(t(L, "send"), key=f"send_reply:{comment.id}", on_click=_post, args=(None, key, comment.id),
+                          disabled=not named)
+
+with st.form("new_comment", border=True):
+    st.markdown(f"**{t(L, 'new_comment')}**")
+    st.selectbox(t(L, "comment_on"), [""] + list(questions), key="skb_comment_on",
+                 format_func=lambda c: t(L, "on_whole") if not c else questions[c])
+    st.text_area(t(L, "comment"), key="skb_comment_text", max_chars=20_000)
+    st.form_submit_button(t(L, "send"), icon=":material/send:", on_click=_post,
+                          args=("skb_comment_on", "skb_comment_text"), disabled=not named)
+if not named:
+    st.caption(t(L, "name_needed"))
+# What this page showed is what the next post answers to.
+st.session_state[SEEN] = th.revision
+
+# --- sign-off ---------------------------------------------------------------------------------
+
+if meta.status == Status.IN_REVIEW:
+    st.subheader(t(L, "sign_off"))
+    with st.container(border=True):
+        st.caption(t(L, "sign_off_hint", rev=doc.revision))
+        day = st.date_input(t(L, "sign_off_date"), value=dt.date.today(), key="sign_off_date", format="YYYY-MM-DD")
+        confirm = st.checkbox(t(L, "adopt_confirm"), key="sign_off_confirm")
+        if st.button(t(L, "sign_off_as", name=author()), key="sign_off", type="primary", icon=":material/verified:",
+                     disabled=not (confirm and named) or doc.problem is not None):
+            with st.spinner(t(L, "sign_off_working")):
+                try:
+                    sign_off(store(), aid, doc.revision, author(), day, lang=L)
+                except EditConflict as exc:
+                    flash(exc.message(L))
+                except SkbError as exc:
+                    flash(str(exc))
+            reload()
+            st.rerun()
+
+# --- the stored report --------------------------------------------------------------------------
+
+if meta.status == Status.ADOPTED:
+    st.subheader(t(L, "stored_report"))
+    reports = stored_reports(store(), aid)
+    if not reports:
+        st.info(t(L, "no_stored_report"))
+    for r in reports:
+        with st.container(border=True):
+            st.markdown(t(L, "stored_report_line", rev=r.revision, lang=r.lang, when=r.stored_at.strftime("%Y-%m-%d"),
+                          by=md(r.stored_by)))
+            st.code(f"SHA-256 {r.sha256}", language=None)
+            st.download_button(t(L, "download_stored"), data=report_pdf(store(), aid, r.revision, r.lang),
+                               file_name=f"skb-{aid[:8]}-v{r.revision}-{r.lang}.pdf", mime="application/pdf",
+                               key=f"stored:{r.revision}:{r.lang}", icon=":material/download:", on_click="ignore")
+    upload = st.file_uploader(t(L, "verify_upload"), type=["pdf"], key="verify_upload")
+    if upload is not None:
+        check = verify_report(store(), aid, upload.getvalue())
+        (st.success if check.matches else st.error)(check.message(L))
+    if st.button(t(L, "page_followup"), key="to_followup", icon=":material/monitoring:"):
+        go(FOLLOWUP, aid)
