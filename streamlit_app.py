@@ -8,7 +8,7 @@ happens here: no loading, no scoring.
 import streamlit as st
 
 from ui.i18n import LANGUAGES, t
-from ui.routes import HISTORY, RESULTS, START, WIZARD
+from ui.routes import COMPARE, FOLLOWUP, HISTORY, PORTFOLIO, RESULTS, REVIEW, START, WIZARD
 from ui.session import lang
 
 st.set_page_config(page_title="SKB", page_icon=":material/diversity_3:", layout="wide")
@@ -27,6 +27,11 @@ page = st.navigation(
         st.Page(WIZARD, title=t(L, "page_wizard"), icon=":material/checklist:", help=t(L, "page_wizard_help")),
         st.Page(RESULTS, title=t(L, "page_results"), icon=":material/bar_chart:", help=t(L, "page_results_help")),
         st.Page(HISTORY, title=t(L, "page_history"), icon=":material/history:", help=t(L, "page_history_help")),
+        st.Page(REVIEW, title=t(L, "page_review"), icon=":material/rate_review:", help=t(L, "page_review_help")),
+        st.Page(FOLLOWUP, title=t(L, "page_followup"), icon=":material/monitoring:", help=t(L, "page_followup_help")),
+        st.Page(PORTFOLIO, title=t(L, "page_portfolio"), icon=":material/dashboard:",
+                help=t(L, "page_portfolio_help")),
+        st.Page(COMPARE, title=t(L, "page_compare"), icon=":material/compare:", help=t(L, "page_compare_help")),
     ]
 )
 page.run()

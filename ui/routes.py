@@ -19,12 +19,17 @@ from assessment.errors import NotFound, StorageError
 from .i18n import t
 from .session import ID_PATTERN, OpenAssessment, close_assessment, current, flash, lang, open_assessment
 
-__all__ = ["START", "WIZARD", "RESULTS", "HISTORY", "go", "assessment_from_url", "step_from_url", "set_step"]
+__all__ = ["START", "WIZARD", "RESULTS", "HISTORY", "REVIEW", "FOLLOWUP", "PORTFOLIO", "COMPARE",
+           "go", "assessment_from_url", "step_from_url", "set_step"]
 
 START = "ui/app_pages/start.py"
 WIZARD = "ui/app_pages/wizard.py"
 RESULTS = "ui/app_pages/results.py"
 HISTORY = "ui/app_pages/history.py"
+REVIEW = "ui/app_pages/review.py"
+FOLLOWUP = "ui/app_pages/followup.py"
+PORTFOLIO = "ui/app_pages/portfolio.py"
+COMPARE = "ui/app_pages/compare.py"
 
 STEP_PATTERN = re.compile(r"[0-9]{1,4}")  # ASCII digits only: int() would also take "٣"
 

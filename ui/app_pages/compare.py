@@ -16,8 +16,7 @@ from assessment.compare import compare
 from assessment.errors import SkbError
 from reports.compare import render_comparison
 from ui.i18n import t
-from ui.routes import ID_PATTERN
-from ui.session import current, lang, store
+from ui.session import ID_PATTERN, current, lang, store
 
 L = lang()
 st.title(t(L, "page_compare"))

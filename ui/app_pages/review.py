@@ -135,7 +135,7 @@ with st.form("new_comment", border=True):
     st.markdown(f"**{t(L, 'new_comment')}**")
     st.selectbox(t(L, "comment_on"), [""] + list(questions), key="skb_comment_on",
                  format_func=lambda c: t(L, "on_whole") if not c else questions[c])
-    st.text_area(t(L, "comment"), key="skb_comment_text", max_chars=20_000)
+    st.text_area(t(L, "your_comment"), key="skb_comment_text", max_chars=20_000)
     st.form_submit_button(t(L, "send"), icon=":material/send:", on_click=_post,
                           args=("skb_comment_on", "skb_comment_text"), disabled=not named)
 if not named:
@@ -172,7 +172,7 @@ if meta.status == Status.ADOPTED:
         st.info(t(L, "no_stored_report"))
     for r in reports:
         with st.container(border=True):
-            st.markdown(t(L, "stored_report_line", rev=r.revision, lang=r.lang, when=r.stored_at.strftime("%Y-%m-%d"),
+            st.markdown(t(L, "stored_report_line", rev=r.revision, language=r.lang, when=r.stored_at.strftime("%Y-%m-%d"),
                           by=md(r.stored_by)))
             st.code(f"SHA-256 {r.sha256}", language=None)
             st.download_button(t(L, "download_stored"), data=report_pdf(store(), aid, r.revision, r.lang),

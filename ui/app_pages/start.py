@@ -4,9 +4,10 @@ import streamlit as st
 
 from assessment.checklist import text_for
 from assessment.errors import SkbError
+from assessment.followup import due_reviews
 from assessment.model import new_assessment
 from ui.i18n import t
-from ui.routes import WIZARD, go
+from ui.routes import FOLLOWUP, WIZARD, go
 from ui.session import OpenAssessment, author, close_assessment, current, lang, library, store, take_flash
 from ui.widgets import md
 
@@ -23,6 +24,20 @@ try:
 except SkbError as exc:
     st.error(t(L, "storage_unavailable", error=str(exc)))
     st.stop()
+
+# Follow-up is where equal health is won or lost: the reviews that have come due come first.
+due = due_reviews(assessments_store)
+if due:
+    with st.container(border=True):
+        st.subheader(t(L, "reviews_due"), anchor=False)
+        for d in due[:10]:
+            text_col, button_col = st.columns([5, 1], vertical_alignment="center")
+            where = f" · {md(d.municipality)}" if d.municipality else ""
+            late = f" · {t(L, 'review_overdue', days=d.days_overdue)}" if d.days_overdue > 0 else ""
+            text_col.markdown(f"**{md(d.title)}**{where}  \n:orange[{t(L, 'review_due_line', date=d.review_date.isoformat())}"
+                              f"{late}]")
+            if button_col.button(t(L, "to_followup"), key=f"due:{d.assessment_id}", icon=":material/monitoring:"):
+                go(FOLLOWUP, d.assessment_id)
 
 checklists, broken = library()
 if broken:
