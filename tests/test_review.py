@@ -11,10 +11,12 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+from pathlib import Path
 
 import pytest
 from pypdf import PdfReader
 from sqlalchemy import text
+from streamlit.testing.v1 import AppTest
 
 from assessment.cli import main
 from assessment.errors import FrozenError, StorageError
@@ -238,3 +240,77 @@ def test_skb_verify_report_says_whether_a_file_is_the_adopted_report(store: Stor
     assert "är den rapport som lagrades" in capsys.readouterr().out
     assert main(["verify-report", aid, str(bad), "--db", database_url, "--lang", "en"]) == 2
     assert "does NOT match" in capsys.readouterr().err
+
+
+# --- the review page, driven with AppTest -----------------------------------------------------------
+
+APP = str(Path(__file__).resolve().parent.parent / "streamlit_app.py")
+
+
+@pytest.fixture
+def data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    directory = tmp_path / "data"
+    monkeypatch.setenv("SKB_DATA_DIR", str(directory))
+    monkeypatch.delenv("SKB_DATABASE_URL", raising=False)
+    return directory
+
+
+def _page(aid: str, who: str, lang: str = "sv") -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=90)
+    at.query_params.update({"id": aid, "who": who, "lang": lang})
+    at.run()
+    at.switch_page("ui/app_pages/review.py").run()
+    assert not at.exception, at.exception
+    return at
+
+
+@pytest.mark.slow
+def test_a_theme_group_takes_a_case_from_draft_to_adoption_in_the_app(data_dir: Path):
+    with open_store() as s:
+        a = new_assessment(torg(), "Stortorget i Łódźkvarteren", municipality="Örebro")
+        a.set_answer("belysning", Answer(value=-1))
+        s.create(a, "Elif Şahin")
+
+    author = _page(a.id, "Elif Şahin")
+    author.button(key="send_for_review").click().run()
+    assert not author.exception, author.exception
+    with open_store() as s:
+        assert s.load(a.id).assessment.metadata.status == Status.IN_REVIEW
+
+    reviewer = _page(a.id, "Johan Lindqvist")
+    reviewer.selectbox(key="skb_comment_on").set_value("belysning")
+    reviewer.text_area(key="skb_comment_text").set_value("Vilka <trygghetsvandringar> ligger till grund?")
+    next(b for b in reviewer.button if b.label == "Skicka").click().run()
+    assert not reviewer.exception, reviewer.exception
+    assert any("Vilka \\<trygghetsvandringar\\> ligger till grund?" == m.value for m in reviewer.markdown)
+    assert reviewer.text_area(key="skb_comment_text").value == ""
+
+    # The author's tab still shows the thread before Johan's post: her comment is refused, not lost.
+    author.text_area(key="skb_comment_text").set_value("Allt är klart.")
+    next(b for b in author.button if b.label == "Skicka").click().run()
+    assert any("Johan Lindqvist" in w.value for w in author.warning)
+    assert author.text_area(key="skb_comment_text").value == "Allt är klart."
+
+    reviewer.date_input(key="sign_off_date").set_value(dt.date(2026, 5, 4))
+    reviewer.checkbox(key="sign_off_confirm").check().run()
+    reviewer.button(key="sign_off").click().run()
+    assert not reviewer.exception, reviewer.exception
+    assert "Fastställd 2026-05-04 av Johan Lindqvist" in reviewer.caption[0].value
+    with open_store() as s:
+        stored = s.load(a.id)
+        assert (stored.assessment.metadata.status, stored.assessment.metadata.adopted_by) == (
+            Status.ADOPTED, "Johan Lindqvist")
+        [report] = stored_reports(s, a.id)
+    assert any(f"SHA-256 {report.sha256}" == c.value for c in reviewer.code)
+
+
+@pytest.mark.slow
+def test_without_a_name_the_page_asks_for_one_before_anyone_comments_or_signs(data_dir: Path):
+    with open_store() as s:
+        a = new_assessment(torg(), "Utan namn")
+        s.save(a.model_copy(update={"metadata": a.metadata.model_copy(update={"status": Status.IN_REVIEW})}),
+               s.create(a, "Elif"), "Elif")
+    at = _page(a.id, "", lang="en")
+    assert any("Give your name in the sidebar" in c.value for c in at.caption)
+    assert next(b for b in at.button if b.label == "Send").disabled
+    assert at.button(key="sign_off").disabled
