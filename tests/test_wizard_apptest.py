@@ -390,3 +390,29 @@ def test_an_adopted_assessment_opens_read_only_and_can_be_copied_into_a_new_draf
     assert copy.answer("farkoster").value == ["farja", "kajak"]
     fresh.run()
     assert not any(w.disabled for w in question_widgets(fresh))
+
+
+def test_measures_are_added_filled_in_and_removed(data_dir: Path) -> None:
+    checklist = load_checklist(DATA / "wizard-odd.yaml")
+    at = app(who="Kim")
+    assessment_id = start_assessment(at, "wizard-odd", "Åtgärder")
+    at.radio(key=f"w:{assessment_id}:badar:-:value").set_value(True).run()
+    at.button(key="next").click().run()
+    add = f"m:{assessment_id}:strandpaverkan:add"
+    at.button(key=add).click().run()
+    at.button(key=add).click().run()
+    first, second = open_store().load(assessment_id).assessment.measures
+    at.text_input(key=f"m:{assessment_id}:{first.id}:text").set_value("Ramp ner till vattnet vid Ελλάδα-bryggan")
+    at.text_input(key=f"m:{assessment_id}:{first.id}:responsible").set_value("Tekniska förvaltningen")
+    at.date_input(key=f"m:{assessment_id}:{first.id}:due").set_value(dt.date(2027, 5, 31))
+    at.text_input(key=f"m:{assessment_id}:{first.id}:indicator").set_value("Andel badplatser med ramp")
+    at.run()
+    at.button(key=f"m:{assessment_id}:{second.id}:remove").click().run()
+    assert not at.exception, at.exception
+
+    (measure,) = open_store().load(assessment_id).assessment.measures
+    assert (measure.id, measure.criterion, measure.text, measure.responsible, measure.due, measure.indicator) == (
+        first.id, "strandpaverkan", "Ramp ner till vattnet vid Ελλάδα-bryggan", "Tekniska förvaltningen",
+        dt.date(2027, 5, 31), "Andel badplatser med ramp")
+    assert [w.value for w in at.text_input if (w.key or "").endswith(":responsible")] == ["Tekniska förvaltningen"]
+    assert checklist.criterion("strandpaverkan").measures
