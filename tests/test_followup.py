@@ -10,8 +10,10 @@ version and can be compared with it.
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 
 import pytest
+from streamlit.testing.v1 import AppTest
 
 from assessment.compare import compare
 from assessment.errors import NotFound, StorageError
@@ -65,9 +67,8 @@ def store(database_url: str):
         yield s
 
 
-@pytest.fixture
-def adopted(store: Store) -> str:
-    """Parken i Gottsunda, adopted on 31 August 2026 with two measures."""
+def adopt_park(store: Store, on: dt.date) -> str:
+    """Parken i Gottsunda, with two measures, adopted `on`."""
     a = new_assessment(park(), "Parken i Gottsunda", municipality="Uppsala", areas=["Gottsunda"])
     a.set_answer("gronyta", Answer(value=-1), "proposal")
     a.set_answer("buller", Answer(value=-2), "proposal")
@@ -78,8 +79,14 @@ def adopted(store: Store) -> str:
     ]
     revision = store.create(a, "Şirin Åkesson")
     revision = store.save(_in_review(store, a.id), revision, "Şirin Åkesson")
-    store.adopt(a.id, revision, "Byggnadsnämnden", dt.date(2026, 8, 31))
+    store.adopt(a.id, revision, "Byggnadsnämnden", on)
     return a.id
+
+
+@pytest.fixture
+def adopted(store: Store) -> str:
+    """Parken i Gottsunda, adopted on 31 August 2026 with two measures."""
+    return adopt_park(store, dt.date(2026, 8, 31))
 
 
 def _in_review(store: Store, aid: str):
@@ -192,3 +199,77 @@ def test_re_assessment_starts_from_the_adopted_version_and_compares_before_and_a
     assert (green.a, green.b) == (-75.0, -25.0)  # (-1 + -2) / 2 / 2 * 100, then (1 + -2) / 2 / 2 * 100
     assert green.difference == 50.0
     assert (c.a.label, c.b.label) == ("Före", "Efter")
+
+
+# --- the follow-up page and the start page, driven with AppTest ------------------------------------
+
+APP = str(Path(__file__).resolve().parent.parent / "streamlit_app.py")
+
+
+@pytest.fixture
+def app_store(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    monkeypatch.setenv("SKB_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.delenv("SKB_DATABASE_URL", raising=False)
+    with open_store() as s:
+        yield s
+
+
+def _app(**query: str) -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=90)
+    at.query_params.update(query)
+    at.run()
+    assert not at.exception, at.exception
+    return at
+
+
+@pytest.mark.slow
+def test_the_start_page_lists_due_reviews_and_the_follow_up_page_records_them(app_store: Store):
+    adopted_on = dt.date.today() - dt.timedelta(days=200)  # six months and more ago: the review is due
+    adopted = adopt_park(app_store, adopted_on)
+    due = add_months(adopted_on, 6).isoformat()
+    start = _app(who="Kalle Ölund")
+    assert any("Parken i Gottsunda" in m.value for m in start.markdown)
+    assert any(f"uppföljning {due}" in m.value for m in start.markdown)
+    start.button(key=f"due:{adopted}").click().run()
+    start.run()
+    page = start
+    assert not page.exception, page.exception
+    assert any(f"**{due}**" in m.value for m in page.markdown)
+
+    page.selectbox(key="status:trad:0").set_value("under_way").run()
+    assert not page.exception, page.exception
+    page.text_area(key="note:trad").set_value("20 träd planterade – Şahins lag")
+    next(b for b in page.button if b.label == "Lägg till anteckning" and "trad" in str(b.form_id or "")).click().run()
+    assert not page.exception, page.exception
+    page.number_input(key="value:trad").set_value(20)
+    next(b for b in page.button if b.label == "Lägg till värde").click().run()
+    assert not page.exception, page.exception
+
+    trad = measures(app_store, adopted)[0]
+    assert trad.status == MeasureStatus.UNDER_WAY and trad.updated_by == "Kalle Ölund"
+    assert [n.text for n in trad.notes if n.recorded] == ["20 träd planterade – Şahins lag"]
+    assert [v.value for v in trad.values] == [20.0]
+    assert page.get("arrow_vega_lite_chart") or page.get("vega_lite_chart")
+
+    page.button(key="record_review").click().run()
+    assert schedule(app_store, adopted).reviewed_on == dt.date.today()
+    # Held today: the next review is six months away, and the start page no longer asks for it.
+    assert not any("uppföljning" in m.value for m in _app(who="Kalle Ölund").markdown)
+
+
+@pytest.mark.slow
+def test_re_assessment_from_the_follow_up_page_opens_a_draft_and_links_before_and_after(app_store: Store):
+    adopted = adopt_park(app_store, dt.date(2026, 8, 31))
+    page = _app(id=adopted, who="Şirin Åkesson")
+    page.switch_page("ui/app_pages/followup.py").run()
+    page.button(key="reassess").click().run()
+    assert not page.exception, page.exception
+    later = next(s.id for s in app_store.list() if s.id != adopted)
+    assert reassessed_from(app_store, later) == (adopted, app_store.load(adopted).revision)
+
+    page = _app(id=later, who="Şirin Åkesson")
+    page.switch_page("ui/app_pages/followup.py").run()
+    page.button(key="before_after").click().run()
+    assert not page.exception, page.exception
+    assert any("version 3" == c.value for c in page.caption)  # side A is the adopted version itself
+    assert any("Parken i Gottsunda" in c.value and "A:" in c.value for c in page.caption)
