@@ -48,6 +48,12 @@ class Score(_Out):
     applicable: int = 0  # visible and not "not relevant"
     unknown: int = 0
     coverage: float | None = None  # answered / applicable; None when nothing is applicable
+    # Groups answered unknown inside group_impact criteria that count as answered (some other group is
+    # rated): knowledge gaps that `unknown` and `coverage`, which count whole criteria, do not show.
+    group_unknown: int = 0
+    # The knowledge gaps as a share of the applicable criteria: a criterion answered unknown counts 1, a
+    # group_impact criterion with k of its n applicable groups unknown counts k/n. None when nothing applies.
+    unknown_share: float | None = None
     up: list[Driver] = Field(default_factory=list)  # the criteria that raise it most, strongest first
     down: list[Driver] = Field(default_factory=list)  # the criteria that lower it most, strongest first
 

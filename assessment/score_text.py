@@ -2,8 +2,9 @@
 
 It lays out a `Result` that `assessment.scoring` has computed: one column per
 alternative and one for each difference, rows for the overall score, the
-sections, every framework item and every group, then equity, participation,
-the reasons (drivers), flags and knowledge gaps. It computes nothing itself,
+sections, every framework item that has a score in some alternative (the others
+are counted, not listed; --json has them all) and every group, then equity,
+participation, the reasons (drivers), flags and knowledge gaps. It computes nothing itself,
 does no I/O and must not import streamlit; the report has its own layout.
 """
 
@@ -21,6 +22,8 @@ LABELS: dict[str, dict[str, str]] = {
     "plan_type": {"sv": "Plantyp", "en": "Plan type"},
     "overall": {"sv": "Totalt", "en": "Overall"},
     "coverage": {"sv": "besvarat", "en": "answered"},
+    "group_unknown": {"sv": "okända gruppbedömningar", "en": "group ratings unknown"},
+    "left_out": {"sv": "({n} till utan poäng visas inte)", "en": "({n} more without a score, not shown)"},
     "sections": {"sv": "Avsnitt", "en": "Sections"},
     "groups": {"sv": "Grupper", "en": "Groups"},
     "difference": {"sv": "Skillnad", "en": "Difference"},
@@ -142,6 +145,9 @@ def score_table(assessment: Assessment, result: Result, lang: str = "sv") -> str
     rows.append(row(_t("overall", lang), [_score_cell(s) for s in overall], [d.overall for d in result.differences]))
     rows.append([f"  {_t('coverage', lang)}", *(f"{s.answered}/{s.applicable}" for s in overall),
                  *("" for _ in result.differences)])
+    if any(s.group_unknown for s in overall):  # knowledge gaps inside criteria counted as answered
+        rows.append([f"  {_t('group_unknown', lang)}", *(str(s.group_unknown) for s in overall),
+                     *("" for _ in result.differences)])
     rows.append([_t("sections", lang), *("" for _ in header[1:])])
     for sec in checklist.sections:
         if not any(sec.id in result.alternatives[a].sections for a in alts):
@@ -151,10 +157,16 @@ def score_table(assessment: Assessment, result: Result, lang: str = "sv") -> str
                         [d.sections.get(sec.id) for d in result.differences]))
     for fw in checklist.frameworks:
         rows.append([text_for(fw.title, lang), *("" for _ in header[1:])])
+        left_out = 0
         for item in fw.items:
-            rows.append(row("  " + text_for(item.title, lang),
-                            [_score_cell(result.alternatives[a].dimensions[fw.id][item.id]) for a in alts],
+            cells = [result.alternatives[a].dimensions[fw.id][item.id] for a in alts]
+            if all(c.value is None for c in cells):  # no rated question on it in any alternative
+                left_out += 1
+                continue
+            rows.append(row("  " + text_for(item.title, lang), [_score_cell(c) for c in cells],
                             [d.dimensions[fw.id][item.id] for d in result.differences]))
+        if left_out:
+            rows.append(["  " + _t("left_out", lang).format(n=left_out), *("" for _ in header[1:])])
     if checklist.groups:
         rows.append([_t("groups", lang), *("" for _ in header[1:])])
         for g in checklist.groups:

@@ -70,7 +70,7 @@ from .results import (
 )
 
 __all__ = ["score", "UNCHANGED_WITHIN", "MAX_DRIVERS", "DEFAULT_NEGATIVE_THRESHOLD", "AVERAGE_HIDES_GAP_RULE",
-           "AVERAGE_HIDES_GAP", "MESSAGES"]
+           "AVERAGE_HIDES_GAP", "MESSAGES", "SEVERITY_RANK"]
 
 _M = TypeVar("_M", bound=BaseModel)
 
@@ -307,10 +307,14 @@ def _drivers(entries: list[Entry], scale: float = 1.0) -> tuple[list[Driver], li
 
 
 def _score(index: _Index, value: float | None, answered: int, applicable: int, unknown: int,
-           entries: list[Entry] | None = None, scale: float = 1.0) -> Score:
+           entries: list[Entry] | None = None, scale: float = 1.0, group_unknown: int = 0,
+           gaps: float | None = None) -> Score:
     up, down = _drivers(entries, scale) if entries else ([], [])
+    if gaps is None:
+        gaps = float(unknown)
     return _make(Score, {"value": value, "band": index.band(value), "answered": answered, "applicable": applicable,
                          "unknown": unknown, "coverage": answered / applicable if applicable else None,
+                         "group_unknown": group_unknown, "unknown_share": gaps / applicable if applicable else None,
                          "up": up, "down": down})
 
 
@@ -339,6 +343,7 @@ class _Rating:
     groups: dict[str, float] | None  # group_impact: group id -> -100..+100
     group_unknown: tuple[str, ...]
     raw: Any  # the answer: a scale step, or {group: step | "unknown"}
+    gap: float = 0.0  # how much of it is unknown: 1 for the whole criterion, k/n for k of n applicable groups
 
 
 _NO_ANSWERS: Mapping[str, Answer] = MappingProxyType({})
@@ -382,7 +387,7 @@ def _rate(index: _Index, visible: set[str], shared: Mapping[str, Answer],
             not_relevant.append(r.id)
             continue
         if value == UNKNOWN:
-            out.append(_Rating(r, UNKNOWN_STATE, 0.0, None, tuple(g for g, _ in r.groups or ()), None))
+            out.append(_Rating(r, UNKNOWN_STATE, 0.0, None, tuple(g for g, _ in r.groups or ()), None, 1.0))
             continue
         if r.groups is None:
             out.append(_Rating(r, RATED, 100.0 * value / r.scale_max, None, (), value))
@@ -390,6 +395,7 @@ def _rate(index: _Index, visible: set[str], shared: Mapping[str, Answer],
         ratings: dict[str, float] = {}
         unknown: list[str] = []
         answered_any = False
+        applicable = len(r.groups)
         total = 0.0
         acc = 0.0
         for gid, gw in r.groups:
@@ -398,6 +404,7 @@ def _rate(index: _Index, visible: set[str], shared: Mapping[str, Answer],
                 continue
             answered_any = True
             if gv == NOT_RELEVANT:
+                applicable -= 1
                 continue
             if gv == UNKNOWN:
                 unknown.append(gid)
@@ -409,9 +416,9 @@ def _rate(index: _Index, visible: set[str], shared: Mapping[str, Answer],
         if ratings:
             # every rated group weighing zero: an unweighted mean says more than no score
             mean = acc / total if total > 0 else sum(ratings.values()) / len(ratings)
-            out.append(_Rating(r, RATED, mean, ratings, tuple(unknown), value))
+            out.append(_Rating(r, RATED, mean, ratings, tuple(unknown), value, len(unknown) / applicable))
         elif unknown:
-            out.append(_Rating(r, UNKNOWN_STATE, 0.0, None, tuple(unknown), value))
+            out.append(_Rating(r, UNKNOWN_STATE, 0.0, None, tuple(unknown), value, 1.0))
         elif answered_any:  # every group answered is not relevant
             not_relevant.append(r.id)
         else:
@@ -419,20 +426,26 @@ def _rate(index: _Index, visible: set[str], shared: Mapping[str, Answer],
     return out, not_relevant
 
 
-def _counts(items: list[_Rating]) -> tuple[int, int, int]:
-    answered = unknown = 0
+def _counts(items: list[_Rating]) -> tuple[int, int, int, int, float]:
+    """answered, applicable, unknown, unknown groups of answered criteria, unknown share."""
+    answered = unknown = group_unknown = 0
+    gaps = 0.0
     for it in items:
         if it.state == RATED:
             answered += 1
+            if it.group_unknown:
+                group_unknown += len(it.group_unknown)
+                gaps += it.gap
         elif it.state == UNKNOWN_STATE:
             unknown += 1
-    return answered, len(items), unknown
+            gaps += 1.0
+    return answered, len(items), unknown, group_unknown, gaps
 
 
 def _criterion_score(index: _Index, it: _Rating) -> Score:
     r = it.rated
     if it.state != RATED:
-        return _score(index, None, 0, 1, 0 if it.state == UNANSWERED else 1)
+        return _score(index, None, 0, 1, 0 if it.state == UNANSWERED else 1, gaps=it.gap)
     entries = None
     if it.groups:
         weights = index.group_weight
@@ -444,7 +457,7 @@ def _criterion_score(index: _Index, it: _Rating) -> Score:
         else:
             n = len(it.groups)
             entries = [(-(v / n), r.id, g, v, r.section) for g, v in it.groups.items()]
-    return _score(index, it.value, 1, 1, 0, entries)
+    return _score(index, it.value, 1, 1, 0, entries, group_unknown=len(it.group_unknown), gaps=it.gap)
 
 
 def _aggregate(index: _Index, items: list[_Rating], worst: bool = False,
@@ -454,13 +467,17 @@ def _aggregate(index: _Index, items: list[_Rating], worst: bool = False,
     When `shares` is given, each rated criterion's share of the value is appended to it."""
     total = 0.0
     acc = 0.0
-    answered = unknown = 0
+    answered = unknown = group_unknown = 0
+    gaps = 0.0
     entries: list[Entry] = []
     low: _Rating | None = None
     for it in items:
         state = it.state
         if state == RATED:
             answered += 1
+            if it.group_unknown:
+                group_unknown += len(it.group_unknown)
+                gaps += it.gap
             r = it.rated
             w = r.weight
             if w > 0:
@@ -472,19 +489,22 @@ def _aggregate(index: _Index, items: list[_Rating], worst: bool = False,
                     low = it
         elif state == UNKNOWN_STATE:
             unknown += 1
+            gaps += 1.0
+    n = len(items)
     if low is None:
-        return _score(index, None, answered, len(items), unknown), None
+        return _score(index, None, answered, n, unknown, group_unknown=group_unknown, gaps=gaps), None
     if worst:
         if shares is not None:
             shares.append((1.0, low))
         entry = (-low.value, low.rated.id, "", low.value, low.rated.section)
-        return _score(index, low.value, answered, len(items), unknown, [entry]), low.value
+        return _score(index, low.value, answered, n, unknown, [entry], group_unknown=group_unknown,
+                      gaps=gaps), low.value
     if shares is not None:
         for it in items:
             if it.state == RATED and it.rated.weight > 0:
                 shares.append((it.rated.weight / total, it))
     value = acc / total
-    return _score(index, value, answered, len(items), unknown, entries, 1.0 / total), value
+    return _score(index, value, answered, n, unknown, entries, 1.0 / total, group_unknown, gaps), value
 
 
 @dataclass(slots=True)
@@ -534,7 +554,7 @@ def _alternative(index: _Index, assessment: Assessment, alt: str) -> _AltWork:
             weighted_sections.append((weight, shares))
             total += weight
             acc += weight * value
-    answered, applicable, unknown = _counts(ratings)
+    answered, applicable, unknown, group_unknown, gaps = _counts(ratings)
     overall_value: float | None = None
     entries: list[Entry] = []
     if weighted_sections:
@@ -543,7 +563,7 @@ def _alternative(index: _Index, assessment: Assessment, alt: str) -> _AltWork:
             part = w / total
             for share, it in shares:
                 entries.append((-(part * share * it.value), it.rated.id, "", it.value, it.rated.section))
-    overall = _score(index, overall_value, answered, applicable, unknown, entries)
+    overall = _score(index, overall_value, answered, applicable, unknown, entries, 1.0, group_unknown, gaps)
 
     # framework items: every item of every framework, rated or not
     dimensions: dict[str, dict[str, Score]] = {}
@@ -703,32 +723,61 @@ def _measured(assessment: Assessment) -> set[tuple[str, str | None]]:
     return {(m.criterion, m.alternative) for m in assessment.measures}
 
 
-def _negative_flags(rule: _FlagRule, measured: set[tuple[str, str | None]], alt: str,
-                    ratings: list[_Rating]) -> list[Flag]:
-    out: list[Flag] = []
+SEVERITY_RANK: Mapping[str, int] = MappingProxyType({"info": 0, "warning": 1, "serious": 2})
+"""Severities from the mildest; of overlapping rules, the most severe one raises the flag."""
+
+
+def _negative_hits(rule: _FlagRule, it: _Rating) -> list[str | None]:
+    """What of one rated criterion `rule` catches: [None] for an impact rating, else the groups."""
+    r = it.rated
+    if rule.criteria is not None and r.id not in rule.criteria:
+        return []
     threshold = rule.threshold
+    if r.groups is None:
+        return [] if rule.groups is not None or it.raw > threshold else [None]
+    raw = it.raw
+    return [g for g in it.groups or () if raw[g] <= threshold and (rule.groups is None or g in rule.groups)]
+
+
+def _negative_flags(rules: list[tuple[int, _FlagRule]], measured: set[tuple[str, str | None]], alt: str,
+                    ratings: list[_Rating]) -> dict[int, list[Flag]]:
+    """The negative_without_measure flags of one alternative, by the position of the rule that raises them.
+
+    Rules overlap (a -2 is also at or below -1; a child's -1 is caught by a rule for children and by
+    the general one), and the same impact must not be reported twice: each rating (each group's, in a
+    group_impact criterion) goes to the most severe rule that catches it, the first declared on a tie.
+    A rule then raises one flag per criterion with the ratings it won."""
+    out: dict[int, list[Flag]] = {}
+    rule_at = dict(rules)
     for it in ratings:
         if it.state != RATED:
             continue
         r = it.rated
-        if rule.criteria is not None and r.id not in rule.criteria:
-            continue
-        if r.groups is None:
-            if rule.groups is not None or it.raw > threshold:
-                continue
-            hit: list[str] = []
-            detail = f"{r.id}: {it.raw:+d}"
-        else:
-            raw = it.raw
-            hit = [g for g in it.groups or () if raw[g] <= threshold and (rule.groups is None or g in rule.groups)]
-            if not hit:
-                continue
-            hit.sort(key=lambda g: (raw[g], g))  # worst first; not the checklist's order, which must not matter
-            detail = f"{r.id}: " + ", ".join(f"{g} {raw[g]:+d}" for g in hit)
         if (r.id, None) in measured or (r.id, alt) in measured:
             continue
-        out.append(_flag(rule.rule, criterion=r.id, group=hit[0] if len(hit) == 1 else None, alternative=alt,
-                         detail=detail))
+        won: dict[str | None, tuple[int, int]] = {}  # unit (group, or None) -> (severity rank, rule position)
+        for pos, rule in rules:
+            rank = SEVERITY_RANK[rule.rule.severity]
+            for unit in _negative_hits(rule, it):
+                best = won.get(unit)
+                if best is None or rank > best[0]:
+                    won[unit] = (rank, pos)
+        if not won:
+            continue
+        by_rule: dict[int, list[str | None]] = {}
+        for unit, (_, pos) in won.items():
+            by_rule.setdefault(pos, []).append(unit)
+        for pos, units in by_rule.items():
+            if r.groups is None:
+                hit: list[str] = []
+                detail = f"{r.id}: {it.raw:+d}"
+            else:
+                raw = it.raw
+                hit = sorted((u for u in units if u is not None), key=lambda g: (raw[g], g))  # worst first
+                detail = f"{r.id}: " + ", ".join(f"{g} {raw[g]:+d}" for g in hit)
+            out.setdefault(pos, []).append(_flag(rule_at[pos].rule, criterion=r.id,
+                                                 group=hit[0] if len(hit) == 1 else None, alternative=alt,
+                                                 detail=detail))
     return out
 
 
@@ -738,23 +787,40 @@ def _flag(rule: FlagRule, *, criterion: str | None = None, group: str | None = N
                         "criterion": criterion, "group": group, "alternative": alternative, "detail": detail})
 
 
+def _knowledge_gaps_detail(overall: Score) -> str:
+    detail = f"{overall.unknown} of {overall.applicable} unknown"
+    if overall.group_unknown:
+        detail += (f", and {overall.group_unknown} group ratings in criteria otherwise rated "
+                   f"(share {overall.unknown_share:.2f})")
+    return detail
+
+
 def _flags(index: _Index, assessment: Assessment, work: dict[str, _AltWork],
            participation: ParticipationResult) -> list[Flag]:
-    out: list[Flag] = []
+    """The flags of the checklist's rules, then the built-in average_hides_gap.
+
+    A subject (a criterion's rating, an alternative's gap or knowledge gaps, the participation) is
+    flagged at most once per kind, by the most severe rule that catches it (the first declared on a
+    tie); condition rules each ask their own question and are never merged."""
     plan = index.plan_alternatives
-    measured: set[tuple[str, str | None]] | None = None
-    for fr in index.flag_rules:
+    negative_rules = [(pos, fr) for pos, fr in enumerate(index.flag_rules)
+                      if fr.rule.kind == FlagKind.NEGATIVE_WITHOUT_MEASURE]
+    negative: dict[int, list[Flag]] = {}
+    if negative_rules:
+        measured = _measured(assessment)
+        for alt in plan:
+            for pos, flags in _negative_flags(negative_rules, measured, alt, work[alt].ratings).items():
+                negative.setdefault(pos, []).extend(flags)
+    raised: list[tuple[int, Flag]] = []
+    for pos, fr in enumerate(index.flag_rules):
         rule = fr.rule
         kind = rule.kind
         if kind == FlagKind.NEGATIVE_WITHOUT_MEASURE:
-            if measured is None:
-                measured = _measured(assessment)
-            for alt in plan:
-                out.extend(_negative_flags(fr, measured, alt, work[alt].ratings))
+            raised.extend((pos, f) for f in negative.get(pos, ()))
         elif kind == FlagKind.PARTICIPATION_BELOW_EXPECTED:
             if participation.met is False:
-                out.append(_flag(rule, criterion=participation.question,
-                                 detail=f"{participation.reached} < {participation.expected}"))
+                raised.append((pos, _flag(rule, criterion=participation.question,
+                                          detail=f"{participation.reached} < {participation.expected}")))
         elif kind == FlagKind.GAP_WIDENS:
             for alt in plan:
                 eq = work[alt].result.equity
@@ -762,20 +828,21 @@ def _flags(index: _Index, assessment: Assessment, work: dict[str, _AltWork],
                 # without a threshold the equity verdict decides; a threshold is in score points
                 widens = eq.verdict == "widens" if rule.threshold is None else gap is not None and gap < -rule.threshold
                 if widens:
-                    out.append(_flag(rule, alternative=alt, detail=f"gap change {gap:+.1f}"))
+                    raised.append((pos, _flag(rule, alternative=alt, detail=f"gap change {gap:+.1f}")))
         elif kind == FlagKind.CONDITION and fr.when is not None:
             if fr.per_alternative:
                 for alt in plan:
                     if fr.when(work[alt].lookup):
-                        out.append(_flag(rule, alternative=alt))
+                        raised.append((pos, _flag(rule, alternative=alt)))
             elif fr.when(work[index.primary].lookup):
-                out.append(_flag(rule))
+                raised.append((pos, _flag(rule)))
         elif kind == FlagKind.KNOWLEDGE_GAPS:
             for alt in plan:
                 overall = work[alt].result.overall
-                if overall.applicable and overall.unknown / overall.applicable > fr.threshold:
-                    out.append(_flag(rule, alternative=alt,
-                                     detail=f"{overall.unknown} of {overall.applicable} unknown"))
+                # group ratings answered unknown count too, as parts of their criterion (Score.unknown_share)
+                if overall.unknown_share is not None and overall.unknown_share > fr.threshold:
+                    raised.append((pos, _flag(rule, alternative=alt, detail=_knowledge_gaps_detail(overall))))
+    out = _most_severe(raised)
     for alt in plan:
         eq = work[alt].result.equity
         if eq.average_hides_gap:
@@ -785,6 +852,23 @@ def _flags(index: _Index, assessment: Assessment, work: dict[str, _AltWork],
                 "detail": f"average {eq.population:+.1f}, worse-off {eq.worse_off:+.1f}"
                 if eq.population is not None and eq.worse_off is not None else f"gap change {eq.gap_change:+.1f}"}))
     return out
+
+
+def _most_severe(raised: list[tuple[int, Flag]]) -> list[Flag]:
+    """Of flags of one kind about the same subject, the most severe (the first declared on a tie).
+
+    negative_without_measure flags arrive already settled per rating; condition flags are kept."""
+    best: dict[tuple[str, str | None, str | None], tuple[int, int]] = {}
+    for i, (_, f) in enumerate(raised):
+        if f.kind in (FlagKind.CONDITION.value, FlagKind.NEGATIVE_WITHOUT_MEASURE.value):
+            continue
+        key = (f.kind, f.criterion, f.alternative)
+        rank = SEVERITY_RANK[f.severity]
+        if key not in best or rank > best[key][0]:
+            best[key] = (rank, i)
+    keep = {i for _, i in best.values()}
+    return [f for i, (_, f) in enumerate(raised)
+            if f.kind in (FlagKind.CONDITION.value, FlagKind.NEGATIVE_WITHOUT_MEASURE.value) or i in keep]
 
 
 def _gap(criterion: str, section: str, alternative: str | None, group: str | None) -> KnowledgeGap:

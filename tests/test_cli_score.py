@@ -23,6 +23,7 @@ frameworks:
     items:
       - {id: housing, title: {sv: Boende och närmiljö, en: Housing and neighbourhood}}
       - {id: behaviour, title: {sv: Levnadsvanor, en: Health behaviours}}
+      - {id: income, title: {sv: Inkomster och försörjningsmöjligheter, en: Income and livelihood}}
 scales:
   - id: impact
     steps:
@@ -151,6 +152,32 @@ def test_score_json_is_the_full_result(tmp_path, library, capsys):
     assert data["alternatives"]["forslag"]["equity"]["verdict"] == "narrows"
     assert [f["rule"] for f in data["flags"]] == ["utan_atgard"]
     assert data["differences"][0]["base"] == "noll"
+
+
+def test_items_without_a_score_are_counted_not_listed_and_kept_in_json(tmp_path, library, capsys):
+    path = filled(tmp_path, library, capsys, False)
+    code, out, _ = run(capsys, "score", str(path))
+    assert code == 0
+    # no question concerns income: a row of dashes says nothing, so the table counts it instead
+    assert "Inkomster" not in out
+    assert "  (1 till utan poäng visas inte)" in out.splitlines()
+    assert any(line.split() == ["Levnadsvanor", "+0.0", "-50.0", "-50.0"] for line in out.splitlines())
+    code, out, _ = run(capsys, "score", str(path), "--json")
+    assert json.loads(out)["alternatives"]["forslag"]["dimensions"]["policy_area"]["income"]["value"] is None
+    code, out, _ = run(capsys, "score", str(path), "--lang", "en")
+    assert "  (1 more without a score, not shown)" in out.splitlines()
+
+
+def test_groups_rated_unknown_are_shown_under_the_coverage(tmp_path, library, capsys):
+    path = filled(tmp_path, library, capsys, False)
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    data["alternatives"]["forslag"]["mote"] = {"value": {"barn": "unknown", "alla": 1}}
+    path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    code, out, _ = run(capsys, "score", str(path))
+    lines = out.splitlines()
+    assert next(line for line in lines if "besvarat" in line).split() == ["besvarat", "2/2", "2/2"]
+    assert next(line for line in lines if "okända gruppbedömningar" in line).split()[-2:] == ["0", "1"]
+    assert "Kunskapsluckor (1):" in out
 
 
 def test_score_reports_a_bad_file_without_a_traceback(tmp_path, library, capsys):

@@ -290,7 +290,8 @@ scoring:
     - {id: utan_atgard, kind: negative_without_measure, message: Negativ påverkan utan åtgärd}
     - {id: barn_utan_atgard, kind: negative_without_measure, severity: serious, groups: [barn],
        message: Negativ påverkan på barn utan åtgärd}
-    - {id: stor, kind: negative_without_measure, threshold: -2, sections: [boende], message: Stor negativ påverkan}
+    - {id: stor, kind: negative_without_measure, severity: serious, threshold: -2, sections: [boende],
+       message: Stor negativ påverkan}
 """
 
 
@@ -305,13 +306,70 @@ alternatives:
     lek: {value: {barn: -1, alla: 0}}
 """))
     raised = sorted((f.rule, f.criterion, f.group, f.alternative) for f in r.flags)
+    # Each negative rating once, by the most severe rule that catches it: the -2 by "stor", not also by
+    # the general rule; the children's -1 by the serious rule for children. Nothing for the zero
+    # alternative: what happens without the plan needs no measure from it.
     assert raised == [
         ("barn_utan_atgard", "lek", "barn", "forslag"),
         ("stor", "bostader", None, "forslag"),
-        ("utan_atgard", "bostader", None, "forslag"),
         ("utan_atgard", "gronska", None, "forslag"),
-        ("utan_atgard", "lek", "barn", "forslag"),
-    ]  # nothing for the zero alternative: what happens without the plan needs no measure from it
+    ]
+
+
+OVERLAPPING = BASE + SECTIONS + """\
+scoring:
+  flags:
+    - {id: utan_atgard, kind: negative_without_measure, message: Negativ påverkan utan åtgärd}
+    - {id: barn_utan_atgard, kind: negative_without_measure, severity: serious, groups: [barn],
+       message: Negativ påverkan på barn utan åtgärd}
+    - {id: allvarlig, kind: negative_without_measure, severity: serious, threshold: -2,
+       message: Stor negativ påverkan utan åtgärd}
+    - {id: stor_info, kind: negative_without_measure, severity: info, threshold: -2, message: Notera}
+    - {id: luckor, kind: knowledge_gaps, threshold: 0.2, message: Kunskapsluckor}
+    - {id: manga_luckor, kind: knowledge_gaps, threshold: 0.4, severity: serious, message: Många kunskapsluckor}
+"""
+
+
+def test_overlapping_rules_flag_each_rating_once_by_the_most_severe_rule():
+    r = score(assess(OVERLAPPING, """
+alternatives:
+  forslag:
+    bostader: {value: -2}
+    gronska: {value: -1}
+    lek: {value: {barn: -2, alla: -1}}
+"""))
+    raised = [(f.rule, f.criterion, f.group, f.severity, f.detail) for f in r.flags]
+    assert raised == [
+        # the general rule keeps what no more severe rule caught: green space's -1, everyone's -1 in play
+        ("utan_atgard", "gronska", None, "warning", "gronska: -1"),
+        ("utan_atgard", "lek", "alla", "warning", "lek: alla -1"),
+        # a child's -2 is caught by the rule for children and the rule for -2, both serious: the first declared
+        ("barn_utan_atgard", "lek", "barn", "serious", "lek: barn -2"),
+        ("allvarlig", "bostader", None, "serious", "bostader: -2"),
+    ]
+    per_rating = [(f.criterion, f.group, f.alternative) for f in r.flags if f.kind == "negative_without_measure"]
+    assert len(per_rating) == len(set(per_rating))
+
+
+def test_one_group_caught_by_two_rules_leaves_the_others_to_the_general_rule():
+    r = score(assess(OVERLAPPING, "alternatives: {forslag: {lek: {value: {barn: -1, alla: -2}}}}"))
+    assert [(f.rule, f.group, f.detail) for f in r.flags] == [
+        ("barn_utan_atgard", "barn", "lek: barn -1"),
+        ("allvarlig", "alla", "lek: alla -2"),
+    ]
+
+
+def test_knowledge_gaps_are_flagged_once_by_the_most_severe_threshold_passed():
+    many = score(assess(OVERLAPPING, """
+alternatives:
+  forslag: {bostader: {value: unknown}, gronska: {value: unknown}, lek: {value: {barn: 1, alla: 1}}, skolvag: {value: 1}}
+"""))
+    assert [(f.rule, f.alternative) for f in many.flags] == [("manga_luckor", "forslag")]
+    some = score(assess(OVERLAPPING, """
+alternatives:
+  forslag: {bostader: {value: unknown}, gronska: {value: 1}, lek: {value: {barn: 1, alla: 1}}, skolvag: {value: 1}}
+"""))
+    assert [(f.rule, f.alternative) for f in some.flags] == [("luckor", "forslag")]
 
 
 def test_a_measure_for_the_criterion_and_alternative_or_for_every_alternative_counts():
@@ -446,3 +504,39 @@ alternatives:
     assert r.primary == "forslag"
     assert [(d.base, d.other, d.overall) for d in r.differences] == [("noll", "forslag", 100.0),
                                                                     ("noll", "lagre", 50.0)]
+
+
+def test_groups_answered_unknown_are_knowledge_gaps_that_coverage_and_the_flag_see():
+    text = BASE + SECTIONS + """\
+scoring:
+  flags:
+    - {id: luckor, kind: knowledge_gaps, threshold: 0.1, message: Många kunskapsluckor}
+"""
+    r = score(assess(text, """
+alternatives:
+  forslag: {bostader: {value: 1}, gronska: {value: 1}, skolvag: {value: 1}, lek: {value: {barn: unknown, alla: 2}}}
+"""))
+    overall = r.alternatives["forslag"].overall
+    # every criterion is answered, and lek has a score from everyone's rating; but the children's rating
+    # is unknown: half of lek, an eighth of the four criteria
+    assert (overall.answered, overall.applicable, overall.unknown, overall.group_unknown) == (4, 4, 0, 1)
+    assert overall.unknown_share == pytest.approx(0.5 / 4)
+    assert r.alternatives["forslag"].sections["barn"].unknown_share == pytest.approx(0.5 / 2)
+    assert r.alternatives["forslag"].criteria["lek"].value == 100.0  # the unknown is left out, not a zero
+    assert [(g.criterion, g.group, g.alternative) for g in r.gaps] == [("lek", "barn", "forslag")]
+    [flag] = r.flags
+    assert (flag.rule, flag.alternative) == ("luckor", "forslag")
+    assert flag.detail.startswith("0 of 4 unknown, and 1 group ratings")
+
+
+def test_a_group_answered_not_relevant_is_no_part_of_the_unknown_share():
+    r = score(assess(BASE + SECTIONS, """
+alternatives:
+  forslag: {lek: {value: {barn: unknown, alla: not_relevant}}, skolvag: {value: 1}}
+"""))
+    overall = r.alternatives["forslag"].overall
+    # lek has no rated group left: the whole criterion is unknown; bostader and gronska are unanswered
+    assert (overall.answered, overall.applicable, overall.unknown, overall.group_unknown) == (1, 4, 1, 0)
+    assert overall.unknown_share == pytest.approx(1 / 4)
+    groups = r.alternatives["forslag"].groups
+    assert (groups["barn"].unknown, groups["barn"].unknown_share) == (1, 1.0)
