@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 from pypdf import PdfReader
+from streamlit.testing.v1 import AppTest
 
 from assessment.cli import main
 from assessment.compare import compare
@@ -146,3 +147,39 @@ def test_skb_compare_takes_files_and_stored_ids(tmp_path, capsys):
     capsys.readouterr()
     assert main(["compare", str(EXAMPLE), "--alt-a", "option_c", "-o", str(tmp_path / "x.pdf")]) == 1
     assert "no alternative" in capsys.readouterr().err
+
+
+# --- the comparison page, driven with AppTest ---------------------------------------------------------
+
+APP = str(ROOT / "streamlit_app.py")
+
+
+@pytest.mark.slow
+def test_the_comparison_page_shows_two_stored_assessments_side_by_side(tmp_path: Path,
+                                                                       monkeypatch: pytest.MonkeyPatch):
+    monkeypatch.setenv("SKB_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.delenv("SKB_DATABASE_URL", raising=False)
+    a = new_assessment(skola(), "Skolan i Ekeby")
+    a.set_answer("trafik", Answer(value=-1), "proposal")
+    b = new_assessment(skola(), "Skolan i Vivalla")
+    b.set_answer("trafik", Answer(value=1), "proposal")
+    b.set_answer("trafik", Answer(value=-2), "zero")
+    with open_store() as s:
+        s.create(a, "Anna")
+        s.create(b, "Anna")
+    at = AppTest.from_file(APP, default_timeout=90)
+    at.query_params.update({"a": a.id, "b": b.id, "lang": "en"})
+    at.run()
+    at.switch_page("ui/app_pages/compare.py").run()
+    assert not at.exception, at.exception
+    table = at.dataframe[0].value.set_index("What")
+    assert (table.loc["The way to school", "A"], table.loc["The way to school", "B"]) == (-50.0, 50.0)
+    assert table.loc["The way to school", "B − A"] == 100.0
+    assert [d.proto.label for d in at.get("download_button")] == ["Download the comparison (PDF)"]
+
+    # Two alternatives of one assessment: B's zero alternative against its proposal.
+    at.selectbox(key="cmp_a").set_value(b.id).run()
+    at.selectbox(key=f"cmp_alt_a_{b.id}").set_value("zero").run()
+    assert not at.exception, at.exception
+    table = at.dataframe[0].value.set_index("What")
+    assert (table.loc["The way to school", "A"], table.loc["The way to school", "B"]) == (-100.0, 50.0)

@@ -13,10 +13,12 @@ import datetime as dt
 import json
 import time
 import uuid
+from pathlib import Path
 
 import pytest
 from openpyxl import load_workbook
 from sqlalchemy import text
+from streamlit.testing.v1 import AppTest
 
 from assessment.cli import main
 from assessment.migrations import search_text
@@ -302,3 +304,37 @@ def test_the_portfolio_of_10000_assessments_aggregates_within_a_second(store: St
     assert vivalla.count == len(range(0, N, 40))
     assert vivalla.cumulative["running_total"].iloc[-1] == pytest.approx(vivalla.cumulative["value"].sum())
     assert list(vivalla.cumulative["date"]) == sorted(vivalla.cumulative["date"])
+
+
+# --- the portfolio page, driven with AppTest ----------------------------------------------------------
+
+APP = str(Path(__file__).resolve().parent.parent / "streamlit_app.py")
+
+
+@pytest.mark.slow
+def test_the_portfolio_page_answers_for_children_in_vivalla_and_offers_the_files(tmp_path: Path,
+                                                                                 monkeypatch: pytest.MonkeyPatch):
+    monkeypatch.setenv("SKB_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.delenv("SKB_DATABASE_URL", raising=False)
+    with open_store() as s:
+        for a in (decision("Ny skolgård i Vivalla", "Örebro", ["Vivalla"], 2, 1, decided=dt.date(2025, 3, 1)),
+                  decision("Parkeringshus i Vivalla", "Örebro", ["Vivalla"], -1, 1, decided=dt.date(2025, 9, 1)),
+                  decision("Bibliotek i Rosengård", "Malmö", ["Rosengård"], 2, 2, decided=dt.date(2025, 5, 1))):
+            s.create(a, "Elif Şahin")
+    at = AppTest.from_file(APP, default_timeout=90)
+    at.query_params.update({"who": "Johan", "lang": "sv"})
+    at.run()
+    at.switch_page("ui/app_pages/portfolio.py").run()
+    assert not at.exception, at.exception
+    assert at.metric[0].value == "3"
+
+    at.selectbox(key="pf_area").set_value("Vivalla").run()
+    at.selectbox(key="pf_group").set_value("children").run()
+    assert not at.exception, at.exception
+    assert at.metric[0].value == "2"
+    assert at.metric[2].label == "Medel för Barn och unga" and at.metric[2].value == "+25"
+    assert any(s.value == "Samlad påverkan på Barn och unga – Vivalla" for s in at.subheader)
+    table = at.dataframe[-1].value
+    assert list(table["title"]) == ["Ny skolgård i Vivalla", "Parkeringshus i Vivalla"]
+    downloads = at.get("download_button")
+    assert [d.proto.label for d in downloads] == ["Ladda ner CSV", "Ladda ner Excel"]
