@@ -15,7 +15,6 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import json
-import logging
 import os
 import platform
 import subprocess
@@ -219,7 +218,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         measures = [m for m in measures if not m.heavy]
     # Streamlit warns about "missing ScriptRunContext" whenever its caches are touched outside
     # a script run, as the benchmark does while it sets up; the warnings say nothing here.
-    logging.getLogger("streamlit").setLevel(logging.ERROR)
+    from streamlit import config as st_config
+    from streamlit import logger as st_logger
+
+    st_config.set_option("logger.level", "error")
+    st_logger.set_log_level("error")
     started = dt.datetime.now(dt.timezone.utc)
     with tempfile.TemporaryDirectory(prefix="skb-bench-") as tmp:
         ctx = Context(tmp=Path(tmp), quick=args.quick)
@@ -237,6 +240,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "seconds": round(wall, 1),
         "quick": args.quick,
         "machine": machine(),
+        "load_average_end": os.getloadavg() if hasattr(os, "getloadavg") else None,
         "rows": [r.to_json() for r in rows],
         "errors": errors,
     }
