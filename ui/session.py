@@ -12,6 +12,7 @@ This module holds no domain rules: it calls `assessment.storage` to save.
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import re
 from dataclasses import dataclass, field
@@ -159,6 +160,7 @@ def _record(doc: OpenAssessment, action: Any) -> None:
         doc.problem = str(exc)
     else:
         doc.cache.clear()
+        doc.saved_at = dt.datetime.now().strftime("%H:%M:%S")
 
 
 def save_answer(doc: OpenAssessment, criterion: str, alternative: str | None, answer: Answer) -> None:

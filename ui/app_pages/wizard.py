@@ -40,6 +40,8 @@ elif doc.frozen:
     st.info(t(L, "frozen"), icon=":material/lock:")
 if not st.session_state.get("who"):
     st.caption(f":material/person: {t(L, 'name_missing')}")
+elif doc.saved_at and not doc.problem:
+    st.caption(f":material/cloud_done: {t(L, 'saved_at', time=doc.saved_at, revision=doc.revision)}")
 
 overall_applicable = vis.applicable
 st.progress(vis.answered / overall_applicable if overall_applicable else 0.0,
