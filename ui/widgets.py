@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
+from types import MappingProxyType
 from typing import Any
 
 import streamlit as st
@@ -27,7 +28,7 @@ from .session import OpenAssessment, current, save_answer, save_whole
 
 __all__ = ["md", "widget_key", "draw_section", "describe"]
 
-_MD_SPECIAL = str.maketrans({c: "\\" + c for c in "\\`*_{}[]()<>#+-.!|~$"})
+_MD_SPECIAL = MappingProxyType(str.maketrans({c: "\\" + c for c in "\\`*_{}[]()<>#+-.!|~$"}))
 
 
 def md(text: str) -> str:
