@@ -225,15 +225,13 @@ def _draw_value(doc: OpenAssessment, crit: Criterion, alternative: str | None, l
         st.date_input(label, value=None, label_visibility=shown, format="YYYY-MM-DD", **kw)
 
 
-def _draw_groups(doc: OpenAssessment, crit: Criterion, alternatives: list[str], vis: Visibility,
-                 lang: str) -> None:
+def _draw_groups(doc: OpenAssessment, crit: Criterion, shown: list[str], lang: str) -> None:
     """The groups × alternatives grid: one select per cell, with the scale's labels."""
     checklist = doc.assessment.checklist
     options = _options(crit, checklist)
     labeller = _labeller(crit, checklist, lang)
     helptext = _options_help(crit, checklist, lang)
     alt_labels = _alternative_labels(checklist, lang)
-    shown = [a for a in alternatives if crit.id in vis.per_alternative.get(a, frozenset())]
     widths = [2] + [3] * len(shown)
     if len(shown) > 1:
         head = st.columns(widths, vertical_alignment="bottom")
@@ -273,7 +271,7 @@ def _alternative_labels(checklist: Checklist, lang: str) -> dict[str, str]:
 
 def _draw_criterion(doc: OpenAssessment, crit: Criterion, vis: Visibility, lang: str) -> None:
     checklist = doc.assessment.checklist
-    required = f" :red[*]" if crit.required else ""
+    required = " :red[*]" if crit.required else ""
     st.markdown(f"**{md(text_for(crit.text, lang))}**{required}")
     if crit.help:
         st.caption(md(text_for(crit.help, lang)))
@@ -285,19 +283,23 @@ def _draw_criterion(doc: OpenAssessment, crit: Criterion, vis: Visibility, lang:
         alternatives = checklist.alternative_ids()
         labels = _alternative_labels(checklist, lang)
         if crit.type == AnswerType.GROUP_IMPACT:
-            _draw_groups(doc, crit, alternatives, vis, lang)
-        cols = st.columns(len(alternatives)) if len(alternatives) > 1 else [st.container()]
-        for col, alt in zip(cols, alternatives):
-            with col:
-                if crit.id not in vis.per_alternative.get(alt, frozenset()):
-                    st.caption(f"{md(labels[alt])}: {t(lang, 'not_applicable_alt')}")
-                    continue
-                if crit.type != AnswerType.GROUP_IMPACT:
-                    _draw_value(doc, crit, alt, lang, labels[alt] if len(alternatives) > 1 else "")
-                elif len(alternatives) > 1:
-                    st.caption(md(labels[alt]))
-                if crit.is_rated or crit.type == AnswerType.YES_NO:
+            shown = [a for a in alternatives if crit.id in vis.per_alternative.get(a, frozenset())]
+            _draw_groups(doc, crit, shown, lang)
+            # the reasoning under each alternative's column of the grid
+            cols = st.columns([2] + [3] * len(shown))[1:] if len(shown) > 1 else [st.container()]
+            for col, alt in zip(cols, shown):
+                with col:
                     _draw_reasoning(doc, crit, alt, lang)
+        else:
+            cols = st.columns(len(alternatives)) if len(alternatives) > 1 else [st.container()]
+            for col, alt in zip(cols, alternatives):
+                with col:
+                    if crit.id not in vis.per_alternative.get(alt, frozenset()):
+                        st.caption(f"{md(labels[alt])}: {t(lang, 'not_applicable_alt')}")
+                        continue
+                    _draw_value(doc, crit, alt, lang, labels[alt] if len(alternatives) > 1 else "")
+                    if crit.is_rated or crit.type == AnswerType.YES_NO:
+                        _draw_reasoning(doc, crit, alt, lang)
     if crit.measures:
         _draw_measures(doc, crit, lang)
 
@@ -350,7 +352,7 @@ def _draw_measures(doc: OpenAssessment, crit: Criterion, lang: str) -> None:
             for part, value in fields.items():
                 _prime(_measure_key(doc, measure, part), value)
             kw = {"disabled": doc.frozen, "on_change": _on_measure}
-            a, b, c, d, e = st.columns([4, 3, 2, 3, 1], vertical_alignment="bottom")
+            a, b, c, d, e = st.columns([4, 3, 2.6, 3, 0.7], vertical_alignment="bottom")
             key = _measure_key(doc, measure, "text")
             a.text_input(t(lang, "measure_text"), key=key, args=(measure.id, "text", key),
                          placeholder=t(lang, "new_measure"), **kw)
