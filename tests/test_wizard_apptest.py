@@ -414,3 +414,25 @@ def test_measures_are_added_filled_in_and_removed(data_dir: Path) -> None:
         dt.date(2027, 5, 31), "Andel badplatser med ramp")
     assert [w.value for w in at.text_input if (w.key or "").endswith(":responsible")] == ["Tekniska förvaltningen"]
     assert checklist.criterion("strandpaverkan").measures
+
+
+
+def test_the_report_is_built_in_the_language_of_the_interface(data_dir: Path) -> None:
+    from io import BytesIO
+
+    from pypdf import PdfReader
+
+    from reports.i18n import msg
+
+    checklist = load_checklist(DATA / "wizard-short.yaml")
+    at = app()
+    start_assessment(at, "wizard-short", "Rapport på två språk")
+    complete(at, checklist)
+    at.radio(key="lang").set_value("en").run()
+    at.button(key="build_pdf").click().run()
+    assert not at.exception, at.exception
+    built = {k: v for k, v in at.session_state["skb_open"].cache.items() if k.startswith("pdf:")}
+    assert list(built) and all(k.endswith(":en") for k in built)
+    text = " ".join(page.extract_text() for page in PdfReader(BytesIO(next(iter(built.values())))).pages)
+    assert msg("en", "summary_title") in text
+    assert msg("sv", "summary_title") not in text
