@@ -436,3 +436,28 @@ def test_the_report_is_built_in_the_language_of_the_interface(data_dir: Path) ->
     text = " ".join(page.extract_text() for page in PdfReader(BytesIO(next(iter(built.values())))).pages)
     assert msg("en", "summary_title") in text
     assert msg("sv", "summary_title") not in text
+
+
+def test_dialogues_are_recorded_beside_the_ladder_question(data_dir: Path) -> None:
+    at = app(who="Kim")
+    assessment_id = start_assessment(at, "wizard-odd", "Dialoger")
+    at.button(key="step:2").click().run()
+    at.button(key=f"p:{assessment_id}:inflytande:add").click().run()
+    (record,) = open_store().load(assessment_id).assessment.participation
+    key = f"p:{assessment_id}:{record.id}"
+    at.text_input(key=f"{key}:method").set_value("Trygghetsvandring med Şahin och grannarna")
+    at.date_input(key=f"{key}:date").set_value(dt.date(2026, 9, 14))
+    at.number_input(key=f"{key}:participants").set_value(23)
+    at.selectbox(key=f"{key}:level").set_value("forhandla")
+    at.multiselect(key=f"{key}:groups").set_value(["fiskare", "alla"])
+    at.text_area(key=f"{key}:heard").set_value("Bryggan är mörk på kvällen.")
+    at.text_area(key=f"{key}:changed").set_value("Belysning längs hela kajen.")
+    at.run()
+    assert not at.exception, at.exception
+
+    (stored,) = open_store().load(assessment_id).assessment.participation
+    assert (stored.method, stored.date, stored.participants, stored.level, stored.groups, stored.heard,
+            stored.changed) == ("Trygghetsvandring med Şahin och grannarna", dt.date(2026, 9, 14), 23, "forhandla",
+                                ["fiskare", "alla"], "Bryggan är mörk på kvällen.", "Belysning längs hela kajen.")
+    at.button(key=f"{key}:remove").click().run()
+    assert open_store().load(assessment_id).assessment.participation == []

@@ -20,7 +20,7 @@ from typing import Any
 import streamlit as st
 
 from assessment.checklist import AnswerType, Checklist, Criterion, Section, text_for
-from assessment.model import NOT_RELEVANT, UNKNOWN, Answer, Measure
+from assessment.model import NOT_RELEVANT, UNKNOWN, Answer, Measure, ParticipationRecord
 
 from .i18n import t
 from .progress import Visibility
@@ -302,6 +302,8 @@ def _draw_criterion(doc: OpenAssessment, crit: Criterion, vis: Visibility, lang:
                         _draw_reasoning(doc, crit, alt, lang)
     if crit.measures:
         _draw_measures(doc, crit, lang)
+    if crit.id == _dialogue_question(checklist):
+        _draw_dialogues(doc, crit, lang)
 
 
 # --- measures (åtgärder) ------------------------------------------------------------
@@ -367,6 +369,100 @@ def _draw_measures(doc: OpenAssessment, crit: Criterion, lang: str) -> None:
                      on_click=_remove_measure, args=(measure.id,), disabled=doc.frozen)
         st.button(t(lang, "add_measure"), key=f"m:{doc.assessment.id}:{crit.id}:add", icon=":material/add:",
                   on_click=_add_measure, args=(crit.id,), disabled=doc.frozen)
+
+
+# --- participation records (dialoger), beside the ladder question they document ----------
+
+
+def _dialogue_key(doc: OpenAssessment, record: ParticipationRecord, part: str) -> str:
+    return f"p:{doc.assessment.id}:{record.id}:{part}"
+
+
+def _on_dialogue(record_id: str, part: str, key: str) -> None:
+    doc = current()
+    if doc is None or doc.frozen:
+        return
+    record = next((r for r in doc.assessment.participation if r.id == record_id), None)
+    if record is None:
+        return
+    raw = st.session_state.get(key)
+    if part == "date":
+        record.date = raw if isinstance(raw, dt.date) else None
+    elif part == "participants":
+        record.participants = int(raw) if isinstance(raw, (int, float)) and raw >= 0 else None
+    elif part == "level":
+        record.level = raw or None
+    elif part == "groups":
+        record.groups = [str(g) for g in raw or []]
+    else:
+        setattr(record, part, str(raw or ""))
+    save_whole(doc, f"participation {record_id}")
+
+
+def _add_dialogue() -> None:
+    doc = current()
+    if doc is None or doc.frozen:
+        return
+    doc.assessment.participation.append(ParticipationRecord())
+    save_whole(doc, "participation added")
+
+
+def _remove_dialogue(record_id: str) -> None:
+    doc = current()
+    if doc is None or doc.frozen:
+        return
+    doc.assessment.participation = [r for r in doc.assessment.participation if r.id != record_id]
+    save_whole(doc, f"participation {record_id} removed")
+
+
+def _dialogue_question(checklist: Checklist) -> str | None:
+    """The ladder question the participation records sit beside: the one scoring reads, else the first."""
+    if checklist.scoring.participation is not None:
+        return checklist.scoring.participation.question
+    return next((c.id for c in checklist.criteria() if c.type == AnswerType.LADDER), None)
+
+
+def _draw_dialogues(doc: OpenAssessment, crit: Criterion, lang: str) -> None:
+    """Who was heard, how, at which level of this ladder, and what it changed."""
+    checklist = doc.assessment.checklist
+    levels = {lv.id: text_for(lv.label, lang) for lv in checklist.ladder(crit.ladder or "").levels}
+    groups = {g.id: text_for(g.label, lang) for g in checklist.groups}
+    with st.container(border=True):
+        st.markdown(f"**{t(lang, 'dialogues')}**", help=t(lang, "dialogues_help"))
+        for n, record in enumerate(doc.assessment.participation, start=1):
+            known_groups = [g for g in record.groups if g in groups] + [g for g in record.groups if g not in groups]
+            values = {"method": record.method, "date": record.date,
+                      "participants": float(record.participants) if record.participants is not None else None,
+                      "level": record.level if record.level in levels else None, "groups": known_groups,
+                      "heard": record.heard, "changed": record.changed, "feedback": record.feedback}
+            for part, value in values.items():
+                _prime(_dialogue_key(doc, record, part), value)
+
+            def kw(part: str) -> dict[str, Any]:
+                key = _dialogue_key(doc, record, part)
+                return {"key": key, "on_change": _on_dialogue, "args": (record.id, part, key), "disabled": doc.frozen}
+
+            box = st.container(border=True)
+            box.caption(f"{t(lang, 'dialogue')} {n}")
+            a, b, c, d = box.columns([3.4, 2.6, 2, 3], vertical_alignment="bottom")
+            a.text_input(t(lang, "dialogue_method"), help=t(lang, "dialogue_method_help"), **kw("method"))
+            b.date_input(t(lang, "dialogue_date"), value=None, format="YYYY-MM-DD", **kw("date"))
+            c.number_input(t(lang, "dialogue_participants"), value=None, min_value=0.0, step=1.0, format="%g",
+                           **kw("participants"))
+            d.selectbox(t(lang, "dialogue_level"), list(levels), index=None, format_func=levels.__getitem__,
+                        placeholder=t(lang, "choose"), **kw("level"))
+            box.multiselect(t(lang, "dialogue_groups"), list(groups) + [g for g in known_groups if g not in groups],
+                            format_func=lambda g: groups.get(g, g), accept_new_options=True,
+                            placeholder=t(lang, "choose"), **kw("groups"))
+            e, f = box.columns(2)
+            e.text_area(t(lang, "dialogue_heard"), height=68, **kw("heard"))
+            f.text_area(t(lang, "dialogue_changed"), height=68, **kw("changed"))
+            g, h = box.columns([5, 1], vertical_alignment="bottom")
+            g.text_input(t(lang, "dialogue_feedback"), **kw("feedback"))
+            h.button(":material/delete:", key=_dialogue_key(doc, record, "remove"), help=t(lang, "remove_dialogue"),
+                     on_click=_remove_dialogue, args=(record.id,), disabled=doc.frozen)
+        st.button(t(lang, "add_dialogue"), key=f"p:{doc.assessment.id}:{crit.id}:add", icon=":material/add:",
+                  on_click=_add_dialogue, disabled=doc.frozen)
 
 
 def draw_section(doc: OpenAssessment, section: Section, vis: Visibility, lang: str) -> None:
