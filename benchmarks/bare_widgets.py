@@ -19,7 +19,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-__all__ = ["spec_from_tree", "widget_count", "load", "draw", "script_for"]
+__all__ = ["spec_from_tree", "widget_count", "load", "draw", "step_spec", "script_for"]
 
 _TEXTS = {"Title": "title", "Header": "header", "Subheader": "subheader", "Caption": "caption",
           "Markdown": "markdown", "Info": "info", "Error": "error", "Warning": "warning", "Success": "success",
@@ -107,7 +107,8 @@ def load(path: str) -> dict[str, Any]:
     return json.loads(Path(path).read_text(encoding="utf-8"))
 
 
-def draw(spec: dict[str, Any]) -> None:
+def draw(spec: dict[str, Any], prefix: str = "k", sidebar: bool = True) -> None:
+    """Draw `spec`; widget keys start with `prefix` (two specs on one page need two prefixes)."""
     import streamlit as st
 
     counter = iter(range(1_000_000))
@@ -132,9 +133,9 @@ def draw(spec: dict[str, Any]) -> None:
         elif kind == "divider":
             st.divider()
         elif kind == "button":
-            st.button(n["label"], key=f"k{next(counter)}")
+            st.button(n["label"], key=f"{prefix}{next(counter)}")
         else:
-            key = f"k{next(counter)}"
+            key = f"{prefix}{next(counter)}"
             value = n["value"]
             if kind == "date_input" and value is not None:
                 value = dt.date.fromisoformat(value)
@@ -151,9 +152,34 @@ def draw(spec: dict[str, Any]) -> None:
             else:
                 getattr(st, kind)(n["label"], key=key)
 
-    with st.sidebar:
-        nodes(spec["sidebar"])
+    if sidebar:
+        with st.sidebar:
+            nodes(spec["sidebar"])
     nodes(spec["main"])
+
+
+def step_spec(app: Path, database_url: str, assessment_id: str, step: int, page: str = "ui/app_pages/wizard.py"
+              ) -> dict[str, Any]:
+    """The spec of what the wizard draws for one step of a stored assessment (run once under AppTest)."""
+    import os
+
+    from streamlit.testing.v1 import AppTest
+
+    saved = os.environ.get("SKB_DATABASE_URL")
+    os.environ["SKB_DATABASE_URL"] = database_url
+    try:
+        at = AppTest.from_file(str(app), default_timeout=60)
+        at.query_params["id"] = assessment_id
+        at.query_params["step"] = str(step + 1)
+        at.switch_page(page).run()
+        if at.exception:
+            raise RuntimeError(f"the wizard raised: {at.exception[0].value}")
+        return spec_from_tree(at._tree)[0]
+    finally:
+        if saved is None:
+            os.environ.pop("SKB_DATABASE_URL", None)
+        else:
+            os.environ["SKB_DATABASE_URL"] = saved
 
 
 def script_for(spec: dict[str, Any], directory: Path) -> Path:

@@ -5,14 +5,18 @@ the result: a cold load of the wizard (a new browser session opening the
 largest step's URL) to its first question visible; an answer to the parts that
 depend on it (a yes/no question that shows or hides a later question, and the
 progress counts, which are redrawn in the same rerun); a click on "Nästa" to
-the next step's first question. The floor is a bare Streamlit script doing the
-same three things with one radio, one conditional text and one button: the
-round trip Streamlit itself costs. Runs against a real `streamlit run` server
-on a temporary database; skipped with the reason when Chromium is missing.
+the next step's first question. The floor is a bare Streamlit script that does
+the same three things while drawing the same widgets as the wizard's steps
+(copied from the wizard's element tree, `benchmarks.bare_widgets`): one radio
+that changes a progress bar and shows a question, one button that swaps two
+steps. So the ratio shows what the wizard adds to what Streamlit and Chromium
+cost for those widgets. Runs against a real `streamlit run` server on a
+temporary database; "not measured" with the reason when Chromium is missing.
 """
 
 from __future__ import annotations
 
+import json
 import time
 from pathlib import Path
 from typing import Any
@@ -29,25 +33,35 @@ CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync"]
 
+# The floor: `mode` in the URL picks the page; SPECS names the JSON files of the wizard's steps.
 BARE_ROUND_TRIP = """import streamlit as st
 
-if "step" not in st.session_state:
-    st.session_state.step = 1
+from benchmarks.bare_widgets import draw, load
+
+SPECS = {specs!r}
+mode = st.query_params.get("mode", "load")
+if "flip" not in st.session_state:
+    st.session_state.flip = 0
 
 
 def flip() -> None:
-    st.session_state.step = 3 - st.session_state.step
+    st.session_state.flip = 1 - st.session_state.flip
 
 
-with st.container(key="first"):
-    st.markdown(f"**Fråga i steg {st.session_state.step}**")
-st.progress(0.5, text="Totalt: 1 av 2 besvarade")
-with st.container(key="answer"):
-    choice = st.radio("Berörs barn?", ["Ja", "Nej"], index=0, horizontal=True)
-if choice == "Ja":
-    with st.container(key="dependent"):
-        st.markdown("**Följdfråga: hur påverkas barnen?**")
-st.button("Nästa", key="next", on_click=flip)
+if mode == "answer":
+    with st.container(key="answer"):
+        choice = st.radio("Berörs barn?", ["Ja", "Nej"], index=0, horizontal=True)
+    st.progress(0.5 if choice == "Ja" else 0.25, text=f"Totalt: {{2 if choice == 'Ja' else 1}} av 4 besvarade")
+    if choice == "Ja":
+        with st.container(key="dependent"):
+            st.markdown("**Följdfråga: hur påverkas barnen?**")
+    draw(load(SPECS["answer"]), prefix="a")
+else:
+    which = "load" if mode == "load" else ("after" if st.session_state.flip else "before")
+    with st.container(key="first"):
+        st.markdown(f"**Fråga i steg {{which}}**")
+    draw(load(SPECS[which]), prefix=which)
+    st.button("Nästa", key="next", on_click=flip)
 """
 
 
@@ -142,32 +156,42 @@ def _timed(action: Any, until: Any) -> float:
     return time.perf_counter() - start
 
 
-def _measure_bare(ctx: Context, browser: Any, n_load: int, n_act: int) -> dict[str, list[float]]:
+def _measure_bare(ctx: Context, browser: Any, specs: dict[str, str], n_load: int,
+                  n_act: int) -> dict[str, list[float]]:
     directory = ctx.subdir("bare-browser")
-    script = bare_script(directory, BARE_ROUND_TRIP)
+    script = bare_script(directory, BARE_ROUND_TRIP.format(specs=specs))
     out: dict[str, list[float]] = {"load": [], "answer": [], "next": []}
-    with StreamlitServer(script, cwd=directory) as server:
+    with StreamlitServer(script, cwd=ctx.root) as server:
         for i in range(n_load + 1):
             context = browser.new_context()
             page = context.new_page()
-            took = _timed(lambda: page.goto(server.url, wait_until="commit"),
-                          lambda: page.locator(css_key("first")).get_by_text("Fråga i steg").wait_for())
+            took = _timed(lambda: page.goto(server.url + "/?mode=load", wait_until="commit"),
+                          lambda: page.locator(css_key("first")).get_by_text("Fråga i steg load").wait_for())
             if i:
                 out["load"].append(took)
-            if i < n_load:
-                context.close()
-        wait_idle(page)
-        radio = page.locator(css_key("answer"))
-        dependent = page.locator(css_key("dependent"))
-        for i in range(n_act):
-            label, state = ("Nej", "detached") if i % 2 == 0 else ("Ja", "visible")
-            out["answer"].append(_timed(lambda: radio.get_by_text(label, exact=True).click(),
-                                        lambda: dependent.wait_for(state=state)))
             wait_idle(page)
+            context.close()
+        context = browser.new_context()
+        page = context.new_page()
+        page.goto(server.url + "/?mode=answer")
+        radio = page.locator(css_key("answer"))
+        radio.wait_for()
+        wait_idle(page)
         for i in range(n_act):
-            text = f"Fråga i steg {2 if i % 2 == 0 else 1}"
-            out["next"].append(_timed(lambda: page.locator(css_key("next")).locator("button").click(),
-                                      lambda: page.locator(css_key("first")).get_by_text(text).wait_for()))
+            label = "Nej" if i % 2 == 0 else "Ja"
+            before = page.evaluate(_PROGRESS_TEXT)
+            out["answer"].append(_timed(lambda: radio.get_by_text(label, exact=True).click(),
+                                        lambda: _progress_changed(page, before)))
+            wait_idle(page)
+        page.goto(server.url + "/?mode=next")
+        page.locator(css_key("first")).get_by_text("Fråga i steg before").wait_for()
+        wait_idle(page)
+        for i in range(2 * n_act):
+            text = "Fråga i steg " + ("after" if i % 2 == 0 else "before")
+            took = _timed(lambda: page.locator(css_key("next")).locator("button").click(),
+                          lambda: page.locator(css_key("first")).get_by_text(text).wait_for())
+            if i % 2 == 0:
+                out["next"].append(took)
             wait_idle(page)
         context.close()
     return out
@@ -180,22 +204,23 @@ def _first_unconditional(checklist: Checklist, step: int) -> str:
     return crit.id
 
 
-def _measure_app(ctx: Context, browser: Any, checklist: Checklist, n_load: int,
-                 n_act: int) -> tuple[dict[str, list[float]], str]:
-    from . import wizard
+def _plan(checklist: Checklist) -> tuple[int, str, int, int]:
+    """(the step of the controlling question, its id, the step before the largest, the largest)."""
     from .gen import largest_section
 
     control = _controlling_question(checklist)
     if control is None:
         raise NotMeasured(f"{checklist.id} has no yes/no question that shows or hides another question or step")
-    control_step, question = control
     largest = largest_section(checklist)
-    before_largest = max(largest - 1, 0)
-    after = largest if largest > 0 else 1
-    data = ctx.subdir("browser-app")
-    env = {"SKB_DATA_DIR": str(data), "SKB_DATABASE_URL": f"sqlite:///{data / 'skb.sqlite'}"}
-    _, ids, _ = wizard.seed_store(env["SKB_DATABASE_URL"], 1, checklist)
-    aid = ids[0]
+    return control[0], control[1], max(largest - 1, 0), largest if largest > 0 else 1
+
+
+def _measure_app(ctx: Context, browser: Any, checklist: Checklist, env: dict[str, str], aid: str, n_load: int,
+                 n_act: int) -> tuple[dict[str, list[float]], str]:
+    from . import wizard
+
+    control_step, question, before_largest, after = _plan(checklist)
+    largest = after
     out: dict[str, list[float]] = {"load": [], "answer": [], "next": []}
     with StreamlitServer(ctx.root / "streamlit_app.py", env=env) as server:
         # Cold load: a new browser session opening the largest step.
@@ -243,17 +268,30 @@ def _measure_app(ctx: Context, browser: Any, checklist: Checklist, n_load: int,
 
 
 def browser_rows(ctx: Context) -> list[Row]:
+    from . import wizard
+    from .bare_widgets import step_spec
+
     need_chromium()
     checklist = integrated_checklist()
-    n_load, n_act = ctx.n(5, 1), ctx.n(10, 2)
+    n_load, n_act = ctx.n(3, 1), ctx.n(6, 2)
+    data = ctx.subdir("browser-app")
+    env = {"SKB_DATA_DIR": str(data), "SKB_DATABASE_URL": f"sqlite:///{data / 'skb.sqlite'}"}
+    _, ids, _ = wizard.seed_store(env["SKB_DATABASE_URL"], 1, checklist)
+    control_step, _, before_largest, after = _plan(checklist)
+    specs = {}
+    for name, step in (("load", after), ("answer", control_step), ("before", before_largest), ("after", after)):
+        path = data / f"spec-{name}.json"
+        path.write_text(json.dumps(step_spec(ctx.root / "streamlit_app.py", env["SKB_DATABASE_URL"], ids[0], step),
+                                   ensure_ascii=False), encoding="utf-8")
+        specs[name] = str(path)
     pw, browser = launch()
     try:
-        base = _measure_bare(ctx, browser, n_load, n_act)
-        ours, note = _measure_app(ctx, browser, checklist, n_load, n_act)
+        base = _measure_bare(ctx, browser, specs, n_load, n_act)
+        ours, note = _measure_app(ctx, browser, checklist, env, ids[0], n_load, n_act)
     finally:
         browser.close()
         pw.stop()
-    floor_name = "bare script: one radio, one conditional text, one button"
+    floor_name = "bare script drawing the same steps' widgets, with one radio and one button of its own"
     rows = []
     for key, title, unit, factor, target in (
         ("load", "Wizard, browser: cold load to the first question visible", "s", 1.0,

@@ -118,7 +118,7 @@ def _pages(pdf: bytes) -> int:
 
 def example_report(ctx: Context) -> Row:
     a = example_assessment()
-    ours, base, pages, floor_pages = _measure(ctx, a, ctx.n(15, 2))
+    ours, base, pages, floor_pages = _measure(ctx, a, ctx.n(10, 2))
     o, b = stats(ours), stats(base)
     return Row(measure="PDF: the example report", unit="s", figures=scaled(o, 1.0), floor=scaled(b, 1.0),
                floor_name="bare reportlab document, same paragraphs and tables, one pass",
@@ -128,7 +128,7 @@ def example_report(ctx: Context) -> Row:
 def large_report(ctx: Context) -> Row:
     checklist = generate_checklist(500)
     a = fill_assessment(checklist, seed=1)
-    ours, base, pages, floor_pages = _measure(ctx, a, ctx.n(3, 1))
+    ours, base, pages, floor_pages = _measure(ctx, a, ctx.n(2, 1))
     o, b = stats(ours), stats(base)
     return Row(measure="PDF: the 500-criterion report", unit="s", figures=scaled(o, 1.0), floor=scaled(b, 1.0),
                floor_name="bare reportlab document, same paragraphs and tables, one pass",

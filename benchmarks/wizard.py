@@ -197,5 +197,5 @@ def generated_step(ctx: Context) -> Row:
     directory = ctx.subdir("generated-checklists")
     write_checklist(directory, 500)
     checklist = generate_checklist(500)
-    return _rerun_row(ctx, checklist, "500-criterion checklist", ctx.n(15, 2),
+    return _rerun_row(ctx, checklist, "500-criterion checklist", ctx.n(10, 2),
                       {"SKB_CHECKLIST_DIR": str(directory)})
