@@ -73,7 +73,7 @@ def import_time(ctx: Context) -> Row:
     modules = our_modules(ctx.root)
     if not modules:
         raise NotMeasured("no modules of our own to import")
-    n = ctx.n(5, 2)
+    n = ctx.n(5, 1)
     ours_code = "import streamlit\n" + "".join(f"import {m}\n" for m in modules)
     base_code = "import streamlit\n"
     ours, base = [], []
