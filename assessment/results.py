@@ -8,9 +8,9 @@ gap, never a zero. Plain data only: no I/O, no streamlit.
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, SerializerFunctionWrapHandler, model_serializer
 
 from .checklist import Text
 
@@ -24,11 +24,79 @@ __all__ = [
     "AlternativeResult",
     "Difference",
     "Result",
+    "settle",
 ]
 
 
 class _Out(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+def settle(result: BaseModel) -> None:
+    """Fill in the fields of a result that scoring left to be computed on first use (see `_Deferred`).
+
+    Safe to call on any result, any number of times; a result that was validated, or is already
+    settled, is left as it is."""
+    pending = result.__pydantic_private__
+    if pending is None or "fill" not in pending:
+        return
+    given = result.__dict__
+    filled = pending["fill"]()
+    # in field order, as a validated result has them: a dump lists its fields in this order
+    object.__setattr__(result, "__dict__", {name: given[name] if name in given else filled[name]
+                                            for name in type(result).__pydantic_fields__})
+    object.__setattr__(result, "__pydantic_private__", None)
+
+
+class _Deferred(_Out):
+    """A result of which scoring may compute some fields only when they are first read.
+
+    Scoring builds a few hundred scores per assessment, and most callers read a handful (the
+    headline, the drivers of the overall score). `assessment.scoring` may therefore create an
+    instance with some fields missing and a function that computes them, kept in
+    `__pydantic_private__["fill"]`. Reading a missing field, dumping, comparing, copying,
+    pickling or printing fills them in first, so to every reader the instance is the one full
+    validation would build. Instances made by validation have every field and never defer."""
+
+    def __getattr__(self, name: str) -> Any:
+        pending = object.__getattribute__(self, "__pydantic_private__")
+        if pending is not None and name in type(self).__pydantic_fields__:
+            settle(self)
+            return self.__dict__[name]
+        return super().__getattr__(name)  # type: ignore[misc]
+
+    @model_serializer(mode="wrap")
+    def dump_settled(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
+        settle(self)
+        return handler(self)
+
+    def __eq__(self, other: object) -> bool:
+        settle(self)
+        if isinstance(other, BaseModel):
+            settle(other)
+        return super().__eq__(other)
+
+    __hash__ = None  # type: ignore[assignment]  # results hold lists and dicts: never hashable
+
+    def __iter__(self) -> Any:
+        settle(self)
+        return super().__iter__()
+
+    def __repr_args__(self) -> Any:
+        settle(self)
+        return super().__repr_args__()
+
+    def __copy__(self) -> Any:
+        settle(self)
+        return super().__copy__()
+
+    def __deepcopy__(self, memo: dict[int, Any] | None = None) -> Any:
+        settle(self)
+        return super().__deepcopy__(memo)
+
+    def __getstate__(self) -> dict[Any, Any]:
+        settle(self)
+        return super().__getstate__()
 
 
 class Driver(_Out):
@@ -41,7 +109,7 @@ class Driver(_Out):
     effect: float  # signed: how much this rating pulls the score up (+) or down (-) from 0
 
 
-class Score(_Out):
+class Score(_Deferred):
     value: float | None  # -100..+100, None when no applicable criterion was rated
     band: Text | None = None  # the label of the score band it falls in
     answered: int = 0  # rated (not unknown) applicable criteria
@@ -104,7 +172,7 @@ class ParticipationResult(_Out):
     met: bool | None = None  # None when not answered or not configured
 
 
-class AlternativeResult(_Out):
+class AlternativeResult(_Deferred):
     alternative: str
     overall: Score
     sections: dict[str, Score]
@@ -117,7 +185,7 @@ class AlternativeResult(_Out):
     equity: EquityResult
 
 
-class Difference(_Out):
+class Difference(_Deferred):
     """`other` minus `base`, where both have a value."""
 
     base: str

@@ -279,43 +279,69 @@ def _make(cls: type[_M], fields: dict[str, Any]) -> _M:
     return obj
 
 
+def _make_deferred(cls: type[_M], fields: dict[str, Any], fill: Callable[[], dict[str, Any]]) -> _M:
+    """Like `_make`, with the remaining fields computed by `fill` when first read (`results._Deferred`).
+
+    What scoring needs itself (values, counts, equity, flags) is computed at once; what only
+    a reader of the whole result needs (the drivers of every score, the scores of every
+    criterion and framework item, the group x item matrix) waits for that reader. `fill`
+    reads only what this scoring computed and never changes it, so it gives the same fields
+    whenever it runs."""
+    obj = cls.__new__(cls)
+    _setattr(obj, "__dict__", fields)
+    _setattr(obj, "__pydantic_fields_set__", set(cls.__pydantic_fields__))
+    _setattr(obj, "__pydantic_extra__", None)
+    _setattr(obj, "__pydantic_private__", {"fill": fill})
+    return obj
+
+
+_NO_EFFECT = 1e-9
+"""Score points below which a criterion's effect is rounding error, not a driver."""
+
 Entry = tuple[float, str, str, float, str]
 """A driver candidate: (-effect, criterion, group or "", rating, section); sorted as it is,
 the strongest upward effect comes first and ties fall back to the criterion id."""
 
 
-def _drivers(entries: list[Entry], scale: float = 1.0) -> tuple[list[Driver], list[Driver]]:
-    """The strongest up and down drivers among `entries` (sorted in place).
+def _drivers(entries: list[Entry], scale: float = 1.0) -> dict[str, list[Driver]]:
+    """The strongest up and down drivers among `entries` (sorted in place), as Score fields.
 
     An entry may carry its effect times a common positive factor (weight x rating, before
     dividing by the total weight): the order is the same, and `scale` turns the few that
     are kept into score points."""
     entries.sort()
+    # An effect within rounding error of zero (a group mean of +x and -x) moves nothing; without
+    # this, the order of the answers would decide whether it is listed.
+    least = _NO_EFFECT / scale
     up: list[Driver] = []
     for e in entries[:MAX_DRIVERS]:
-        if e[0] >= 0:
+        if e[0] >= -least:
             break
         up.append(_make(Driver, {"criterion": e[1], "section": e[4], "group": e[2] or None, "rating": e[3],
                                  "effect": -e[0] * scale}))
     down: list[Driver] = []
     for e in reversed(entries[-MAX_DRIVERS:]):
-        if e[0] <= 0:
+        if e[0] <= least:
             break
         down.append(_make(Driver, {"criterion": e[1], "section": e[4], "group": e[2] or None, "rating": e[3],
                                    "effect": -e[0] * scale}))
-    return up, down
+    return {"up": up, "down": down}
 
 
 def _score(index: _Index, value: float | None, answered: int, applicable: int, unknown: int,
-           entries: list[Entry] | None = None, scale: float = 1.0, group_unknown: int = 0,
+           why: Callable[[], dict[str, list[Driver]]] | None = None, group_unknown: int = 0,
            gaps: float | None = None) -> Score:
-    up, down = _drivers(entries, scale) if entries else ([], [])
+    """A score; `why` computes its drivers when they are first read (none without it)."""
     if gaps is None:
         gaps = float(unknown)
-    return _make(Score, {"value": value, "band": index.band(value), "answered": answered, "applicable": applicable,
-                         "unknown": unknown, "coverage": answered / applicable if applicable else None,
-                         "group_unknown": group_unknown, "unknown_share": gaps / applicable if applicable else None,
-                         "up": up, "down": down})
+    fields = {"value": value, "band": index.band(value), "answered": answered, "applicable": applicable,
+              "unknown": unknown, "coverage": answered / applicable if applicable else None,
+              "group_unknown": group_unknown, "unknown_share": gaps / applicable if applicable else None}
+    if why is None:
+        fields["up"] = []
+        fields["down"] = []
+        return _make(Score, fields)
+    return _make_deferred(Score, fields, why)
 
 
 def _weighted(pairs: list[tuple[float, float]]) -> float | None:
@@ -326,6 +352,7 @@ def _weighted(pairs: list[tuple[float, float]]) -> float | None:
         total += w
         acc += w * v
     return acc / total if total > 0 else None
+
 
 
 # --- one alternative --------------------------------------------------------------------
@@ -442,35 +469,52 @@ def _counts(items: list[_Rating]) -> tuple[int, int, int, int, float]:
     return answered, len(items), unknown, group_unknown, gaps
 
 
-def _criterion_score(index: _Index, it: _Rating) -> Score:
+def _criterion_drivers(index: _Index, it: _Rating) -> dict[str, list[Driver]]:
     r = it.rated
+    groups = it.groups or {}
+    weights = index.group_weight
+    total = 0.0
+    for g in groups:
+        total += weights[g]
+    if total > 0:
+        entries = [(-(weights[g] / total * v), r.id, g, v, r.section) for g, v in groups.items()]
+    else:
+        n = len(groups)
+        entries = [(-(v / n), r.id, g, v, r.section) for g, v in groups.items()]
+    return _drivers(entries)
+
+
+def _criterion_score(index: _Index, it: _Rating) -> Score:
     if it.state != RATED:
         return _score(index, None, 0, 1, 0 if it.state == UNANSWERED else 1, gaps=it.gap)
-    entries = None
-    if it.groups:
-        weights = index.group_weight
-        total = 0.0
-        for g in it.groups:
-            total += weights[g]
-        if total > 0:
-            entries = [(-(weights[g] / total * v), r.id, g, v, r.section) for g, v in it.groups.items()]
-        else:
-            n = len(it.groups)
-            entries = [(-(v / n), r.id, g, v, r.section) for g, v in it.groups.items()]
-    return _score(index, it.value, 1, 1, 0, entries, group_unknown=len(it.group_unknown), gaps=it.gap)
+    why = functools.partial(_criterion_drivers, index, it) if it.groups else None
+    return _score(index, it.value, 1, 1, 0, why, len(it.group_unknown), it.gap)
 
 
-def _aggregate(index: _Index, items: list[_Rating], worst: bool = False,
-               shares: list[tuple[float, _Rating]] | None = None) -> tuple[Score, float | None]:
+def _weighted_drivers(items: list[_Rating], total: float) -> dict[str, list[Driver]]:
+    entries = [(-(it.rated.weight * it.value), it.rated.id, "", it.value, it.rated.section)
+               for it in items if it.state == RATED and it.rated.weight > 0]
+    return _drivers(entries, 1.0 / total)
+
+
+def _worst_drivers(low: _Rating) -> dict[str, list[Driver]]:
+    return _drivers([(-low.value, low.rated.id, "", low.value, low.rated.section)])
+
+
+def _lowest(items: list[_Rating]) -> _Rating:
+    """The worst rated criterion of weight > 0; ties go to the criterion id."""
+    return min((it for it in items if it.state == RATED and it.rated.weight > 0),
+               key=lambda it: (it.value, it.rated.id))
+
+
+def _aggregate(index: _Index, items: list[_Rating], worst: bool = False) -> tuple[Score, float | None, float]:
     """The weighted mean (or the worst) of `items` by criterion weight, with counts and drivers.
 
-    When `shares` is given, each rated criterion's share of the value is appended to it."""
+    Returns the score, its value and the total weight of the rated criteria (0: no value)."""
     total = 0.0
     acc = 0.0
     answered = unknown = group_unknown = 0
     gaps = 0.0
-    entries: list[Entry] = []
-    low: _Rating | None = None
     for it in items:
         state = it.state
         if state == RATED:
@@ -478,33 +522,40 @@ def _aggregate(index: _Index, items: list[_Rating], worst: bool = False,
             if it.group_unknown:
                 group_unknown += len(it.group_unknown)
                 gaps += it.gap
-            r = it.rated
-            w = r.weight
+            w = it.rated.weight
             if w > 0:
-                v = it.value
                 total += w
-                acc += w * v
-                entries.append((-(w * v), r.id, "", v, r.section))
-                if low is None or (v, r.id) < (low.value, low.rated.id):
-                    low = it
+                acc += w * it.value
         elif state == UNKNOWN_STATE:
             unknown += 1
             gaps += 1.0
     n = len(items)
-    if low is None:
-        return _score(index, None, answered, n, unknown, group_unknown=group_unknown, gaps=gaps), None
+    if total <= 0:
+        return _score(index, None, answered, n, unknown, None, group_unknown, gaps), None, 0.0
     if worst:
-        if shares is not None:
-            shares.append((1.0, low))
-        entry = (-low.value, low.rated.id, "", low.value, low.rated.section)
-        return _score(index, low.value, answered, n, unknown, [entry], group_unknown=group_unknown,
-                      gaps=gaps), low.value
-    if shares is not None:
+        low = _lowest(items)
+        return (_score(index, low.value, answered, n, unknown, functools.partial(_worst_drivers, low),
+                       group_unknown, gaps), low.value, total)
+    value = acc / total
+    return (_score(index, value, answered, n, unknown, functools.partial(_weighted_drivers, items, total),
+                   group_unknown, gaps), value, total)
+
+
+def _overall_drivers(weighted_sections: list[tuple[float, list[_Rating], float]], total: float,
+                     worst: bool) -> dict[str, list[Driver]]:
+    """Each criterion's effect on the overall score: its section's share times its share in the section."""
+    entries: list[Entry] = []
+    for weight, items, section_total in weighted_sections:
+        part = weight / total
+        if worst:
+            low = _lowest(items)
+            entries.append((-(part * low.value), low.rated.id, "", low.value, low.rated.section))
+            continue
         for it in items:
             if it.state == RATED and it.rated.weight > 0:
-                shares.append((it.rated.weight / total, it))
-    value = acc / total
-    return _score(index, value, answered, n, unknown, entries, 1.0 / total, group_unknown, gaps), value
+                entries.append((-(part * it.rated.weight / section_total * it.value), it.rated.id, "", it.value,
+                                it.rated.section))
+    return _drivers(entries)
 
 
 @dataclass(slots=True)
@@ -525,47 +576,58 @@ def _alternative(index: _Index, assessment: Assessment, alt: str) -> _AltWork:
     ratings, not_relevant = _rate(index, visible, shared, own)
 
     by_section: dict[str, list[_Rating]] = {}
-    per_item: dict[tuple[str, str], list[_Rating]] = {}
     for it in ratings:
         sid = it.rated.section
         if sid in by_section:
             by_section[sid].append(it)
         else:
             by_section[sid] = [it]
+
+    # sections; the overall score weighs them by section weight
+    sections: dict[str, Score] = {}
+    weighted_sections: list[tuple[float, list[_Rating], float]] = []
+    total = 0.0
+    acc = 0.0
+    worst = index.worst
+    for sid in index.section_ids:
+        items = by_section.get(sid)
+        if items is None:
+            continue
+        sections[sid], value, section_total = _aggregate(index, items, worst)
+        weight = index.section_weight[sid]
+        if value is not None and weight > 0:
+            weighted_sections.append((weight, items, section_total))
+            total += weight
+            acc += weight * value
+    answered, applicable, unknown, group_unknown, gaps = _counts(ratings)
+    overall_value: float | None = None
+    why = None
+    if weighted_sections:
+        overall_value = acc / total
+        why = functools.partial(_overall_drivers, weighted_sections, total, worst)
+    overall = _score(index, overall_value, answered, applicable, unknown, why, group_unknown, gaps)
+
+    groups, group_values = _group_scores(index, ratings)
+    equity = _equity(index, group_values, overall_value)
+    result = _make_deferred(AlternativeResult, {
+        "alternative": alt,
+        "overall": overall,
+        "sections": sections,
+        "groups": groups,
+        "equity": equity,
+    }, functools.partial(_alternative_details, index, ratings))
+    return _AltWork(result, ratings, not_relevant, visible, lookup)
+
+
+def _alternative_details(index: _Index, ratings: list[_Rating]) -> dict[str, Any]:
+    """The parts of an alternative's result computed when first read: criteria, framework items, matrix."""
+    per_item: dict[tuple[str, str], list[_Rating]] = {}
+    for it in ratings:
         for key in it.rated.items:
             if key in per_item:
                 per_item[key].append(it)
             else:
                 per_item[key] = [it]
-
-    # sections; the overall score weighs them by section weight
-    sections: dict[str, Score] = {}
-    weighted_sections: list[tuple[float, list[tuple[float, _Rating]]]] = []
-    total = 0.0
-    acc = 0.0
-    for sid in index.section_ids:
-        items = by_section.get(sid)
-        if items is None:
-            continue
-        shares: list[tuple[float, _Rating]] = []
-        sections[sid], value = _aggregate(index, items, index.worst, shares)
-        weight = index.section_weight[sid]
-        if value is not None and weight > 0:
-            weighted_sections.append((weight, shares))
-            total += weight
-            acc += weight * value
-    answered, applicable, unknown, group_unknown, gaps = _counts(ratings)
-    overall_value: float | None = None
-    entries: list[Entry] = []
-    if weighted_sections:
-        overall_value = acc / total
-        for w, shares in weighted_sections:
-            part = w / total
-            for share, it in shares:
-                entries.append((-(part * share * it.value), it.rated.id, "", it.value, it.rated.section))
-    overall = _score(index, overall_value, answered, applicable, unknown, entries, 1.0, group_unknown, gaps)
-
-    # framework items: every item of every framework, rated or not
     dimensions: dict[str, dict[str, Score]] = {}
     for fw, item_ids in index.frameworks:
         scores: dict[str, Score] = {}
@@ -573,30 +635,21 @@ def _alternative(index: _Index, assessment: Assessment, alt: str) -> _AltWork:
             items = per_item.get((fw, item))
             scores[item] = _aggregate(index, items)[0] if items else _score(index, None, 0, 0, 0)
         dimensions[fw] = scores
-
-    groups, group_values, group_dimensions = _groups(index, ratings)
-    equity = _equity(index, group_values, overall_value)
-    result = _make(AlternativeResult, {
-        "alternative": alt,
-        "overall": overall,
-        "sections": sections,
+    return {
         "criteria": {it.rated.id: _criterion_score(index, it) for it in ratings},
         "dimensions": dimensions,
-        "groups": groups,
-        "group_dimensions": group_dimensions,
-        "equity": equity,
-    })
-    return _AltWork(result, ratings, not_relevant, visible, lookup)
+        "group_dimensions": _group_matrix(index, ratings),
+    }
 
 
-def _groups(index: _Index, ratings: list[_Rating]) -> tuple[dict[str, Score], dict[str, float | None],
-                                                             dict[str, dict[str, dict[str, float | None]]]]:
-    """Each group's score over the group_impact criteria that rate it, and groups x framework items.
+def _group_drivers(gid: str, rated: list[tuple[float, float, _Rated]], total: float) -> dict[str, list[Driver]]:
+    return _drivers([(-(w * v), r.id, gid, v, r.section) for w, v, r in rated], 1.0 / total)
 
-    The matrix is sparse: a group has an item only when it has a rated criterion on it."""
+
+def _group_scores(index: _Index, ratings: list[_Rating]) -> tuple[dict[str, Score], dict[str, float | None]]:
+    """Each group's score over the group_impact criteria that rate it, and its value."""
     # per group: [weight total, weighted sum, answered, applicable, unknown, [(weight, rating, criterion)]]
     acc: dict[str, list[Any]] = {g: [0.0, 0.0, 0, 0, 0, []] for g in index.group_ids}
-    cells: dict[str, dict[tuple[str, str], list[float]]] = {g: {} for g in index.group_ids}
     for it in ratings:
         r = it.rated
         groups = r.groups
@@ -623,15 +676,6 @@ def _groups(index: _Index, ratings: list[_Rating]) -> tuple[dict[str, Score], di
                     a[0] += w
                     a[1] += w * v
                     a[5].append((w, v, r))
-                    c = cells[gid]
-                    wv = w * v
-                    for key in r.items:
-                        cell = c.get(key)
-                        if cell is None:
-                            c[key] = [w, wv]
-                        else:
-                            cell[0] += w
-                            cell[1] += wv
             elif gid in unknown:
                 a[3] += 1
                 a[4] += 1
@@ -639,23 +683,48 @@ def _groups(index: _Index, ratings: list[_Rating]) -> tuple[dict[str, Score], di
                 a[3] += 1
     scores: dict[str, Score] = {}
     group_values: dict[str, float | None] = {}
-    matrix: dict[str, dict[str, dict[str, float | None]]] = {fw: {} for fw, _ in index.frameworks}
     for gid, (total, weighted, answered, applicable, unknown_n, rated) in acc.items():
         if total > 0:
             value = weighted / total
-            entries = [(-(w * v), r.id, gid, v, r.section) for w, v, r in rated]
-            scores[gid] = _score(index, value, answered, applicable, unknown_n, entries, 1.0 / total)
+            scores[gid] = _score(index, value, answered, applicable, unknown_n,
+                                 functools.partial(_group_drivers, gid, rated, total))
         else:
             value = None
             scores[gid] = _score(index, None, answered, applicable, unknown_n)
         group_values[gid] = value
+    return scores, group_values
+
+
+def _group_matrix(index: _Index, ratings: list[_Rating]) -> dict[str, dict[str, dict[str, float | None]]]:
+    """Groups x framework items: each group's mean over the rated criteria of each item.
+
+    Sparse: a group has an item only when it has a rated criterion on it."""
+    cells: dict[str, dict[tuple[str, str], list[float]]] = {g: {} for g in index.group_ids}
+    for it in ratings:
+        r = it.rated
+        w = r.weight
+        if r.groups is None or it.state != RATED or w <= 0 or not r.items:
+            continue
+        for gid, v in (it.groups or {}).items():
+            c = cells[gid]
+            wv = w * v
+            for key in r.items:
+                cell = c.get(key)
+                if cell is None:
+                    c[key] = [w, wv]
+                else:
+                    cell[0] += w
+                    cell[1] += wv
+    matrix: dict[str, dict[str, dict[str, float | None]]] = {fw: {} for fw, _ in index.frameworks}
+    for gid in index.group_ids:
         rows: dict[str, dict[str, float | None]] = {fw: {} for fw, _ in index.frameworks}
         for (fw, item), (cw, cwv) in cells[gid].items():
             if fw in rows:
                 rows[fw][item] = cwv / cw
         for fw, row in rows.items():
             matrix[fw][gid] = row
-    return scores, group_values, matrix
+    return matrix
+
 
 
 def _equity(index: _Index, groups: dict[str, float | None], average_fallback: float | None) -> EquityResult:
@@ -916,16 +985,19 @@ def _difference(index: _Index, base: AlternativeResult, other: AlternativeResult
         b, o = base.sections.get(sid), other.sections.get(sid)
         if b is not None or o is not None:
             sections[sid] = _minus(o.value if o else None, b.value if b else None)
-    return _make(Difference, {
+    return _make_deferred(Difference, {
         "base": base.alternative,
         "other": other.alternative,
         "overall": _minus(other.overall.value, base.overall.value),
         "sections": sections,
-        "dimensions": {fw: {item: _minus(other.dimensions[fw][item].value, base.dimensions[fw][item].value)
-                            for item in items} for fw, items in index.frameworks},
         "groups": {g: _minus(other.groups[g].value, base.groups[g].value) for g in index.group_ids},
         "gap_change": _minus(other.equity.gap_change, base.equity.gap_change),
-    })
+    }, functools.partial(_difference_details, index, base, other))
+
+
+def _difference_details(index: _Index, base: AlternativeResult, other: AlternativeResult) -> dict[str, Any]:
+    return {"dimensions": {fw: {item: _minus(other.dimensions[fw][item].value, base.dimensions[fw][item].value)
+                                for item in items} for fw, items in index.frameworks}}
 
 
 def _not_relevant(index: _Index, assessment: Assessment, primary: _AltWork) -> list[str]:

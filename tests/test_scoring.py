@@ -540,3 +540,27 @@ alternatives:
     assert overall.unknown_share == pytest.approx(1 / 4)
     groups = r.alternatives["forslag"].groups
     assert (groups["barn"].unknown, groups["barn"].unknown_share) == (1, 1.0)
+
+
+def test_parts_computed_on_first_read_read_dump_copy_and_compare_like_the_validated_result():
+    import copy
+    import pickle
+
+    answers = """
+alternatives:
+  noll: {bostader: {value: -1}, lek: {value: {barn: unknown, alla: 0}}}
+  forslag: {bostader: {value: 2}, gronska: {value: -2}, lek: {value: {barn: 1, alla: -2}}, skolvag: {value: unknown}}
+"""
+    full = Result.model_validate(score(assess(MEASURES, answers)).model_dump())
+    # each way of reading a fresh result fills in what it leaves for later, and agrees with the full one
+    assert score(assess(MEASURES, answers)).alternatives["forslag"].overall.down == full.headline.overall.down
+    assert score(assess(MEASURES, answers)).headline.dimensions == full.headline.dimensions
+    assert score(assess(MEASURES, answers)).differences[0].dimensions == full.differences[0].dimensions
+    assert list(score(assess(MEASURES, answers)).model_dump()["alternatives"]["forslag"]) == \
+        list(full.model_dump()["alternatives"]["forslag"])  # same field order in --json
+    assert copy.deepcopy(score(assess(MEASURES, answers))) == full
+    assert copy.copy(score(assess(MEASURES, answers)).headline) == full.headline
+    assert pickle.loads(pickle.dumps(score(assess(MEASURES, answers)))) == full
+    assert dict(score(assess(MEASURES, answers)).headline)["criteria"] == full.headline.criteria
+    assert repr(score(assess(MEASURES, answers)).headline.overall) == repr(full.headline.overall)
+    assert full == score(assess(MEASURES, answers))  # from either side
