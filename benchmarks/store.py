@@ -6,7 +6,8 @@ changing one rating at a time. The floor on SQLite is the same
 read-modify-append done with the sqlite3 module directly (BEGIN IMMEDIATE, read
 the head body, update the head, insert the version row, COMMIT) with the same
 pragmas (WAL, synchronous=NORMAL): what any store must pay per change. On
-PostgreSQL the floor is the same statements through psycopg.
+PostgreSQL the floor is the same statements through psycopg. Saves and floor
+saves alternate, so that a checkpoint or a neighbour's burst hits both.
 """
 
 from __future__ import annotations
@@ -53,83 +54,100 @@ def _edits(a: Assessment) -> list[tuple[str, str | None, Answer]]:
 AUTHOR = "Bänk Märk"
 
 
-def _autosave_samples(store: Any, a: Assessment, n: int) -> list[float]:
-    revision = store.create(a, AUTHOR)
-    edits = _edits(a)
-    for crit, alt, ans in edits[:3]:  # warm the snapshot cache and the connection pool
-        revision = store.save_answer(a.id, revision, crit, alt, ans, AUTHOR)
-    samples = []
-    for i in range(n):
-        crit, alt, ans = edits[(i + 3) % len(edits)]
-        ans = Answer(value=ans.value, comment=f"Ändrad bedömning nr {i}.")  # never a no-op
-        start = time.perf_counter()
-        revision = store.save_answer(a.id, revision, crit, alt, ans, AUTHOR)
-        samples.append(time.perf_counter() - start)
-    return samples
+class _StoreSaves:
+    """Autosaves through the store: one rating changed per call."""
+
+    def __init__(self, store: Any, a: Assessment) -> None:
+        self.store, self.a = store, a
+        self.revision = store.create(a, AUTHOR)
+        self.edits = _edits(a)
+        self.i = 0
+
+    def save(self) -> None:
+        crit, alt, ans = self.edits[self.i % len(self.edits)]
+        ans = Answer(value=ans.value, comment=f"Ändrad bedömning nr {self.i}.")  # never a no-op
+        self.revision = self.store.save_answer(self.a.id, self.revision, crit, alt, ans, AUTHOR)
+        self.i += 1
 
 
-def _sqlite_floor(path: Path, body: str, n: int) -> list[float]:
-    conn = sqlite3.connect(path, isolation_level=None)
-    conn.execute("PRAGMA journal_mode=WAL")
-    conn.execute("PRAGMA synchronous=NORMAL")
-    conn.execute("CREATE TABLE head (id TEXT PRIMARY KEY, revision INTEGER, updated_at TEXT)")
-    conn.execute("CREATE TABLE versions (id TEXT, revision INTEGER, saved_at TEXT, body TEXT, "
+_FLOOR_READ = ("SELECT h.revision, v.body FROM bench_head h JOIN bench_versions v ON v.id = h.id "
+               "AND v.revision = h.revision WHERE h.id = 'a'")
+_FLOOR_TABLES = ("CREATE TABLE bench_head (id TEXT PRIMARY KEY, revision INTEGER, updated_at TEXT)",
+                 "CREATE TABLE bench_versions (id TEXT, revision INTEGER, saved_at TEXT, body TEXT, "
                  "PRIMARY KEY (id, revision))")
-    conn.execute("INSERT INTO head VALUES ('a', 0, '')")
-    conn.execute("INSERT INTO versions VALUES ('a', 0, '', ?)", (body,))
-    samples = []
-    for i in range(n + 3):
-        start = time.perf_counter()
-        conn.execute("BEGIN IMMEDIATE")
-        rev, current = conn.execute("SELECT h.revision, v.body FROM head h JOIN versions v ON v.id = h.id AND "
-                                    "v.revision = h.revision WHERE h.id = 'a'").fetchone()
+
+
+class _SqliteSaves:
+    """The floor on SQLite: the same read-modify-append with the sqlite3 module."""
+
+    def __init__(self, path: Path, body: str) -> None:
+        self.conn = sqlite3.connect(path, isolation_level=None)
+        self.conn.execute("PRAGMA journal_mode=WAL")
+        self.conn.execute("PRAGMA synchronous=NORMAL")
+        for ddl in _FLOOR_TABLES:
+            self.conn.execute(ddl)
+        self.conn.execute("INSERT INTO bench_head VALUES ('a', 0, '')")
+        self.conn.execute("INSERT INTO bench_versions VALUES ('a', 0, '', ?)", (body,))
+        self.i = 0
+
+    def save(self) -> None:
+        c = self.conn
+        c.execute("BEGIN IMMEDIATE")
+        rev, current = c.execute(_FLOOR_READ).fetchone()
         data = json.loads(current)
-        data["n"] = i
-        conn.execute("UPDATE head SET revision = ?, updated_at = ? WHERE id = 'a' AND revision = ?",
-                     (rev + 1, str(time.time()), rev))
-        conn.execute("INSERT INTO versions VALUES ('a', ?, ?, ?)", (rev + 1, str(time.time()), json.dumps(data)))
-        conn.execute("COMMIT")
-        samples.append(time.perf_counter() - start)
-    conn.close()
-    return samples[3:]
+        data["n"] = self.i
+        c.execute("UPDATE bench_head SET revision = ?, updated_at = ? WHERE id = 'a' AND revision = ?",
+                  (rev + 1, str(time.time()), rev))
+        c.execute("INSERT INTO bench_versions VALUES ('a', ?, ?, ?)", (rev + 1, str(time.time()), json.dumps(data)))
+        c.execute("COMMIT")
+        self.i += 1
+
+    def close(self) -> None:
+        self.conn.close()
 
 
-def _postgres_floor(url: str, body: str, n: int) -> list[float]:
-    import psycopg
-    from sqlalchemy.engine import make_url
+class _PostgresSaves:
+    """The floor on PostgreSQL: the same read (locking the head), update and insert through psycopg."""
 
-    conninfo = make_url(url).set(drivername="postgresql").render_as_string(hide_password=False)
-    samples = []
-    with psycopg.connect(conninfo) as conn:
-        conn.execute("CREATE TABLE bench_head (id TEXT PRIMARY KEY, revision INTEGER, updated_at TEXT)")
-        conn.execute("CREATE TABLE bench_versions (id TEXT, revision INTEGER, saved_at TEXT, body TEXT, "
-                     "PRIMARY KEY (id, revision))")
-        conn.execute("INSERT INTO bench_head VALUES ('a', 0, '')")
-        conn.execute("INSERT INTO bench_versions VALUES ('a', 0, '', %s)", (body,))
-        conn.commit()
-        for i in range(n + 3):
-            start = time.perf_counter()
-            with conn.transaction():
-                rev, current = conn.execute(
-                    "SELECT h.revision, v.body FROM bench_head h JOIN bench_versions v ON v.id = h.id AND "
-                    "v.revision = h.revision WHERE h.id = 'a' FOR UPDATE OF h").fetchone()
-                data = json.loads(current)
-                data["n"] = i
-                conn.execute("UPDATE bench_head SET revision = %s, updated_at = %s WHERE id = 'a' AND revision = %s",
-                             (rev + 1, str(time.time()), rev))
-                conn.execute("INSERT INTO bench_versions VALUES ('a', %s, %s, %s)",
-                             (rev + 1, str(time.time()), json.dumps(data)))
-            samples.append(time.perf_counter() - start)
-    return samples[3:]
+    def __init__(self, url: str, body: str) -> None:
+        import psycopg
+        from sqlalchemy.engine import make_url
+
+        conninfo = make_url(url).set(drivername="postgresql").render_as_string(hide_password=False)
+        self.conn = psycopg.connect(conninfo)
+        for ddl in _FLOOR_TABLES:
+            self.conn.execute(ddl)
+        self.conn.execute("INSERT INTO bench_head VALUES ('a', 0, '')")
+        self.conn.execute("INSERT INTO bench_versions VALUES ('a', 0, '', %s)", (body,))
+        self.conn.commit()
+        self.i = 0
+
+    def save(self) -> None:
+        with self.conn.transaction():
+            rev, current = self.conn.execute(_FLOOR_READ + " FOR UPDATE OF h").fetchone()
+            data = json.loads(current)
+            data["n"] = self.i
+            self.conn.execute("UPDATE bench_head SET revision = %s, updated_at = %s WHERE id = 'a' AND revision = %s",
+                              (rev + 1, str(time.time()), rev))
+            self.conn.execute("INSERT INTO bench_versions VALUES ('a', %s, %s, %s)",
+                              (rev + 1, str(time.time()), json.dumps(data)))
+        self.i += 1
+
+    def close(self) -> None:
+        self.conn.close()
 
 
 def _body(a: Assessment) -> str:
-    data = a.model_dump(mode="json", exclude_none=True)
-    data.pop("checklist", None)
-    return json.dumps(data, ensure_ascii=False)
+    data = a.model_dump(mode="json", by_alias=True, exclude_none=True, exclude={"checklist"})
+    return json.dumps(data, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
 
 
-def _row(measure: str, ours: list[float], base: list[float], floor_name: str, note: str) -> Row:
+def _autosave_row(measure: str, store: Any, floor: Any, a: Assessment, n: int, floor_name: str, note: str) -> Row:
+    saves = _StoreSaves(store, a)
+    try:
+        ours, base = interleaved(saves.save, floor.save, n, warmup=3)
+    finally:
+        floor.close()
     o, b = stats(ours), stats(base)
     return Row(measure=measure, unit="ms", figures=scaled(o, 1000.0), floor=scaled(b, 1000.0), headline="p95",
                floor_name=floor_name, samples=o.n, note=note)
@@ -142,13 +160,11 @@ def autosave_sqlite(ctx: Context) -> Row:
     d = ctx.subdir("autosave-sqlite")
     store = storage.open_store(f"sqlite:///{d / 'skb.sqlite'}")
     try:
-        ours = _autosave_samples(store, a, n)
+        return _autosave_row("Storage: autosave latency, SQLite", store, _SqliteSaves(d / "floor.sqlite", _body(a)),
+                             a, n, "sqlite3 directly: read head, update head, insert version, one transaction "
+                                   "(WAL, synchronous=NORMAL)", f"{note}; {n} saves, file on the local disk")
     finally:
         store.close()
-    base = _sqlite_floor(d / "floor.sqlite", _body(a), n)
-    return _row("Storage: autosave latency, SQLite", ours, base,
-                "sqlite3 directly: read head, update head, insert version, one transaction (WAL, synchronous=NORMAL)",
-                f"{note}; {n} saves, file on the local disk")
 
 
 def autosave_postgres(ctx: Context) -> Row:
@@ -160,13 +176,11 @@ def autosave_postgres(ctx: Context) -> Row:
     with postgres_url(ctx.tmp) as url:
         store = storage.open_store(url)
         try:
-            ours = _autosave_samples(store, a, n)
+            return _autosave_row("Storage: autosave latency, PostgreSQL", store, _PostgresSaves(url, _body(a)), a, n,
+                                 "psycopg directly: the same read, update and insert in one transaction",
+                                 f"{note}; {n} saves, local server on loopback with fsync on")
         finally:
             store.close()
-        base = _postgres_floor(url, _body(a), n)
-    return _row("Storage: autosave latency, PostgreSQL", ours, base,
-                "psycopg directly: the same read, update and insert in one transaction",
-                f"{note}; {n} saves, local server on loopback with fsync on")
 
 
 # --- portfolio ----------------------------------------------------------------------------
