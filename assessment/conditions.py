@@ -112,6 +112,14 @@ def compile_condition(condition: Condition, ranks: Mapping[str, Mapping[str, int
         if _plain(value):
             # the common case, a choice or a level: plain equality is exactly _equal's answer
             return lambda lookup: lookup(question) == value
+    if isinstance(condition, Equals) and isinstance(condition.equals.value, bool):
+        # a yes_no question: true/yes or false/no, and never the rating 1 or 0
+        question, wanted = condition.equals.question, condition.equals.value
+        return lambda lookup: _as_bool(lookup(question)) is wanted
+    if isinstance(condition, Includes) and _plain(condition.includes.value):
+        # the common case, a choice among the answers of a multi_choice question
+        question, value = condition.includes.question, condition.includes.value
+        return lambda lookup: _includes_plain(lookup(question), value)
     if isinstance(condition, In) and all(_plain(v) for v in condition.in_.values):
         question, values = condition.in_.question, frozenset(condition.in_.values)
         return lambda lookup: _hashable_in(lookup(question), values)
@@ -121,6 +129,10 @@ def compile_condition(condition: Condition, ranks: Mapping[str, Mapping[str, int
 def _plain(value: Any) -> bool:
     """A string that no answer equals except the same string (not a date, not yes/no)."""
     return isinstance(value, str) and _as_date(value) is None and _as_bool(value) is None
+
+
+def _includes_plain(answer: Any, value: str) -> bool:
+    return isinstance(answer, (list, tuple, set, frozenset)) and value in answer
 
 
 def _hashable_in(answer: Any, values: frozenset[str]) -> bool:

@@ -371,6 +371,7 @@ class _Rating:
     group_unknown: tuple[str, ...]
     raw: Any  # the answer: a scale step, or {group: step | "unknown"}
     gap: float = 0.0  # how much of it is unknown: 1 for the whole criterion, k/n for k of n applicable groups
+    low: float = 0.0  # the lowest step rated, in the scale's own units (what negative flags compare)
 
 
 _NO_ANSWERS: Mapping[str, Answer] = MappingProxyType({})
@@ -417,7 +418,7 @@ def _rate(index: _Index, visible: set[str], shared: Mapping[str, Answer],
             out.append(_Rating(r, UNKNOWN_STATE, 0.0, None, tuple(g for g, _ in r.groups or ()), None, 1.0))
             continue
         if r.groups is None:
-            out.append(_Rating(r, RATED, 100.0 * value / r.scale_max, None, (), value))
+            out.append(_Rating(r, RATED, 100.0 * value / r.scale_max, None, (), value, 0.0, value))
             continue
         ratings: dict[str, float] = {}
         unknown: list[str] = []
@@ -425,6 +426,7 @@ def _rate(index: _Index, visible: set[str], shared: Mapping[str, Answer],
         applicable = len(r.groups)
         total = 0.0
         acc = 0.0
+        low = 0.0
         for gid, gw in r.groups:
             gv = value.get(gid)
             if gv is None:
@@ -437,13 +439,15 @@ def _rate(index: _Index, visible: set[str], shared: Mapping[str, Answer],
                 unknown.append(gid)
                 continue
             norm = 100.0 * gv / r.scale_max
+            if not ratings or gv < low:
+                low = gv
             ratings[gid] = norm
             total += gw
             acc += gw * norm
         if ratings:
             # every rated group weighing zero: an unweighted mean says more than no score
             mean = acc / total if total > 0 else sum(ratings.values()) / len(ratings)
-            out.append(_Rating(r, RATED, mean, ratings, tuple(unknown), value, len(unknown) / applicable))
+            out.append(_Rating(r, RATED, mean, ratings, tuple(unknown), value, len(unknown) / applicable, low))
         elif unknown:
             out.append(_Rating(r, UNKNOWN_STATE, 0.0, None, tuple(unknown), value, 1.0))
         elif answered_any:  # every group answered is not relevant
@@ -558,15 +562,49 @@ def _overall_drivers(weighted_sections: list[tuple[float, list[_Rating], float]]
     return _drivers(entries)
 
 
+def _section_value(items: list[_Rating], worst: bool) -> tuple[float | None, float]:
+    """A section's value and the total weight of its rated criteria, as `_aggregate` computes them."""
+    total = 0.0
+    acc = 0.0
+    for it in items:
+        if it.state == RATED:
+            w = it.rated.weight
+            if w > 0:
+                total += w
+                acc += w * it.value
+    if total <= 0:
+        return None, 0.0
+    return (_lowest(items).value if worst else acc / total), total
+
+
+def _group_values(index: _Index, ratings: list[_Rating]) -> dict[str, float | None]:
+    """Each group's value, as `_group_scores` computes it: equity needs the values, not the scores."""
+    acc = {g: [0.0, 0.0] for g in index.group_ids}
+    for it in ratings:
+        groups = it.groups
+        if not groups:
+            continue
+        w = it.rated.weight
+        if w <= 0:
+            continue
+        for gid, v in groups.items():
+            a = acc[gid]
+            a[0] += w
+            a[1] += w * v
+    return {g: (weighted / total if total > 0 else None) for g, (total, weighted) in acc.items()}
+
+
 @dataclass(slots=True)
 class _AltWork:
-    """What flags, gaps and differences need from one alternative besides its scores."""
+    """What flags, gaps and differences need from one alternative besides its result."""
 
     result: AlternativeResult
     ratings: list[_Rating]
     not_relevant: list[str]
     visible: set[str]
     lookup: Callable[[str], Any]
+    sections: dict[str, float | None]  # the value of each section with an applicable rated criterion
+    groups: dict[str, float | None]  # the value of each group
 
 
 def _alternative(index: _Index, assessment: Assessment, alt: str) -> _AltWork:
@@ -583,8 +621,8 @@ def _alternative(index: _Index, assessment: Assessment, alt: str) -> _AltWork:
         else:
             by_section[sid] = [it]
 
-    # sections; the overall score weighs them by section weight
-    sections: dict[str, Score] = {}
+    # the overall score weighs the sections by section weight
+    section_values: dict[str, float | None] = {}
     weighted_sections: list[tuple[float, list[_Rating], float]] = []
     total = 0.0
     acc = 0.0
@@ -593,7 +631,8 @@ def _alternative(index: _Index, assessment: Assessment, alt: str) -> _AltWork:
         items = by_section.get(sid)
         if items is None:
             continue
-        sections[sid], value, section_total = _aggregate(index, items, worst)
+        value, section_total = _section_value(items, worst)
+        section_values[sid] = value
         weight = index.section_weight[sid]
         if value is not None and weight > 0:
             weighted_sections.append((weight, items, section_total))
@@ -607,20 +646,18 @@ def _alternative(index: _Index, assessment: Assessment, alt: str) -> _AltWork:
         why = functools.partial(_overall_drivers, weighted_sections, total, worst)
     overall = _score(index, overall_value, answered, applicable, unknown, why, group_unknown, gaps)
 
-    groups, group_values = _group_scores(index, ratings)
+    group_values = _group_values(index, ratings)
     equity = _equity(index, group_values, overall_value)
-    result = _make_deferred(AlternativeResult, {
-        "alternative": alt,
-        "overall": overall,
-        "sections": sections,
-        "groups": groups,
-        "equity": equity,
-    }, functools.partial(_alternative_details, index, ratings))
-    return _AltWork(result, ratings, not_relevant, visible, lookup)
+    result = _make_deferred(AlternativeResult, {"alternative": alt, "overall": overall, "equity": equity},
+                            functools.partial(_alternative_details, index, ratings, by_section))
+    return _AltWork(result, ratings, not_relevant, visible, lookup, section_values, group_values)
 
 
-def _alternative_details(index: _Index, ratings: list[_Rating]) -> dict[str, Any]:
-    """The parts of an alternative's result computed when first read: criteria, framework items, matrix."""
+def _alternative_details(index: _Index, ratings: list[_Rating], by_section: dict[str, list[_Rating]]) -> dict[str, Any]:
+    """The parts of an alternative's result computed when first read: every score but the overall one
+    (with the same values as the figures computed at once), and the group x item matrix."""
+    sections = {sid: _aggregate(index, by_section[sid], index.worst)[0]
+                for sid in index.section_ids if sid in by_section}
     per_item: dict[tuple[str, str], list[_Rating]] = {}
     for it in ratings:
         for key in it.rated.items:
@@ -636,8 +673,10 @@ def _alternative_details(index: _Index, ratings: list[_Rating]) -> dict[str, Any
             scores[item] = _aggregate(index, items)[0] if items else _score(index, None, 0, 0, 0)
         dimensions[fw] = scores
     return {
+        "sections": sections,
         "criteria": {it.rated.id: _criterion_score(index, it) for it in ratings},
         "dimensions": dimensions,
+        "groups": _group_scores(index, ratings),
         "group_dimensions": _group_matrix(index, ratings),
     }
 
@@ -646,8 +685,8 @@ def _group_drivers(gid: str, rated: list[tuple[float, float, _Rated]], total: fl
     return _drivers([(-(w * v), r.id, gid, v, r.section) for w, v, r in rated], 1.0 / total)
 
 
-def _group_scores(index: _Index, ratings: list[_Rating]) -> tuple[dict[str, Score], dict[str, float | None]]:
-    """Each group's score over the group_impact criteria that rate it, and its value."""
+def _group_scores(index: _Index, ratings: list[_Rating]) -> dict[str, Score]:
+    """Each group's score over the group_impact criteria that rate it."""
     # per group: [weight total, weighted sum, answered, applicable, unknown, [(weight, rating, criterion)]]
     acc: dict[str, list[Any]] = {g: [0.0, 0.0, 0, 0, 0, []] for g in index.group_ids}
     for it in ratings:
@@ -682,17 +721,13 @@ def _group_scores(index: _Index, ratings: list[_Rating]) -> tuple[dict[str, Scor
             elif gid not in raw:  # this group left unanswered; answered not_relevant leaves it out
                 a[3] += 1
     scores: dict[str, Score] = {}
-    group_values: dict[str, float | None] = {}
     for gid, (total, weighted, answered, applicable, unknown_n, rated) in acc.items():
         if total > 0:
-            value = weighted / total
-            scores[gid] = _score(index, value, answered, applicable, unknown_n,
+            scores[gid] = _score(index, weighted / total, answered, applicable, unknown_n,
                                  functools.partial(_group_drivers, gid, rated, total))
         else:
-            value = None
             scores[gid] = _score(index, None, answered, applicable, unknown_n)
-        group_values[gid] = value
-    return scores, group_values
+    return scores
 
 
 def _group_matrix(index: _Index, ratings: list[_Rating]) -> dict[str, dict[str, dict[str, float | None]]]:
@@ -818,8 +853,9 @@ def _negative_flags(rules: list[tuple[int, _FlagRule]], measured: set[tuple[str,
     A rule then raises one flag per criterion with the ratings it won."""
     out: dict[int, list[Flag]] = {}
     rule_at = dict(rules)
+    highest = max(rule.threshold for _, rule in rules)
     for it in ratings:
-        if it.state != RATED:
+        if it.state != RATED or it.low > highest:  # no rating low enough for any rule
             continue
         r = it.rated
         if (r.id, None) in measured or (r.id, alt) in measured:
@@ -979,20 +1015,18 @@ def _minus(a: float | None, b: float | None) -> float | None:
     return a - b if a is not None and b is not None else None
 
 
-def _difference(index: _Index, base: AlternativeResult, other: AlternativeResult) -> Difference:
-    sections = {}
-    for sid in index.section_ids:
-        b, o = base.sections.get(sid), other.sections.get(sid)
-        if b is not None or o is not None:
-            sections[sid] = _minus(o.value if o else None, b.value if b else None)
+def _difference(index: _Index, base: _AltWork, other: _AltWork) -> Difference:
+    bs, os_ = base.sections, other.sections
+    bg, og = base.groups, other.groups
+    b, o = base.result, other.result
     return _make_deferred(Difference, {
-        "base": base.alternative,
-        "other": other.alternative,
-        "overall": _minus(other.overall.value, base.overall.value),
-        "sections": sections,
-        "groups": {g: _minus(other.groups[g].value, base.groups[g].value) for g in index.group_ids},
-        "gap_change": _minus(other.equity.gap_change, base.equity.gap_change),
-    }, functools.partial(_difference_details, index, base, other))
+        "base": b.alternative,
+        "other": o.alternative,
+        "overall": _minus(o.overall.value, b.overall.value),
+        "sections": {sid: _minus(os_.get(sid), bs.get(sid)) for sid in index.section_ids if sid in bs or sid in os_},
+        "groups": {g: _minus(og[g], bg[g]) for g in index.group_ids},
+        "gap_change": _minus(o.equity.gap_change, b.equity.gap_change),
+    }, functools.partial(_difference_details, index, b, o))
 
 
 def _difference_details(index: _Index, base: AlternativeResult, other: AlternativeResult) -> dict[str, Any]:
@@ -1032,7 +1066,7 @@ def score(assessment: Assessment) -> Result:
     work = {alt: _alternative(index, assessment, alt) for alt in index.alternatives}
     primary = work[index.primary]
     participation = _participation(index, assessment, primary.lookup)
-    base = work[index.base].result
+    base = work[index.base]
     headline = primary.result.overall
     message = None
     if headline.value is None:
@@ -1048,7 +1082,7 @@ def score(assessment: Assessment) -> Result:
         "checklist_hash": key.hash,
         "primary": index.primary,
         "alternatives": {alt: w.result for alt, w in work.items()},
-        "differences": [_difference(index, base, work[a].result) for a in index.alternatives if a != index.base],
+        "differences": [_difference(index, base, work[a]) for a in index.alternatives if a != index.base],
         "participation": participation,
         "flags": _flags(index, assessment, work, participation),
         "gaps": _gaps(index, assessment, work),

@@ -203,11 +203,15 @@ def test_visibility_without_conditions_is_every_criterion(checklist):
     "equals: {question: q, value: district}", "equals: {question: q, value: 'yes'}", "equals: {question: q, value: 2}",
     "equals: {question: q, value: '2026-01-01'}", "in: {question: q, values: [district, block]}",
     "in: {question: q, values: ['no', district]}", "includes: {question: q, value: barn}",
+    "equals: {question: q, value: true}", "equals: {question: q, value: false}", "includes: {question: q, value: 'yes'}",
+    "includes: {question: q, value: '2026-01-01'}",
     "gte: {question: q, value: 1}", "lte: {question: q, value: dialog}", "answered: q",
     "not: {any: [{equals: {question: q, value: block}}, {all: [{answered: q}, {gte: {question: q, value: 0}}]}]}",
 ])
 @pytest.mark.parametrize("answer", [None, "district", "block", True, False, 2, 0, -1, "2026-01-01",
-                                    dt.date(2026, 1, 1), ["barn"], "unknown", "dialog", "inflytande", "no"])
+                                    dt.date(2026, 1, 1), ["barn"], "unknown", "dialog", "inflytande", "no",
+                                    ["aldre", "barn"], [True, "yes"], ["2026-01-01"], [dt.date(2026, 1, 1)], "Yes",
+                                    1, ("barn",)])
 def test_a_compiled_condition_means_what_holds_says(text, answer):
     ranks = {"q": {"information": 0, "dialog": 1, "inflytande": 2}} if "dialog" in text else None
     c = cond(text)
