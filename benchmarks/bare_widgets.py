@@ -1,6 +1,6 @@
 """The wizard's floor: the same widgets drawn by a bare Streamlit script.
 
-`spec_from_tree` reads the element tree of a real wizard run (AppTest) into
+`spec_from_app` reads the element tree of a real wizard run (AppTest) into
 plain data: every title, caption, markdown, progress bar, radio, select,
 multiselect, text field, number, date and button, with its label, options and
 current value, inside the same containers and columns. `draw` draws such a
@@ -19,7 +19,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-__all__ = ["spec_from_tree", "widget_count", "load", "draw", "step_spec", "script_for"]
+__all__ = ["spec_from_app", "widget_count", "load", "draw", "step_spec", "script_for"]
 
 _TEXTS = {"Title": "title", "Header": "header", "Subheader": "subheader", "Caption": "caption",
           "Markdown": "markdown", "Info": "info", "Error": "error", "Warning": "warning", "Success": "success",
@@ -82,13 +82,10 @@ class _Reader:
         return []
 
 
-def spec_from_tree(tree: Any) -> tuple[dict[str, Any], dict[str, int]]:
-    """The widgets of an AppTest element tree as data, and what could not be copied (kind: count)."""
+def spec_from_app(at: Any) -> tuple[dict[str, Any], dict[str, int]]:
+    """The widgets an AppTest run drew, as data, and what could not be copied (kind: count)."""
     reader = _Reader()
-    spec: dict[str, Any] = {"main": [], "sidebar": []}
-    for block in tree.children.values():
-        if type(block).__name__ == "SpecialBlock" and getattr(block, "type", "") in ("main", "sidebar"):
-            spec[block.type] = reader.nodes(block)
+    spec = {"main": reader.nodes(at.main), "sidebar": reader.nodes(at.sidebar)}
     return spec, reader.skipped
 
 
@@ -174,7 +171,7 @@ def step_spec(app: Path, database_url: str, assessment_id: str, step: int, page:
         at.switch_page(page).run()
         if at.exception:
             raise RuntimeError(f"the wizard raised: {at.exception[0].value}")
-        return spec_from_tree(at._tree)[0]
+        return spec_from_app(at)[0]
     finally:
         if saved is None:
             os.environ.pop("SKB_DATABASE_URL", None)

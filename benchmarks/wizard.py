@@ -23,7 +23,7 @@ from typing import Any
 
 from assessment.checklist import Checklist, text_for
 
-from .bare_widgets import script_for, spec_from_tree, widget_count
+from .bare_widgets import script_for, spec_from_app, widget_count
 from .context import Context, integrated_checklist, need_module
 from .gen import fill_assessment, generate_checklist, largest_section, write_checklist
 from .harness import NotMeasured, Row, scaled, stats
@@ -154,7 +154,7 @@ def _rerun_row(ctx: Context, checklist: Checklist, name: str, n: int, extra_env:
         question = first_question_text(checklist, step)
         if not any(question in str(m.value) or question.replace(".", "\\.") in str(m.value) for m in at.markdown):
             raise RuntimeError(f"the wizard did not draw step {step + 1} of {checklist.id}")
-        spec, skipped = spec_from_tree(at._tree)
+        spec, skipped = spec_from_app(at)
         bare = AppTest.from_file(str(script_for(spec, data)), default_timeout=60)
         bare.run()
         if bare.exception:
