@@ -301,6 +301,24 @@ _SV: dict[str, str] = {
     "review_due_line": "uppföljning {date}",
     "review_overdue": "{days} dagar sedan",
     "to_followup": "Följ upp",
+    # the assessment's details, editable in the wizard
+    "details": "Uppgifter om bedömningen",
+    "details_title": "Titel",
+    "details_municipality": "Kommun eller region",
+    "details_plan_type": "Typ av plan eller beslut",
+    "details_areas": "Geografiska områden",
+    "details_spatial_level": "Geografisk nivå",
+    "details_assessors": "Bedömare",
+    "details_assessors_help": "En person per rad: de som gjort bedömningen.",
+    "details_decision_date": "Beslutsdatum",
+    "details_summary": "Sammanfattning",
+    "details_summary_help": "Kort om planen, de viktigaste konsekvenserna och åtgärderna. Visas på rapportens "
+                            "sammanfattningssida.",
+    "details_frozen": "Bedömningen är fastställd, så uppgifterna kan inte ändras. Gör en kopia som utkast under "
+                      "Historik för att ändra dem.",
+    "details_too_long": "”{field}” får vara högst {n} tecken. Det du skrev finns kvar men är inte sparat – korta det.",
+    "details_too_many": "”{field}” får ha högst {n} namn. Det du skrev finns kvar men är inte sparat.",
+    "details_invalid": "”{field}” kunde inte sparas. Det du skrev finns kvar – rätta det och försök igen.",
 }
 
 _EN: dict[str, str] = {
@@ -583,6 +601,23 @@ _EN: dict[str, str] = {
     "review_due_line": "review {date}",
     "review_overdue": "{days} days ago",
     "to_followup": "Follow up",
+    # the assessment's details, editable in the wizard
+    "details": "About this assessment",
+    "details_title": "Title",
+    "details_municipality": "Municipality or region",
+    "details_plan_type": "Type of plan or decision",
+    "details_areas": "Geographic areas",
+    "details_spatial_level": "Spatial level",
+    "details_assessors": "Assessors",
+    "details_assessors_help": "One person per line: those who made the assessment.",
+    "details_decision_date": "Decision date",
+    "details_summary": "Summary",
+    "details_summary_help": "Briefly: the plan, its main consequences and measures. Shown on the report's summary page.",
+    "details_frozen": "The assessment is adopted, so its details cannot change. Copy it into a new draft under "
+                      "History to change them.",
+    "details_too_long": "“{field}” may be at most {n} characters. What you typed is kept but not saved – shorten it.",
+    "details_too_many": "“{field}” may list at most {n} names. What you typed is kept but not saved.",
+    "details_invalid": "“{field}” could not be saved. What you typed is kept – correct it and try again.",
 }
 
 CATALOGUE: Mapping[str, Mapping[str, str]] = MappingProxyType(

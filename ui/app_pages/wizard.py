@@ -4,6 +4,7 @@ import streamlit as st
 
 from assessment.checklist import text_for
 from ui.i18n import t
+from ui.metadata import draw_details
 from ui.progress import survey
 from ui.routes import RESULTS, START, assessment_from_url, go, set_step, step_from_url
 from ui.session import lang, reload
@@ -28,7 +29,7 @@ def _go_to(i: int) -> None:
 
 
 meta = assessment.metadata
-st.title(meta.title)
+st.title(md(meta.title), anchor=False)
 st.caption(" · ".join(md(x) for x in (meta.municipality, meta.plan_type, ", ".join(meta.areas),
                                        text_for(checklist.title, L)) if x))
 
@@ -42,6 +43,8 @@ if not st.session_state.get("who"):
     st.caption(f":material/person: {t(L, 'name_missing')}")
 elif doc.saved_at and not doc.problem:
     st.caption(f":material/cloud_done: {t(L, 'saved_at', time=doc.saved_at, revision=doc.revision)}")
+
+draw_details(doc, L, expanded=vis.answered == 0)
 
 overall_applicable = vis.applicable
 st.progress(vis.answered / overall_applicable if overall_applicable else 0.0,

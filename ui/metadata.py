@@ -1,0 +1,240 @@
+"""The assessment's details (uppgifter om bedömningen), editable after it was created.
+
+Title, municipality or region, plan type, areas, spatial level, assessors,
+decision date and the summary (sammanfattning) are drawn as widgets primed from
+`Metadata`, like the question widgets in `ui.widgets`: each change is checked
+against the model's own rules and then autosaved through `ui.session` with the
+revision this session built on, so a stale tab is told of the conflict instead
+of overwriting. A change that does not pass (an empty title, a text too long)
+is not saved and not thrown away either: the widget keeps what was typed, with
+a message beside it, until it is corrected. An adopted (fastställd) assessment
+shows its details as text. This module decides no domain rule of its own beyond
+the interface's length limits for fields the model leaves open.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import streamlit as st
+from pydantic import ValidationError
+
+from assessment.checklist import Checklist, text_for
+from assessment.model import Metadata
+
+from .i18n import t
+from .session import OpenAssessment, current, save_whole
+from .widgets import md
+
+__all__ = ["FIELDS", "SPATIAL_FRAMEWORK", "DetailsProblem", "parse_detail", "updated_metadata", "draw_details"]
+
+# Every detail the planner edits, in the order shown.
+FIELDS = ("title", "municipality", "plan_type", "areas", "spatial_level", "assessors", "decision_date", "summary")
+SPATIAL_FRAMEWORK = "spatial_level"  # the framework whose items name the spatial levels, when a checklist has it
+SHORT_TEXT = 200  # a name, a place, a plan type: the model leaves them open, the interface does not
+MAX_NAMES = 50  # areas or assessors in one assessment
+_ERRORS = "skb_details_errors"  # widget key -> the message for what it holds and could not save
+
+
+class DetailsProblem(ValueError):
+    """A detail the model would not take; `key` and `values` are the i18n message and its blanks."""
+
+    def __init__(self, key: str, **values: Any) -> None:
+        super().__init__(key)
+        self.key = key
+        self.values = values
+
+
+def _names(raw: str, separator: str) -> list[str]:
+    names = [n.strip() for n in raw.split(separator)]
+    return [n for n in names if n]
+
+
+def _check_short(text: str, field: str) -> str:
+    if len(text) > SHORT_TEXT:
+        raise DetailsProblem("details_too_long", field=field, n=SHORT_TEXT)
+    return text
+
+
+def parse_detail(field: str, raw: Any) -> Any:
+    """The Metadata value for what a widget holds; DetailsProblem when it cannot be one.
+
+    Areas are written comma-separated (as on the start page), assessors one per
+    line, so a name written "Şahin, Ayşe" stays one person."""
+    if field in ("areas", "assessors"):
+        names = _names(str(raw or ""), "," if field == "areas" else "\n")
+        if len(names) > MAX_NAMES:
+            raise DetailsProblem("details_too_many", field=field, n=MAX_NAMES)
+        return [_check_short(n, field) for n in names]
+    if field == "decision_date":
+        return raw if isinstance(raw, dt.date) else None
+    text = str(raw or "").strip() if field != "summary" else str(raw or "")
+    if field == "spatial_level":
+        return _check_short(text, field) or None
+    if field in ("municipality", "plan_type"):
+        return _check_short(text, field)
+    return text  # title and summary: the model's own limits apply
+
+
+def updated_metadata(meta: Metadata, field: str, raw: Any) -> Metadata:
+    """`meta` with `field` set from a widget's value, checked by the model; DetailsProblem if it does not pass."""
+    value = parse_detail(field, raw)
+    try:
+        return Metadata.model_validate({**meta.model_dump(), field: value})
+    except ValidationError as exc:
+        error = exc.errors()[0]
+        if error["type"] == "string_too_short":
+            raise DetailsProblem("title_required") from None
+        if error["type"] == "string_too_long":
+            raise DetailsProblem("details_too_long", field=field, n=error["ctx"]["max_length"]) from None
+        raise DetailsProblem("details_invalid", field=field) from None
+
+
+# --- widgets ------------------------------------------------------------------------------
+
+
+def _key(doc: OpenAssessment, field: str) -> str:
+    return f"d:{doc.assessment.id}:{field}"
+
+
+def _widget_value(meta: Metadata, field: str, choices: bool) -> Any:
+    """What the widget of `field` shows for `meta`; `choices`: drawn as a selectbox (None for no choice)."""
+    value = getattr(meta, field)
+    if field == "areas":
+        return ", ".join(value)
+    if field == "assessors":
+        return "\n".join(value)
+    if field == "decision_date":
+        return value
+    return (value or None) if choices else (value or "")
+
+
+def _errors() -> dict[str, tuple[str, dict[str, Any]]]:
+    return st.session_state.setdefault(_ERRORS, {})
+
+
+def _on_detail(field: str, key: str) -> None:
+    doc = current()
+    if doc is None or doc.frozen:
+        return
+    errors = _errors()
+    try:
+        meta = updated_metadata(doc.assessment.metadata, field, st.session_state.get(key))
+    except DetailsProblem as problem:
+        errors[key] = (problem.key, problem.values)  # the widget keeps the text; nothing is saved
+        return
+    errors.pop(key, None)
+    if meta == doc.assessment.metadata:
+        return
+    doc.assessment.metadata = meta
+    save_whole(doc, f"details: {field}")
+
+
+def _spatial_levels(checklist: Checklist, lang: str) -> dict[str, str] | None:
+    """The spatial levels the checklist declares (id -> title), or None when it declares none."""
+    framework = next((f for f in checklist.frameworks if f.id == SPATIAL_FRAMEWORK), None)
+    if framework is None:
+        return None
+    return {item.id: text_for(item.title, lang) for item in framework.items}
+
+
+def _label(field: str, lang: str) -> str:
+    return t(lang, f"details_{field}")
+
+
+def _shown(doc: OpenAssessment, field: str, lang: str) -> str:
+    """A detail as read-only text."""
+    meta = doc.assessment.metadata
+    value = getattr(meta, field)
+    if field == "spatial_level" and value:
+        value = (_spatial_levels(doc.assessment.checklist, lang) or {}).get(value, value)
+    if isinstance(value, list):
+        value = ", ".join(value)
+    if isinstance(value, dt.date):
+        value = value.isoformat()
+    return str(value or "–")
+
+
+def _draw_read_only(doc: OpenAssessment, lang: str) -> None:
+    st.info(t(lang, "details_frozen"), icon=":material/lock:")
+    lines = [f"**{_label(f, lang)}:** {md(_shown(doc, f, lang))}" for f in FIELDS if f != "summary"]
+    st.markdown("  \n".join(lines))
+    st.markdown(f"**{_label('summary', lang)}**")
+    st.markdown(md(_shown(doc, "summary", lang)).replace("\n", "  \n"))
+
+
+def _draw_editable(doc: OpenAssessment, lang: str) -> None:
+    meta = doc.assessment.metadata
+    checklist = doc.assessment.checklist
+    levels = _spatial_levels(checklist, lang)
+    selects = {"plan_type"} | ({"spatial_level"} if levels is not None else set())
+    errors = _errors()
+    keys = {f: _key(doc, f) for f in FIELDS}
+    for field, key in keys.items():
+        # A value that could not be saved stays in its widget for the planner to correct.
+        if key not in errors:
+            value = _widget_value(meta, field, field in selects)
+            if key not in st.session_state or st.session_state[key] != value:
+                st.session_state[key] = value
+
+    def kw(field: str) -> dict[str, Any]:
+        return {"key": keys[field], "on_change": _on_detail, "args": (field, keys[field])}
+
+    def problem(field: str) -> None:
+        found = errors.get(keys[field])
+        if found:
+            message_key, values = found
+            if "field" in values:
+                values = {**values, "field": _label(values["field"], lang)}
+            st.error(t(lang, message_key, **values), icon=":material/error:")
+
+    # No max_chars: the browser would cut a pasted text short without a word; the message says the limit instead.
+    st.text_input(_label("title", lang) + " *", **kw("title"))
+    problem("title")
+    a, b = st.columns(2)
+    with a:
+        st.text_input(_label("municipality", lang), **kw("municipality"))
+        problem("municipality")
+    with b:
+        plan_types = list(dict.fromkeys([*(checklist.plan_types or []), *([meta.plan_type] if meta.plan_type else [])]))
+        st.selectbox(_label("plan_type", lang), plan_types, index=None, accept_new_options=True,
+                     placeholder=t(lang, "choose"), **kw("plan_type"))
+        problem("plan_type")
+    c, d = st.columns(2)
+    with c:
+        st.text_input(_label("areas", lang), help=t(lang, "areas_help"), **kw("areas"))
+        problem("areas")
+    with d:
+        if levels is None:
+            st.text_input(_label("spatial_level", lang), **kw("spatial_level"))
+        else:
+            options = list(levels) + ([meta.spatial_level] if meta.spatial_level and meta.spatial_level not in levels
+                                      else [])
+            st.selectbox(_label("spatial_level", lang), options, index=None, format_func=lambda i: levels.get(i, i),
+                         placeholder=t(lang, "choose"), **kw("spatial_level"))
+        problem("spatial_level")
+    e, f = st.columns(2)
+    with e:
+        st.text_area(_label("assessors", lang), help=t(lang, "details_assessors_help"), height=90, **kw("assessors"))
+        problem("assessors")
+    with f:
+        # Wider than Streamlit's ten years either way, and never narrower than a date already stored.
+        decided = meta.decision_date
+        st.date_input(_label("decision_date", lang), value=None, format="YYYY-MM-DD",
+                      min_value=min(dt.date(1950, 1, 1), decided or dt.date.max),
+                      max_value=max(dt.date(2100, 12, 31), decided or dt.date.min), **kw("decision_date"))
+        problem("decision_date")
+    st.text_area(_label("summary", lang), help=t(lang, "details_summary_help"), height=120,
+                 **kw("summary"))
+    problem("summary")
+
+
+def draw_details(doc: OpenAssessment, lang: str, expanded: bool = False) -> None:
+    """The details in an expander: editable, or as text once the assessment is adopted."""
+    has_errors = any(k.startswith(f"d:{doc.assessment.id}:") for k in _errors())
+    with st.expander(t(lang, "details"), expanded=expanded or has_errors, icon=":material/edit_note:"):
+        if doc.frozen:
+            _draw_read_only(doc, lang)
+        else:
+            _draw_editable(doc, lang)
