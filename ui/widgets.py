@@ -354,7 +354,10 @@ def _draw_measures(doc: OpenAssessment, crit: Criterion, lang: str) -> None:
             for part, value in fields.items():
                 _prime(_measure_key(doc, measure, part), value)
             kw = {"disabled": doc.frozen, "on_change": _on_measure}
-            a, b, c, d, e = st.columns([4, 3, 2.6, 3, 0.7], vertical_alignment="bottom")
+            # Two rows: in one, five fields left the date and the texts too narrow to read.
+            box = st.container(border=True)
+            a, b = box.columns([3, 2], vertical_alignment="bottom")
+            c, d, e = box.columns([2, 3, 0.45], vertical_alignment="bottom")
             key = _measure_key(doc, measure, "text")
             a.text_input(t(lang, "measure_text"), key=key, args=(measure.id, "text", key),
                          placeholder=t(lang, "new_measure"), **kw)

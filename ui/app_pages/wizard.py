@@ -8,6 +8,7 @@ from ui.metadata import draw_details
 from ui.progress import survey
 from ui.routes import RESULTS, START, assessment_from_url, go, set_step, step_from_url
 from ui.session import lang, reload
+from ui.style import STEPS_KEY, apply_style
 from ui.widgets import draw_section, md
 
 L = lang()
@@ -50,7 +51,8 @@ overall_applicable = vis.applicable
 st.progress(vis.answered / overall_applicable if overall_applicable else 0.0,
             text=t(L, "overall_progress", answered=vis.answered, applicable=overall_applicable))
 
-with st.sidebar:
+apply_style()
+with st.sidebar, st.container(key=STEPS_KEY, gap=None):
     st.caption(t(L, "steps"))
     for i, (section, progress) in enumerate(zip(sections, vis.steps)):
         done = progress.applicable and progress.answered == progress.applicable

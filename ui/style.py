@@ -1,0 +1,46 @@
+"""The few looks Streamlit's own options cannot give, as one fixed style sheet.
+
+Widgets are addressed through the class Streamlit gives a keyed container
+(`st-key-<key>`), never through its generated class names, which change
+between releases. The sheet is a constant: no user or checklist text is ever
+put into it, so nothing here can carry markup from outside.
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+__all__ = ["STEPS_KEY", "apply_style"]
+
+STEPS_KEY = "skb-steps"  # the container of the wizard's step list in the sidebar
+
+# The step list reads like a table of contents: left-aligned, one line per step
+# where it fits, little space between steps, the current one filled.
+_SHEET = f"""
+<style>
+.st-key-{STEPS_KEY} button {{
+  justify-content: flex-start;
+  min-height: 2rem;
+  padding: 0.2rem 0.55rem;
+}}
+.st-key-{STEPS_KEY} button > div,
+.st-key-{STEPS_KEY} button > div > span {{
+  justify-content: flex-start;
+  align-items: flex-start;
+  text-align: left;
+}}
+.st-key-{STEPS_KEY} button p {{
+  text-align: left;
+  font-size: 0.875rem;
+  line-height: 1.3;
+}}
+.st-key-{STEPS_KEY} button [data-testid="stIconMaterial"] {{
+  margin-top: 0.1rem;
+}}
+</style>
+"""
+
+
+def apply_style() -> None:
+    """Put the style sheet on the page (it takes no room)."""
+    st.html(_SHEET)
