@@ -15,6 +15,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import itertools
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, BinaryIO
@@ -49,12 +50,15 @@ from .charts import bar_chart, heatmap
 from .fonts import FAMILY, register_fonts
 from .i18n import msg
 from .markup import para, plain, shorten
+from .prose import clause, fmt_number, join_words, mid_sentence, sentence
 from .styles import ACCENT, FRAME_HEIGHT, INK, FRAME_WIDTH, MARGIN, MUTED, PAGE, RULE, SHADE, Styles, styles
 
 __all__ = ["render_report", "ReportContext", "fmt_score", "ReportDocument", "numbered_canvas", "Heading", "group_name"]
 
 SUMMARY_LIMIT = 600  # characters of the assessors' summary on the one-page summary; the rest gets its own page
 POLICY_AREA_IDS = ("policy_area", "policy_areas", "malomraden", "malomrade", "commission_areas")
+# A section title that carries its own number: "1. Om beslutet", "Steg 4a. Barnets rättigheter", "Step 2: …".
+_SELF_NUMBERED = re.compile(r"^\s*(?:\w+\s+)?\d+[a-z]?[.:)]")
 
 
 # --- page furniture ------------------------------------------------------------------
@@ -234,6 +238,13 @@ class ReportContext:
     lang: str
     st: Styles = field(default_factory=styles)
     _keys: Iterable[int] = field(default_factory=itertools.count)
+    # criterion id -> its number in the section chapters ("3.1"), filled as the chapters are built,
+    # so that flags and the review chapter can point to the question.
+    numbers: dict[str, str] = field(default_factory=dict)
+    shown: set[str] = field(default_factory=set)  # criteria printed in a section chapter
+    # The review's posts (assessment.comments, or a review thread given to render_report): anything
+    # with id, criterion, author, at, text, reply_to and kind.
+    comments: Sequence[Any] = ()
 
     @property
     def checklist(self) -> Checklist:
@@ -272,6 +283,30 @@ class ReportContext:
 
     def group_label(self, group_id: str) -> str:
         return group_name(self.checklist, group_id, self.lang)
+
+    def group_words(self, group_ids: Iterable[str], start: bool = False) -> str:
+        """Groups as a list inside a sentence (plain): "unga 13–25 år, barn 0–12 år och nyanlända".
+
+        `start`: the list opens a table cell, so its first label keeps its capital."""
+        return join_words([self._group_in_text(g, start and i == 0) for i, g in enumerate(group_ids)], self.lang)
+
+    def group_cell(self, group_ids: Sequence[str]) -> str:
+        """Groups listed in a table cell (escaped): the first with its capital, the rest as within a sentence."""
+        return para(", ".join(self._group_in_text(g, i == 0) for i, g in enumerate(group_ids)))
+
+    def _group_in_text(self, group_id: str, first: bool) -> str:
+        # A declared group's label is a heading-like label and is lowered inside a sentence; a
+        # free name typed in a participation record ("Föreningen Ängens vänner") stays as typed.
+        label = self.group_label(group_id)
+        declared = any(g.id == group_id for g in self.checklist.groups)
+        return label if first or not declared else mid_sentence(label)
+
+    def verdict(self, equity: Any) -> str:
+        """The equity verdict in words, naming the higher average that hides a widening gap when there is one."""
+        words = self.t(f"verdict_{equity.verdict}")
+        if equity.verdict == "widens" and getattr(equity, "average_hides_gap", False):
+            words += " " + self.t("verdict_widens_hidden")
+        return words
 
     def criterion_label(self, criterion_id: str) -> str:
         try:
@@ -430,13 +465,13 @@ def _questions(ctx: ReportContext, headline: AlternativeResult,
     if headline.equity.verdict == "widens":
         qs.append(ctx.t("q_gap_widens"))
     if headline.equity.losers:
-        qs.append(ctx.t("q_losers", groups=para(", ".join(ctx.group_label(g) for g in headline.equity.losers[:3]))))
+        qs.append(ctx.t("q_losers", groups=para(ctx.group_words(headline.equity.losers[:3]))))
     if gap_count:
         qs.append(ctx.t("q_gaps", count=gap_count))
     part = ctx.result.participation
     if part.met is False:
-        qs.append(ctx.t("q_participation", reached=para(ctx.ladder_label(part.reached)),
-                        expected=para(ctx.ladder_label(part.expected))))
+        qs.append(ctx.t("q_participation", reached=para(mid_sentence(ctx.ladder_label(part.reached))),
+                        expected=para(mid_sentence(ctx.ladder_label(part.expected)))))
     elif not ctx.assessment.participation:
         qs.append(ctx.t("q_no_participation"))
     if any(a.kind.value == "zero" for a in ctx.checklist.alternatives) is False:
@@ -459,7 +494,7 @@ def _summary(ctx: ReportContext) -> list[Flowable]:
         parts.append(Paragraph(ctx.t("summary_no_score", alternative=para(alt_name)), st.summary_body))
     else:
         key = "summary_overall_text" if o.band is not None else "summary_overall_score"
-        parts.append(Paragraph(ctx.t(key, alternative=para(alt_name), band=para(ctx.band(o)),
+        parts.append(Paragraph(ctx.t(key, alternative=para(alt_name), band=para(mid_sentence(ctx.band(o))),
                                      score=fmt_score(o.value), answered=o.answered, applicable=o.applicable),
                                st.summary_body))
     if r.message is not None:
@@ -471,13 +506,13 @@ def _summary(ctx: ReportContext) -> list[Flowable]:
     eq = headline.equity
     if eq.gainers or eq.losers:
         if eq.gainers:
-            parts.append(Paragraph(ctx.t("summary_gainers", groups=para(
-                ", ".join(ctx.group_label(g) for g in eq.gainers[:4]))), st.summary_body))
-        parts.append(Paragraph(ctx.t("summary_losers", groups=para(", ".join(ctx.group_label(g) for g in eq.losers[:4])))
+            parts.append(Paragraph(ctx.t("summary_gainers", groups=para(ctx.group_words(eq.gainers[:4]))),
+                                   st.summary_body))
+        parts.append(Paragraph(ctx.t("summary_losers", groups=para(ctx.group_words(eq.losers[:4])))
                                if eq.losers else ctx.t("summary_no_losers"), st.summary_body))
     else:
         parts.append(Paragraph(ctx.t("summary_no_groups"), st.summary_body))
-    parts.append(Paragraph(ctx.t(f"verdict_{eq.verdict}"), st.summary_body))
+    parts.append(Paragraph(ctx.verdict(eq), st.summary_body))
 
     alts = ctx.alternatives()
     if len(alts) > 1:
@@ -487,7 +522,7 @@ def _summary(ctx: ReportContext) -> list[Flowable]:
         for diff in r.differences:
             if diff.overall is not None:
                 lines.append(ctx.t("summary_alt_diff", other=para(ctx.alt_label(diff.other)),
-                                   base=para(ctx.alt_label(diff.base)), diff=fmt_score(diff.overall)))
+                                   base=para(mid_sentence(ctx.alt_label(diff.base))), diff=fmt_score(diff.overall)))
         parts += [Paragraph(line, st.bullet, bulletText="•") for line in lines[:6]]
 
     parts.append(Paragraph(para(ctx.t("summary_negatives")), st.summary_head))
@@ -497,20 +532,24 @@ def _summary(ctx: ReportContext) -> list[Flowable]:
     for name, measures in negatives:
         if measures:
             m = measures[0]
-            what = para(shorten(m.text, 140)) + (f" ({para(shorten(m.responsible, 40))})" if m.responsible else "")
+            what = para(sentence(shorten(m.text, 140)))
+            if m.responsible:
+                what = para(clause(shorten(m.text, 140))) + f" ({para(shorten(m.responsible, 60))})."
             tail = ctx.t("summary_negative_measure", measure=what)
         else:
             tail = f"<b>{ctx.t('summary_negative_no_measure')}</b>"
-        parts.append(Paragraph(f"{para(shorten(name, 140))}. {tail}", st.bullet, bulletText="•"))
+        parts.append(Paragraph(f"{para(sentence(shorten(name, 140)))} {tail}", st.bullet, bulletText="•"))
 
     parts.append(Paragraph(para(ctx.t("summary_gaps")), st.summary_head))
     gap_ids = list(dict.fromkeys(g.criterion for g in r.gaps
                                  if g.alternative in (None, headline.alternative)))
     if gap_ids:
-        names = "; ".join(shorten(ctx.criterion_label(c), 90) for c in gap_ids[:3])
-        more = " " + ctx.t("summary_more", count=len(gap_ids) - 3) if len(gap_ids) > 3 else ""
-        parts.append(Paragraph(ctx.t("summary_gaps_text", count=len(gap_ids), names=para(names)) + more,
-                               st.summary_body))
+        # One question a line: question texts end in "?", which no separator joins well.
+        parts.append(Paragraph(ctx.t("summary_gaps_text", count=len(gap_ids)), st.summary_body))
+        parts += [Paragraph(para(shorten(ctx.criterion_label(c), 110)), st.bullet, bulletText="•")
+                  for c in gap_ids[:3]]
+        if len(gap_ids) > 3:
+            parts.append(Paragraph(ctx.t("summary_more", count=len(gap_ids) - 3), st.small))
     else:
         parts.append(Paragraph(ctx.t("summary_no_gaps"), st.summary_body))
 
@@ -677,17 +716,21 @@ def _notes(ctx: ReportContext, answer: Answer | None, prefix: str = "") -> list[
     return out
 
 
-def _measure_line(ctx: ReportContext, m: Measure) -> str:
-    bits = [para(m.text)]
+def _measure_line(ctx: ReportContext, m: Measure, alternative: str = "") -> str:
+    """A measure and its details in one line (escaped): "Text (Ansvarig: …; Klart: …; Indikator: …; Planerad)".
+
+    Each user text that ends a clause loses its own closing period, so no ".;" or ".)" is printed."""
     details = []
     if m.responsible:
-        details.append(f"{ctx.t('responsible')}: {para(m.responsible)}")
+        details.append(f"{ctx.t('responsible')}: {para(clause(m.responsible))}")
     if m.due:
         details.append(f"{ctx.t('due')}: {_fmt_date(m.due)}")
     if m.indicator:
-        details.append(f"{ctx.t('indicator')}: {para(m.indicator)}")
+        details.append(f"{ctx.t('indicator')}: {para(clause(m.indicator))}")
     details.append(ctx.t(f"measure_{m.status.value}"))
-    return bits[0] + " <font color='#5a6270'>(" + "; ".join(details) + ")</font>"
+    if alternative:
+        details.append(para(alternative))
+    return para(m.text) + " <font color='#5a6270'>(" + "; ".join(details) + ")</font>"
 
 
 def _criterion(ctx: ReportContext, crit: Criterion, visible_for: dict[str, set[str]], number: str) -> list[Flowable]:
@@ -730,11 +773,99 @@ def _criterion(ctx: ReportContext, crit: Criterion, visible_for: dict[str, set[s
     if measures:
         body.append(Paragraph(f"<b>{ctx.t('measures')}:</b>", ctx.st.small))
         for m in measures:
-            suffix = f" [{para(ctx.alt_label(m.alternative))}]" if m.alternative and len(ctx.alternatives()) > 1 else ""
-            body.append(Paragraph(_measure_line(ctx, m) + suffix, ctx.st.small, bulletText="–"))
+            alt = ctx.alt_label(m.alternative) if m.alternative and len(ctx.alternatives()) > 1 else ""
+            body.append(Paragraph(_measure_line(ctx, m, alt), ctx.st.small, bulletText="–"))
+    body += _comments_on(ctx, crit.id)
     # The question's style keeps it with what follows (keepWithNext): the question never
     # ends a page alone, and long notes may run on to the next.
     return [head, *body]
+
+
+# --- review comments -------------------------------------------------------------------------
+
+
+def _comment_tree(ctx: ReportContext) -> tuple[list[Any], dict[str, list[Any]]]:
+    """The review comments as threads: (top-level posts, replies by the id they answer), oldest first.
+
+    A reply whose comment is missing (or that answers itself) is shown as a post of its own."""
+    posts = sorted(ctx.comments, key=lambda c: (_fmt_date(c.at), str(c.at), c.id))
+    ids = {c.id for c in posts}
+    top: list[Any] = []
+    replies: dict[str, list[Any]] = {}
+    for c in posts:
+        if not c.reply_to or c.reply_to not in ids or c.reply_to == c.id:
+            top.append(c)
+        else:
+            replies.setdefault(c.reply_to, []).append(c)
+    return top, replies
+
+
+def _comment_paragraphs(ctx: ReportContext, post: Any, replies: dict[str, list[Any]], depth: int = 0,
+                        seen: set[str] | None = None) -> list[Flowable]:
+    """One post and, indented under it, the replies to it (a thread), each escaped like all user text."""
+    seen = set() if seen is None else seen
+    if post.id in seen:  # a loop of replies in a hand-edited file: each post once
+        return []
+    seen.add(post.id)
+    key = {"reply": "comment_reply", "sign_off": "comment_sign_off"}.get(post.kind, "comment_by")
+    who = ctx.t(key, author=f"<b>{para(post.author)}</b>", date=_fmt_date(post.at))
+    style = ctx.st.comment if depth == 0 else ctx.st.reply
+    out: list[Flowable] = [Paragraph(f"{who}: {para(post.text)}", style)]
+    for r in replies.get(post.id, []):
+        out += _comment_paragraphs(ctx, r, replies, min(depth + 1, 1), seen)
+    return out
+
+
+def _comments_on(ctx: ReportContext, criterion_id: str) -> list[Flowable]:
+    """The review's threads on one question, under the question in its section chapter."""
+    top, replies = _comment_tree(ctx)
+    threads = [c for c in top if c.criterion == criterion_id]
+    if not threads:
+        return []
+    out: list[Flowable] = [Paragraph(f"<b>{ctx.t('comments_on_question')}:</b>", ctx.st.small)]
+    for c in threads:
+        out += _comment_paragraphs(ctx, c, replies)
+    return out
+
+
+def _review(ctx: ReportContext) -> list[Flowable]:
+    """Granskning: the comments on the whole assessment, comments on questions not printed, and the sign-off."""
+    m = ctx.assessment.metadata
+    top, replies = _comment_tree(ctx)
+    whole = [c for c in top if c.criterion is None and c.kind != "sign_off"]
+    sign_offs = [c for c in top if c.kind == "sign_off"]
+    elsewhere = [c for c in top if c.criterion is not None and c.criterion not in ctx.shown]
+    on_questions = sum(1 for c in top if c.criterion is not None and c.criterion in ctx.shown)
+    if not (top or m.adopted_at or m.adopted_by):
+        return []
+    st = ctx.st
+    out: list[Flowable] = [ctx.heading(ctx.t("review_title"))]
+    if whole:
+        out.append(Paragraph(para(ctx.t("review_whole")), st.body))
+        for c in whole:
+            out += _comment_paragraphs(ctx, c, replies)
+    else:
+        out.append(Paragraph(para(ctx.t("review_no_whole")), st.body))
+    if on_questions:
+        out.append(Paragraph(para(ctx.t("review_on_questions", count=on_questions)), st.muted))
+    if elsewhere:
+        out.append(ctx.heading(ctx.t("review_elsewhere"), 1))
+        for c in elsewhere:
+            number = ctx.numbers.get(c.criterion)
+            label = shorten(ctx.criterion_label(c.criterion), 160)
+            out.append(Paragraph(para(f"{number} {label}" if number else label), st.small))
+            out += _comment_paragraphs(ctx, c, replies)
+    out.append(ctx.heading(ctx.t("review_sign_off"), 1))
+    if m.adopted_at and m.adopted_by:
+        line = ctx.t("review_adopted_by", date=_fmt_date(m.adopted_at), by=para(m.adopted_by))
+    elif m.adopted_at:
+        line = ctx.t("review_adopted", date=_fmt_date(m.adopted_at))
+    else:
+        line = ctx.t("review_not_adopted", status=para(mid_sentence(ctx.t(f"status_{m.status.value}"))))
+    out.append(Paragraph(line, st.body))
+    for c in sign_offs:
+        out += _comment_paragraphs(ctx, c, replies)
+    return out
 
 
 def _section(ctx: ReportContext, section: Section, index: int, visible_for: dict[str, set[str]]) -> list[Flowable]:
@@ -752,7 +883,11 @@ def _section(ctx: ReportContext, section: Section, index: int, visible_for: dict
     if not criteria:
         out.append(Paragraph(para(ctx.t("no_visible_criteria")), ctx.st.muted))
     for n, crit in enumerate(criteria, start=1):
-        out += _criterion(ctx, crit, visible_for, f"{index}.{n}" if index else "")
+        number = f"{index}.{n}" if index else ""
+        if number:
+            ctx.numbers[crit.id] = number
+        ctx.shown.add(crit.id)
+        out += _criterion(ctx, crit, visible_for, number)
     return out
 
 
@@ -764,7 +899,7 @@ def _sections(ctx: ReportContext) -> list[Flowable]:
     out: list[Flowable] = []
     # A checklist that numbers its own sections ("1. Det tidiga livets villkor") keeps its
     # numbers alone: the report never numbers twice, nor with two schemes side by side.
-    numbered = not any(ctx.text(s.title)[:1].isdigit() for s in c.sections)
+    numbered = not any(_SELF_NUMBERED.match(ctx.text(s.title)) for s in c.sections)
     index = 0
     for section in c.sections:
         if section.id not in shown_sections:
@@ -788,14 +923,12 @@ def _equity(ctx: ReportContext) -> list[Flowable]:
     rows.append(_cells(ctx, [ctx.t("equity_population"), *[fmt_score(e.population) for e in eqs]]))
     rows.append(_cells(ctx, [ctx.t("equity_worse_off"), *[fmt_score(e.worse_off) for e in eqs]]))
     rows.append(_cells(ctx, [ctx.t("equity_gap_change"), *[fmt_score(e.gap_change) for e in eqs]]))
-    rows.append(_cells(ctx, [ctx.t("equity_gainers"), *[para(", ".join(ctx.group_label(g) for g in e.gainers))
-                                                         or ctx.t("none") for e in eqs]]))
-    rows.append(_cells(ctx, [ctx.t("equity_losers"), *[para(", ".join(ctx.group_label(g) for g in e.losers))
-                                                        or ctx.t("none") for e in eqs]]))
+    rows.append(_cells(ctx, [ctx.t("equity_gainers"), *[ctx.group_cell(e.gainers) or ctx.t("none") for e in eqs]]))
+    rows.append(_cells(ctx, [ctx.t("equity_losers"), *[ctx.group_cell(e.losers) or ctx.t("none") for e in eqs]]))
     out.append(_table(rows, [170, *[col] * len(alts)]))
     out.append(Spacer(1, 6))
     for a, e in zip(alts, eqs):
-        out.append(Paragraph(f"<b>{para(ctx.alt_label(a))}:</b> {ctx.t('verdict_' + e.verdict)}", ctx.st.body))
+        out.append(Paragraph(f"<b>{para(ctx.alt_label(a))}:</b> {ctx.verdict(e)}", ctx.st.body))
     groups = ctx.checklist.groups
     if groups:
         out.append(ctx.heading(ctx.t("equity_groups"), 1))
@@ -806,7 +939,7 @@ def _equity(ctx: ReportContext) -> list[Flowable]:
                 marks.append("↓")
             if g.population:
                 marks.append("=")
-            marks.append(f"×{g.weight:g}")
+            marks.append(f"×{fmt_number(g.weight, ctx.lang)}")
             label = para(ctx.text(g.label)) + f" <font color='#5a6270'>({', '.join(marks)})</font>"
             cells = [label]
             for a in alts:
@@ -821,8 +954,8 @@ def _participation(ctx: ReportContext) -> list[Flowable]:
     part = ctx.result.participation
     out: list[Flowable] = [ctx.heading(ctx.t("participation_title"))]
     if part.reached is not None or part.expected is not None:
-        line = ctx.t("participation_level", reached=para(ctx.ladder_label(part.reached)),
-                     expected=para(ctx.ladder_label(part.expected)))
+        line = ctx.t("participation_level", reached=para(mid_sentence(ctx.ladder_label(part.reached))),
+                     expected=para(mid_sentence(ctx.ladder_label(part.expected))))
         if part.met is not None:
             line += " " + ctx.t("participation_met" if part.met else "participation_not_met")
         out.append(Paragraph(line, ctx.st.body))
@@ -834,7 +967,7 @@ def _participation(ctx: ReportContext) -> list[Flowable]:
         if rec.method:
             title += f": {shorten(rec.method, 80)}"
         rows = [
-            (ctx.t("participation_who"), para(", ".join(ctx.group_label(g) for g in rec.groups)) or ctx.t("none")),
+            (ctx.t("participation_who"), ctx.group_cell(rec.groups) or ctx.t("none")),
             (ctx.t("participation_method"), para(rec.method) or ctx.t("none")),
             (ctx.t("participation_when"), _fmt_date(rec.date) if rec.date else ctx.t("none")),
             (ctx.t("participation_level_label"), para(ctx.ladder_label(rec.level))),
@@ -897,14 +1030,21 @@ def _flags(ctx: ReportContext) -> list[Flowable]:
     out: list[Flowable] = [ctx.heading(ctx.t("flags_title"))]
     order = {"serious": 0, "warning": 1, "info": 2}
     for f in sorted(r.flags, key=lambda f: order[f.severity]):
-        where = [ctx.criterion_label(f.criterion)] if f.criterion else []
+        # Where the flag points, from the flag's own fields (its `detail` is for developers:
+        # English, with ids): the question as the reader sees it, the group, the alternative.
+        where = []
+        if f.criterion:
+            number = ctx.numbers.get(f.criterion)
+            text = ctx.criterion_label(f.criterion)
+            where.append(ctx.t("flag_question", number=number, text=text) if number
+                         else ctx.t("flag_question_unnumbered", text=text))
         if f.group:
-            where.append(ctx.group_label(f.group))
+            where.append(f"{ctx.t('group')}: {ctx.group_label(f.group)}")
         if f.alternative:
-            where.append(ctx.alt_label(f.alternative))
-        text = f"<b>{ctx.t('severity_' + f.severity)}:</b> {para(ctx.text(f.message))}"
+            where.append(f"{ctx.t('alternative')}: {ctx.alt_label(f.alternative)}")
+        text = f"<b>{ctx.t('severity_' + f.severity)}:</b> {para(sentence(ctx.text(f.message)))}"
         if where:
-            text += f" <font color='#5a6270'>({para(' · '.join(where))})</font>"
+            text += f"<br/><font color='#5a6270'>{para(' · '.join(where))}</font>"
         out.append(Paragraph(text, ctx.st.bullet, bulletText="•"))
     if r.gaps:
         out.append(ctx.heading(ctx.t("gaps_list"), 1))
@@ -929,7 +1069,7 @@ def _method(ctx: ReportContext) -> list[Flowable]:
                            Paragraph(para(ctx.t("method_scale")), st.body),
                            Paragraph(para(ctx.t(f"method_{c.scoring.aggregation.value}")), st.body)]
     if c.groups:
-        weights = ", ".join(f"{ctx.text(g.label)} ×{g.weight:g}" for g in c.groups)
+        weights = ", ".join(f"{mid_sentence(ctx.text(g.label))} ×{fmt_number(g.weight, ctx.lang)}" for g in c.groups)
         out.append(Paragraph(para(ctx.t("method_groups", weights=weights)), st.body))
     if c.scoring.bands:
         bands = "; ".join(f"{fmt_score(b.min)}: {ctx.text(b.label)}" for b in sorted(c.scoring.bands, key=lambda b: b.min))
@@ -949,10 +1089,14 @@ def _method(ctx: ReportContext) -> list[Flowable]:
 # --- the entry point --------------------------------------------------------------------------
 
 
-def render_report(assessment: Assessment, out: BinaryIO, lang: str = "sv", result: Result | None = None) -> None:
+def render_report(assessment: Assessment, out: BinaryIO, lang: str = "sv", result: Result | None = None,
+                  comments: Sequence[Any] | None = None) -> None:
     """Write the full PDF report of `assessment` to the binary stream `out`.
 
     `result` is the scoring result; when None the assessment is scored here.
+    `comments` are the review's posts to print (each with id, criterion,
+    author, at, text, reply_to, kind, such as `assessment.review.Thread.comments`);
+    when None, the comments stored in the assessment (`assessment.comments`).
     `lang` is "sv" or "en": the report's own words come from `reports.i18n`,
     the checklist's labels in that language (falling back to the checklist's
     default language). Raises ReportError when the report cannot be built."""
@@ -961,7 +1105,8 @@ def render_report(assessment: Assessment, out: BinaryIO, lang: str = "sv", resul
         from assessment.scoring import score
 
         result = score(assessment)
-    ctx = ReportContext(assessment, result, lang)
+    posts = tuple(assessment.comments if comments is None else comments)
+    ctx = ReportContext(assessment, result, lang, comments=posts)
     body: list[Flowable] = [
         *_charts(ctx),
         *_sections(ctx),
@@ -969,6 +1114,7 @@ def render_report(assessment: Assessment, out: BinaryIO, lang: str = "sv", resul
         *_participation(ctx),
         *_measures(ctx),
         *_flags(ctx),
+        *_review(ctx),
         *_method(ctx),
     ]
     summary = _summary(ctx)

@@ -16,6 +16,11 @@ from xml.sax.saxutils import escape
 
 __all__ = ["plain", "para", "shorten"]
 
+# Short words that cannot end a shortened text (Swedish and English): the cut steps back over them.
+_DANGLING = frozenset({"och", "eller", "för", "till", "av", "i", "på", "med", "att", "som", "om", "en", "ett", "de",
+                       "den", "det", "vid", "från", "and", "or", "for", "to", "of", "in", "on", "with", "the", "a",
+                       "an", "that", "at", "by", "from"})
+
 
 def plain(text: object) -> str:
     """User text as a plain string that a PDF can carry.
@@ -35,11 +40,27 @@ def para(text: object) -> str:
 
 
 def shorten(text: object, limit: int) -> str:
-    """Plain text cut to at most `limit` characters at a word boundary, with an ellipsis."""
+    """Plain text cut to at most `limit` characters with an ellipsis, never inside a word where it can be helped.
+
+    The cut prefers the end of a clause (after ", ", "; ", ": " or before " – ") in
+    the last third of what fits, then the last space; a text with no space in the
+    second half (one long word) is cut where it must be."""
     s = " ".join(plain(text).split())
     if len(s) <= limit:
         return s
-    cut = s[: limit - 1]
-    if " " in cut[limit // 2:]:
-        cut = cut[: cut.rindex(" ")]
-    return cut.rstrip(" ,.;:") + "…"
+    room = s[: limit - 1]
+    if s[limit - 1] == " ":  # the cut falls between two words: keep the last whole word
+        cut = room
+    else:
+        cut = room
+        clause_end = max((room.rfind(mark) for mark in (", ", "; ", ": ", " – ", " — ")), default=-1)
+        if clause_end >= (limit * 2) // 3:
+            cut = room[:clause_end]
+        elif " " in room[limit // 2:]:
+            cut = room[: room.rindex(" ")]
+    cut = cut.rstrip(" ,.;:–—-")
+    # "…stöd för…" reads as a sentence broken off; "…stöd…" as one shortened.
+    words = cut.split(" ")
+    if len(words) > 3 and words[-1].lower() in _DANGLING:
+        cut = " ".join(words[:-1]).rstrip(" ,.;:–—-")
+    return cut + "…"

@@ -56,6 +56,8 @@ class Styles:
     toc1: ParagraphStyle
     big: ParagraphStyle
     big_head: ParagraphStyle
+    comment: ParagraphStyle  # a review comment, set in from the answer it discusses
+    reply: ParagraphStyle  # a reply, set in under its comment
 
 
 @functools.cache
@@ -93,4 +95,6 @@ def styles() -> Styles:
         big=ParagraphStyle("big", parent=body, fontSize=12, leading=17, spaceAfter=6),
         big_head=ParagraphStyle("big_head", parent=body, fontName=BOLD, fontSize=14, leading=19, textColor=ACCENT,
                                 spaceBefore=10, spaceAfter=4, keepWithNext=1),
+        comment=ParagraphStyle("comment", parent=body, fontSize=8.5, leading=11.5, leftIndent=10, spaceAfter=2),
+        reply=ParagraphStyle("reply", parent=body, fontSize=8.5, leading=11.5, leftIndent=24, spaceAfter=2),
     )
