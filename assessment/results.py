@@ -56,7 +56,11 @@ class _Deferred(_Out):
     instance with some fields missing and a function that computes them, kept in
     `__pydantic_private__["fill"]`. Reading a missing field, dumping, comparing, copying,
     pickling or printing fills them in first, so to every reader the instance is the one full
-    validation would build. Instances made by validation have every field and never defer."""
+    validation would build. Instances made by validation have every field and never defer.
+
+    A Score is dumped whole by itself or as part of its alternative's result, which settles
+    its scores before dumping (a serializer hook on each of some two hundred scores would
+    double the cost of a dump); `settle` a score before putting it into a model of your own."""
 
     def __getattr__(self, name: str) -> Any:
         pending = object.__getattribute__(self, "__pydantic_private__")
@@ -65,10 +69,13 @@ class _Deferred(_Out):
             return self.__dict__[name]
         return super().__getattr__(name)  # type: ignore[misc]
 
-    @model_serializer(mode="wrap")
-    def dump_settled(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
+    def model_dump(self, **kwargs: Any) -> dict[str, Any]:
         settle(self)
-        return handler(self)
+        return super().model_dump(**kwargs)
+
+    def model_dump_json(self, **kwargs: Any) -> str:
+        settle(self)
+        return super().model_dump_json(**kwargs)
 
     def __eq__(self, other: object) -> bool:
         settle(self)
@@ -97,6 +104,23 @@ class _Deferred(_Out):
     def __getstate__(self) -> dict[Any, Any]:
         settle(self)
         return super().__getstate__()
+
+
+class _DeferredTree(_Deferred):
+    """A deferred result that settles itself and the deferred scores it holds whenever it is dumped,
+    also as part of a larger result."""
+
+    @model_serializer(mode="wrap")
+    def dump_settled(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
+        settle(self)
+        for scores in self._scores():
+            for score in scores:
+                if score.__pydantic_private__ is not None:
+                    settle(score)
+        return handler(self)
+
+    def _scores(self) -> list[Any]:
+        return []
 
 
 class Driver(_Out):
@@ -172,7 +196,7 @@ class ParticipationResult(_Out):
     met: bool | None = None  # None when not answered or not configured
 
 
-class AlternativeResult(_Deferred):
+class AlternativeResult(_DeferredTree):
     alternative: str
     overall: Score
     sections: dict[str, Score]
@@ -184,8 +208,12 @@ class AlternativeResult(_Deferred):
     group_dimensions: dict[str, dict[str, dict[str, float | None]]]
     equity: EquityResult
 
+    def _scores(self) -> list[Any]:
+        return [(self.overall,), self.sections.values(), self.criteria.values(), self.groups.values(),
+                *(items.values() for items in self.dimensions.values())]
 
-class Difference(_Deferred):
+
+class Difference(_DeferredTree):
     """`other` minus `base`, where both have a value."""
 
     base: str

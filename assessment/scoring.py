@@ -360,7 +360,7 @@ def _weighted(pairs: list[tuple[float, float]]) -> float | None:
 RATED, UNKNOWN_STATE, UNANSWERED = 0, 1, 2
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, eq=False)
 class _Rating:
     """One applicable rated criterion in one alternative."""
 
@@ -408,53 +408,61 @@ def _rate(index: _Index, visible: set[str], shared: Mapping[str, Answer],
             continue
         answer = (own if r.per_alternative else shared).get(r.id)
         value = None if answer is None else answer.value
+        # a rating is an int, a group rating a dict; the model never gives a bool or a float
+        if value.__class__ is int:
+            if r.groups is None:
+                out.append(_Rating(r, RATED, 100.0 * value / r.scale_max, None, (), value, 0.0, value))
+                continue
+        elif value.__class__ is dict and r.groups is not None:
+            it = _rate_groups(r, value, not_relevant)
+            if it is not None:
+                out.append(it)
+            continue
         if value is None:
             out.append(_Rating(r, UNANSWERED, 0.0, None, (), None))
-            continue
-        if value == NOT_RELEVANT:
+        elif value == NOT_RELEVANT:
             not_relevant.append(r.id)
-            continue
-        if value == UNKNOWN:
+        elif value == UNKNOWN:
             out.append(_Rating(r, UNKNOWN_STATE, 0.0, None, tuple(g for g, _ in r.groups or ()), None, 1.0))
+    return out, not_relevant
+
+
+def _rate_groups(r: _Rated, value: dict[str, Any], not_relevant: list[str]) -> _Rating | None:
+    """A group_impact answer: the group-weighted mean of its rated groups (None: all not relevant)."""
+    ratings: dict[str, float] = {}
+    unknown: list[str] = []
+    answered_any = False
+    applicable = len(r.groups or ())
+    total = 0.0
+    acc = 0.0
+    low = 0
+    scale_max = r.scale_max
+    for gid, gw in r.groups or ():
+        gv = value.get(gid)
+        if gv is None:
             continue
-        if r.groups is None:
-            out.append(_Rating(r, RATED, 100.0 * value / r.scale_max, None, (), value, 0.0, value))
-            continue
-        ratings: dict[str, float] = {}
-        unknown: list[str] = []
-        answered_any = False
-        applicable = len(r.groups)
-        total = 0.0
-        acc = 0.0
-        low = 0.0
-        for gid, gw in r.groups:
-            gv = value.get(gid)
-            if gv is None:
-                continue
-            answered_any = True
-            if gv == NOT_RELEVANT:
-                applicable -= 1
-                continue
-            if gv == UNKNOWN:
-                unknown.append(gid)
-                continue
-            norm = 100.0 * gv / r.scale_max
+        answered_any = True
+        if gv.__class__ is int:
+            norm = 100.0 * gv / scale_max
             if not ratings or gv < low:
                 low = gv
             ratings[gid] = norm
             total += gw
             acc += gw * norm
-        if ratings:
-            # every rated group weighing zero: an unweighted mean says more than no score
-            mean = acc / total if total > 0 else sum(ratings.values()) / len(ratings)
-            out.append(_Rating(r, RATED, mean, ratings, tuple(unknown), value, len(unknown) / applicable, low))
-        elif unknown:
-            out.append(_Rating(r, UNKNOWN_STATE, 0.0, None, tuple(unknown), value, 1.0))
-        elif answered_any:  # every group answered is not relevant
-            not_relevant.append(r.id)
-        else:
-            out.append(_Rating(r, UNANSWERED, 0.0, None, (), None))
-    return out, not_relevant
+        elif gv == NOT_RELEVANT:
+            applicable -= 1
+        elif gv == UNKNOWN:
+            unknown.append(gid)
+    if ratings:
+        # every rated group weighing zero: an unweighted mean says more than no score
+        mean = acc / total if total > 0 else sum(ratings.values()) / len(ratings)
+        return _Rating(r, RATED, mean, ratings, tuple(unknown), value, len(unknown) / applicable, low)
+    if unknown:
+        return _Rating(r, UNKNOWN_STATE, 0.0, None, tuple(unknown), value, 1.0)
+    if answered_any:  # every group answered is not relevant
+        not_relevant.append(r.id)
+        return None
+    return _Rating(r, UNANSWERED, 0.0, None, (), None)
 
 
 def _counts(items: list[_Rating]) -> tuple[int, int, int, int, float]:
