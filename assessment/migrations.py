@@ -361,11 +361,30 @@ def _scores(conn: Connection) -> None:
     _run(conn, _SCORE_TABLES)
 
 
+# --- 0005: the portfolio's headline figures in score_heads, and a covering index ---------
+
+
+def _scores_lookup(conn: Connection) -> None:
+    # The headline (overall score, coverage, equity gap) of each assessment is
+    # read for every row of the portfolio; beside the filters it costs no join.
+    for column in ("overall", "coverage", "gap_change"):
+        conn.exec_driver_sql(f"ALTER TABLE score_heads ADD COLUMN {column} DOUBLE PRECISION")
+    # Derived data: emptied so that the next portfolio rescores every assessment
+    # and fills the new columns, rather than showing them empty.
+    for table in ("scores", "score_areas", "score_heads"):
+        conn.exec_driver_sql(f"DELETE FROM {table}")
+    # Covering: the portfolio seeks (assessment, alternative, kind) and reads the
+    # figure from the index itself, never the table.
+    conn.exec_driver_sql("CREATE INDEX scores_lookup ON scores (assessment_id, alternative, kind, grp, framework, "
+                         "dim_key, value, coverage)")
+
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration("0001_first_schema", _first_schema),
     Migration("0002_search_text", _search_text),
     Migration("0003_review_followup", _review_followup),
     Migration("0004_scores", _scores),
+    Migration("0005_scores_lookup", _scores_lookup),
 )
 
 

@@ -125,9 +125,12 @@ def _dated(a: Assessment) -> dt.date:
 def head_row(a: Assessment, revision: int, result: Result) -> dict[str, Any]:
     """What the filters read about one assessment (a row of `score_heads`)."""
     m = a.metadata
+    headline = result.alternatives[result.primary]
     return {"assessment_id": a.id, "revision": revision, "primary_alt": result.primary, "title": m.title,
             "municipality_key": _fold(m.municipality), "plan_type_key": _fold(m.plan_type),
-            "plan_type": m.plan_type, "dated": _dated(a).isoformat(), "checklist_id": a.checklist.id}
+            "plan_type": m.plan_type, "dated": _dated(a).isoformat(), "checklist_id": a.checklist.id,
+            "overall": headline.overall.value, "coverage": headline.overall.coverage,
+            "gap_change": headline.equity.gap_change}
 
 
 def score_rows(a: Assessment, revision: int, result: Result) -> list[dict[str, Any]]:
@@ -194,8 +197,9 @@ def write_rows(conn: Connection, heads: Iterable[dict[str, Any]], scores: Iterab
     if heads:
         conn.execute(text(
             "INSERT INTO score_heads (assessment_id, revision, primary_alt, title, municipality_key, plan_type_key, "
-            "plan_type, dated, checklist_id) VALUES (:assessment_id, :revision, :primary_alt, :title, "
-            ":municipality_key, :plan_type_key, :plan_type, :dated, :checklist_id)"), heads)
+            "plan_type, dated, checklist_id, overall, coverage, gap_change) VALUES (:assessment_id, :revision, "
+            ":primary_alt, :title, :municipality_key, :plan_type_key, :plan_type, :dated, :checklist_id, :overall, "
+            ":coverage, :gap_change)"), heads)
     scores = list(scores)
     if scores:
         conn.execute(text(
@@ -286,8 +290,9 @@ def _where(f: PortfolioFilters) -> tuple[str, dict[str, Any]]:
 
 def _chosen(f: PortfolioFilters) -> tuple[str, dict[str, Any]]:
     where, params = _where(f)
-    cte = ("WITH chosen AS (SELECT h.assessment_id, h.primary_alt, h.title, h.plan_type, h.dated, "
-           "a.municipality, a.status FROM score_heads h JOIN assessments a ON a.id = h.assessment_id "
+    cte = ("WITH chosen AS (SELECT h.assessment_id, h.primary_alt, h.title, h.plan_type, h.dated, h.overall, "
+           "h.coverage, h.gap_change, a.municipality, a.status FROM score_heads h JOIN assessments a "
+           "ON a.id = h.assessment_id "
            f"WHERE {where}) ")
     return cte, params
 
@@ -324,37 +329,41 @@ def _stats(frame: pd.DataFrame, by: list[str], value: str = "value") -> pd.DataF
 def portfolio(store: Store, filters: PortfolioFilters | None = None, refresh: bool = True) -> PortfolioResult:
     """The portfolio of the assessments that pass `filters`, aggregated in the database.
 
-    Rescores stale assessments first unless `refresh` is False. Two passes over
-    the scores: one for each assessment's headline row, one that aggregates
-    every policy area, group and group-on-policy-area figure at once (each a
-    single join, so the plan stays cheap even before the database has
-    statistics on freshly written rows)."""
+    Rescores stale assessments first unless `refresh` is False. The headline
+    of each assessment is read from `score_heads`; one pass over the scores
+    aggregates every policy area and group (and the followed group on each
+    policy area) at once, seeking each chosen assessment's figures in the
+    covering index `scores_lookup`."""
     f = filters or PortfolioFilters()
     if refresh:
         refresh_scores(store)
     cte, params = _chosen(f)
-    join = "JOIN scores s ON s.assessment_id = c.assessment_id AND s.alternative = c.primary_alt"
     group = f.group or ""
     policy_ids = ", ".join(f"'{p}'" for p in POLICY_AREA_IDS)
     with store.reading() as conn:
-        # The headline figures are pivoted per assessment id first, then joined to the
-        # chosen rows: grouping by the id alone keeps the sort small.
+        # The headline figures live in score_heads; only the followed group's score is
+        # looked up, by id, one row per assessment.
         rows = conn.execute(text(
-            cte + ", headline AS (SELECT s.assessment_id, "
-            "MAX(CASE WHEN s.kind = 'overall' THEN s.value END) AS overall, "
-            "MAX(CASE WHEN s.kind = 'overall' THEN s.coverage END) AS coverage, "
-            "MAX(CASE WHEN s.kind = 'equity' THEN s.value END) AS gap_change, "
-            "MAX(CASE WHEN s.kind = 'group' THEN s.value END) AS group_score "
-            f"FROM chosen c {join} WHERE s.kind IN ('overall', 'equity') OR (s.kind = 'group' AND s.grp = :grp) "
-            "GROUP BY s.assessment_id) "
-            "SELECT c.assessment_id, c.title, c.municipality, c.plan_type, c.status, c.dated, x.overall, "
-            "x.coverage, x.gap_change, x.group_score FROM chosen c LEFT JOIN headline x "
+            cte + ", followed AS (SELECT s.assessment_id, MAX(s.value) AS group_score FROM chosen c "
+            "CROSS JOIN scores s WHERE s.assessment_id = c.assessment_id AND s.alternative = c.primary_alt "
+            "AND s.kind = 'group' AND s.grp = :grp GROUP BY s.assessment_id) "
+            "SELECT c.assessment_id, c.title, c.municipality, c.plan_type, c.status, c.dated, c.overall, "
+            "c.coverage, c.gap_change, x.group_score FROM chosen c LEFT JOIN followed x "
             "ON x.assessment_id = c.assessment_id ORDER BY c.dated, c.assessment_id"), {**params, "grp": group}).all()
+        # CROSS JOIN: SQLite then walks the chosen assessments and seeks their figures by
+        # id in the covering index, rather than walking every score; one seek per kind
+        # of figure (UNION ALL) keeps each seek to exactly the rows it needs.
+        seek = ("SELECT s.kind, s.framework, s.dim_key, s.grp, s.value FROM chosen c CROSS JOIN scores s "
+                "WHERE s.assessment_id = c.assessment_id AND s.alternative = c.primary_alt AND ")
+        parts = [seek + "s.kind = 'group'",
+                 seek + f"s.kind = 'dimension' AND s.grp = '' AND s.framework IN ({policy_ids})"]
+        if group:
+            parts.append(seek + f"s.kind = 'group_dimension' AND s.grp = :grp AND s.framework IN ({policy_ids})")
         aggregates = conn.execute(text(
-            cte + f"SELECT s.kind, s.framework, s.dim_key, s.grp, {_STATS} FROM chosen c {join} "
-            f"WHERE s.kind = 'group' OR (s.kind IN ('dimension', 'group_dimension') AND s.framework IN ({policy_ids})) "
+            cte + f"SELECT s.kind, s.framework, s.dim_key, s.grp, {_STATS} FROM ("
+            + " UNION ALL ".join(parts) + ") s "
             "GROUP BY s.kind, s.framework, s.dim_key, s.grp ORDER BY s.kind, s.framework, s.dim_key, s.grp"),
-            params).all()
+            {**params, "grp": group}).all()
         area_names = conn.execute(text(
             cte + "SELECT sa.assessment_id, sa.area_key, sa.area FROM chosen c JOIN score_areas sa "
             "ON sa.assessment_id = c.assessment_id ORDER BY sa.area_key, sa.area"), params).all()
@@ -366,9 +375,10 @@ def portfolio(store: Store, filters: PortfolioFilters | None = None, refresh: bo
     by_id: dict[str, list[str]] = {}
     for r in area_names:
         by_id.setdefault(r.assessment_id, []).append(r.area)
-    listing.insert(4, "areas", [", ".join(by_id.get(i, [])) for i in listing["id"]])
+    # From the rows, not the frame: iterating a frame's string column costs more than the query.
+    listing.insert(4, "areas", [", ".join(by_id.get(r[0], [])) for r in rows])
     # Per district: each assessment's overall score counted once in each of its areas.
-    overall = dict(zip(listing["id"], listing["overall"]))
+    overall = {r[0]: r[6] for r in rows}
     names: dict[str, str] = {}
     for r in area_names:
         names.setdefault(r.area_key, r.area)

@@ -260,8 +260,9 @@ def _bulk(store: Store, n: int) -> dict[str, int]:
             "checklist_hash, body) VALUES (:id, 1, :t, 'Test', '', '{}', 'draft', :h, :b)"), versions)
         conn.execute(text(
             "INSERT INTO score_heads (assessment_id, revision, primary_alt, title, municipality_key, plan_type_key, "
-            "plan_type, dated, checklist_id) VALUES (:assessment_id, :revision, :primary_alt, :title, "
-            ":municipality_key, :plan_type_key, :plan_type, :dated, :checklist_id)"), score_heads)
+            "plan_type, dated, checklist_id, overall, coverage, gap_change) VALUES (:assessment_id, :revision, "
+            ":primary_alt, :title, :municipality_key, :plan_type_key, :plan_type, :dated, :checklist_id, :overall, "
+            ":coverage, :gap_change)"), score_heads)
         conn.execute(text(
             "INSERT INTO scores (assessment_id, revision, alternative, kind, framework, dim_key, grp, value, coverage) "
             "VALUES (:assessment_id, :revision, :alternative, :kind, :framework, :dim_key, :grp, :value, :coverage)"),
