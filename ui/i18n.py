@@ -319,6 +319,15 @@ _SV: dict[str, str] = {
     "details_too_long": "”{field}” får vara högst {n} tecken. Det du skrev finns kvar men är inte sparat – korta det.",
     "details_too_many": "”{field}” får ha högst {n} namn. Det du skrev finns kvar men är inte sparat.",
     "details_invalid": "”{field}” kunde inte sparas. Det du skrev finns kvar – rätta det och försök igen.",
+    "history_more": "och {n} frågor till",
+    "history_part_status": "status",
+    "history_part_metadata": "uppgifter om bedömningen",
+    "history_part_measures": "åtgärder",
+    "history_part_participation": "dialoger",
+    "history_part_comments": "kommentarer",
+    "history_part_checklist": "checklista",
+    "history_part_language": "språk",
+    "adopted_by": "Fastställd {date} av {by}.",
 }
 
 _EN: dict[str, str] = {
@@ -618,6 +627,15 @@ _EN: dict[str, str] = {
     "details_too_long": "“{field}” may be at most {n} characters. What you typed is kept but not saved – shorten it.",
     "details_too_many": "“{field}” may list at most {n} names. What you typed is kept but not saved.",
     "details_invalid": "“{field}” could not be saved. What you typed is kept – correct it and try again.",
+    "history_more": "and {n} more questions",
+    "history_part_status": "status",
+    "history_part_metadata": "details of the assessment",
+    "history_part_measures": "measures",
+    "history_part_participation": "dialogues",
+    "history_part_comments": "comments",
+    "history_part_checklist": "checklist",
+    "history_part_language": "language",
+    "adopted_by": "Adopted {date} by {by}.",
 }
 
 CATALOGUE: Mapping[str, Mapping[str, str]] = MappingProxyType(

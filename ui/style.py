@@ -14,10 +14,14 @@ __all__ = ["STEPS_KEY", "apply_style"]
 
 STEPS_KEY = "skb-steps"  # the container of the wizard's step list in the sidebar
 
-# The step list reads like a table of contents: left-aligned, one line per step
-# where it fits, little space between steps, the current one filled.
+# Less empty space above the title, so the first question shows without
+# scrolling. The step list reads like a table of contents: left-aligned, one
+# line per step where it fits, little space between steps, the current one filled.
 _SHEET = f"""
 <style>
+[data-testid="stMainBlockContainer"] {{
+  padding-top: 3rem;
+}}
 .st-key-{STEPS_KEY} button {{
   justify-content: flex-start;
   min-height: 2rem;

@@ -20,7 +20,7 @@ if doc is None:
 
 assessment = doc.assessment
 checklist = assessment.checklist
-st.title(assessment.metadata.title)
+st.title(md(assessment.metadata.title), anchor=False)
 status = assessment.metadata.status
 st.caption(f"{t(L, 'status')}: {t(L, 'status_' + status.value)}")
 
@@ -31,20 +31,36 @@ except SkbError as exc:
     st.stop()
 
 questions = {c.id: text_for(c.text, L) for c in checklist.criteria()}
+PARTS = ("status", "metadata", "measures", "participation", "comments", "checklist", "language")
+
+
+def changed(v) -> str:
+    """What a version changed, in words: a whole import or copy reads as a count, not a list of every question."""
+    names = [questions.get(q, q) for q in v.questions]
+    words = names[:2] + ([t(L, "history_more", n=len(names) - 2)] if len(names) > 2 else [])
+    words += [t(L, f"history_part_{p}") if p in PARTS else p for p in v.parts]
+    return "; ".join(words + ([v.summary] if v.summary else []))
+
+
 st.subheader(t(L, "versions"))
 if not versions:
     st.info(t(L, "no_history"))
     st.stop()
+when = {v.revision: v.saved_at.astimezone().strftime("%Y-%m-%d %H:%M") for v in versions}
+by = {v.revision: v.author for v in versions}
 st.dataframe(pd.DataFrame([{
     t(L, "revision"): v.revision,
     t(L, "when"): v.saved_at.astimezone().strftime("%Y-%m-%d %H:%M:%S"),
     t(L, "who"): v.author,
-    t(L, "what"): "; ".join([questions.get(q, q) for q in v.questions] + list(v.parts) + ([v.summary] if v.summary else [])),
+    t(L, "what"): changed(v),
     t(L, "status"): t(L, "status_" + v.status.value),
-} for v in reversed(versions)]), hide_index=True, width="stretch")
+} for v in reversed(versions)]), hide_index=True, width="stretch",
+    column_config={t(L, "revision"): st.column_config.NumberColumn(width="small"),
+                   t(L, "what"): st.column_config.TextColumn(width="large")})
 
 revisions = [v.revision for v in reversed(versions)]
-chosen = st.selectbox(t(L, "view_version"), revisions, index=0, key=f"history:{assessment.id}")
+chosen = st.selectbox(t(L, "view_version"), revisions, index=0, key=f"history:{assessment.id}",
+                      format_func=lambda r: f"{r} · {when[r]} · {by[r]}")
 shown = store().version(assessment.id, chosen)
 rows = []
 alt_labels = {a.id: text_for(a.label, L) for a in checklist.alternatives}
@@ -57,10 +73,17 @@ for cid, alt_id, ans in sorted(answered, key=lambda x: (order.get(x[0], len(orde
                  t(L, "answer"): describe(shown.checklist, crit, ans.value, L), t(L, "comment"): ans.comment})
 st.caption(t(L, "answers_in_version", rev=chosen))
 if rows:
-    st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
+    st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch",
+                 column_config={t(L, "criterion"): st.column_config.TextColumn(width="large"),
+                                t(L, "alternative"): st.column_config.TextColumn(width="small"),
+                                t(L, "answer"): st.column_config.TextColumn(width="medium"),
+                                t(L, "comment"): st.column_config.TextColumn(width="large")})
 
 if status == Status.ADOPTED:
-    st.success(t(L, "adopted"), icon=":material/verified:")
+    meta = assessment.metadata
+    who_when = t(L, "adopted_by", by=meta.adopted_by, date=meta.adopted_at.isoformat()) \
+        if meta.adopted_by and meta.adopted_at else ""
+    st.success(f"{t(L, 'adopted')} {md(who_when)}", icon=":material/verified:")
     if st.button(t(L, "copy_as_draft"), key="copy_as_draft", icon=":material/content_copy:"):
         new_id = store().copy_as_draft(assessment.id, author())
         close_assessment()
