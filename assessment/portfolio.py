@@ -42,6 +42,8 @@ __all__ = [
     "head_row",
     "refresh_scores",
     "portfolio",
+    "choices",
+    "group_labels",
     "to_csv",
     "to_xlsx",
 ]
@@ -412,6 +414,30 @@ def portfolio(store: Store, filters: PortfolioFilters | None = None, refresh: bo
         cumulative=cumulative,
         labels=labels,
     )
+
+
+def choices(store: Store) -> dict[str, list[str]]:
+    """What the filters can choose from: municipalities, areas, plan types and group ids, as stored.
+
+    Reads the derived tables as they are; call `refresh_scores` first for the latest."""
+    with store.reading() as conn:
+        def distinct(sql: str) -> list[str]:
+            return sorted({r[0] for r in conn.execute(text(sql)) if r[0]}, key=str.casefold)
+
+        return {
+            "municipality": distinct("SELECT MIN(a.municipality) FROM assessments a JOIN score_heads h "
+                                     "ON h.assessment_id = a.id GROUP BY h.municipality_key"),
+            "area": distinct("SELECT MIN(area) FROM score_areas GROUP BY area_key"),
+            "plan_type": distinct("SELECT MIN(plan_type) FROM score_heads GROUP BY plan_type_key"),
+            "group": distinct("SELECT dim_key FROM score_labels WHERE kind = 'group'"),
+        }
+
+
+def group_labels(store: Store, lang: str = "sv") -> dict[str, str]:
+    """The names of the groups the stored checklists declare, by id, in `lang`."""
+    with store.reading() as conn:
+        rows = conn.execute(text("SELECT dim_key, label_sv, label_en FROM score_labels WHERE kind = 'group'")).all()
+    return {r.dim_key: (r.label_en if lang == "en" else r.label_sv) or r.dim_key for r in rows}
 
 
 # --- export ---------------------------------------------------------------------------------------

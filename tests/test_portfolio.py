@@ -23,7 +23,8 @@ from streamlit.testing.v1 import AppTest
 from assessment.cli import main
 from assessment.migrations import search_text
 from assessment.model import Answer, Status, new_assessment
-from assessment.portfolio import PortfolioFilters, head_row, portfolio, refresh_scores, score_rows, to_csv, to_xlsx
+from assessment.portfolio import (PortfolioFilters, choices, group_labels, head_row, portfolio, refresh_scores,
+                                  score_rows, to_csv, to_xlsx)
 from assessment.scoring import score
 from assessment.storage import Store, open_store
 from assessment.validate import parse_checklist
@@ -167,6 +168,13 @@ def test_filters_by_plan_type_status_period_and_checklist(store: Store, decision
     assert len(titles(status=Status.DRAFT)) == 4
     assert titles(checklist_id="annan") == []
     assert titles(municipality="Lund") == []
+    # What the filters offer: each name once, as first written ("örebro" and "Örebro" are one).
+    offered = choices(store)
+    assert [m.casefold() for m in offered["municipality"]] == ["malmö", "örebro"]
+    assert offered["area"] == ["Rosengård", "Varberga", "Vivalla", "Vivalla centrum"]
+    assert [p.casefold() for p in offered["plan_type"]] == ["bygglov", "detaljplan"]
+    assert offered["group"] == ["all", "children", "older"]
+    assert group_labels(store, "en")["children"] == "Children and young people"
 
 
 def test_a_changed_assessment_is_rescored_before_aggregating(store: Store, decisions):

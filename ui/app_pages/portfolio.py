@@ -14,7 +14,7 @@ import streamlit as st
 
 from assessment.errors import SkbError
 from assessment.model import Status
-from assessment.portfolio import PortfolioFilters, portfolio, to_xlsx
+from assessment.portfolio import PortfolioFilters, choices, group_labels, portfolio, refresh_scores, to_xlsx
 from ui.i18n import t
 from ui.routes import WIZARD, go
 from ui.session import lang, store
@@ -24,16 +24,14 @@ st.title(t(L, "page_portfolio"))
 st.caption(t(L, "portfolio_intro"))
 
 try:
-    everything = portfolio(store())
+    refresh_scores(store())  # rescore what changed since the last look, then read
+    options = choices(store())
 except SkbError as exc:
     st.error(str(exc))
     st.stop()
 
-listing = everything.assessments
-municipalities = sorted({m for m in listing["municipality"] if m}, key=str.casefold)
-areas = sorted({a.strip() for row in listing["areas"] for a in row.split(",") if a.strip()}, key=str.casefold)
-plan_types = sorted({p for p in listing["plan_type"] if p}, key=str.casefold)
-groups = list(everything.by_group["key"])
+municipalities, areas, plan_types, groups = (options[k] for k in ("municipality", "area", "plan_type", "group"))
+group_names = group_labels(store(), L)
 
 with st.container(border=True):
     c1, c2, c3 = st.columns(3)
@@ -41,7 +39,7 @@ with st.container(border=True):
                                 placeholder=t(L, "all"))
     area = c2.selectbox(t(L, "areas_filter"), areas, index=None, key="pf_area", placeholder=t(L, "all"))
     group = c3.selectbox(t(L, "group_followed"), groups, index=None, key="pf_group", placeholder=t(L, "none_chosen"),
-                         format_func=lambda g: everything.label("group", g, L))
+                         format_func=lambda g: group_names.get(g, g))
     c4, c5, c6, c7 = st.columns(4)
     plan_type = c4.selectbox(t(L, "plan_type"), plan_types, index=None, key="pf_plan_type", placeholder=t(L, "all"))
     status = c5.selectbox(t(L, "status"), [s.value for s in Status], index=None, key="pf_status",
@@ -51,7 +49,7 @@ with st.container(border=True):
 
 filters = PortfolioFilters(municipality=municipality, area=area, plan_type=plan_type, status=status,
                            date_from=date_from, date_to=date_to, group=group)
-result = portfolio(store(), filters, refresh=False) if filters != PortfolioFilters() else everything
+result = portfolio(store(), filters, refresh=False)
 
 if result.count == 0:
     st.info(t(L, "portfolio_empty"))
