@@ -23,7 +23,11 @@ What depends only on the checklist (weights, scale maxima, which criteria
 carry which framework items, the flag rules) is computed once per checklist
 content hash and kept in a small LRU cache; the per-assessment loop is plain
 Python over lists and dicts, and the result objects are built directly
-instead of being validated again field by field.
+instead of being validated again field by field. Every figure needed to judge
+the plan (the overall score, section and group values, equity, participation,
+flags, gaps, differences) is computed at once; the drivers of each score and
+the section, criterion, framework-item and group Score objects are built from
+the same ratings when first read (`results._Deferred`; docs/scoring.md, "Speed").
 """
 
 from __future__ import annotations

@@ -219,3 +219,30 @@ def test_every_applicable_criterion_unknown_gives_no_score_only_gaps(checklist):
     assert result.message == MESSAGES["all_unknown"]
     assert {g.criterion for g in result.gaps} == set(criteria)
     assert not math.isnan(len(result.gaps))
+
+
+@SETTINGS
+@given(cases())
+def test_overlapping_negative_rules_flag_each_rating_once_and_miss_none(case):
+    checklist, answers = case
+    checklist = copy.deepcopy(checklist)
+    checklist["scoring"]["flags"] += [
+        {"id": "allvarlig", "kind": "negative_without_measure", "severity": "serious", "threshold": -2,
+         "message": "Stor negativ påverkan utan åtgärd"},
+        {"id": "grupp_1", "kind": "negative_without_measure", "severity": "serious", "groups": ["g1"],
+         "message": "Negativ påverkan på grupp 1 utan åtgärd"},
+    ]
+    result = score(build(checklist, answers))
+    flagged: list[tuple[str | None, str | None, str | None]] = []
+    for f in result.flags:
+        if f.kind == "negative_without_measure":
+            ratings = f.detail.split(": ", 1)[1]
+            groups = [part.split(" ")[0] for part in ratings.split(", ")] if isinstance(
+                answers[f.alternative or ""].get(f.criterion or ""), dict) else [None]
+            flagged += [(f.criterion, f.alternative, g) for g in groups]
+    assert len(flagged) == len(set(flagged))  # no rating reported twice
+    negative = {(cid, "forslag", g if isinstance(value, dict) else None)
+                for cid, value in answers["forslag"].items()
+                for g, v in (value.items() if isinstance(value, dict) else [(None, value)])
+                if isinstance(v, int) and v <= -1}
+    assert set(flagged) == negative  # and none left out
