@@ -35,6 +35,7 @@ group_labels = {g.id: text_for(g.label, L) for g in checklist.groups}
 section_titles = {s.id: text_for(s.title, L) for s in checklist.sections}
 questions = {c.id: text_for(c.text, L) for c in checklist.criteria()}
 SCORE_SCALE = alt.Scale(domain=[-100, 100], scheme="redblue")
+SCORE_AXIS = alt.Axis(values=[-100, -50, 0, 50, 100], format="+d")  # ticks every 20 crowded "−100 −80" together
 # The proposal in the app's own colour, the zero alternative in grey, any others after.
 _KIND_COLOURS = {"zero": "#9aa5ab", "proposal": "#1b5e7a"}
 _OTHER_COLOURS = ["#d9822b", "#7b5ea7", "#3f9c6d", "#b8445a"]
@@ -54,7 +55,7 @@ def coverage(s) -> str:
     return t(L, "coverage_of", answered=s.answered, applicable=s.applicable, pct=round(100 * s.coverage))
 
 
-st.title(assessment.metadata.title)
+st.title(md(assessment.metadata.title), anchor=False)
 st.caption(f"{text_for(checklist.title, L)} {checklist.version}")
 if st.button(t(L, "page_wizard"), icon=":material/arrow_back:", key="to_wizard"):
     go(WIZARD, assessment.id)
@@ -109,7 +110,8 @@ with flag_col:
     if not result.flags:
         st.caption(t(L, "no_flags"))
     show_flag = {"serious": st.error, "warning": st.warning, "info": st.info}
-    for flag in result.flags:
+    severity_order = {"serious": 0, "warning": 1, "info": 2}  # the worst first, whatever order scoring found them in
+    for flag in sorted(result.flags, key=lambda f: severity_order.get(f.severity, 3)):
         where = " · ".join(md(x) for x in (questions.get(flag.criterion or ""), group_labels.get(flag.group or ""),
                                             alt_labels.get(flag.alternative or "")) if x)
         show_flag[flag.severity](f"**{t(L, 'severity_' + flag.severity)}:** {md(text_for(flag.message, L))}"
@@ -138,7 +140,7 @@ primary = result.primary
 table = pd.DataFrame([{
     "section": section_titles.get(sid, sid),
     **{f"alt:{a}": result.alternatives[a].sections[sid].value for a in result.alternatives},
-    "coverage": s.coverage, "answered": f"{s.answered}/{s.applicable}",
+    "coverage": None if s.coverage is None else round(100 * s.coverage), "answered": f"{s.answered}/{s.applicable}",
 } for sid, s in headline.sections.items()])
 if not table.empty:
     many = len(result.alternatives) > 1
@@ -147,8 +149,8 @@ if not table.empty:
         **{f"alt:{a}": st.column_config.NumberColumn(alt_labels.get(a) if many else t(L, "score"), format="%+.0f")
            for a in result.alternatives},
         "coverage": st.column_config.ProgressColumn(
-            t(L, "coverage") + (f" ({alt_labels.get(primary)})" if many else ""), min_value=0, max_value=1,
-            format="percent"),
+            t(L, "coverage") + (f" ({alt_labels.get(primary)})" if many else ""), min_value=0, max_value=100,
+            format="%d %%"),
         "answered": t(L, "answered"),
     })
 
@@ -172,7 +174,7 @@ for framework in checklist.frameworks:
     order = [titles[i.id] for i in framework.items]
     base = alt.Chart(df.dropna(subset=["score"])).encode(
         y=alt.Y("item:N", sort=[bar_titles[i.id] for i in framework.items], title=None, axis=alt.Axis(labelLimit=320)),
-        x=alt.X("score:Q", scale=alt.Scale(domain=[-100, 100]), title=t(L, "score")),
+        x=alt.X("score:Q", scale=alt.Scale(domain=[-100, 100]), title=t(L, "score"), axis=SCORE_AXIS),
         tooltip=[alt.Tooltip("item:N", title=t(L, "item")), alt.Tooltip("score:Q", format="+.0f", title=t(L, "score")),
                  alt.Tooltip("coverage:Q", title=t(L, "coverage") + " %"),
                  alt.Tooltip("alternative:N", title=t(L, "alternative"))])
@@ -216,7 +218,7 @@ if len(result.alternatives) > 1:
             x=alt.X("part:N", sort=[t(L, "overall")] + list(section_titles.values()), title=None,
                     axis=alt.Axis(labelAngle=-30, labelLimit=200)),
             xOffset=alt.XOffset("alternative:N", sort=list(alt_labels.values())),
-            y=alt.Y("score:Q", scale=alt.Scale(domain=[-100, 100]), title=t(L, "score")),
+            y=alt.Y("score:Q", scale=alt.Scale(domain=[-100, 100]), title=t(L, "score"), axis=SCORE_AXIS),
             color=alt.Color("alternative:N", title=t(L, "alternative"), scale=ALT_SCALE),
             tooltip=["alternative:N", "part:N", alt.Tooltip("score:Q", format="+.0f")])
         st.altair_chart(chart, width="stretch")
