@@ -563,7 +563,7 @@ def _summary(ctx: ReportContext) -> list[Flowable]:
     if not counted:
         parts.append(Paragraph(ctx.t("summary_no_flags"), st.summary_body))
     for (severity, message), count in list(counted.items())[:4]:
-        text = f"<b>{ctx.t('severity_' + severity)}:</b> {para(shorten(message, 240))}"
+        text = f"<b>{ctx.t('severity_' + severity)}:</b> {para(sentence(shorten(message, 240)))}"
         parts.append(Paragraph(text + (f" ({count}×)" if count > 1 else ""), st.bullet, bulletText="•"))
     if len(counted) > 4:
         parts.append(Paragraph(ctx.t("summary_more", count=len(counted) - 4), st.small))

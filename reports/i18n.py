@@ -11,6 +11,8 @@ from __future__ import annotations
 from types import MappingProxyType
 from typing import Mapping
 
+from .prose import fill
+
 __all__ = ["LANGUAGES", "CATALOGUE", "msg"]
 
 _SV: dict[str, str] = {
@@ -401,4 +403,5 @@ def msg(lang: str, key: str, **fields: object) -> str:
     """The report's text for `key` in `lang` (Swedish when the language is not catalogued)."""
     texts = CATALOGUE.get(lang, CATALOGUE["sv"])
     text = texts[key]
-    return text.format(**fields) if fields else text
+    # A field that ends a sentence itself ("…?") takes the place of the text's own period.
+    return fill(text, fields) if fields else text

@@ -11,18 +11,48 @@ escape, build flowables or know about reportlab.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import re
+import string
+from collections.abc import Mapping, Sequence
 
-__all__ = ["sentence", "clause", "mid_sentence", "join_words", "fmt_number", "TERMINAL"]
+__all__ = ["sentence", "clause", "mid_sentence", "join_words", "fmt_number", "fill", "TERMINAL"]
 
 TERMINAL = (".", "?", "!", "…")
 _CLOSING_QUOTES = "\"'”’»"
+_TRAILING_TAGS = re.compile(r"(?:<[^<>]*>)+$")
+
+
+def _ends_sentence(text: str) -> bool:
+    """Whether plain text or markup ends in . ? ! or … (closing tags and quotes looked through)."""
+    core = _TRAILING_TAGS.sub("", text.rstrip()).rstrip().rstrip(_CLOSING_QUOTES)
+    return core.endswith(TERMINAL)
+
+
+def fill(template: str, fields: Mapping[str, object]) -> str:
+    """`template.format(**fields)`, but a "." right after a field whose value already ends a sentence is dropped.
+
+    "Vad görs för {groups}." with a value ending in "?" gives "…?", never "…?."."""
+    out: list[str] = []
+    after_terminal = False
+    for literal, name, spec, conversion in string.Formatter().parse(template):
+        if after_terminal and literal.startswith("."):
+            literal = literal[1:]
+        out.append(literal)
+        if literal:
+            after_terminal = False
+        if name is not None:
+            value = format(fields[name], spec or "") if not conversion else f"{{0!{conversion}:{spec or ''}}}".format(
+                fields[name])
+            out.append(value)
+            if value:  # an empty field ("{where}" with no place) leaves the sentence as it was
+                after_terminal = _ends_sentence(value)
+    return "".join(out)
 
 
 def sentence(text: str) -> str:
     """`text` as a finished sentence: a period added unless it already ends in . ? ! or … (inside quotes too)."""
     s = text.rstrip()
-    if not s or s.rstrip(_CLOSING_QUOTES).endswith(TERMINAL):
+    if not s or _ends_sentence(s):
         return s
     return s + "."
 

@@ -2,7 +2,7 @@
 
 `sample_assessment()` is a small but complete case (eight policy areas, groups
 with worse-off and population, a zero alternative and a proposal, a hidden
-question, unknowns, measures, participation records). `page_texts` extracts
+question, unknowns, measures, participation records, review comments). `page_texts` extracts
 each page's text with pypdf; `pdftotext_pages` does the same with poppler when
 present. `render_pages` writes one PNG per page with poppler's `pdftoppm`, so a
 person can look at every page:
@@ -205,6 +205,10 @@ def sample_data(**texts: str) -> dict[str, Any]:
         "method": "Trygghetsvandring med klass 5B",
         "group_free": "Föreningen Ängens vänner",
         "text_answer": "Två workshops och en enkät.",
+        "review_author": "Marta Wiśniewska",
+        "review_comment": "Hyresnivån behöver jämföras med Brännhagen-fallet.",
+        "review_reply": "Vi lägger till jämförelsen före nämnden.",
+        "review_whole": "Bra underlag. Följ upp hyrorna om ett år?",
     }
     t.update(texts)
     return {
@@ -267,6 +271,17 @@ def sample_data(**texts: str) -> dict[str, Any]:
              "feedback": t["feedback"]},
             {"id": "p2", "groups": ["everyone"], "method": "Öppet hus", "level": "information",
              "date": "2025-05-20", "participants": 60, "heard": "Oro för trafiken och för höga hyror."},
+        ],
+        # The theme group's review: a thread on a question, a comment on the whole, and one on a
+        # question the plan's answers hide (it has no chapter to stand in).
+        "comments": [
+            {"id": "c1", "criterion": "affordable", "author": t["review_author"], "at": "2026-10-05T09:00:00",
+             "text": t["review_comment"]},
+            {"id": "c2", "criterion": "affordable", "author": "Karin Åberg", "at": "2026-10-06T10:00:00",
+             "reply_to": "c1", "kind": "reply", "text": t["review_reply"]},
+            {"id": "c3", "author": "Ελλάδα Σωκράτης", "at": "2026-10-07T11:00:00", "text": t["review_whole"]},
+            {"id": "c4", "criterion": "school_nearby", "author": "Jonas Şahin", "at": "2026-10-08T08:00:00",
+             "text": "Skolan ligger 400 meter bort, så frågan visas inte."},
         ],
     }
 

@@ -150,7 +150,10 @@ def test_each_section_gives_ratings_per_alternative_motivation_evidence_and_meas
 
 def test_hidden_questions_and_sections_are_left_out():
     shown = flat(" ".join(page_texts(_pdf())))
-    assert "Ligger planen intill en skola?" not in shown  # hidden: children are affected
+    # hidden (children are affected): no chapter asks it; only the review's comment on it names it
+    elsewhere = shown.rindex("Kommentarer på frågor som inte visas i rapporten")
+    assert "Ligger planen intill en skola?" not in shown[:elsewhere]
+    assert shown.count("Ligger planen intill en skola?") == 1
     data = sample_data()
     data["answers"]["children_affected"] = {"value": False}
     checklist = sample_checklist()

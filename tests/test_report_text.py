@@ -1,7 +1,8 @@
 """User text reaches the PDF exactly as typed: no markup is read, nothing is embedded, no name is lost.
 
 Every free-text field a user can fill in (title, municipality, assessors, the
-summary, motivations, evidence, measures, participation records) gets strings
+summary, motivations, evidence, measures, participation records, review
+comments and their authors) gets strings
 that reportlab's paragraph markup would otherwise interpret (<b>, &amp;, AT&T,
 <img src=…/>) and names outside Latin-1 (Łódź, Şahin, Ελλάδα, Ñ, Cyrillic).
 The text read back from the PDF must hold each of them, and the PDF must hold
@@ -39,6 +40,10 @@ HOSTILE = {
     "method": "Vandring <u>Łódź</u>",
     "group_free": "Föreningen <Ängen> & Co",
     "text_answer": "Svar med <onDraw name=\"x\"/> och &unknown;",
+    "review_author": "<b>Granskare</b> & Łódź",
+    "review_comment": "Kommentar <img src=\"x.png\"/> på hyran &amp; AT&T?",
+    "review_reply": "Svar </para><para> med <br/> Ελλάδα.",
+    "review_whole": "Helheten: <a href=\"javascript:alert(1)\">klicka</a> & Кириллица",
 }
 
 
@@ -125,7 +130,8 @@ def _field(alphabet: str) -> st.SearchStrategy[str]:
 
 
 FIELDS = ("title", "municipality", "assessor1", "assessor2", "summary", "comment", "evidence", "measure",
-          "responsible", "indicator", "heard", "changed", "feedback", "method", "group_free", "text_answer")
+          "responsible", "indicator", "heard", "changed", "feedback", "method", "group_free", "text_answer",
+          "review_author", "review_comment", "review_reply", "review_whole")
 
 
 @settings(max_examples=8, deadline=None, suppress_health_check=[HealthCheck.too_slow])
