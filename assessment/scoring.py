@@ -146,11 +146,15 @@ class _Index:
         self.ranks = ladder_ranks(c)
         self.visibility_plan = [
             (compile_condition(s.show_if, self.ranks) if s.show_if is not None else None,
-             [(k.id, compile_condition(k.show_if, self.ranks) if k.show_if is not None else None,
-               k.answered_per_alternative) for k in s.criteria])
+             [(k.id, compile_condition(k.show_if, self.ranks) if k.show_if is not None else None)
+              for k in s.criteria])
             for s in c.sections
         ]
         self.per_alternative = {k.id: k.answered_per_alternative for k in c.criteria()}
+        # When no condition reads a per-alternative answer, every alternative sees the same questions.
+        conditions = [x.show_if for s in c.sections for x in (s, *s.criteria) if x.show_if is not None]
+        self.same_visibility = not any(self.per_alternative.get(q, False)
+                                       for cond in conditions for q in _questions(cond))
         self.section_of = {k.id: s.id for s in c.sections for k in s.criteria}
         self.section_weight = {s.id: s.weight for s in c.sections}
         self.section_ids = [s.id for s in c.sections]
@@ -381,25 +385,35 @@ class _Rating:
 _NO_ANSWERS: Mapping[str, Answer] = MappingProxyType({})
 
 
-def _visible(index: _Index, shared: Mapping[str, Answer], own: Mapping[str, Answer]) -> tuple[set[str], Callable[[str], Any]]:
-    """The visible criteria and a lookup of their answers (a hidden answer reads as unanswered).
+def _lookup(index: _Index, visible: set[str], shared: Mapping[str, Answer],
+            own: Mapping[str, Answer]) -> Callable[[str], Any]:
+    """The answer to a question as conditions read it: None when unanswered or hidden.
+
+    It reads `visible` as it stands when called, so during the visibility pass a condition
+    sees exactly the earlier questions that are visible."""
+    per_alternative = index.per_alternative
+
+    def lookup(question: str) -> Any:
+        if question not in visible:
+            return None
+        answer = (own if per_alternative[question] else shared).get(question)
+        return None if answer is None else answer.value
+
+    return lookup
+
+
+def _visible(index: _Index, lookup: Callable[[str], Any], visible: set[str]) -> None:
+    """Fill `visible` with the visible criteria, reading answers through `lookup` over it.
 
     The same rules as `conditions.visibility`, over the checklist's compiled conditions: one
     pass in checklist order, since a condition may only refer to earlier questions."""
-    values: dict[str, Any] = {}
-    lookup = values.get
-    visible: set[str] = set()
+    add = visible.add
     for section_if, criteria in index.visibility_plan:
         if section_if is not None and not section_if(lookup):
             continue
-        for cid, show_if, per_alt in criteria:
-            if show_if is not None and not show_if(lookup):
-                continue
-            visible.add(cid)
-            answer = (own if per_alt else shared).get(cid)
-            if answer is not None and answer.value is not None:
-                values[cid] = answer.value
-    return visible, lookup
+        for cid, show_if in criteria:
+            if show_if is None or show_if(lookup):
+                add(cid)
 
 
 def _rate(index: _Index, visible: set[str], shared: Mapping[str, Answer],
@@ -619,10 +633,15 @@ class _AltWork:
     groups: dict[str, float | None]  # the value of each group
 
 
-def _alternative(index: _Index, assessment: Assessment, alt: str) -> _AltWork:
+def _alternative(index: _Index, assessment: Assessment, alt: str, seen: set[str] | None = None) -> _AltWork:
+    """One alternative's result; `seen` is the visible set of another alternative when
+    `index.same_visibility` says it is this one's too."""
     shared = assessment.answers
     own = assessment.alternatives.get(alt, _NO_ANSWERS)
-    visible, lookup = _visible(index, shared, own)
+    visible: set[str] = set() if seen is None else seen
+    lookup = _lookup(index, visible, shared, own)
+    if seen is None:
+        _visible(index, lookup, visible)
     ratings, not_relevant = _rate(index, visible, shared, own)
 
     by_section: dict[str, list[_Rating]] = {}
@@ -1075,7 +1094,10 @@ def score(assessment: Assessment) -> Result:
     checklist = assessment.checklist
     key = _Key(checklist, assessment.checklist_ref.hash or checklist.content_hash())
     index = _index_for(key)
-    work = {alt: _alternative(index, assessment, alt) for alt in index.alternatives}
+    work: dict[str, _AltWork] = {}
+    for alt in index.alternatives:
+        seen = next(iter(work.values())).visible if work and index.same_visibility else None
+        work[alt] = _alternative(index, assessment, alt, seen)
     primary = work[index.primary]
     participation = _participation(index, assessment, primary.lookup)
     base = work[index.base]

@@ -164,6 +164,31 @@ alternatives: {forslag: {lek: {value: -2}, bostader: {value: 1}}}
     assert "lek" not in r.headline.criteria
 
 
+def test_a_follow_up_on_a_rating_is_shown_for_the_alternatives_that_need_it():
+    text = BASE + """\
+sections:
+  - id: trafik
+    title: Trafik
+    criteria:
+      - {id: skolvag, text: Skolvägar, type: impact, scale: impact}
+      - id: skolvag_barn
+        text: Skolvägar för barn med funktionsnedsättning
+        type: impact
+        scale: impact
+        show_if: {lte: {question: skolvag, value: -1}}
+"""
+    r = score(assess(text, """
+alternatives:
+  noll: {skolvag: {value: 1}, skolvag_barn: {value: -2}}
+  forslag: {skolvag: {value: -1}, skolvag_barn: {value: -2}}
+"""))
+    # the follow-up reads each alternative's own rating: asked for the proposal only
+    assert "skolvag_barn" in r.alternatives["forslag"].criteria
+    assert "skolvag_barn" not in r.alternatives["noll"].criteria
+    assert r.alternatives["noll"].overall.value == 50.0
+    assert r.alternatives["forslag"].overall.value == pytest.approx(-75.0)
+
+
 def test_every_framework_item_gets_a_score_from_criterion_and_section_dimensions():
     r = score(assess(BASE + SECTIONS, "alternatives: {forslag: {bostader: {value: 2}, gronska: {value: -2}}}"))
     dims = r.headline.dimensions
