@@ -50,7 +50,7 @@ from .charts import bar_chart, heatmap
 from .fonts import FAMILY, register_fonts
 from .i18n import msg
 from .markup import para, plain, shorten
-from .prose import clause, fmt_number, join_words, mid_sentence, sentence
+from .prose import clause, fmt_number, join_words, list_separator, mid_sentence, sentence
 from .styles import ACCENT, FRAME_HEIGHT, INK, FRAME_WIDTH, MARGIN, MUTED, PAGE, RULE, SHADE, Styles, styles
 
 __all__ = ["render_report", "ReportContext", "fmt_score", "ReportDocument", "numbered_canvas", "Heading", "group_name"]
@@ -292,7 +292,8 @@ class ReportContext:
 
     def group_cell(self, group_ids: Sequence[str]) -> str:
         """Groups listed in a table cell (escaped): the first with its capital, the rest as within a sentence."""
-        return para(", ".join(self._group_in_text(g, i == 0) for i, g in enumerate(group_ids)))
+        labels = [self._group_in_text(g, i == 0) for i, g in enumerate(group_ids)]
+        return para(list_separator(labels).join(labels))
 
     def _group_in_text(self, group_id: str, first: bool) -> str:
         # A declared group's label is a heading-like label and is lowered inside a sentence; a
@@ -947,6 +948,7 @@ def _equity(ctx: ReportContext) -> list[Flowable]:
                 cells.append(ctx.score_words(s))
             rows.append(_cells(ctx, cells))
         out.append(_table(rows, [170, *[col] * len(alts)]))
+        out.append(Paragraph(para(ctx.t("equity_groups_caption")), ctx.st.muted))
     return out
 
 
@@ -1049,11 +1051,21 @@ def _flags(ctx: ReportContext) -> list[Flowable]:
     if r.gaps:
         out.append(ctx.heading(ctx.t("gaps_list"), 1))
         rows = [_cells(ctx, [ctx.t("section"), ctx.t("question"), ctx.t("alternative"), ctx.t("group")], head=True)]
-        for g in r.gaps:
-            rows.append(_cells(ctx, [para(ctx.section_label(g.section)), para(ctx.criterion_label(g.criterion)),
-                                     para(ctx.alt_label(g.alternative)) if g.alternative else ctx.t("none"),
-                                     para(ctx.group_label(g.group)) if g.group else ctx.t("none")]))
-        out.append(_table(rows, [120, FRAME_WIDTH - 330, 110, 100]))
+        # One row per question and alternative, its unknown groups in one cell, in the checklist's
+        # order: a question unknown for five groups is one thing to investigate, not five rows.
+        position = {c.id: i for i, c in enumerate(ctx.checklist.criteria())}
+        alt_position = {a: i for i, a in enumerate(ctx.alternatives())}
+        merged: dict[tuple[str, str | None], tuple[str, list[str]]] = {}
+        for g in sorted(r.gaps, key=lambda g: (position.get(g.criterion, len(position)),
+                                               alt_position.get(g.alternative or "", -1))):
+            _, groups = merged.setdefault((g.criterion, g.alternative), (g.section, []))
+            if g.group and g.group not in groups:
+                groups.append(g.group)
+        for (criterion, alternative), (section, groups) in merged.items():
+            rows.append(_cells(ctx, [para(ctx.section_label(section)), para(ctx.criterion_label(criterion)),
+                                     para(ctx.alt_label(alternative)) if alternative else ctx.t("none"),
+                                     ctx.group_cell(groups) or ctx.t("none")]))
+        out.append(_table(rows, [115, FRAME_WIDTH - 355, 100, 140]))
     return out
 
 
@@ -1072,7 +1084,8 @@ def _method(ctx: ReportContext) -> list[Flowable]:
         weights = ", ".join(f"{mid_sentence(ctx.text(g.label))} ×{fmt_number(g.weight, ctx.lang)}" for g in c.groups)
         out.append(Paragraph(para(ctx.t("method_groups", weights=weights)), st.body))
     if c.scoring.bands:
-        bands = "; ".join(f"{fmt_score(b.min)}: {ctx.text(b.label)}" for b in sorted(c.scoring.bands, key=lambda b: b.min))
+        bands = "; ".join(ctx.t("method_band_from", min=fmt_score(b.min), label=mid_sentence(ctx.text(b.label)))
+                          for b in sorted(c.scoring.bands, key=lambda b: b.min))
         out.append(Paragraph(para(ctx.t("method_bands", bands=bands)), st.body))
     out.append(Paragraph(para(ctx.t("method_hidden", count=len(r.hidden), not_relevant=len(r.not_relevant))), st.body))
     out.append(ctx.heading(ctx.t("method_coverage"), 1))

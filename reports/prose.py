@@ -15,7 +15,7 @@ import re
 import string
 from collections.abc import Mapping, Sequence
 
-__all__ = ["sentence", "clause", "mid_sentence", "join_words", "fmt_number", "fill", "TERMINAL"]
+__all__ = ["sentence", "clause", "mid_sentence", "join_words", "list_separator", "fmt_number", "fill", "TERMINAL"]
 
 TERMINAL = (".", "?", "!", "…")
 _CLOSING_QUOTES = "\"'”’»"
@@ -78,12 +78,17 @@ def mid_sentence(label: str) -> str:
 
 
 def join_words(items: Sequence[str], lang: str) -> str:
-    """"a, b och c" in Swedish, "a, b and c" in English."""
+    """"a, b och c" in Swedish, "a, b and c" in English; "a, b; c" when an item has a comma of its own."""
     items = [i for i in items if i]
     if len(items) <= 1:
         return "".join(items)
     last = " och " if lang == "sv" else " and "
-    return ", ".join(items[:-1]) + last + items[-1]
+    return list_separator(items).join(items[:-1]) + last + items[-1]
+
+
+def list_separator(items: Sequence[str]) -> str:
+    """", " between items, or "; " when an item has a comma of its own ("lesbian, gay and bisexual people")."""
+    return "; " if any("," in i for i in items) else ", "
 
 
 def fmt_number(value: float, lang: str) -> str:

@@ -89,6 +89,8 @@ def test_lists_end_with_och_or_and_and_numbers_take_the_language_s_decimal_mark(
     assert join_words(["barn", "unga", "nyanlända"], "sv") == "barn, unga och nyanlända"
     assert join_words(["children", "young people"], "en") == "children and young people"
     assert join_words(["barn"], "sv") == "barn"
+    assert join_words(["transpersoner", "homo-, bi- och heterosexuella", "nyanlända"], "sv") == (
+        "transpersoner; homo-, bi- och heterosexuella och nyanlända")
     assert fmt_number(1.5, "sv") == "1,5" and fmt_number(1.5, "en") == "1.5" and fmt_number(2.0, "sv") == "2"
 
 
@@ -257,3 +259,21 @@ def test_each_flag_names_its_question_group_and_alternative_in_the_report_langua
         alternative = "Alternativ: Planförslaget" if lang == "sv" else "Alternative: The plan proposal"
         assert group in line[:400] and alternative in line[:400]
         assert "internal" not in text and "low_income" not in text
+
+
+def test_a_question_unknown_for_several_groups_is_one_row_of_the_gaps_list(examples):
+    _, pages = examples[("grannskap-utbyggnad", "en")]
+    text = " ".join(pages)
+    gaps = text[text.rindex("Unknown questions that need investigation"):text.rindex("Review")]
+    # the safety question is unknown for two groups under each of two alternatives: two rows, the groups
+    # side by side (and once more for the discrimination question)
+    assert gaps.count("How is safety in the area affected") == 2
+    assert gaps.count("Transgender people; lesbian, gay and bisexual people (sexual orientation)") == 3
+    # in the checklist's order
+    assert gaps.index("How is school segregation affected") < gaps.index("How is safety in the area affected")
+
+
+def test_the_marks_of_the_score_per_group_table_are_explained(examples):
+    _, sv = examples[("fritidsgard-nedlaggning", "sv")]
+    assert "↓ grupp med sämre förutsättningar, = befolkningen som helhet" in " ".join(sv)
+    assert "från −100 tydligt negativ; från −50 negativ" in " ".join(sv)
