@@ -362,7 +362,6 @@ def _weighted(pairs: list[tuple[float, float]]) -> float | None:
     return acc / total if total > 0 else None
 
 
-
 # --- one alternative --------------------------------------------------------------------
 
 RATED, UNKNOWN_STATE, UNANSWERED = 0, 1, 2
