@@ -200,6 +200,23 @@ def test_an_empty_title_is_refused_and_kept_in_its_field(data_dir: Path) -> None
     assert open_store().load(aid).assessment.metadata.title == "Skolgården i Kiruna"
 
 
+def test_once_answering_has_begun_the_details_are_folded_away_and_open_on_request(data_dir: Path) -> None:
+    at, aid = create("detaljer", "Parken")
+    at.radio(key=f"w:{aid}:belysning:proposal:value").set_value(1).run()
+    at.text_input(key=key(aid, "title")).set_value("").run()  # still open where it was: refused, kept
+    closed = reopen(aid)
+    assert not [w for w in closed.text_input if (w.key or "").startswith("d:")]  # not drawn while folded
+    closed.session_state[key(aid, "open")] = True  # the planner opens it
+    closed.run()
+    assert closed.text_input(key=key(aid, "title")).value == "Parken"
+
+    # The session that typed an empty title keeps it, and the expander open, until it is corrected.
+    at.session_state[key(aid, "open")] = False
+    at.run()
+    assert at.text_input(key=key(aid, "title")).value == ""
+    assert "Ge bedömningen en titel." in errors(at)
+
+
 def test_a_name_too_long_is_refused_with_the_limit(data_dir: Path) -> None:
     at, aid = create("detaljer", "Hamnen", who="Ελένη")
     typed = "Ö" * (SHORT_TEXT + 1)

@@ -34,7 +34,7 @@ FIELDS = ("title", "municipality", "plan_type", "areas", "spatial_level", "asses
 SPATIAL_FRAMEWORK = "spatial_level"  # the framework whose items name the spatial levels, when a checklist has it
 SHORT_TEXT = 200  # a name, a place, a plan type: the model leaves them open, the interface does not
 MAX_NAMES = 50  # areas or assessors in one assessment
-_ERRORS = "skb_details_errors"  # widget key -> the message for what it holds and could not save
+_ERRORS = "skb_details_errors"  # widget key -> the message, its blanks, and the text that could not be saved
 
 
 class DetailsProblem(ValueError):
@@ -110,7 +110,7 @@ def _widget_value(meta: Metadata, field: str, choices: bool) -> Any:
     return (value or None) if choices else (value or "")
 
 
-def _errors() -> dict[str, tuple[str, dict[str, Any]]]:
+def _errors() -> dict[str, tuple[str, dict[str, Any], Any]]:
     return st.session_state.setdefault(_ERRORS, {})
 
 
@@ -122,7 +122,8 @@ def _on_detail(field: str, key: str) -> None:
     try:
         meta = updated_metadata(doc.assessment.metadata, field, st.session_state.get(key))
     except DetailsProblem as problem:
-        errors[key] = (problem.key, problem.values)  # the widget keeps the text; nothing is saved
+        # Nothing is saved; the text is kept here too, so it survives the expander being closed.
+        errors[key] = (problem.key, problem.values, st.session_state.get(key))
         return
     errors.pop(key, None)
     if meta == doc.assessment.metadata:
@@ -173,10 +174,9 @@ def _draw_editable(doc: OpenAssessment, lang: str) -> None:
     keys = {f: _key(doc, f) for f in FIELDS}
     for field, key in keys.items():
         # A value that could not be saved stays in its widget for the planner to correct.
-        if key not in errors:
-            value = _widget_value(meta, field, field in selects)
-            if key not in st.session_state or st.session_state[key] != value:
-                st.session_state[key] = value
+        value = errors[key][2] if key in errors else _widget_value(meta, field, field in selects)
+        if key not in st.session_state or st.session_state[key] != value:
+            st.session_state[key] = value
 
     def kw(field: str) -> dict[str, Any]:
         return {"key": keys[field], "on_change": _on_detail, "args": (field, keys[field])}
@@ -184,7 +184,7 @@ def _draw_editable(doc: OpenAssessment, lang: str) -> None:
     def problem(field: str) -> None:
         found = errors.get(keys[field])
         if found:
-            message_key, values = found
+            message_key, values, _ = found
             if "field" in values:
                 values = {**values, "field": _label(values["field"], lang)}
             st.error(t(lang, message_key, **values), icon=":material/error:")
@@ -225,15 +225,27 @@ def _draw_editable(doc: OpenAssessment, lang: str) -> None:
                       min_value=min(dt.date(1950, 1, 1), decided or dt.date.max),
                       max_value=max(dt.date(2100, 12, 31), decided or dt.date.min), **kw("decision_date"))
         problem("decision_date")
-    st.text_area(_label("summary", lang), help=t(lang, "details_summary_help"), height=120,
+    st.text_area(_label("summary", lang), help=t(lang, "details_summary_help"), height=160,
                  **kw("summary"))
     problem("summary")
 
 
 def draw_details(doc: OpenAssessment, lang: str, expanded: bool = False) -> None:
-    """The details in an expander: editable, or as text once the assessment is adopted."""
-    has_errors = any(k.startswith(f"d:{doc.assessment.id}:") for k in _errors())
-    with st.expander(t(lang, "details"), expanded=expanded or has_errors, icon=":material/edit_note:"):
+    """The details in an expander (open at first when `expanded`): editable, or as text once adopted.
+
+    Its widgets are drawn only while it is open, so the reruns of every step
+    do not pay for them."""
+    key = _key(doc, "open")
+    if any(k.startswith(f"d:{doc.assessment.id}:") for k in _errors()):
+        st.session_state[key] = True  # a detail waits to be corrected: show it
+    elif key not in st.session_state:
+        # Set once per session, not passed as `expanded`: a changed argument would make it a new
+        # widget, folding it away under the planner's hands as soon as the first answer is given.
+        st.session_state[key] = expanded
+    box = st.expander(t(lang, "details"), icon=":material/edit_note:", key=key, on_change="rerun")
+    if box.open is False:
+        return
+    with box:
         if doc.frozen:
             _draw_read_only(doc, lang)
         else:
