@@ -260,7 +260,7 @@ def test_an_adopted_assessment_shows_its_details_read_only(data_dir: Path) -> No
     assert not [w for kind in ("text_input", "text_area", "selectbox", "date_input") for w in getattr(fresh, kind)
                 if (w.key or "").startswith("d:")]
     shown = "\n".join(m.value for m in fresh.markdown).replace("\\", "")
-    assert "Fastställd plan för Ελλάδα-parken" in shown and "Şahin, Kim" in shown
+    assert "Fastställd plan för Ελλάδα-parken" in shown and "Şahin; Kim" in shown
     assert any("uppgifterna kan inte ändras" in i.value for i in fresh.info)
     assert store.load(aid).assessment.metadata.assessors == ["Şahin", "Kim"]
 

@@ -151,7 +151,8 @@ def _shown(doc: OpenAssessment, field: str, lang: str) -> str:
     if field == "spatial_level" and value:
         value = (_spatial_levels(doc.assessment.checklist, lang) or {}).get(value, value)
     if isinstance(value, list):
-        value = ", ".join(value)
+        # An assessor is often written "name, role, unit": semicolons keep the people apart.
+        value = ("; " if field == "assessors" else ", ").join(value)
     if isinstance(value, dt.date):
         value = value.isoformat()
     return str(value or "–")
