@@ -948,7 +948,7 @@ def _equity(ctx: ReportContext) -> list[Flowable]:
                 cells.append(ctx.score_words(s))
             rows.append(_cells(ctx, cells))
         out.append(_table(rows, [170, *[col] * len(alts)]))
-        out.append(Paragraph(para(ctx.t("equity_groups_caption")), ctx.st.muted))
+        out += [Spacer(1, 3), Paragraph(para(ctx.t("equity_groups_caption")), ctx.st.muted)]
     return out
 
 
