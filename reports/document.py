@@ -495,9 +495,13 @@ def _summary(ctx: ReportContext) -> list[Flowable]:
         parts.append(Paragraph(ctx.t("summary_no_score", alternative=para(alt_name)), st.summary_body))
     else:
         key = "summary_overall_text" if o.band is not None else "summary_overall_score"
-        parts.append(Paragraph(ctx.t(key, alternative=para(alt_name), band=para(mid_sentence(ctx.band(o))),
-                                     score=fmt_score(o.value), answered=o.answered, applicable=o.applicable),
-                               st.summary_body))
+        line = ctx.t(key, alternative=para(alt_name), band=para(mid_sentence(ctx.band(o))),
+                     score=fmt_score(o.value), answered=o.answered, applicable=o.applicable)
+        # "38 of 38 rated" next to "4 knowledge gaps" would puzzle a reader: name the unknown groups.
+        partly = {g.criterion for g in r.gaps if g.group and g.alternative in (None, headline.alternative)}
+        if partly:
+            line += " " + ctx.t("summary_group_unknown", count=len(partly))
+        parts.append(Paragraph(line, st.summary_body))
     if r.message is not None:
         parts.append(Paragraph(para(ctx.text(r.message)), st.summary_body))
     if ctx.assessment.metadata.summary.strip():

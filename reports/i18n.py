@@ -41,6 +41,7 @@ _SV: dict[str, str] = {
                             "{answered} av {applicable} tillämpliga frågor är bedömda.",
     "summary_overall_score": "{alternative}: den samlade poängen är <b>{score}</b> på en skala från −100 till +100. "
                              "{answered} av {applicable} tillämpliga frågor är bedömda.",
+    "summary_group_unknown": "Påverkan på en eller flera grupper är okänd i {count} av frågorna och behöver utredas.",
     "summary_no_score": "{alternative}: det går inte att ge en samlad bedömning, eftersom ingen tillämplig fråga är bedömd.",
     "summary_who": "Vilka vinner och vilka förlorar",
     "summary_gainers": "Vinner mest: {groups}.",
@@ -237,6 +238,7 @@ _EN: dict[str, str] = {
                             "{answered} of {applicable} applicable questions are rated.",
     "summary_overall_score": "{alternative}: the overall score is <b>{score}</b> on a scale from −100 to +100. "
                              "{answered} of {applicable} applicable questions are rated.",
+    "summary_group_unknown": "The impact on one or more groups is unknown in {count} of the questions and needs investigation.",
     "summary_no_score": "{alternative}: no overall judgement can be given, as no applicable question is rated.",
     "summary_who": "Who gains and who loses",
     "summary_gainers": "Gain most: {groups}.",

@@ -277,3 +277,11 @@ def test_the_marks_of_the_score_per_group_table_are_explained(examples):
     _, sv = examples[("fritidsgard-nedlaggning", "sv")]
     assert "↓ grupp med sämre förutsättningar, = befolkningen som helhet" in " ".join(sv)
     assert "från −100 tydligt negativ; från −50 negativ" in " ".join(sv)
+
+
+def test_the_summary_says_when_groups_are_unknown_inside_rated_questions(examples):
+    _, sv = examples[("grannskap-utbyggnad", "sv")]
+    _, en = examples[("grannskap-utbyggnad", "en")]
+    # every question is rated, but some groups in four of them are not: "38 of 38" alone would mislead
+    assert "38 av 38 tillämpliga frågor är bedömda. Påverkan på en eller flera grupper är okänd i 4 av frågorna" in sv[1]
+    assert "The impact on one or more groups is unknown in 4 of the questions" in en[1]
