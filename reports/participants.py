@@ -23,6 +23,7 @@ from .document import ReportDocument, _fmt_date, group_name, numbered_canvas
 from .fonts import register_fonts
 from .i18n import msg
 from .markup import para, plain, shorten
+from .prose import list_separator, mid_sentence
 from .styles import styles
 
 __all__ = ["render_participant_feedback"]
@@ -52,7 +53,12 @@ def render_participant_feedback(assessment: Assessment, out: BinaryIO, lang: str
         story.append(Paragraph(para(t("pf_none")), st.big))
     for rec in records:
         when = _fmt_date(rec.date) if rec.date else ""
-        who = ", ".join(group_name(assessment.checklist, g, lang) for g in rec.groups)
+        # The first group opens the line; declared labels after it read in lower case, free names as typed.
+        declared = {g.id for g in assessment.checklist.groups}
+        names = [group_name(assessment.checklist, g, lang) for g in rec.groups]
+        names = [n if i == 0 or g not in declared else mid_sentence(n)
+                 for i, (g, n) in enumerate(zip(rec.groups, names))]
+        who = list_separator(names).join(names)
         block: list[Flowable] = []
         if rec.method:
             block.append(Paragraph(para(shorten(rec.method, 160)), st.big_head))

@@ -285,3 +285,15 @@ def test_the_summary_says_when_groups_are_unknown_inside_rated_questions(example
     # every question is rated, but some groups in four of them are not: "38 of 38" alone would mislead
     assert "38 av 38 tillämpliga frågor är bedömda. Påverkan på en eller flera grupper är okänd i 4 av frågorna" in sv[1]
     assert "The impact on one or more groups is unknown in 4 of the questions" in en[1]
+
+
+def test_the_participant_letter_lists_groups_as_a_line_of_prose():
+    from reports import render_participant_feedback
+
+    path = next(p for p in EXAMPLES if p.stem == "grannskap-utbyggnad")
+    a = parse_assessment(path.read_bytes(), path.name, resolve=resolve_checklist)
+    out = io.BytesIO()
+    render_participant_feedback(a, out)
+    text = flat(" ".join(page_texts(out.getvalue())))
+    assert "2026-04-14 · Kvinnor och flickor, äldre 65 år och uppåt, personer med låg socioekonomisk position" in text
+    assert not DOUBLED.findall(text)
