@@ -314,3 +314,18 @@ def test_without_a_name_the_page_asks_for_one_before_anyone_comments_or_signs(da
     assert any("Give your name in the sidebar" in c.value for c in at.caption)
     assert next(b for b in at.button if b.label == "Send").disabled
     assert at.button(key="sign_off").disabled
+
+
+def test_deleting_a_draft_takes_its_thread_follow_up_and_scores_with_it(store: Store, case):
+    from assessment.followup import set_status
+    from assessment.portfolio import portfolio
+
+    aid, _ = case
+    post(store, aid, 0, "Johan Lindqvist", "Ett utkast som ska bort")
+    set_status(store, aid, "ljus", 0, "under_way", "Kalle")
+    assert portfolio(store).count == 1
+    store.delete(aid)
+    with store.engine.connect() as conn:
+        for table in ("review_comments", "review_threads", "followup_measures", "scores", "score_heads"):
+            assert conn.execute(text(f"SELECT COUNT(*) FROM {table}")).scalar() == 0, table
+    assert portfolio(store).count == 0
