@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
-import json
 import math
 import uuid
 from dataclasses import dataclass
@@ -332,15 +331,24 @@ def record_review(store: Store, assessment_id: str, revision: int, by: str, on: 
 def due_reviews(store: Store, today: dt.date | None = None, within_days: int = 0) -> list[DueReview]:
     """Adopted assessments whose review date has come (or comes within `within_days`), most overdue first."""
     day = today or dt.date.today()
+    # The two dates are read inside the database, so the start page never parses
+    # every adopted body in Python.
+    if store.dialect == "postgresql":
+        adopted_at, review_date = ("(v.body::json -> 'metadata' ->> 'adopted_at')",
+                                   "(v.body::json -> 'metadata' ->> 'review_date')")
+    else:
+        adopted_at, review_date = ("json_extract(v.body, '$.metadata.adopted_at')",
+                                   "json_extract(v.body, '$.metadata.review_date')")
     with store.reading() as conn:
         schedules = {r.assessment_id: r for r in conn.execute(text(
             "SELECT assessment_id, review_date FROM followup_schedule"))}
         rows = conn.execute(text(
-            "SELECT a.id, a.title, a.municipality, v.body FROM assessments a JOIN versions v "
-            "ON v.assessment_id = a.id AND v.revision = a.revision WHERE a.status = 'adopted'")).all()
+            f"SELECT a.id, a.title, a.municipality, {adopted_at} AS adopted_at, {review_date} AS review_date "
+            "FROM assessments a JOIN versions v ON v.assessment_id = a.id AND v.revision = a.revision "
+            "WHERE a.status = 'adopted'")).all()
     due = []
     for r in rows:
-        meta = json.loads(r.body).get("metadata", {})
+        meta = {"adopted_at": r.adopted_at, "review_date": r.review_date}
         review, _ = _effective(meta, schedules.get(r.id))
         if review is not None and review <= day + dt.timedelta(days=within_days):
             adopted = dt.date.fromisoformat(meta["adopted_at"]) if meta.get("adopted_at") else None
