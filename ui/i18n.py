@@ -328,6 +328,8 @@ _SV: dict[str, str] = {
     "history_part_checklist": "checklista",
     "history_part_language": "språk",
     "adopted_by": "Fastställd {date} av {by}.",
+    "details_not_saved": "”{field}” sparades inte: någon annan hann spara först. Det du skrev finns kvar här.",
+    "details_save_again": "Spara igen",
 }
 
 _EN: dict[str, str] = {
@@ -636,6 +638,8 @@ _EN: dict[str, str] = {
     "history_part_checklist": "checklist",
     "history_part_language": "language",
     "adopted_by": "Adopted {date} by {by}.",
+    "details_not_saved": "“{field}” was not saved: someone else saved first. What you typed is kept here.",
+    "details_save_again": "Save again",
 }
 
 CATALOGUE: Mapping[str, Mapping[str, str]] = MappingProxyType(

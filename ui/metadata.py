@@ -5,7 +5,8 @@ decision date and the summary (sammanfattning) are drawn as widgets primed from
 `Metadata`, like the question widgets in `ui.widgets`: each change is checked
 against the model's own rules and then autosaved through `ui.session` with the
 revision this session built on, so a stale tab is told of the conflict instead
-of overwriting. A change that does not pass (an empty title, a text too long)
+of overwriting; what it typed stays in the field after the reload, to be saved
+again on the fresh version with one click. A change that does not pass (an empty title, a text too long)
 is not saved and not thrown away either: the widget keeps what was typed, with
 a message beside it, until it is corrected. An adopted (fastställd) assessment
 shows its details as text. This module decides no domain rule of its own beyond
@@ -130,6 +131,19 @@ def _on_detail(field: str, key: str) -> None:
         return
     doc.assessment.metadata = meta
     save_whole(doc, f"details: {field}")
+    if doc.problem is not None:
+        # Refused (someone saved first): after the reload the stored value comes back, so keep
+        # what was typed in the field, to be saved again on the fresh version with one click.
+        errors[key] = ("details_not_saved", {"field": field}, st.session_state.get(key))
+
+
+def _save_again(field: str, key: str) -> None:
+    """Save a detail whose change a conflict refused, now on the reloaded version."""
+    doc = current()
+    if doc is None or doc.frozen:
+        return
+    _errors().pop(key, None)
+    _on_detail(field, key)  # the widget still holds what was typed
 
 
 def _spatial_levels(checklist: Checklist, lang: str) -> dict[str, str] | None:
@@ -189,6 +203,9 @@ def _draw_editable(doc: OpenAssessment, lang: str) -> None:
             if "field" in values:
                 values = {**values, "field": _label(values["field"], lang)}
             st.error(t(lang, message_key, **values), icon=":material/error:")
+            if message_key == "details_not_saved" and doc.problem is None:
+                st.button(t(lang, "details_save_again"), key=f"{keys[field]}:again", icon=":material/save:",
+                          on_click=_save_again, args=(field, keys[field]))
 
     # No max_chars: the browser would cut a pasted text short without a word; the message says the limit instead.
     st.text_input(_label("title", lang) + " *", **kw("title"))
@@ -237,9 +254,14 @@ def draw_details(doc: OpenAssessment, lang: str, expanded: bool = False) -> None
     Its widgets are drawn only while it is open, so the reruns of every step
     do not pay for them."""
     key = _key(doc, "open")
-    if any(k.startswith(f"d:{doc.assessment.id}:") for k in _errors()):
-        st.session_state[key] = True  # a detail waits to be corrected: show it
-    elif key not in st.session_state:
+    errors = _errors()
+    mine = [k for k in errors if k.startswith(f"d:{doc.assessment.id}:")]
+    if doc.frozen:
+        for k in mine:  # adopted meanwhile: nothing waits to be saved any more
+            errors.pop(k)
+    elif mine:
+        st.session_state[key] = True  # a detail waits to be corrected or saved again: show it
+    if key not in st.session_state:
         # Set once per session, not passed as `expanded`: a changed argument would make it a new
         # widget, folding it away under the planner's hands as soon as the first answer is given.
         st.session_state[key] = expanded
