@@ -6,9 +6,9 @@ decision date and the summary (sammanfattning) are drawn as widgets primed from
 against the model's own rules and then autosaved through `ui.session` with the
 revision this session built on, so a stale tab is told of the conflict instead
 of overwriting; what it typed stays in the field after the reload, to be saved
-again on the fresh version with one click. A change that does not pass (an empty title, a text too long)
-is not saved and not thrown away either: the widget keeps what was typed, with
-a message beside it, until it is corrected. An adopted (fastställd) assessment
+again on the fresh version with one click. A change that does not pass (an
+empty title, a text too long) is not saved and not thrown away either: the
+widget keeps what was typed, with a message beside it, until it is corrected. An adopted (fastställd) assessment
 shows its details as text. This module decides no domain rule of its own beyond
 the interface's length limits for fields the model leaves open.
 """
