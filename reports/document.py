@@ -327,13 +327,16 @@ class ReportContext:
             return self.t("not_rated")
         return self.text(score.band) if score.band is not None else self.t("none")
 
-    def score_words(self, score: Score | None) -> str:
-        """A score for a sentence or a cell (escaped): "Något positiv (+18)", "+18" or "ej bedömt"."""
+    def score_words(self, score: Score | None, inside: bool = False) -> str:
+        """A score for a sentence or a cell (escaped): "Något positiv (+18)", "+18" or "ej bedömt".
+
+        `inside`: the words stand inside a sentence, so the band reads in lower case."""
         if score is None or score.value is None:
             return para(self.t("not_rated"))
         if score.band is None:
             return fmt_score(score.value)
-        return f"{para(self.text(score.band))} ({fmt_score(score.value)})"
+        band = self.text(score.band)
+        return f"{para(mid_sentence(band) if inside else band)} ({fmt_score(score.value)})"
 
     def policy_framework(self) -> Framework | None:
         for fid in POLICY_AREA_IDS:
@@ -568,8 +571,11 @@ def _summary(ctx: ReportContext) -> list[Flowable]:
     if not counted:
         parts.append(Paragraph(ctx.t("summary_no_flags"), st.summary_body))
     for (severity, message), count in list(counted.items())[:4]:
-        text = f"<b>{ctx.t('severity_' + severity)}:</b> {para(sentence(shorten(message, 240)))}"
-        parts.append(Paragraph(text + (f" ({count}×)" if count > 1 else ""), st.bullet, bulletText="•"))
+        words = shorten(message, 240)
+        if count > 1:  # "…saknar åtgärd (4 gånger)."
+            words = sentence(f"{clause(words)} {ctx.t('summary_flag_count', count=count)}")
+        text = f"<b>{ctx.t('severity_' + severity)}:</b> {para(sentence(words))}"
+        parts.append(Paragraph(text, st.bullet, bulletText="•"))
     if len(counted) > 4:
         parts.append(Paragraph(ctx.t("summary_more", count=len(counted) - 4), st.small))
 
@@ -880,9 +886,14 @@ def _section(ctx: ReportContext, section: Section, index: int, visible_for: dict
         out.append(Paragraph(para(ctx.text(section.description)), ctx.st.muted))
     alts = ctx.alternatives()
     scores = [(x, ctx.result.alternatives[x].sections.get(section.id)) for x in alts]
-    shown = [f"{para(ctx.alt_label(x))}: {ctx.score_words(s)}" for x, s in scores if s is not None]
-    if shown:
-        out.append(Paragraph(ctx.t("section_score", scores="; ".join(shown)), ctx.st.small))
+    scored = [(x, s) for x, s in scores if s is not None]
+    if len(scored) == 1:
+        out.append(Paragraph(ctx.t("section_score", scores=ctx.score_words(scored[0][1])), ctx.st.small))
+    elif scored:
+        # "neutral eller blandad (−14) för nollalternativ och negativ (−25) för förslaget"
+        shown = [ctx.t("section_score_alt", score=ctx.score_words(s, inside=True),
+                       alternative=para(mid_sentence(ctx.alt_label(x)))) for x, s in scored]
+        out.append(Paragraph(ctx.t("section_score", scores=join_words(shown, ctx.lang)), ctx.st.small))
     visible_any = set().union(*visible_for.values()) if visible_for else set()
     criteria = [c for c in section.criteria if c.id in visible_any]
     if not criteria:

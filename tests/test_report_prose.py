@@ -297,3 +297,12 @@ def test_the_participant_letter_lists_groups_as_a_line_of_prose():
     text = flat(" ".join(page_texts(out.getvalue())))
     assert "2026-04-14 · Kvinnor och flickor, äldre 65 år och uppåt, personer med låg socioekonomisk position" in text
     assert not DOUBLED.findall(text)
+
+
+def test_section_scores_and_repeated_flags_read_as_sentences(examples):
+    _, sv = examples[("fritidsgard-nedlaggning", "sv")]
+    _, en = examples[("fritidsgard-nedlaggning", "en")]
+    assert "Avsnittets poäng: negativ (−25) för nollalternativ och tydligt negativ (−75) för förslaget." in " ".join(sv)
+    assert "Section score: negative (−25) for zero alternative and clearly negative (−75) for the proposal." in " ".join(en)
+    assert "Varning: En negativ påverkan saknar åtgärd (4 gånger)." in sv[1]
+    assert "Warning: A negative impact has no measure (4 times)." in en[1]
