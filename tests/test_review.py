@@ -329,3 +329,18 @@ def test_deleting_a_draft_takes_its_thread_follow_up_and_scores_with_it(store: S
         for table in ("review_comments", "review_threads", "followup_measures", "scores", "score_heads"):
             assert conn.execute(text(f"SELECT COUNT(*) FROM {table}")).scalar() == 0, table
     assert portfolio(store).count == 0
+
+
+@pytest.mark.slow
+def test_an_assessment_adopted_without_sign_off_can_have_its_report_stored_afterwards(data_dir: Path):
+    with open_store() as s:
+        a = new_assessment(torg(), "Fastställd på historiksidan")
+        s.adopt(a.id, s.create(a, "Elif"), "Kommunstyrelsen", dt.date(2026, 3, 1))
+    at = _page(a.id, "Anna Öberg", lang="en")
+    assert any("No report was stored" in i.value for i in at.info)
+    at.button(key="store_report_now").click().run()
+    assert not at.exception, at.exception
+    with open_store() as s:
+        [report] = stored_reports(s, a.id)
+        assert (report.lang, report.stored_by) == ("en", "Anna Öberg")
+    assert any(f"SHA-256 {report.sha256}" == c.value for c in at.code)

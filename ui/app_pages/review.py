@@ -14,8 +14,8 @@ import streamlit as st
 from assessment.checklist import text_for
 from assessment.errors import SkbError
 from assessment.model import Status
-from assessment.review import (ReviewConflict, post, report_pdf, return_to_draft, send_for_review, sign_off, thread,
-                               stored_reports, verify_report)
+from assessment.review import (ReviewConflict, post, report_pdf, return_to_draft, send_for_review, sign_off,
+                               store_report, stored_reports, thread, verify_report)
 from assessment.storage import EditConflict
 from ui.i18n import t
 from ui.routes import FOLLOWUP, START, assessment_from_url, go
@@ -169,7 +169,17 @@ if meta.status == Status.ADOPTED:
     st.subheader(t(L, "stored_report"))
     reports = stored_reports(store(), aid)
     if not reports:
+        # Adopted elsewhere (the history page, an import): the version is frozen, so its
+        # report can still be stored now; the caption says it was not made at sign-off.
         st.info(t(L, "no_stored_report"))
+        if st.button(t(L, "store_report_now"), key="store_report_now", disabled=not named,
+                     icon=":material/picture_as_pdf:"):
+            with st.spinner(t(L, "sign_off_working")):
+                try:
+                    store_report(store(), aid, author(), L)
+                except SkbError as exc:
+                    st.error(str(exc))
+            st.rerun()
     for r in reports:
         with st.container(border=True):
             st.markdown(t(L, "stored_report_line", rev=r.revision, language=r.lang, when=r.stored_at.strftime("%Y-%m-%d"),
