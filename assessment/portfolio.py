@@ -40,6 +40,8 @@ __all__ = [
     "PortfolioResult",
     "score_rows",
     "head_row",
+    "area_rows",
+    "write_rows",
     "refresh_scores",
     "portfolio",
     "choices",
@@ -220,6 +222,7 @@ def write_rows(conn: Connection, heads: Iterable[dict[str, Any]], scores: Iterab
 
 
 def area_rows(a: Assessment) -> list[dict[str, Any]]:
+    """The assessment's areas as rows of `score_areas`, each once however it is spelled."""
     seen: dict[str, str] = {}
     for area in a.metadata.areas:
         if _fold(area):
