@@ -452,7 +452,7 @@ def _negatives(ctx: ReportContext, headline: AlternativeResult) -> list[tuple[st
         seen.add((d.criterion, d.group))
         name = ctx.criterion_label(d.criterion)
         if d.group:
-            name += f" ({ctx.group_label(d.group)})"
+            name += f" ({ctx.group_words([d.group])})"
         out.append((name, ctx.assessment.measures_for(d.criterion, headline.alternative)))
         if len(out) == 3:
             break
