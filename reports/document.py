@@ -2,10 +2,12 @@
 
 `render_report` turns an assessment (and its scoring result) into a PDF: a
 cover, a one-page summary for decision-makers ending in questions to ask, the
-table of contents, charts, one chapter per checklist section, equity,
-participation, measures and follow-up, flags and gaps, and a method appendix.
+table of contents, charts, one chapter per checklist section (with the
+review's comments under each question), equity, participation, measures and
+follow-up, flags and gaps, the review (granskning) and a method appendix.
 Every piece of user text passes through `reports.markup.para` (or `plain` for
-bookmarks and chart labels). This module reads the assessment and the result;
+bookmarks and chart labels); every sentence assembled from pieces goes through
+`reports.prose`, so no "?." is printed and labels read in lower case mid-sentence. This module reads the assessment and the result;
 it never scores by itself beyond calling `assessment.scoring.score` when no
 result is given, never touches files other than `out`, and never imports streamlit.
 """
