@@ -40,11 +40,7 @@ def settle(result: BaseModel) -> None:
     pending = result.__pydantic_private__
     if pending is None or "fill" not in pending:
         return
-    given = result.__dict__
-    filled = pending["fill"]()
-    # in field order, as a validated result has them: a dump lists its fields in this order
-    object.__setattr__(result, "__dict__", {name: given[name] if name in given else filled[name]
-                                            for name in type(result).__pydantic_fields__})
+    object.__setattr__(result, "__dict__", pending["fill"](result.__dict__))
     object.__setattr__(result, "__pydantic_private__", None)
 
 
@@ -53,10 +49,13 @@ class _Deferred(_Out):
 
     Scoring builds a few hundred scores per assessment, and most callers read a handful (the
     headline, the drivers of the overall score). `assessment.scoring` may therefore create an
-    instance with some fields missing and a function that computes them, kept in
+    instance with some fields missing and a function that, given the fields it has, returns
+    all of them in field order (the order a dump lists them in), kept in
     `__pydantic_private__["fill"]`. Reading a missing field, dumping, comparing, copying,
     pickling or printing fills them in first, so to every reader the instance is the one full
     validation would build. Instances made by validation have every field and never defer.
+    Filling in computes the same fields however often it runs, so two threads reading one
+    result at once at worst both compute them.
 
     A Score is dumped whole by itself or as part of its alternative's result, which settles
     its scores before dumping (a serializer hook on each of some two hundred scores would

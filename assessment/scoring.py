@@ -287,14 +287,16 @@ def _make(cls: type[_M], fields: dict[str, Any]) -> _M:
     return obj
 
 
-def _make_deferred(cls: type[_M], fields: dict[str, Any], fill: Callable[[], dict[str, Any]]) -> _M:
-    """Like `_make`, with the remaining fields computed by `fill` when first read (`results._Deferred`).
+def _make_deferred(cls: type[_M], fields: dict[str, Any],
+                   fill: Callable[[dict[str, Any]], dict[str, Any]]) -> _M:
+    """Like `_make`, with the remaining fields computed when first read (`results._Deferred`):
+    `fill` gets the fields given here and returns all of them, in field order.
 
     What scoring needs itself (values, counts, equity, flags) is computed at once; what only
-    a reader of the whole result needs (the drivers of every score, the scores of every
-    criterion and framework item, the group x item matrix) waits for that reader. `fill`
-    reads only what this scoring computed and never changes it, so it gives the same fields
-    whenever it runs."""
+    a reader of the whole result needs (the drivers of the overall score, the scores of every
+    section, criterion, framework item and group, the group x item matrix) waits for that
+    reader. `fill` reads only what this scoring computed and never changes it, so it gives
+    the same fields whenever it runs."""
     obj = cls.__new__(cls)
     _setattr(obj, "__dict__", fields)
     _setattr(obj, "__pydantic_fields_set__", set(cls.__pydantic_fields__))
@@ -336,20 +338,27 @@ def _drivers(entries: list[Entry], scale: float = 1.0) -> dict[str, list[Driver]
     return {"up": up, "down": down}
 
 
-def _score(index: _Index, value: float | None, answered: int, applicable: int, unknown: int,
-           why: Callable[[], dict[str, list[Driver]]] | None = None, group_unknown: int = 0,
-           gaps: float | None = None) -> Score:
-    """A score; `why` computes its drivers when they are first read (none without it)."""
+def _score_fields(index: _Index, value: float | None, answered: int, applicable: int, unknown: int,
+                  group_unknown: int = 0, gaps: float | None = None) -> dict[str, Any]:
+    """A score's fields but its drivers."""
     if gaps is None:
         gaps = float(unknown)
-    fields = {"value": value, "band": index.band(value), "answered": answered, "applicable": applicable,
-              "unknown": unknown, "coverage": answered / applicable if applicable else None,
-              "group_unknown": group_unknown, "unknown_share": gaps / applicable if applicable else None}
-    if why is None:
+    return {"value": value, "band": index.band(value), "answered": answered, "applicable": applicable,
+            "unknown": unknown, "coverage": answered / applicable if applicable else None,
+            "group_unknown": group_unknown, "unknown_share": gaps / applicable if applicable else None}
+
+
+def _score(index: _Index, value: float | None, answered: int, applicable: int, unknown: int,
+           drivers: dict[str, list[Driver]] | None = None, group_unknown: int = 0,
+           gaps: float | None = None) -> Score:
+    """A score with its drivers (`_drivers`; none without them)."""
+    fields = _score_fields(index, value, answered, applicable, unknown, group_unknown, gaps)
+    if drivers is None:
         fields["up"] = []
         fields["down"] = []
-        return _make(Score, fields)
-    return _make_deferred(Score, fields, why)
+    else:
+        fields.update(drivers)
+    return _make(Score, fields)
 
 
 def _weighted(pairs: list[tuple[float, float]]) -> float | None:
@@ -516,8 +525,8 @@ def _criterion_drivers(index: _Index, it: _Rating) -> dict[str, list[Driver]]:
 def _criterion_score(index: _Index, it: _Rating) -> Score:
     if it.state != RATED:
         return _score(index, None, 0, 1, 0 if it.state == UNANSWERED else 1, gaps=it.gap)
-    why = functools.partial(_criterion_drivers, index, it) if it.groups else None
-    return _score(index, it.value, 1, 1, 0, why, len(it.group_unknown), it.gap)
+    drivers = _criterion_drivers(index, it) if it.groups else None
+    return _score(index, it.value, 1, 1, 0, drivers, len(it.group_unknown), it.gap)
 
 
 def _weighted_drivers(items: list[_Rating], total: float) -> dict[str, list[Driver]]:
@@ -563,16 +572,17 @@ def _aggregate(index: _Index, items: list[_Rating], worst: bool = False) -> tupl
         return _score(index, None, answered, n, unknown, None, group_unknown, gaps), None, 0.0
     if worst:
         low = _lowest(items)
-        return (_score(index, low.value, answered, n, unknown, functools.partial(_worst_drivers, low),
+        return (_score(index, low.value, answered, n, unknown, _worst_drivers(low),
                        group_unknown, gaps), low.value, total)
     value = acc / total
-    return (_score(index, value, answered, n, unknown, functools.partial(_weighted_drivers, items, total),
+    return (_score(index, value, answered, n, unknown, _weighted_drivers(items, total),
                    group_unknown, gaps), value, total)
 
 
 def _overall_drivers(weighted_sections: list[tuple[float, list[_Rating], float]], total: float,
-                     worst: bool) -> dict[str, list[Driver]]:
-    """Each criterion's effect on the overall score: its section's share times its share in the section."""
+                     worst: bool, given: dict[str, Any]) -> dict[str, Any]:
+    """The overall score's fields with its drivers: each criterion's effect is its section's share
+    times its share in the section."""
     entries: list[Entry] = []
     for weight, items, section_total in weighted_sections:
         part = weight / total
@@ -584,7 +594,7 @@ def _overall_drivers(weighted_sections: list[tuple[float, list[_Rating], float]]
             if it.state == RATED and it.rated.weight > 0:
                 entries.append((-(part * it.rated.weight / section_total * it.value), it.rated.id, "", it.value,
                                 it.rated.section))
-    return _drivers(entries)
+    return {**given, **_drivers(entries)}
 
 
 def _section_value(items: list[_Rating], worst: bool) -> tuple[float | None, float]:
@@ -669,12 +679,12 @@ def _alternative(index: _Index, assessment: Assessment, alt: str, seen: set[str]
             total += weight
             acc += weight * value
     answered, applicable, unknown, group_unknown, gaps = _counts(ratings)
-    overall_value: float | None = None
-    why = None
-    if weighted_sections:
-        overall_value = acc / total
-        why = functools.partial(_overall_drivers, weighted_sections, total, worst)
-    overall = _score(index, overall_value, answered, applicable, unknown, why, group_unknown, gaps)
+    overall_value = acc / total if weighted_sections else None
+    fields = _score_fields(index, overall_value, answered, applicable, unknown, group_unknown, gaps)
+    if weighted_sections:  # its drivers when first read: most callers want the figures only
+        overall = _make_deferred(Score, fields, functools.partial(_overall_drivers, weighted_sections, total, worst))
+    else:
+        overall = _make(Score, {**fields, "up": [], "down": []})
 
     group_values = _group_values(index, ratings)
     equity = _equity(index, group_values, overall_value)
@@ -683,9 +693,10 @@ def _alternative(index: _Index, assessment: Assessment, alt: str, seen: set[str]
     return _AltWork(result, ratings, not_relevant, visible, lookup, section_values, group_values)
 
 
-def _alternative_details(index: _Index, ratings: list[_Rating], by_section: dict[str, list[_Rating]]) -> dict[str, Any]:
-    """The parts of an alternative's result computed when first read: every score but the overall one
-    (with the same values as the figures computed at once), and the group x item matrix."""
+def _alternative_details(index: _Index, ratings: list[_Rating], by_section: dict[str, list[_Rating]],
+                         given: dict[str, Any]) -> dict[str, Any]:
+    """An alternative's result with the parts computed when first read: every score but the overall
+    one (with the same values as the figures computed at once), and the group x item matrix."""
     sections = {sid: _aggregate(index, by_section[sid], index.worst)[0]
                 for sid in index.section_ids if sid in by_section}
     per_item: dict[tuple[str, str], list[_Rating]] = {}
@@ -703,11 +714,14 @@ def _alternative_details(index: _Index, ratings: list[_Rating], by_section: dict
             scores[item] = _aggregate(index, items)[0] if items else _score(index, None, 0, 0, 0)
         dimensions[fw] = scores
     return {
+        "alternative": given["alternative"],
+        "overall": given["overall"],
         "sections": sections,
         "criteria": {it.rated.id: _criterion_score(index, it) for it in ratings},
         "dimensions": dimensions,
         "groups": _group_scores(index, ratings),
         "group_dimensions": _group_matrix(index, ratings),
+        "equity": given["equity"],
     }
 
 
@@ -754,7 +768,7 @@ def _group_scores(index: _Index, ratings: list[_Rating]) -> dict[str, Score]:
     for gid, (total, weighted, answered, applicable, unknown_n, rated) in acc.items():
         if total > 0:
             scores[gid] = _score(index, weighted / total, answered, applicable, unknown_n,
-                                 functools.partial(_group_drivers, gid, rated, total))
+                                 _group_drivers(gid, rated, total))
         else:
             scores[gid] = _score(index, None, answered, applicable, unknown_n)
     return scores
@@ -1059,9 +1073,13 @@ def _difference(index: _Index, base: _AltWork, other: _AltWork) -> Difference:
     }, functools.partial(_difference_details, index, b, o))
 
 
-def _difference_details(index: _Index, base: AlternativeResult, other: AlternativeResult) -> dict[str, Any]:
-    return {"dimensions": {fw: {item: _minus(other.dimensions[fw][item].value, base.dimensions[fw][item].value)
-                                for item in items} for fw, items in index.frameworks}}
+def _difference_details(index: _Index, base: AlternativeResult, other: AlternativeResult,
+                        given: dict[str, Any]) -> dict[str, Any]:
+    dimensions = {fw: {item: _minus(other.dimensions[fw][item].value, base.dimensions[fw][item].value)
+                       for item in items} for fw, items in index.frameworks}
+    return {"base": given["base"], "other": given["other"], "overall": given["overall"],
+            "sections": given["sections"], "dimensions": dimensions, "groups": given["groups"],
+            "gap_change": given["gap_change"]}
 
 
 def _not_relevant(index: _Index, assessment: Assessment, primary: _AltWork) -> list[str]:
