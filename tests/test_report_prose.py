@@ -306,3 +306,11 @@ def test_section_scores_and_repeated_flags_read_as_sentences(examples):
     assert "Section score: negative (−25) for zero alternative and clearly negative (−75) for the proposal." in " ".join(en)
     assert "Varning: En negativ påverkan saknar åtgärd (4 gånger)." in sv[1]
     assert "Warning: A negative impact has no measure (4 times)." in en[1]
+
+
+@pytest.mark.parametrize("lang", ["sv", "en"])
+@pytest.mark.parametrize("name", [p.stem for p in EXAMPLES])
+def test_every_example_s_summary_still_fits_on_its_one_page(examples, name, lang):
+    _, pages = examples[(name, lang)]
+    assert pages[1].startswith(msg(lang, "summary_title"))
+    assert pages[2].startswith(msg(lang, "toc_title"))
