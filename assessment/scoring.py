@@ -588,12 +588,12 @@ def _overall_drivers(weighted_sections: list[tuple[float, list[_Rating], float]]
         part = weight / total
         if worst:
             low = _lowest(items)
-            entries.append((-(part * low.value), low.rated.id, "", low.value, low.rated.section))
+            entries.append((-(part * 1.0 * low.value), low.rated.id, "", low.value, low.rated.section))
             continue
         for it in items:
             if it.state == RATED and it.rated.weight > 0:
-                entries.append((-(part * it.rated.weight / section_total * it.value), it.rated.id, "", it.value,
-                                it.rated.section))
+                share = it.rated.weight / section_total  # computed as before, so equal effects tie exactly
+                entries.append((-(part * share * it.value), it.rated.id, "", it.value, it.rated.section))
     return {**given, **_drivers(entries)}
 
 
