@@ -4,8 +4,9 @@ It lays out a `Result` that `assessment.scoring` has computed: one column per
 alternative and one for each difference, rows for the overall score, the
 sections, every framework item that has a score in some alternative (the others
 are counted, not listed; --json has them all) and every group, then equity,
-participation, the reasons (drivers), flags and knowledge gaps. It computes nothing itself,
-does no I/O and must not import streamlit; the report has its own layout.
+participation, the reasons (drivers), flags and knowledge gaps. It computes
+nothing itself, does no I/O and must not import streamlit; the report has its
+own layout.
 """
 
 from __future__ import annotations
