@@ -703,7 +703,12 @@ def _answer_text(ctx: ReportContext, crit: Criterion, value: Any) -> str:
     if t in (AnswerType.SINGLE_CHOICE, AnswerType.MULTI_CHOICE) and crit.choices:
         options = {o.id: ctx.text(o.label) for o in ctx.checklist.choice_list(crit.choices).options}
         chosen = value if isinstance(value, list) else [value]
-        return para(", ".join(options.get(v, str(v)) for v in chosen))
+        # Options that are the checklist's groups read as the groups do in a list; other options
+        # (sources such as Kolada or Lupp, methods) keep their labels' capitals.
+        groups = {g.id for g in ctx.checklist.groups}
+        labels = [options.get(v, str(v)) for v in chosen]
+        labels = [mid_sentence(lab) if i and v in groups else lab for i, (v, lab) in enumerate(zip(chosen, labels))]
+        return para(list_separator(labels).join(labels))
     if t == AnswerType.LADDER:
         return para(ctx.ladder_label(str(value)))
     if t == AnswerType.NUMBER:

@@ -314,3 +314,13 @@ def test_every_example_s_summary_still_fits_on_its_one_page(examples, name, lang
     _, pages = examples[(name, lang)]
     assert pages[1].startswith(msg(lang, "summary_title"))
     assert pages[2].startswith(msg(lang, "toc_title"))
+
+
+def test_a_multiple_choice_answer_of_groups_reads_as_a_list_but_sources_keep_their_names(examples):
+    _, sv = examples[("grannskap-utbyggnad", "sv")]
+    text = " ".join(sv)
+    assert "Svar: Hela befolkningen, kvinnor och flickor, män och pojkar, barn 0–12 år" in text
+    _, en = examples[("ny-skola-detaljplan", "en")]
+    # labels with commas of their own are separated by semicolons
+    assert "Statistics Sweden (population, income, education, overcrowding); Kolada (municipal key figures); Lupp" in (
+        " ".join(en))
