@@ -94,12 +94,15 @@ st.markdown(f"{t(L, 'equity_verdicts')}: A – {verdicts[0]}; B – {verdicts[1]
 st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch",
              column_config={k: st.column_config.NumberColumn(k, format="%+.0f") for k in ("A", "B", "B − A")})
 
-out = io.BytesIO()
-try:
+
+
+def appendix() -> bytes:
+    # Rendered only when asked for, not on every change of a selection.
+    out = io.BytesIO()
     render_comparison(a, b, out, lang=L, alt_a=alt_a, alt_b=alt_b, comparison=c)
-except SkbError as exc:
-    st.error(str(exc))
-else:
-    st.download_button(t(L, "download_comparison"), data=out.getvalue(), file_name=f"skb-jamforelse-{L}.pdf",
-                       mime="application/pdf", key="cmp_pdf", icon=":material/download:", on_click="ignore",
-                       type="primary")
+    return out.getvalue()
+
+
+st.download_button(t(L, "download_comparison"), data=appendix, file_name=f"skb-jamforelse-{L}.pdf",
+                   mime="application/pdf", key="cmp_pdf", icon=":material/download:", on_click="ignore",
+                   type="primary")

@@ -133,8 +133,15 @@ d1, d2 = st.columns(2)
 d1.download_button(t(L, "download_csv"), data=result.assessments.to_csv(index=False).encode("utf-8-sig"),
                    file_name=f"skb-portfolj-{stamp}.csv", mime="text/csv", key="pf_csv", on_click="ignore",
                    icon=":material/download:")
-book = io.BytesIO()
-to_xlsx(result, book, lang=L)
-d2.download_button(t(L, "download_xlsx"), data=book.getvalue(), file_name=f"skb-portfolj-{stamp}.xlsx",
+
+
+def workbook() -> bytes:
+    # Built only when asked for: a workbook of thousands of rows takes a moment.
+    book = io.BytesIO()
+    to_xlsx(result, book, lang=L)
+    return book.getvalue()
+
+
+d2.download_button(t(L, "download_xlsx"), data=workbook, file_name=f"skb-portfolj-{stamp}.xlsx",
                    mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", key="pf_xlsx",
                    on_click="ignore", icon=":material/table:")
