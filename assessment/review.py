@@ -323,7 +323,8 @@ def store_report(store: Store, assessment_id: str, by: str, lang: str | None = N
     if existing:
         return existing[0]
     out = io.BytesIO()
-    render_report(stored.assessment, out, lang=language)
+    # The report a decision used carries the review as it stood: every post up to the sign-off.
+    render_report(stored.assessment, out, lang=language, comments=thread(store, assessment_id).comments)
     pdf = out.getvalue()
     digest = sha256_of(pdf)
     at = _now()

@@ -175,6 +175,7 @@ def test_sign_off_adopts_freezes_and_stores_the_report_that_says_so(store: Store
     assert len(pdf) == report.size
     cover = " ".join(_pdf_text(pdf).split())
     assert "Fastställd 2026-05-04 av Anna Öberg" in cover
+    assert "Klar för beslut." in cover  # the review, as it stood at sign-off, is in the report
 
     check = verify_report(store, aid, pdf)
     assert check.matches and check.report == report
