@@ -57,6 +57,7 @@ from .styles import ACCENT, FRAME_HEIGHT, INK, FRAME_WIDTH, MARGIN, MUTED, PAGE,
 
 __all__ = ["render_report", "ReportContext", "fmt_score", "ReportDocument", "numbered_canvas", "Heading", "group_name"]
 
+ASSESSOR_SEPARATOR = "; "  # between assessors, on the cover and in the PDF's Author field
 SUMMARY_LIMIT = 600  # characters of the assessors' summary on the one-page summary; the rest gets its own page
 POLICY_AREA_IDS = ("policy_area", "policy_areas", "malomraden", "malomrade", "commission_areas")
 # A section title that carries its own number: "1. Om beslutet", "Steg 4a. Barnets rättigheter", "Step 2: …".
@@ -410,7 +411,8 @@ def _cover(ctx: ReportContext) -> list[Flowable]:
     rows.append((ctx.t("cover_date"), _fmt_date(m.created)))
     if m.decision_date:
         rows.append((ctx.t("cover_decision_date"), _fmt_date(m.decision_date)))
-    rows.append((ctx.t("cover_assessors"), para(", ".join(m.assessors)) or ctx.t("none")))
+    # An assessor is often written "name, role, unit": the semicolon keeps one person's commas apart from the next.
+    rows.append((ctx.t("cover_assessors"), para(ASSESSOR_SEPARATOR.join(m.assessors)) or ctx.t("none")))
     status = ctx.t(f"status_{m.status.value}")
     if m.adopted_at and m.adopted_by:  # the sign-off: who adopted this version, and when
         status = ctx.t("cover_adopted_by", date=_fmt_date(m.adopted_at), by=para(m.adopted_by))
@@ -1161,7 +1163,7 @@ def render_report(assessment: Assessment, out: BinaryIO, lang: str = "sv", resul
     doc = ReportDocument(
         out,
         title=title,
-        author=plain(", ".join(m.assessors) or m.municipality),
+        author=plain(ASSESSOR_SEPARATOR.join(m.assessors) or m.municipality),
         subject=plain(msg(lang, "subject", title=title)),
         creator="SKB",
         keywords=[plain(m.municipality), plain(ctx.text(ctx.checklist.title))],

@@ -89,9 +89,21 @@ def test_hostile_text_in_the_outline_and_metadata_is_plain():
     render_report(sample_assessment(**HOSTILE), out)
     reader = PdfReader(io.BytesIO(out.getvalue()))
     assert reader.metadata.title == HOSTILE["title"]
-    assert reader.metadata.author == f"{HOSTILE['assessor1']}, {HOSTILE['assessor2']}"
+    assert reader.metadata.author == f"{HOSTILE['assessor1']}; {HOSTILE['assessor2']}"
     titles = [item.title for item in reader.outline if not isinstance(item, list)]
     assert "Sammanfattning för beslutsfattare" in titles
+
+
+def test_assessors_written_with_their_role_stay_apart_on_the_cover_and_in_the_metadata():
+    # "name, role, unit" is how a municipality writes an assessor: commas inside one person.
+    out = io.BytesIO()
+    render_report(sample_assessment(assessor1="Şahin, Ayşe, planarkitekt, Örebro kommun",
+                                    assessor2="Åsa Öberg, folkhälsostrateg"), out)
+    pdf = out.getvalue()
+    cover = " ".join(page_texts(pdf)[0].split())
+    assert "Şahin, Ayşe, planarkitekt, Örebro kommun; Åsa Öberg, folkhälsostrateg" in cover
+    assert PdfReader(io.BytesIO(pdf)).metadata.author == (
+        "Şahin, Ayşe, planarkitekt, Örebro kommun; Åsa Öberg, folkhälsostrateg")
 
 
 def test_the_participant_letter_keeps_hostile_text_too():
