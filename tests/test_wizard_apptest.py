@@ -461,3 +461,37 @@ def test_dialogues_are_recorded_beside_the_ladder_question(data_dir: Path) -> No
                                 ["fiskare", "alla"], "Bryggan är mörk på kvällen.", "Belysning längs hela kajen.")
     at.button(key=f"{key}:remove").click().run()
     assert open_store().load(assessment_id).assessment.participation == []
+
+
+def test_the_downloaded_report_carries_the_review_thread_as_it_stands(data_dir: Path) -> None:
+    from io import BytesIO
+
+    from pypdf import PdfReader
+
+    from assessment.review import post, thread
+
+    def built_text() -> str:
+        [pdf] = [v for k, v in at.session_state["skb_open"].cache.items() if k.startswith("pdf:")]
+        return " ".join(" ".join(page.extract_text() for page in PdfReader(BytesIO(pdf)).pages).split())
+
+    checklist = load_checklist(DATA / "wizard-short.yaml")
+    at = app(who="Kim")
+    assessment_id = start_assessment(at, "wizard-short", "Granskad i appen")
+    complete(at, checklist)
+    store = open_store()
+    post(store, assessment_id, 0, "Marta Wiśniewska", "Beskriv hur Łódź-gruppen nåddes.")
+    at.run()
+    at.button(key="build_pdf").click().run()
+    assert not at.exception, at.exception
+    assert "Beskriv hur Łódź-gruppen nåddes." in built_text()
+
+    # A reply posted after the PDF was built makes it out of date: it is built again, with the reply.
+    [comment] = thread(store, assessment_id).comments
+    post(store, assessment_id, 1, "Kim", "Via föreningsrådet i Ελλάδα-parken.", reply_to=comment.id)
+    at.run()
+    assert not at.get("download_button")
+    at.button(key="build_pdf").click().run()
+    assert not at.exception, at.exception
+    assert at.get("download_button")
+    text = built_text()
+    assert "Beskriv hur Łódź-gruppen nåddes." in text and "Via föreningsrådet i Ελλάδα-parken." in text

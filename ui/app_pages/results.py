@@ -8,11 +8,12 @@ import streamlit as st
 
 from assessment.checklist import text_for
 from assessment.errors import SkbError
+from assessment.review import thread
 from assessment.scoring import score
 from reports import render_report
 from ui.i18n import t
 from ui.routes import START, WIZARD, assessment_from_url, go
-from ui.session import lang
+from ui.session import lang, store
 from ui.widgets import md
 
 L = lang()
@@ -245,12 +246,22 @@ for col, key, drivers in ((up_col, "drivers_up", headline.overall.up), (down_col
 
 # --- the report ------------------------------------------------------------------------------------
 st.subheader(t(L, "report"))
-pdf_key = f"pdf:{doc.revision}:{L}"
+# The report prints the review thread, as the report stored at sign-off does: comments
+# posted in the app belong in it. A post changes the thread, not the assessment's
+# revision, so the built PDF is kept per revision of both.
+try:
+    review = thread(store(), assessment.id)
+except SkbError as exc:
+    st.error(t(L, "report_failed", error=str(exc)))
+    st.stop()
+pdf_key = f"pdf:{doc.revision}:{review.revision}:{L}"
+for stale in [k for k in doc.cache if k.startswith("pdf:") and not k.startswith(pdf_key.removesuffix(L))]:
+    del doc.cache[stale]  # built before the last post: not offered again, and not kept in memory
 if st.button(t(L, "build_pdf"), key="build_pdf", icon=":material/picture_as_pdf:"):
     with st.spinner(t(L, "building_pdf")):
         out = io.BytesIO()
         try:
-            render_report(assessment, out, lang=L, result=result)
+            render_report(assessment, out, lang=L, result=result, comments=review.comments)
         except SkbError as exc:
             st.error(t(L, "report_failed", error=str(exc)))
         else:
