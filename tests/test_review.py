@@ -20,7 +20,7 @@ from streamlit.testing.v1 import AppTest
 
 from assessment.cli import main
 from assessment.errors import FrozenError, StorageError
-from assessment.model import Answer, Measure, Status, new_assessment
+from assessment.model import Answer, Measure, Status, dump_assessment, new_assessment
 from assessment.review import (ReviewConflict, post, report_pdf, return_to_draft, send_for_review, sign_off,
                                store_report, stored_reports, thread, verify_report)
 from assessment.storage import EditConflict, Store, open_store
@@ -333,10 +333,53 @@ def test_deleting_a_draft_takes_its_thread_follow_up_and_scores_with_it(store: S
 
 
 @pytest.mark.slow
-def test_an_assessment_adopted_without_sign_off_can_have_its_report_stored_afterwards(data_dir: Path):
+def test_the_history_page_leads_to_the_one_sign_off_which_stores_the_report(data_dir: Path):
     with open_store() as s:
-        a = new_assessment(torg(), "Fastställd på historiksidan")
-        s.adopt(a.id, s.create(a, "Elif"), "Kommunstyrelsen", dt.date(2026, 3, 1))
+        a = new_assessment(torg(), "Stortorget i Łódźkvarteren", municipality="Örebro")
+        a.set_answer("belysning", Answer(value=-1))
+        s.create(a, "Elif Şahin")
+    at = AppTest.from_file(APP, default_timeout=90)
+    at.query_params.update({"id": a.id, "who": "Anna Öberg", "lang": "sv"})
+    at.run()
+    at.switch_page("ui/app_pages/history.py").run()
+    assert not at.exception, at.exception
+    assert any("fastställs på sidan Granskning" in c.value for c in at.caption)
+    assert "adopt_confirm" not in [c.key for c in at.checkbox]  # confirming belongs to the sign-off
+
+    at.button(key="adopt").click().run()
+    assert not at.exception, at.exception
+    assert "send_for_review" in [b.key for b in at.button]  # the review page, where a draft is sent first
+    at.switch_page("ui/app_pages/review.py").run()  # AppTest's own reruns follow its page, not the app's
+    with open_store() as s:
+        assert s.load(a.id).assessment.metadata.status == Status.DRAFT  # the history page adopts nothing itself
+    at.button(key="send_for_review").click().run()
+    at.date_input(key="sign_off_date").set_value(dt.date(2026, 5, 4))
+    at.checkbox(key="sign_off_confirm").check().run()
+    at.button(key="sign_off").click().run()
+    assert not at.exception, at.exception
+
+    with open_store() as s:
+        meta = s.load(a.id).assessment.metadata
+        assert (meta.status, meta.adopted_by, meta.adopted_at) == (Status.ADOPTED, "Anna Öberg", dt.date(2026, 5, 4))
+        [report] = stored_reports(s, a.id)
+        assert report.stored_by == "Anna Öberg"
+        sign = thread(s, a.id).sign_off
+        assert sign is not None and sign.text.startswith("Fastställd 2026-05-04 av Anna Öberg")
+    at.switch_page("ui/app_pages/history.py").run()
+    assert not at.exception, at.exception
+    keys = [b.key for b in at.button]
+    assert "copy_as_draft" in keys and "adopt" not in keys
+
+
+@pytest.mark.slow
+def test_an_assessment_adopted_without_sign_off_can_have_its_report_stored_afterwards(data_dir: Path):
+    # Adopted elsewhere: a file exported from another SKB after its decision, imported here.
+    a = new_assessment(torg(), "Fastställd i en annan kommun")
+    a.metadata.status, a.metadata.adopted_by, a.metadata.adopted_at = (Status.ADOPTED, "Kommunstyrelsen",
+                                                                       dt.date(2026, 3, 1))
+    with open_store() as s:
+        s.import_(dump_assessment(a), "beslutad.yaml", "Elif")
+        assert s.load(a.id).assessment.metadata.status == Status.ADOPTED
     at = _page(a.id, "Anna Öberg", lang="en")
     assert any("No report was stored" in i.value for i in at.info)
     at.button(key="store_report_now").click().run()

@@ -1,4 +1,9 @@
-"""History page: every saved version (who, when, what), one version's answers, adoption and re-assessment."""
+"""History page: every saved version (who, when, what), one version's answers, the way to adoption, and re-assessment.
+
+Adoption itself is the review page's sign-off (assessment.review.sign_off); this page
+only leads there, so that no version is frozen without its stored report and the
+sign-off in the review thread.
+"""
 
 import pandas as pd
 import streamlit as st
@@ -7,8 +12,8 @@ from assessment.checklist import text_for
 from assessment.errors import SkbError
 from assessment.model import Status
 from ui.i18n import t
-from ui.routes import START, WIZARD, assessment_from_url, go
-from ui.session import author, close_assessment, lang, reload, store
+from ui.routes import REVIEW, START, WIZARD, assessment_from_url, go
+from ui.session import author, close_assessment, lang, store
 from ui.widgets import describe, md
 
 L = lang()
@@ -90,14 +95,10 @@ if status == Status.ADOPTED:
         st.session_state.pop("skb_step", None)
         go(WIZARD, new_id, 0)
 else:
+    # There is one way to adopt: the sign-off on the review page, which also posts the
+    # sign-off in the thread and stores the report with its hash. Adopting here would
+    # freeze the version with neither, so this only leads there.
     with st.container(border=True):
-        confirm = st.checkbox(t(L, "adopt_confirm"), key="adopt_confirm")
-        if st.button(t(L, "adopt", rev=doc.revision), key="adopt", disabled=not confirm or doc.problem is not None,
-                     icon=":material/verified:"):
-            try:
-                store().adopt(assessment.id, doc.revision, author())
-            except SkbError as exc:
-                st.error(md(str(exc)))
-            else:
-                reload()
-                st.rerun()
+        st.caption(t(L, "adopt_via_review"))
+        if st.button(t(L, "adopt", rev=doc.revision), key="adopt", icon=":material/rate_review:"):
+            go(REVIEW, assessment.id)

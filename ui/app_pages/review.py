@@ -169,8 +169,9 @@ if meta.status == Status.ADOPTED:
     st.subheader(t(L, "stored_report"))
     reports = stored_reports(store(), aid)
     if not reports:
-        # Adopted elsewhere (the history page, an import): the version is frozen, so its
-        # report can still be stored now; the caption says it was not made at sign-off.
+        # Adopted without this page's sign-off (an imported adopted file, or adopted before
+        # sign-off existed): the version is frozen, so its report can still be stored now;
+        # the caption says it was not made at sign-off.
         st.info(t(L, "no_stored_report"))
         if st.button(t(L, "store_report_now"), key="store_report_now", disabled=not named,
                      icon=":material/picture_as_pdf:"):
