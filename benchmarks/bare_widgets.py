@@ -51,6 +51,9 @@ class _Reader:
             return [{"kind": "container", "border": border, "children": self.nodes(node)}]
         if kind == "Column":
             return self.nodes(node)
+        if kind == "Expander":
+            return [{"kind": "expander", "label": node.label, "expanded": bool(getattr(node.proto, "expanded", False)),
+                     "children": self.nodes(node)}]
         if kind == "Progress":
             return [{"kind": "progress", "value": int(node.proto.value), "text": node.proto.text}]
         if kind == "Divider":
@@ -120,6 +123,9 @@ def draw(spec: dict[str, Any], prefix: str = "k", sidebar: bool = True) -> None:
             getattr(st, kind)(n["body"])
         elif kind == "container":
             with st.container(border=n["border"]):
+                nodes(n["children"])
+        elif kind == "expander":
+            with st.expander(n["label"], expanded=n["expanded"]):
                 nodes(n["children"])
         elif kind == "columns":
             for col, items in zip(st.columns(n["weights"]), n["columns"]):
