@@ -173,7 +173,7 @@ _SV: dict[str, str] = {
     "view_version": "Visa version",
     "answers_in_version": "Svar i version {rev}",
     "answer": "Svar",
-    "adopt": "Fastställ version {rev} på sidan Granskning",
+    "adopt": "Fastställ på sidan Granskning",
     "adopt_via_review": "En bedömning fastställs på sidan Granskning när den har varit på granskning: med namn och "
                         "datum, och rapporten sparas med kontrollsumma.",
     "adopt_confirm": "Jag förstår att en fastställd bedömning inte kan ändras.",
@@ -487,7 +487,7 @@ _EN: dict[str, str] = {
     "view_version": "Show version",
     "answers_in_version": "Answers in version {rev}",
     "answer": "Answer",
-    "adopt": "Adopt version {rev} on the Review page",
+    "adopt": "Adopt on the Review page",
     "adopt_via_review": "An assessment is adopted on the Review page once it has been in review: with name and "
                         "date, and its report is stored with a checksum.",
     "adopt_confirm": "I understand that an adopted assessment cannot change.",

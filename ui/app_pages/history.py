@@ -97,8 +97,9 @@ if status == Status.ADOPTED:
 else:
     # There is one way to adopt: the sign-off on the review page, which also posts the
     # sign-off in the thread and stores the report with its hash. Adopting here would
-    # freeze the version with neither, so this only leads there.
+    # freeze the version with neither, so this only leads there. No version number on the
+    # button: sending for review and the adoption itself each save a version of their own.
     with st.container(border=True):
         st.caption(t(L, "adopt_via_review"))
-        if st.button(t(L, "adopt", rev=doc.revision), key="adopt", icon=":material/rate_review:"):
+        if st.button(t(L, "adopt"), key="adopt", icon=":material/rate_review:"):
             go(REVIEW, assessment.id)
