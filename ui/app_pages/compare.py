@@ -17,6 +17,7 @@ from assessment.errors import SkbError
 from reports.compare import render_comparison
 from ui.i18n import t
 from ui.session import ID_PATTERN, current, lang, store
+from ui.widgets import md
 
 L = lang()
 st.title(t(L, "page_compare"))
@@ -88,7 +89,7 @@ for block, framework in BLOCKS:
     for r in c.block(block, framework):  # type: ignore[arg-type]
         rows.append({t(L, "compare_block"): framework or t(L, "block_" + block), t(L, "what"): r.label,
                      "A": r.a, "B": r.b, "B − A": r.difference})
-st.caption(f"A: {c.a.label} · B: {c.b.label}")
+st.caption(f"A: {md(c.a.label)} · B: {md(c.b.label)}")
 verdicts = [t(L, "verdict_" + v) for v in c.verdicts]
 st.markdown(f"{t(L, 'equity_verdicts')}: A – {verdicts[0]}; B – {verdicts[1]}")
 st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch",
