@@ -117,8 +117,6 @@ def machine() -> dict[str, Any]:
         "python": platform.python_version(),
         "versions": {d: version(d) for d in ("streamlit", "reportlab", "sqlalchemy", "pydantic", "playwright")},
         "commit": commit,
-        # Other work on the machine while we measured: the 1/5/15-minute load averages.
-        "load_average": os.getloadavg() if hasattr(os, "getloadavg") else None,
     }
 
 
@@ -224,6 +222,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     st_config.set_option("logger.level", "error")
     st_logger.set_log_level("error")
     started = dt.datetime.now(dt.timezone.utc)
+    load_before = os.getloadavg() if hasattr(os, "getloadavg") else None
     with tempfile.TemporaryDirectory(prefix="skb-bench-") as tmp:
         ctx = Context(tmp=Path(tmp), quick=args.quick)
         wall = time.perf_counter()
@@ -240,11 +239,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         "seconds": round(wall, 1),
         "quick": args.quick,
         "machine": machine(),
-        "load_average_end": os.getloadavg() if hasattr(os, "getloadavg") else None,
+        # Other work on the machine while we measured: the 1/5/15-minute load averages before and after.
+        "load_average": {"before": load_before, "after": os.getloadavg() if hasattr(os, "getloadavg") else None},
         "rows": [r.to_json() for r in rows],
         "errors": errors,
     }
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(result, indent=2, ensure_ascii=False), encoding="utf-8")
-    print(f"\n{len(rows)} rows in {wall:.0f} s; JSON written to {args.out}", file=sys.stderr)
+    loads = result["load_average"]
+    said = (f"; load average {loads['before'][0]:.1f} before, {loads['after'][0]:.1f} after"
+            if loads["before"] and loads["after"] else "")
+    print(f"\n{len(rows)} rows in {wall:.0f} s{said}; JSON written to {args.out}", file=sys.stderr)
     return 1 if errors else 0
