@@ -18,7 +18,6 @@ import contextlib
 import os
 import time
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 from assessment.checklist import Checklist, text_for
