@@ -47,7 +47,9 @@ def go(page: str, assessment_id: str | None = None, step: int | None = None) -> 
 def _back_to_start(message: str) -> None:
     close_assessment()
     flash(message)
-    st.switch_page(START)
+    # An explicit (empty) set of parameters: without one, switch_page clears the URL's
+    # parameters, which Streamlit refuses while the language is bound to ?lang=.
+    st.switch_page(START, query_params={})
 
 
 def assessment_from_url() -> OpenAssessment | None:
