@@ -15,6 +15,8 @@ import time
 import uuid
 from pathlib import Path
 
+import pandas as pd
+import pyarrow as pa
 import pytest
 from openpyxl import load_workbook
 from sqlalchemy import text
@@ -49,7 +51,8 @@ frameworks:
     items:
       - {id: early_life, title: {sv: Det tidiga livets villkor, en: Early life}}
       - {id: housing, title: {sv: Boende och närmiljö, en: Housing and neighbourhood}}
-      - {id: influence, title: {sv: "Kontroll, inflytande och delaktighet", en: "Control, influence and participation"}}
+      - {id: control_participation, title: {sv: "Kontroll, inflytande och delaktighet",
+                                            en: "Control, influence and participation"}}
 groups:
   - {id: children, label: {sv: Barn och unga, en: Children and young people}, weight: 2, worse_off: true}
   - {id: older, label: {sv: Äldre, en: Older people}, weight: 1.5, worse_off: true}
@@ -76,7 +79,7 @@ sections:
         scale: impact
   - id: inflytande
     title: {sv: Inflytande, en: Influence}
-    dimensions: {policy_area: [influence]}
+    dimensions: {policy_area: [control_participation]}
     criteria:
       - id: dialog
         text: {sv: "Hur påverkas de boendes inflytande?", en: "How is residents' influence affected?"}
@@ -348,3 +351,54 @@ def test_the_portfolio_page_answers_for_children_in_vivalla_and_offers_the_files
     assert list(table["title"]) == ["Ny skolgård i Vivalla", "Parkeringshus i Vivalla"]
     downloads = at.get("download_button")
     assert [d.proto.label for d in downloads] == ["Ladda ner CSV", "Ladda ner Excel"]
+
+    # The table of assessments speaks Swedish: named columns, the status in words, the date as a date,
+    # every score a signed whole number (as on the results page), the followed group by its name.
+    listing = at.dataframe[-1]
+    columns = json.loads(listing.proto.columns)
+    assert [columns[c]["label"] for c in listing.proto.column_order] == [
+        "Titel", "Datum", "Status", "Totalt", "Klyftan", "Barn och unga", "Täckning", "Kommun eller region",
+        "Område", "Typ"]
+    assert list(listing.value["status"]) == ["Utkast", "Utkast"]
+    assert columns["date"]["type_config"] == {"type": "date", "format": "YYYY-MM-DD"}
+    assert [str(d.date()) for d in listing.value["date"]] == ["2025-03-01", "2025-09-01"]
+    for c in ("overall", "gap_change", "group_score"):
+        assert columns[c]["type_config"]["format"] == "%+.0f"
+    by_district = json.loads(at.dataframe[0].proto.columns)
+    assert by_district["area"]["label"] == "Område"
+    assert [by_district[c]["type_config"]["format"] for c in ("mean", "lowest", "highest")] == ["%+.0f"] * 3
+
+    # The policy areas: all eight, in the checklists' order, with those no decision rated saying so.
+    line, children_by_area, by_area, by_group = at.get("vega_lite_chart")
+    rows = _chart_rows(by_area).set_index("full")
+    assert _y_order(by_area) == EIGHT_AREAS_SV
+    with open_store() as s:
+        p = portfolio(s, PortfolioFilters(area="Vivalla", group="children"))
+    means = p.by_policy_area.set_index("key")["mean"]
+    assert list(rows.loc[EIGHT_AREAS_SV, "shown"]) == [
+        f"{round(means['early_life']):+d}", "inga data", "inga data", "inga data", f"{round(means['housing']):+d}",
+        "inga data", f"{round(means['control_participation']):+d}", "inga data"]
+    assert _y_order(children_by_area) == EIGHT_AREAS_SV
+    children = p.group_by_policy_area.set_index("key")["mean"]
+    assert _chart_rows(children_by_area).set_index("full").loc["Boende och närmiljö", "shown"] == \
+        f"{round(children['housing']):+d}"
+    assert _y_order(by_group) == ["Barn och unga", "Hela befolkningen", "Äldre"]  # by name, as one looks for them
+
+
+EIGHT_AREAS_SV = ["Det tidiga livets villkor", "Kunskaper, kompetenser och utbildning",
+                  "Arbete, arbetsförhållanden och arbetsmiljö", "Inkomster och försörjningsmöjligheter",
+                  "Boende och närmiljö", "Levnadsvanor", "Kontroll, inflytande och delaktighet",
+                  "En jämlik och hälsofrämjande hälso- och sjukvård"]
+
+
+def _chart_rows(chart) -> pd.DataFrame:  # type: ignore[no-untyped-def]
+    """The data a chart on the page was drawn from (its one dataset)."""
+    [dataset] = chart.proto.datasets
+    return pa.ipc.open_stream(dataset.data.data).read_all().to_pandas()
+
+
+def _y_order(chart) -> list[str]:  # type: ignore[no-untyped-def]
+    """The names down the chart's axis, top to bottom, each line break undone."""
+    spec = json.loads(chart.proto.spec)
+    y = next(layer["encoding"]["y"] for layer in spec.get("layer", [spec]) if "y" in layer.get("encoding", {}))
+    return [name.replace("\n", " ") for name in y["sort"]]

@@ -7,17 +7,21 @@ draws the tables and charts, and offers CSV and Excel downloads.
 
 import datetime as dt
 import io
+import textwrap
 
 import altair as alt
 import pandas as pd
 import streamlit as st
 
+from assessment.checklist import text_for
 from assessment.errors import SkbError
 from assessment.model import Status
-from assessment.portfolio import PortfolioFilters, choices, group_labels, portfolio, refresh_scores, to_xlsx
+from assessment.portfolio import (POLICY_AREA_IDS, PortfolioFilters, choices, group_labels, portfolio, refresh_scores,
+                                  to_xlsx)
 from ui.i18n import t
 from ui.routes import WIZARD, go
-from ui.session import lang, store
+from ui.session import lang, library, store
+from ui.widgets import md
 
 L = lang()
 st.title(t(L, "page_portfolio"))
@@ -32,6 +36,7 @@ except SkbError as exc:
 
 municipalities, areas, plan_types, groups = (options[k] for k in ("municipality", "area", "plan_type", "group"))
 group_names = group_labels(store(), L)
+groups = sorted(groups, key=lambda g: group_names.get(g, g).casefold())  # as a reader looks for them: by name
 
 with st.container(border=True):
     c1, c2, c3 = st.columns(3)
@@ -61,71 +66,142 @@ mean_overall = result.assessments["overall"].mean()
 m2.metric(t(L, "mean_overall"), "–" if pd.isna(mean_overall) else f"{mean_overall:+.0f}")
 if group:
     mean_group = result.cumulative["value"].mean() if not result.cumulative.empty else float("nan")
-    m3.metric(t(L, "mean_group", group=result.label("group", group, L)),
+    m3.metric(t(L, "mean_group", group=md(result.label("group", group, L))),
               "–" if pd.isna(mean_group) else f"{mean_group:+.0f}")
 
 SCALE = alt.Scale(domain=[-100, 100], scheme="redblue")
+SCORE_AXIS = alt.Axis(values=[-100, -50, 0, 50, 100], format="+d")  # as on the results page
+SCORE = "%+.0f"  # every score on this page is a signed whole number, as on the results page
 
 
-def bars(frame: pd.DataFrame, kind: str, title: str) -> None:
-    if frame.empty or frame["mean"].isna().all():
+def wrapped(label: str, width: int = 48) -> str:
+    """`label` in lines of about `width` characters, so a long group name is read whole beside its bar."""
+    return "\n".join(textwrap.wrap(label, width)) or label
+
+
+def signed(value: float) -> str:
+    return f"{round(value):+d}" if round(value) else "0"  # never "-0" or "+0"
+
+
+def policy_areas() -> dict[str, str]:
+    """The policy areas by id with their names, in the checklists' own order: the eight target areas,
+    from early life to health care, whether or not a stored assessment rated them."""
+    checklists, _ = library()
+    areas: dict[str, str] = {}
+    for c in checklists.values():
+        for f in c.frameworks:
+            if f.id in POLICY_AREA_IDS:
+                for i in f.items:
+                    areas.setdefault(i.id, text_for(i.title, L, c.default_language))
+    return areas
+
+
+def bars(frame: pd.DataFrame, kind: str, title: str, order: dict[str, str] | None = None) -> None:
+    """One bar per row of `frame`, labelled in full; with `order` (id -> name), every id of it in that
+    order, those no decision rated marked as having no data rather than left out."""
+    known = order or {}
+
+    def name(key: str) -> str:
+        found = result.label(kind, key, L)
+        return known.get(key, key) if found == key else found
+
+    if order is not None:
+        keys = list(order) + [k for k in frame["key"] if k not in order]
+        frame = pd.DataFrame({"key": keys}).merge(frame.drop(columns=["framework"], errors="ignore"), on="key",
+                                                  how="left")
+    else:
+        keys = sorted(frame["key"], key=lambda k: name(k).casefold())
+    if frame.empty:
         return
-    data = frame.assign(name=[result.label(kind, k, L) for k in frame["key"]]).dropna(subset=["mean"])
-    chart = alt.Chart(data).mark_bar().encode(
-        x=alt.X("mean:Q", scale=alt.Scale(domain=[-100, 100]), title=t(L, "mean_score")),
-        y=alt.Y("name:N", sort=None, title=None),
-        color=alt.Color("mean:Q", scale=SCALE, legend=None),
-        tooltip=[alt.Tooltip("name:N", title=title), alt.Tooltip("mean:Q", format="+.0f", title=t(L, "mean_score")),
-                 alt.Tooltip("rated:Q", title=t(L, "decisions")), alt.Tooltip("negative:Q", title=t(L, "negative"))],
-    ).properties(height=max(120, 28 * len(data)))
-    st.altair_chart(chart, width="stretch")
+    data = frame.assign(full=[name(k) for k in frame["key"]],
+                        name=[wrapped(name(k)) for k in frame["key"]],
+                        shown=[t(L, "no_data") if pd.isna(m) else signed(m) for m in frame["mean"]],
+                        rated=frame["rated"].fillna(0).astype(int))
+    names = [wrapped(name(k)) for k in keys]
+    lines = max(n.count("\n") + 1 for n in names)
+    base = alt.Chart(data).encode(
+        y=alt.Y("name:N", sort=names, title=None, axis=alt.Axis(
+            labelLimit=360, labelOverlap=False, labelExpr="split(datum.label, '\\n')")),
+        tooltip=[alt.Tooltip("full:N", title=title), alt.Tooltip("shown:N", title=t(L, "mean_score")),
+                 alt.Tooltip("rated:Q", title=t(L, "decisions")), alt.Tooltip("negative:Q", title=t(L, "negative"))])
+    x = alt.X("mean:Q", scale=alt.Scale(domain=[-100, 100]), title=t(L, "mean_score"), axis=SCORE_AXIS)
+    bar = base.mark_bar().encode(x=x, color=alt.Color("mean:Q", scale=SCALE, legend=None))
+    # The figure beside its bar (outside it), and "no data" from the middle where nothing was rated.
+    up = base.transform_filter("datum.mean >= 0").mark_text(align="left", dx=4, fontSize=11).encode(
+        x=x, text="shown:N")
+    down = base.transform_filter("datum.mean < 0").mark_text(align="right", dx=-4, fontSize=11).encode(
+        x=x, text="shown:N")
+    empty = base.transform_filter("!isValid(datum.mean)").mark_text(
+        align="left", dx=4, fontSize=11, fontStyle="italic", color="#6b7780").encode(
+        x=alt.datum(0), text="shown:N")
+    st.altair_chart((bar + up + down + empty).properties(height=alt.Step(24 if lines == 1 else 34)), width="stretch")
 
 
 if group:
     name = result.label("group", group, L)
-    st.subheader(t(L, "cumulative_for", group=name, where=area or municipality or t(L, "all").lower()))
+    st.subheader(t(L, "cumulative_for", group=md(name), where=md(area or municipality or t(L, "everywhere"))))
     cum = result.cumulative
     if cum.empty:
         st.info(t(L, "group_not_rated", group=name))
     else:
         data = cum.assign(date=pd.to_datetime(cum["date"]))
         line = alt.Chart(data).mark_line(point=True).encode(
-            x=alt.X("date:T", title=t(L, "date")),
-            y=alt.Y("running_total:Q", title=t(L, "running_total")),
+            x=alt.X("date:T", title=t(L, "date"), axis=alt.Axis(format="%Y-%m-%d", labelOverlap="greedy")),
+            y=alt.Y("running_total:Q", title=t(L, "running_total"), axis=alt.Axis(format="+d")),
             tooltip=[alt.Tooltip("title:N", title=t(L, "title")), alt.Tooltip("value:Q", format="+.0f",
                                                                                title=t(L, "score_decision")),
                      alt.Tooltip("running_total:Q", format="+.0f", title=t(L, "running_total"))])
         st.altair_chart(line, width="stretch")
         st.caption(t(L, "cumulative_note"))
-        bars(result.group_by_policy_area, "dimension", t(L, "policy_area"))
+        st.markdown(f"**{t(L, 'group_by_policy_area', group=md(name))}**")
+        bars(result.group_by_policy_area, "dimension", t(L, "policy_area"), order=policy_areas())
 
-left, right = st.columns(2, gap="large")
-with left:
-    st.subheader(t(L, "by_policy_area"))
-    bars(result.by_policy_area, "dimension", t(L, "policy_area"))
-with right:
-    st.subheader(t(L, "by_group"))
-    bars(result.by_group, "group", t(L, "group"))
+st.subheader(t(L, "by_policy_area"))
+bars(result.by_policy_area, "dimension", t(L, "policy_area"), order=policy_areas())
+st.subheader(t(L, "by_group"))
+bars(result.by_group, "group", t(L, "group"))
 
 if not result.by_area.empty:
     st.subheader(t(L, "by_area"))
-    st.dataframe(result.by_area.drop(columns=["key"]).rename(columns={
-        "area": t(L, "areas_filter"), "mean": t(L, "mean_score"), "lowest": t(L, "lowest"),
-        "highest": t(L, "highest"), "rated": t(L, "decisions"), "positive": t(L, "positive"),
-        "negative": t(L, "negative")}), hide_index=True, width="stretch")
+    st.dataframe(result.by_area, hide_index=True, width="stretch", key="pf_by_area",
+                 column_order=["area", "mean", "lowest", "highest", "rated", "positive", "negative"],
+                 column_config={
+                     "area": st.column_config.TextColumn(t(L, "areas_filter")),
+                     "mean": st.column_config.NumberColumn(t(L, "mean_score"), format=SCORE),
+                     "lowest": st.column_config.NumberColumn(t(L, "lowest"), format=SCORE),
+                     "highest": st.column_config.NumberColumn(t(L, "highest"), format=SCORE),
+                     "rated": st.column_config.NumberColumn(t(L, "decisions")),
+                     "positive": st.column_config.NumberColumn(t(L, "positive")),
+                     "negative": st.column_config.NumberColumn(t(L, "negative"))})
 
 st.subheader(t(L, "assessments"))
-shown = result.assessments.assign(status=[t(L, "status_" + s) for s in result.assessments["status"]])
-event = st.dataframe(shown.drop(columns=["id"]), hide_index=True, width="stretch", key="pf_table",
-                     on_select="rerun", selection_mode="single-row",
-                     column_config={"overall": st.column_config.NumberColumn(t(L, "overall"), format="%+.0f"),
-                                    "coverage": st.column_config.NumberColumn(t(L, "coverage"), format="percent"),
-                                    "gap_change": st.column_config.NumberColumn(t(L, "gap_change"), format="%+.0f"),
-                                    "group_score": st.column_config.NumberColumn(t(L, "group"), format="%+.0f")})
+listing = result.assessments
+shown = listing.assign(status=[t(L, "status_" + s) for s in listing["status"]],
+                       date=pd.to_datetime(listing["date"], errors="coerce"),
+                       coverage=(listing["coverage"] * 100).round())
+# The scores next to the title, so they are read without scrolling sideways.
+columns = {
+    "title": st.column_config.TextColumn(t(L, "title")),
+    "date": st.column_config.DateColumn(t(L, "date"), format="YYYY-MM-DD", help=t(L, "date_help")),
+    "status": st.column_config.TextColumn(t(L, "status")),
+    "overall": st.column_config.NumberColumn(t(L, "overall"), format=SCORE),
+    "gap_change": st.column_config.NumberColumn(t(L, "gap_change"), format=SCORE, help=t(L, "gap_change_help")),
+}
+if "group_score" in shown:
+    columns["group_score"] = st.column_config.NumberColumn(result.label("group", group or "", L), format=SCORE)
+columns |= {
+    "coverage": st.column_config.ProgressColumn(t(L, "coverage"), min_value=0, max_value=100, format="%d %%"),
+    "municipality": st.column_config.TextColumn(t(L, "municipality")),
+    "areas": st.column_config.TextColumn(t(L, "areas_filter")),
+    "plan_type": st.column_config.TextColumn(t(L, "plan_type_short")),
+}
+event = st.dataframe(shown, hide_index=True, width="stretch", key="pf_table", on_select="rerun",
+                     selection_mode="single-row", column_order=list(columns), column_config=columns,
+                     placeholder="–")
 chosen = event.selection.rows if event is not None else []
 if chosen:
-    picked = result.assessments.iloc[chosen[0]]
-    if st.button(t(L, "open_named", title=picked["title"]), key="pf_open", icon=":material/edit:"):
+    picked = listing.iloc[chosen[0]]
+    if st.button(t(L, "open_named", title=md(picked["title"])), key="pf_open", icon=":material/edit:"):
         go(WIZARD, str(picked["id"]))
 
 stamp = dt.date.today().isoformat()
