@@ -7,6 +7,7 @@ has is missing on the other, never zero; user text reaches the PDF escaped.
 from __future__ import annotations
 
 import io
+import json
 from pathlib import Path
 
 import pytest
@@ -172,14 +173,59 @@ def test_the_comparison_page_shows_two_stored_assessments_side_by_side(tmp_path:
     at.run()
     at.switch_page("ui/app_pages/compare.py").run()
     assert not at.exception, at.exception
-    table = at.dataframe[0].value.set_index("What")
+    table = _table(at, "The way to school").value.set_index("what")
     assert (table.loc["The way to school", "A"], table.loc["The way to school", "B"]) == (-50.0, 50.0)
     assert table.loc["The way to school", "B − A"] == 100.0
+    # Scores are signed whole numbers; the share rated and the counts are plain, their difference signed;
+    # a figure one side lacks shows as "–".
+    for row, sides in (("Overall", "%+.0f"), ("The way to school", "%+.0f"), ("Flags", "%.0f")):
+        shown = _table(at, row).proto
+        columns = json.loads(shown.columns)
+        assert [columns[c]["type_config"]["format"] for c in ("A", "B", "B − A")] == [sides, sides, "%+.0f"]
+        assert columns["what"]["label"] == "What" and shown.placeholder == "–"
+    evidence = _table(at, "Flags").value.set_index("what")
+    assert list(evidence.loc["Share of criteria rated (%)", ["A", "B"]]) == [100.0, 100.0]
     assert [d.proto.label for d in at.get("download_button")] == ["Download the comparison (PDF)"]
 
     # Two alternatives of one assessment: B's zero alternative against its proposal.
     at.selectbox(key="cmp_a").set_value(b.id).run()
     at.selectbox(key=f"cmp_alt_a_{b.id}").set_value("zero").run()
     assert not at.exception, at.exception
-    table = at.dataframe[0].value.set_index("What")
+    table = _table(at, "The way to school").value.set_index("what")
     assert (table.loc["The way to school", "A"], table.loc["The way to school", "B"]) == (-100.0, 50.0)
+
+
+def _table(at: AppTest, row: str):  # type: ignore[no-untyped-def]
+    """The page's table with a row named `row` (each block of figures is a table of its own)."""
+    return next(d for d in at.dataframe if row in set(d.value["what"]))
+
+
+@pytest.mark.slow
+def test_a_link_to_what_is_not_there_says_so_and_compares_what_is(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    monkeypatch.setenv("SKB_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.delenv("SKB_DATABASE_URL", raising=False)
+    a = new_assessment(skola(), "Skolan i Ekeby")
+    a.set_answer("trafik", Answer(value=1), "proposal")
+    a.set_answer("trafik", Answer(value=-1), "zero")
+    with open_store() as s:
+        s.create(a, "Anna")
+    at = AppTest.from_file(APP, default_timeout=90)
+    at.query_params.update({"a": "../../etc", "b": "finns-inte", "rb": "abc", "lang": "sv"})
+    at.run()
+    at.switch_page("ui/app_pages/compare.py").run()
+    assert not at.exception, at.exception
+    assert [w.value for w in at.warning] == [
+        "Länken anger en bedömning A som inte finns (\\.\\./\\.\\./etc). Välj en i listan.",
+        "Länken anger en bedömning B som inte finns (finns\\-inte). Välj en i listan.",
+        "Länken anger en version för B som inte är ett versionsnummer (abc). Den senaste versionen visas."]
+    # Nothing named: the one assessment on both sides, its zero alternative against its proposal.
+    assert (at.selectbox(key=f"cmp_alt_a_{a.id}").value, at.selectbox(key=f"cmp_alt_b_{a.id}").value) == (
+        "zero", "proposal")
+    assert list(_table(at, "Skolvägen").value.set_index("what").loc["Skolvägen", ["A", "B"]]) == [-50.0, 50.0]
+
+    at = AppTest.from_file(APP, default_timeout=90)
+    at.query_params.update({"a": a.id, "ra": "99", "lang": "en"})
+    at.run()
+    at.switch_page("ui/app_pages/compare.py").run()
+    assert not at.exception, at.exception
+    assert [w.value for w in at.warning] == ["The assessment has no version 99. The latest version is shown."]

@@ -42,8 +42,17 @@ def _from_url(name: str) -> str | None:
 
 def _revision(name: str) -> int | None:
     raw = st.query_params.get(name, "")
-    return int(raw) if raw.isascii() and raw.isdigit() and len(raw) < 7 else None
+    return int(raw) if raw.isascii() and raw.isdigit() and 0 < len(raw) < 7 and int(raw) > 0 else None
 
+
+# A link that names what is not there says so, and the page shows what it can instead of stopping.
+for side, param, rev_param in (("A", "a", "ra"), ("B", "b", "rb")):
+    if st.query_params.get(param) and _from_url(param) is None:
+        st.warning(t(L, "compare_unknown", side=side, id=md(st.query_params.get(param, "")[:64])),
+                   icon=":material/link_off:")
+    if st.query_params.get(rev_param) and _revision(rev_param) is None:
+        st.warning(t(L, "compare_bad_version", side=side, rev=md(st.query_params.get(rev_param, "")[:20])),
+                   icon=":material/link_off:")
 
 open_doc = current()
 default_a = _from_url("a") or (open_doc.assessment.id if open_doc and open_doc.assessment.id in titles else ids[0])
@@ -56,17 +65,29 @@ def _side(column, label: str, default: str, rev_param: str, key: str):  # type: 
         chosen = st.selectbox(t(L, "assessment"), ids, index=ids.index(default), key=f"cmp_{key}",
                               format_func=lambda i: titles[i])
         revision = _revision(rev_param) if chosen == (_from_url(key) or "") else None
-        try:
-            a = store().version(chosen, revision) if revision else store().load(chosen).assessment
-        except SkbError as exc:
-            st.error(str(exc))
-            st.stop()
+        a, missing = None, None
+        if revision:
+            try:
+                a = store().version(chosen, revision)
+            except SkbError:
+                missing = revision
+                revision = None
+        if a is None:
+            try:
+                a = store().load(chosen).assessment
+            except SkbError as exc:
+                st.error(str(exc))
+                st.stop()
         alts = {x.id: text_for(x.label, L) for x in a.checklist.alternatives} or {"proposal": t(L, "proposal")}
         alt_ids = list(alts)
-        alt = st.selectbox(t(L, "alternative"), alt_ids, index=len(alt_ids) - 1, key=f"cmp_alt_{key}_{chosen}",
-                           format_func=lambda x: alts[x])
+        # One assessment on both sides: its first alternative (the zero alternative) against its proposal.
+        first = key == "a" and chosen == default_b and not revision and len(alt_ids) > 1
+        alt = st.selectbox(t(L, "alternative"), alt_ids, index=0 if first else len(alt_ids) - 1,
+                           key=f"cmp_alt_{key}_{chosen}", format_func=lambda x: alts[x])
         if revision:
             st.caption(t(L, "on_version", rev=revision))
+        if missing:
+            st.warning(t(L, "compare_no_version", rev=missing), icon=":material/history:")
         return a, alt
 
 
@@ -82,19 +103,42 @@ except ValueError as exc:
     st.error(str(exc))
     st.stop()
 
-BLOCKS = [("overall", None), ("equity", None)] + [("dimension", f) for f in c.frameworks] + \
-    [("section", None), ("group", None), ("coverage", None), ("counts", None)]
-rows = []
-for block, framework in BLOCKS:
-    for r in c.block(block, framework):  # type: ignore[arg-type]
-        rows.append({t(L, "compare_block"): framework or t(L, "block_" + block), t(L, "what"): r.label,
-                     "A": r.a, "B": r.b, "B − A": r.difference})
+
+def table(block: str, framework: str | None = None) -> pd.DataFrame:
+    rows = [{"what": r.label, "A": r.a, "B": r.b, "B − A": r.difference}
+            for r in c.block(block, framework)]  # type: ignore[arg-type]
+    return pd.DataFrame(rows, columns=["what", "A", "B", "B − A"])
+
+
+def show(frame: pd.DataFrame, key: str, sides: str = "%+.0f", heading: str | None = None) -> None:
+    """Scores are signed whole numbers (as on the results page), shares and counts plain, the
+    difference always signed; a figure only one side has leaves the other "–", never 0."""
+    if frame.empty:
+        return
+    if heading:
+        st.markdown(f"**{heading}**")
+    st.dataframe(frame, hide_index=True, width="stretch", height="content", key=key, placeholder="–",
+                 column_config={"what": st.column_config.TextColumn(t(L, "what"), width="large"),
+                                "A": st.column_config.NumberColumn("A", format=sides),
+                                "B": st.column_config.NumberColumn("B", format=sides),
+                                "B − A": st.column_config.NumberColumn("B − A", format="%+.0f")})
+
+
 st.caption(f"A: {md(c.a.label)} · B: {md(c.b.label)}")
 verdicts = [t(L, "verdict_" + v) for v in c.verdicts]
 st.markdown(f"{t(L, 'equity_verdicts')}: A – {verdicts[0]}; B – {verdicts[1]}")
-st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch",
-             column_config={k: st.column_config.NumberColumn(k, format="%+.0f") for k in ("A", "B", "B − A")})
-
+show(pd.concat([table("overall"), table("equity")], ignore_index=True), "cmp_overall")
+# Each framework under its title (from either side's checklist); the first (the policy areas in the
+# reference checklists) open, the others folded away, as on the results page.
+framework_titles = {f.id: text_for(f.title, L) for x in (b, a) for f in x.checklist.frameworks}
+for i, fid in enumerate(c.frameworks):
+    title = framework_titles.get(fid, fid)
+    with st.container() if i == 0 else st.expander(title):
+        show(table("dimension", fid), f"cmp_dimension_{fid}", heading=md(title) if i == 0 else None)
+for block in ("section", "group"):
+    show(table(block), f"cmp_{block}", heading=t(L, "block_" + block))
+show(pd.concat([table("coverage"), table("counts")], ignore_index=True), "cmp_evidence", sides="%.0f",
+     heading=t(L, "compare_evidence"))
 
 
 def appendix() -> bytes:
