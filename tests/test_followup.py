@@ -273,3 +273,26 @@ def test_re_assessment_from_the_follow_up_page_opens_a_draft_and_links_before_an
     assert not page.exception, page.exception
     assert any("version 3" == c.value for c in page.caption)  # side A is the adopted version itself
     assert any("Parken i Gottsunda" in c.value and "A:" in c.value for c in page.caption)
+
+
+@pytest.mark.slow
+def test_the_follow_up_page_says_when_and_by_whom_the_assessment_was_adopted(app_store: Store):
+    adopted = adopt_park(app_store, dt.date(2026, 8, 31))
+    page = _app(id=adopted, who="Şirin Åkesson", lang="en")
+    page.switch_page("ui/app_pages/followup.py").run()
+    assert not page.exception, page.exception
+    assert page.title[0].value == "Parken i Gottsunda"
+    assert page.caption[0].value == "Status: Adopted 2026-08-31 by Byggnadsnämnden"
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("page", ["followup", "review"])
+@pytest.mark.parametrize("link", ["../../etc", "nonexistent"])
+def test_a_link_to_an_assessment_that_is_not_there_leads_to_the_start_page_with_a_message(
+        app_store: Store, page: str, link: str):
+    # With the language in the URL too: it is bound to a widget, and leaving the page must not touch it.
+    at = _app(id=link, lang="en")
+    at.switch_page(f"ui/app_pages/{page}.py").run()
+    assert not at.exception, at.exception
+    expected = "invalid assessment id" if link.startswith(".") else "There is no assessment with id nonexistent"
+    assert any(expected in w.value for w in at.warning), [w.value for w in at.warning]

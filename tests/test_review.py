@@ -308,13 +308,15 @@ def test_a_theme_group_takes_a_case_from_draft_to_adoption_in_the_app(data_dir: 
 @pytest.mark.slow
 def test_without_a_name_the_page_asks_for_one_before_anyone_comments_or_signs(data_dir: Path):
     with open_store() as s:
-        a = new_assessment(torg(), "Utan namn")
+        a = new_assessment(torg(), "Utan *namn* [utkast]")
         s.save(a.model_copy(update={"metadata": a.metadata.model_copy(update={"status": Status.IN_REVIEW})}),
                s.create(a, "Elif"), "Elif")
     at = _page(a.id, "", lang="en")
+    assert at.title[0].value == "Utan \\*namn\\* \\[utkast\\]"  # the title as typed, not as markdown
     assert any("Give your name in the sidebar" in c.value for c in at.caption)
     assert next(b for b in at.button if b.label == "Send").disabled
-    assert at.button(key="sign_off").disabled
+    # Nobody to adopt as: the button says "Adopt", not "Adopt as unknown", and cannot be used.
+    assert at.button(key="sign_off").label == "Adopt" and at.button(key="sign_off").disabled
 
 
 def test_deleting_a_draft_takes_its_thread_follow_up_and_scores_with_it(store: Store, case):

@@ -35,8 +35,11 @@ meta = assessment.metadata
 questions = {c.id: text_for(c.text, L) for c in assessment.checklist.criteria()}
 named = bool(str(st.session_state.get("who") or "").strip())
 
-st.title(meta.title)
-st.caption(f"{t(L, 'status')}: {t(L, 'status_' + meta.status.value)}")
+st.title(md(meta.title), anchor=False)
+status_text = t(L, "status_" + meta.status.value)
+if meta.status == Status.ADOPTED and meta.adopted_at:
+    status_text = t(L, "adopted_on_by", date=meta.adopted_at.isoformat(), by=md(meta.adopted_by or ""))
+st.caption(f"{t(L, 'status')}: {status_text}")
 message = take_flash()
 if message:
     st.warning(message, icon=":material/warning:")

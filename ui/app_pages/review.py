@@ -17,7 +17,7 @@ from assessment.model import Status
 from assessment.review import (ReviewConflict, post, report_pdf, return_to_draft, send_for_review, sign_off,
                                store_report, stored_reports, thread, verify_report)
 from assessment.storage import EditConflict
-from ui.i18n import t
+from ui.i18n import LANGUAGES, t
 from ui.routes import FOLLOWUP, START, assessment_from_url, go
 from ui.session import author, flash, lang, reload, store, take_flash
 from ui.widgets import md
@@ -37,10 +37,10 @@ questions = {c.id: text_for(c.text, L) for c in checklist.criteria()}
 SEEN = f"skb_review_seen:{aid}"
 named = bool(str(st.session_state.get("who") or "").strip())
 
-st.title(meta.title)
+st.title(md(meta.title), anchor=False)
 status_text = t(L, "status_" + meta.status.value)
 if meta.status == Status.ADOPTED and meta.adopted_at:
-    status_text = t(L, "adopted_on_by", date=meta.adopted_at.isoformat(), by=meta.adopted_by or "")
+    status_text = t(L, "adopted_on_by", date=meta.adopted_at.isoformat(), by=md(meta.adopted_by or ""))
 st.caption(f"{t(L, 'status')}: {status_text}")
 
 message = take_flash()
@@ -103,9 +103,8 @@ def _show(comment, indent: bool = False) -> None:  # type: ignore[no-untyped-def
     when = comment.at.astimezone().strftime("%Y-%m-%d %H:%M")
     on = f" · {t(L, 'on_version', rev=comment.on_revision)}" if comment.on_revision else ""
     icon = {"sign_off": ":material/verified:", "reply": ":material/reply:"}.get(comment.kind, ":material/chat:")
-    box = st.container(border=True)
-    if indent:
-        box = st.columns([1, 12])[1].container(border=True)
+    # A reply is drawn indented, in a box of its own (and only there: no empty box above it).
+    box = st.columns([1, 12])[1].container(border=True) if indent else st.container(border=True)
     with box:
         st.markdown(f"{icon} **{md(comment.author)}** :gray[{when}{on}]")
         st.markdown(md(comment.text).replace("\n", "  \n"))
@@ -151,7 +150,9 @@ if meta.status == Status.IN_REVIEW:
         st.caption(t(L, "sign_off_hint", rev=doc.revision))
         day = st.date_input(t(L, "sign_off_date"), value=dt.date.today(), key="sign_off_date", format="YYYY-MM-DD")
         confirm = st.checkbox(t(L, "adopt_confirm"), key="sign_off_confirm")
-        if st.button(t(L, "sign_off_as", name=author()), key="sign_off", type="primary", icon=":material/verified:",
+        # Without a name the button cannot be used, and says "Adopt", not "Adopt as unknown".
+        label = t(L, "sign_off_as", name=md(author())) if named else t(L, "sign_off")
+        if st.button(label, key="sign_off", type="primary", icon=":material/verified:",
                      disabled=not (confirm and named) or doc.problem is not None):
             with st.spinner(t(L, "sign_off_working")):
                 try:
@@ -183,8 +184,8 @@ if meta.status == Status.ADOPTED:
             st.rerun()
     for r in reports:
         with st.container(border=True):
-            st.markdown(t(L, "stored_report_line", rev=r.revision, language=r.lang, when=r.stored_at.strftime("%Y-%m-%d"),
-                          by=md(r.stored_by)))
+            st.markdown(t(L, "stored_report_line", rev=r.revision, language=LANGUAGES.get(r.lang, r.lang),
+                          when=r.stored_at.strftime("%Y-%m-%d"), by=md(r.stored_by)))
             st.code(f"SHA-256 {r.sha256}", language=None)
             st.download_button(t(L, "download_stored"), data=report_pdf(store(), aid, r.revision, r.lang),
                                file_name=f"skb-{aid[:8]}-v{r.revision}-{r.lang}.pdf", mime="application/pdf",
