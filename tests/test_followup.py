@@ -250,6 +250,8 @@ def test_the_start_page_lists_due_reviews_and_the_follow_up_page_records_them(ap
     assert [n.text for n in trad.notes if n.recorded] == ["20 träd planterade – Şahins lag"]
     assert [v.value for v in trad.values] == [20.0]
     assert page.get("arrow_vega_lite_chart") or page.get("vega_lite_chart")
+    # One value is already a point on the chart, and written out beneath it with its date.
+    assert f"Senaste värde: 20 ({dt.date.today().isoformat()})" in [c.value for c in page.caption]
 
     page.button(key="record_review").click().run()
     assert schedule(app_store, adopted).reviewed_on == dt.date.today()

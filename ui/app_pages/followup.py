@@ -9,6 +9,7 @@ comparison of before and after.
 
 import datetime as dt
 
+import altair as alt
 import pandas as pd
 import streamlit as st
 
@@ -97,6 +98,24 @@ def _on_status(measure_id: str, revision: int, key: str) -> None:
     _record(lambda: set_status(store(), aid, measure_id, revision, st.session_state[key], author()))
 
 
+def _values_chart(values) -> None:  # type: ignore[no-untyped-def]
+    """The indicator's values over time, each a point (so the first value shows too), dates as dates,
+    and the latest written out beneath."""
+    data = pd.DataFrame({"date": [pd.Timestamp(v.date) for v in values], "value": [v.value for v in values],
+                         "note": [v.note for v in values], "by": [v.author for v in values]})
+    # From zero (or below it) to a little above the highest value, so no point sits on the frame.
+    low, high = min(0.0, float(data["value"].min())), max(0.0, float(data["value"].max()))
+    chart = alt.Chart(data).mark_line(point=alt.OverlayMarkDef(size=50)).encode(
+        x=alt.X("date:T", title=None, axis=alt.Axis(format="%Y-%m-%d", labelOverlap="greedy", tickCount=4)),
+        y=alt.Y("value:Q", title=t(L, "value"), scale=alt.Scale(domain=[low, high + (high - low) * 0.1 or 1])),
+        tooltip=[alt.Tooltip("date:T", format="%Y-%m-%d", title=t(L, "date")),
+                 alt.Tooltip("value:Q", title=t(L, "value")), alt.Tooltip("note:N", title=t(L, "note")),
+                 alt.Tooltip("by:N", title=t(L, "recorded_by"))])
+    st.altair_chart(chart.properties(height=180), width="stretch")
+    last = max(values, key=lambda v: v.date)
+    st.caption(t(L, "latest_value", value=f"{last.value:g}", date=last.date.isoformat()))
+
+
 for f in followed:
     m = f.measure
     with st.container(border=True):
@@ -131,9 +150,7 @@ for f in followed:
             else:
                 st.markdown(f"*{t(L, 'indicator')}: {md(m.indicator)}*")
                 if f.values:
-                    series = pd.DataFrame({t(L, "date"): [pd.Timestamp(v.date) for v in f.values],
-                                           m.indicator: [v.value for v in f.values]}).set_index(t(L, "date"))
-                    st.line_chart(series, height=180)
+                    _values_chart(f.values)
                 with st.form(f"value_form:{m.id}", border=False, clear_on_submit=True):
                     day = st.date_input(t(L, "date"), value=dt.date.today(), key=f"value_date:{m.id}",
                                         format="YYYY-MM-DD")
