@@ -107,7 +107,8 @@ except ValueError as exc:
 def table(block: str, framework: str | None = None) -> pd.DataFrame:
     rows = [{"what": r.label, "A": r.a, "B": r.b, "B − A": r.difference}
             for r in c.block(block, framework)]  # type: ignore[arg-type]
-    return pd.DataFrame(rows, columns=["what", "A", "B", "B − A"])
+    # Rounded here, not only formatted: a score of -0.3 reads "+0", never "-0".
+    return pd.DataFrame(rows, columns=["what", "A", "B", "B − A"]).round({"A": 0, "B": 0, "B − A": 0})
 
 
 def show(frame: pd.DataFrame, key: str, sides: str = "%+.0f", heading: str | None = None) -> None:

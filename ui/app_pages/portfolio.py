@@ -80,7 +80,7 @@ def wrapped(label: str, width: int = 48) -> str:
 
 
 def signed(value: float) -> str:
-    return f"{round(value):+d}" if round(value) else "0"  # never "-0" or "+0"
+    return f"{round(value):+d}"  # as the tables show it: +0, never -0
 
 
 def policy_areas() -> dict[str, str]:
@@ -163,7 +163,8 @@ bars(result.by_group, "group", t(L, "group"))
 
 if not result.by_area.empty:
     st.subheader(t(L, "by_area"))
-    st.dataframe(result.by_area, hide_index=True, width="stretch", key="pf_by_area",
+    st.dataframe(result.by_area.round({"mean": 0, "lowest": 0, "highest": 0}), hide_index=True, width="stretch",
+                 key="pf_by_area",
                  column_order=["area", "mean", "lowest", "highest", "rated", "positive", "negative"],
                  column_config={
                      "area": st.column_config.TextColumn(t(L, "areas_filter")),
@@ -176,9 +177,10 @@ if not result.by_area.empty:
 
 st.subheader(t(L, "assessments"))
 listing = result.assessments
-shown = listing.assign(status=[t(L, "status_" + s) for s in listing["status"]],
-                       date=pd.to_datetime(listing["date"], errors="coerce"),
-                       coverage=(listing["coverage"] * 100).round())
+# Rounded here, not only formatted: a score of -0.3 reads "+0", never "-0".
+shown = listing.round({"overall": 0, "gap_change": 0, "group_score": 0}).assign(
+    status=[t(L, "status_" + s) for s in listing["status"]], date=pd.to_datetime(listing["date"], errors="coerce"),
+    coverage=(listing["coverage"] * 100).round())
 # The scores next to the title, so they are read without scrolling sideways.
 columns = {
     "title": st.column_config.TextColumn(t(L, "title")),
