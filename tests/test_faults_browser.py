@@ -104,6 +104,12 @@ def choose(page, aid: str, criterion: str, alternative: str | None, label: str) 
     settle(page)
 
 
+def open_fold(page, aid: str, criterion: str, alternative: str | None, part: str = "reasoning") -> None:
+    """Click open a question's fold (motivation and evidence, or measures); its fields are drawn once open."""
+    page.locator(css(f"x:{aid}:{criterion}:{alternative or '-'}:{part}")).locator("summary").click()
+    settle(page)
+
+
 def type_into(page, aid: str, criterion: str, alternative: str | None, part: str, text: str) -> None:
     box = widget(page, aid, criterion, alternative, part).locator("textarea, input").first
     box.fill(text)
@@ -164,6 +170,7 @@ def answer_the_first_step(page, aid: str) -> None:
     choose(page, aid, "belyst", None, "Ja")
     choose(page, aid, "trygghet", "zero", "Negativ")
     choose(page, aid, "trygghet", "proposal", "Positiv")
+    open_fold(page, aid, "trygghet", "proposal")
     type_into(page, aid, "trygghet", "proposal", "comment", COMMENT)
     type_into(page, aid, "oro", None, "value", WORRY)
 
@@ -181,6 +188,7 @@ def assert_every_answer_is_shown(page, aid: str) -> None:
     assert is_chosen(page, aid, "belyst", None, "Ja")
     assert is_chosen(page, aid, "trygghet", "zero", "Negativ")
     assert is_chosen(page, aid, "trygghet", "proposal", "Positiv")
+    open_fold(page, aid, "trygghet", "proposal")
     assert widget(page, aid, "trygghet", "proposal", "comment").locator("textarea").input_value() == COMMENT
     assert widget(page, aid, "oro", None).locator("textarea").input_value() == WORRY
 

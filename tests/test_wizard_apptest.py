@@ -21,6 +21,7 @@ from assessment.model import UNKNOWN
 from assessment.scoring import score
 from assessment.storage import open_store
 from assessment.validate import load_checklist
+from ui.widgets import fold_key
 
 ROOT = Path(__file__).resolve().parent.parent
 APP = str(ROOT / "streamlit_app.py")
@@ -85,8 +86,21 @@ def question_widgets(at: AppTest) -> list:
     return [w for kind in CHECKLIST_WIDGETS for w in getattr(at, kind) if (w.key or "").startswith("w:")]
 
 
+def open_folds(at: AppTest, checklist: Checklist) -> None:
+    """Open every question's motivation and measures folds, as a planner clicks them open."""
+    assessment_id = _param(at, "id")
+    alternatives = [None] + [a.id for a in checklist.alternatives] + ["proposal"]
+    for crit in checklist.criteria():
+        at.session_state[fold_key(assessment_id, crit.id, None, "measures")] = True
+        for alt in alternatives:
+            at.session_state[fold_key(assessment_id, crit.id, alt, "reasoning")] = True
+    at.run()
+    assert not at.exception, at.exception
+
+
 def answer_step(at: AppTest, checklist: Checklist) -> dict[str, object]:
     """Answer every empty question widget on the step, again while conditions reveal more."""
+    open_folds(at, checklist)
     given: dict[str, object] = {}
     for _ in range(10):
         fresh = [w for w in question_widgets(at) if w.key not in given and w.value in (None, "", [])]
@@ -225,6 +239,9 @@ def test_a_refresh_returns_to_the_same_step_with_every_answer(data_dir: Path) ->
     fresh.run()
     fresh.switch_page("ui/app_pages/wizard.py").run()
     assert not fresh.exception, fresh.exception
+    # the motivations show, folded, beside their folds; opened, in their fields
+    assert any("Motivering för strandpaverkan" in c.value for c in fresh.caption)
+    open_folds(fresh, checklist)
     shown = {w.key: w.value for w in question_widgets(fresh)}
     step_two = {k: v for k, v in given.items() if k.split(":")[2] in {c.id for c in checklist.sections[1].criteria}}
     assert step_two
@@ -396,6 +413,10 @@ def test_measures_are_added_filled_in_and_removed(data_dir: Path) -> None:
     assessment_id = start_assessment(at, "wizard-odd", "Åtgärder")
     at.radio(key=f"w:{assessment_id}:badar:-:value").set_value(True).run()
     at.button(key="next").click().run()
+    fold = fold_key(assessment_id, "strandpaverkan", None, "measures")
+    assert f"m:{assessment_id}:strandpaverkan:add" not in [b.key for b in at.button]  # folded until opened
+    at.session_state[fold] = True
+    at.run()
     add = f"m:{assessment_id}:strandpaverkan:add"
     at.button(key=add).click().run()
     at.button(key=add).click().run()
@@ -414,6 +435,14 @@ def test_measures_are_added_filled_in_and_removed(data_dir: Path) -> None:
         dt.date(2027, 5, 31), "Andel badplatser med ramp")
     assert [w.value for w in at.text_input if (w.key or "").endswith(":responsible")] == ["Tekniska förvaltningen"]
     assert checklist.criterion("strandpaverkan").measures
+
+    # folded again, the measure is still stored and its text shows beside the fold
+    at.session_state[fold] = False
+    at.run()
+    assert not at.exception, at.exception
+    assert not [w for w in at.text_input if (w.key or "").startswith(f"m:{assessment_id}:")]
+    assert any("Ramp ner till vattnet vid Ελλάδα\\-bryggan" in c.value for c in at.caption)
+    assert len(open_store().load(assessment_id).assessment.measures) == 1
 
 
 

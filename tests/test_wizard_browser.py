@@ -108,6 +108,8 @@ def test_a_short_assessment_survives_a_reload_and_downloads_its_report(page, app
     settle(page)
     trygghet.get_by_role("radiogroup", name="Planförslaget").get_by_text("Stor positiv").click()
     settle(page)
+    trygghet.get_by_text("Motivering · Underlag").last.click()  # the proposal's fold, drawn once open
+    settle(page)
     comment = trygghet.get_by_label("Motivering").last
     comment.fill("Belysning och fler som rör sig på kvällen.")
     comment.press("Tab")
@@ -121,6 +123,10 @@ def test_a_short_assessment_survives_a_reload_and_downloads_its_report(page, app
     trygghet = question(page, "trygghet")
     assert trygghet.get_by_role("radiogroup", name="Nollalternativ").get_by_label("Liten negativ").is_checked()
     assert trygghet.get_by_role("radiogroup", name="Planförslaget").get_by_label("Stor positiv").is_checked()
+    # folded after the reload, the motivation shows beside its fold; opened, in its field
+    assert trygghet.get_by_text("Belysning och fler som rör sig på kvällen.").count() == 1
+    trygghet.get_by_text("Motivering · Underlag").last.click()
+    settle(page)
     assert trygghet.get_by_label("Motivering").last.input_value() == "Belysning och fler som rör sig på kvällen."
     page.get_by_role("button", name="Föregående").click()
     settle(page)

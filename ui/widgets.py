@@ -26,7 +26,7 @@ from .i18n import t
 from .progress import Visibility
 from .session import OpenAssessment, current, save_answer, save_whole
 
-__all__ = ["md", "widget_key", "draw_section", "describe"]
+__all__ = ["md", "widget_key", "fold_key", "draw_section", "describe"]
 
 _MD_SPECIAL = MappingProxyType(str.maketrans({c: "\\" + c for c in "\\`*_{}[]()<>#+-.!|~$"}))
 
@@ -38,6 +38,37 @@ def md(text: str) -> str:
 
 def widget_key(assessment_id: str, criterion: str, alternative: str | None, part: str) -> str:
     return f"w:{assessment_id}:{criterion}:{alternative or '-'}:{part}"
+
+
+def fold_key(assessment_id: str, criterion: str, alternative: str | None, part: str) -> str:
+    """The key of the fold (expander) holding a question's `part` ("reasoning" or "measures")."""
+    return f"x:{assessment_id}:{criterion}:{alternative or '-'}:{part}"
+
+
+def _fold(doc: OpenAssessment, crit: Criterion, alternative: str | None, part: str, label: str) -> Any:
+    """A fold (expander) whose content the caller draws only while `.open`.
+
+    Drawing every motivation, evidence and measure field made a step of the
+    integrated checklist some 110 widgets, and the browser's cost of a step is
+    its number of widgets. The label stays the same open or closed (a changed
+    label would be a new expander, closed again), so what is written is
+    previewed beside it instead (`_preview`). Closing a fold loses nothing: the
+    answers are in the Assessment, and its fields are primed from it when it
+    opens again.
+    """
+    return st.expander(label, key=fold_key(doc.assessment.id, crit.id, alternative, part), on_change="rerun")
+
+
+def _preview(lines: list[tuple[str, str]], limit: int = 160) -> None:
+    """What a closed fold holds, a line per field, so a reviewer sees motivations at a glance."""
+    shown = []
+    for name, text in lines:
+        text = " ".join(text.split())
+        if text:
+            cut = text if len(text) <= limit else text[:limit].rstrip() + "…"
+            shown.append(f"**{md(name)}:** {md(cut)}")
+    if shown:
+        st.caption("  \n".join(shown))
 
 
 def _prime(key: str, value: Any) -> None:
@@ -258,10 +289,16 @@ def _draw_reasoning(doc: OpenAssessment, crit: Criterion, alternative: str | Non
     if crit.type == AnswerType.YES_NO:
         st.text_input(t(lang, "yes_no_comment"), **_bound(doc, crit, alternative, "comment", comment))
         return
-    st.text_area(t(lang, "comment"), height=68, help=t(lang, "comment_help"),
-                 **_bound(doc, crit, alternative, "comment", comment))
-    st.text_input(t(lang, "evidence"), help=t(lang, "evidence_help"),
-                  **_bound(doc, crit, alternative, "evidence", answer.evidence if answer else ""))
+    evidence = answer.evidence if answer else ""
+    fold = _fold(doc, crit, alternative, "reasoning", f"{t(lang, 'comment')} · {t(lang, 'evidence')}")
+    if not fold.open:
+        _preview([(t(lang, "comment"), comment), (t(lang, "evidence"), evidence)])
+        return
+    with fold:
+        st.text_area(t(lang, "comment"), height=68, help=t(lang, "comment_help"),
+                     **_bound(doc, crit, alternative, "comment", comment))
+        st.text_input(t(lang, "evidence"), help=t(lang, "evidence_help"),
+                      **_bound(doc, crit, alternative, "evidence", evidence))
 
 
 def _alternative_labels(checklist: Checklist, lang: str) -> dict[str, str]:
@@ -346,8 +383,11 @@ def _remove_measure(measure_id: str) -> None:
 
 def _draw_measures(doc: OpenAssessment, crit: Criterion, lang: str) -> None:
     measures = doc.assessment.measures_for(crit.id)
-    with st.container(border=True):
-        st.markdown(f"**{t(lang, 'measures')}**")
+    fold = _fold(doc, crit, None, "measures", t(lang, "measures"))
+    if not fold.open:
+        _preview([(t(lang, "measures"), "; ".join(m.text for m in measures if m.text.strip()))])
+        return
+    with fold:
         for measure in measures:
             fields = {"text": measure.text, "responsible": measure.responsible,
                       "due": measure.due, "indicator": measure.indicator}
