@@ -257,30 +257,35 @@ def _draw_value(doc: OpenAssessment, crit: Criterion, alternative: str | None, l
 
 
 def _draw_groups(doc: OpenAssessment, crit: Criterion, shown: list[str], lang: str) -> None:
-    """The groups × alternatives grid: one select per cell, with the scale's labels."""
+    """The groups × alternatives grid: a column per alternative, one select per group, its reasoning below.
+
+    A column per alternative rather than a row of columns per group: every
+    block is a message the browser lays out, and rows of columns made a grid
+    of seven groups some fifty of them. The group's name labels each select;
+    beside the first column it is hidden but keeps its height, so the rows line
+    up and a screen reader still hears which group a select rates.
+    """
     checklist = doc.assessment.checklist
     options = _options(crit, checklist)
     labeller = _labeller(crit, checklist, lang)
-    helptext = _options_help(crit, checklist, lang)
+    scale_help = _options_help(crit, checklist, lang)
     alt_labels = _alternative_labels(checklist, lang)
-    widths = [2] + [3] * len(shown)
-    if len(shown) > 1:
-        head = st.columns(widths, vertical_alignment="bottom")
-        head[0].caption(t(lang, "group"))
-        for col, alt in zip(head[1:], shown):
-            col.caption(alt_labels[alt])
-    for group in checklist.groups_of(crit):
-        row = st.columns(widths, vertical_alignment="center")
-        row[0].markdown(md(text_for(group.label, lang)), help=text_for(group.help, lang) or None)
-        for col, alt in zip(row[1:], shown):
-            answer = doc.assessment.answer(crit.id, alt)
-            value = answer.value if answer else None
-            rating = value.get(group.id) if isinstance(value, dict) else value
-            rating = rating if rating in options else None
-            with col:
-                st.selectbox(f"{text_for(group.label, lang)} – {alt_labels[alt]}", options, index=None,
-                             placeholder="–", format_func=labeller, label_visibility="collapsed", help=helptext,
-                             **_bound(doc, crit, alt, f"group:{group.id}", rating))
+    groups = checklist.groups_of(crit)
+    helps = {g.id: "  \n\n".join(h for h in (md(text_for(g.help, lang)), scale_help) if h) or None for g in groups}
+    cols = st.columns(len(shown)) if len(shown) > 1 else [st.container()]
+    for n, (col, alt) in enumerate(zip(cols, shown)):
+        answer = doc.assessment.answer(crit.id, alt)
+        value = answer.value if answer else None
+        with col:
+            if len(shown) > 1:
+                st.caption(md(alt_labels[alt]))
+            for group in groups:
+                rating = value.get(group.id) if isinstance(value, dict) else value
+                rating = rating if rating in options else None
+                st.selectbox(md(text_for(group.label, lang)), options, index=None, placeholder="–",
+                             format_func=labeller, label_visibility="visible" if n == 0 else "hidden",
+                             help=helps[group.id], **_bound(doc, crit, alt, f"group:{group.id}", rating))
+            _draw_reasoning(doc, crit, alt, lang)
 
 
 def _draw_reasoning(doc: OpenAssessment, crit: Criterion, alternative: str | None, lang: str) -> None:
@@ -322,11 +327,6 @@ def _draw_criterion(doc: OpenAssessment, crit: Criterion, vis: Visibility, lang:
         if crit.type == AnswerType.GROUP_IMPACT:
             shown = [a for a in alternatives if crit.id in vis.per_alternative.get(a, frozenset())]
             _draw_groups(doc, crit, shown, lang)
-            # the reasoning under each alternative's column of the grid
-            cols = st.columns([2] + [3] * len(shown))[1:] if len(shown) > 1 else [st.container()]
-            for col, alt in zip(cols, shown):
-                with col:
-                    _draw_reasoning(doc, crit, alt, lang)
         else:
             cols = st.columns(len(alternatives)) if len(alternatives) > 1 else [st.container()]
             for col, alt in zip(cols, alternatives):
