@@ -6,8 +6,10 @@ number, date and ladder. A widget never owns an answer: before it is drawn its
 session-state key (assessment id + criterion + alternative + part) is set from
 the Assessment, and its on_change callback writes the new value back into the
 Assessment and autosaves it. So an answer survives any rerun that does not draw
-its widget (another step, a hidden condition, a page switch). The rules of what
-applies and what counts are in `assessment/`; this module only draws.
+its widget (another step, a hidden condition, a page switch, a closed fold: a
+question's motivation, evidence and measures are drawn only while their fold is
+open, since the browser's cost of a step is its number of widgets). The rules
+of what applies and what counts are in `assessment/`; this module only draws.
 """
 
 from __future__ import annotations
