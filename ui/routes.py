@@ -72,6 +72,17 @@ def assessment_from_url() -> OpenAssessment | None:
     return None  # not reached: switch_page ends the run
 
 
+def required_assessment() -> OpenAssessment:
+    """The assessment the URL names, or the one open; with neither, say so, link
+    to the start page and end this run (every page but the start needs one)."""
+    doc = assessment_from_url()
+    if doc is None:
+        st.info(t(lang(), "no_assessment"))
+        st.page_link(START, label=t(lang(), "to_start"), icon=":material/home:")
+        st.stop()
+    return doc
+
+
 def step_from_url(doc: OpenAssessment, steps: int) -> int:
     """The 0-based step the URL names; the first when it names none."""
     raw = st.query_params.get("step")

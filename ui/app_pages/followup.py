@@ -19,16 +19,12 @@ from assessment.followup import (FollowUpConflict, add_note, add_value, measures
                                  record_review, schedule, set_review_date, set_status)
 from assessment.model import MeasureStatus, Status
 from ui.i18n import t
-from ui.routes import COMPARE, START, WIZARD, assessment_from_url
+from ui.routes import COMPARE, WIZARD, required_assessment
 from ui.session import author, close_assessment, flash, lang, store, take_flash
 from ui.widgets import md
 
 L = lang()
-doc = assessment_from_url()
-if doc is None:
-    st.info(t(L, "no_assessment"))
-    st.page_link(START, label=t(L, "to_start"), icon=":material/home:")
-    st.stop()
+doc = required_assessment()
 
 assessment = doc.assessment
 aid = assessment.id

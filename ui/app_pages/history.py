@@ -12,16 +12,12 @@ from assessment.checklist import text_for
 from assessment.errors import SkbError
 from assessment.model import Status
 from ui.i18n import t
-from ui.routes import REVIEW, START, WIZARD, assessment_from_url, go
+from ui.routes import REVIEW, WIZARD, required_assessment, go
 from ui.session import author, close_assessment, lang, store
 from ui.widgets import describe, md
 
 L = lang()
-doc = assessment_from_url()
-if doc is None:
-    st.info(t(L, "no_assessment"))
-    st.page_link(START, label=t(L, "to_start"), icon=":material/home:")
-    st.stop()
+doc = required_assessment()
 
 assessment = doc.assessment
 checklist = assessment.checklist

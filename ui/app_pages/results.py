@@ -12,16 +12,12 @@ from assessment.review import thread
 from assessment.scoring import score
 from reports import render_report
 from ui.i18n import t
-from ui.routes import START, WIZARD, assessment_from_url, go
+from ui.routes import WIZARD, required_assessment, go
 from ui.session import lang, store
 from ui.widgets import md
 
 L = lang()
-doc = assessment_from_url()
-if doc is None:
-    st.info(t(L, "no_assessment"))
-    st.page_link(START, label=t(L, "to_start"), icon=":material/home:")
-    st.stop()
+doc = required_assessment()
 
 assessment = doc.assessment
 checklist = assessment.checklist

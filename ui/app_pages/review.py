@@ -18,16 +18,12 @@ from assessment.review import (ReviewConflict, post, report_pdf, return_to_draft
                                store_report, stored_reports, thread, verify_report)
 from assessment.storage import EditConflict
 from ui.i18n import LANGUAGES, t
-from ui.routes import FOLLOWUP, START, assessment_from_url, go
+from ui.routes import FOLLOWUP, required_assessment, go
 from ui.session import author, flash, lang, reload, store, take_flash
 from ui.widgets import md
 
 L = lang()
-doc = assessment_from_url()
-if doc is None:
-    st.info(t(L, "no_assessment"))
-    st.page_link(START, label=t(L, "to_start"), icon=":material/home:")
-    st.stop()
+doc = required_assessment()
 
 assessment = doc.assessment
 aid = assessment.id

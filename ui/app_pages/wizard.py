@@ -6,17 +6,13 @@ from assessment.checklist import text_for
 from ui.i18n import t
 from ui.metadata import draw_details
 from ui.progress import survey
-from ui.routes import RESULTS, START, assessment_from_url, go, set_step, step_from_url
+from ui.routes import RESULTS, required_assessment, go, set_step, step_from_url
 from ui.session import lang, reload
 from ui.style import STEPS_KEY, apply_style
 from ui.widgets import draw_section, md
 
 L = lang()
-doc = assessment_from_url()
-if doc is None:
-    st.info(t(L, "no_assessment"))
-    st.page_link(START, label=t(L, "to_start"), icon=":material/home:")
-    st.stop()
+doc = required_assessment()
 
 assessment = doc.assessment
 checklist = assessment.checklist
