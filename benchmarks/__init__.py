@@ -1,6 +1,6 @@
 """SKB's benchmarks: is the tool fast, and does it stay so? (`make bench`)
 
-Each measure in `benchmarks.runner.MEASURES` is taken next to a floor measured
+Each measure in `benchmarks.runner.measures()` is taken next to a floor measured
 in the same run (the least work that gives the same result), so the ratio
 means something on a noisy shared machine. `benchmarks.gen` generates large
 checklists and filled assessments for the benchmarks and for tests. This

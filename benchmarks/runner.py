@@ -1,6 +1,6 @@
 """The benchmark runner: `python -m benchmarks` (or `make bench`).
 
-It takes every measure in `MEASURES` in turn, prints a table (figure, floor,
+It takes every measure of `measures()` in turn, prints a table (figure, floor,
 ratio, target, met) and writes the same as JSON to
 `benchmarks/results/latest.json` with the machine it ran on. A measure that
 cannot be taken is printed as "not measured: <why>"; a measure that fails with
@@ -31,7 +31,7 @@ from typing import Any
 from .context import ROOT, Context
 from .harness import NotMeasured, Row, Target, not_measured_row
 
-__all__ = ["Measure", "MEASURES", "machine", "run", "table", "markdown", "main"]
+__all__ = ["Measure", "measures", "machine", "run", "table", "markdown", "main"]
 
 RESULTS = Path(__file__).resolve().parent / "results" / "latest.json"
 
@@ -45,7 +45,7 @@ class Measure:
     heavy: bool = False  # starts servers or browsers: skipped by --quick unless picked with --only
 
 
-def _measures() -> list[Measure]:
+def measures() -> list[Measure]:
     # Imported here so that `--help` does not load reportlab and friends.
     from . import browser, imports, pdf, score_rate, server, store, wizard
 
@@ -205,15 +205,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--markdown", action="store_true", help="also print the table as Markdown")
     args = parser.parse_args(argv)
 
-    measures = _measures()
+    chosen = measures()
     if args.list:
-        for m in measures:
+        for m in chosen:
             print(f"{m.key:20} {m.title}")
         return 0
     if args.only:
-        measures = [m for m in measures if any(k in m.key for k in args.only)]
+        chosen = [m for m in chosen if any(k in m.key for k in args.only)]
     elif args.quick:
-        measures = [m for m in measures if not m.heavy]
+        chosen = [m for m in chosen if not m.heavy]
     # Streamlit warns about "missing ScriptRunContext" whenever its caches are touched outside
     # a script run, as the benchmark does while it sets up; the warnings say nothing here.
     from streamlit import config as st_config
@@ -226,7 +226,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     with tempfile.TemporaryDirectory(prefix="skb-bench-") as tmp:
         ctx = Context(tmp=Path(tmp), quick=args.quick)
         wall = time.perf_counter()
-        rows, errors = run(measures, ctx, echo=lambda s: print(s, file=sys.stderr, flush=True))
+        rows, errors = run(chosen, ctx, echo=lambda s: print(s, file=sys.stderr, flush=True))
         wall = time.perf_counter() - wall
     print(table(rows))
     if args.markdown:
