@@ -49,7 +49,7 @@ if broken:
 doc = current()
 if doc is not None:
     title = doc.assessment.metadata.title
-    if st.button(t(L, "continue_current", title=title), icon=":material/arrow_forward:", type="primary",
+    if st.button(t(L, "continue_current", title=md(title)), icon=":material/arrow_forward:", type="primary",
                  key="continue_current"):
         go(WIZARD, doc.assessment.id)
 
