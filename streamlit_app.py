@@ -5,13 +5,18 @@ every page, and bound to the URL so they survive a refresh. Nothing else
 happens here: no loading, no scoring.
 """
 
+from pathlib import Path
+
 import streamlit as st
 
 from ui.i18n import LANGUAGES, t
 from ui.routes import COMPARE, FOLLOWUP, HISTORY, PORTFOLIO, RESULTS, REVIEW, START, WIZARD
 from ui.session import lang
 
-st.set_page_config(page_title="SKB", page_icon=":material/diversity_3:", layout="wide")
+# The icon is a file we ship: a ":material/…:" icon makes the browser fetch it from Google's font host,
+# and the app promises to make no request outside its own server.
+FAVICON = Path(__file__).parent / "ui" / "static" / "favicon.png"
+st.set_page_config(page_title="SKB", page_icon=str(FAVICON), layout="wide")
 
 with st.sidebar:
     # The codes themselves are the options: a bound widget writes what it shows into the URL (?lang=en).
