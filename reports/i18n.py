@@ -82,6 +82,13 @@ _SV: dict[str, str] = {
     "q_no_participation": "Vilka av dem som berörs har fått komma till tals, och hur?",
     "q_follow_up": "Hur och när följs konsekvenserna upp, och vem rapporterar till nämnden?",
     "q_zero": "Vad händer om planen inte genomförs (nollalternativet), och är förslaget bättre för alla grupper?",
+    # verdicts (the comparison appendix; the report's own equity sentences come from assessment.summary)
+    "verdict_narrows": "Skillnaderna minskar. De grupper som har det sämre ställt vinner mer än befolkningen i stort.",
+    "verdict_widens": "Skillnaderna ökar. De grupper som har det sämre ställt vinner mindre eller förlorar mer än "
+                      "befolkningen i stort.",
+    "verdict_widens_hidden": "Genomsnittet blir bättre, men det är ingen vinst för jämlikheten när skillnaderna ökar.",
+    "verdict_unchanged": "Skillnaderna mellan grupperna bedöms vara oförändrade.",
+    "verdict_unknown": "Det går inte att säga om skillnaderna minskar eller ökar, eftersom påverkan på grupperna inte är bedömd.",
     # contents
     "toc_title": "Innehåll",
     "charts_title": "Diagram",
@@ -287,6 +294,12 @@ _EN: dict[str, str] = {
     "q_no_participation": "Which of the people affected have been heard, and how?",
     "q_follow_up": "How and when are the impacts followed up, and who reports back to the committee?",
     "q_zero": "What happens if the plan is not carried out (the zero alternative), and is the proposal better for every group?",
+    "verdict_narrows": "The gaps narrow. The groups with worse starting conditions gain more than the population as a whole.",
+    "verdict_widens": "The gaps widen. The groups with worse starting conditions gain less or lose more than the population "
+                      "as a whole.",
+    "verdict_widens_hidden": "The average improves, but that is no equity gain when the gaps widen.",
+    "verdict_unchanged": "The gaps between groups are judged unchanged.",
+    "verdict_unknown": "It cannot be said whether the gaps narrow or widen, as the impact on groups has not been rated.",
     "toc_title": "Contents",
     "charts_title": "Charts",
     "chart_areas": "The policy areas for equity in health, per alternative",
