@@ -200,12 +200,18 @@ class GapLine:
 
 @dataclass(frozen=True)
 class Recommendation:
-    """The assessors' own conclusion (samlad bedömning / förslag till beslut), as they answered it."""
+    """The assessors' own conclusion (samlad bedömning / förslag till beslut), as they wrote it.
 
-    criterion: str
+    Two places hold it: the checklist's overall-judgement question (a single choice on a
+    RECOMMENDATION_CHOICES list: proceed, proceed with measures, revise, do not proceed), and
+    the assessment's own `metadata.recommendation`, the proposed decision in words, which
+    every checklist has."""
+
+    criterion: str | None  # the overall-judgement question, when the checklist has one and it is answered
     choice: str | None  # the option id chosen
     label: Text | None  # its label
     comment: str  # the answer's motivation
+    text: str  # metadata.recommendation: the proposed decision in the assessors' words
 
 
 @dataclass(frozen=True)
@@ -221,7 +227,7 @@ class Summary:
     level: tuple[Standing, ...]  # rated and shown as 0
     findings: tuple[Finding, ...]  # the most serious negative consequences, worst first
     negatives: int  # questions with a negative rating in the headline alternative (findings are the first ones)
-    measures: int  # measures recorded for the headline alternative that are not dropped
+    promised: tuple[Measure, ...]  # the measures of the headline alternative that are not dropped, as recorded
     gaps: tuple[GapLine, ...]  # every knowledge gap of the headline alternative: the count is len(gaps)
     flags: tuple[FlagLine, ...]  # every flag once, the most severe first
     recommendation: Recommendation | None
@@ -234,7 +240,7 @@ class Summary:
 
     @property
     def any_measure(self) -> bool:
-        return self.measures > 0
+        return bool(self.promised)
 
 
 # --- the two sentences the verdict rules own ------------------------------------------------
@@ -434,6 +440,7 @@ def _flags(checklist: Checklist, result: Any) -> list[FlagLine]:
 
 def _recommendation(assessment: Assessment) -> Recommendation | None:
     checklist = assessment.checklist
+    text = getattr(assessment.metadata, "recommendation", "").strip()
     for crit in checklist.criteria():
         if crit.type != AnswerType.SINGLE_CHOICE or crit.choices not in RECOMMENDATION_CHOICES:
             continue
@@ -442,8 +449,8 @@ def _recommendation(assessment: Assessment) -> Recommendation | None:
             continue
         options = {o.id: o.label for o in checklist.choice_list(crit.choices).options}
         choice = str(answer.value)
-        return Recommendation(crit.id, choice, options.get(choice), answer.comment)
-    return None
+        return Recommendation(crit.id, choice, options.get(choice), answer.comment, text)
+    return Recommendation(None, None, None, "", text) if text else None
 
 
 def summarize(assessment: Assessment, result: Any, lang: str = "sv") -> Summary:
@@ -477,7 +484,7 @@ def summarize(assessment: Assessment, result: Any, lang: str = "sv") -> Summary:
         level=tuple(s for s in standings if s.shown == 0),
         findings=tuple(findings[:MAX_FINDINGS]),
         negatives=len(findings),
-        measures=len(live),
+        promised=tuple(live),
         gaps=tuple(_gaps(result, primary)),
         flags=tuple(_flags(checklist, result)),
         recommendation=_recommendation(assessment),

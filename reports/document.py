@@ -565,10 +565,14 @@ def _summary(ctx: ReportContext) -> list[Flowable]:
     parts.append(Paragraph(para(ctx.t("summary_recommendation")), st.summary_head))
     rec = s.recommendation
     if rec is not None:
-        line = f"<b>{para(sentence(ctx.text(rec.label) if rec.label is not None else plain(rec.choice or '')))}</b>"
-        if rec.comment.strip():
-            line += " " + para(sentence(shorten(rec.comment, 300)))
-        parts.append(Paragraph(line, st.summary_body))
+        if rec.choice is not None:
+            line = f"<b>{para(sentence(ctx.text(rec.label) if rec.label is not None else plain(rec.choice)))}</b>"
+            if rec.comment.strip():
+                line += " " + para(sentence(shorten(rec.comment, 300)))
+            parts.append(Paragraph(line, st.summary_body))
+        if rec.text:
+            parts.append(Paragraph(f"<b>{para(ctx.t('summary_proposed_decision'))}:</b> "
+                                   f"{para(sentence(shorten(rec.text, 600)))}", st.summary_body))
     elif not s.assessors_summary.strip():
         parts.append(Paragraph(ctx.t("summary_no_recommendation"), st.summary_body))
     if s.assessors_summary.strip():

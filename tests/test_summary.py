@@ -101,6 +101,15 @@ def test_the_examples_carry_the_cases_the_summary_must_get_right():
     fritid = example(ROOT / "examples" / "fritidsgard-nedlaggning.yaml")
     rec = summarize(fritid, score(fritid), "en").recommendation
     assert rec is not None and text_for(rec.label, "en") == "Revise the proposal before a decision"
+    # ny-skola: a checklist without that question; the proposed decision is the assessment's own field
+    school = example(ROOT / "examples" / "ny-skola-detaljplan.yaml")
+    rec = summarize(school, score(school), "sv").recommendation
+    assert rec is not None and rec.choice is None and rec.text.startswith("Anta detaljplanen.")
+    out = io.BytesIO()
+    render_report(school, out)
+    from summary_check import summary_page
+
+    assert squash("Förslag till beslut: Anta detaljplanen. Innan granskningen") in squash(summary_page(out.getvalue(), "sv"))
 
 
 # --- small cases ----------------------------------------------------------------------------------
@@ -218,8 +227,10 @@ def test_the_results_page_shows_the_summary_s_figures(stored_examples, path, lan
         assert squash(fmt_figure(d.shown)) in flat and d.shown == d.other_shown - d.base_shown
     # knowledge gaps counted as listed
     if s.gaps:
-        count = "frågor med något okänt" if lang == "sv" else "questions with something unknown"
-        assert squash(f"{len(s.gaps)} {count}") in flat
+        from ui.i18n import CATALOGUE
+
+        said = CATALOGUE[lang]["gaps_for_one" if len(s.gaps) == 1 else "gaps_for"].split("{alternative}")[0]
+        assert squash(said.format(count=len(s.gaps))) in flat
 
 
 @pytest.mark.parametrize("lang", ["sv", "en"])
@@ -298,3 +309,23 @@ def test_the_cross_check_catches_a_wrong_gap_count_and_a_difference_that_does_no
     shifted = SimpleNamespace(**{**_lying(r).__dict__, "alternatives": {**_lying(r).alternatives, "zero": moved}})
     with pytest.raises(AssertionError, match="zero"):
         check_summary_page(pdf, a, shifted, "en")
+
+
+def test_the_participant_letter_promises_the_summary_s_measures_only():
+    from assessment.model import Measure
+    from reports import render_participant_feedback
+
+    from render import page_texts
+
+    a = sample_assessment()
+    a.measures.append(Measure(criterion="traffic_safety", alternative="zero", text="Farthinder om planen inte blir av."))
+    a.measures.append(Measure(criterion="schools", alternative="proposal", text="Paviljong vid skolan.",
+                              status="dropped"))
+    s = summarize(a, score(a), "sv")
+    assert [m.id for m in s.promised] == ["m1", "m2"]
+    out = io.BytesIO()
+    render_participant_feedback(a, out)
+    text = squash(" ".join(page_texts(out.getvalue())))
+    assert squash("Ställ krav på 30 % hyresrätter") in text and squash("Hastighetsdämpande åtgärder") in text
+    assert squash("Farthinder om planen inte blir av") not in text
+    assert squash("Paviljong vid skolan") not in text

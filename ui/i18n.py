@@ -147,10 +147,14 @@ _SV: dict[str, str] = {
     "findings": "De allvarligaste negativa konsekvenserna",
     "no_findings": "Ingen fråga är bedömd som negativ för {alternative}.",
     "more_findings": "… och {count} negativa konsekvenser till.",
+    "more_findings_one": "… och 1 negativ konsekvens till.",
+    "finding_more_groups": "och {count} grupper till",
+    "finding_more_groups_one": "och 1 grupp till",
     "finding_measure": "Åtgärd: {measure}",
     "finding_no_measure": "Ingen åtgärd är beslutad.",
     "finding_dropped": "Åtgärden är avbruten och ingen annan är beslutad.",
     "gaps_for": "{count} frågor med något okänt för {alternative}.",
+    "gaps_for_one": "1 fråga med något okänt för {alternative}.",
     "gaps_elsewhere": "Andra alternativ har {count} frågor till med något okänt; alla står i rapporten.",
     "flag_right": "Rättighet",
     "flag_policy_area": "Målområde",
@@ -345,6 +349,10 @@ _SV: dict[str, str] = {
     "details_summary": "Sammanfattning",
     "details_summary_help": "Kort om planen, de viktigaste konsekvenserna och åtgärderna. Visas på rapportens "
                             "sammanfattningssida.",
+    "details_recommendation": "Förslag till beslut",
+    "details_recommendation_help": "Bedömarnas samlade bedömning och förslag till beslut, med de villkor eller "
+                                   "åtgärder som behövs. Står på rapportens sammanfattningssida bredvid den "
+                                   "beräknade poängen. Högst 2 000 tecken.",
     "details_frozen": "Bedömningen är fastställd, så uppgifterna kan inte ändras. Gör en kopia som utkast under "
                       "Historik för att ändra dem.",
     "details_too_long": "”{field}” får vara högst {n} tecken. Det du skrev finns kvar men är inte sparat – korta det.",
@@ -490,10 +498,14 @@ _EN: dict[str, str] = {
     "findings": "The most serious negative impacts",
     "no_findings": "No question is rated negative for {alternative}.",
     "more_findings": "… and {count} more negative impacts.",
+    "more_findings_one": "… and 1 more negative impact.",
+    "finding_more_groups": "and {count} more groups",
+    "finding_more_groups_one": "and 1 more group",
     "finding_measure": "Measure: {measure}",
     "finding_no_measure": "No measure has been decided.",
     "finding_dropped": "The measure was dropped and no other has been decided.",
     "gaps_for": "{count} questions with something unknown for {alternative}.",
+    "gaps_for_one": "1 question with something unknown for {alternative}.",
     "gaps_elsewhere": "Other alternatives have {count} more questions with something unknown; the report lists them all.",
     "flag_right": "Right",
     "flag_policy_area": "Policy area",
@@ -686,6 +698,10 @@ _EN: dict[str, str] = {
     "details_decision_date": "Decision date",
     "details_summary": "Summary",
     "details_summary_help": "Briefly: the plan, its main consequences and measures. Shown on the report's summary page.",
+    "details_recommendation": "Proposed decision",
+    "details_recommendation_help": "The assessors' overall judgement and proposed decision, with the conditions or "
+                                   "measures it needs. Printed on the report's summary page beside the computed "
+                                   "score. At most 2,000 characters.",
     "details_frozen": "The assessment is adopted, so its details cannot change. Copy it into a new draft under "
                       "History to change them.",
     "details_too_long": "“{field}” may be at most {n} characters. What you typed is kept but not saved – shorten it.",

@@ -12,6 +12,7 @@ from assessment.review import thread
 from assessment.scoring import score
 from assessment.summary import RIGHTS_FRAMEWORKS, figure, fmt_figure, summarize
 from reports import render_report
+from reports.prose import mid_sentence
 from ui.i18n import t
 from ui.routes import WIZARD, required_assessment, go
 from ui.session import lang, store
@@ -50,6 +51,11 @@ ALT_SCALE = alt.Scale(
 def shown(value: float | None) -> int | None:
     """The figure a score is shown as everywhere (report, CLI, charts): a whole number, half away from zero."""
     return figure(value)
+
+
+def counted(key: str, count: int, **values: object) -> str:
+    """`key` with `count`, or its singular `key_one` when the count is 1."""
+    return t(L, f"{key}_one", **values) if count == 1 else t(L, key, count=count, **values)
 
 
 def group_figures(standings) -> str:
@@ -92,15 +98,20 @@ if result.hidden or result.not_relevant:
 st.markdown(f"**{md(summary.headline)}**")
 for d in summary.differences:
     if d.shown is not None:
-        st.caption(t(L, "difference", other=md(alt_labels.get(d.other, d.other)),
-                     base=md(alt_labels.get(d.base, d.base)), value=fmt_figure(d.shown)))
+        st.caption(t(L, "difference", other=md(mid_sentence(alt_labels.get(d.other) or d.other)),
+                     base=md(mid_sentence(alt_labels.get(d.base) or d.base)), value=fmt_figure(d.shown)))
 
 # --- the assessors' own conclusion ------------------------------------------------------------------
 st.subheader(t(L, "recommendation"))
 rec = summary.recommendation
 if rec is not None:
-    label = text_for(rec.label, L) if rec.label is not None else rec.choice or ""
-    st.info(f"**{md(label)}**" + (f"  \n{md(rec.comment[:600])}" if rec.comment.strip() else ""))
+    lines = []
+    if rec.choice is not None:
+        label = text_for(rec.label, L) if rec.label is not None else rec.choice
+        lines.append(f"**{md(label)}**" + (f"  \n{md(rec.comment[:600])}" if rec.comment.strip() else ""))
+    if rec.text:
+        lines.append(f"**{t(L, 'details_recommendation')}:** {md(rec.text[:2000])}")
+    st.info("  \n".join(lines))
 elif not summary.assessors_summary.strip():
     st.caption(t(L, "no_recommendation"))
 if summary.assessors_summary.strip():
@@ -147,16 +158,16 @@ if not summary.findings:
 for f in summary.findings:
     ratings = [md(rating_words(r)) for r in f.ratings]
     if f.more_groups:
-        ratings.append(f"+{f.more_groups}")
+        ratings.append(counted("finding_more_groups", f.more_groups))
     live = f.live_measures
     if live:
         tail = t(L, "finding_measure", measure=md(live[0].text[:300]))
     else:
         tail = f"**{t(L, 'finding_dropped' if f.measures else 'finding_no_measure')}**"
-    st.markdown(f"- **{md(questions.get(f.criterion, f.criterion))}** ({md(primary_label)}): "
+    st.markdown(f"- **{md(questions.get(f.criterion, f.criterion))}** ({md(mid_sentence(primary_label))}): "
                 f"{'; '.join(ratings)}.  \n  {tail}")
 if summary.negatives > len(summary.findings):
-    st.caption(t(L, "more_findings", count=summary.negatives - len(summary.findings)))
+    st.caption(counted("more_findings", summary.negatives - len(summary.findings)))
 
 # --- flags and knowledge gaps ---------------------------------------------------------------
 flag_col, gap_col = st.columns(2)
@@ -171,8 +182,10 @@ with flag_col:
         if flag.rights:
             key = "flag_right" if flag.rights[0][0] in RIGHTS_FRAMEWORKS else "flag_policy_area"
             rights = f"{t(L, key)}: " + "; ".join(framework_items.get(r, r[1]) for r in flag.rights)
-        where = " · ".join(md(x) for x in (questions.get(flag.criterion or ""), group_labels.get(flag.group or ""),
-                                            rights, alt_labels.get(flag.alternative or "")) if x)
+        group = f"{t(L, 'group')}: {group_labels.get(flag.group, flag.group)}" if flag.group else ""
+        where_alt = (f"{t(L, 'alternative')}: {mid_sentence(alt_labels.get(flag.alternative) or flag.alternative)}"
+                     if flag.alternative and len(result.alternatives) > 1 else "")
+        where = " · ".join(md(x) for x in (questions.get(flag.criterion or ""), group, rights, where_alt) if x)
         show_flag.get(flag.severity, st.info)(f"**{t(L, 'severity_' + flag.severity)}:** "
                                               f"{md(text_for(flag.message, L))}" + (f"  \n{where}" if where else ""))
 with gap_col:
@@ -181,7 +194,7 @@ with gap_col:
         st.caption(t(L, "no_gaps"))
     else:
         # One line per question, the groups rated unknown together: as many lines as the count says.
-        st.caption(t(L, "gaps_for", count=len(summary.gaps), alternative=md(primary_label)))
+        st.caption(counted("gaps_for", len(summary.gaps), alternative=md(mid_sentence(primary_label))))
         lines = []
         for g in summary.gaps[:60]:
             groups = ", ".join(group_labels.get(x, x) for x in g.groups)
@@ -197,14 +210,14 @@ st.subheader(t(L, "sections"))
 primary = result.primary
 table = pd.DataFrame([{
     "section": section_titles.get(sid, sid),
-    **{f"alt:{a}": shown(result.alternatives[a].sections[sid].value) for a in result.alternatives},
+    **{f"alt:{a}": fmt_figure(result.alternatives[a].sections[sid].value) for a in result.alternatives},
     "coverage": None if s.coverage is None else round(100 * s.coverage), "answered": f"{s.answered}/{s.applicable}",
 } for sid, s in headline.sections.items()])
 if not table.empty:
     many = len(result.alternatives) > 1
     st.dataframe(table, hide_index=True, width="stretch", column_config={
         "section": t(L, "section"),
-        **{f"alt:{a}": st.column_config.NumberColumn(alt_labels.get(a) if many else t(L, "score"), format="%+d")
+        **{f"alt:{a}": st.column_config.TextColumn(alt_labels.get(a) if many else t(L, "score"))
            for a in result.alternatives},
         "coverage": st.column_config.ProgressColumn(
             t(L, "coverage") + (f" ({alt_labels.get(primary)})" if many else ""), min_value=0, max_value=100,
@@ -293,9 +306,9 @@ for col, key, drivers in ((up_col, "drivers_up", headline.overall.up), (down_col
             st.dataframe(pd.DataFrame([{
                 t(L, "criterion"): questions.get(d.criterion, d.criterion)
                 + (f" ({group_labels.get(d.group, d.group)})" if d.group else ""),
-                t(L, "rating_scale"): shown(d.rating), t(L, "effect"): d.effect} for d in drivers]),
+                t(L, "rating_scale"): fmt_figure(d.rating), t(L, "effect"): d.effect} for d in drivers]),
                 hide_index=True, width="stretch", column_config={
-                    t(L, "rating_scale"): st.column_config.NumberColumn(format="%+d"),
+                    t(L, "rating_scale"): st.column_config.TextColumn(),
                     t(L, "effect"): st.column_config.NumberColumn(format="%+.1f")})
 
 # --- the report ------------------------------------------------------------------------------------
