@@ -76,14 +76,26 @@ def _more(lang: str, key: str, count: int) -> str:
 def check_summary_page(pdf: bytes, assessment: Assessment, result: Any, lang: str) -> None:
     """Fail (AssertionError) when the summary page of `pdf` says something `result` does not."""
     lang = lang if lang in ("sv", "en") else "sv"
-    page = squash(summary_page(pdf, lang))
+    whole = squash(summary_page(pdf, lang))
     primary = result.primary
+
+    def part(head: str, end: str | None) -> str:
+        """The page from the heading `head` to the heading `end`: user text elsewhere cannot fool the check."""
+        start = whole.find(squash(head))
+        assert start >= 0, f"the summary page has no part {head!r}"
+        stop = whole.find(squash(end), start) if end else -1
+        return whole[start:stop] if stop >= 0 else whole[start:]
+
+    who = part(msg(lang, "summary_who", alternative="\x00").split("\x00")[0], msg(lang, "summary_negatives"))
+    negatives = part(msg(lang, "summary_negatives"), msg(lang, "summary_gaps"))
+    gaps = part(msg(lang, "summary_gaps"), msg(lang, "summary_flags"))
     groups = result.alternatives[primary].groups
 
     # -- losers: exactly the groups shown below zero --
     shown = {g: figure(s.value) for g, s in groups.items() if s is not None and s.value is not None}
     losers = sorted((g for g, v in shown.items() if v < 0), key=lambda g: (groups[g].value, g))
     lose_word = squash(msg(lang, "summary_losers", groups="\x00").split("\x00")[0])
+    page = who
     if not losers:
         assert lose_word not in page, "the summary names losers, but no group's score is shown below 0"
         if shown:
@@ -115,7 +127,7 @@ def check_summary_page(pdf: bytes, assessment: Assessment, result: Any, lang: st
         live = [m for m in assessment.measures_for(f.criterion, f.alternative) if m.status != MeasureStatus.DROPPED]
         assert not live, f"'no measure' is said of {f.criterion}, which has the measure {live[0].text!r}"
         assert any(v < 0 for v in _ratings(assessment, f.criterion, f.alternative)), f.criterion
-    said = page.count(squash(msg(lang, "summary_negative_no_measure")))
+    said = negatives.count(squash(msg(lang, "summary_negative_no_measure")))
     assert said == len(without), f"'no measure decided' is said {said} times for {len(without)} findings without one"
 
     # -- knowledge gaps: counted as listed --
@@ -124,15 +136,16 @@ def check_summary_page(pdf: bytes, assessment: Assessment, result: Any, lang: st
         head = msg(lang, "summary_gaps_text", count="\x00", alternative="\x01")
         before, _, after = head.partition("\x00")
         pattern = re.escape(squash(before.split("\x01")[-1])) + r"(\d+)" + re.escape(squash(after))
-        counts = re.findall(pattern, page)
+        counts = re.findall(pattern, gaps)
         assert counts, "the summary counts no knowledge gaps, but the result has some"
         assert int(counts[0]) == len(gap_questions), f"{counts[0]} knowledge gaps said, {len(gap_questions)} in the result"
         if len(gap_questions) > SHOWN_GAPS:
-            assert squash(_more(lang, "summary_more_gaps", len(gap_questions) - SHOWN_GAPS)) in page
+            assert squash(_more(lang, "summary_more_gaps", len(gap_questions) - SHOWN_GAPS)) in gaps
     else:
-        assert squash(msg(lang, "summary_no_gaps")) in page, "no knowledge gap, and the summary does not say so"
+        assert squash(msg(lang, "summary_no_gaps")) in gaps, "no knowledge gap, and the summary does not say so"
 
     # -- differences: the difference of the figures shown --
+    page = part(msg(lang, "summary_alternatives"), msg(lang, "summary_negatives")) if len(result.alternatives) > 1 else ""
     if len(result.alternatives) > 1:
         for d in result.differences[:2]:
             base = result.alternatives[d.base].overall.value

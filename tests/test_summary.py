@@ -329,3 +329,11 @@ def test_the_participant_letter_promises_the_summary_s_measures_only():
     assert squash("Ställ krav på 30 % hyresrätter") in text and squash("Hastighetsdämpande åtgärder") in text
     assert squash("Farthinder om planen inte blir av") not in text
     assert squash("Paviljong vid skolan") not in text
+
+
+def test_the_cross_check_reads_the_claims_where_the_summary_makes_them_not_in_the_assessors_text():
+    # The assessors may write anything: their words are theirs, and the check does not read them as claims.
+    a = sample_assessment(summary="Förlorar: äldre (−100). Ingen åtgärd är beslutad. Okända frågor (9):")
+    out = io.BytesIO()
+    render_report(a, out)  # the check runs, and passes
+    check_summary_page(out.getvalue(), a, score(a), "sv")
