@@ -38,7 +38,9 @@ group_labels = {g.id: text_for(g.label, L) for g in checklist.groups}
 section_titles = {s.id: text_for(s.title, L) for s in checklist.sections}
 questions = {c.id: text_for(c.text, L) for c in checklist.criteria()}
 SCORE_SCALE = alt.Scale(domain=[-100, 100], scheme="redblue")
-SCORE_AXIS = alt.Axis(values=[-100, -50, 0, 50, 100], format="+d")  # ticks every 20 crowded "−100 −80" together
+# Ticks every 20 crowded "−100 −80" together. Labels as every figure reads: "+50", "0", "−50".
+SIGNED = "datum.value > 0 ? '+' + datum.value : datum.value < 0 ? '−' + abs(datum.value) : '0'"
+SCORE_AXIS = alt.Axis(values=[-100, -50, 0, 50, 100], labelExpr=SIGNED)
 # The proposal in the app's own colour, the zero alternative in grey, any others after.
 _KIND_COLOURS = {"zero": "#9aa5ab", "proposal": "#1b5e7a"}
 _OTHER_COLOURS = ["#d9822b", "#7b5ea7", "#3f9c6d", "#b8445a"]
@@ -235,7 +237,7 @@ for framework in checklist.frameworks:
     rows = []
     for alt_id, ar in result.alternatives.items():
         for item_id, s in ar.dimensions.get(framework.id, {}).items():
-            rows.append({"item": bar_titles.get(item_id, item_id), "score": shown(s.value),
+            rows.append({"item": bar_titles.get(item_id, item_id), "score": shown(s.value), "figure": fmt_figure(s.value),
                          "coverage": round(100 * s.coverage) if s.coverage is not None else None,
                          "alternative": alt_labels.get(alt_id, alt_id)})
     df = pd.DataFrame(rows)
@@ -246,7 +248,7 @@ for framework in checklist.frameworks:
     base = alt.Chart(df.dropna(subset=["score"])).encode(
         y=alt.Y("item:N", sort=[bar_titles[i.id] for i in framework.items], title=None, axis=alt.Axis(labelLimit=320)),
         x=alt.X("score:Q", scale=alt.Scale(domain=[-100, 100]), title=t(L, "score"), axis=SCORE_AXIS),
-        tooltip=[alt.Tooltip("item:N", title=t(L, "item")), alt.Tooltip("score:Q", format="+.0f", title=t(L, "score")),
+        tooltip=[alt.Tooltip("item:N", title=t(L, "item")), alt.Tooltip("figure:N", title=t(L, "score")),
                  alt.Tooltip("coverage:Q", title=t(L, "coverage") + " %"),
                  alt.Tooltip("alternative:N", title=t(L, "alternative"))])
     if len(result.alternatives) > 1:
@@ -256,7 +258,7 @@ for framework in checklist.frameworks:
         chart = base.mark_bar().encode(color=alt.Color("score:Q", scale=SCORE_SCALE, legend=None))
     st.altair_chart(chart.properties(height=alt.Step(18 if len(result.alternatives) > 1 else 24)), width="stretch")
 
-    cells = [{"group": group_labels.get(g, g), "item": titles.get(i, i), "score": shown(v)}
+    cells = [{"group": group_labels.get(g, g), "item": titles.get(i, i), "score": shown(v), "figure": fmt_figure(v)}
              for g, items in headline.group_dimensions.get(framework.id, {}).items()
              for i, v in items.items() if v is not None]
     if cells:
@@ -270,18 +272,19 @@ for framework in checklist.frameworks:
             x=alt.X("item:N", sort=order, title=None,
                     axis=alt.Axis(labelAngle=-35, labelLimit=220, labelOverlap=False)),
             y=alt.Y("group:N", sort=list(group_labels.values()), title=None, axis=alt.Axis(labelLimit=320)),
-            color=alt.Color("score:Q", scale=SCORE_SCALE, title=t(L, "score")),
+            color=alt.Color("score:Q", scale=SCORE_SCALE, title=t(L, "score"), legend=alt.Legend(labelExpr=SIGNED)),
             tooltip=[alt.Tooltip("group:N", title=t(L, "group")), alt.Tooltip("item:N", title=t(L, "item")),
-                     alt.Tooltip("score:Q", format="+.0f", title=t(L, "score"))])
-        text = heat.mark_text(fontSize=11).encode(text=alt.Text("score:Q", format="+.0f"), color=alt.value("black"))
+                     alt.Tooltip("figure:N", title=t(L, "score"))])
+        text = heat.mark_text(fontSize=11).encode(text=alt.Text("figure:N"), color=alt.value("black"))
         box.altair_chart((heat + text).properties(height=alt.Step(26)), width="stretch")
 
 # --- alternatives compared ---------------------------------------------------------------------
 if len(result.alternatives) > 1:
     st.subheader(t(L, "alternatives_compared"))
-    rows = [{"alternative": alt_labels.get(a, a), "part": t(L, "overall_axis"), "score": shown(ar.overall.value)}
-            for a, ar in result.alternatives.items()]
-    rows += [{"alternative": alt_labels.get(a, a), "part": section_titles.get(sid, sid), "score": shown(s.value)}
+    rows = [{"alternative": alt_labels.get(a, a), "part": t(L, "overall_axis"), "score": shown(ar.overall.value),
+             "figure": fmt_figure(ar.overall.value)} for a, ar in result.alternatives.items()]
+    rows += [{"alternative": alt_labels.get(a, a), "part": section_titles.get(sid, sid), "score": shown(s.value),
+              "figure": fmt_figure(s.value)}
              for a, ar in result.alternatives.items() for sid, s in ar.sections.items()]
     df = pd.DataFrame(rows).dropna(subset=["score"])
     if not df.empty:
@@ -291,7 +294,7 @@ if len(result.alternatives) > 1:
             xOffset=alt.XOffset("alternative:N", sort=list(alt_labels.values())),
             y=alt.Y("score:Q", scale=alt.Scale(domain=[-100, 100]), title=t(L, "score"), axis=SCORE_AXIS),
             color=alt.Color("alternative:N", title=t(L, "alternative"), scale=ALT_SCALE),
-            tooltip=["alternative:N", "part:N", alt.Tooltip("score:Q", format="+.0f")])
+            tooltip=["alternative:N", "part:N", alt.Tooltip("figure:N", title=t(L, "score"))])
         st.altair_chart(chart, width="stretch")
 
 # --- drivers -------------------------------------------------------------------------------------
