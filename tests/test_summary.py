@@ -12,7 +12,6 @@ tests here show that check catching a page that lies.
 from __future__ import annotations
 
 import io
-import re
 from pathlib import Path
 from types import SimpleNamespace
 
