@@ -49,6 +49,7 @@ __all__ = [
     "fmt_figure",
     "rating_figure",
     "Standing",
+    "standings",
     "GroupRating",
     "Finding",
     "AlternativeLine",
@@ -332,6 +333,16 @@ def _standings(groups: dict[str, Any]) -> list[Standing]:
     return out
 
 
+def standings(groups: dict[str, Any]) -> tuple[tuple[Standing, ...], tuple[Standing, ...], tuple[Standing, ...]]:
+    """(gainers best first, losers worst first, level) of one alternative's group scores, read from the figures shown.
+
+    The one rule for who gains and who loses, for every alternative and every surface."""
+    rated = _standings(groups)
+    return (tuple(sorted((s for s in rated if s.shown > 0), key=lambda s: (-s.value, s.group))),
+            tuple(sorted((s for s in rated if s.shown < 0), key=lambda s: (s.value, s.group))),
+            tuple(s for s in rated if s.shown == 0))
+
+
 def _scale_max(checklist: Checklist, scale_id: str | None) -> float:
     if not scale_id:
         return 1.0
@@ -469,7 +480,7 @@ def summarize(assessment: Assessment, result: Any, lang: str = "sv") -> Summary:
         other = figure(result.alternatives[d.other].overall.value) if d.other in result.alternatives else None
         shown = None if base is None or other is None else other - base
         differences.append(DifferenceLine(d.base, d.other, base, other, shown, d.overall))
-    standings = _standings(headline.groups)
+    gainers, losers, level = standings(headline.groups)
     findings = _findings(assessment, result, primary)
     live = [m for m in assessment.measures if m.status != MeasureStatus.DROPPED and m.alternative in (None, primary)]
     return Summary(
@@ -478,10 +489,10 @@ def summarize(assessment: Assessment, result: Any, lang: str = "sv") -> Summary:
         equity=equity_sentence(result, checklist, lang),
         alternatives=alternatives,
         differences=tuple(differences),
-        groups_rated=bool(standings),
-        gainers=tuple(sorted((s for s in standings if s.shown > 0), key=lambda s: (-s.value, s.group))),
-        losers=tuple(sorted((s for s in standings if s.shown < 0), key=lambda s: (s.value, s.group))),
-        level=tuple(s for s in standings if s.shown == 0),
+        groups_rated=bool(gainers or losers or level),
+        gainers=gainers,
+        losers=losers,
+        level=level,
         findings=tuple(findings[:MAX_FINDINGS]),
         negatives=len(findings),
         promised=tuple(live),

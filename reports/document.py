@@ -57,6 +57,7 @@ from assessment.summary import (
     equity_sentence,
     fmt_figure,
     rating_figure,
+    standings,
     summarize,
 )
 
@@ -1012,8 +1013,12 @@ def _equity(ctx: ReportContext) -> list[Flowable]:
     rows.append(_cells(ctx, [ctx.t("equity_population"), *[fmt_score(e.population) for e in eqs]]))
     rows.append(_cells(ctx, [ctx.t("equity_worse_off"), *[fmt_score(e.worse_off) for e in eqs]]))
     rows.append(_cells(ctx, [ctx.t("equity_gap_change"), *[fmt_score(e.gap_change) for e in eqs]]))
-    rows.append(_cells(ctx, [ctx.t("equity_gainers"), *[ctx.group_cell(e.gainers) or ctx.t("none") for e in eqs]]))
-    rows.append(_cells(ctx, [ctx.t("equity_losers"), *[ctx.group_cell(e.losers) or ctx.t("none") for e in eqs]]))
+    # Who gains and who loses by the figures shown, as on the summary page: a group shown as 0 is neither.
+    split = [standings(r.alternatives[a].groups) for a in alts]
+    rows.append(_cells(ctx, [ctx.t("equity_gainers"),
+                             *[ctx.group_cell([x.group for x in g]) or ctx.t("none") for g, _, _ in split]]))
+    rows.append(_cells(ctx, [ctx.t("equity_losers"),
+                             *[ctx.group_cell([x.group for x in lo]) or ctx.t("none") for _, lo, _ in split]]))
     out.append(_table(rows, [170, *[col] * len(alts)]))
     out.append(Spacer(1, 6))
     for a, e in zip(alts, eqs):

@@ -148,6 +148,11 @@ def test_a_group_whose_score_rounds_to_zero_is_shown_as_zero_and_not_named_as_lo
     page = squash(summary_page(out.getvalue(), "sv"))
     assert squash("Förlorar: hushåll med låg inkomst (−100).") in page
     assert squash("Oförändrade sammantaget: barn och unga (0).") in page
+    # and the equity chapter's table names the same losers, in each alternative
+    from render import page_texts
+
+    text = " ".join(" ".join(p.split()) for p in page_texts(out.getvalue()))
+    assert "Förlorar Hushåll med låg inkomst Hushåll med låg inkomst " in text
 
 
 def test_no_measure_is_said_only_where_none_exists_and_a_dropped_one_is_named():
