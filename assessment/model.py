@@ -53,6 +53,7 @@ NOT_RELEVANT = "not_relevant"  # left out of scoring altogether
 RatingValue = Union[int, Literal["unknown", "not_relevant"]]
 
 MAX_TEXT = 20_000  # characters in one free-text field
+MAX_RECOMMENDATION = 2_000  # the assessors' proposed decision: a paragraph for the summary page, not a chapter
 
 
 class _Model(BaseModel):
@@ -152,6 +153,9 @@ class Metadata(_Model):
     review_date: dt.date | None = None
     status: Status = Status.DRAFT
     summary: str = Field(default="", max_length=MAX_TEXT)
+    # The assessors' own conclusion, förslag till beslut: printed on the summary page beside the computed score,
+    # with the checklist's overall-judgement answer when it has one (see assessment.summary).
+    recommendation: str = Field(default="", max_length=MAX_RECOMMENDATION)
 
 
 class ChecklistRef(_Model):

@@ -4,9 +4,11 @@ It lays out a `Result` that `assessment.scoring` has computed: one column per
 alternative and one for each difference, rows for the overall score, the
 sections, every framework item that has a score in some alternative (the others
 are counted, not listed; --json has them all) and every group, then equity,
-participation, the reasons (drivers), flags and knowledge gaps. It computes
-nothing itself, does no I/O and must not import streamlit; the report has its
-own layout.
+participation, the reasons (drivers), flags and knowledge gaps. Figures are the
+ones the results page and the report show (`assessment.summary.fmt_figure`: whole
+numbers, a real minus sign), and a difference column is the difference of the two
+figures shown in its row, on −200…+200. It computes nothing itself, does no I/O
+and must not import streamlit; the report has its own layout.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from __future__ import annotations
 from .checklist import Checklist, text_for
 from .model import Assessment
 from .results import AlternativeResult, Driver, Result, Score
+from .summary import figure, fmt_figure
 
 __all__ = ["score_table", "LABELS"]
 
@@ -21,17 +24,17 @@ LABELS: dict[str, dict[str, str]] = {
     "checklist": {"sv": "Checklista", "en": "Checklist"},
     "municipality": {"sv": "Kommun", "en": "Municipality"},
     "plan_type": {"sv": "Plantyp", "en": "Plan type"},
-    "overall": {"sv": "Totalt", "en": "Overall"},
+    "overall": {"sv": "Samlad poäng", "en": "Overall score"},
     "coverage": {"sv": "besvarat", "en": "answered"},
     "group_unknown": {"sv": "okända gruppbedömningar", "en": "group ratings unknown"},
     "left_out": {"sv": "({n} till utan poäng visas inte)", "en": "({n} more without a score, not shown)"},
     "sections": {"sv": "Avsnitt", "en": "Sections"},
-    "groups": {"sv": "Grupper", "en": "Groups"},
-    "difference": {"sv": "Skillnad", "en": "Difference"},
+    "groups": {"sv": "Grupper (poäng per grupp)", "en": "Groups (score per group)"},
+    "difference": {"sv": "Skillnad (−200…+200)", "en": "Difference (−200…+200)"},
     "equity": {"sv": "Jämlikhet", "en": "Equity"},
     "worse_off": {"sv": "grupper med sämre förutsättningar", "en": "worse-off groups"},
-    "population": {"sv": "befolkningen", "en": "the population"},
-    "gap_change": {"sv": "förändring av klyftan", "en": "change in the gap"},
+    "population": {"sv": "gruppen befolkningen som helhet", "en": "the group the population as a whole"},
+    "gap_change": {"sv": "skillnad (−200…+200)", "en": "difference (−200…+200)"},
     "narrows": {"sv": "klyftan minskar", "en": "the gap narrows"},
     "widens": {"sv": "klyftan ökar", "en": "the gap widens"},
     "unchanged": {"sv": "klyftan är oförändrad", "en": "the gap is unchanged"},
@@ -63,7 +66,13 @@ def _t(key: str, lang: str) -> str:
 
 
 def _num(value: float | None) -> str:
-    return NONE if value is None else f"{value:+.1f}"
+    return fmt_figure(value, NONE)
+
+
+def _diff(other: float | None, base: float | None) -> str:
+    """A difference as the difference of the two figures shown, so that a row always adds up."""
+    a, b = figure(other), figure(base)
+    return NONE if a is None or b is None else fmt_figure(a - b, NONE)
 
 
 class _Names:
@@ -138,12 +147,17 @@ def score_table(assessment: Assessment, result: Result, lang: str = "sv") -> str
     for d in result.differences:
         header.append(f"{names.alternative(d.other)} − {names.alternative(d.base)}" if many else _t("difference", lang))
 
-    def row(label: str, cells: list[str], diffs: list[float | None]) -> list[str]:
-        return [label, *cells, *(_num(v) for v in diffs)]
+    position = {a: i for i, a in enumerate(alts)}
+
+    def row(label: str, scores: list[Score | None]) -> list[str]:
+        values = [None if s is None else s.value for s in scores]
+        diffs = [_diff(values[position[d.other]], values[position[d.base]])
+                 if d.other in position and d.base in position else NONE for d in result.differences]
+        return [label, *(_score_cell(s) for s in scores), *diffs]
 
     rows: list[list[str]] = []
     overall = [result.alternatives[a].overall for a in alts]
-    rows.append(row(_t("overall", lang), [_score_cell(s) for s in overall], [d.overall for d in result.differences]))
+    rows.append(row(_t("overall", lang), overall))
     rows.append([f"  {_t('coverage', lang)}", *(f"{s.answered}/{s.applicable}" for s in overall),
                  *("" for _ in result.differences)])
     if any(s.group_unknown for s in overall):  # knowledge gaps inside criteria counted as answered
@@ -153,9 +167,7 @@ def score_table(assessment: Assessment, result: Result, lang: str = "sv") -> str
     for sec in checklist.sections:
         if not any(sec.id in result.alternatives[a].sections for a in alts):
             continue
-        rows.append(row("  " + names.sections[sec.id],
-                        [_score_cell(result.alternatives[a].sections.get(sec.id)) for a in alts],
-                        [d.sections.get(sec.id) for d in result.differences]))
+        rows.append(row("  " + names.sections[sec.id], [result.alternatives[a].sections.get(sec.id) for a in alts]))
     for fw in checklist.frameworks:
         rows.append([text_for(fw.title, lang), *("" for _ in header[1:])])
         left_out = 0
@@ -164,15 +176,13 @@ def score_table(assessment: Assessment, result: Result, lang: str = "sv") -> str
             if all(c.value is None for c in cells):  # no rated question on it in any alternative
                 left_out += 1
                 continue
-            rows.append(row("  " + text_for(item.title, lang), [_score_cell(c) for c in cells],
-                            [d.dimensions[fw.id][item.id] for d in result.differences]))
+            rows.append(row("  " + text_for(item.title, lang), list(cells)))
         if left_out:
             rows.append(["  " + _t("left_out", lang).format(n=left_out), *("" for _ in header[1:])])
     if checklist.groups:
         rows.append([_t("groups", lang), *("" for _ in header[1:])])
         for g in checklist.groups:
-            rows.append(row("  " + names.groups[g.id], [_score_cell(result.alternatives[a].groups[g.id]) for a in alts],
-                            [d.groups[g.id] for d in result.differences]))
+            rows.append(row("  " + names.groups[g.id], [result.alternatives[a].groups[g.id] for a in alts]))
     out += _table(header, rows)
 
     headline: AlternativeResult = result.headline

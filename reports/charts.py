@@ -16,6 +16,8 @@ from reportlab.graphics.shapes import Drawing, Group, Line, Rect, String, mmult,
 from reportlab.lib import colors
 from reportlab.pdfbase.pdfmetrics import stringWidth
 
+from assessment.summary import fmt_figure
+
 from .fonts import BOLD, FAMILY, register_fonts
 from .markup import plain
 
@@ -65,10 +67,8 @@ def wrap_label(text: str, width: float, size: float, max_lines: int = 2, font: s
 
 
 def _score_text(value: float | None) -> str:
-    if value is None:
-        return "–"
-    rounded = round(value)
-    return "0" if rounded == 0 else f"{rounded:+d}".replace("-", "−")
+    """The figure printed on a bar or in a cell: the one every surface shows (`assessment.summary.fmt_figure`)."""
+    return fmt_figure(value)
 
 
 def _legend(d: Drawing, names: Sequence[str], x: float, y: float, width: float, size: float) -> float:

@@ -46,7 +46,20 @@ from assessment.checklist import AnswerType, Checklist, Criterion, Framework, Se
 from assessment.conditions import visible_criteria, visible_sections
 from assessment.errors import ReportError
 from assessment.model import NOT_RELEVANT, UNKNOWN, Answer, Assessment, Measure
-from assessment.results import AlternativeResult, Result, Score
+from assessment.results import Result, Score
+from assessment.summary import (
+    RIGHTS_FRAMEWORKS,
+    Finding,
+    FlagLine,
+    GroupRating,
+    Standing,
+    Summary,
+    equity_sentence,
+    fmt_figure,
+    rating_figure,
+    standings,
+    summarize,
+)
 
 from .charts import bar_chart, heatmap
 from .fonts import FAMILY, register_fonts
@@ -219,11 +232,10 @@ class HeadingContents(TableOfContents):
 
 
 def fmt_score(value: float | None) -> str:
-    """A score as a signed whole number with a real minus sign; "–" when there is none."""
-    if value is None:
-        return "–"
-    rounded = round(value)
-    return "0" if rounded == 0 else f"{rounded:+d}".replace("-", "−")
+    """A score as a signed whole number with a real minus sign; "–" when there is none.
+
+    The one figure shown for a score everywhere (`assessment.summary.fmt_figure`): rounded half away from zero."""
+    return fmt_figure(value)
 
 
 def _fmt_date(value: Any) -> str:
@@ -248,6 +260,8 @@ class ReportContext:
     # The review's posts (assessment.comments, or a review thread given to render_report): anything
     # with id, criterion, author, at, text, reply_to and kind.
     comments: Sequence[Any] = ()
+    # Every claim of the summary page, derived once from the result (`assessment.summary`).
+    summary: Summary | None = None
 
     @property
     def checklist(self) -> Checklist:
@@ -255,6 +269,10 @@ class ReportContext:
 
     def t(self, key: str, **fields: object) -> str:
         return msg(self.lang, key, **fields)
+
+    def count(self, key: str, count: int) -> str:
+        """`key` filled with `count`; its singular `key_one` when the count is 1."""
+        return self.t(f"{key}_one") if count == 1 else self.t(key, count=count)
 
     def text(self, value: Any) -> str:
         """A checklist text (possibly {sv:…, en:…}) in the report's language, as plain text."""
@@ -305,12 +323,9 @@ class ReportContext:
         declared = any(g.id == group_id for g in self.checklist.groups)
         return label if first or not declared else mid_sentence(label)
 
-    def verdict(self, equity: Any) -> str:
-        """The equity verdict in words, naming the higher average that hides a widening gap when there is one."""
-        words = self.t(f"verdict_{equity.verdict}")
-        if equity.verdict == "widens" and getattr(equity, "average_hides_gap", False):
-            words += " " + self.t("verdict_widens_hidden")
-        return words
+    def verdict(self, alternative: str) -> str:
+        """The equity sentence of one alternative (escaped): the same words the summary uses."""
+        return para(equity_sentence(self.result, self.checklist, self.lang, alternative=alternative))
 
     def criterion_label(self, criterion_id: str) -> str:
         try:
@@ -446,145 +461,192 @@ def _cover(ctx: ReportContext) -> list[Flowable]:
 # --- the one-page summary --------------------------------------------------------------
 
 
-def _negatives(ctx: ReportContext, headline: AlternativeResult) -> list[tuple[str, list[Measure]]]:
-    """The strongest negative drivers of the headline alternative: (what, its measures), at most three."""
-    seen: set[tuple[str, str | None]] = set()
-    out: list[tuple[str, list[Measure]]] = []
-    for d in headline.overall.down:
-        if d.rating >= 0 or (d.criterion, d.group) in seen:
-            continue
-        seen.add((d.criterion, d.group))
-        name = ctx.criterion_label(d.criterion)
-        if d.group:
-            name += f" ({ctx.group_words([d.group])})"
-        out.append((name, ctx.assessment.measures_for(d.criterion, headline.alternative)))
-        if len(out) == 3:
-            break
-    return out
+def _rating_words(ctx: ReportContext, r: GroupRating, start: bool = False) -> str:
+    """One rating of a finding (plain): "unga 13–17 år: stor negativ påverkan (−100)", or the words alone."""
+    words = ctx.text(r.label) if r.label is not None else ""
+    shown = f"{mid_sentence(words)} ({fmt_figure(r.value)})" if words else fmt_figure(r.value)
+    if r.group is None:
+        return shown
+    return f"{ctx.group_words([r.group], start=start)}: {shown}"
 
 
-def _questions(ctx: ReportContext, headline: AlternativeResult,
-               negatives: list[tuple[str, list[Measure]]], gap_count: int) -> list[str]:
+def _finding_text(ctx: ReportContext, f: Finding) -> str:
+    """A finding as one bullet (escaped markup): what, for whom, how large, which alternative, and its measure."""
+    what = ctx.criterion_label(f.criterion)
+    ratings = [_rating_words(ctx, r) for r in f.ratings]
+    if f.more_groups:
+        ratings.append(ctx.count("summary_finding_more_groups", f.more_groups))
+    head = (f"<b>{para(clause(shorten(what, 120)))}</b> "
+            f"({para(mid_sentence(ctx.alt_label(f.alternative)))}): {para(list_separator(ratings).join(ratings))}.")
+    live = f.live_measures
+    if live:
+        m = live[0]
+        what = para(sentence(shorten(m.text, 140)))
+        if m.responsible:
+            what = para(clause(shorten(m.text, 140))) + f" ({para(shorten(m.responsible, 60))})."
+        return f"{head} {ctx.t('summary_negative_measure', measure=what)}"
+    if f.measures:  # every measure recorded for it is dropped
+        return f"{head} <b>{ctx.t('summary_negative_dropped')}</b>"
+    return f"{head} <b>{ctx.t('summary_negative_no_measure')}</b>"
+
+
+def _flag_where(ctx: ReportContext, f: FlagLine) -> str:
+    """Where a flag points (plain): its question (with its number), its group, its right, its alternative."""
+    where = []
+    if f.criterion:
+        number = ctx.numbers.get(f.criterion)
+        text = shorten(ctx.criterion_label(f.criterion), 90)
+        where.append(ctx.t("flag_question", number=number, text=text) if number
+                     else ctx.t("flag_question_unnumbered", text=text))
+    if f.group:
+        where.append(f"{ctx.t('group')}: {ctx.group_words([f.group])}")
+    if f.rights:
+        framework = f.rights[0][0]
+        titles = []
+        for fid, item in f.rights:
+            try:
+                titles.append(ctx.text(next(i.title for i in ctx.checklist.framework(fid).items if i.id == item)))
+            except StopIteration:
+                titles.append(plain(item))
+        key = "flag_right" if framework in RIGHTS_FRAMEWORKS else "flag_policy_area"
+        where.append(f"{ctx.t(key)}: {'; '.join(titles)}")
+    if f.alternative and len(ctx.alternatives()) > 1:
+        where.append(f"{ctx.t('alternative')}: {mid_sentence(ctx.alt_label(f.alternative))}")
+    return " · ".join(where)
+
+
+def _questions(ctx: ReportContext, s: Summary) -> list[str]:
     """Questions a politician can ask, built from what the assessment leaves open (escaped markup)."""
     qs: list[str] = []
-    for name, measures in negatives:
-        if not measures:
-            qs.append(ctx.t("q_measure", criterion=para(shorten(name, 90))))
-    if headline.equity.verdict == "widens":
+    for f in s.findings:
+        if not f.has_measure:
+            qs.append(ctx.t("q_measure", criterion=para(shorten(ctx.criterion_label(f.criterion), 90))))
+    if ctx.result.alternatives[s.primary].equity.verdict == "widens":
         qs.append(ctx.t("q_gap_widens"))
-    if headline.equity.losers:
-        qs.append(ctx.t("q_losers", groups=para(ctx.group_words(headline.equity.losers[:3]))))
-    if gap_count:
-        qs.append(ctx.t("q_gaps", count=gap_count))
+    if s.losers:
+        qs.append(ctx.t("q_losers", groups=para(ctx.group_words([x.group for x in s.losers[:3]]))))
+    if s.gaps:
+        qs.append(ctx.t("q_gaps", count=len(s.gaps)))
     part = ctx.result.participation
     if part.met is False:
         qs.append(ctx.t("q_participation", reached=para(mid_sentence(ctx.ladder_label(part.reached))),
                         expected=para(mid_sentence(ctx.ladder_label(part.expected)))))
     elif not ctx.assessment.participation:
         qs.append(ctx.t("q_no_participation"))
-    if any(a.kind.value == "zero" for a in ctx.checklist.alternatives) is False:
+    if not any(a.kind.value == "zero" for a in ctx.checklist.alternatives):
         qs.append(ctx.t("q_zero"))
     qs.append(ctx.t("q_follow_up"))
     return qs[:6]
 
 
+def _standing_words(ctx: ReportContext, standings: Sequence[Standing], limit: int) -> str:
+    """Groups with their figures (plain): "unga 13–17 år (−100), barn (−50) och 2 grupper till"."""
+    words = [f"{ctx.group_words([x.group])} ({fmt_figure(x.value)})" for x in standings[:limit]]
+    if len(standings) > limit:
+        more = len(standings) - limit
+        words.append(ctx.count("summary_more_groups", more))
+    return join_words(words, ctx.lang)
+
+
 def _summary(ctx: ReportContext) -> list[Flowable]:
     st = ctx.st
-    r = ctx.result
-    headline = r.headline
-    alt_name = ctx.alt_label(headline.alternative)
+    s = ctx.summary
     heading = ctx.heading(ctx.t("summary_title"))
     parts: list[Flowable] = []
 
     parts.append(Paragraph(para(ctx.t("summary_overall")), st.summary_head))
-    o = headline.overall
-    if o.value is None:
-        parts.append(Paragraph(ctx.t("summary_no_score", alternative=para(alt_name)), st.summary_body))
-    else:
-        key = "summary_overall_text" if o.band is not None else "summary_overall_score"
-        line = ctx.t(key, alternative=para(alt_name), band=para(mid_sentence(ctx.band(o))),
-                     score=fmt_score(o.value), answered=o.answered, applicable=o.applicable)
+    parts.append(Paragraph(para(s.headline), st.summary_body))
+    partly = [g for g in s.gaps if g.groups]
+    if partly and s.overall.value is not None:
         # "38 of 38 rated" next to "4 knowledge gaps" would puzzle a reader: name the unknown groups.
-        partly = {g.criterion for g in r.gaps if g.group and g.alternative in (None, headline.alternative)}
-        if partly:
-            line += " " + ctx.t("summary_group_unknown", count=len(partly))
-        parts.append(Paragraph(line, st.summary_body))
-    if r.message is not None:
-        parts.append(Paragraph(para(ctx.text(r.message)), st.summary_body))
-    if ctx.assessment.metadata.summary.strip():
-        parts.append(Paragraph(f"<i>{para(shorten(ctx.assessment.metadata.summary, SUMMARY_LIMIT))}</i>", st.summary_body))
+        parts.append(Paragraph(ctx.t("summary_group_unknown", count=len(partly)), st.summary_body))
+    if s.message is not None:
+        parts.append(Paragraph(para(ctx.text(s.message)), st.summary_body))
 
-    parts.append(Paragraph(para(ctx.t("summary_who")), st.summary_head))
-    eq = headline.equity
-    if eq.gainers or eq.losers:
-        if eq.gainers:
-            parts.append(Paragraph(ctx.t("summary_gainers", groups=para(ctx.group_words(eq.gainers[:4]))),
+    parts.append(Paragraph(para(ctx.t("summary_recommendation")), st.summary_head))
+    rec = s.recommendation
+    if rec is not None:
+        if rec.choice is not None:
+            line = f"<b>{para(sentence(ctx.text(rec.label) if rec.label is not None else plain(rec.choice)))}</b>"
+            if rec.comment.strip():
+                line += " " + para(sentence(shorten(rec.comment, 300)))
+            parts.append(Paragraph(line, st.summary_body))
+        if rec.text:
+            parts.append(Paragraph(f"<b>{para(ctx.t('summary_proposed_decision'))}:</b> "
+                                   f"{para(sentence(shorten(rec.text, 600)))}", st.summary_body))
+    elif not s.assessors_summary.strip():
+        parts.append(Paragraph(ctx.t("summary_no_recommendation"), st.summary_body))
+    if s.assessors_summary.strip():
+        parts.append(Paragraph(f"<i>{para(shorten(s.assessors_summary, SUMMARY_LIMIT))}</i>", st.summary_body))
+
+    parts.append(Paragraph(para(ctx.t("summary_who", alternative=mid_sentence(ctx.alt_label(s.primary)))),
+                           st.summary_head))
+    if s.groups_rated:
+        if s.gainers:
+            parts.append(Paragraph(para(ctx.t("summary_gainers", groups=_standing_words(ctx, s.gainers, 4))),
                                    st.summary_body))
-        parts.append(Paragraph(ctx.t("summary_losers", groups=para(ctx.group_words(eq.losers[:4])))
-                               if eq.losers else ctx.t("summary_no_losers"), st.summary_body))
+        if s.losers:
+            parts.append(Paragraph(para(ctx.t("summary_losers", groups=_standing_words(ctx, s.losers, 6))),
+                                   st.summary_body))
+        else:
+            parts.append(Paragraph(ctx.t("summary_no_losers_but" if s.findings else "summary_no_losers"),
+                                   st.summary_body))
+        if s.level:
+            parts.append(Paragraph(para(ctx.t("summary_level", groups=_standing_words(ctx, s.level, 4))),
+                                   st.summary_body))
     else:
         parts.append(Paragraph(ctx.t("summary_no_groups"), st.summary_body))
-    parts.append(Paragraph(ctx.verdict(eq), st.summary_body))
+    parts.append(Paragraph(para(s.equity), st.summary_body))
 
-    alts = ctx.alternatives()
-    if len(alts) > 1:
+    if len(s.alternatives) > 1:
         parts.append(Paragraph(para(ctx.t("summary_alternatives")), st.summary_head))
-        lines = [ctx.t("summary_alt_line", alternative=para(ctx.alt_label(a)),
-                       score=ctx.score_words(r.alternatives[a].overall)) for a in alts]
-        for diff in r.differences:
-            if diff.overall is not None:
-                lines.append(ctx.t("summary_alt_diff", other=para(ctx.alt_label(diff.other)),
-                                   base=para(mid_sentence(ctx.alt_label(diff.base))), diff=fmt_score(diff.overall)))
-        parts += [Paragraph(line, st.bullet, bulletText="•") for line in lines[:6]]
+        lines = [ctx.t("summary_alt_line", alternative=para(ctx.alt_label(a.alternative)),
+                       score=ctx.score_words(ctx.result.alternatives[a.alternative].overall))
+                 for a in s.alternatives[:4]]
+        for d in s.differences[:2]:
+            if d.shown is not None:
+                lines.append(ctx.t("summary_alt_diff", other=para(mid_sentence(ctx.alt_label(d.other))),
+                                   base=para(mid_sentence(ctx.alt_label(d.base))), diff=fmt_figure(d.shown)))
+        parts += [Paragraph(line, st.bullet, bulletText="•") for line in lines]
 
     parts.append(Paragraph(para(ctx.t("summary_negatives")), st.summary_head))
-    negatives = _negatives(ctx, headline)
-    if not negatives:
-        parts.append(Paragraph(ctx.t("summary_no_negatives"), st.summary_body))
-    for name, measures in negatives:
-        if measures:
-            m = measures[0]
-            what = para(sentence(shorten(m.text, 140)))
-            if m.responsible:
-                what = para(clause(shorten(m.text, 140))) + f" ({para(shorten(m.responsible, 60))})."
-            tail = ctx.t("summary_negative_measure", measure=what)
-        else:
-            tail = f"<b>{ctx.t('summary_negative_no_measure')}</b>"
-        parts.append(Paragraph(f"{para(sentence(shorten(name, 140)))} {tail}", st.bullet, bulletText="•"))
+    if not s.findings:
+        parts.append(Paragraph(ctx.t("summary_no_negatives", alternative=para(mid_sentence(ctx.alt_label(s.primary)))),
+                               st.summary_body))
+    for f in s.findings[:4]:
+        parts.append(Paragraph(_finding_text(ctx, f), st.bullet, bulletText="•"))
+    if s.negatives > min(4, len(s.findings)):
+        parts.append(Paragraph(ctx.count("summary_more_negatives", s.negatives - min(4, len(s.findings))), st.small))
 
     parts.append(Paragraph(para(ctx.t("summary_gaps")), st.summary_head))
-    gap_ids = list(dict.fromkeys(g.criterion for g in r.gaps
-                                 if g.alternative in (None, headline.alternative)))
-    if gap_ids:
+    if s.gaps:
         # One question a line: question texts end in "?", which no separator joins well.
-        parts.append(Paragraph(ctx.t("summary_gaps_text", count=len(gap_ids)), st.summary_body))
-        parts += [Paragraph(para(shorten(ctx.criterion_label(c), 110)), st.bullet, bulletText="•")
-                  for c in gap_ids[:3]]
-        if len(gap_ids) > 3:
-            parts.append(Paragraph(ctx.t("summary_more", count=len(gap_ids) - 3), st.small))
+        parts.append(Paragraph(ctx.t("summary_gaps_text", count=len(s.gaps),
+                                     alternative=para(mid_sentence(ctx.alt_label(s.primary)))), st.summary_body))
+        for g in s.gaps[:3]:
+            line = para(shorten(ctx.criterion_label(g.criterion), 110))
+            if g.groups:
+                line += f" <font color='#5a6270'>({para(ctx.group_words(list(g.groups[:4])))})</font>"
+            parts.append(Paragraph(line, st.bullet, bulletText="•"))
+        if len(s.gaps) > 3:
+            parts.append(Paragraph(ctx.count("summary_more_gaps", len(s.gaps) - 3), st.small))
     else:
         parts.append(Paragraph(ctx.t("summary_no_gaps"), st.summary_body))
 
     parts.append(Paragraph(para(ctx.t("summary_flags")), st.summary_head))
-    order = {"serious": 0, "warning": 1, "info": 2}
-    # The same rule raised on several questions is one line with a count: the chapter lists each.
-    counted: dict[tuple[str, str], int] = {}
-    for f in sorted(r.flags, key=lambda f: order[f.severity]):
-        key = (f.severity, ctx.text(f.message))
-        counted[key] = counted.get(key, 0) + 1
-    if not counted:
+    if not s.flags:
         parts.append(Paragraph(ctx.t("summary_no_flags"), st.summary_body))
-    for (severity, message), count in list(counted.items())[:4]:
-        words = shorten(message, 240)
-        if count > 1:  # "…saknar åtgärd (4 gånger)."
-            words = sentence(f"{clause(words)} {ctx.t('summary_flag_count', count=count)}")
-        text = f"<b>{ctx.t('severity_' + severity)}:</b> {para(sentence(words))}"
+    for f in s.flags[:4]:
+        text = f"<b>{ctx.t('severity_' + f.severity)}:</b> {para(sentence(shorten(ctx.text(f.message), 200)))}"
+        where = _flag_where(ctx, f)
+        if where:
+            text += f" <font color='#5a6270'>{para(where)}</font>"
         parts.append(Paragraph(text, st.bullet, bulletText="•"))
-    if len(counted) > 4:
-        parts.append(Paragraph(ctx.t("summary_more", count=len(counted) - 4), st.small))
+    if len(s.flags) > 4:
+        parts.append(Paragraph(ctx.count("summary_more_flags", len(s.flags) - 4), st.small))
 
     parts.append(Paragraph(para(ctx.t("questions_title")), st.summary_head))
-    for i, q in enumerate(_questions(ctx, headline, negatives, len(gap_ids)), start=1):
+    for i, q in enumerate(_questions(ctx, s), start=1):
         parts.append(Paragraph(q, st.question, bulletText=f"{i}."))
     # Shrinks rather than spills: a politician gets exactly one page.
     _, heading_height = heading.wrap(FRAME_WIDTH, FRAME_HEIGHT)
@@ -662,7 +724,7 @@ def _charts(ctx: ReportContext) -> list[Flowable]:
         out.append(Paragraph(para(ctx.t("chart_alternatives_caption")), ctx.st.muted))
     else:
         out.append(Paragraph(para(ctx.t("chart_no_data")), ctx.st.muted))
-    summary = [_cells(ctx, [ctx.t("alternative"), ctx.t("score"), ctx.t("summary_overall"), ctx.t("coverage"),
+    summary = [_cells(ctx, [ctx.t("alternative"), ctx.t("score"), ctx.t("band"), ctx.t("coverage"),
                             ctx.t("equity_gap_change")], head=True)]
     for a in alts:
         o = r.alternatives[a].overall
@@ -685,9 +747,12 @@ def _rating_label(ctx: ReportContext, crit: Criterion, value: Any) -> str:
         return f"<i>{para(ctx.t('unknown'))}</i>"
     if value == NOT_RELEVANT:
         return para(ctx.t("not_relevant"))
-    for step in ctx.checklist.scale(crit.scale or "").steps if crit.scale else []:
+    steps = ctx.checklist.scale(crit.scale or "").steps if crit.scale else []
+    scale_max = float(max((abs(s.value) for s in steps), default=1)) or 1.0
+    for step in steps:
         if step.value == value:
-            return f"{para(ctx.text(step.label))} ({fmt_score(value) if value else '0'})"
+            # The words and the figure on the −100…+100 scale every score uses: never the step itself.
+            return f"{para(ctx.text(step.label))} ({fmt_figure(rating_figure(value, scale_max))})"
     return para(str(value))
 
 
@@ -948,12 +1013,16 @@ def _equity(ctx: ReportContext) -> list[Flowable]:
     rows.append(_cells(ctx, [ctx.t("equity_population"), *[fmt_score(e.population) for e in eqs]]))
     rows.append(_cells(ctx, [ctx.t("equity_worse_off"), *[fmt_score(e.worse_off) for e in eqs]]))
     rows.append(_cells(ctx, [ctx.t("equity_gap_change"), *[fmt_score(e.gap_change) for e in eqs]]))
-    rows.append(_cells(ctx, [ctx.t("equity_gainers"), *[ctx.group_cell(e.gainers) or ctx.t("none") for e in eqs]]))
-    rows.append(_cells(ctx, [ctx.t("equity_losers"), *[ctx.group_cell(e.losers) or ctx.t("none") for e in eqs]]))
+    # Who gains and who loses by the figures shown, as on the summary page: a group shown as 0 is neither.
+    split = [standings(r.alternatives[a].groups) for a in alts]
+    rows.append(_cells(ctx, [ctx.t("equity_gainers"),
+                             *[ctx.group_cell([x.group for x in g]) or ctx.t("none") for g, _, _ in split]]))
+    rows.append(_cells(ctx, [ctx.t("equity_losers"),
+                             *[ctx.group_cell([x.group for x in lo]) or ctx.t("none") for _, lo, _ in split]]))
     out.append(_table(rows, [170, *[col] * len(alts)]))
     out.append(Spacer(1, 6))
     for a, e in zip(alts, eqs):
-        out.append(Paragraph(f"<b>{para(ctx.alt_label(a))}:</b> {ctx.verdict(e)}", ctx.st.body))
+        out.append(Paragraph(f"<b>{para(ctx.alt_label(a))}:</b> {ctx.verdict(a)}", ctx.st.body))
     groups = ctx.checklist.groups
     if groups:
         out.append(ctx.heading(ctx.t("equity_groups"), 1))
@@ -1143,7 +1212,7 @@ def render_report(assessment: Assessment, out: BinaryIO, lang: str = "sv", resul
 
         result = score(assessment)
     posts = tuple(assessment.comments if comments is None else comments)
-    ctx = ReportContext(assessment, result, lang, comments=posts)
+    ctx = ReportContext(assessment, result, lang, comments=posts, summary=summarize(assessment, result, lang))
     body: list[Flowable] = [
         *_charts(ctx),
         *_sections(ctx),

@@ -3,21 +3,25 @@
 Residents and children who joined a walk-through, a workshop or a school visit
 should hear back in simple words. This builds a one-to-two-page PDF from the
 assessment's participation records (heard, changed, feedback) and the measures
-the municipality has promised, with large type and no scores or jargon. User
-text is escaped through `reports.markup.para` like everywhere in the report.
-It shares fonts, styles and the page canvas with `reports.document`; it must
-not score, read files or import streamlit.
+the municipality has promised, with large type and no scores or jargon. What
+is promised is the summary's (`assessment.summary`): the measures of the
+proposal that are not dropped, as the report's summary counts them, never a
+measure of the zero alternative. User text is escaped through
+`reports.markup.para` like everywhere in the report. It shares fonts, styles and
+the page canvas with `reports.document`; it scores only when given no result,
+and must not read files or import streamlit.
 """
 
 from __future__ import annotations
 
-from typing import BinaryIO
+from typing import Any, BinaryIO
 
 from reportlab.platypus import Flowable, KeepTogether, Paragraph, Spacer
 from reportlab.platypus.doctemplate import LayoutError
 
 from assessment.errors import ReportError
-from assessment.model import Assessment, MeasureStatus
+from assessment.model import Assessment
+from assessment.summary import summarize
 
 from .document import ReportDocument, _fmt_date, group_name, numbered_canvas
 from .fonts import register_fonts
@@ -33,9 +37,17 @@ HEARD_LIMIT = 500
 MAX_MEASURES = 5
 
 
-def render_participant_feedback(assessment: Assessment, out: BinaryIO, lang: str = "sv") -> None:
-    """Write a plain-language feedback letter for the participants of `assessment` to `out` (PDF)."""
+def render_participant_feedback(assessment: Assessment, out: BinaryIO, lang: str = "sv",
+                                result: Any = None) -> None:
+    """Write a plain-language feedback letter for the participants of `assessment` to `out` (PDF).
+
+    `result` is the scoring result; when None the assessment is scored here."""
     register_fonts()
+    if result is None:
+        from assessment.scoring import score
+
+        result = score(assessment)
+    summary = summarize(assessment, result, lang)
     st = styles()
     m = assessment.metadata
 
@@ -78,7 +90,7 @@ def render_participant_feedback(assessment: Assessment, out: BinaryIO, lang: str
     story.append(Paragraph(para(t("pf_next")), st.big_head))
     story.append(Paragraph(para(t("pf_next_decision", date=_fmt_date(m.decision_date)) if m.decision_date
                                 else t("pf_next_no_decision")), st.big))
-    promised = [x for x in assessment.measures if x.status != MeasureStatus.DROPPED][:MAX_MEASURES]
+    promised = summary.promised[:MAX_MEASURES]
     if promised:
         story.append(Paragraph(para(t("pf_next_measures")), st.big))
         for x in promised:

@@ -17,7 +17,20 @@ try:  # the PostgreSQL fixtures (tests/pg.py); tests/ is on sys.path under pytes
 except ImportError:  # tests/ made a package
     from tests.pg import database_url, postgres_database, postgres_server  # noqa: F401
 
+try:  # the summary cross-check (tests/summary_check.py)
+    from summary_check import checked
+except ImportError:  # tests/ made a package
+    from tests.summary_check import checked
+
 ROOT = Path(__file__).resolve().parent.parent
+
+# Every report the suite builds has its summary page checked against its scoring result: the test
+# modules import `render_report` after this file is loaded, so they all get the checked one.
+import reports  # noqa: E402
+import reports.document  # noqa: E402
+
+if not hasattr(reports.render_report, "__wrapped__"):
+    reports.render_report = reports.document.render_report = checked(reports.document.render_report)
 CHECKLISTS = ROOT / "checklists"
 EXAMPLES = ROOT / "examples"
 

@@ -125,10 +125,11 @@ def test_score_prints_a_swedish_table(tmp_path, library, capsys, snapshot):
     lines = out.splitlines()
     assert lines[0] == "Torget i Ängen"
     header = next(line for line in lines if "Planförslaget" in line and "Nollalternativ" in line)
-    assert header.split() == ["Nollalternativ", "Planförslaget", "Skillnad"]
+    assert header.split() == ["Nollalternativ", "Planförslaget", "Skillnad", "(−200…+200)"]
     # forslag: mote (2*100 + 50) / 3 = 83.3, rorelse -50 -> overall 16.7; noll 0
-    assert next(line for line in lines if line.startswith("Totalt")).split() == ["Totalt", "+0.0", "+16.7", "+16.7"]
-    assert any(line.split() == ["Levnadsvanor", "+0.0", "-50.0", "-50.0"] for line in lines)
+    # the figures the report and the results page show: whole numbers, a real minus sign
+    assert next(line for line in lines if line.startswith("Samlad poäng")).split() == ["Samlad", "poäng", "0", "+17", "+17"]
+    assert any(line.split() == ["Levnadsvanor", "0", "−50", "−50"] for line in lines)
     assert "Jämlikhet (Planförslaget): klyftan ökar" not in out
     assert "Jämlikhet (Planförslaget): klyftan minskar" in out
     assert "[varning] Negativ påverkan utan åtgärd – Fysisk aktivitet, Planförslaget" in out
@@ -137,7 +138,7 @@ def test_score_prints_a_swedish_table(tmp_path, library, capsys, snapshot):
 def test_score_in_english(tmp_path, library, capsys):
     code, out, _ = run(capsys, "score", str(filled(tmp_path, library, capsys, False)), "--lang", "en")
     assert code == 0
-    assert next(line for line in out.splitlines() if line.startswith("Overall")).split()[-1] == "+16.7"
+    assert next(line for line in out.splitlines() if line.startswith("Overall")).split()[-1] == "+17"
     assert "Equity (The proposal): the gap narrows" in out
     assert "[warning] Negative impact without a measure – Physical activity, The proposal" in out
     assert "Knowledge gaps (0):" in out
@@ -161,7 +162,7 @@ def test_items_without_a_score_are_counted_not_listed_and_kept_in_json(tmp_path,
     # no question concerns income: a row of dashes says nothing, so the table counts it instead
     assert "Inkomster" not in out
     assert "  (1 till utan poäng visas inte)" in out.splitlines()
-    assert any(line.split() == ["Levnadsvanor", "+0.0", "-50.0", "-50.0"] for line in out.splitlines())
+    assert any(line.split() == ["Levnadsvanor", "0", "−50", "−50"] for line in out.splitlines())
     code, out, _ = run(capsys, "score", str(path), "--json")
     assert json.loads(out)["alternatives"]["forslag"]["dimensions"]["policy_area"]["income"]["value"] is None
     code, out, _ = run(capsys, "score", str(path), "--lang", "en")
@@ -200,6 +201,6 @@ def test_every_example_scores_in_both_languages(capsys, lang):
     for example in EXAMPLES:
         code, out, err = run(capsys, "score", str(example), "--lang", lang)
         assert (code, err) == (0, ""), example.name
-        assert ("Totalt" if lang == "sv" else "Overall") in out
+        assert ("Samlad poäng" if lang == "sv" else "Overall score") in out
         code, out, err = run(capsys, "score", str(example), "--json")
         assert code == 0 and json.loads(out)["checklist_id"], example.name

@@ -357,7 +357,7 @@ def test_the_portfolio_page_answers_for_children_in_vivalla_and_offers_the_files
     listing = at.dataframe[-1]
     columns = json.loads(listing.proto.columns)
     assert [columns[c]["label"] for c in listing.proto.column_order] == [
-        "Titel", "Datum", "Status", "Totalt", "Klyftan", "Barn och unga", "Täckning", "Kommun eller region",
+        "Titel", "Datum", "Status", "Samlad poäng", "Klyftan", "Barn och unga", "Täckning", "Kommun eller region",
         "Område", "Typ"]
     assert list(listing.value["status"]) == ["Utkast", "Utkast"]
     assert columns["date"]["type_config"] == {"type": "date", "format": "YYYY-MM-DD"}

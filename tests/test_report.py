@@ -82,16 +82,16 @@ def test_the_summary_for_decision_makers_is_page_two_and_fits_on_it(sv):
     assert summary.startswith("Sammanfattning för beslutsfattare")
     # the overall judgement for the proposal, who gains and loses, and the verdict on the gap
     assert "Planförslaget: den samlade bedömningen är något positiv (+18" in summary
-    assert "Förlorar: hushåll med låg inkomst." in summary
+    assert "Förlorar: hushåll med låg inkomst (−100)." in summary
     assert "Skillnaderna ökar" in summary
     # the alternatives compared, against the zero alternative
     assert "Nollalternativ: Något negativ (−7)" in summary
-    assert "Planförslaget jämfört med nollalternativ: +25 poäng." in summary
+    assert "Skillnad, planförslaget jämfört med nollalternativ: +25 (på skalan −200 till +200" in summary
     # the worst negative impacts, with their measure or its absence
-    assert "Förskolor och skolor i närheten. Ingen åtgärd är beslutad." in summary
+    assert "Förskolor och skolor i närheten (planförslaget): viss negativ påverkan (−50). Ingen åtgärd är beslutad." in summary
     assert "Åtgärd: Ställ krav på 30 % hyresrätter" in summary
     # knowledge gaps and flags
-    assert "Okända frågor som behöver utredas (2)" in summary
+    assert "Frågor med något okänt för planförslaget, som behöver utredas (2)" in summary
     assert "Allvarlig: Negativ konsekvens utan åtgärd" in summary
     # and what to ask, last
     questions = summary[summary.index("Frågor att ställa"):]
@@ -135,11 +135,11 @@ def test_each_section_gives_ratings_per_alternative_motivation_evidence_and_meas
     pages = page_texts(sv)
     text = flat(" ".join(pages))
     assert "2.1 Tillgång till grönområden och lekplatser" in text
-    assert "Planförslaget Stor positiv påverkan (+2)" in text
+    assert "Planförslaget Stor positiv påverkan (+100)" in text
     assert "Planförslaget – Motivering: Parken i kvarteret Ängen blir större" in text
     assert "Planförslaget – Underlag: Grönstrukturplan 2024" in text
     # a group-impact question is a small table: group, then each alternative's rating
-    assert "Hushåll med låg inkomst Viss negativ påverkan (−1) Stor negativ påverkan (−2)" in text
+    assert "Hushåll med låg inkomst Viss negativ påverkan (−50) Stor negativ påverkan (−100)" in text
     assert "Äldre Ingen påverkan (0) Okänt – behöver utredas" in text
     assert "Planförslaget Ej relevant" in text
     # a measure under its question, with its owner and follow-up
@@ -169,7 +169,7 @@ def test_hidden_questions_and_sections_are_left_out():
 def test_the_equity_chapter_says_the_gap_widens_for_the_proposal(sv):
     pages = [flat(p) for p in page_texts(sv)]
     equity = pages[page_of(pages, "Jämlikhet: vilka vinner och vilka förlorar Jämlikhetsbedömningen") - 1]
-    assert "Förändring av skillnaden −21 −93" in equity
+    assert "Skillnad: sämre ställda minus befolkningen (−200 till +200) −21 −93" in equity
     assert "Planförslaget: Skillnaderna ökar" in equity
     assert "Hushåll med låg inkomst (↓, ×1,5) Tydligt negativ (−50) Tydligt negativ (−100)" in equity
 
@@ -208,7 +208,7 @@ def test_english_uses_the_checklists_english_labels_and_its_own_words(en):
     assert pages[1].startswith("Summary for decision-makers")
     assert "Questions to ask" in pages[1]
     text = " ".join(pages)
-    assert "The plan proposal Major positive impact (+2)" in text
+    assert "The plan proposal Major positive impact (+100)" in text
     assert "Unknown – needs investigation" in text
     assert "Measures and follow-up" in text and "Method appendix" in text
     assert "Page 1 of" in text
@@ -382,9 +382,9 @@ def test_a_checklist_without_groups_areas_bands_or_alternatives_gives_a_plain_re
     out = io.BytesIO()
     render_report(a, out)
     pages = [flat(p) for p in page_texts(out.getvalue())]
-    assert "Förslaget: den samlade poängen är −100 på en skala från −100 till +100." in pages[1]
+    assert "Förslaget: den samlade poängen är −100 på skalan −100 till +100." in pages[1]
     text = " ".join(pages)
-    assert "1.1 Påverkas boendet? Alternativ Bedömning Förslaget Stor negativ (−2)" in text
+    assert "1.1 Påverkas boendet? Alternativ Bedömning Förslaget Stor negativ (−100)" in text
     assert "Motivering: Tio lägenheter rivs." in text
     assert "Poäng per grupp" not in text and "Grupper och målområden" not in text
 

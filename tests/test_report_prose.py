@@ -144,14 +144,14 @@ def test_every_shortened_text_in_the_summary_ends_on_a_whole_word(examples, name
 def test_groups_read_in_lower_case_inside_the_summary_s_sentences(examples):
     _, sv = examples[("fritidsgard-nedlaggning", "sv")]
     _, en = examples[("fritidsgard-nedlaggning", "en")]
-    assert "Förlorar: personer med låg socioekonomisk position, unga 13–25 år, barn 0–12 år och personer som" in sv[1]
+    assert "Förlorar: personer med låg socioekonomisk position (−100), unga 13–25 år (−100), barn 0–12 år (−50), personer som" in sv[1]
     assert "Vad görs för personer med låg socioekonomisk position, unga 13–25 år och barn 0–12 år, som" in sv[1]
-    assert "Lose: people with low socio-economic position, young people aged 13–25, children aged 0–12 and" in en[1]
+    assert "Lose: people with low socio-economic position (−100); young people aged 13–25 (−100); children aged 0–12 (−50);" in en[1]
     assert "What is done for people with low socio-economic position" in en[1]
     # the ladder's levels and the band too, and the zero alternative compared with
     assert "nådd information, förväntad konsultation" in " ".join(sv)
     assert "den samlade bedömningen är negativ (−49" in sv[1]
-    assert "Förslaget jämfört med nollalternativ: −31 poäng." in sv[1]
+    assert "Skillnad, förslaget jämfört med nollalternativ: −31 (på skalan −200 till +200" in sv[1]
     # but a group label stays a label where it heads a row of a table
     assert "Unga 13–25 år (↓, ×1,5)" in " ".join(sv)
 
@@ -163,9 +163,9 @@ def test_an_abbreviated_group_keeps_its_capitals_inside_a_sentence():
     assert checklist is not None, problems
     a = parse_assessment(yaml.safe_dump(sample_data(), allow_unicode=True), "hbtq.yaml", resolve=lambda i, v: checklist)
     summary = _pages(a)[1]
-    assert "Förlorar: HBTQ-personer med låg inkomst." in summary
+    assert "Förlorar: HBTQ-personer med låg inkomst (−100)." in summary
     assert "Vad görs för HBTQ-personer med låg inkomst, som" in summary
-    assert "Lose: LGBTQ people on low incomes." in _pages(a, "en")[1]
+    assert "Lose: LGBTQ people on low incomes (−100)." in _pages(a, "en")[1]
 
 
 def test_a_free_group_name_in_a_participation_record_stays_as_typed():
@@ -304,8 +304,11 @@ def test_section_scores_and_repeated_flags_read_as_sentences(examples):
     _, en = examples[("fritidsgard-nedlaggning", "en")]
     assert "Avsnittets poäng: negativ (−25) för nollalternativ och tydligt negativ (−75) för förslaget." in " ".join(sv)
     assert "Section score: negative (−25) for zero alternative and clearly negative (−75) for the proposal." in " ".join(en)
-    assert "Varning: En negativ påverkan saknar åtgärd (4 gånger)." in sv[1]
-    assert "Warning: A negative impact has no measure (4 times)." in en[1]
+    # each flag once, naming its question (with its number), its right and its alternative
+    assert "Varning: En negativ påverkan saknar åtgärd. Fråga 2.5 ”Boende och närmiljö" in sv[1]
+    assert ("Warning: A negative impact has no measure. Question 2.6 “Health behaviours: does it get easier or harder to "
+            "be active, eat well and stay away…” · Right: Art. 31 – play, rest and leisure; Art. 33 – protection from "
+            "drugs · Alternative: the proposal") in en[1]
 
 
 @pytest.mark.parametrize("lang", ["sv", "en"])

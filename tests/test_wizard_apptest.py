@@ -20,6 +20,7 @@ from assessment.library import load_library
 from assessment.model import UNKNOWN
 from assessment.scoring import score
 from assessment.storage import open_store
+from assessment.summary import fmt_figure
 from assessment.validate import load_checklist
 from ui.widgets import fold_key
 
@@ -178,7 +179,7 @@ def complete_and_check(data_dir: Path, checklist_id: str) -> None:
     assert stored.assessment.metadata.areas == ["Rosengård", "Hyllie"]
     overall = expected.headline.overall.value
     metrics = [m.value for m in at.metric]
-    assert (f"{overall:+.0f}" if overall is not None else "Ingen poäng ännu") in metrics
+    assert (fmt_figure(overall) if overall is not None else "Ingen poäng ännu") in metrics
     if overall is not None and checklist.frameworks:
         assert at.get("vega_lite_chart"), "no chart on the results page"
 

@@ -246,6 +246,35 @@ def test_the_model_decides_which_details_pass() -> None:
     with pytest.raises(DetailsProblem) as summary:
         updated_metadata(meta, "summary", "å" * 20_001)
     assert summary.value.values == {"field": "summary", "n": 20_000}
+    # the proposed decision is a paragraph for the summary page, not a chapter
+    assert updated_metadata(meta, "recommendation", "Anta planen.\nMed villkor.").recommendation == "Anta planen.\nMed villkor."
+    with pytest.raises(DetailsProblem) as long_decision:
+        updated_metadata(meta, "recommendation", "ö" * 2_001)
+    assert long_decision.value.values == {"field": "recommendation", "n": 2_000}
+
+
+def test_the_proposed_decision_is_written_in_the_details_and_printed_on_the_summary(data_dir: Path) -> None:
+    at, aid = create("detaljer", "Gångstråk i Rosengård")
+    field = at.text_area(key=key(aid, "recommendation"))
+    assert field.label == "Förslag till beslut"
+    field.set_value("Anta planen med gångstråket genom Ελλάδα-parken.").run()
+    assert not at.exception, at.exception
+    stored = open_store().load(aid).assessment
+    assert stored.metadata.recommendation == "Anta planen med gångstråket genom Ελλάδα-parken."
+    assert reopen(aid, lang="en").text_area(key=key(aid, "recommendation")).label == "Proposed decision"
+
+    from io import BytesIO
+
+    from assessment.summary import summarize
+    from assessment.scoring import score
+    from reports import render_report
+    from summary_check import squash, summary_page
+
+    assert summarize(stored, score(stored)).recommendation.text.startswith("Anta planen")
+    out = BytesIO()
+    render_report(stored, out, lang="en")
+    assert squash("Proposed decision: Anta planen med gångstråket genom Ελλάδα-parken.") in squash(
+        summary_page(out.getvalue(), "en"))
 
 
 # --- adopted, and a stale tab ------------------------------------------------------------------------------

@@ -31,7 +31,9 @@ from .widgets import md
 __all__ = ["FIELDS", "SPATIAL_FRAMEWORK", "DetailsProblem", "parse_detail", "updated_metadata", "draw_details"]
 
 # Every detail the planner edits, in the order shown.
-FIELDS = ("title", "municipality", "plan_type", "areas", "spatial_level", "assessors", "decision_date", "summary")
+FIELDS = ("title", "municipality", "plan_type", "areas", "spatial_level", "assessors", "decision_date", "summary",
+          "recommendation")
+LONG_TEXTS = ("summary", "recommendation")  # kept as typed, line breaks and all
 SPATIAL_FRAMEWORK = "spatial_level"  # the framework whose items name the spatial levels, when a checklist has it
 SHORT_TEXT = 200  # a name, a place, a plan type: the model leaves them open, the interface does not
 MAX_NAMES = 50  # areas or assessors in one assessment
@@ -70,12 +72,12 @@ def parse_detail(field: str, raw: Any) -> Any:
         return [_check_short(n, field) for n in names]
     if field == "decision_date":
         return raw if isinstance(raw, dt.date) else None
-    text = str(raw or "").strip() if field != "summary" else str(raw or "")
+    text = str(raw or "").strip() if field not in LONG_TEXTS else str(raw or "")
     if field == "spatial_level":
         return _check_short(text, field) or None
     if field in ("municipality", "plan_type"):
         return _check_short(text, field)
-    return text  # title and summary: the model's own limits apply
+    return text  # title, summary and recommendation: the model's own limits apply
 
 
 def updated_metadata(meta: Metadata, field: str, raw: Any) -> Metadata:
@@ -174,10 +176,11 @@ def _shown(doc: OpenAssessment, field: str, lang: str) -> str:
 
 def _draw_read_only(doc: OpenAssessment, lang: str) -> None:
     st.info(t(lang, "details_frozen"), icon=":material/lock:")
-    lines = [f"**{_label(f, lang)}:** {md(_shown(doc, f, lang))}" for f in FIELDS if f != "summary"]
+    lines = [f"**{_label(f, lang)}:** {md(_shown(doc, f, lang))}" for f in FIELDS if f not in LONG_TEXTS]
     st.markdown("  \n".join(lines))
-    st.markdown(f"**{_label('summary', lang)}**")
-    st.markdown(md(_shown(doc, "summary", lang)).replace("\n", "  \n"))
+    for field in LONG_TEXTS:
+        st.markdown(f"**{_label(field, lang)}**")
+        st.markdown(md(_shown(doc, field, lang)).replace("\n", "  \n"))
 
 
 def _draw_editable(doc: OpenAssessment, lang: str) -> None:
@@ -246,6 +249,9 @@ def _draw_editable(doc: OpenAssessment, lang: str) -> None:
     st.text_area(_label("summary", lang), help=t(lang, "details_summary_help"), height=160,
                  **kw("summary"))
     problem("summary")
+    st.text_area(_label("recommendation", lang), help=t(lang, "details_recommendation_help"), height=100,
+                 **kw("recommendation"))
+    problem("recommendation")
 
 
 def draw_details(doc: OpenAssessment, lang: str, expanded: bool = False) -> None:

@@ -10,7 +10,9 @@ from assessment.checklist import text_for
 from assessment.errors import SkbError
 from assessment.review import thread
 from assessment.scoring import score
+from assessment.summary import RIGHTS_FRAMEWORKS, figure, fmt_figure, summarize
 from reports import render_report
+from reports.prose import mid_sentence
 from ui.i18n import t
 from ui.routes import WIZARD, required_assessment, go
 from ui.session import lang, store
@@ -26,13 +28,19 @@ checklist = assessment.checklist
 result = doc.cache.get("result")
 if result is None:
     result = doc.cache["result"] = score(assessment)
+# Every claim below (losers, differences, findings, gaps, flags) comes from one derivation, the same the report uses.
+summary = doc.cache.get(f"summary:{L}")
+if summary is None:
+    summary = doc.cache[f"summary:{L}"] = summarize(assessment, result, L)
 
 alt_labels = {a.id: text_for(a.label, L) for a in checklist.alternatives} or {"proposal": ""}
 group_labels = {g.id: text_for(g.label, L) for g in checklist.groups}
 section_titles = {s.id: text_for(s.title, L) for s in checklist.sections}
 questions = {c.id: text_for(c.text, L) for c in checklist.criteria()}
 SCORE_SCALE = alt.Scale(domain=[-100, 100], scheme="redblue")
-SCORE_AXIS = alt.Axis(values=[-100, -50, 0, 50, 100], format="+d")  # ticks every 20 crowded "−100 −80" together
+# Ticks every 20 crowded "−100 −80" together. Labels as every figure reads: "+50", "0", "−50".
+SIGNED = "datum.value > 0 ? '+' + datum.value : datum.value < 0 ? '−' + abs(datum.value) : '0'"
+SCORE_AXIS = alt.Axis(values=[-100, -50, 0, 50, 100], labelExpr=SIGNED)
 # The proposal in the app's own colour, the zero alternative in grey, any others after.
 _KIND_COLOURS = {"zero": "#9aa5ab", "proposal": "#1b5e7a"}
 _OTHER_COLOURS = ["#d9822b", "#7b5ea7", "#3f9c6d", "#b8445a"]
@@ -42,8 +50,27 @@ ALT_SCALE = alt.Scale(
            for i, a in enumerate(checklist.alternatives)] or ["#1b5e7a"])
 
 
-def figure(value: float | None) -> str:
-    return "–" if value is None else f"{value:+.0f}"
+def shown(value: float | None) -> int | None:
+    """The figure a score is shown as everywhere (report, CLI, charts): a whole number, half away from zero."""
+    return figure(value)
+
+
+def counted(key: str, count: int, **values: object) -> str:
+    """`key` with `count`, or its singular `key_one` when the count is 1."""
+    return t(L, f"{key}_one", **values) if count == 1 else t(L, key, count=count, **values)
+
+
+def group_figures(standings) -> str:
+    """Groups with their figures; "; " between them when a label has a comma of its own."""
+    labels = [group_labels.get(x.group, x.group) for x in standings]
+    separator = "; " if any("," in label for label in labels) else ", "
+    return separator.join(f"{md(label)} ({fmt_figure(x.value)})" for label, x in zip(labels, standings))
+
+
+def rating_words(r) -> str:
+    words = text_for(r.label, L) if r.label is not None else ""
+    value = f"{words} ({fmt_figure(r.value)})" if words else fmt_figure(r.value)
+    return value if r.group is None else f"{group_labels.get(r.group, r.group)}: {value}"
 
 
 def coverage(s) -> str:
@@ -65,11 +92,32 @@ cols = st.columns(len(result.alternatives))
 for col, (alt_id, ar) in zip(cols, result.alternatives.items()):
     band = text_for(ar.overall.band, L) if ar.overall.band else None
     col.metric(f"{t(L, 'overall')} – {alt_labels.get(alt_id, alt_id)}" if alt_labels.get(alt_id) else t(L, "overall"),
-               figure(ar.overall.value) if ar.overall.value is not None else t(L, "no_score"),
+               fmt_figure(ar.overall.value) if ar.overall.value is not None else t(L, "no_score"),
                help=band, border=True)
     col.caption(f"{t(L, 'coverage')}: {coverage(ar.overall)}" + (f" · {md(band)}" if band else ""))
 if result.hidden or result.not_relevant:
     st.caption(t(L, "hidden_note", n=len(result.hidden), m=len(result.not_relevant)))
+st.markdown(f"**{md(summary.headline)}**")
+for d in summary.differences:
+    if d.shown is not None:
+        st.caption(t(L, "difference", other=md(mid_sentence(alt_labels.get(d.other) or d.other)),
+                     base=md(mid_sentence(alt_labels.get(d.base) or d.base)), value=fmt_figure(d.shown)))
+
+# --- the assessors' own conclusion ------------------------------------------------------------------
+st.subheader(t(L, "recommendation"))
+rec = summary.recommendation
+if rec is not None:
+    lines = []
+    if rec.choice is not None:
+        label = text_for(rec.label, L) if rec.label is not None else rec.choice
+        lines.append(f"**{md(label)}**" + (f"  \n{md(rec.comment[:600])}" if rec.comment.strip() else ""))
+    if rec.text:
+        lines.append(f"**{t(L, 'details_recommendation')}:** {md(rec.text[:2000])}")
+    st.info("  \n".join(lines))
+elif not summary.assessors_summary.strip():
+    st.caption(t(L, "no_recommendation"))
+if summary.assessors_summary.strip():
+    st.markdown(f"*{md(' '.join(summary.assessors_summary.split())[:1200])}*")
 
 # --- equity and participation (only what the checklist asks about) ----------------------------
 eq = headline.equity
@@ -79,15 +127,19 @@ if checklist.groups or p.question:
     if checklist.groups:
         with eq_col:
             st.subheader(t(L, "equity"))
-            if eq.verdict == "unknown" or eq.gap_change is None:
-                st.info(t(L, "equity_unknown"))
-            else:
-                show = {"narrows": st.success, "widens": st.error, "unchanged": st.info}[eq.verdict]
-                show(t(L, f"equity_{eq.verdict}", change=eq.gap_change))
-            if eq.gainers:
-                st.caption(f"{t(L, 'gainers')}: " + ", ".join(md(group_labels.get(g, g)) for g in eq.gainers))
-            if eq.losers:
-                st.caption(f"{t(L, 'losers')}: " + ", ".join(md(group_labels.get(g, g)) for g in eq.losers))
+            show = {"narrows": st.success, "widens": st.error}.get(eq.verdict, st.info)
+            show(md(summary.equity))
+            if eq.gap_change is not None:
+                st.caption(t(L, "equity_gap", worse_off=fmt_figure(eq.worse_off), population=fmt_figure(eq.population),
+                             change=fmt_figure(eq.gap_change)))
+            if summary.losers:
+                st.markdown(f"**{t(L, 'losers')}:** " + group_figures(summary.losers))
+            elif summary.groups_rated:
+                st.markdown(t(L, "no_losers_but" if summary.findings else "no_losers"))
+            if summary.gainers:
+                st.caption(f"{t(L, 'gainers')}: " + group_figures(summary.gainers))
+            if summary.level:
+                st.caption(f"{t(L, 'level')}: " + group_figures(summary.level))
     if p.question:
         with part_col:
             st.subheader(t(L, "participation"))
@@ -100,50 +152,74 @@ if checklist.groups or p.question:
             elif p.met is False:
                 st.warning(t(L, "participation_not_met"))
 
+# --- the most serious negative consequences: what, for whom, how large, which alternative -------------
+st.subheader(t(L, "findings"))
+primary_label = alt_labels.get(summary.primary) or summary.primary
+if not summary.findings:
+    st.caption(t(L, "no_findings", alternative=md(primary_label)))
+for f in summary.findings:
+    ratings = [md(rating_words(r)) for r in f.ratings]
+    if f.more_groups:
+        ratings.append(counted("finding_more_groups", f.more_groups))
+    live = f.live_measures
+    if live:
+        tail = t(L, "finding_measure", measure=md(live[0].text[:300]))
+    else:
+        tail = f"**{t(L, 'finding_dropped' if f.measures else 'finding_no_measure')}**"
+    st.markdown(f"- **{md(questions.get(f.criterion, f.criterion))}** ({md(mid_sentence(primary_label))}): "
+                f"{'; '.join(ratings)}.  \n  {tail}")
+if summary.negatives > len(summary.findings):
+    st.caption(counted("more_findings", summary.negatives - len(summary.findings)))
+
 # --- flags and knowledge gaps ---------------------------------------------------------------
 flag_col, gap_col = st.columns(2)
+framework_items = {(fw.id, i.id): text_for(i.title, L) for fw in checklist.frameworks for i in fw.items}
 with flag_col:
     st.subheader(t(L, "flags"))
-    if not result.flags:
+    if not summary.flags:
         st.caption(t(L, "no_flags"))
     show_flag = {"serious": st.error, "warning": st.warning, "info": st.info}
-    severity_order = {"serious": 0, "warning": 1, "info": 2}  # the worst first, whatever order scoring found them in
-    for flag in sorted(result.flags, key=lambda f: severity_order.get(f.severity, 3)):
-        where = " · ".join(md(x) for x in (questions.get(flag.criterion or ""), group_labels.get(flag.group or ""),
-                                            alt_labels.get(flag.alternative or "")) if x)
-        show_flag[flag.severity](f"**{t(L, 'severity_' + flag.severity)}:** {md(text_for(flag.message, L))}"
-                                 + (f"  \n{where}" if where else ""))
+    for flag in summary.flags:  # the worst first, each once
+        rights = ""
+        if flag.rights:
+            key = "flag_right" if flag.rights[0][0] in RIGHTS_FRAMEWORKS else "flag_policy_area"
+            rights = f"{t(L, key)}: " + "; ".join(framework_items.get(r, r[1]) for r in flag.rights)
+        group = f"{t(L, 'group')}: {group_labels.get(flag.group, flag.group)}" if flag.group else ""
+        where_alt = (f"{t(L, 'alternative')}: {mid_sentence(alt_labels.get(flag.alternative) or flag.alternative)}"
+                     if flag.alternative and len(result.alternatives) > 1 else "")
+        where = " · ".join(md(x) for x in (questions.get(flag.criterion or ""), group, rights, where_alt) if x)
+        show_flag.get(flag.severity, st.info)(f"**{t(L, 'severity_' + flag.severity)}:** "
+                                              f"{md(text_for(flag.message, L))}" + (f"  \n{where}" if where else ""))
 with gap_col:
     st.subheader(t(L, "gaps"))
-    if not result.gaps:
+    if not summary.gaps:
         st.caption(t(L, "no_gaps"))
     else:
-        # One line per question and alternative, the groups rated unknown together.
-        grouped: dict[tuple[str, str], list[str]] = {}
-        for g in result.gaps:
-            grouped.setdefault((g.criterion, g.alternative or ""), [])
-            if g.group:
-                grouped[(g.criterion, g.alternative or "")].append(group_labels.get(g.group, g.group))
+        # One line per question, the groups rated unknown together: as many lines as the count says.
+        st.caption(counted("gaps_for", len(summary.gaps), alternative=md(mid_sentence(primary_label))))
         lines = []
-        for (cid, alt_id), groups in list(grouped.items())[:40]:
-            where = " · ".join(md(x) for x in (alt_labels.get(alt_id, ""), ", ".join(groups)) if x)
-            lines.append(f"- {md(questions.get(cid, cid))}" + (f"  \n  :gray[{where}]" if where else ""))
+        for g in summary.gaps[:60]:
+            groups = ", ".join(group_labels.get(x, x) for x in g.groups)
+            lines.append(f"- {md(questions.get(g.criterion, g.criterion))}" + (f"  \n  :gray[{md(groups)}]" if groups else ""))
         with st.container(height=360 if len(lines) > 8 else "content"):
             st.markdown("\n".join(lines))
+    elsewhere = {g.criterion for g in result.gaps} - {g.criterion for g in summary.gaps}
+    if elsewhere:
+        st.caption(t(L, "gaps_elsewhere", count=len(elsewhere)))
 
 # --- sections ------------------------------------------------------------------------------
 st.subheader(t(L, "sections"))
 primary = result.primary
 table = pd.DataFrame([{
     "section": section_titles.get(sid, sid),
-    **{f"alt:{a}": result.alternatives[a].sections[sid].value for a in result.alternatives},
+    **{f"alt:{a}": fmt_figure(result.alternatives[a].sections[sid].value) for a in result.alternatives},
     "coverage": None if s.coverage is None else round(100 * s.coverage), "answered": f"{s.answered}/{s.applicable}",
 } for sid, s in headline.sections.items()])
 if not table.empty:
     many = len(result.alternatives) > 1
     st.dataframe(table, hide_index=True, width="stretch", column_config={
         "section": t(L, "section"),
-        **{f"alt:{a}": st.column_config.NumberColumn(alt_labels.get(a) if many else t(L, "score"), format="%+.0f")
+        **{f"alt:{a}": st.column_config.TextColumn(alt_labels.get(a) if many else t(L, "score"))
            for a in result.alternatives},
         "coverage": st.column_config.ProgressColumn(
             t(L, "coverage") + (f" ({alt_labels.get(primary)})" if many else ""), min_value=0, max_value=100,
@@ -161,7 +237,7 @@ for framework in checklist.frameworks:
     rows = []
     for alt_id, ar in result.alternatives.items():
         for item_id, s in ar.dimensions.get(framework.id, {}).items():
-            rows.append({"item": bar_titles.get(item_id, item_id), "score": s.value,
+            rows.append({"item": bar_titles.get(item_id, item_id), "score": shown(s.value), "figure": fmt_figure(s.value),
                          "coverage": round(100 * s.coverage) if s.coverage is not None else None,
                          "alternative": alt_labels.get(alt_id, alt_id)})
     df = pd.DataFrame(rows)
@@ -172,7 +248,7 @@ for framework in checklist.frameworks:
     base = alt.Chart(df.dropna(subset=["score"])).encode(
         y=alt.Y("item:N", sort=[bar_titles[i.id] for i in framework.items], title=None, axis=alt.Axis(labelLimit=320)),
         x=alt.X("score:Q", scale=alt.Scale(domain=[-100, 100]), title=t(L, "score"), axis=SCORE_AXIS),
-        tooltip=[alt.Tooltip("item:N", title=t(L, "item")), alt.Tooltip("score:Q", format="+.0f", title=t(L, "score")),
+        tooltip=[alt.Tooltip("item:N", title=t(L, "item")), alt.Tooltip("figure:N", title=t(L, "score")),
                  alt.Tooltip("coverage:Q", title=t(L, "coverage") + " %"),
                  alt.Tooltip("alternative:N", title=t(L, "alternative"))])
     if len(result.alternatives) > 1:
@@ -182,7 +258,7 @@ for framework in checklist.frameworks:
         chart = base.mark_bar().encode(color=alt.Color("score:Q", scale=SCORE_SCALE, legend=None))
     st.altair_chart(chart.properties(height=alt.Step(18 if len(result.alternatives) > 1 else 24)), width="stretch")
 
-    cells = [{"group": group_labels.get(g, g), "item": titles.get(i, i), "score": round(v)}
+    cells = [{"group": group_labels.get(g, g), "item": titles.get(i, i), "score": shown(v), "figure": fmt_figure(v)}
              for g, items in headline.group_dimensions.get(framework.id, {}).items()
              for i, v in items.items() if v is not None]
     if cells:
@@ -196,32 +272,30 @@ for framework in checklist.frameworks:
             x=alt.X("item:N", sort=order, title=None,
                     axis=alt.Axis(labelAngle=-35, labelLimit=220, labelOverlap=False)),
             y=alt.Y("group:N", sort=list(group_labels.values()), title=None, axis=alt.Axis(labelLimit=320)),
-            color=alt.Color("score:Q", scale=SCORE_SCALE, title=t(L, "score")),
+            color=alt.Color("score:Q", scale=SCORE_SCALE, title=t(L, "score"), legend=alt.Legend(labelExpr=SIGNED)),
             tooltip=[alt.Tooltip("group:N", title=t(L, "group")), alt.Tooltip("item:N", title=t(L, "item")),
-                     alt.Tooltip("score:Q", format="+.0f", title=t(L, "score"))])
-        text = heat.mark_text(fontSize=11).encode(text=alt.Text("score:Q", format="+.0f"), color=alt.value("black"))
+                     alt.Tooltip("figure:N", title=t(L, "score"))])
+        text = heat.mark_text(fontSize=11).encode(text=alt.Text("figure:N"), color=alt.value("black"))
         box.altair_chart((heat + text).properties(height=alt.Step(26)), width="stretch")
 
 # --- alternatives compared ---------------------------------------------------------------------
 if len(result.alternatives) > 1:
     st.subheader(t(L, "alternatives_compared"))
-    rows = [{"alternative": alt_labels.get(a, a), "part": t(L, "overall"), "score": ar.overall.value}
-            for a, ar in result.alternatives.items()]
-    rows += [{"alternative": alt_labels.get(a, a), "part": section_titles.get(sid, sid), "score": s.value}
+    rows = [{"alternative": alt_labels.get(a, a), "part": t(L, "overall_axis"), "score": shown(ar.overall.value),
+             "figure": fmt_figure(ar.overall.value)} for a, ar in result.alternatives.items()]
+    rows += [{"alternative": alt_labels.get(a, a), "part": section_titles.get(sid, sid), "score": shown(s.value),
+              "figure": fmt_figure(s.value)}
              for a, ar in result.alternatives.items() for sid, s in ar.sections.items()]
     df = pd.DataFrame(rows).dropna(subset=["score"])
     if not df.empty:
         chart = alt.Chart(df).mark_bar().encode(
-            x=alt.X("part:N", sort=[t(L, "overall")] + list(section_titles.values()), title=None,
+            x=alt.X("part:N", sort=[t(L, "overall_axis")] + list(section_titles.values()), title=None,
                     axis=alt.Axis(labelAngle=-30, labelLimit=200)),
             xOffset=alt.XOffset("alternative:N", sort=list(alt_labels.values())),
             y=alt.Y("score:Q", scale=alt.Scale(domain=[-100, 100]), title=t(L, "score"), axis=SCORE_AXIS),
             color=alt.Color("alternative:N", title=t(L, "alternative"), scale=ALT_SCALE),
-            tooltip=["alternative:N", "part:N", alt.Tooltip("score:Q", format="+.0f")])
+            tooltip=["alternative:N", "part:N", alt.Tooltip("figure:N", title=t(L, "score"))])
         st.altair_chart(chart, width="stretch")
-    for d in result.differences:
-        st.caption(t(L, "difference", other=md(alt_labels.get(d.other, d.other)),
-                     base=md(alt_labels.get(d.base, d.base)), value=figure(d.overall)))
 
 # --- drivers -------------------------------------------------------------------------------------
 st.subheader(t(L, "drivers"))
@@ -235,9 +309,9 @@ for col, key, drivers in ((up_col, "drivers_up", headline.overall.up), (down_col
             st.dataframe(pd.DataFrame([{
                 t(L, "criterion"): questions.get(d.criterion, d.criterion)
                 + (f" ({group_labels.get(d.group, d.group)})" if d.group else ""),
-                t(L, "rating"): d.rating, t(L, "effect"): d.effect} for d in drivers]),
+                t(L, "rating_scale"): fmt_figure(d.rating), t(L, "effect"): d.effect} for d in drivers]),
                 hide_index=True, width="stretch", column_config={
-                    t(L, "rating"): st.column_config.NumberColumn(format="%+.0f"),
+                    t(L, "rating_scale"): st.column_config.TextColumn(),
                     t(L, "effect"): st.column_config.NumberColumn(format="%+.1f")})
 
 # --- the report ------------------------------------------------------------------------------------

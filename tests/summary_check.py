@@ -1,0 +1,192 @@
+"""The summary page cross-checked against the scoring result, for every report the test suite builds.
+
+`tests/conftest.py` wraps `reports.render_report` so that each PDF a test renders
+passes through `check_summary_page` before the test sees it. The check reads the
+summary page's text (poppler's pdftotext, else pypdf) and holds its claims against
+the `Result`, recomputed here from the result itself rather than taken from
+`assessment.summary`:
+
+- the groups named as losing are exactly the groups whose score, as shown, is below 0
+  (the first six by name, the rest counted), and no group is said to lose when none does;
+- "no measure decided" is said once for each finding listed without a measure, and only
+  of a question whose rated negative consequence has no measure that is not dropped;
+- the count of knowledge gaps is the number of questions with something unknown in the
+  headline alternative, and the "more" line makes up the ones not listed;
+- each difference between alternatives equals the difference of the two figures shown.
+
+Text is compared with all white space removed and case folded, so line breaks and
+labels lowered inside a sentence do not matter.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import shutil
+import subprocess
+from typing import Any
+
+from pypdf import PdfReader
+
+from assessment.checklist import text_for
+from assessment.model import Assessment, MeasureStatus
+from assessment.summary import figure, fmt_figure, summarize
+from reports.i18n import msg
+from reports.prose import mid_sentence
+
+SHOWN_LOSERS = 6  # reports.document names six losers and counts the rest
+SHOWN_GAPS = 3
+SHOWN_FINDINGS = 4
+
+
+def squash(text: str) -> str:
+    return re.sub(r"\s+", "", text).casefold()
+
+
+def page_texts(pdf: bytes) -> list[str]:
+    if shutil.which("pdftotext") is not None:
+        done = subprocess.run(["pdftotext", "-enc", "UTF-8", "-", "-"], input=pdf, capture_output=True, check=True)
+        return done.stdout.decode("utf-8").split("\f")
+    return [page.extract_text() or "" for page in PdfReader(io.BytesIO(pdf)).pages]
+
+
+def summary_page(pdf: bytes, lang: str) -> str:
+    title = squash(msg(lang, "summary_title"))
+    for text in page_texts(pdf):
+        if squash(text).startswith(title):
+            return text
+    raise AssertionError(f"no page of the report starts with {msg(lang, 'summary_title')!r}")
+
+
+def _label(assessment: Assessment, kind: str, ident: str, lang: str) -> str:
+    c = assessment.checklist
+    items = {"group": c.groups, "alternative": c.alternatives}[kind]
+    for item in items:
+        if item.id == ident:
+            return text_for(item.label, lang, c.default_language)
+    if kind == "alternative" and ident == "proposal":
+        return msg(lang, "default_proposal")
+    return ident
+
+
+def _more(lang: str, key: str, count: int) -> str:
+    return msg(lang, f"{key}_one") if count == 1 else msg(lang, key, count=count)
+
+
+def check_summary_page(pdf: bytes, assessment: Assessment, result: Any, lang: str) -> None:
+    """Fail (AssertionError) when the summary page of `pdf` says something `result` does not."""
+    lang = lang if lang in ("sv", "en") else "sv"
+    whole = squash(summary_page(pdf, lang))
+    primary = result.primary
+
+    def part(head: str, end: str | None) -> str:
+        """The page from the heading `head` to the heading `end`: user text elsewhere cannot fool the check."""
+        start = whole.find(squash(head))
+        assert start >= 0, f"the summary page has no part {head!r}"
+        stop = whole.find(squash(end), start) if end else -1
+        return whole[start:stop] if stop >= 0 else whole[start:]
+
+    who = part(msg(lang, "summary_who", alternative="\x00").split("\x00")[0], msg(lang, "summary_negatives"))
+    negatives = part(msg(lang, "summary_negatives"), msg(lang, "summary_gaps"))
+    gaps = part(msg(lang, "summary_gaps"), msg(lang, "summary_flags"))
+    groups = result.alternatives[primary].groups
+
+    # -- losers: exactly the groups shown below zero --
+    shown = {g: figure(s.value) for g, s in groups.items() if s is not None and s.value is not None}
+    losers = sorted((g for g, v in shown.items() if v < 0), key=lambda g: (groups[g].value, g))
+    lose_word = squash(msg(lang, "summary_losers", groups="\x00").split("\x00")[0])
+    page = who
+    if not losers:
+        assert lose_word not in page, "the summary names losers, but no group's score is shown below 0"
+        if shown:
+            assert squash(msg(lang, "summary_no_losers")).rstrip(".") in page, "no loser, and the summary does not say so"
+    else:
+        assert lose_word in page, f"groups {losers} score below 0, but the summary names no loser"
+        start = page.index(lose_word)
+        # The sentence ends with its last figure, or with the count of the losers not named.
+        more = squash(_more(lang, "summary_more_groups", len(losers) - SHOWN_LOSERS)) if len(losers) > SHOWN_LOSERS else ""
+        end = page.find(more, start) + len(more) if more and more in page[start:] else page.find(").", start) + 2
+        segment = page[start:end] if end > start else page[start:]
+        for g in losers[:SHOWN_LOSERS]:
+            named = squash(f"{mid_sentence(_label(assessment, 'group', g, lang))} ({fmt_figure(groups[g].value)})")
+            assert named in segment, f"the loser {g} ({fmt_figure(groups[g].value)}) is not named: {segment}"
+        loser_labels = [squash(_label(assessment, "group", g, lang)) for g in losers]
+        for g in set(shown) - set(losers):
+            label = squash(_label(assessment, "group", g, lang))
+            if any(label in other for other in loser_labels):
+                continue  # a label inside a loser's label ("barn" in "små barn") proves nothing
+            assert label + "(" not in segment, f"{g} is named as losing but its score is shown as {shown[g]}"
+        if len(losers) > SHOWN_LOSERS:
+            assert squash(_more(lang, "summary_more_groups", len(losers) - SHOWN_LOSERS)) in segment
+
+    # -- "no measure decided": once per listed finding without a measure, and only then --
+    summary = summarize(assessment, result, lang)
+    listed = summary.findings[:SHOWN_FINDINGS]
+    without = [f for f in listed if not f.measures]
+    for f in without:
+        live = [m for m in assessment.measures_for(f.criterion, f.alternative) if m.status != MeasureStatus.DROPPED]
+        assert not live, f"'no measure' is said of {f.criterion}, which has the measure {live[0].text!r}"
+        assert any(v < 0 for v in _ratings(assessment, f.criterion, f.alternative)), f.criterion
+    said = negatives.count(squash(msg(lang, "summary_negative_no_measure")))
+    assert said == len(without), f"'no measure decided' is said {said} times for {len(without)} findings without one"
+
+    # -- knowledge gaps: counted as listed --
+    gap_questions = {g.criterion for g in result.gaps if g.alternative in (None, primary)}
+    if gap_questions:
+        head = msg(lang, "summary_gaps_text", count="\x00", alternative="\x01")
+        before, _, after = head.partition("\x00")
+        pattern = re.escape(squash(before.split("\x01")[-1])) + r"(\d+)" + re.escape(squash(after))
+        counts = re.findall(pattern, gaps)
+        assert counts, "the summary counts no knowledge gaps, but the result has some"
+        assert int(counts[0]) == len(gap_questions), f"{counts[0]} knowledge gaps said, {len(gap_questions)} in the result"
+        if len(gap_questions) > SHOWN_GAPS:
+            assert squash(_more(lang, "summary_more_gaps", len(gap_questions) - SHOWN_GAPS)) in gaps
+    else:
+        assert squash(msg(lang, "summary_no_gaps")) in gaps, "no knowledge gap, and the summary does not say so"
+
+    # -- differences: the difference of the figures shown --
+    page = part(msg(lang, "summary_alternatives"), msg(lang, "summary_negatives")) if len(result.alternatives) > 1 else ""
+    if len(result.alternatives) > 1:
+        for d in result.differences[:2]:
+            base = result.alternatives[d.base].overall.value
+            other = result.alternatives[d.other].overall.value
+            if base is None or other is None:
+                continue
+            for alt, value in ((d.base, base), (d.other, other)):
+                line = squash(f"{_label(assessment, 'alternative', alt, lang)}:")
+                found = [m.start() for m in re.finditer(re.escape(line), page)]
+                figure_text = squash(fmt_figure(value))
+                assert any(f"({figure_text})" in page[i:i + 200] or page[i + len(line):].startswith(figure_text)
+                           for i in found), f"the alternative {alt} is not shown with its figure {fmt_figure(value)}"
+            sentence = squash(msg(lang, "summary_alt_diff", other=mid_sentence(_label(assessment, "alternative", d.other, lang)),
+                                  base=mid_sentence(_label(assessment, "alternative", d.base, lang)),
+                                  diff=fmt_figure(figure(other) - figure(base))))
+            assert sentence in page, (f"the difference {d.other} − {d.base} is not shown as "
+                                      f"{fmt_figure(figure(other) - figure(base))} = {fmt_figure(other)} − {fmt_figure(base)}")
+
+
+def _ratings(assessment: Assessment, criterion: str, alternative: str) -> list[int]:
+    answer = assessment.answer(criterion, alternative)
+    if answer is None:
+        return []
+    values = answer.value.values() if isinstance(answer.value, dict) else [answer.value]
+    return [v for v in values if isinstance(v, int) and not isinstance(v, bool)]
+
+
+def checked(render: Any) -> Any:
+    """`render` (reports.render_report) with the summary cross-check on every PDF it writes."""
+
+    def render_report(assessment: Assessment, out: Any, lang: str = "sv", result: Any = None, **kwargs: Any) -> None:
+        buffer = io.BytesIO()
+        render(assessment, buffer, lang=lang, result=result, **kwargs)
+        pdf = buffer.getvalue()
+        if result is None:
+            from assessment.scoring import score
+
+            result = score(assessment)
+        check_summary_page(pdf, assessment, result, lang)
+        out.write(pdf)
+
+    render_report.__doc__ = render.__doc__
+    render_report.__wrapped__ = render  # type: ignore[attr-defined]
+    return render_report
