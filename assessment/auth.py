@@ -37,7 +37,7 @@ from typing import Any
 from sqlalchemy import text
 
 from .audit import record
-from .errors import SkbError
+from .errors import Forbidden, SkbError
 from .storage import Store
 
 __all__ = [
@@ -113,17 +113,6 @@ _ACTION_EN = {Action.READ: "read", Action.EDIT: "change assessments", Action.SEN
 ROLE_LABELS = {"sv": {Role.READER: "läsare", Role.AUTHOR: "författare", Role.REVIEWER: "granskare",
                       Role.ADMIN: "administratör"},
                "en": {Role.READER: "reader", Role.AUTHOR: "author", Role.REVIEWER: "reviewer", Role.ADMIN: "admin"}}
-
-
-class Forbidden(SkbError):
-    """You may not do this: your roles do not allow it, or the organisation's rules forbid it."""
-
-    def __init__(self, sv: str, en: str) -> None:
-        self.sv, self.en = sv, en
-        super().__init__(f"{sv} / {en}")
-
-    def message(self, lang: str = "sv") -> str:
-        return self.sv if lang == "sv" else self.en
 
 
 @dataclass(frozen=True)
