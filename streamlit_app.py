@@ -38,10 +38,10 @@ if person is None:  # shared mode, not yet signed in: nothing but the way in
     st.stop()
 
 admin = is_admin_anywhere(store(), person)
+held = my_roles() if person.shared else []
 with st.sidebar:
     if person.shared:
         st.markdown(":material/person: " + t(L, "signed_in_as", name=md(person.label)))
-        held = my_roles()
         if held:
             roles = ", ".join(f"{ROLE_LABELS[L][role]} ({md(org) if org != '*' else t(L, 'every_org')})"
                               for org, role in held)
@@ -51,6 +51,11 @@ with st.sidebar:
         st.button(t(L, "sign_out"), key="sign_out", on_click=st.logout, icon=":material/logout:")
     else:
         st.caption(":material/computer: " + t(L, "local_user", name=md(person.label)))
+
+if person.shared and not held:  # signed in, but nobody has given them a role yet: nothing to see
+    st.title(t(L, "app_title"), anchor=False)
+    st.info(t(L, "no_roles"), icon=":material/person_off:")
+    st.stop()
 
 pages = [
     st.Page(START, title=t(L, "page_start"), icon=":material/home:", default=True, help=t(L, "page_start_help")),

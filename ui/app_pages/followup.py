@@ -21,7 +21,7 @@ from assessment.followup import (FollowUpConflict, add_note, add_value, measures
 from assessment.model import MeasureStatus, Status
 from ui.i18n import t
 from ui.routes import COMPARE, WIZARD, required_assessment
-from ui.session import allowed, author, close_assessment, flash, lang, store, take_flash
+from ui.session import allowed, audit_save, author, close_assessment, flash, lang, store, take_flash
 from ui.widgets import md
 
 L = lang()
@@ -180,6 +180,7 @@ if meta.status == Status.ADOPTED:
         except SkbError as exc:
             st.error(str(exc))
         else:
+            audit_save(new_id, assessment.metadata.municipality, "copy")
             close_assessment()
             st.session_state.pop("skb_step", None)
             st.switch_page(WIZARD, query_params={"id": new_id, "step": "1"})
