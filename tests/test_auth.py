@@ -225,3 +225,19 @@ def test_the_command_line_acts_as_the_named_user_with_the_same_roles(orebro: Sto
     monkeypatch.setenv("SKB_LANG", "sv")
     assert main(["revoke", ADMIN.name, "admin", *db]) == 1
     assert "sista administratören" in capsys.readouterr().err
+
+
+def test_the_mode_is_local_unless_a_sign_in_is_configured_or_asked_for(monkeypatch):
+    from assessment.auth import shared_mode
+    from assessment.errors import SkbError
+
+    monkeypatch.delenv("SKB_MODE", raising=False)
+    assert not shared_mode(None) and not shared_mode({"server": {}})
+    assert shared_mode({"auth": {"client_id": "skb"}})  # a sign-in in secrets.toml
+    monkeypatch.setenv("SKB_MODE", "local")
+    assert not shared_mode({"auth": {"client_id": "skb"}})  # a developer's own copy
+    monkeypatch.setenv("SKB_MODE", "Shared")
+    assert shared_mode(None)
+    monkeypatch.setenv("SKB_MODE", "delad")
+    with pytest.raises(SkbError, match='"shared" or "local"'):
+        shared_mode(None)
