@@ -11,7 +11,8 @@ Nothing else happens here: no loading, no scoring.
 
 import streamlit as st
 
-from assessment.auth import ROLE_LABELS, Forbidden, is_admin_anywhere
+from assessment.auth import ROLE_LABELS, is_admin_anywhere
+from assessment.errors import Forbidden, SkbError
 from ui.i18n import LANGUAGES, t
 from ui.routes import ADMIN, COMPARE, FOLLOWUP, HISTORY, PORTFOLIO, RESULTS, REVIEW, START, WIZARD
 from ui.session import lang, my_roles, signed_in, store
@@ -30,6 +31,9 @@ try:
 except Forbidden as refused:
     st.error(t(L, "sign_in_refused", reason=refused.message(L)))
     st.button(t(L, "sign_out"), key="sign_out", on_click=st.logout, icon=":material/logout:")
+    st.stop()
+except SkbError as exc:  # the database cannot be reached to record the sign-in
+    st.error(t(L, "storage_unavailable", error=str(exc)))
     st.stop()
 if person is None:  # shared mode, not yet signed in: nothing but the way in
     st.title(t(L, "sign_in_title"), anchor=False)
