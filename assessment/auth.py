@@ -43,6 +43,8 @@ from .storage import Store
 __all__ = [
     "ALL_ORGS",
     "MODE_ENV",
+    "PERMISSIONS",
+    "ROLE_LABELS",
     "USER_ENV",
     "Action",
     "Actor",
@@ -263,7 +265,7 @@ def _admins_exist(conn: Any) -> bool:
     return conn.execute(text("SELECT 1 FROM user_roles WHERE role = 'admin'")).first() is not None
 
 
-def _check_admin(store: Store, conn: Any, by: Actor, org: str, what: Role | None = None) -> None:
+def _check_admin(conn: Any, by: Actor, org: str, what: Role | None = None) -> None:
     # The very first admin has to come from somewhere: whoever can run `skb grant` on the
     # installation's database may name one while there is none (docs/sign-in.md).
     if what == Role.ADMIN and not _admins_exist(conn):
@@ -300,7 +302,7 @@ def grant(store: Store, by: Actor, name: str, role: Role | str, org: str | None 
     key, chosen, where = _name_key(name), _role(role), _org_arg(org)
     at = _now()
     with store.writing() as conn:
-        _check_admin(store, conn, by, where, chosen)
+        _check_admin(conn, by, where, chosen)
         if conn.execute(text("SELECT 1 FROM user_roles WHERE name = :n AND org = :o AND role = :r"),
                         {"n": key, "o": where, "r": chosen.value}).first() is not None:
             return False
@@ -319,7 +321,7 @@ def revoke(store: Store, by: Actor, name: str, role: Role | str, org: str | None
     every organisation cannot be revoked (nobody could grant roles any more)."""
     key, chosen, where = _name_key(name), _role(role), _org_arg(org)
     with store.writing() as conn:
-        _check_admin(store, conn, by, where)
+        _check_admin(conn, by, where)
         if conn.execute(text("SELECT 1 FROM user_roles WHERE name = :n AND org = :o AND role = :r"),
                         {"n": key, "o": where, "r": chosen.value}).first() is None:
             return False
@@ -374,7 +376,7 @@ def set_self_sign_off(store: Store, by: Actor, allowed: bool, org: str | None = 
     value = "yes" if allowed else "no"
     at = _now()
     with store.writing() as conn:
-        _check_admin(store, conn, by, where)
+        _check_admin(conn, by, where)
         conn.execute(text("DELETE FROM org_settings WHERE org = :o AND setting = :s"), {"o": where, "s": SELF_SIGN_OFF})
         conn.execute(text("INSERT INTO org_settings (org, setting, value, changed_at, changed_by) "
                           "VALUES (:o, :s, :v, :t, :by)"),
