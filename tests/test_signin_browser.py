@@ -172,6 +172,7 @@ def test_roles_apply_after_signing_in_with_the_provider(browser, shared_app) -> 
     context, page = sign_in_as(browser, "marta")
     assert page.get_by_text("Marta Wiśniewska").count() >= 1
     page.get_by_text("reader (örebro)").wait_for()
+    page.get_by_text("New assessments are written by those with the author role").wait_for()
     page.goto(f"{APP_URL}/wizard?id={aid}&lang=en")
     page.get_by_text("You can read but not change this assessment").wait_for()
     settle(page)
@@ -191,6 +192,8 @@ def test_roles_apply_after_signing_in_with_the_provider(browser, shared_app) -> 
     page.goto(f"{APP_URL}/review?id={aid}&lang=en")
     page.get_by_text("You wrote part of this assessment and cannot adopt it yourself").wait_for()
     settle(page)
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "signin-own-work.png"), full_page=True)
     assert page.locator(".st-key-sign_off button").is_disabled()
     context.close()
 

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from assessment.auth import Action, Forbidden, require
+from assessment.auth import Action, Forbidden, Role, require
 from assessment.checklist import text_for
 from assessment.errors import SkbError
 from assessment.followup import due_reviews
@@ -10,7 +10,7 @@ from assessment.model import new_assessment
 from ui.i18n import t
 from ui.routes import FOLLOWUP, WIZARD, go
 from ui.session import (OpenAssessment, actor, allowed, audit_save, author, close_assessment, current, lang, library,
-                        store, take_flash)
+                        my_roles, store, take_flash)
 from ui.widgets import md
 
 L = lang()
@@ -59,7 +59,10 @@ new_col, list_col = st.columns([2, 3], gap="large")
 
 with new_col:
     st.subheader(t(L, "new_assessment"))
-    if not checklists:
+    me = actor()
+    if me.shared and not any(role == Role.AUTHOR for _, role in my_roles()):
+        st.info(t(L, "no_author_role"), icon=":material/edit_off:")  # a reader or reviewer writes nothing
+    elif not checklists:
         st.info(t(L, "no_checklists"))
     else:
         plan_types = sorted({p for c in checklists.values() for p in (c.plan_types or [])})
