@@ -1,17 +1,24 @@
-"""SKB's app: page setup and navigation only; the pages live in `ui/app_pages/`.
+"""SKB's app: page setup, who is signed in, and navigation; the pages live in `ui/app_pages/`.
 
-The language and the person's name are asked here, in the sidebar, once for
-every page, and bound to the URL so they survive a refresh. Nothing else
-happens here: no loading, no scoring.
+The language is asked here, in the sidebar, once for every page, and bound to
+the URL so it survives a refresh. Who is acting is never asked: in local mode
+it is the OS user, labelled as local; in a shared installation the person
+signs in with the organisation's identity provider (`st.login`, configured in
+`.streamlit/secrets.toml`, see docs/sign-in.md) before any page runs, and the
+sidebar shows their name and roles. Admins get the administration page.
+Nothing else happens here: no loading, no scoring.
 """
 
 from pathlib import Path
 
 import streamlit as st
 
+from assessment.auth import ROLE_LABELS, is_admin_anywhere
+from assessment.errors import Forbidden, SkbError
 from ui.i18n import LANGUAGES, t
-from ui.routes import COMPARE, FOLLOWUP, HISTORY, PORTFOLIO, RESULTS, REVIEW, START, WIZARD
-from ui.session import lang
+from ui.routes import ADMIN, COMPARE, FOLLOWUP, HISTORY, PORTFOLIO, RESULTS, REVIEW, START, WIZARD
+from ui.session import lang, my_roles, signed_in, store
+from ui.widgets import md
 
 # The icon is a file we ship: a ":material/…:" icon makes the browser fetch it from Google's font host,
 # and the app promises to make no request outside its own server.
@@ -22,21 +29,55 @@ with st.sidebar:
     # The codes themselves are the options: a bound widget writes what it shows into the URL (?lang=en).
     st.radio(t(lang(), "language"), list(LANGUAGES), horizontal=True, key="lang", bind="query-params",
              help=" · ".join(LANGUAGES.values()))
-    st.text_input(t(lang(), "your_name"), key="who", bind="query-params", max_chars=100,
-                  help=t(lang(), "your_name_help"))
 
 L = lang()
-page = st.navigation(
-    [
-        st.Page(START, title=t(L, "page_start"), icon=":material/home:", default=True, help=t(L, "page_start_help")),
-        st.Page(WIZARD, title=t(L, "page_wizard"), icon=":material/checklist:", help=t(L, "page_wizard_help")),
-        st.Page(RESULTS, title=t(L, "page_results"), icon=":material/bar_chart:", help=t(L, "page_results_help")),
-        st.Page(HISTORY, title=t(L, "page_history"), icon=":material/history:", help=t(L, "page_history_help")),
-        st.Page(REVIEW, title=t(L, "page_review"), icon=":material/rate_review:", help=t(L, "page_review_help")),
-        st.Page(FOLLOWUP, title=t(L, "page_followup"), icon=":material/monitoring:", help=t(L, "page_followup_help")),
-        st.Page(PORTFOLIO, title=t(L, "page_portfolio"), icon=":material/dashboard:",
-                help=t(L, "page_portfolio_help")),
-        st.Page(COMPARE, title=t(L, "page_compare"), icon=":material/compare:", help=t(L, "page_compare_help")),
-    ]
-)
+try:
+    person = signed_in()
+except Forbidden as refused:
+    st.error(t(L, "sign_in_refused", reason=refused.message(L)))
+    st.button(t(L, "sign_out"), key="sign_out", on_click=st.logout, icon=":material/logout:")
+    st.stop()
+except SkbError as exc:  # the database cannot be reached to record the sign-in
+    st.error(t(L, "storage_unavailable", error=str(exc)))
+    st.stop()
+if person is None:  # shared mode, not yet signed in: nothing but the way in
+    st.title(t(L, "sign_in_title"), anchor=False)
+    st.write(t(L, "sign_in_intro"))
+    st.button(t(L, "sign_in"), key="sign_in", type="primary", on_click=st.login, icon=":material/login:")
+    st.stop()
+
+admin = is_admin_anywhere(store(), person)
+held = my_roles() if person.shared else []
+with st.sidebar:
+    if person.shared:
+        st.markdown(":material/person: " + t(L, "signed_in_as", name=md(person.label)))
+        if held:
+            roles = ", ".join(f"{ROLE_LABELS[L][role]} ({md(org) if org != '*' else t(L, 'every_org')})"
+                              for org, role in held)
+            st.caption(t(L, "your_roles", roles=roles))
+        else:
+            st.caption(t(L, "no_roles"))
+        st.button(t(L, "sign_out"), key="sign_out", on_click=st.logout, icon=":material/logout:")
+    else:
+        st.caption(":material/computer: " + t(L, "local_user", name=md(person.label)))
+
+if person.shared and not held:  # signed in, but nobody has given them a role yet: nothing to see
+    st.title(t(L, "app_title"), anchor=False)
+    st.info(t(L, "no_roles"), icon=":material/person_off:")
+    st.stop()
+
+pages = [
+    st.Page(START, title=t(L, "page_start"), icon=":material/home:", default=True, help=t(L, "page_start_help")),
+    st.Page(WIZARD, title=t(L, "page_wizard"), icon=":material/checklist:", help=t(L, "page_wizard_help")),
+    st.Page(RESULTS, title=t(L, "page_results"), icon=":material/bar_chart:", help=t(L, "page_results_help")),
+    st.Page(HISTORY, title=t(L, "page_history"), icon=":material/history:", help=t(L, "page_history_help")),
+    st.Page(REVIEW, title=t(L, "page_review"), icon=":material/rate_review:", help=t(L, "page_review_help")),
+    st.Page(FOLLOWUP, title=t(L, "page_followup"), icon=":material/monitoring:", help=t(L, "page_followup_help")),
+    st.Page(PORTFOLIO, title=t(L, "page_portfolio"), icon=":material/dashboard:", help=t(L, "page_portfolio_help")),
+    st.Page(COMPARE, title=t(L, "page_compare"), icon=":material/compare:", help=t(L, "page_compare_help")),
+]
+if person.shared and admin:
+    pages.append(st.Page(ADMIN, title=t(L, "page_admin"), icon=":material/admin_panel_settings:",
+                         help=t(L, "page_admin_help")))
+page = st.navigation(pages)
 page.run()

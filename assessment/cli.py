@@ -17,6 +17,15 @@ user mistakes go to stderr without a traceback. Verbs:
                              (--municipality, --area, --group, ...; --csv FILE, --xlsx FILE)
     skb compare A B -o OUT.pdf   two assessments (files or stored ids), or two alternatives, side by side
     skb verify-report ID FILE.pdf   is FILE exactly the report stored when ID was adopted?
+    skb users                who is known to the installation, and their roles per organisation
+    skb grant USER ROLE      give a role (reader, author, reviewer, admin), in one organisation (--org) or all
+    skb revoke USER ROLE     take a role away again
+    skb self-sign-off allow|forbid   may an author adopt their own assessment (--org; recorded in the audit log)
+    skb audit                the audit log, newest first (--assessment ID, --user U)
+
+In a shared installation (SKB_MODE=shared, or a sign-in configured in
+.streamlit/secrets.toml) the command line acts as the user named with --as or
+SKB_USER, with that user's roles; in local mode as the OS user.
 """
 
 from __future__ import annotations
@@ -26,7 +35,7 @@ import json
 import sys
 from collections.abc import Callable, Sequence
 
-from .errors import SkbError
+from .errors import Forbidden, SkbError
 
 __all__ = ["main", "build_parser"]
 
@@ -76,25 +85,69 @@ def _store(args: argparse.Namespace):  # type: ignore[no-untyped-def]
     return open_store(args.db)
 
 
-def _author(args: argparse.Namespace) -> str:
-    import getpass
+def _secrets() -> dict[str, object]:
+    """The app's secrets.toml in the working directory, for the one question it answers here:
+    is a sign-in configured (then the installation is shared)."""
+    import tomllib
+    from pathlib import Path
+
+    path = Path(".streamlit") / "secrets.toml"
+    try:
+        with open(path, "rb") as f:
+            return tomllib.load(f)
+    except (OSError, tomllib.TOMLDecodeError):
+        return {}
+
+
+def _actor(args: argparse.Namespace):  # type: ignore[no-untyped-def]
+    """Who acts: in shared mode the user named by --as or SKB_USER (Forbidden without one); else the OS user."""
     import os
 
-    return args.author or os.environ.get("SKB_AUTHOR") or getpass.getuser()
+    from .auth import USER_ENV, Actor, Forbidden, shared_mode
+
+    if shared_mode(_secrets()):
+        name = getattr(args, "as_user", None) or os.environ.get(USER_ENV, "")
+        if not name.strip():
+            raise Forbidden("Installationen är delad: säg vem du är med --as ANVÄNDARE eller SKB_USER.",
+                            "The installation is shared: say who you are with --as USER or SKB_USER.")
+        return Actor.named(name)
+    return Actor.local()
+
+
+def _author(args: argparse.Namespace) -> str:
+    import os
+
+    actor = _actor(args)
+    if actor.shared:
+        return str(actor.name)  # in a shared installation the history names the user acting, nothing else
+    return args.author or os.environ.get("SKB_AUTHOR") or actor.name
 
 
 def cmd_list(args: argparse.Namespace) -> int:
+    from .auth import Action, can
+
+    actor = _actor(args)
     with _store(args) as store:
         for s in store.list(search=args.search, status=args.status):
+            if not can(store, actor, Action.READ, s.municipality):
+                continue
             _out(f"{s.id}  {s.status.value:<9}  rev {s.revision:<4}  {s.updated_at:%Y-%m-%d %H:%M}  "
                  f"{s.title}" + (f" ({s.municipality})" if s.municipality else ""))
     return 0
 
 
 def cmd_export(args: argparse.Namespace) -> int:
+    from .audit import log
+    from .auth import Action, assessment_org, require
+
+    actor = _actor(args)
     with _store(args) as store:
+        org = assessment_org(store, args.id)
+        require(store, actor, Action.READ, org)
         fmt = args.format or ("json" if args.output and args.output.endswith(".json") else "yaml")
         text = store.export(args.id, revision=args.revision, fmt=fmt)
+        log(store, actor.name, "export", args.id, org,
+            f"{fmt}" + (f", version {args.revision}" if args.revision else "") + f" to {args.output or '-'}")
     if args.output in (None, "-"):
         _out(text)
     else:
@@ -113,10 +166,28 @@ def cmd_import(args: argparse.Namespace) -> int:
     except OSError as exc:
         _err(f"skb import: {args.file}: {exc.strerror}")
         return 1
+    from .audit import log
+    from .auth import Action, assessment_org, require
+
+    actor = _actor(args)
     with _store(args) as store:
+        if actor.shared:
+            # Checked before anything is stored: the file's organisation is where it will belong.
+            require(store, actor, Action.EDIT, _claimed_municipality(raw, args.file))
         new_id = store.import_(raw, args.file, _author(args), as_new=args.as_new, limits=limits)
+        org = assessment_org(store, new_id)
+        log(store, actor.name, "import", new_id, org, f"from {args.file}"[:200])
     _out(new_id)
     return 0
+
+
+def _claimed_municipality(raw: bytes, source: str) -> str:
+    """The municipality an assessment file names: the organisation it will belong to once stored."""
+    from .library import resolve_checklist
+    from .model import parse_assessment
+    from .yamlio import Limits
+
+    return parse_assessment(raw, source, Limits(), resolve=resolve_checklist).metadata.municipality
 
 
 # --- new / score -------------------------------------------------------------------
@@ -332,6 +403,72 @@ def cmd_verify_report(args: argparse.Namespace) -> int:
     return 0 if verdict.matches else 2
 
 
+# --- users, roles, rules, the audit log ------------------------------------------
+
+
+def cmd_users(args: argparse.Namespace) -> int:
+    from .auth import users
+
+    with _store(args) as store:
+        people = users(store, _actor(args))
+    for u in people:
+        held = "; ".join(f"{org}: {', '.join(r.value for r in roles)}" for org, roles in u.roles.items()) or "–"
+        seen = f"last signed in {u.last_seen[:16].replace('T', ' ')}" if u.last_seen else "never signed in"
+        _out(f"{u.name}  [{held}]  " + (f"{u.display_name}, " if u.display_name else "") + seen)
+    return 0
+
+
+def cmd_grant(args: argparse.Namespace) -> int:
+    from .auth import grant
+
+    with _store(args) as store:
+        changed = grant(store, _actor(args), args.user, args.role, args.org)
+    where = args.org or "*"
+    _out(f"{args.user}: {args.role} ({where})" + ("" if changed else " – already held"))
+    return 0
+
+
+def cmd_revoke(args: argparse.Namespace) -> int:
+    from .auth import revoke
+
+    with _store(args) as store:
+        changed = revoke(store, _actor(args), args.user, args.role, args.org)
+    where = args.org or "*"
+    _out(f"{args.user}: {args.role} ({where}) " + ("revoked" if changed else "was not held"))
+    return 0 if changed else 1
+
+
+def cmd_self_sign_off(args: argparse.Namespace) -> int:
+    from .auth import set_self_sign_off
+
+    with _store(args) as store:
+        set_self_sign_off(store, _actor(args), args.rule == "allow", args.org)
+    verdict = "allowed" if args.rule == "allow" else "forbidden"
+    _out(f"adopting one's own assessment is now {verdict} in {args.org or 'every organisation'}")
+    return 0
+
+
+def cmd_audit(args: argparse.Namespace) -> int:
+    from .audit import events
+    from .auth import ALL_ORGS, Forbidden, Role, roles_of
+
+    actor = _actor(args)
+    with _store(args) as store:
+        orgs: set[str] | None = None
+        if actor.shared:
+            admin_of = {org for org, role in roles_of(store, actor) if role == Role.ADMIN}
+            if not admin_of:
+                raise Forbidden(f"{actor.name} är inte administratör och kan inte läsa granskningsloggen.",
+                                f"{actor.name} is not an admin and cannot read the audit log.")
+            orgs = None if ALL_ORGS in admin_of else admin_of
+        found = events(store, assessment_id=args.assessment, actor=args.user, orgs=orgs, limit=args.limit)
+    for e in found:
+        _out(f"{e.at.isoformat(timespec='seconds')}  {e.actor}  {e.action}"
+             + (f"  {e.assessment_id}" if e.assessment_id else "") + (f"  [{e.org}]" if e.org else "")
+             + (f"  {e.detail}" if e.detail else ""))
+    return 0
+
+
 # --- the parser ------------------------------------------------------------------
 
 
@@ -354,6 +491,8 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("list", help="list stored assessments, most recently changed first")
     p.add_argument("--search", help="words in the title, municipality, plan type or areas")
     p.add_argument("--status", choices=["draft", "in_review", "adopted"])
+    p.add_argument("--as", dest="as_user", metavar="USER", help="in a shared installation, the user acting "
+                                                                "(default: SKB_USER)")
     p.add_argument("--db", help=db_help)
     p.set_defaults(handler=cmd_list)
 
@@ -362,13 +501,17 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("-o", "--output", metavar="FILE", help="file to write (default: standard output)")
     p.add_argument("--format", choices=["yaml", "json"], help="default: from the file name, else yaml")
     p.add_argument("--revision", type=int, help="an earlier version (default: the latest)")
+    p.add_argument("--as", dest="as_user", metavar="USER", help="in a shared installation, the user acting "
+                                                                "(default: SKB_USER)")
     p.add_argument("--db", help=db_help)
     p.set_defaults(handler=cmd_export)
 
     p = sub.add_parser("import", help="store an assessment file; never overwrites an existing assessment")
     p.add_argument("file", metavar="FILE")
     p.add_argument("--as-new", action="store_true", help="import as a copy with a new id if the id is taken")
-    p.add_argument("--author", help="who is importing (default: SKB_AUTHOR, else your user name)")
+    p.add_argument("--author", help="who is importing, in local mode (default: SKB_AUTHOR, else your user name)")
+    p.add_argument("--as", dest="as_user", metavar="USER", help="in a shared installation, the user acting "
+                                                                "(default: SKB_USER)")
     p.add_argument("--db", help=db_help)
     p.set_defaults(handler=cmd_import)
 
@@ -431,7 +574,49 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--db", help=db_help)
     p.set_defaults(handler=cmd_verify_report)
 
+    as_help = "in a shared installation, the user acting (default: SKB_USER); ignored in local mode"
+    org_help = "the organisation (municipality or region, any case); default: every organisation"
+    p = sub.add_parser("users", help="list the people the installation knows and their roles (admins only)")
+    p.add_argument("--as", dest="as_user", metavar="USER", help=as_help)
+    p.add_argument("--db", help=db_help)
+    p.set_defaults(handler=cmd_users)
+
+    for verb, handler, text in (("grant", cmd_grant, "give a user a role (admins only; the first admin by anyone)"),
+                                ("revoke", cmd_revoke, "take a role from a user (admins only)")):
+        p = sub.add_parser(verb, help=text)
+        p.add_argument("user", metavar="USER", help="the name roles are granted to: usually the e-mail address")
+        p.add_argument("role", metavar="ROLE", choices=["reader", "author", "reviewer", "admin"],
+                       help="reader, author, reviewer or admin")
+        p.add_argument("--org", help=org_help)
+        p.add_argument("--as", dest="as_user", metavar="USER", help=as_help)
+        p.add_argument("--db", help=db_help)
+        p.set_defaults(handler=handler)
+
+    p = sub.add_parser("self-sign-off", help="allow or forbid authors to adopt their own assessments "
+                                             "(forbidden by default; recorded in the audit log)")
+    p.add_argument("rule", choices=["allow", "forbid"])
+    p.add_argument("--org", help=org_help)
+    p.add_argument("--as", dest="as_user", metavar="USER", help=as_help)
+    p.add_argument("--db", help=db_help)
+    p.set_defaults(handler=cmd_self_sign_off)
+
+    p = sub.add_parser("audit", help="print the audit log, newest first (admins only)")
+    p.add_argument("--assessment", metavar="ID", help="only events of this assessment")
+    p.add_argument("--user", metavar="USER", help="only events of this user")
+    p.add_argument("--limit", type=int, default=200, help="at most this many events (default: 200)")
+    p.add_argument("--as", dest="as_user", metavar="USER", help=as_help)
+    p.add_argument("--db", help=db_help)
+    p.set_defaults(handler=cmd_audit)
+
     return parser
+
+
+def _cli_lang() -> str:
+    """The language of refusals: SKB_LANG, else the locale's (sv for Swedish), else English."""
+    import os
+
+    chosen = os.environ.get("SKB_LANG") or os.environ.get("LC_ALL") or os.environ.get("LANG") or ""
+    return "sv" if chosen.lower().startswith("sv") else "en"
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -440,6 +625,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     handler: Handler = args.handler
     try:
         return handler(args)
+    except Forbidden as exc:
+        _err(f"skb {args.verb}: {exc.message(_cli_lang())}")
+        return 1
     except SkbError as exc:
         _err(f"skb {args.verb}: {exc}")
         return 1

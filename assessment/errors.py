@@ -8,7 +8,8 @@
     │   ├── ConflictError     someone else saved first (optimistic concurrency)
     │   ├── FrozenError       the assessment is adopted (fastställd) and cannot change
     │   └── DuplicateError    an import would overwrite an existing assessment
-    └── ReportError           the report could not be built
+    ├── ReportError           the report could not be built
+    └── Forbidden             the person's roles, or the organisation's rules, do not allow it
 
 The UI shows `str(error)`; it never shows a traceback for these.
 """
@@ -25,6 +26,7 @@ __all__ = [
     "FrozenError",
     "DuplicateError",
     "ReportError",
+    "Forbidden",
 ]
 
 
@@ -67,3 +69,16 @@ class DuplicateError(StorageError):
 
 class ReportError(SkbError):
     """The report could not be built."""
+
+
+class Forbidden(SkbError):
+    """You may not do this: your roles do not allow it, or the organisation's rules forbid it.
+
+    Carries the message in Swedish (`sv`) and English (`en`); `message(lang)` picks one."""
+
+    def __init__(self, sv: str, en: str) -> None:
+        self.sv, self.en = sv, en
+        super().__init__(f"{sv} / {en}")
+
+    def message(self, lang: str = "sv") -> str:
+        return self.sv if lang == "sv" else self.en

@@ -10,6 +10,13 @@ once posted, is never edited (a database trigger refuses it). The thread has
 its own revision: posting carries the revision the poster saw, and a stale one
 raises `ReviewConflict` naming who posted since, like every other write.
 
+Every action takes the person acting (`Actor`, or a plain name as in local
+mode) and checks their role in the assessment's organisation (its
+municipality) through `assessment.auth`; in a shared installation nobody signs
+off an assessment they wrote unless the organisation has switched that rule
+off, and the date of adoption is the server's own clock, never a date given by
+the caller. Each action is written to the audit log.
+
 Sign-off (`sign_off`) adopts the version through `Store.adopt` (which freezes
 it), records the sign-off in the thread, renders the report of the adopted
 version and stores it with its SHA-256 (`adopted_reports`, never changed), so
@@ -23,6 +30,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import io
+import json
 import uuid
 from dataclasses import dataclass
 from typing import Literal
@@ -30,6 +38,8 @@ from typing import Literal
 from sqlalchemy import Connection, text
 from sqlalchemy.exc import IntegrityError
 
+from .audit import log, record
+from .auth import Action, Actor, Forbidden, actor_of, org_key, require, self_sign_off_allowed
 from .errors import ConflictError, NotFound, StorageError
 from .model import MAX_TEXT, Status
 from .storage import Store
@@ -50,6 +60,7 @@ __all__ = [
     "report_pdf",
     "verify_report",
     "sha256_of",
+    "writers",
 ]
 
 Kind = Literal["comment", "reply", "sign_off"]
@@ -151,38 +162,76 @@ def sha256_of(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def _status(conn: Connection, assessment_id: str) -> tuple[Status, int]:
-    row = conn.execute(text("SELECT status, revision FROM assessments WHERE id = :id"),
+def _head(conn: Connection, assessment_id: str) -> tuple[Status, int, str]:
+    row = conn.execute(text("SELECT status, revision, municipality FROM assessments WHERE id = :id"),
                        {"id": assessment_id}).one_or_none()
     if row is None:
         raise NotFound(f'Det finns ingen bedömning med id "{assessment_id}". / '
                        f'There is no assessment with id "{assessment_id}".')
-    return Status(row.status), int(row.revision)
+    return Status(row.status), int(row.revision), org_key(row.municipality)
+
+
+def _status(conn: Connection, assessment_id: str) -> tuple[Status, int]:
+    status, revision, _ = _head(conn, assessment_id)
+    return status, revision
+
+
+def _org(store: Store, assessment_id: str) -> str:
+    with store.reading() as conn:
+        return _head(conn, assessment_id)[2]
+
+
+def writers(store: Store, assessment_id: str) -> set[str]:
+    """Everyone who wrote the assessment: who created it, and who saved a version that changed
+    anything but its status (sending for review and returning to draft are not writing)."""
+    with store.reading() as conn:
+        rows = conn.execute(text("SELECT revision, author, changes FROM versions WHERE assessment_id = :id"),
+                            {"id": assessment_id}).all()
+    names: set[str] = set()
+    for r in rows:
+        try:
+            changes = json.loads(r.changes or "{}")
+        except ValueError:
+            changes = {}
+        parts = set(changes.get("parts", ())) - {"status"}
+        if r.revision == 1 or changes.get("questions") or parts:
+            names.add(r.author)
+    return names
 
 
 # --- status: draft <-> in review ----------------------------------------------------------
 
 
-def _set_status(store: Store, assessment_id: str, revision: int, by: str, status: Status, summary: str) -> int:
+def _set_status(store: Store, assessment_id: str, revision: int, by: Actor, status: Status, summary: str) -> int:
     stored = store.load(assessment_id)
     a = stored.assessment.model_copy(deep=True)
     a.metadata.status = status
     # The revision the caller saw, not the one just loaded: a stale caller gets EditConflict.
-    return store.save(a, revision, by, summary)
+    return store.save(a, revision, by.name, summary)
 
 
-def send_for_review(store: Store, assessment_id: str, revision: int, by: str) -> int:
+def send_for_review(store: Store, assessment_id: str, revision: int, by: Actor | str) -> int:
     """Mark the assessment as in review (under granskning); returns the new revision.
 
-    EditConflict if it changed since `revision`; FrozenError if it is adopted."""
-    return _set_status(store, assessment_id, revision, by, Status.IN_REVIEW,
-                       "skickad på granskning / sent for review")
+    Needs the author role. EditConflict if it changed since `revision`; FrozenError if it is adopted."""
+    actor = actor_of(by)
+    org = _org(store, assessment_id)
+    require(store, actor, Action.SEND_FOR_REVIEW, org)
+    new = _set_status(store, assessment_id, revision, actor, Status.IN_REVIEW,
+                      "skickad på granskning / sent for review")
+    log(store, actor.name, "send_for_review", assessment_id, org, f"version {new}")
+    return new
 
 
-def return_to_draft(store: Store, assessment_id: str, revision: int, by: str) -> int:
-    """Take the assessment back from review to draft, for the author to rework it."""
-    return _set_status(store, assessment_id, revision, by, Status.DRAFT,
-                       "tillbaka till utkast / returned to draft")
+def return_to_draft(store: Store, assessment_id: str, revision: int, by: Actor | str) -> int:
+    """Take the assessment back from review to draft, for the author to rework it (author or reviewer)."""
+    actor = actor_of(by)
+    org = _org(store, assessment_id)
+    require(store, actor, Action.RETURN_TO_DRAFT, org)
+    new = _set_status(store, assessment_id, revision, actor, Status.DRAFT,
+                      "tillbaka till utkast / returned to draft")
+    log(store, actor.name, "return_to_draft", assessment_id, org, f"version {new}")
+    return new
 
 
 # --- the thread -----------------------------------------------------------------------------
@@ -228,21 +277,23 @@ def _advance_thread(conn: Connection, assessment_id: str, seen: int, by: str, at
     raise ReviewConflict(assessment_id, seen, int(current), authors)
 
 
-def post(store: Store, assessment_id: str, thread_revision: int, author: str, body: str,
+def post(store: Store, assessment_id: str, thread_revision: int, author: Actor | str, body: str,
          criterion: str | None = None, reply_to: str | None = None, kind: Kind | None = None) -> int:
     """Post a comment (on `criterion`, or on the whole when None) or a reply; returns the thread's new revision.
 
     `thread_revision` is the revision of the thread the poster read
     (`Thread.revision`); ReviewConflict if someone posted since. Nothing in the
-    assessment's answers is touched."""
+    assessment's answers is touched. Needs the author or reviewer role."""
+    actor = actor_of(author)
     words = body.strip()
     if not words:
         raise StorageError("En kommentar kan inte vara tom. / A comment cannot be empty.")
     if len(words) > MAX_TEXT:
         raise StorageError(f"En kommentar får vara högst {MAX_TEXT} tecken. / "
                            f"A comment may be at most {MAX_TEXT} characters.")
-    if not author.strip():
+    if not actor.name.strip():
         raise StorageError("Skriv ditt namn innan du kommenterar. / Give your name before commenting.")
+    require(store, actor, Action.COMMENT, _org(store, assessment_id))
     chosen: Kind = kind or ("reply" if reply_to else "comment")
     stored = store.load(assessment_id)
     a = stored.assessment
@@ -259,61 +310,80 @@ def post(store: Store, assessment_id: str, thread_revision: int, author: str, bo
                                f'There is no comment "{reply_to}" to reply to.')
         criterion = known[reply_to].criterion  # a reply belongs where its comment is
     at = _now().isoformat(timespec="microseconds")
+    name = actor.name.strip()
+    cid = uuid.uuid4().hex[:12]
     with store.writing() as conn:
-        _, revision = _status(conn, assessment_id)
-        new = _advance_thread(conn, assessment_id, thread_revision, author.strip(), at)
+        _, revision, org = _head(conn, assessment_id)
+        new = _advance_thread(conn, assessment_id, thread_revision, name, at)
         conn.execute(text(
             "INSERT INTO review_comments (id, assessment_id, on_revision, criterion, author, at, text, reply_to, "
             "kind) VALUES (:cid, :id, :rev, :crit, :by, :at, :text, :reply, :kind)"),
-            {"cid": uuid.uuid4().hex[:12], "id": assessment_id, "rev": revision, "crit": criterion,
-             "by": author.strip(), "at": at, "text": words, "reply": reply_to, "kind": chosen})
+            {"cid": cid, "id": assessment_id, "rev": revision, "crit": criterion,
+             "by": name, "at": at, "text": words, "reply": reply_to, "kind": chosen})
+        record(conn, name, "comment", assessment_id, org,
+               f"{chosen} {cid}" + (f" on {criterion}" if criterion else ""))
     return new
 
 
 # --- sign-off and the stored report -----------------------------------------------------------
 
 
-def sign_off(store: Store, assessment_id: str, revision: int, by: str, date: dt.date | None = None,
-             note: str = "", lang: str | None = None) -> int:
-    """Adopt (fastställ) the version at `revision`, signed off by `by` on `date` (today); returns its revision.
+def sign_off(store: Store, assessment_id: str, revision: int, by: Actor | str, note: str = "",
+             lang: str | None = None) -> int:
+    """Adopt (fastställ) the version at `revision`, signed off by `by` today; returns its revision.
 
-    Only an assessment in review can be signed off. Adoption is the one write
-    that matters and goes first, through `Store.adopt` (EditConflict if the
-    assessment changed since `revision`, FrozenError if already adopted); then
-    the sign-off is posted in the thread and the report of the adopted version
-    is rendered in `lang` (default: the assessment's language) and stored with
-    its SHA-256. Should rendering fail, the adoption stands and `store_report`
-    can be run again."""
-    if not by.strip():
+    The date is the server's clock: no caller chooses it. Needs the reviewer
+    role; in a shared installation `by` must not have written the assessment
+    (`writers`) unless its organisation allows self sign-off
+    (`auth.set_self_sign_off`). Only an assessment in review can be signed off.
+    Adoption is the one write that matters and goes first, through `Store.adopt`
+    (EditConflict if the assessment changed since `revision`, FrozenError if
+    already adopted); then the sign-off is posted in the thread and the report of
+    the adopted version is rendered in `lang` (default: the assessment's
+    language) and stored with its SHA-256. Should rendering fail, the adoption
+    stands and `store_report` can be run again."""
+    actor = actor_of(by)
+    name = actor.name.strip()
+    if not name:
         raise StorageError("Fastställande kräver ett namn. / Adoption needs a name.")
     with store.reading() as conn:
-        status, _ = _status(conn, assessment_id)
+        status, _, org = _head(conn, assessment_id)
+    require(store, actor, Action.SIGN_OFF, org)
     if status == Status.DRAFT:
         raise StorageError("Skicka bedömningen på granskning innan den fastställs. / "
                            "Send the assessment for review before adopting it.")
-    when = date or dt.date.today()
-    adopted = store.adopt(assessment_id, revision, by.strip(), when)
-    words = f"Fastställd {when.isoformat()} av {by.strip()} / Adopted {when.isoformat()} by {by.strip()}"
+    if actor.shared and name in writers(store, assessment_id) and not self_sign_off_allowed(store, org):
+        raise Forbidden(f"{actor.label} har själv skrivit i bedömningen och kan inte fastställa den: "
+                        "en annan granskare måste göra det.",
+                        f"{actor.label} wrote part of this assessment and cannot adopt it: another reviewer must.")
+    when = dt.date.today()  # the server's clock
+    adopted = store.adopt(assessment_id, revision, name, when)
+    words = f"Fastställd {when.isoformat()} av {name} / Adopted {when.isoformat()} by {name}"
     at = _now().isoformat(timespec="microseconds")
     with store.writing() as conn:
         seen = conn.execute(text("SELECT revision FROM review_threads WHERE assessment_id = :id"),
                             {"id": assessment_id}).scalar_one_or_none() or 0
-        _advance_thread(conn, assessment_id, int(seen), by.strip(), at)
+        _advance_thread(conn, assessment_id, int(seen), name, at)
         conn.execute(text(
             "INSERT INTO review_comments (id, assessment_id, on_revision, criterion, author, at, text, reply_to, "
             "kind) VALUES (:cid, :id, :rev, NULL, :by, :at, :text, NULL, 'sign_off')"),
-            {"cid": uuid.uuid4().hex[:12], "id": assessment_id, "rev": adopted, "by": by.strip(), "at": at,
+            {"cid": uuid.uuid4().hex[:12], "id": assessment_id, "rev": adopted, "by": name, "at": at,
              "text": words + (f"\n{note.strip()}" if note.strip() else "")})
-    store_report(store, assessment_id, by.strip(), lang)
+        record(conn, name, "sign_off", assessment_id, org, f"version {adopted}, {when.isoformat()}")
+    store_report(store, assessment_id, actor, lang)
     return adopted
 
 
-def store_report(store: Store, assessment_id: str, by: str, lang: str | None = None) -> StoredReport:
+def store_report(store: Store, assessment_id: str, by: Actor | str, lang: str | None = None) -> StoredReport:
     """Render the report of the adopted version and store it with its hash (once per version and language).
 
-    Returns the stored report (the existing one if it was already stored)."""
+    Needs the reviewer role. Returns the stored report (the existing one if it was already stored)."""
     from reports import render_report  # the core stays importable without reportlab's start-up cost
 
+    actor = actor_of(by)
+    org = _org(store, assessment_id)
+    require(store, actor, Action.SIGN_OFF, org)
+    by = actor.name
     stored = store.load(assessment_id)
     if stored.assessment.metadata.status != Status.ADOPTED:
         raise StorageError("Bara en fastställd bedömning får en lagrad rapport. / "
@@ -335,6 +405,8 @@ def store_report(store: Store, assessment_id: str, by: str, lang: str | None = N
                 "VALUES (:id, :r, :lang, :h, :n, :pdf, :t, :by)"),
                 {"id": assessment_id, "r": stored.revision, "lang": language, "h": digest, "n": len(pdf),
                  "pdf": pdf, "t": at.isoformat(timespec="microseconds"), "by": by})
+            record(conn, by, "store_report", assessment_id, org,
+                   f"version {stored.revision} ({language}) sha256 {digest}")
     except IntegrityError:  # stored meanwhile by another session: that one is the record
         return next(r for r in stored_reports(store, assessment_id)
                     if r.revision == stored.revision and r.lang == language)

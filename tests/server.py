@@ -37,7 +37,7 @@ class AppServer:
     """`streamlit run streamlit_app.py` on 127.0.0.1:`port`, storing in `data_dir`."""
 
     def __init__(self, data_dir: Path, port: int | None = None, env: dict[str, str] | None = None,
-                 log: Path | None = None) -> None:
+                 log: Path | None = None, options: list[str] | None = None) -> None:
         self.data_dir = data_dir
         self.port = port or free_port()
         self.url = f"http://127.0.0.1:{self.port}"
@@ -45,13 +45,14 @@ class AppServer:
         inherited = {k: v for k, v in os.environ.items() if k != "SKB_DATABASE_URL"}
         self.env = {**inherited, "SKB_DATA_DIR": str(data_dir), **(env or {})}
         self.log = log or data_dir.parent / f"streamlit-{self.port}.log"
+        self.options = list(options or [])  # further `streamlit run` options, e.g. --secrets.files=...
         self.process: subprocess.Popen[bytes] | None = None
 
     def start(self, timeout: float = 60) -> AppServer:
         self.data_dir.mkdir(parents=True, exist_ok=True)
         command = [sys.executable, "-m", "streamlit", "run", str(ROOT / "streamlit_app.py"),
                    "--server.headless=true", "--server.address=127.0.0.1", f"--server.port={self.port}",
-                   "--browser.gatherUsageStats=false", "--server.fileWatcherType=none"]
+                   "--browser.gatherUsageStats=false", "--server.fileWatcherType=none", *self.options]
         with open(self.log, "ab") as log:
             self.process = subprocess.Popen(command, cwd=ROOT, env=self.env, stdout=log, stderr=subprocess.STDOUT,
                                             start_new_session=True)

@@ -18,6 +18,7 @@ from pypdf import PdfReader
 from sqlalchemy import text
 from streamlit.testing.v1 import AppTest
 
+from assessment.auth import Actor
 from assessment.cli import main
 from assessment.errors import FrozenError, StorageError
 from assessment.model import Answer, Measure, Status, dump_assessment, new_assessment
@@ -155,18 +156,18 @@ def test_sign_off_adopts_freezes_and_stores_the_report_that_says_so(store: Store
     aid, revision = case
     revision = send_for_review(store, aid, revision, "Elif Şahin")
     post(store, aid, 0, "Johan Lindqvist", "Klar för beslut.")
-    adopted = sign_off(store, aid, revision, "Anna Öberg", dt.date(2026, 5, 4))
+    adopted = sign_off(store, aid, revision, "Anna Öberg")
 
     stored = store.load(aid)
     meta = stored.assessment.metadata
     assert (stored.revision, meta.status, meta.adopted_at, meta.adopted_by) == (
-        adopted, Status.ADOPTED, dt.date(2026, 5, 4), "Anna Öberg")
+        adopted, Status.ADOPTED, dt.date.today(), "Anna Öberg")
     with pytest.raises(FrozenError):
         store.save_answer(aid, adopted, "belysning", None, Answer(value=1), "Elif Şahin")
 
     th = thread(store, aid)
     assert th.sign_off is not None
-    assert th.sign_off.text.startswith("Fastställd 2026-05-04 av Anna Öberg")
+    assert th.sign_off.text.startswith(f"Fastställd {dt.date.today().isoformat()} av Anna Öberg")
     assert th.sign_off.on_revision == adopted
 
     [report] = stored_reports(store, aid)
@@ -174,7 +175,7 @@ def test_sign_off_adopts_freezes_and_stores_the_report_that_says_so(store: Store
     pdf = report_pdf(store, aid, adopted, "sv")
     assert len(pdf) == report.size
     cover = " ".join(_pdf_text(pdf).split())
-    assert "Fastställd 2026-05-04 av Anna Öberg" in cover
+    assert f"Fastställd {dt.date.today().isoformat()} av Anna Öberg" in cover
     assert "Klar för beslut." in cover  # the review, as it stood at sign-off, is in the report
 
     check = verify_report(store, aid, pdf)
@@ -191,13 +192,13 @@ def test_sign_off_adopts_freezes_and_stores_the_report_that_says_so(store: Store
 def test_the_thread_goes_on_after_adoption_while_the_version_stays_frozen(store: Store, case):
     aid, revision = case
     revision = send_for_review(store, aid, revision, "Elif Şahin")
-    adopted = sign_off(store, aid, revision, "Anna Öberg", dt.date(2026, 5, 4), lang="en")
+    adopted = sign_off(store, aid, revision, "Anna Öberg", lang="en")
     th = thread(store, aid)
     post(store, aid, th.revision, "Temagruppen Trygghet", "Lärdom: trygghetsvandringar tidigt i processen.")
     assert thread(store, aid).comments[-1].on_revision == adopted
     assert store.load(aid).revision == adopted
     [report] = stored_reports(store, aid)
-    assert "Adopted 2026-05-04 by Anna Öberg" in " ".join(_pdf_text(report_pdf(store, aid, adopted, "en")).split())
+    assert f"Adopted {dt.date.today().isoformat()} by Anna Öberg" in " ".join(_pdf_text(report_pdf(store, aid, adopted, "en")).split())
 
 
 def test_signing_off_a_version_someone_has_changed_adopts_nothing(store: Store, case):
@@ -215,7 +216,7 @@ def test_the_database_keeps_comments_and_stored_reports_as_they_were(store: Stor
     aid, revision = case
     revision = send_for_review(store, aid, revision, "Elif Şahin")
     post(store, aid, 0, "Johan Lindqvist", "Ursprunglig kommentar")
-    sign_off(store, aid, revision, "Anna Öberg", dt.date(2026, 5, 4))
+    sign_off(store, aid, revision, "Anna Öberg")
     with pytest.raises(Exception, match="skb-frozen"):
         with store.engine.begin() as conn:
             conn.execute(text("UPDATE review_comments SET text = 'Ändrad i efterhand'"))
@@ -231,7 +232,7 @@ def test_skb_verify_report_says_whether_a_file_is_the_adopted_report(store: Stor
                                                                     tmp_path, capsys):
     aid, revision = case
     revision = send_for_review(store, aid, revision, "Elif Şahin")
-    adopted = sign_off(store, aid, revision, "Anna Öberg", dt.date(2026, 5, 4))
+    adopted = sign_off(store, aid, revision, "Anna Öberg")
     good = tmp_path / "beslutsunderlag.pdf"
     good.write_bytes(report_pdf(store, aid, adopted, "sv"))
     bad = tmp_path / "andrad.pdf"
@@ -256,8 +257,12 @@ def data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     return directory
 
 
-def _page(aid: str, who: str, lang: str = "sv") -> AppTest:
+LOCAL = Actor.local().name  # in local mode the person is the OS user, labelled as local
+
+
+def _page(aid: str, who: str = "", lang: str = "sv") -> AppTest:
     at = AppTest.from_file(APP, default_timeout=90)
+    # `who` in the URL is what the old free-text name field read: it must be ignored now.
     at.query_params.update({"id": aid, "who": who, "lang": lang})
     at.run()
     at.switch_page("ui/app_pages/review.py").run()
@@ -289,34 +294,35 @@ def test_a_theme_group_takes_a_case_from_draft_to_adoption_in_the_app(data_dir: 
     # The author's tab still shows the thread before Johan's post: her comment is refused, not lost.
     author.text_area(key="skb_comment_text").set_value("Allt är klart.")
     next(b for b in author.button if b.label == "Skicka").click().run()
-    assert any("Johan Lindqvist" in w.value for w in author.warning)
+    assert any(LOCAL in w.value for w in author.warning)  # never the name the URL claimed
+    assert not any("Johan Lindqvist" in w.value for w in author.warning)
     assert author.text_area(key="skb_comment_text").value == "Allt är klart."
 
-    reviewer.date_input(key="sign_off_date").set_value(dt.date(2026, 5, 4))
+    assert "sign_off_date" not in [d.key for d in reviewer.date_input]  # the server's clock dates it
     reviewer.checkbox(key="sign_off_confirm").check().run()
     reviewer.button(key="sign_off").click().run()
     assert not reviewer.exception, reviewer.exception
-    assert "Fastställd 2026-05-04 av Johan Lindqvist" in reviewer.caption[0].value
+    assert f"Fastställd {dt.date.today().isoformat()} av {LOCAL}" in reviewer.caption[0].value.replace("\\", "")
     with open_store() as s:
         stored = s.load(a.id)
         assert (stored.assessment.metadata.status, stored.assessment.metadata.adopted_by) == (
-            Status.ADOPTED, "Johan Lindqvist")
+            Status.ADOPTED, LOCAL)
         [report] = stored_reports(s, a.id)
     assert any(f"SHA-256 {report.sha256}" == c.value for c in reviewer.code)
 
 
 @pytest.mark.slow
-def test_without_a_name_the_page_asks_for_one_before_anyone_comments_or_signs(data_dir: Path):
+def test_in_local_mode_the_person_is_the_os_user_and_no_name_can_be_typed(data_dir: Path):
     with open_store() as s:
         a = new_assessment(torg(), "Utan *namn* [utkast]")
         s.save(a.model_copy(update={"metadata": a.metadata.model_copy(update={"status": Status.IN_REVIEW})}),
                s.create(a, "Elif"), "Elif")
-    at = _page(a.id, "", lang="en")
+    at = _page(a.id, "Kommunfullmäktige", lang="en")
     assert at.title[0].value == "Utan \\*namn\\* \\[utkast\\]"  # the title as typed, not as markdown
-    assert any("Give your name in the sidebar" in c.value for c in at.caption)
-    assert next(b for b in at.button if b.label == "Send").disabled
-    # Nobody to adopt as: the button says "Adopt", not "Adopt as unknown", and cannot be used.
-    assert at.button(key="sign_off").label == "Adopt" and at.button(key="sign_off").disabled
+    assert "who" not in [w.key for w in at.text_input]
+    assert any("local mode, no sign-in" in c.value and "lokal" in c.value for c in at.sidebar.caption)
+    assert at.button(key="sign_off").label.replace("\\", "") == f"Adopt as {LOCAL}"
+    assert not any("Kommunfullmäktige" in b.label for b in at.button)
 
 
 def test_deleting_a_draft_takes_its_thread_follow_up_and_scores_with_it(store: Store, case):
@@ -341,7 +347,7 @@ def test_the_history_page_leads_to_the_one_sign_off_which_stores_the_report(data
         a.set_answer("belysning", Answer(value=-1))
         s.create(a, "Elif Şahin")
     at = AppTest.from_file(APP, default_timeout=90)
-    at.query_params.update({"id": a.id, "who": "Anna Öberg", "lang": "sv"})
+    at.query_params.update({"id": a.id, "who": "Anna Öberg", "lang": "sv"})  # ignored: the OS user acts
     at.run()
     at.switch_page("ui/app_pages/history.py").run()
     assert not at.exception, at.exception
@@ -355,18 +361,17 @@ def test_the_history_page_leads_to_the_one_sign_off_which_stores_the_report(data
     with open_store() as s:
         assert s.load(a.id).assessment.metadata.status == Status.DRAFT  # the history page adopts nothing itself
     at.button(key="send_for_review").click().run()
-    at.date_input(key="sign_off_date").set_value(dt.date(2026, 5, 4))
     at.checkbox(key="sign_off_confirm").check().run()
     at.button(key="sign_off").click().run()
     assert not at.exception, at.exception
 
     with open_store() as s:
         meta = s.load(a.id).assessment.metadata
-        assert (meta.status, meta.adopted_by, meta.adopted_at) == (Status.ADOPTED, "Anna Öberg", dt.date(2026, 5, 4))
+        assert (meta.status, meta.adopted_by, meta.adopted_at) == (Status.ADOPTED, LOCAL, dt.date.today())
         [report] = stored_reports(s, a.id)
-        assert report.stored_by == "Anna Öberg"
+        assert report.stored_by == LOCAL
         sign = thread(s, a.id).sign_off
-        assert sign is not None and sign.text.startswith("Fastställd 2026-05-04 av Anna Öberg")
+        assert sign is not None and sign.text.startswith(f"Fastställd {dt.date.today().isoformat()} av {LOCAL}")
     at.switch_page("ui/app_pages/history.py").run()
     assert not at.exception, at.exception
     keys = [b.key for b in at.button]
@@ -388,5 +393,5 @@ def test_an_assessment_adopted_without_sign_off_can_have_its_report_stored_after
     assert not at.exception, at.exception
     with open_store() as s:
         [report] = stored_reports(s, a.id)
-        assert (report.lang, report.stored_by) == ("en", "Anna Öberg")
+        assert (report.lang, report.stored_by) == ("en", LOCAL)
     assert any(f"SHA-256 {report.sha256}" == c.value for c in at.code)

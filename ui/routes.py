@@ -4,8 +4,8 @@ The URL carries `id` (the assessment) and `step` (1-based), so a refresh, a new
 tab or a restarted server comes back to the same place. Both are checked here
 before anything else reads them: a malformed or unknown id, or a step that is
 not a number in range, leads to the start page with a message, never a
-traceback. The language and the person's name are widgets bound to the URL in
-`streamlit_app.py`; this module does not touch them.
+traceback. The language is a widget bound to the URL in `streamlit_app.py`;
+who is acting never comes from the URL (see `ui.session.actor`).
 """
 
 from __future__ import annotations
@@ -14,12 +14,13 @@ import re
 
 import streamlit as st
 
+from assessment.auth import Forbidden
 from assessment.errors import NotFound, StorageError
 
 from .i18n import t
 from .session import ID_PATTERN, OpenAssessment, close_assessment, current, flash, lang, open_assessment
 
-__all__ = ["START", "WIZARD", "RESULTS", "HISTORY", "REVIEW", "FOLLOWUP", "PORTFOLIO", "COMPARE",
+__all__ = ["START", "WIZARD", "RESULTS", "HISTORY", "REVIEW", "FOLLOWUP", "PORTFOLIO", "COMPARE", "ADMIN",
            "go", "assessment_from_url", "step_from_url", "set_step"]
 
 START = "ui/app_pages/start.py"
@@ -30,6 +31,7 @@ REVIEW = "ui/app_pages/review.py"
 FOLLOWUP = "ui/app_pages/followup.py"
 PORTFOLIO = "ui/app_pages/portfolio.py"
 COMPARE = "ui/app_pages/compare.py"
+ADMIN = "ui/app_pages/admin.py"
 
 STEP_PATTERN = re.compile(r"[0-9]{1,4}")  # ASCII digits only: int() would also take "٣"
 
@@ -67,6 +69,8 @@ def assessment_from_url() -> OpenAssessment | None:
         return open_assessment(raw)
     except NotFound:
         _back_to_start(t(lang(), "unknown_id", id=raw))
+    except Forbidden as exc:
+        _back_to_start(exc.message(lang()))
     except StorageError as exc:
         _back_to_start(t(lang(), "storage_unavailable", error=str(exc)))
     return None  # not reached: switch_page ends the run

@@ -7,6 +7,11 @@ storage layer, so a refresh, a new tab or a restarted server finds it there.
 The store and the checklist library are shared per process through
 `st.cache_resource`, keyed on what selects them (the environment, the files'
 mtimes), so a test's temporary data directory never meets a user's.
+Who is acting comes from here too (`actor`): in local mode the OS user,
+labelled as local; in shared mode (a sign-in configured in secrets.toml, or
+SKB_MODE=shared) only the identity provider's verified claims in `st.user`,
+never a name typed into the page or the URL. Every save is checked against the
+person's roles (`assessment.auth`) before it reaches the store.
 This module holds no domain rules: it calls `assessment.storage` to save.
 """
 
@@ -20,8 +25,11 @@ from typing import Any
 
 import streamlit as st
 
+from assessment.audit import log
+from assessment.auth import (Action, Actor, Forbidden, Role, assessment_org, org_key, require, roles_of, shared_mode,
+                             sign_in)
 from assessment.checklist import Checklist
-from assessment.errors import ConflictError, FrozenError, NotFound, StorageError
+from assessment.errors import ConflictError, FrozenError, NotFound, SkbError, StorageError
 from assessment.library import checklist_files, load_library
 from assessment.model import Answer, Assessment, Status
 from assessment.storage import EditConflict, Store, open_store
@@ -36,6 +44,12 @@ __all__ = [
     "library",
     "lang",
     "author",
+    "actor",
+    "shared",
+    "signed_in",
+    "allowed",
+    "my_roles",
+    "audit_save",
     "current",
     "open_assessment",
     "close_assessment",
@@ -48,6 +62,8 @@ __all__ = [
 
 ID_PATTERN = re.compile(r"^[A-Za-z0-9_\-]{1,64}$")
 _DOC = "skb_open"
+_ACTOR = "skb_actor"
+_SAVED = "skb_audited_saves"
 _FLASH = "skb_flash"
 
 
@@ -107,9 +123,64 @@ def lang() -> str:
     return language(st.session_state.get("lang") or st.query_params.get("lang"))
 
 
+def shared() -> bool:
+    """Whether this is a shared installation: SKB_MODE, else an [auth] section in secrets.toml."""
+    secrets: dict[str, Any] = {}
+    if st.secrets.load_if_toml_exists() and "auth" in st.secrets:
+        secrets["auth"] = True
+    return shared_mode(secrets)
+
+
+def signed_in() -> Actor | None:
+    """The person in this session: in shared mode the one st.user names (recorded at their
+    first run as a sign-in), None before they have signed in; in local mode the OS user."""
+    if not shared():
+        return Actor.local()
+    if not st.user.is_logged_in:
+        st.session_state.pop(_ACTOR, None)
+        return None
+    known = st.session_state.get(_ACTOR)
+    if isinstance(known, Actor):
+        return known
+    found = sign_in(store(), st.user.to_dict())  # Forbidden: the caller shows why
+    st.session_state[_ACTOR] = found
+    return found
+
+
+def actor() -> Actor:
+    """The person acting; the app's entry has made sure there is one before any page runs."""
+    found = signed_in()
+    if found is None:
+        raise Forbidden("Logga in först.", "Sign in first.")
+    return found
+
+
 def author() -> str:
-    name = str(st.session_state.get("who") or "").strip()
-    return name[:100] or t(lang(), "anonymous")
+    """The name the history and the review record for this session's person."""
+    return actor().name
+
+
+def my_roles() -> list[tuple[str, Role]]:
+    """This person's roles as (organisation, role), '*' for every organisation."""
+    return roles_of(store(), actor())
+
+
+def allowed(action: Action, org: str | None) -> bool:
+    """Whether this session's person may take `action` in organisation `org` (to grey out a button)."""
+    try:
+        require(store(), actor(), action, org)
+    except SkbError:
+        return False
+    return True
+
+
+def audit_save(assessment_id: str, org: str, action: str = "save") -> None:
+    """One `save` event per session and assessment (the versions table keeps every save)."""
+    done = st.session_state.setdefault(_SAVED, set())
+    if (action, assessment_id) in done:
+        return
+    log(store(), author(), action, assessment_id, org_key(org))
+    done.add((action, assessment_id))
 
 
 def current() -> OpenAssessment | None:
@@ -122,6 +193,7 @@ def open_assessment(assessment_id: str) -> OpenAssessment:
     if doc is not None and doc.assessment.id == assessment_id:
         return doc
     stored = store().load(assessment_id)
+    require(store(), actor(), Action.READ, stored.assessment.metadata.municipality)
     if doc is not None:
         st.session_state.pop("skb_step", None)  # a step of another assessment
     doc = OpenAssessment(stored.assessment, stored.revision)
@@ -156,11 +228,14 @@ def _record(doc: OpenAssessment, action: Any) -> None:
         doc.problem = t(lang(), "conflict") + "\n\n" + t(lang(), "conflict_detail", detail=str(exc))
     except FrozenError:
         doc.problem = t(lang(), "frozen")
+    except Forbidden as exc:
+        doc.problem = exc.message(lang())
     except StorageError as exc:
         doc.problem = str(exc)
     else:
         doc.cache.clear()
         doc.saved_at = dt.datetime.now().strftime("%H:%M:%S")
+        audit_save(doc.assessment.id, doc.assessment.metadata.municipality)
 
 
 def save_answer(doc: OpenAssessment, criterion: str, alternative: str | None, answer: Answer) -> None:
@@ -174,12 +249,25 @@ def save_answer(doc: OpenAssessment, criterion: str, alternative: str | None, an
     else:
         a.set_answer(criterion, answer, alt)
     stored = None if empty else answer
-    _record(doc, lambda: store().save_answer(a.id, doc.revision, criterion, alt, stored, author()))
+    _record(doc, lambda: _checked(doc) and store().save_answer(a.id, doc.revision, criterion, alt, stored, author()))
 
 
 def save_whole(doc: OpenAssessment, summary: str = "") -> None:
     """Autosave the whole assessment (measures, metadata), after changing it in place."""
-    _record(doc, lambda: store().save(doc.assessment, doc.revision, author(), summary))
+    _record(doc, lambda: _checked(doc) and store().save(doc.assessment, doc.revision, author(), summary))
+
+
+def _checked(doc: OpenAssessment) -> bool:
+    """Forbidden unless this person may write in the assessment's organisation, as stored and
+    (when the municipality is being changed) as it would become."""
+    who = actor()
+    if not who.shared:
+        return True
+    stored_org = assessment_org(store(), doc.assessment.id)
+    require(store(), who, Action.EDIT, stored_org)
+    if org_key(doc.assessment.metadata.municipality) != org_key(stored_org):
+        require(store(), who, Action.EDIT, doc.assessment.metadata.municipality)
+    return True
 
 
 def flash(message: str) -> None:

@@ -11,12 +11,13 @@ import io
 import pandas as pd
 import streamlit as st
 
+from assessment.auth import Action
 from assessment.checklist import text_for
 from assessment.compare import compare
 from assessment.errors import SkbError
 from reports.compare import render_comparison
 from ui.i18n import t
-from ui.session import ID_PATTERN, current, lang, store
+from ui.session import ID_PATTERN, allowed, current, lang, store
 from ui.widgets import md
 
 L = lang()
@@ -24,7 +25,7 @@ st.title(t(L, "page_compare"))
 st.caption(t(L, "compare_intro"))
 
 try:
-    summaries = store().list()
+    summaries = [s for s in store().list() if allowed(Action.READ, s.municipality)]
 except SkbError as exc:
     st.error(str(exc))
     st.stop()

@@ -13,6 +13,7 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
+from assessment.auth import Action
 from assessment.checklist import text_for
 from assessment.errors import SkbError
 from assessment.followup import (FollowUpConflict, add_note, add_value, measures, reassess, reassessed_from,
@@ -20,7 +21,7 @@ from assessment.followup import (FollowUpConflict, add_note, add_value, measures
 from assessment.model import MeasureStatus, Status
 from ui.i18n import t
 from ui.routes import COMPARE, WIZARD, required_assessment
-from ui.session import author, close_assessment, flash, lang, store, take_flash
+from ui.session import allowed, audit_save, author, close_assessment, flash, lang, store, take_flash
 from ui.widgets import md
 
 L = lang()
@@ -30,7 +31,7 @@ assessment = doc.assessment
 aid = assessment.id
 meta = assessment.metadata
 questions = {c.id: text_for(c.text, L) for c in assessment.checklist.criteria()}
-named = bool(str(st.session_state.get("who") or "").strip())
+named = allowed(Action.EDIT, assessment.metadata.municipality)
 
 st.title(md(meta.title), anchor=False)
 status_text = t(L, "status_" + meta.status.value)
@@ -179,6 +180,7 @@ if meta.status == Status.ADOPTED:
         except SkbError as exc:
             st.error(str(exc))
         else:
+            audit_save(new_id, assessment.metadata.municipality, "copy")
             close_assessment()
             st.session_state.pop("skb_step", None)
             st.switch_page(WIZARD, query_params={"id": new_id, "step": "1"})

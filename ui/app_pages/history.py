@@ -8,12 +8,13 @@ sign-off in the review thread.
 import pandas as pd
 import streamlit as st
 
+from assessment.auth import Action
 from assessment.checklist import text_for
 from assessment.errors import SkbError
 from assessment.model import Status
 from ui.i18n import t
 from ui.routes import REVIEW, WIZARD, required_assessment, go
-from ui.session import author, close_assessment, lang, store
+from ui.session import allowed, audit_save, author, close_assessment, lang, store
 from ui.widgets import describe, md
 
 L = lang()
@@ -85,8 +86,10 @@ if status == Status.ADOPTED:
     who_when = t(L, "adopted_by", by=meta.adopted_by, date=meta.adopted_at.isoformat()) \
         if meta.adopted_by and meta.adopted_at else ""
     st.success(f"{t(L, 'adopted')} {md(who_when)}", icon=":material/verified:")
-    if st.button(t(L, "copy_as_draft"), key="copy_as_draft", icon=":material/content_copy:"):
+    if st.button(t(L, "copy_as_draft"), key="copy_as_draft", icon=":material/content_copy:",
+                 disabled=not allowed(Action.EDIT, meta.municipality)):
         new_id = store().copy_as_draft(assessment.id, author())
+        audit_save(new_id, meta.municipality, "copy")
         close_assessment()
         st.session_state.pop("skb_step", None)
         go(WIZARD, new_id, 0)

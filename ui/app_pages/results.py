@@ -15,7 +15,7 @@ from reports import render_report
 from reports.prose import mid_sentence
 from ui.i18n import t
 from ui.routes import WIZARD, required_assessment, go
-from ui.session import lang, store
+from ui.session import audit_save, lang, store
 from ui.widgets import md
 
 L = lang()
@@ -336,6 +336,7 @@ if st.button(t(L, "build_pdf"), key="build_pdf", icon=":material/picture_as_pdf:
             st.error(t(L, "report_failed", error=str(exc)))
         else:
             doc.cache[pdf_key] = out.getvalue()
+            audit_save(assessment.id, assessment.metadata.municipality, "export")  # once per session
 if pdf_key in doc.cache:
     st.download_button(t(L, "download_pdf"), data=doc.cache[pdf_key], file_name=f"skb-{assessment.id[:8]}-{L}.pdf",
                        mime="application/pdf", key="download_pdf", icon=":material/download:", type="primary",

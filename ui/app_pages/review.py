@@ -3,23 +3,26 @@
 The thread lives beside the assessment (`assessment.review`), so commenting
 never changes an answer and goes on after adoption. A post carries the thread
 revision this page last showed; if someone posted in between, the post is
-refused and the text stays in the box. Sign-off uses the name given in the
-sidebar (remembered in the URL) and adopts the version shown.
+refused and the text stays in the box. Who acts is the session's person
+(`ui.session.actor`): each button is offered only to a role that may use it,
+and the core checks again. Sign-off adopts the version shown, dated by the
+server's clock; in a shared installation its author cannot sign it off.
 """
 
 import datetime as dt
 
 import streamlit as st
 
+from assessment.auth import Action, Forbidden, self_sign_off_allowed
 from assessment.checklist import text_for
 from assessment.errors import SkbError
 from assessment.model import Status
 from assessment.review import (ReviewConflict, post, report_pdf, return_to_draft, send_for_review, sign_off,
-                               store_report, stored_reports, thread, verify_report)
+                               store_report, stored_reports, thread, verify_report, writers)
 from assessment.storage import EditConflict
 from ui.i18n import LANGUAGES, t
 from ui.routes import FOLLOWUP, required_assessment, go
-from ui.session import author, flash, lang, reload, store, take_flash
+from ui.session import actor, allowed, flash, lang, reload, store, take_flash
 from ui.widgets import md
 
 L = lang()
@@ -31,7 +34,9 @@ checklist = assessment.checklist
 meta = assessment.metadata
 questions = {c.id: text_for(c.text, L) for c in checklist.criteria()}
 SEEN = f"skb_review_seen:{aid}"
-named = bool(str(st.session_state.get("who") or "").strip())
+ORG = meta.municipality
+me = actor()
+named = allowed(Action.COMMENT, ORG)
 
 st.title(md(meta.title), anchor=False)
 status_text = t(L, "status_" + meta.status.value)
@@ -55,6 +60,8 @@ def _refresh_after(action) -> None:  # type: ignore[no-untyped-def]
         action()
     except EditConflict as exc:
         flash(exc.message(L))
+    except Forbidden as exc:
+        flash(exc.message(L))
     except SkbError as exc:
         flash(str(exc))
     reload()
@@ -64,12 +71,14 @@ def _refresh_after(action) -> None:  # type: ignore[no-untyped-def]
 
 if meta.status == Status.DRAFT:
     st.info(t(L, "review_draft_hint"), icon=":material/rate_review:")
-    if st.button(t(L, "send_for_review"), key="send_for_review", type="primary", icon=":material/send:"):
-        _refresh_after(lambda: send_for_review(store(), aid, doc.revision, author()))
+    if st.button(t(L, "send_for_review"), key="send_for_review", type="primary", icon=":material/send:",
+                 disabled=not allowed(Action.SEND_FOR_REVIEW, ORG)):
+        _refresh_after(lambda: send_for_review(store(), aid, doc.revision, me))
         st.rerun()
 elif meta.status == Status.IN_REVIEW:
-    if st.button(t(L, "return_to_draft"), key="return_to_draft", icon=":material/undo:"):
-        _refresh_after(lambda: return_to_draft(store(), aid, doc.revision, author()))
+    if st.button(t(L, "return_to_draft"), key="return_to_draft", icon=":material/undo:",
+                 disabled=not allowed(Action.RETURN_TO_DRAFT, ORG)):
+        _refresh_after(lambda: return_to_draft(store(), aid, doc.revision, me))
         st.rerun()
 
 # --- the thread -------------------------------------------------------------------------------
@@ -85,10 +94,12 @@ def _post(criterion_key: str | None, text_key: str, reply_to: str | None = None)
     words = str(st.session_state.get(text_key) or "")
     criterion = st.session_state.get(criterion_key) if criterion_key else None
     try:
-        post(store(), aid, int(st.session_state.get(SEEN, 0)), author(), words,
+        post(store(), aid, int(st.session_state.get(SEEN, 0)), me, words,
              criterion=criterion or None, reply_to=reply_to)
     except ReviewConflict as exc:
         flash(exc.message(L))  # the text stays in its box, to send again after reading
+    except Forbidden as exc:
+        flash(exc.message(L))
     except SkbError as exc:
         flash(str(exc))
     else:
@@ -144,19 +155,23 @@ if meta.status == Status.IN_REVIEW:
     st.subheader(t(L, "sign_off"))
     with st.container(border=True):
         st.caption(t(L, "sign_off_hint", rev=doc.revision))
-        day = st.date_input(t(L, "sign_off_date"), value=dt.date.today(), key="sign_off_date", format="YYYY-MM-DD")
-        confirm = st.checkbox(t(L, "adopt_confirm"), key="sign_off_confirm")
-        # Without a name the button cannot be used, and says "Adopt", not "Adopt as unknown".
-        label = t(L, "sign_off_as", name=md(author())) if named else t(L, "sign_off")
+        st.caption(t(L, "sign_off_today", date=dt.date.today().isoformat()))
+        may_sign = allowed(Action.SIGN_OFF, ORG)
+        own_work = me.shared and me.name in writers(store(), aid) and not self_sign_off_allowed(store(), ORG)
+        if own_work:
+            st.warning(t(L, "sign_off_not_yours"), icon=":material/gpp_bad:")
+        confirm = st.checkbox(t(L, "adopt_confirm"), key="sign_off_confirm", disabled=not may_sign or own_work)
+        # Without the role the button cannot be used, and says "Adopt", not "Adopt as …".
+        label = t(L, "sign_off_as", name=md(me.label)) if may_sign else t(L, "sign_off")
         if st.button(label, key="sign_off", type="primary", icon=":material/verified:",
-                     disabled=not (confirm and named) or doc.problem is not None):
+                     disabled=not (confirm and may_sign) or own_work or doc.problem is not None):
             with st.spinner(t(L, "sign_off_working")):
                 try:
-                    sign_off(store(), aid, doc.revision, author(), day, lang=L)
+                    sign_off(store(), aid, doc.revision, me, lang=L)
                 except EditConflict as exc:
                     flash(exc.message(L))
                 except SkbError as exc:
-                    flash(str(exc))
+                    flash(exc.message(L) if hasattr(exc, "message") else str(exc))
             reload()
             st.rerun()
 
@@ -170,11 +185,11 @@ if meta.status == Status.ADOPTED:
         # sign-off existed): the version is frozen, so its report can still be stored now;
         # the caption says it was not made at sign-off.
         st.info(t(L, "no_stored_report"))
-        if st.button(t(L, "store_report_now"), key="store_report_now", disabled=not named,
+        if st.button(t(L, "store_report_now"), key="store_report_now", disabled=not allowed(Action.SIGN_OFF, ORG),
                      icon=":material/picture_as_pdf:"):
             with st.spinner(t(L, "sign_off_working")):
                 try:
-                    store_report(store(), aid, author(), L)
+                    store_report(store(), aid, me, L)
                 except SkbError as exc:
                     st.error(str(exc))
             st.rerun()

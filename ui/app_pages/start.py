@@ -2,13 +2,15 @@
 
 import streamlit as st
 
+from assessment.auth import Action, Forbidden, Role, require
 from assessment.checklist import text_for
 from assessment.errors import SkbError
 from assessment.followup import due_reviews
 from assessment.model import new_assessment
 from ui.i18n import t
 from ui.routes import FOLLOWUP, WIZARD, go
-from ui.session import OpenAssessment, author, close_assessment, current, lang, library, store, take_flash
+from ui.session import (OpenAssessment, actor, allowed, audit_save, author, close_assessment, current, lang, library,
+                        my_roles, store, take_flash)
 from ui.widgets import md
 
 L = lang()
@@ -57,7 +59,10 @@ new_col, list_col = st.columns([2, 3], gap="large")
 
 with new_col:
     st.subheader(t(L, "new_assessment"))
-    if not checklists:
+    me = actor()
+    if me.shared and not any(role == Role.AUTHOR for _, role in my_roles()):
+        st.info(t(L, "no_author_role"), icon=":material/edit_off:")  # a reader or reviewer writes nothing
+    elif not checklists:
         st.info(t(L, "no_checklists"))
     else:
         plan_types = sorted({p for c in checklists.values() for p in (c.plan_types or [])})
@@ -83,10 +88,14 @@ with new_col:
                     areas=[a.strip() for a in (areas or "").split(",") if a.strip()])
                 assessment.language = L if L in checklist.languages else checklist.default_language
                 try:
+                    require(assessments_store, actor(), Action.EDIT, assessment.metadata.municipality)
                     revision = assessments_store.create(assessment, author())
+                except Forbidden as exc:
+                    st.error(exc.message(L))
                 except SkbError as exc:
                     st.error(str(exc))
                 else:
+                    audit_save(assessment.id, assessment.metadata.municipality, "create")
                     close_assessment()
                     st.session_state["skb_open"] = OpenAssessment(assessment, revision)
                     st.session_state.pop("skb_step", None)
@@ -96,7 +105,8 @@ with list_col:
     st.subheader(t(L, "assessments"))
     search = st.text_input(t(L, "search"), key="search", placeholder=t(L, "search_placeholder"),
                            label_visibility="collapsed", icon=":material/search:")
-    rows = assessments_store.list(search=search or None)
+    # In a shared installation a person sees the assessments of the organisations they have a role in.
+    rows = [r for r in assessments_store.list(search=search or None) if allowed(Action.READ, r.municipality)]
     if not rows:
         st.info(t(L, "no_match") if search else t(L, "no_assessments"))
     for row in rows[:50]:

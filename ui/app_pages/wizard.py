@@ -2,12 +2,13 @@
 
 import streamlit as st
 
+from assessment.auth import Action
 from assessment.checklist import text_for
 from ui.i18n import t
 from ui.metadata import draw_details
 from ui.progress import survey
 from ui.routes import RESULTS, required_assessment, go, set_step, step_from_url
-from ui.session import lang, reload
+from ui.session import allowed, lang, my_roles, reload
 from ui.style import STEPS_KEY, apply_style
 from ui.widgets import draw_section, md
 
@@ -36,8 +37,9 @@ if doc.problem:
         st.button(t(L, "reload"), key="reload", on_click=reload, icon=":material/refresh:", type="primary")
 elif doc.frozen:
     st.info(t(L, "frozen"), icon=":material/lock:")
-if not st.session_state.get("who"):
-    st.caption(f":material/person: {t(L, 'name_missing')}")
+if not doc.frozen and not allowed(Action.EDIT, meta.municipality):
+    st.info(t(L, "read_only_role", roles=", ".join(sorted({r.value for _, r in my_roles()})) or "–"),
+            icon=":material/visibility:")
 elif doc.saved_at and not doc.problem:
     st.caption(f":material/cloud_done: {t(L, 'saved_at', time=doc.saved_at, revision=doc.revision)}")
 

@@ -1,0 +1,243 @@
+"""Roles per organisation, separation of duties, the server's clock and the audit log, on SQLite and PostgreSQL.
+
+A theme group in Örebro shares one installation: Elif writes, Johan reviews,
+Marta reads, an IT admin grants the roles. Nobody adopts what they wrote, the
+date of adoption is the server's, and every step is in the audit log, which
+the database keeps append-only. The command line acts as a named user with
+the same roles.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import inspect
+
+import pytest
+from sqlalchemy import text
+
+from assessment import review
+from assessment.audit import events
+from assessment.auth import (Action, Actor, Role, can, grant, revoke, roles_in, self_sign_off_allowed,
+                             set_self_sign_off, sign_in, users)
+from assessment.cli import main
+from assessment.errors import Forbidden
+from assessment.model import Answer, new_assessment
+from assessment.review import post, return_to_draft, send_for_review, sign_off, thread
+from assessment.storage import Store, open_store
+
+try:  # tests/ is on sys.path under pytest's default import mode
+    from test_review import torg
+except ImportError:  # tests/ made a package
+    from tests.test_review import torg
+
+ADMIN = Actor.named("it-admin@orebro.se")
+ELIF = Actor.named("Elif.Sahin@orebro.se")  # names are compared without case
+JOHAN = Actor.named("johan.lindqvist@orebro.se")
+MARTA = Actor.named("marta@orebro.se")
+ANNA = Actor.named("anna.oberg@orebro.se")
+
+
+@pytest.fixture
+def store(database_url: str):
+    with open_store(database_url) as s:
+        yield s
+
+
+@pytest.fixture
+def orebro(store: Store) -> Store:
+    """Roles granted as an Örebro theme group would have them."""
+    assert grant(store, ADMIN, ADMIN.name, "admin")  # the first admin: allowed while there is none
+    grant(store, ADMIN, ELIF.name, "author", org="Örebro")
+    grant(store, ADMIN, JOHAN.name, "reviewer", org="ÖREBRO ")
+    grant(store, ADMIN, ANNA.name, "reviewer", org="örebro")
+    grant(store, ADMIN, ANNA.name, "author", org="örebro")
+    grant(store, ADMIN, MARTA.name, "reader", org="Örebro")
+    return store
+
+
+def _draft(store: Store, by: Actor, municipality: str = "Örebro") -> tuple[str, int]:
+    a = new_assessment(torg(), "Stortorget", municipality=municipality)
+    a.set_answer("belysning", Answer(value=-1))
+    return a.id, store.create(a, by.name)
+
+
+def test_roles_hold_in_their_organisation_only(orebro: Store):
+    assert roles_in(orebro, ELIF, "örebro") == {Role.AUTHOR}
+    assert roles_in(orebro, ELIF, "Uppsala") == set()
+    assert roles_in(orebro, ADMIN, "Uppsala") == {Role.ADMIN}  # granted in every organisation
+    assert can(orebro, JOHAN, Action.SIGN_OFF, "Örebro") and not can(orebro, JOHAN, Action.EDIT, "Örebro")
+    assert can(orebro, MARTA, Action.READ, "Örebro") and not can(orebro, MARTA, Action.COMMENT, "Örebro")
+    # Local mode (no sign-in, one person on their own machine) may do everything.
+    assert can(orebro, Actor.local("ada"), Action.SIGN_OFF, "Uppsala")
+    assert Actor.local("ada").name == "ada (lokal)"
+
+
+def test_only_an_admin_grants_and_the_last_admin_stays(orebro: Store):
+    with pytest.raises(Forbidden) as refused:
+        grant(orebro, ELIF, ELIF.name, "reviewer", org="Örebro")
+    assert "inte administratör" in refused.value.message("sv") and "not an admin" in refused.value.message("en")
+    with pytest.raises(Forbidden):
+        grant(orebro, ELIF, ELIF.name, "admin")  # the bootstrap is over once there is an admin
+    with pytest.raises(Forbidden, match="no role"):
+        grant(orebro, ADMIN, ELIF.name, "superuser")
+    with pytest.raises(Forbidden, match="last admin"):
+        revoke(orebro, ADMIN, ADMIN.name, "admin")
+    assert revoke(orebro, ADMIN, MARTA.name, "reader", org="Örebro")
+    assert not revoke(orebro, ADMIN, MARTA.name, "reader", org="Örebro")
+    listed = {u.name: u.roles for u in users(orebro, ADMIN)}
+    assert listed[ANNA.name] == {"örebro": (Role.AUTHOR, Role.REVIEWER)}
+    assert MARTA.name in listed and listed[MARTA.name] == {}
+    with pytest.raises(Forbidden):
+        users(orebro, JOHAN)
+
+
+def test_a_reader_reads_but_neither_writes_comments_nor_adopts(orebro: Store):
+    aid, revision = _draft(orebro, ELIF)
+    with pytest.raises(Forbidden) as refused:
+        send_for_review(orebro, aid, revision, MARTA)
+    assert "författare" in refused.value.message("sv") and "author" in refused.value.message("en")
+    with pytest.raises(Forbidden):
+        post(orebro, aid, 0, MARTA, "Jag tycker till")
+    revision = send_for_review(orebro, aid, revision, ELIF)
+    with pytest.raises(Forbidden):
+        sign_off(orebro, aid, revision, MARTA)
+    with pytest.raises(Forbidden):
+        sign_off(orebro, aid, revision, ELIF)  # an author is no reviewer
+    assert thread(orebro, aid).comments == ()
+
+
+def test_nobody_adopts_what_they_wrote_until_the_organisation_allows_it(orebro: Store):
+    aid, revision = _draft(orebro, ANNA)  # Anna is author and reviewer both
+    revision = send_for_review(orebro, aid, revision, ANNA)
+    with pytest.raises(Forbidden) as refused:
+        sign_off(orebro, aid, revision, ANNA)
+    assert "själv skrivit" in refused.value.message("sv") and "another reviewer" in refused.value.message("en")
+    assert orebro.load(aid).assessment.metadata.status.value == "in_review"  # nothing half-done
+
+    # Returning to draft and sending again is not writing: Johan, who only reviewed, still may.
+    revision = return_to_draft(orebro, aid, revision, JOHAN)
+    revision = send_for_review(orebro, aid, revision, ANNA)
+    assert review.writers(orebro, aid) == {ANNA.name}
+
+    with pytest.raises(Forbidden):
+        set_self_sign_off(orebro, ANNA, True, org="Örebro")  # only an admin changes the rule
+    set_self_sign_off(orebro, ADMIN, True, org="Örebro")
+    assert self_sign_off_allowed(orebro, "örebro") and not self_sign_off_allowed(orebro, "Uppsala")
+    adopted = sign_off(orebro, aid, revision, ANNA)
+    assert orebro.load(aid).revision == adopted
+
+    [setting] = [e for e in events(orebro) if e.action == "setting"]
+    assert (setting.actor, setting.org, setting.detail) == (ADMIN.name, "örebro", "self_sign_off=yes")
+
+
+def test_a_reviewer_who_edited_an_answer_during_review_cannot_adopt(orebro: Store):
+    grant(orebro, ADMIN, JOHAN.name, "author", org="Örebro")
+    aid, revision = _draft(orebro, ELIF)
+    revision = send_for_review(orebro, aid, revision, ELIF)
+    a = orebro.load(aid).assessment
+    a.set_answer("belysning", Answer(value=1))
+    revision = orebro.save(a, revision, JOHAN.name)
+    with pytest.raises(Forbidden):
+        sign_off(orebro, aid, revision, JOHAN)
+
+
+def test_the_date_of_adoption_is_the_servers_clock(orebro: Store):
+    assert "date" not in inspect.signature(sign_off).parameters  # no caller can choose it, 1999 or otherwise
+    aid, revision = _draft(orebro, ELIF)
+    revision = send_for_review(orebro, aid, revision, ELIF)
+    with pytest.raises(TypeError):
+        sign_off(orebro, aid, revision, JOHAN, date=dt.date(1999, 1, 1))  # type: ignore[call-arg]
+    sign_off(orebro, aid, revision, JOHAN)
+    meta = orebro.load(aid).assessment.metadata
+    assert (meta.adopted_at, meta.adopted_by) == (dt.date.today(), JOHAN.name)
+
+
+def test_the_audit_log_tells_who_did_what_and_the_database_keeps_it(orebro: Store):
+    aid, revision = _draft(orebro, ELIF)
+    revision = send_for_review(orebro, aid, revision, ELIF)
+    post(orebro, aid, 0, JOHAN, "Vilka trygghetsvandringar ligger till grund?", criterion="belysning")
+    sign_off(orebro, aid, revision, JOHAN)
+    trail = [(e.actor, e.action) for e in reversed(events(orebro, assessment_id=aid))]
+    assert trail == [(ELIF.name, "send_for_review"), (JOHAN.name, "comment"), (JOHAN.name, "sign_off"),
+                     (JOHAN.name, "store_report")]
+    assert all(e.org == "örebro" for e in events(orebro, assessment_id=aid))
+    assert [e.action for e in events(orebro, actor="JOHAN.Lindqvist@orebro.se")][-1] == "comment"
+    grants = [e for e in events(orebro) if e.action == "grant"]
+    assert len(grants) == 6 and grants[-1].detail == f"{ADMIN.name}: admin"
+    for statement in ("UPDATE audit_log SET actor = 'someone else'", "DELETE FROM audit_log"):
+        with pytest.raises(Exception, match="skb-audit"):
+            with orebro.engine.begin() as conn:
+                conn.execute(text(statement))
+    assert len(events(orebro, assessment_id=aid)) == 4
+
+
+def test_a_sign_in_binds_the_name_to_the_providers_account(store: Store):
+    claims = {"iss": "https://login.orebro.se", "sub": "a1b2", "email": "Elif.Sahin@orebro.se", "name": "Elif Şahin"}
+    elif_ = sign_in(store, claims)
+    assert (elif_.name, elif_.label, elif_.shared) == ("elif.sahin@orebro.se", "Elif Şahin", True)
+    assert sign_in(store, claims) == elif_
+    with pytest.raises(Forbidden, match="another account"):
+        sign_in(store, {**claims, "sub": "someone-else"})  # the address handed on: the roles do not follow
+    # Without an e-mail the provider's user name is the name roles are granted to.
+    assert sign_in(store, {"iss": "x", "sub": "9", "preferred_username": "JLindqvist"}).name == "jlindqvist"
+    actions = [e.action for e in reversed(events(store))]
+    assert actions == ["sign_in", "sign_in", "sign_in_refused", "sign_in"]
+
+
+def test_the_command_line_acts_as_the_named_user_with_the_same_roles(orebro: Store, database_url: str, capsys,
+                                                                    monkeypatch, tmp_path):
+    monkeypatch.setenv("SKB_MODE", "shared")
+    monkeypatch.setenv("SKB_LANG", "en")
+    monkeypatch.delenv("SKB_USER", raising=False)
+    aid, _ = _draft(orebro, ELIF)
+    db = ["--db", database_url]
+
+    assert main(["users", *db]) == 1
+    assert "say who you are with --as USER or SKB_USER" in capsys.readouterr().err
+    assert main(["grant", MARTA.name, "author", "--org", "Örebro", "--as", ELIF.name, *db]) == 1
+    assert "is not an admin" in capsys.readouterr().err
+    assert main(["grant", MARTA.name, "author", "--org", "Örebro", "--as", ADMIN.name, *db]) == 0
+    assert "author (Örebro)" in capsys.readouterr().out
+    monkeypatch.setenv("SKB_USER", ADMIN.name)
+    assert main(["users", *db]) == 0
+    assert f"{MARTA.name}  [örebro: reader, author]  never signed in" in capsys.readouterr().out
+    assert main(["self-sign-off", "allow", "--org", "Örebro", *db]) == 0
+    assert "now allowed in Örebro" in capsys.readouterr().out
+
+    out = tmp_path / "x.yaml"
+    monkeypatch.setenv("SKB_USER", "stranger@uppsala.se")
+    assert main(["export", aid, "-o", str(out), *db]) == 1  # no role in Örebro
+    assert "may not read in örebro" in capsys.readouterr().err and not out.exists()
+    assert main(["list", *db]) == 0 and aid not in capsys.readouterr().out
+    assert main(["export", aid, "-o", str(out), "--as", MARTA.name, *db]) == 0
+    assert main(["import", str(out), "--as-new", "--as", "stranger@uppsala.se", *db]) == 1
+    assert "may not change assessments in örebro" in capsys.readouterr().err
+    assert main(["import", str(out), "--as-new", "--as", MARTA.name, "--author", "Kommunfullmäktige", *db]) == 0
+    new_id = capsys.readouterr().out.split()[-1]
+    assert {v.author for v in orebro.history(new_id)} == {MARTA.name}  # --author cannot name someone else
+
+    assert main(["audit", "--as", MARTA.name, *db]) == 1
+    capsys.readouterr()
+    monkeypatch.setenv("SKB_USER", ADMIN.name)
+    assert main(["audit", "--user", MARTA.name, *db]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert [line.split()[2] for line in lines] == ["import", "export"]
+    monkeypatch.setenv("SKB_LANG", "sv")
+    assert main(["revoke", ADMIN.name, "admin", *db]) == 1
+    assert "sista administratören" in capsys.readouterr().err
+
+
+def test_the_mode_is_local_unless_a_sign_in_is_configured_or_asked_for(monkeypatch):
+    from assessment.auth import shared_mode
+    from assessment.errors import SkbError
+
+    monkeypatch.delenv("SKB_MODE", raising=False)
+    assert not shared_mode(None) and not shared_mode({"server": {}})
+    assert shared_mode({"auth": {"client_id": "skb"}})  # a sign-in in secrets.toml
+    monkeypatch.setenv("SKB_MODE", "local")
+    assert not shared_mode({"auth": {"client_id": "skb"}})  # a developer's own copy
+    monkeypatch.setenv("SKB_MODE", "Shared")
+    assert shared_mode(None)
+    monkeypatch.setenv("SKB_MODE", "delad")
+    with pytest.raises(SkbError, match='"shared" or "local"'):
+        shared_mode(None)
