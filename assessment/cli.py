@@ -172,7 +172,9 @@ def cmd_score(args: argparse.Namespace) -> int:
     assessment = parse_assessment(raw, args.file, resolve=resolve_checklist)
     result = score(assessment)
     if args.json:
-        _out(json.dumps(result.model_dump(mode="json"), ensure_ascii=False, indent=2))
+        from .results import result_json
+
+        _out(json.dumps(result_json(result), ensure_ascii=False, indent=2))
     else:
         from .score_text import score_table
 

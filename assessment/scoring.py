@@ -22,12 +22,8 @@ docs/scoring.md; in short:
 What depends only on the checklist (weights, scale maxima, which criteria
 carry which framework items, the flag rules) is computed once per checklist
 content hash and kept in a small LRU cache; the per-assessment loop is plain
-Python over lists and dicts, and the result objects are built directly
-instead of being validated again field by field. Every figure needed to judge
-the plan (the overall score, section and group values, equity, participation,
-flags, gaps, differences) is computed at once; the drivers of each score and
-the section, criterion, framework-item and group Score objects are built from
-the same ratings when first read (`results._Deferred`; docs/scoring.md, "Speed").
+Python over lists and dicts, and the result is built whole, at once, as the
+frozen dataclasses of `assessment.results` (docs/scoring.md, "Speed").
 """
 
 from __future__ import annotations
@@ -37,9 +33,7 @@ import functools
 from collections.abc import Callable, Mapping
 from types import MappingProxyType
 from dataclasses import dataclass
-from typing import Any, TypeVar
-
-from pydantic import BaseModel
+from typing import Any
 
 from .checklist import (
     AllOf,
@@ -75,8 +69,6 @@ from .results import (
 
 __all__ = ["score", "UNCHANGED_WITHIN", "MAX_DRIVERS", "DEFAULT_NEGATIVE_THRESHOLD", "AVERAGE_HIDES_GAP_RULE",
            "AVERAGE_HIDES_GAP", "MESSAGES", "SEVERITY_RANK"]
-
-_M = TypeVar("_M", bound=BaseModel)
 
 UNCHANGED_WITHIN = 5.0
 """A gap change smaller than this (in score points) is reported as unchanged."""
@@ -199,6 +191,10 @@ class _Index:
         self.plan_alternatives = [a for a in self.alternatives if a != self.zero]
 
         self.flag_rules = [self._flag_rule(r) for r in c.scoring.flags]
+        # Frozen scores equal by construction are shared between results (`_criterion_score`): keyed by
+        # (rating, gap share) or (state, gap share), so bounded by the scales' steps.
+        self.shared_scores: dict[tuple[Any, ...], Score] = {}
+        self.empty_score = Score(None, None, 0, 0, 0, None, 0, None, (), ())
         p = c.scoring.participation
         self.participation = p
         self.participation_levels: list[str] = []
@@ -267,44 +263,6 @@ def _questions(cond: Condition) -> list[str]:
     return []
 
 
-# --- building results without re-validating them ---------------------------------------
-
-_setattr = object.__setattr__
-
-
-def _make(cls: type[_M], fields: dict[str, Any]) -> _M:
-    """An instance of a result model from fields scoring has already typed correctly.
-
-    Validating hundreds of small models per assessment would cost more than the
-    scoring itself; this does what `model_construct` does, without its per-field
-    default handling, and every field is always given. A test checks that each
-    result survives a round trip through full validation unchanged."""
-    obj = cls.__new__(cls)
-    _setattr(obj, "__dict__", fields)
-    _setattr(obj, "__pydantic_fields_set__", set(fields))
-    _setattr(obj, "__pydantic_extra__", None)
-    _setattr(obj, "__pydantic_private__", None)
-    return obj
-
-
-def _make_deferred(cls: type[_M], fields: dict[str, Any],
-                   fill: Callable[[dict[str, Any]], dict[str, Any]]) -> _M:
-    """Like `_make`, with the remaining fields computed when first read (`results._Deferred`):
-    `fill` gets the fields given here and returns all of them, in field order.
-
-    What scoring needs itself (values, counts, equity, flags) is computed at once; what only
-    a reader of the whole result needs (the drivers of the overall score, the scores of every
-    section, criterion, framework item and group, the group x item matrix) waits for that
-    reader. `fill` reads only what this scoring computed and never changes it, so it gives
-    the same fields whenever it runs."""
-    obj = cls.__new__(cls)
-    _setattr(obj, "__dict__", fields)
-    _setattr(obj, "__pydantic_fields_set__", set(cls.__pydantic_fields__))
-    _setattr(obj, "__pydantic_extra__", None)
-    _setattr(obj, "__pydantic_private__", {"fill": fill})
-    return obj
-
-
 _NO_EFFECT = 1e-9
 """Score points below which a criterion's effect is rounding error, not a driver."""
 
@@ -313,8 +271,14 @@ Entry = tuple[float, str, str, float, str]
 the strongest upward effect comes first and ties fall back to the criterion id."""
 
 
-def _drivers(entries: list[Entry], scale: float = 1.0) -> dict[str, list[Driver]]:
-    """The strongest up and down drivers among `entries` (sorted in place), as Score fields.
+Drivers = tuple[tuple[Driver, ...], tuple[Driver, ...]]
+"""A score's (up, down) drivers."""
+
+NO_DRIVERS: Drivers = ((), ())
+
+
+def _drivers(entries: list[Entry], scale: float = 1.0) -> Drivers:
+    """The strongest up and down drivers among `entries` (sorted in place).
 
     An entry may carry its effect times a common positive factor (weight x rating, before
     dividing by the total weight): the order is the same, and `scale` turns the few that
@@ -323,42 +287,22 @@ def _drivers(entries: list[Entry], scale: float = 1.0) -> dict[str, list[Driver]
     # An effect within rounding error of zero (a group mean of +x and -x) moves nothing; without
     # this, the order of the answers would decide whether it is listed.
     least = _NO_EFFECT / scale
-    up: list[Driver] = []
-    for e in entries[:MAX_DRIVERS]:
-        if e[0] >= -least:
-            break
-        up.append(_make(Driver, {"criterion": e[1], "section": e[4], "group": e[2] or None, "rating": e[3],
-                                 "effect": -e[0] * scale}))
-    down: list[Driver] = []
-    for e in reversed(entries[-MAX_DRIVERS:]):
-        if e[0] <= least:
-            break
-        down.append(_make(Driver, {"criterion": e[1], "section": e[4], "group": e[2] or None, "rating": e[3],
-                                   "effect": -e[0] * scale}))
-    return {"up": up, "down": down}
-
-
-def _score_fields(index: _Index, value: float | None, answered: int, applicable: int, unknown: int,
-                  group_unknown: int = 0, gaps: float | None = None) -> dict[str, Any]:
-    """A score's fields but its drivers."""
-    if gaps is None:
-        gaps = float(unknown)
-    return {"value": value, "band": index.band(value), "answered": answered, "applicable": applicable,
-            "unknown": unknown, "coverage": answered / applicable if applicable else None,
-            "group_unknown": group_unknown, "unknown_share": gaps / applicable if applicable else None}
+    up = tuple(Driver(e[1], e[4], e[2] or None, e[3], -e[0] * scale)
+               for e in entries[:MAX_DRIVERS] if e[0] < -least)
+    down = tuple(Driver(e[1], e[4], e[2] or None, e[3], -e[0] * scale)
+                 for e in reversed(entries[-MAX_DRIVERS:]) if e[0] > least)
+    return up, down
 
 
 def _score(index: _Index, value: float | None, answered: int, applicable: int, unknown: int,
-           drivers: dict[str, list[Driver]] | None = None, group_unknown: int = 0,
-           gaps: float | None = None) -> Score:
-    """A score with its drivers (`_drivers`; none without them)."""
-    fields = _score_fields(index, value, answered, applicable, unknown, group_unknown, gaps)
-    if drivers is None:
-        fields["up"] = []
-        fields["down"] = []
-    else:
-        fields.update(drivers)
-    return _make(Score, fields)
+           drivers: Drivers = NO_DRIVERS, group_unknown: int = 0, gaps: float | None = None) -> Score:
+    """A score with its counts and drivers (`_drivers`; none without them)."""
+    if gaps is None:
+        gaps = float(unknown)
+    if applicable:
+        return Score(value, index.band(value), answered, applicable, unknown, answered / applicable, group_unknown,
+                     gaps / applicable, *drivers)
+    return Score(value, index.band(value), answered, applicable, unknown, None, group_unknown, None, *drivers)
 
 
 def _weighted(pairs: list[tuple[float, float]]) -> float | None:
@@ -507,7 +451,7 @@ def _counts(items: list[_Rating]) -> tuple[int, int, int, int, float]:
     return answered, len(items), unknown, group_unknown, gaps
 
 
-def _criterion_drivers(index: _Index, it: _Rating) -> dict[str, list[Driver]]:
+def _criterion_drivers(index: _Index, it: _Rating) -> Drivers:
     r = it.rated
     groups = it.groups or {}
     weights = index.group_weight
@@ -523,19 +467,33 @@ def _criterion_drivers(index: _Index, it: _Rating) -> dict[str, list[Driver]]:
 
 
 def _criterion_score(index: _Index, it: _Rating) -> Score:
-    if it.state != RATED:
-        return _score(index, None, 0, 1, 0 if it.state == UNANSWERED else 1, gaps=it.gap)
-    drivers = _criterion_drivers(index, it) if it.groups else None
-    return _score(index, it.value, 1, 1, 0, drivers, len(it.group_unknown), it.gap)
+    """One criterion's score. Most are equal by construction to others (an impact rating of +1 on a
+    scale of the same size, an unknown, a blank), and a frozen Score can be shared: those come from
+    `index.shared_scores`, built once per checklist."""
+    state = it.state
+    if state == RATED:
+        if it.groups:
+            return _score(index, it.value, 1, 1, 0, _criterion_drivers(index, it), len(it.group_unknown), it.gap)
+        key: tuple[Any, ...] = (it.value, it.gap)
+    else:
+        key = ("state", state, it.gap)
+    shared = index.shared_scores.get(key)
+    if shared is None:
+        if state == RATED:
+            shared = _score(index, it.value, 1, 1, 0, NO_DRIVERS, 0, it.gap)
+        else:
+            shared = _score(index, None, 0, 1, 0 if state == UNANSWERED else 1, NO_DRIVERS, 0, it.gap)
+        index.shared_scores[key] = shared  # bounded: one per scale step and gap share
+    return shared
 
 
-def _weighted_drivers(items: list[_Rating], total: float) -> dict[str, list[Driver]]:
+def _weighted_drivers(items: list[_Rating], total: float) -> Drivers:
     entries = [(-(it.rated.weight * it.value), it.rated.id, "", it.value, it.rated.section)
                for it in items if it.state == RATED and it.rated.weight > 0]
     return _drivers(entries, 1.0 / total)
 
 
-def _worst_drivers(low: _Rating) -> dict[str, list[Driver]]:
+def _worst_drivers(low: _Rating) -> Drivers:
     return _drivers([(-low.value, low.rated.id, "", low.value, low.rated.section)])
 
 
@@ -545,10 +503,8 @@ def _lowest(items: list[_Rating]) -> _Rating:
                key=lambda it: (it.value, it.rated.id))
 
 
-def _aggregate(index: _Index, items: list[_Rating], worst: bool = False) -> tuple[Score, float | None, float]:
-    """The weighted mean (or the worst) of `items` by criterion weight, with counts and drivers.
-
-    Returns the score, its value and the total weight of the rated criteria (0: no value)."""
+def _aggregate(index: _Index, items: list[_Rating], worst: bool = False) -> Score:
+    """The weighted mean (or the worst) of `items` by criterion weight, with counts and drivers."""
     total = 0.0
     acc = 0.0
     answered = unknown = group_unknown = 0
@@ -569,20 +525,17 @@ def _aggregate(index: _Index, items: list[_Rating], worst: bool = False) -> tupl
             gaps += 1.0
     n = len(items)
     if total <= 0:
-        return _score(index, None, answered, n, unknown, None, group_unknown, gaps), None, 0.0
+        return _score(index, None, answered, n, unknown, NO_DRIVERS, group_unknown, gaps)
     if worst:
         low = _lowest(items)
-        return (_score(index, low.value, answered, n, unknown, _worst_drivers(low),
-                       group_unknown, gaps), low.value, total)
-    value = acc / total
-    return (_score(index, value, answered, n, unknown, _weighted_drivers(items, total),
-                   group_unknown, gaps), value, total)
+        return _score(index, low.value, answered, n, unknown, _worst_drivers(low), group_unknown, gaps)
+    return _score(index, acc / total, answered, n, unknown, _weighted_drivers(items, total), group_unknown, gaps)
 
 
 def _overall_drivers(weighted_sections: list[tuple[float, list[_Rating], float]], total: float,
-                     worst: bool, given: dict[str, Any]) -> dict[str, Any]:
-    """The overall score's fields with its drivers: each criterion's effect is its section's share
-    times its share in the section."""
+                     worst: bool) -> Drivers:
+    """The overall score's drivers: each criterion's effect is its section's share times its share
+    in the section."""
     entries: list[Entry] = []
     for weight, items, section_total in weighted_sections:
         part = weight / total
@@ -594,39 +547,11 @@ def _overall_drivers(weighted_sections: list[tuple[float, list[_Rating], float]]
             if it.state == RATED and it.rated.weight > 0:
                 share = it.rated.weight / section_total  # computed as before, so equal effects tie exactly
                 entries.append((-(part * share * it.value), it.rated.id, "", it.value, it.rated.section))
-    return {**given, **_drivers(entries)}
+    return _drivers(entries)
 
 
-def _section_value(items: list[_Rating], worst: bool) -> tuple[float | None, float]:
-    """A section's value and the total weight of its rated criteria, as `_aggregate` computes them."""
-    total = 0.0
-    acc = 0.0
-    for it in items:
-        if it.state == RATED:
-            w = it.rated.weight
-            if w > 0:
-                total += w
-                acc += w * it.value
-    if total <= 0:
-        return None, 0.0
-    return (_lowest(items).value if worst else acc / total), total
-
-
-def _group_values(index: _Index, ratings: list[_Rating]) -> dict[str, float | None]:
-    """Each group's value, as `_group_scores` computes it: equity needs the values, not the scores."""
-    acc = {g: [0.0, 0.0] for g in index.group_ids}
-    for it in ratings:
-        groups = it.groups
-        if not groups:
-            continue
-        w = it.rated.weight
-        if w <= 0:
-            continue
-        for gid, v in groups.items():
-            a = acc[gid]
-            a[0] += w
-            a[1] += w * v
-    return {g: (weighted / total if total > 0 else None) for g, (total, weighted) in acc.items()}
+def _group_values(groups: dict[str, Score]) -> dict[str, float | None]:
+    return {g: s.value for g, s in groups.items()}
 
 
 @dataclass(slots=True)
@@ -643,7 +568,7 @@ class _AltWork:
 
 
 def _alternative(index: _Index, assessment: Assessment, alt: str, seen: set[str] | None = None) -> _AltWork:
-    """One alternative's result; `seen` is the visible set of another alternative when
+    """One alternative's result, whole; `seen` is the visible set of another alternative when
     `index.same_visibility` says it is this one's too."""
     shared = assessment.answers
     own = assessment.alternatives.get(alt, _NO_ANSWERS)
@@ -654,15 +579,22 @@ def _alternative(index: _Index, assessment: Assessment, alt: str, seen: set[str]
     ratings, not_relevant = _rate(index, visible, shared, own)
 
     by_section: dict[str, list[_Rating]] = {}
+    per_item: dict[tuple[str, str], list[_Rating]] = {}
     for it in ratings:
         sid = it.rated.section
         if sid in by_section:
             by_section[sid].append(it)
         else:
             by_section[sid] = [it]
+        for key in it.rated.items:
+            if key in per_item:
+                per_item[key].append(it)
+            else:
+                per_item[key] = [it]
 
     # the overall score weighs the sections by section weight
     section_values: dict[str, float | None] = {}
+    sections: dict[str, Score] = {}
     weighted_sections: list[tuple[float, list[_Rating], float]] = []
     total = 0.0
     acc = 0.0
@@ -671,61 +603,49 @@ def _alternative(index: _Index, assessment: Assessment, alt: str, seen: set[str]
         items = by_section.get(sid)
         if items is None:
             continue
-        value, section_total = _section_value(items, worst)
+        section = _aggregate(index, items, worst)
+        sections[sid] = section
+        value = section.value
         section_values[sid] = value
         weight = index.section_weight[sid]
         if value is not None and weight > 0:
-            weighted_sections.append((weight, items, section_total))
+            weighted_sections.append((weight, items, _rated_weight(items)))
             total += weight
             acc += weight * value
     answered, applicable, unknown, group_unknown, gaps = _counts(ratings)
-    overall_value = acc / total if weighted_sections else None
-    fields = _score_fields(index, overall_value, answered, applicable, unknown, group_unknown, gaps)
-    if weighted_sections:  # its drivers when first read: most callers want the figures only
-        overall = _make_deferred(Score, fields, functools.partial(_overall_drivers, weighted_sections, total, worst))
+    if weighted_sections:
+        overall = _score(index, acc / total, answered, applicable, unknown,
+                         _overall_drivers(weighted_sections, total, worst), group_unknown, gaps)
     else:
-        overall = _make(Score, {**fields, "up": [], "down": []})
+        overall = _score(index, None, answered, applicable, unknown, NO_DRIVERS, group_unknown, gaps)
 
-    group_values = _group_values(index, ratings)
-    equity = _equity(index, group_values, overall_value)
-    result = _make_deferred(AlternativeResult, {"alternative": alt, "overall": overall, "equity": equity},
-                            functools.partial(_alternative_details, index, ratings, by_section))
-    return _AltWork(result, ratings, not_relevant, visible, lookup, section_values, group_values)
-
-
-def _alternative_details(index: _Index, ratings: list[_Rating], by_section: dict[str, list[_Rating]],
-                         given: dict[str, Any]) -> dict[str, Any]:
-    """An alternative's result with the parts computed when first read: every score but the overall
-    one (with the same values as the figures computed at once), and the group x item matrix."""
-    sections = {sid: _aggregate(index, by_section[sid], index.worst)[0]
-                for sid in index.section_ids if sid in by_section}
-    per_item: dict[tuple[str, str], list[_Rating]] = {}
-    for it in ratings:
-        for key in it.rated.items:
-            if key in per_item:
-                per_item[key].append(it)
-            else:
-                per_item[key] = [it]
+    empty = index.empty_score
     dimensions: dict[str, dict[str, Score]] = {}
     for fw, item_ids in index.frameworks:
         scores: dict[str, Score] = {}
         for item in item_ids:
             items = per_item.get((fw, item))
-            scores[item] = _aggregate(index, items)[0] if items else _score(index, None, 0, 0, 0)
+            scores[item] = _aggregate(index, items) if items else empty
         dimensions[fw] = scores
-    return {
-        "alternative": given["alternative"],
-        "overall": given["overall"],
-        "sections": sections,
-        "criteria": {it.rated.id: _criterion_score(index, it) for it in ratings},
-        "dimensions": dimensions,
-        "groups": _group_scores(index, ratings),
-        "group_dimensions": _group_matrix(index, ratings),
-        "equity": given["equity"],
-    }
+    groups = _group_scores(index, ratings)
+    group_values = _group_values(groups)
+    result = AlternativeResult(
+        alt, overall, sections, {it.rated.id: _criterion_score(index, it) for it in ratings}, dimensions, groups,
+        _group_matrix(index, ratings), _equity(index, group_values, overall.value))
+    return _AltWork(result, ratings, not_relevant, visible, lookup, section_values, group_values)
 
 
-def _group_drivers(gid: str, rated: list[tuple[float, float, _Rated]], total: float) -> dict[str, list[Driver]]:
+def _rated_weight(items: list[_Rating]) -> float:
+    total = 0.0
+    for it in items:
+        if it.state == RATED:
+            w = it.rated.weight
+            if w > 0:
+                total += w
+    return total
+
+
+def _group_drivers(gid: str, rated: list[tuple[float, float, _Rated]], total: float) -> Drivers:
     return _drivers([(-(w * v), r.id, gid, v, r.section) for w, v, r in rated], 1.0 / total)
 
 
@@ -825,9 +745,8 @@ def _equity(index: _Index, groups: dict[str, float | None], average_fallback: fl
     rated = [(g, v) for g, v in groups.items() if v is not None]
     gainers = [g for g, v in sorted(rated, key=lambda gv: (-gv[1], gv[0])) if v > 0]
     losers = [g for g, v in sorted(rated, key=lambda gv: (gv[1], gv[0])) if v < 0]
-    return _make(EquityResult, {"population": population, "worse_off": worse, "gap_change": gap, "verdict": verdict,
-                                "gainers": gainers, "losers": losers, "average_hides_gap": hides,
-                                "note": dict(AVERAGE_HIDES_GAP) if hides else None})
+    return EquityResult(population, worse, gap, verdict, gainers, losers, hides,
+                        dict(AVERAGE_HIDES_GAP) if hides else None)
 
 
 # --- participation, flags, gaps -------------------------------------------------------
@@ -836,8 +755,7 @@ def _equity(index: _Index, groups: dict[str, float | None], average_fallback: fl
 def _participation(index: _Index, assessment: Assessment, lookup: Callable[[str], Any]) -> ParticipationResult:
     p = index.participation
     if p is None:
-        return _make(ParticipationResult, {"question": None, "reached": None, "expected": None,
-                                           "reached_rank": None, "expected_rank": None, "met": None})
+        return ParticipationResult(None, None, None, None, None, None)
     levels = index.participation_levels
     rank = {lv: i for i, lv in enumerate(levels)}
     # The level reached is the highest of the ladder question's answer and the levels of the
@@ -856,14 +774,14 @@ def _participation(index: _Index, assessment: Assessment, lookup: Callable[[str]
             expected = level
             break
     expected_rank = rank[expected]
-    return _make(ParticipationResult, {
-        "question": p.question,
-        "reached": levels[reached_rank] if reached_rank is not None else None,
-        "expected": expected,
-        "reached_rank": reached_rank,
-        "expected_rank": expected_rank,
-        "met": None if reached_rank is None else reached_rank >= expected_rank,
-    })
+    return ParticipationResult(
+        question=p.question,
+        reached=levels[reached_rank] if reached_rank is not None else None,
+        expected=expected,
+        reached_rank=reached_rank,
+        expected_rank=expected_rank,
+        met=None if reached_rank is None else reached_rank >= expected_rank,
+    )
 
 
 def _measured(assessment: Assessment) -> set[tuple[str, str | None]]:
@@ -932,8 +850,7 @@ def _negative_flags(rules: list[tuple[int, _FlagRule]], measured: set[tuple[str,
 
 def _flag(rule: FlagRule, *, criterion: str | None = None, group: str | None = None,
           alternative: str | None = None, detail: str = "") -> Flag:
-    return _make(Flag, {"rule": rule.id, "kind": rule.kind.value, "severity": rule.severity, "message": rule.message,
-                        "criterion": criterion, "group": group, "alternative": alternative, "detail": detail})
+    return Flag(rule.id, rule.kind.value, rule.severity, rule.message, criterion, group, alternative, detail)
 
 
 def _knowledge_gaps_detail(overall: Score) -> str:
@@ -995,11 +912,11 @@ def _flags(index: _Index, assessment: Assessment, work: dict[str, _AltWork],
     for alt in plan:
         eq = work[alt].result.equity
         if eq.average_hides_gap:
-            out.append(_make(Flag, {
-                "rule": AVERAGE_HIDES_GAP_RULE, "kind": FlagKind.GAP_WIDENS.value, "severity": "serious",
-                "message": dict(AVERAGE_HIDES_GAP), "criterion": None, "group": None, "alternative": alt,
-                "detail": f"average {eq.population:+.1f}, worse-off {eq.worse_off:+.1f}"
-                if eq.population is not None and eq.worse_off is not None else f"gap change {eq.gap_change:+.1f}"}))
+            out.append(Flag(
+                rule=AVERAGE_HIDES_GAP_RULE, kind=FlagKind.GAP_WIDENS.value, severity="serious",
+                message=dict(AVERAGE_HIDES_GAP), criterion=None, group=None, alternative=alt,
+                detail=f"average {eq.population:+.1f}, worse-off {eq.worse_off:+.1f}"
+                if eq.population is not None and eq.worse_off is not None else f"gap change {eq.gap_change:+.1f}"))
     return out
 
 
@@ -1021,8 +938,7 @@ def _most_severe(raised: list[tuple[int, Flag]]) -> list[Flag]:
 
 
 def _gap(criterion: str, section: str, alternative: str | None, group: str | None) -> KnowledgeGap:
-    return _make(KnowledgeGap, {"criterion": criterion, "section": section, "alternative": alternative,
-                                "group": group})
+    return KnowledgeGap(criterion, section, alternative, group)
 
 
 def _gaps(index: _Index, assessment: Assessment, work: dict[str, _AltWork]) -> list[KnowledgeGap]:
@@ -1063,23 +979,17 @@ def _difference(index: _Index, base: _AltWork, other: _AltWork) -> Difference:
     bs, os_ = base.sections, other.sections
     bg, og = base.groups, other.groups
     b, o = base.result, other.result
-    return _make_deferred(Difference, {
-        "base": b.alternative,
-        "other": o.alternative,
-        "overall": _minus(o.overall.value, b.overall.value),
-        "sections": {sid: _minus(os_.get(sid), bs.get(sid)) for sid in index.section_ids if sid in bs or sid in os_},
-        "groups": {g: _minus(og[g], bg[g]) for g in index.group_ids},
-        "gap_change": _minus(o.equity.gap_change, b.equity.gap_change),
-    }, functools.partial(_difference_details, index, b, o))
-
-
-def _difference_details(index: _Index, base: AlternativeResult, other: AlternativeResult,
-                        given: dict[str, Any]) -> dict[str, Any]:
-    dimensions = {fw: {item: _minus(other.dimensions[fw][item].value, base.dimensions[fw][item].value)
-                       for item in items} for fw, items in index.frameworks}
-    return {"base": given["base"], "other": given["other"], "overall": given["overall"],
-            "sections": given["sections"], "dimensions": dimensions, "groups": given["groups"],
-            "gap_change": given["gap_change"]}
+    bd, od = b.dimensions, o.dimensions
+    return Difference(
+        base=b.alternative,
+        other=o.alternative,
+        overall=_minus(o.overall.value, b.overall.value),
+        sections={sid: _minus(os_.get(sid), bs.get(sid)) for sid in index.section_ids if sid in bs or sid in os_},
+        dimensions={fw: {item: _minus(od[fw][item].value, bd[fw][item].value) for item in items}
+                    for fw, items in index.frameworks},
+        groups={g: _minus(og[g], bg[g]) for g in index.group_ids},
+        gap_change=_minus(o.equity.gap_change, b.equity.gap_change),
+    )
 
 
 def _not_relevant(index: _Index, assessment: Assessment, primary: _AltWork) -> list[str]:
@@ -1127,17 +1037,17 @@ def score(assessment: Assessment) -> Result:
             message = MESSAGES["all_unknown"]
         else:
             message = MESSAGES["nothing_rated"]
-    return _make(Result, {
-        "checklist_id": checklist.id,
-        "checklist_version": checklist.version,
-        "checklist_hash": key.hash,
-        "primary": index.primary,
-        "alternatives": {alt: w.result for alt, w in work.items()},
-        "differences": [_difference(index, base, work[a]) for a in index.alternatives if a != index.base],
-        "participation": participation,
-        "flags": _flags(index, assessment, work, participation),
-        "gaps": _gaps(index, assessment, work),
-        "hidden": [cid for cid in index.section_of if cid not in primary.visible],
-        "not_relevant": _not_relevant(index, assessment, primary),
-        "message": dict(message) if message is not None else None,
-    })
+    return Result(
+        checklist_id=checklist.id,
+        checklist_version=checklist.version,
+        checklist_hash=key.hash,
+        primary=index.primary,
+        alternatives={alt: w.result for alt, w in work.items()},
+        differences=[_difference(index, base, work[a]) for a in index.alternatives if a != index.base],
+        participation=participation,
+        flags=_flags(index, assessment, work, participation),
+        gaps=_gaps(index, assessment, work),
+        hidden=[cid for cid in index.section_of if cid not in primary.visible],
+        not_relevant=_not_relevant(index, assessment, primary),
+        message=dict(message) if message is not None else None,
+    )

@@ -10,6 +10,7 @@ chapter, and each flag naming its question, group and alternative.
 
 from __future__ import annotations
 
+import dataclasses
 import io
 import re
 from pathlib import Path
@@ -246,7 +247,7 @@ def test_each_flag_names_its_question_group_and_alternative_in_the_report_langua
                 message={"sv": "En grupp förlorar utan åtgärd", "en": "A group loses without a measure"},
                 criterion="affordable", group="low_income", alternative="proposal",
                 detail="affordable/low_income rated -2 (internal)")
-    result = result.model_copy(update={"flags": [*result.flags, flag]})
+    result = dataclasses.replace(result, flags=[*result.flags, flag])
     for lang, expected in (
         ("sv", "En grupp förlorar utan åtgärd. Fråga 2.2 ”Bostäder som hushåll med låga inkomster har råd med”"),
         ("en", "A group loses without a measure. Question 2.2 “Homes that low-income households can afford”"),

@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 
 from assessment.checklist import Checklist
 from assessment.model import NOT_RELEVANT, UNKNOWN, Answer, Assessment, Measure, new_assessment
-from assessment.results import Result
+from assessment.results import Result, result_json
 from assessment.scoring import MESSAGES, score
 
 SETTINGS = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -111,7 +111,8 @@ def normalized(result: Result) -> Any:
             return sorted(items, key=repr)
         return value
 
-    data = result.model_dump(mode="python", exclude={"checklist_hash"})
+    data = result_json(result)
+    data.pop("checklist_hash")
     return walk(data)
 
 
