@@ -31,6 +31,9 @@ __all__ = [
     "AlternativeResult",
     "Difference",
     "Result",
+    "Finding",
+    "WeightDifference",
+    "FINDING_CODES",
     "result_json",
     "result_from_json",
 ]
@@ -103,6 +106,17 @@ class EquityResult:
     # report must name, since a higher mean hides it. `note` says so in words.
     average_hides_gap: bool = False
     note: Text | None = None
+    # The worse-off group that fares worst against the population, compared like with like (over the
+    # questions rated for both), with the two means over those questions: the verdict looks at it as well
+    # as at the mean, so that one group losing is not averaged away by others gaining a little.
+    worst_worse_off: str | None = None
+    worst_worse_off_value: float | None = None
+    worst_worse_off_population: float | None = None
+    # The gap narrows only because everyone loses and the others lose more: not an equity gain.
+    levelling_down: bool = False
+    # Whether each worse-off group is rated on the same questions as the population (like with like);
+    # None when there is nothing to compare.
+    same_questions: bool | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -112,7 +126,14 @@ class ParticipationResult:
     expected: str | None = None
     reached_rank: int | None = None  # 0 = lowest level
     expected_rank: int | None = None
-    met: bool | None = None  # None when not answered or not configured
+    met: bool | None = None  # None when not configured; False when nothing was reached or answered
+    # Participation records that counted at their level (enough people, an affected group named) and
+    # those that counted as information only; the affected groups the counted records reached.
+    records_counted: int = 0
+    records_not_counted: int = 0
+    heard: list[str] = field(default_factory=list)
+    # A question the expected level depends on is answered unknown: the higher expectation is kept.
+    expected_uncertain: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -127,6 +148,54 @@ class AlternativeResult:
     # a rated criterion on it (sparse: read with .get)
     group_dimensions: dict[str, dict[str, dict[str, float | None]]]
     equity: EquityResult
+    # The share of applicable rated questions actually rated (a group_impact question counts the share of
+    # its groups rated); below the checklist's coverage_floor the overall score has no band: provisional.
+    rated_share: float | None = None
+    provisional: bool = False
+    # The assessors' own overall judgement (the checklist's overall_judgement questions, -100..+100),
+    # shown beside the computed score and never inside it; None when not rated.
+    judgement: float | None = None
+
+
+FINDING_CODES = (
+    "large_loss",  # a group loses badly (a group score at or below large_loss, or the scale's worst step)
+    "worse_off_behind",  # the worse-off on average gain, but the worst of them falls behind the population
+    "levelling_down",  # the gap narrows only because everyone loses and the others lose more
+    "provisional",  # too few questions rated for a band
+    "zero_better",  # the zero alternative scores better than the proposal
+    "not_relevant_without_reason",  # "not relevant" for a worse-off group or an always-relevant question
+    "participation_unanswered",  # no participation answered or recorded: no dialogue reached
+    "participation_expected_unknown",  # the expected level depends on an answer that is unknown
+    "participation_not_counted",  # records with too few people or no affected group named
+    "losers_not_heard",  # groups that lose were not reached by any counted participation
+    "judgement_disagrees",  # the assessors' overall judgement and the computed score disagree
+    "own_weights",  # weights differ from the reference checklist
+)
+"""Every kind of finding, in the order the verdict states them."""
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    """One thing the verdict must say, stated once: what (`code`, one of FINDING_CODES), how serious,
+    for which alternative, group and question, and the figures it rests on (scores on -100..+100,
+    shares 0..1, counts)."""
+
+    code: str
+    severity: Literal["info", "warning", "serious"]
+    alternative: str | None = None
+    group: str | None = None
+    criterion: str | None = None
+    figures: dict[str, float] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class WeightDifference:
+    """A weight of this checklist that differs from the reference checklist it derives from."""
+
+    kind: Literal["group", "section", "criterion"]
+    id: str
+    own: float | None  # None: not in this checklist
+    reference: float | None  # None: not in the reference
 
 
 @dataclass(frozen=True, slots=True)
@@ -156,6 +225,9 @@ class Result:
     hidden: list[str]  # criteria hidden by their conditions (not scored)
     not_relevant: list[str]  # criteria answered not relevant (not scored)
     message: Text | None = None  # e.g. "no score: every applicable criterion is unknown"
+    findings: list[Finding] = field(default_factory=list)  # what the verdict says, each once (FINDING_CODES)
+    weight_differences: list[WeightDifference] = field(default_factory=list)  # against `reference`
+    reference: str | None = None  # the reference checklist compared with, when it was given
 
     @property
     def headline(self) -> AlternativeResult:

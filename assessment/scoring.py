@@ -30,8 +30,10 @@ from __future__ import annotations
 
 import bisect
 import functools
+import itertools
 from collections.abc import Callable, Mapping
 from types import MappingProxyType
+import dataclasses
 from dataclasses import dataclass
 from typing import Any
 
@@ -62,12 +64,14 @@ from .results import (
     EquityResult,
     Flag,
     KnowledgeGap,
+    Finding,
     ParticipationResult,
     Result,
     Score,
+    WeightDifference,
 )
 
-__all__ = ["score", "UNCHANGED_WITHIN", "MAX_DRIVERS", "DEFAULT_NEGATIVE_THRESHOLD", "AVERAGE_HIDES_GAP_RULE",
+__all__ = ["score", "weight_differences", "FLAGGED_FINDINGS", "MEASURE_NEEDS", "UNCHANGED_WITHIN", "MAX_DRIVERS", "DEFAULT_NEGATIVE_THRESHOLD", "AVERAGE_HIDES_GAP_RULE",
            "AVERAGE_HIDES_GAP", "MESSAGES", "SEVERITY_RANK"]
 
 UNCHANGED_WITHIN = 5.0
@@ -117,6 +121,7 @@ class _Rated:
     per_alternative: bool
     groups: tuple[tuple[str, float], ...] | None  # group_impact: (group id, weight); None for impact
     items: tuple[tuple[str, str], ...]  # (framework id, item id), the criterion's and its section's
+    scale_min: int  # the scale's lowest step ("stor negativ"), in the scale's own units
 
 
 @dataclass(frozen=True, slots=True)
@@ -127,6 +132,7 @@ class _FlagRule:
     criteria: frozenset[str] | None  # the criteria the rule's sections/dimension select; None: all
     per_alternative: bool  # a condition rule that reads a per-alternative question
     when: Callable[[Callable[[str], Any]], bool] | None  # a condition rule's `when`, compiled
+    needs: frozenset[str]  # negative_without_measure: what a measure must have to clear it
 
 
 class _Index:
@@ -160,6 +166,8 @@ class _Index:
         self.population = next((g.id for g in c.groups if g.population), None)
 
         rated: list[_Rated] = []
+        judged: list[_Rated] = []
+        judged_ids = set(c.scoring.overall_judgement)
         for s in c.sections:
             for k in s.criteria:
                 if not k.is_rated:
@@ -175,10 +183,26 @@ class _Index:
                 groups = None
                 if k.type == AnswerType.GROUP_IMPACT:
                     groups = tuple((g.id, g.weight) for g in c.groups_of(k))
-                rated.append(_Rated(k.id, s.id, k.weight, scale_max, k.answered_per_alternative, groups,
-                                    tuple(items)))
+                # the assessors' overall judgement is shown beside the score, never inside it
+                (judged if k.id in judged_ids else rated).append(
+                    _Rated(k.id, s.id, k.weight, scale_max, k.answered_per_alternative, groups, tuple(items),
+                           min(step.value for step in scale.steps)))
         self.rated = rated
         self.rated_by_id = {r.id: r for r in rated}
+        self.judged = judged
+        sc = c.scoring
+        self.large_loss = sc.large_loss
+        self.coverage_floor = sc.coverage_floor
+        self.disagreement = sc.judgement_disagreement
+        self.min_participants = sc.min_participants
+        self.worse_off_set = frozenset(g.id for g in c.groups if g.worse_off)
+        self.group_ids_set = frozenset(g.id for g in c.groups)
+        self.always_relevant = [(compile_condition(a.when, self.ranks) if a.when is not None else None,
+                                 tuple(a.criteria)) for a in sc.always_relevant]
+        # the criteria whose answers can carry "not relevant" for a worse-off group
+        self.worse_off_criteria = [r for r in rated + judged if r.groups is not None
+                                   and any(g in self.worse_off_set for g, _ in r.groups)]
+        self.criterion_ids = {k.id for k in c.criteria()}
 
         self.alternatives = c.alternative_ids()
         kinds = {a.id: a.kind.value for a in c.alternatives}
@@ -199,6 +223,8 @@ class _Index:
         self.participation = p
         self.participation_levels: list[str] = []
         self.participation_rules = [(compile_condition(r.when, self.ranks), r.level) for r in p.rules] if p else []
+        # per rule, the values its leaves compare each question with: an answer "unknown" could be any of them
+        self.participation_leaves = [_leaf_values(r.when) for r in p.rules] if p else []
         if p is not None:
             ladder = c.ladder(c.criterion(p.question).ladder or "")
             self.participation_levels = [lv.id for lv in ladder.levels]
@@ -218,7 +244,8 @@ class _Index:
         per_alt = rule.when is not None and any(self.per_alternative.get(q, False) for q in _questions(rule.when))
         return _FlagRule(rule, float(threshold), frozenset(rule.groups) if rule.groups is not None else None,
                          frozenset(selected) if selected is not None else None, per_alt,
-                         compile_condition(rule.when, self.ranks) if rule.when is not None else None)
+                         compile_condition(rule.when, self.ranks) if rule.when is not None else None,
+                         frozenset(MEASURE_NEEDS if rule.measure_needs is None else rule.measure_needs))
 
     def band(self, value: float | None) -> Text | None:
         if value is None or not self.band_mins:
@@ -246,6 +273,29 @@ class _Key:
 @functools.lru_cache(maxsize=32)
 def _index_for(key: _Key) -> _Index:
     return _Index(key.checklist)
+
+
+def _leaf_values(cond: Condition) -> dict[str, list[Any]]:
+    """The values a condition's leaves compare each question with (for "what if the unknown were...")."""
+    out: dict[str, list[Any]] = {}
+    if isinstance(cond, AllOf) or isinstance(cond, AnyOf):
+        for sub in (cond.all if isinstance(cond, AllOf) else cond.any):
+            for q, vs in _leaf_values(sub).items():
+                out.setdefault(q, []).extend(vs)
+        return out
+    if isinstance(cond, Not):
+        return _leaf_values(cond.not_)
+    if isinstance(cond, Equals):
+        return {cond.equals.question: [cond.equals.value]}
+    if isinstance(cond, In):
+        return {cond.in_.question: list(cond.in_.values)}
+    if isinstance(cond, Includes):
+        return {cond.includes.question: [[cond.includes.value]]}
+    if isinstance(cond, Gte):
+        return {cond.gte.question: [cond.gte.value]}
+    if isinstance(cond, Lte):
+        return {cond.lte.question: [cond.lte.value]}
+    return {}
 
 
 def _questions(cond: Condition) -> list[str]:
@@ -369,11 +419,12 @@ def _visible(index: _Index, lookup: Callable[[str], Any], visible: set[str]) -> 
 
 
 def _rate(index: _Index, visible: set[str], shared: Mapping[str, Answer],
-          own: Mapping[str, Answer]) -> tuple[list[_Rating], list[str]]:
-    """The applicable ratings of one alternative, and the criteria answered not relevant."""
+          own: Mapping[str, Answer], rated: list[_Rated] | None = None) -> tuple[list[_Rating], list[str]]:
+    """The applicable ratings of one alternative (of `rated`, default the scored criteria), and the
+    criteria answered not relevant."""
     out: list[_Rating] = []
     not_relevant: list[str] = []
-    for r in index.rated:
+    for r in index.rated if rated is None else rated:
         if r.id not in visible:
             continue
         answer = (own if r.per_alternative else shared).get(r.id)
@@ -613,9 +664,14 @@ def _alternative(index: _Index, assessment: Assessment, alt: str, seen: set[str]
             total += weight
             acc += weight * value
     answered, applicable, unknown, group_unknown, gaps = _counts(ratings)
+    # the share actually rated: a group_impact question counts the share of its groups rated
+    rated_share = (answered - (gaps - unknown)) / applicable if applicable else None
+    provisional = rated_share is not None and rated_share < index.coverage_floor
     if weighted_sections:
         overall = _score(index, acc / total, answered, applicable, unknown,
                          _overall_drivers(weighted_sections, total, worst), group_unknown, gaps)
+        if provisional:  # too little is known for a band: the figure is shown as provisional
+            overall = dataclasses.replace(overall, band=None)
     else:
         overall = _score(index, None, answered, applicable, unknown, NO_DRIVERS, group_unknown, gaps)
 
@@ -629,10 +685,23 @@ def _alternative(index: _Index, assessment: Assessment, alt: str, seen: set[str]
         dimensions[fw] = scores
     groups = _group_scores(index, ratings)
     group_values = _group_values(groups)
+    judgement = _judgement(index, visible, shared, own) if index.judged else None
     result = AlternativeResult(
         alt, overall, sections, {it.rated.id: _criterion_score(index, it) for it in ratings}, dimensions, groups,
-        _group_matrix(index, ratings), _equity(index, group_values, overall.value))
+        _group_matrix(index, ratings), _equity(index, group_values, overall.value, ratings),
+        rated_share, provisional, judgement)
     return _AltWork(result, ratings, not_relevant, visible, lookup, section_values, group_values)
+
+
+def _judgement(index: _Index, visible: set[str], shared: Mapping[str, Answer],
+               own: Mapping[str, Answer]) -> float | None:
+    """The assessors' overall judgement: the weighted mean of the overall_judgement questions rated."""
+    ratings, _ = _rate(index, visible, shared, own, index.judged)
+    pairs = [(it.rated.weight, it.value) for it in ratings if it.state == RATED]
+    if not pairs:
+        return None
+    value = _weighted(pairs)
+    return value if value is not None else sum(v for _, v in pairs) / len(pairs)
 
 
 def _rated_weight(items: list[_Rating]) -> float:
@@ -726,7 +795,8 @@ def _group_matrix(index: _Index, ratings: list[_Rating]) -> dict[str, dict[str, 
 
 
 
-def _equity(index: _Index, groups: dict[str, float | None], average_fallback: float | None) -> EquityResult:
+def _equity(index: _Index, groups: dict[str, float | None], average_fallback: float | None,
+            ratings: list[_Rating]) -> EquityResult:
     weights = index.group_weight
     worse = _weighted([(weights[g], v) for g in index.worse_off if (v := groups.get(g)) is not None])
     if index.population is not None:
@@ -734,19 +804,80 @@ def _equity(index: _Index, groups: dict[str, float | None], average_fallback: fl
     else:
         population = _weighted([(weights[g], v) for g, v in groups.items() if v is not None])
     gap = worse - population if worse is not None and population is not None else None
+    # the worst-off of the worse-off groups, against the population over the questions rated for both:
+    # a mean must not hide one group falling behind, nor a comparison over different questions invent one
+    paired = _paired(index, ratings)
+    worst, worst_value, worst_population = None, None, None
+    worst_gap: float | None = None
+    for g in index.worse_off:
+        pair = paired.get(g)
+        # ties go to the group id, so that the checklist's order of groups does not decide
+        if pair is not None and (worst_gap is None or (pair[0] - pair[1], g) < (worst_gap, worst or "")):
+            worst, worst_value, worst_population = g, pair[0], pair[1]
+            worst_gap = pair[0] - pair[1]
     if gap is None:
         verdict = "unknown"
+    elif worst_gap is not None and worst_gap <= -UNCHANGED_WITHIN and gap > -UNCHANGED_WITHIN:
+        verdict = "widens"  # for the worst worse-off group, whatever their mean says
     elif abs(gap) < UNCHANGED_WITHIN:
         verdict = "unchanged"
     else:
         verdict = "narrows" if gap > 0 else "widens"
     average = population if population is not None else average_fallback
     hides = verdict == "widens" and average is not None and average > 0
+    levelling_down = verdict == "narrows" and worse is not None and worse < 0
     rated = [(g, v) for g, v in groups.items() if v is not None]
     gainers = [g for g, v in sorted(rated, key=lambda gv: (-gv[1], gv[0])) if v > 0]
     losers = [g for g, v in sorted(rated, key=lambda gv: (gv[1], gv[0])) if v < 0]
     return EquityResult(population, worse, gap, verdict, gainers, losers, hides,
-                        dict(AVERAGE_HIDES_GAP) if hides else None)
+                        dict(AVERAGE_HIDES_GAP) if hides else None, worst, worst_value, worst_population,
+                        levelling_down, _same_questions(index, ratings,
+                                                        [g for g in index.worse_off if groups.get(g) is not None]))
+
+
+def _paired(index: _Index, ratings: list[_Rating]) -> dict[str, tuple[float, float]]:
+    """Each worse-off group's mean and the population's mean over the group_impact questions that rate
+    both, by criterion weight (nothing when there is no population group)."""
+    pop = index.population
+    if pop is None:
+        return {}
+    acc: dict[str, list[float]] = {}
+    for it in ratings:
+        values = it.groups
+        if values is None or it.state != RATED or pop not in values:
+            continue
+        w = it.rated.weight
+        if w <= 0:
+            continue
+        pv = values[pop]
+        for g in index.worse_off:
+            v = values.get(g)
+            if v is not None:
+                a = acc.get(g)
+                if a is None:
+                    acc[g] = [w, w * v, w * pv]
+                else:
+                    a[0] += w
+                    a[1] += w * v
+                    a[2] += w * pv
+    return {g: (wv / w, wp / w) for g, (w, wv, wp) in acc.items()}
+
+
+def _same_questions(index: _Index, ratings: list[_Rating], worse_off: list[str]) -> bool | None:
+    """Whether every rated worse-off group is rated on the same questions as the population (None: no
+    population group, or nothing to compare)."""
+    pop = index.population
+    if pop is None or not worse_off:
+        return None
+    for it in ratings:
+        values = it.groups
+        if values is None or it.state != RATED:
+            continue
+        has_pop = pop in values
+        for g in worse_off:
+            if (g in values) != has_pop:
+                return False
+    return True
 
 
 # --- participation, flags, gaps -------------------------------------------------------
@@ -758,21 +889,34 @@ def _participation(index: _Index, assessment: Assessment, lookup: Callable[[str]
         return ParticipationResult(None, None, None, None, None, None)
     levels = index.participation_levels
     rank = {lv: i for i, lv in enumerate(levels)}
-    # The level reached is the highest of the ladder question's answer and the levels of the
-    # participation records: a record of a dialogue held is evidence of that level even if the
-    # question was not updated. A hidden question does not count; its records still do.
-    reached_rank: int | None = None
+    # A record counts at its level when enough people took part and it names an affected group it
+    # reached; otherwise it is evidence of information only (the lowest level). Records are the
+    # evidence: when there are any, the ladder answer counts only as far as they reach. Without
+    # records the answer stands; with neither, no dialogue was reached.
     answer = lookup(p.question)
-    if isinstance(answer, str) and answer in rank:
-        reached_rank = rank[answer]
+    answer_rank = rank.get(answer) if isinstance(answer, str) else None
+    declared = index.group_ids_set
+    counted = not_counted = 0
+    record_rank: int | None = None
+    heard: set[str] = set()
     for record in assessment.participation:
-        if record.level in rank and (reached_rank is None or rank[record.level] > reached_rank):
-            reached_rank = rank[record.level]
-    expected = p.default
-    for when, level in index.participation_rules:
-        if when(lookup):
-            expected = level
-            break
+        if record.level not in rank:
+            continue
+        named = [g for g in record.groups if g in declared]
+        if (record.participants or 0) >= index.min_participants and named:
+            counted += 1
+            heard.update(named)
+            level_rank = rank[record.level]
+        else:
+            not_counted += 1
+            level_rank = 0
+        if record_rank is None or level_rank > record_rank:
+            record_rank = level_rank
+    if record_rank is None:
+        reached_rank = answer_rank
+    else:
+        reached_rank = record_rank
+    expected, uncertain = _expected_level(index, lookup)
     expected_rank = rank[expected]
     return ParticipationResult(
         question=p.question,
@@ -780,13 +924,72 @@ def _participation(index: _Index, assessment: Assessment, lookup: Callable[[str]
         expected=expected,
         reached_rank=reached_rank,
         expected_rank=expected_rank,
-        met=None if reached_rank is None else reached_rank >= expected_rank,
+        met=False if reached_rank is None else reached_rank >= expected_rank,
+        records_counted=counted,
+        records_not_counted=not_counted,
+        heard=[g for g in index.group_ids if g in heard],
+        expected_uncertain=uncertain,
     )
 
 
-def _measured(assessment: Assessment) -> set[tuple[str, str | None]]:
-    """(criterion, alternative) pairs that have a measure; alternative None: a measure for every alternative."""
-    return {(m.criterion, m.alternative) for m in assessment.measures}
+_MAX_WHAT_IF = 64
+"""At most this many combinations of values are tried for unknown answers a rule reads."""
+
+
+def _expected_level(index: _Index, lookup: Callable[[str], Any]) -> tuple[str, str | None]:
+    """The expected participation level, and the question answered unknown that kept it high, if any.
+
+    An answer "unknown" is not "no": when a rule would hold for some value of the unknown answers it
+    reads (a vulnerable area not known to be vulnerable), its level is expected, and the question is named."""
+    p = index.participation
+    assert p is not None
+    for (when, level), leaves in zip(index.participation_rules, index.participation_leaves):
+        if when(lookup):
+            return level, None
+        unknown = [q for q in leaves if lookup(q) == UNKNOWN]
+        if not unknown:
+            continue
+        combos = itertools.islice(itertools.product(*(leaves[q] for q in unknown)), _MAX_WHAT_IF)
+        for combo in combos:
+            given = dict(zip(unknown, combo))
+
+            def what_if(q: str, given: dict[str, Any] = given) -> Any:
+                return given[q] if q in given else lookup(q)
+
+            if when(what_if):
+                return level, unknown[0]
+    return p.default, None
+
+
+MEASURE_NEEDS = ("responsible", "due", "indicator")
+"""What a measure must have to clear a negative_without_measure flag, unless its rule says less."""
+
+Measured = dict[tuple[str, str | None], list[frozenset[str]]]
+"""(criterion, alternative or None for every alternative) -> for each of its measures, what it has
+of MEASURE_NEEDS (a measure with an owner, a date and an indicator has all three)."""
+
+
+def _measured(assessment: Assessment) -> Measured:
+    out: Measured = {}
+    for m in assessment.measures:
+        has = frozenset(k for k, v in (("responsible", m.responsible.strip()), ("due", m.due),
+                                       ("indicator", m.indicator.strip())) if v)
+        out.setdefault((m.criterion, m.alternative), []).append(has)
+    return out
+
+
+def _cleared(measured: Measured, criterion: str, alt: str, needs: frozenset[str]) -> tuple[bool, tuple[str, ...]]:
+    """Whether a measure with everything `needs` asks for covers the criterion in `alt`, and else what
+    the most complete of its measures lacks (nothing when there is no measure at all)."""
+    lacks: tuple[str, ...] = ()
+    for key in ((criterion, None), (criterion, alt)):
+        for has in measured.get(key, ()):
+            if needs <= has:
+                return True, ()
+            missing = tuple(n for n in MEASURE_NEEDS if n in needs and n not in has)
+            if not lacks or len(missing) < len(lacks):
+                lacks = missing
+    return False, lacks
 
 
 SEVERITY_RANK: Mapping[str, int] = MappingProxyType({"info": 0, "warning": 1, "serious": 2})
@@ -805,14 +1008,16 @@ def _negative_hits(rule: _FlagRule, it: _Rating) -> list[str | None]:
     return [g for g in it.groups or () if raw[g] <= threshold and (rule.groups is None or g in rule.groups)]
 
 
-def _negative_flags(rules: list[tuple[int, _FlagRule]], measured: set[tuple[str, str | None]], alt: str,
+def _negative_flags(rules: list[tuple[int, _FlagRule]], measured: Measured, alt: str,
                     ratings: list[_Rating]) -> dict[int, list[Flag]]:
     """The negative_without_measure flags of one alternative, by the position of the rule that raises them.
 
     Rules overlap (a -2 is also at or below -1; a child's -1 is caught by a rule for children and by
     the general one), and the same impact must not be reported twice: each rating (each group's, in a
     group_impact criterion) goes to the most severe rule that catches it, the first declared on a tie.
-    A rule then raises one flag per criterion with the ratings it won."""
+    A rule then raises one flag per criterion with the ratings it won. A measure clears a rule only
+    when it has what the rule asks of it (an owner, a date and an indicator unless `measure_needs`
+    says less); an incomplete one is named in the flag's detail."""
     out: dict[int, list[Flag]] = {}
     rule_at = dict(rules)
     highest = max(rule.threshold for _, rule in rules)
@@ -820,10 +1025,13 @@ def _negative_flags(rules: list[tuple[int, _FlagRule]], measured: set[tuple[str,
         if it.state != RATED or it.low > highest:  # no rating low enough for any rule
             continue
         r = it.rated
-        if (r.id, None) in measured or (r.id, alt) in measured:
-            continue
         won: dict[str | None, tuple[int, int]] = {}  # unit (group, or None) -> (severity rank, rule position)
+        incomplete: dict[int, tuple[str, ...]] = {}
         for pos, rule in rules:
+            cleared, lacks = _cleared(measured, r.id, alt, rule.needs)
+            if cleared:
+                continue
+            incomplete[pos] = lacks
             rank = SEVERITY_RANK[rule.rule.severity]
             for unit in _negative_hits(rule, it):
                 best = won.get(unit)
@@ -842,6 +1050,8 @@ def _negative_flags(rules: list[tuple[int, _FlagRule]], measured: set[tuple[str,
                 raw = it.raw
                 hit = sorted((u for u in units if u is not None), key=lambda g: (raw[g], g))  # worst first
                 detail = f"{r.id}: " + ", ".join(f"{g} {raw[g]:+d}" for g in hit)
+            if incomplete.get(pos):
+                detail += "; the measure lacks " + ", ".join(incomplete[pos])
             out.setdefault(pos, []).append(_flag(rule_at[pos].rule, criterion=r.id,
                                                  group=hit[0] if len(hit) == 1 else None, alternative=alt,
                                                  detail=detail))
@@ -886,7 +1096,8 @@ def _flags(index: _Index, assessment: Assessment, work: dict[str, _AltWork],
         elif kind == FlagKind.PARTICIPATION_BELOW_EXPECTED:
             if participation.met is False:
                 raised.append((pos, _flag(rule, criterion=participation.question,
-                                          detail=f"{participation.reached} < {participation.expected}")))
+                                          detail=f"{participation.reached or 'not answered'} < "
+                                                 f"{participation.expected}")))
         elif kind == FlagKind.GAP_WIDENS:
             for alt in plan:
                 eq = work[alt].result.equity
@@ -1009,15 +1220,165 @@ def _not_relevant(index: _Index, assessment: Assessment, primary: _AltWork) -> l
     return out
 
 
+# --- the verdict: findings ---------------------------------------------------------------
+
+FLAGGED_FINDINGS: Mapping[str, str] = MappingProxyType({
+    "large_loss": "serious", "worse_off_behind": "serious", "levelling_down": "serious", "zero_better": "serious",
+    "provisional": "warning", "not_relevant_without_reason": "warning", "losers_not_heard": "warning",
+    "judgement_disagrees": "warning",
+})
+"""The findings that also raise a built-in flag (rule id = the finding's code), with its severity."""
+
+
+def _findings(index: _Index, assessment: Assessment, work: dict[str, _AltWork], participation: ParticipationResult,
+              weight_differences: list[WeightDifference]) -> list[Finding]:
+    """What the verdict must say about the plan alternatives, each thing once (docs/scoring.md, "The verdict")."""
+    out: list[Finding] = []
+    zero = work[index.zero].result if index.zero is not None else None
+    for alt in index.plan_alternatives:
+        w = work[alt]
+        r = w.result
+        eq = r.equity
+        # the groups that lose badly: a group score at or below large_loss, or the scale's worst step on a
+        # worse-off group; worst first, each group once
+        lost: dict[str, Finding] = {}
+        for gid in index.group_ids:
+            v = w.groups.get(gid)
+            if v is not None and v <= index.large_loss:
+                lost[gid] = Finding("large_loss", "serious", alt, gid, None, {"value": v})
+        for it in w.ratings:
+            if it.state != RATED or it.groups is None or it.low > it.rated.scale_min or it.rated.scale_min >= 0:
+                continue
+            for gid in index.worse_off:
+                if gid not in lost and it.raw.get(gid) == it.rated.scale_min:
+                    lost[gid] = Finding("large_loss", "serious", alt, gid, it.rated.id,
+                                        {"value": w.groups[gid] if w.groups.get(gid) is not None else it.groups[gid],
+                                         "rating": it.groups[gid]})
+        out += sorted(lost.values(), key=lambda f: (f.figures["value"], f.group or ""))
+        if eq.worst_worse_off is not None and eq.worst_worse_off not in lost and eq.verdict == "widens" \
+                and eq.gap_change is not None and eq.gap_change > -UNCHANGED_WITHIN \
+                and eq.worst_worse_off_value is not None and eq.worst_worse_off_population is not None:
+            out.append(Finding("worse_off_behind", "serious", alt, eq.worst_worse_off, None,
+                               {"value": eq.worst_worse_off_value, "population": eq.worst_worse_off_population}))
+        if eq.levelling_down and eq.worse_off is not None and eq.population is not None:
+            out.append(Finding("levelling_down", "serious", alt, None, None,
+                               {"worse_off": eq.worse_off, "population": eq.population}))
+        if r.provisional and r.rated_share is not None:
+            out.append(Finding("provisional", "warning", alt, None, None,
+                               {"rated_share": r.rated_share, "floor": index.coverage_floor}))
+        if zero is not None and zero.overall.value is not None and r.overall.value is not None \
+                and zero.overall.value - r.overall.value >= UNCHANGED_WITHIN:
+            out.append(Finding("zero_better", "serious", alt, None, None,
+                               {"zero": zero.overall.value, "value": r.overall.value}))
+        if r.judgement is not None and r.overall.value is not None \
+                and abs(r.judgement - r.overall.value) >= index.disagreement:
+            out.append(Finding("judgement_disagrees", "warning", alt, None, None,
+                               {"judgement": r.judgement, "value": r.overall.value}))
+    out += _unexplained_not_relevant(index, assessment, work)
+    if participation.question is not None:
+        if participation.reached is None:
+            out.append(Finding("participation_unanswered", "warning", None, None, participation.question, {}))
+        if participation.expected_uncertain is not None:
+            out.append(Finding("participation_expected_unknown", "info", None, None,
+                               participation.expected_uncertain, {}))
+        if participation.records_not_counted:
+            out.append(Finding("participation_not_counted", "info", None, None, None,
+                               {"count": participation.records_not_counted, "min": index.min_participants}))
+        if participation.records_counted:
+            heard = set(participation.heard)
+            for gid in work[index.primary].result.equity.losers:
+                if gid not in heard and gid != index.population:
+                    out.append(Finding("losers_not_heard", "warning", index.primary, gid, None,
+                                       {"value": work[index.primary].groups[gid] or 0.0}))
+    if weight_differences:
+        out.append(Finding("own_weights", "info", None, None, None, {"count": len(weight_differences)}))
+    return out
+
+
+def _unexplained_not_relevant(index: _Index, assessment: Assessment, work: dict[str, _AltWork]) -> list[Finding]:
+    """ "Not relevant" without a reason (a comment) for a worse-off group, or on a question the checklist
+    marks always relevant when its `when` holds. A question answered once is reported once."""
+    out: list[Finding] = []
+    seen: set[tuple[str, str | None, str | None]] = set()
+    for alt in index.plan_alternatives:
+        w = work[alt]
+        own = assessment.alternatives.get(alt, _NO_ANSWERS)
+        for r in index.worse_off_criteria:
+            if r.id not in w.visible:
+                continue
+            answer = (own if r.per_alternative else assessment.answers).get(r.id)
+            if answer is None or answer.comment.strip() or not isinstance(answer.value, dict):
+                continue
+            for gid, _ in r.groups or ():
+                if gid in index.worse_off_set and answer.value.get(gid) == NOT_RELEVANT:
+                    key = (r.id, gid, alt if r.per_alternative else None)
+                    if key not in seen:
+                        seen.add(key)
+                        out.append(Finding("not_relevant_without_reason", "warning", key[2], gid, r.id, {}))
+        for when, criteria in index.always_relevant:
+            if when is not None and not when(w.lookup):
+                continue
+            for cid in criteria:
+                if cid not in w.visible:
+                    continue
+                answer = (own if index.per_alternative.get(cid, False) else assessment.answers).get(cid)
+                if answer is None or answer.comment.strip():
+                    continue
+                value = answer.value
+                if value == NOT_RELEVANT or (isinstance(value, dict) and value
+                                             and all(v == NOT_RELEVANT for v in value.values())):
+                    key = (cid, None, alt if index.per_alternative.get(cid, False) else None)
+                    if key not in seen:
+                        seen.add(key)
+                        out.append(Finding("not_relevant_without_reason", "warning", key[2], None, cid, {}))
+    return out
+
+
+def _finding_flags(index: _Index, findings: list[Finding]) -> list[Flag]:
+    from .verdict_text import finding_sentence  # the one place findings are worded
+
+    out: list[Flag] = []
+    for f in findings:
+        severity = FLAGGED_FINDINGS.get(f.code)
+        if severity is None:
+            continue
+        message = {lang: finding_sentence(f, index.checklist, lang) for lang in ("sv", "en")}
+        detail = ", ".join(f"{k} {v:+.1f}" if k not in ("rated_share", "floor") else f"{k} {v:.2f}"
+                           for k, v in f.figures.items())
+        out.append(Flag(f.code, "verdict", severity, message, f.criterion, f.group, f.alternative,  # type: ignore[arg-type]
+                        detail))
+    return out
+
+
+def weight_differences(checklist: Checklist, reference: Checklist) -> list[WeightDifference]:
+    """The group, section and criterion weights of `checklist` that differ from `reference`'s."""
+    out: list[WeightDifference] = []
+
+    def compare(kind: Any, own: dict[str, float], ref: dict[str, float]) -> None:
+        for key in [*own, *(k for k in ref if k not in own)]:
+            a, b = own.get(key), ref.get(key)
+            if a is None or b is None or abs(a - b) > 1e-9:
+                out.append(WeightDifference(kind, key, a, b))
+
+    compare("group", {g.id: g.weight for g in checklist.groups}, {g.id: g.weight for g in reference.groups})
+    compare("section", {s.id: s.weight for s in checklist.sections}, {s.id: s.weight for s in reference.sections})
+    compare("criterion", {k.id: k.weight for k in checklist.criteria() if k.is_rated},
+            {k.id: k.weight for k in reference.criteria() if k.is_rated})
+    return out
+
+
 # --- the entry point -------------------------------------------------------------------
 
 
-def score(assessment: Assessment) -> Result:
-    """Scores, equity, participation, flags and knowledge gaps of every alternative of `assessment`.
+def score(assessment: Assessment, reference: Checklist | None = None) -> Result:
+    """Scores, equity, participation, flags, knowledge gaps and findings of every alternative of `assessment`.
 
     Pure: the same assessment always gives the same result. The checklist is
     the assessment's own snapshot; its recorded hash (checked against the
-    snapshot when a file is read) keys the cache of per-checklist structures."""
+    snapshot when a file is read) keys the cache of per-checklist structures.
+    `reference` is the reference checklist the assessment's checklist derives
+    from (its `scoring.reference`), when the caller has it: its weights are
+    compared with the checklist's own."""
     checklist = assessment.checklist
     key = _Key(checklist, assessment.checklist_ref.hash or checklist.content_hash())
     index = _index_for(key)
@@ -1037,6 +1398,8 @@ def score(assessment: Assessment) -> Result:
             message = MESSAGES["all_unknown"]
         else:
             message = MESSAGES["nothing_rated"]
+    differences = weight_differences(checklist, reference) if reference is not None else []
+    findings = _findings(index, assessment, work, participation, differences)
     return Result(
         checklist_id=checklist.id,
         checklist_version=checklist.version,
@@ -1045,9 +1408,12 @@ def score(assessment: Assessment) -> Result:
         alternatives={alt: w.result for alt, w in work.items()},
         differences=[_difference(index, base, work[a]) for a in index.alternatives if a != index.base],
         participation=participation,
-        flags=_flags(index, assessment, work, participation),
+        flags=_flags(index, assessment, work, participation) + _finding_flags(index, findings),
         gaps=_gaps(index, assessment, work),
         hidden=[cid for cid in index.section_of if cid not in primary.visible],
         not_relevant=_not_relevant(index, assessment, primary),
         message=dict(message) if message is not None else None,
+        findings=findings,
+        weight_differences=differences,
+        reference=reference.id if reference is not None else None,
     )

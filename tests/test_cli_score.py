@@ -129,8 +129,8 @@ def test_score_prints_a_swedish_table(tmp_path, library, capsys, snapshot):
     # forslag: mote (2*100 + 50) / 3 = 83.3, rorelse -50 -> overall 16.7; noll 0
     assert next(line for line in lines if line.startswith("Totalt")).split() == ["Totalt", "+0.0", "+16.7", "+16.7"]
     assert any(line.split() == ["Levnadsvanor", "+0.0", "-50.0", "-50.0"] for line in lines)
-    assert "Jämlikhet (Planförslaget): klyftan ökar" not in out
-    assert "Jämlikhet (Planförslaget): klyftan minskar" in out
+    assert "Klyftan ökar" not in out
+    assert "  Klyftan minskar: grupper med sämre förutsättningar" in out  # the verdict's equity sentence
     assert "[varning] Negativ påverkan utan åtgärd – Fysisk aktivitet, Planförslaget" in out
 
 
@@ -138,7 +138,7 @@ def test_score_in_english(tmp_path, library, capsys):
     code, out, _ = run(capsys, "score", str(filled(tmp_path, library, capsys, False)), "--lang", "en")
     assert code == 0
     assert next(line for line in out.splitlines() if line.startswith("Overall")).split()[-1] == "+16.7"
-    assert "Equity (The proposal): the gap narrows" in out
+    assert "  The gap narrows: groups with worse starting conditions" in out
     assert "[warning] Negative impact without a measure – Physical activity, The proposal" in out
     assert "Knowledge gaps (0):" in out
 
