@@ -446,7 +446,7 @@ class Scoring(_Strict):
     # the rules that keep the headline honest (docs/scoring.md, "The verdict")
     large_loss: float = Field(default=DEFAULT_LARGE_LOSS, ge=-100, le=0)
     coverage_floor: float = Field(default=DEFAULT_COVERAGE_FLOOR, ge=0, le=1)
-    judgement_disagreement: float = Field(default=DEFAULT_JUDGEMENT_DISAGREEMENT, gt=0, le=200)
+    judgement_disagreement: float = Field(default=DEFAULT_JUDGEMENT_DISAGREEMENT, ge=1, le=200)
     min_participants: int = Field(default=DEFAULT_MIN_PARTICIPANTS, ge=1, le=100000)
     overall_judgement: list[Id] = Field(default_factory=list)  # rated questions shown beside the score
     always_relevant: list[AlwaysRelevant] = Field(default_factory=list)
