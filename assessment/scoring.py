@@ -890,7 +890,8 @@ def _participation(index: _Index, assessment: Assessment, lookup: Callable[[str]
     levels = index.participation_levels
     rank = {lv: i for i, lv in enumerate(levels)}
     # A record counts at its level when enough people took part and it names an affected group it
-    # reached; otherwise it is evidence of information only (the lowest level). Records are the
+    # reached; otherwise it is evidence of information only (at most the ladder's second level,
+    # "information" on SKR's ladder). Records are the
     # evidence: when there are any, the ladder answer counts only as far as they reach. Without
     # records the answer stands; with neither, no dialogue was reached.
     answer = lookup(p.question)
@@ -907,9 +908,9 @@ def _participation(index: _Index, assessment: Assessment, lookup: Callable[[str]
             counted += 1
             heard.update(named)
             level_rank = rank[record.level]
-        else:
+        else:  # evidence that people were informed, at most: the ladder's second level
             not_counted += 1
-            level_rank = 0
+            level_rank = min(rank[record.level], 1)
         if record_rank is None or level_rank > record_rank:
             record_rank = level_rank
     if record_rank is None:
