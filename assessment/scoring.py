@@ -56,6 +56,7 @@ from .checklist import (
     Text,
 )
 from .conditions import compile_condition, ladder_ranks
+from .verdict_text import finding_sentence
 from .model import NOT_RELEVANT, UNKNOWN, Answer, Assessment
 from .results import (
     AlternativeResult,
@@ -1336,8 +1337,7 @@ def _unexplained_not_relevant(index: _Index, assessment: Assessment, work: dict[
 
 
 def _finding_flags(index: _Index, findings: list[Finding]) -> list[Flag]:
-    from .verdict_text import finding_sentence  # the one place findings are worded
-
+    """The built-in flags of the findings that must be acted on, worded by `verdict_text` (sv and en)."""
     out: list[Flag] = []
     for f in findings:
         severity = FLAGGED_FINDINGS.get(f.code)

@@ -82,10 +82,13 @@ PHRASES: Mapping[str, Mapping[str, str]] = MappingProxyType({
                                             "förväntade nivån för delaktighet.",
         "f_participation_not_counted": "{count} dialoger räknas bara som information: för få deltagare (minst "
                                        "{min} behövs) eller ingen berörd grupp angiven.",
+        "f_participation_not_counted_one": "En dialog räknas bara som information: för få deltagare (minst {min} "
+                                           "behövs) eller ingen berörd grupp angiven.",
         "f_losers_not_heard": "{group} förlorar men nåddes inte av någon redovisad dialog.",
         "f_judgement_disagrees": "Bedömarnas samlade bedömning av {alt_lower} ({judgement}) skiljer sig från "
                                  "den beräknade poängen ({value}).",
         "f_own_weights": "Checklistan har egna vikter: {count} skiljer sig från referenschecklistan.",
+        "f_own_weights_one": "Checklistan har en egen vikt som skiljer sig från referenschecklistan.",
         "list_sep": ", ",
         "list_and": " och ",
         "more_groups": "{count} grupper till",
@@ -142,10 +145,13 @@ PHRASES: Mapping[str, Mapping[str, str]] = MappingProxyType({
                                             "level of participation applies.",
         "f_participation_not_counted": "{count} dialogues count as information only: too few participants "
                                        "(at least {min} needed) or no affected group named.",
+        "f_participation_not_counted_one": "One dialogue counts as information only: too few participants (at "
+                                           "least {min} needed) or no affected group named.",
         "f_losers_not_heard": "{group} lose but were not reached by any recorded dialogue.",
         "f_judgement_disagrees": "The assessors' overall judgement of {alt_lower} ({judgement}) differs from the "
                                  "computed score ({value}).",
         "f_own_weights": "The checklist has its own weights: {count} differ from the reference checklist.",
+        "f_own_weights_one": "The checklist has one weight of its own that differs from the reference checklist.",
         "list_sep": ", ",
         "list_and": " and ",
         "more_groups": "{count} more groups",
@@ -343,15 +349,17 @@ def finding_sentence(finding: Finding, checklist: Checklist, lang: str) -> str:
     if f.code == "participation_expected_unknown":
         return _fill(lang, "f_participation_expected_unknown", criterion=names.criterion(f.criterion))
     if f.code == "participation_not_counted":
-        return _fill(lang, "f_participation_not_counted", count=str(int(g.get("count", 0))),
-                     min=str(int(g.get("min", 0))))
+        count = int(g.get("count", 0))
+        return _fill(lang, "f_participation_not_counted_one" if count == 1 else "f_participation_not_counted",
+                     count=str(count), min=str(int(g.get("min", 0))))
     if f.code == "losers_not_heard":
         return _fill(lang, "f_losers_not_heard", group=group)
     if f.code == "judgement_disagrees":
         return _fill(lang, "f_judgement_disagrees", alt_lower=alt_lower, judgement=figure(g.get("judgement")),
                      value=figure(g.get("value")))
     if f.code == "own_weights":
-        return _fill(lang, "f_own_weights", count=str(int(g.get("count", 0))))
+        count = int(g.get("count", 0))
+        return _fill(lang, "f_own_weights_one" if count == 1 else "f_own_weights", count=str(count))
     raise ValueError(f"unknown finding code {f.code!r} (known: {', '.join(FINDING_CODES)})")
 
 

@@ -118,10 +118,10 @@ def test_four_people_deciding_bench_colours_do_not_reach_influence(integrated):
     r = score(a)
     assert r.participation.reached == "information" and r.participation.met is False
     s = said(a, r)
-    assert "1 dialoger räknas bara som information: för få deltagare (minst 5 behövs) eller ingen berörd grupp " \
+    assert "En dialog räknas bara som information: för få deltagare (minst 5 behövs) eller ingen berörd grupp " \
            "angiven." in s["sv"].findings
-    assert "1 dialogues count as information only: too few participants (at least 5 needed) or no affected group " \
-           "named." in s["en"].findings
+    assert "One dialogue counts as information only: too few participants (at least 5 needed) or no affected " \
+           "group named." in s["en"].findings
     assert "warning participation_below_expected" in s["sv"].flags
 
 
