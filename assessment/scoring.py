@@ -338,10 +338,10 @@ def _drivers(entries: list[Entry], scale: float = 1.0) -> Drivers:
     # An effect within rounding error of zero (a group mean of +x and -x) moves nothing; without
     # this, the order of the answers would decide whether it is listed.
     least = _NO_EFFECT / scale
-    up = tuple(Driver(e[1], e[4], e[2] or None, e[3], -e[0] * scale)
-               for e in entries[:MAX_DRIVERS] if e[0] < -least)
-    down = tuple(Driver(e[1], e[4], e[2] or None, e[3], -e[0] * scale)
-                 for e in reversed(entries[-MAX_DRIVERS:]) if e[0] > least)
+    up = tuple([Driver(e[1], e[4], e[2] or None, e[3], -e[0] * scale)
+                for e in entries[:MAX_DRIVERS] if e[0] < -least])
+    down = tuple([Driver(e[1], e[4], e[2] or None, e[3], -e[0] * scale)
+                  for e in entries[:-MAX_DRIVERS - 1:-1] if e[0] > least])
     return up, down
 
 
@@ -383,6 +383,9 @@ class _Rating:
     raw: Any  # the answer: a scale step, or {group: step | "unknown"}
     gap: float = 0.0  # how much of it is unknown: 1 for the whole criterion, k/n for k of n applicable groups
     low: float = 0.0  # the lowest step rated, in the scale's own units (what negative flags compare)
+    # its driver candidate in a weighted mean by criterion weight (section, framework item), made once
+    # and shared by every score it drives
+    entry: Entry | None = None
 
 
 _NO_ANSWERS: Mapping[str, Answer] = MappingProxyType({})
@@ -540,8 +543,15 @@ def _criterion_score(index: _Index, it: _Rating) -> Score:
 
 
 def _weighted_drivers(items: list[_Rating], total: float) -> Drivers:
-    entries = [(-(it.rated.weight * it.value), it.rated.id, "", it.value, it.rated.section)
-               for it in items if it.state == RATED and it.rated.weight > 0]
+    entries: list[Entry] = []
+    for it in items:
+        e = it.entry
+        if e is None:
+            r = it.rated
+            if it.state != RATED or r.weight <= 0:
+                continue
+            e = it.entry = (-(r.weight * it.value), r.id, "", it.value, r.section)
+        entries.append(e)
     return _drivers(entries, 1.0 / total)
 
 
