@@ -56,7 +56,7 @@ from .checklist import (
     Text,
 )
 from .conditions import compile_condition, ladder_ranks
-from .verdict_text import finding_sentence
+from .verdict_text import finding_messages
 from .model import NOT_RELEVANT, UNKNOWN, Answer, Assessment
 from .results import (
     AlternativeResult,
@@ -1349,11 +1349,9 @@ def _unexplained_not_relevant(index: _Index, assessment: Assessment, work: dict[
 def _finding_flags(index: _Index, findings: list[Finding]) -> list[Flag]:
     """The built-in flags of the findings that must be acted on, worded by `verdict_text` (sv and en)."""
     out: list[Flag] = []
-    for f in findings:
-        severity = FLAGGED_FINDINGS.get(f.code)
-        if severity is None:
-            continue
-        message = {lang: finding_sentence(f, index.checklist, lang) for lang in ("sv", "en")}
+    flagged = [f for f in findings if f.code in FLAGGED_FINDINGS]
+    for f, message in zip(flagged, finding_messages(flagged, index.checklist) if flagged else []):
+        severity = FLAGGED_FINDINGS[f.code]
         detail = ", ".join(f"{k} {v:+.1f}" if k not in ("rated_share", "floor") else f"{k} {v:.2f}"
                            for k, v in f.figures.items())
         out.append(Flag(f.code, "verdict", severity, message, f.criterion, f.group, f.alternative,  # type: ignore[arg-type]

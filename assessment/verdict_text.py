@@ -26,7 +26,8 @@ from types import MappingProxyType
 from .checklist import Checklist, text_for
 from .results import FINDING_CODES, AlternativeResult, Finding, Result
 
-__all__ = ["headline_sentence", "equity_sentence", "finding_sentence", "findings_text", "figure", "PHRASES"]
+__all__ = ["headline_sentence", "equity_sentence", "finding_sentence", "findings_text", "finding_messages", "figure",
+           "PHRASES"]
 
 UNCHANGED_WITHIN = 5.0  # as scoring.UNCHANGED_WITHIN: a gap change smaller than this is "unchanged"
 
@@ -183,35 +184,36 @@ def _lower(text: str) -> str:
 
 
 class _Names:
+    """Labels of the checklist's ids in one language, looked up once."""
+
     def __init__(self, checklist: Checklist, lang: str) -> None:
         self.c = checklist
         self.lang = lang
+        self.groups = {g.id: text_for(g.label, lang) for g in checklist.groups}
+        self.alternatives = {a.id: text_for(a.label, lang) for a in checklist.alternatives}
+        self.criteria = {k.id: k for s in checklist.sections for k in s.criteria}
 
     def group(self, gid: str | None) -> str:
-        for g in self.c.groups:
-            if g.id == gid:
-                return text_for(g.label, self.lang)
-        return gid or ""
+        return self.groups.get(gid or "", gid or "")
 
     def alternative(self, alt: str | None) -> str:
-        for a in self.c.alternatives:
-            if a.id == alt:
-                return text_for(a.label, self.lang)
+        label = self.alternatives.get(alt or "")
+        if label is not None:
+            return label
         return alt or ("Förslaget" if self.lang == "sv" else "The proposal")
 
     def criterion(self, cid: str | None) -> str:
-        try:
-            text = text_for(self.c.criterion(cid or "").text, self.lang)
-        except KeyError:
+        k = self.criteria.get(cid or "")
+        if k is None:
             return cid or ""
-        text = " ".join(text.split())
+        text = " ".join(text_for(k.text, self.lang).split())
         return text if len(text) <= 90 else text[:89] + "…"
 
     def step(self, cid: str | None, value: float | None) -> str:
         """The label of the scale step a normalized rating stands for, else the figure."""
-        try:
-            scale = self.c.scale(self.c.criterion(cid or "").scale or "")
-        except KeyError:
+        k = self.criteria.get(cid or "")
+        scale = next((s for s in self.c.scales if k is not None and s.id == k.scale), None)
+        if scale is None:
             return figure(value)
         top = max(abs(s.value) for s in scale.steps) or 1
         for s in scale.steps:
@@ -317,7 +319,18 @@ def equity_sentence(result: Result, checklist: Checklist, lang: str, alternative
 
 def finding_sentence(finding: Finding, checklist: Checklist, lang: str) -> str:
     """One finding in one or two sentences, in `lang`."""
-    names = _Names(checklist, lang)
+    return _finding_sentence(finding, _Names(checklist, lang))
+
+
+def finding_messages(findings: list[Finding], checklist: Checklist,
+                     langs: tuple[str, ...] = ("sv", "en")) -> list[dict[str, str]]:
+    """Each finding worded in every language of `langs`, as a flag's message {lang: text}."""
+    names = [_Names(checklist, lang) for lang in langs]
+    return [{n.lang: _finding_sentence(f, n) for n in names} for f in findings]
+
+
+def _finding_sentence(finding: Finding, names: _Names) -> str:
+    lang = names.lang
     f = finding
     g = f.figures
     alt_lower = _lower(names.alternative(f.alternative)) if f.alternative else ""
@@ -368,4 +381,5 @@ def findings_text(result: Result, checklist: Checklist, lang: str) -> list[str]:
     rank = {"serious": 0, "warning": 1, "info": 2}
     order = {code: i for i, code in enumerate(FINDING_CODES)}
     ordered = sorted(result.findings, key=lambda f: (rank[f.severity], order.get(f.code, len(order))))
-    return [finding_sentence(f, checklist, lang) for f in ordered]
+    names = _Names(checklist, lang)
+    return [_finding_sentence(f, names) for f in ordered]
