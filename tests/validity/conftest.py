@@ -79,11 +79,42 @@ class Said:
 
 
 def said(a: Assessment, result: Result | None = None, alternative: str | None = None) -> dict[str, Said]:
+    """What the verdict says in each language, after checking the claims every verdict must keep."""
     r = score(a) if result is None else result
     c = a.checklist
     flags = [f"{f.severity} {f.rule}" for f in r.flags]
-    return {lang: Said(headline_sentence(r, c, lang, alternative), equity_sentence(r, c, lang, alternative),
-                       findings_text(r, c, lang), flags) for lang in ("sv", "en")}
+    out = {lang: Said(headline_sentence(r, c, lang, alternative), equity_sentence(r, c, lang, alternative),
+                      findings_text(r, c, lang), flags) for lang in ("sv", "en")}
+    keeps_its_claims(r, c, out, alternative or r.primary)
+    return out
+
+
+def keeps_its_claims(r: Result, c: Checklist, out: dict[str, Said], alt: str) -> None:
+    """The claims every verdict keeps, whatever the case: each finding once and in both languages; a
+    group named for a large loss is in the headline; "the gap narrows" is never said when it widens or
+    levels down; a provisional score carries no band; each verdict flag is a finding."""
+    sv, en = out["sv"], out["en"]
+    once(sv.findings)
+    once(en.findings)
+    assert len(sv.findings) == len(en.findings) == len(r.findings)
+    assert sv.headline != en.headline and sv.equity != en.equity
+    mine = r.alternatives[alt]
+    lost = [f.group for f in r.findings if f.alternative == alt and f.code == "large_loss"]
+    if 0 < len(lost) <= 4:
+        labels = {g.id: g.label for g in c.groups}
+        for gid in lost:
+            label = labels[gid]
+            for lang, said_ in (("sv", sv), ("en", en)):
+                name = label if isinstance(label, str) else label.get(lang, next(iter(label.values())))
+                assert name[1:] in said_.headline, (name, said_.headline)
+    if mine.equity.levelling_down or mine.equity.verdict == "widens":  # never the claim "the gap narrows: …"
+        assert "Klyftan minskar:" not in sv.equity and "The gap narrows:" not in en.equity
+    if mine.provisional and mine.overall.value is not None:
+        assert mine.overall.band is None
+        assert "underlaget räcker inte för en samlad bedömning" in sv.headline
+        assert "the evidence is not enough for an overall judgement" in en.headline
+    codes = {f.code for f in r.findings}
+    assert {f.rule for f in r.flags if f.kind == "verdict"} <= codes
 
 
 def once(texts: list[str]) -> None:
