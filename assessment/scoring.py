@@ -123,6 +123,7 @@ class _Rated:
     groups: tuple[tuple[str, float], ...] | None  # group_impact: (group id, weight); None for impact
     items: tuple[tuple[str, str], ...]  # (framework id, item id), the criterion's and its section's
     scale_min: int  # the scale's lowest step ("stor negativ"), in the scale's own units
+    item_ix: tuple[int, ...] = ()  # positions of `items` in `_Index.item_keys`
 
 
 @dataclass(frozen=True, slots=True)
@@ -188,6 +189,15 @@ class _Index:
                 (judged if k.id in judged_ids else rated).append(
                     _Rated(k.id, s.id, k.weight, scale_max, k.answered_per_alternative, groups, tuple(items),
                            min(step.value for step in scale.steps)))
+        # every (framework, item) a rated criterion carries, numbered, for the group x item sums
+        self.item_keys: list[tuple[str, str]] = []
+        numbered: dict[tuple[str, str], int] = {}
+        for i, r in enumerate(rated):
+            for key in r.items:
+                if key not in numbered:
+                    numbered[key] = len(self.item_keys)
+                    self.item_keys.append(key)
+            rated[i] = dataclasses.replace(r, item_ix=tuple(numbered[key] for key in r.items))
         self.rated = rated
         self.rated_by_id = {r.id: r for r in rated}
         self.judged = judged
@@ -542,19 +552,6 @@ def _criterion_score(index: _Index, it: _Rating) -> Score:
     return shared
 
 
-def _weighted_drivers(items: list[_Rating], total: float) -> Drivers:
-    entries: list[Entry] = []
-    for it in items:
-        e = it.entry
-        if e is None:
-            r = it.rated
-            if it.state != RATED or r.weight <= 0:
-                continue
-            e = it.entry = (-(r.weight * it.value), r.id, "", it.value, r.section)
-        entries.append(e)
-    return _drivers(entries, 1.0 / total)
-
-
 def _worst_drivers(low: _Rating) -> Drivers:
     return _drivers([(-low.value, low.rated.id, "", low.value, low.rated.section)])
 
@@ -571,6 +568,7 @@ def _aggregate(index: _Index, items: list[_Rating], worst: bool = False) -> Scor
     acc = 0.0
     answered = unknown = group_unknown = 0
     gaps = 0.0
+    entries: list[Entry] = []
     for it in items:
         state = it.state
         if state == RATED:
@@ -578,10 +576,16 @@ def _aggregate(index: _Index, items: list[_Rating], worst: bool = False) -> Scor
             if it.group_unknown:
                 group_unknown += len(it.group_unknown)
                 gaps += it.gap
-            w = it.rated.weight
+            r = it.rated
+            w = r.weight
             if w > 0:
+                value = it.value
                 total += w
-                acc += w * it.value
+                acc += w * value
+                e = it.entry
+                if e is None:  # made once, shared by every score this rating drives
+                    e = it.entry = (-(w * value), r.id, "", value, r.section)
+                entries.append(e)
         elif state == UNKNOWN_STATE:
             unknown += 1
             gaps += 1.0
@@ -591,7 +595,7 @@ def _aggregate(index: _Index, items: list[_Rating], worst: bool = False) -> Scor
     if worst:
         low = _lowest(items)
         return _score(index, low.value, answered, n, unknown, _worst_drivers(low), group_unknown, gaps)
-    return _score(index, acc / total, answered, n, unknown, _weighted_drivers(items, total), group_unknown, gaps)
+    return _score(index, acc / total, answered, n, unknown, _drivers(entries, 1.0 / total), group_unknown, gaps)
 
 
 def _overall_drivers(weighted_sections: list[tuple[float, list[_Rating], float]], total: float,
@@ -777,33 +781,42 @@ def _group_scores(index: _Index, ratings: list[_Rating]) -> dict[str, Score]:
 def _group_matrix(index: _Index, ratings: list[_Rating]) -> dict[str, dict[str, dict[str, float | None]]]:
     """Groups x framework items: each group's mean over the rated criteria of each item.
 
-    Sparse: a group has an item only when it has a rated criterion on it."""
-    cells: dict[str, dict[tuple[str, str], list[float]]] = {g: {} for g in index.group_ids}
+    Sparse: a group has an item only when it has a rated criterion on it, in the order its first
+    such criterion comes. Sums run over positions in `index.item_keys` rather than tuple-keyed dicts."""
+    n = len(index.item_keys)
+    cells: dict[str, tuple[list[float], list[float], list[int]]] = {}
     for it in ratings:
         r = it.rated
         w = r.weight
-        if r.groups is None or it.state != RATED or w <= 0 or not r.items:
+        if r.groups is None or it.state != RATED or w <= 0 or not r.item_ix:
             continue
+        ix = r.item_ix
         for gid, v in (it.groups or {}).items():
-            c = cells[gid]
+            cell = cells.get(gid)
+            if cell is None:
+                cell = cells[gid] = ([0.0] * n, [0.0] * n, [])
+            cw, cwv, order = cell
             wv = w * v
-            for key in r.items:
-                cell = c.get(key)
-                if cell is None:
-                    c[key] = [w, wv]
-                else:
-                    cell[0] += w
-                    cell[1] += wv
+            for k in ix:
+                if not cw[k]:
+                    order.append(k)
+                cw[k] += w
+                cwv[k] += wv
+    keys = index.item_keys
     matrix: dict[str, dict[str, dict[str, float | None]]] = {fw: {} for fw, _ in index.frameworks}
     for gid in index.group_ids:
         rows: dict[str, dict[str, float | None]] = {fw: {} for fw, _ in index.frameworks}
-        for (fw, item), (cw, cwv) in cells[gid].items():
-            if fw in rows:
-                rows[fw][item] = cwv / cw
+        cell = cells.get(gid)
+        if cell is not None:
+            cw, cwv, order = cell
+            for k in order:
+                fw, item = keys[k]
+                row = rows.get(fw)
+                if row is not None:
+                    row[item] = cwv[k] / cw[k]
         for fw, row in rows.items():
             matrix[fw][gid] = row
     return matrix
-
 
 
 def _equity(index: _Index, groups: dict[str, float | None], average_fallback: float | None,
