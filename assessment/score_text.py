@@ -24,13 +24,14 @@ LABELS: dict[str, dict[str, str]] = {
     "checklist": {"sv": "Checklista", "en": "Checklist"},
     "municipality": {"sv": "Kommun", "en": "Municipality"},
     "plan_type": {"sv": "Plantyp", "en": "Plan type"},
-    "overall": {"sv": "Totalt", "en": "Overall"},
+    # never "Totalt": the overall score over every question is not the whole population's average
+    "overall": {"sv": "Samlad poäng", "en": "Overall score"},
     "coverage": {"sv": "besvarat", "en": "answered"},
     "group_unknown": {"sv": "okända gruppbedömningar", "en": "group ratings unknown"},
     "left_out": {"sv": "({n} till utan poäng visas inte)", "en": "({n} more without a score, not shown)"},
     "sections": {"sv": "Avsnitt", "en": "Sections"},
     "groups": {"sv": "Grupper", "en": "Groups"},
-    "difference": {"sv": "Skillnad", "en": "Difference"},
+    "difference": {"sv": "Skillnad (±200)", "en": "Difference (±200)"},
     "equity": {"sv": "Jämlikhet", "en": "Equity"},
     "worse_off": {"sv": "grupper med sämre förutsättningar", "en": "worse-off groups"},
     "population": {"sv": "befolkningen", "en": "the population"},
@@ -158,7 +159,8 @@ def score_table(assessment: Assessment, result: Result, lang: str = "sv") -> str
     header = [""] + [names.alternative(a) for a in alts]
     many = len(result.differences) > 1
     for d in result.differences:
-        header.append(f"{names.alternative(d.other)} − {names.alternative(d.base)}" if many else _t("difference", lang))
+        header.append(f"{names.alternative(d.other)} − {names.alternative(d.base)} (±200)" if many
+                      else _t("difference", lang))
 
     def row(label: str, cells: list[str], diffs: list[float | None]) -> list[str]:
         return [label, *cells, *(_num(v) for v in diffs)]

@@ -125,9 +125,10 @@ def test_score_prints_a_swedish_table(tmp_path, library, capsys, snapshot):
     lines = out.splitlines()
     assert lines[0] == "Torget i Ängen"
     header = next(line for line in lines if "Planförslaget" in line and "Nollalternativ" in line)
-    assert header.split() == ["Nollalternativ", "Planförslaget", "Skillnad"]
+    assert header.split() == ["Nollalternativ", "Planförslaget", "Skillnad", "(±200)"]
     # forslag: mote (2*100 + 50) / 3 = 83.3, rorelse -50 -> overall 16.7; noll 0
-    assert next(line for line in lines if line.startswith("Totalt")).split() == ["Totalt", "+0.0", "+16.7", "+16.7"]
+    assert next(line for line in lines if line.startswith("Samlad poäng")).split() == [
+        "Samlad", "poäng", "+0.0", "+16.7", "+16.7"]
     assert any(line.split() == ["Levnadsvanor", "+0.0", "-50.0", "-50.0"] for line in lines)
     assert "Klyftan ökar" not in out
     assert "  Klyftan minskar: grupper med sämre förutsättningar" in out  # the verdict's equity sentence
@@ -137,7 +138,7 @@ def test_score_prints_a_swedish_table(tmp_path, library, capsys, snapshot):
 def test_score_in_english(tmp_path, library, capsys):
     code, out, _ = run(capsys, "score", str(filled(tmp_path, library, capsys, False)), "--lang", "en")
     assert code == 0
-    assert next(line for line in out.splitlines() if line.startswith("Overall")).split()[-1] == "+16.7"
+    assert next(line for line in out.splitlines() if line.startswith("Overall score")).split()[-1] == "+16.7"
     assert "  The gap narrows: groups with worse starting conditions" in out
     assert "[warning] Negative impact without a measure – Physical activity, The proposal" in out
     assert "Knowledge gaps (0):" in out
@@ -200,6 +201,6 @@ def test_every_example_scores_in_both_languages(capsys, lang):
     for example in EXAMPLES:
         code, out, err = run(capsys, "score", str(example), "--lang", lang)
         assert (code, err) == (0, ""), example.name
-        assert ("Totalt" if lang == "sv" else "Overall") in out
+        assert ("Samlad poäng" if lang == "sv" else "Overall score") in out
         code, out, err = run(capsys, "score", str(example), "--json")
         assert code == 0 and json.loads(out)["checklist_id"], example.name
