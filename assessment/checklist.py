@@ -53,8 +53,13 @@ __all__ = [
     "FlagRule",
     "ExpectedLevelRule",
     "ExpectedParticipation",
+    "AlwaysRelevant",
     "Scoring",
     "Checklist",
+    "DEFAULT_LARGE_LOSS",
+    "DEFAULT_COVERAGE_FLOOR",
+    "DEFAULT_JUDGEMENT_DISAGREEMENT",
+    "DEFAULT_MIN_PARTICIPANTS",
 ]
 
 SCHEMA_VERSION = 1
@@ -394,6 +399,8 @@ class FlagRule(_Strict):
     sections: list[Id] | None = None
     dimension: str | None = None
     when: Condition | None = None
+    # negative_without_measure: what a measure must have to clear the flag (default: all three)
+    measure_needs: list[Literal["responsible", "due", "indicator"]] | None = None
 
 
 class ExpectedLevelRule(_Strict):
@@ -410,11 +417,40 @@ class ExpectedParticipation(_Strict):
     rules: list[ExpectedLevelRule] = Field(default_factory=list)
 
 
+class AlwaysRelevant(_Strict):
+    """Questions that can be answered "not relevant" only with a reason (a comment on the answer),
+    whenever `when` holds (always when it is left out), e.g. for the plan types it names."""
+
+    criteria: list[Id] = Field(min_length=1)
+    when: Condition | None = None
+
+
+DEFAULT_LARGE_LOSS = -50.0
+"""A group score at or below this (on -100..+100) is a large loss: "negativ" on a -2..+2 scale."""
+
+DEFAULT_COVERAGE_FLOOR = 0.6
+"""Below this share of rated questions the overall score gets no band and reads as provisional."""
+
+DEFAULT_JUDGEMENT_DISAGREEMENT = 50.0
+"""Points between the assessors' overall judgement and the computed score that are flagged."""
+
+DEFAULT_MIN_PARTICIPANTS = 10
+"""A participation record with fewer people than this counts as information, not at its level."""
+
+
 class Scoring(_Strict):
     aggregation: Aggregation = Aggregation.WEIGHTED_MEAN
     bands: list[ScoreBand] = Field(default_factory=list)
     flags: list[FlagRule] = Field(default_factory=list)
     participation: ExpectedParticipation | None = None
+    # the rules that keep the headline honest (docs/scoring.md, "The verdict")
+    large_loss: float = Field(default=DEFAULT_LARGE_LOSS, ge=-100, le=0)
+    coverage_floor: float = Field(default=DEFAULT_COVERAGE_FLOOR, ge=0, le=1)
+    judgement_disagreement: float = Field(default=DEFAULT_JUDGEMENT_DISAGREEMENT, ge=1, le=200)
+    min_participants: int = Field(default=DEFAULT_MIN_PARTICIPANTS, ge=1, le=100000)
+    overall_judgement: list[Id] = Field(default_factory=list)  # rated questions shown beside the score
+    always_relevant: list[AlwaysRelevant] = Field(default_factory=list)
+    reference: Id | None = None  # the reference checklist this one derives its weights from
 
 
 # --- the checklist ------------------------------------------------------------------

@@ -33,6 +33,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from typing import Any
 from collections.abc import Callable, Sequence
 
 from .errors import Forbidden, SkbError
@@ -232,6 +233,18 @@ def cmd_new(args: argparse.Namespace) -> int:
     return 0
 
 
+def _reference_of(checklist: Any) -> Any:
+    """The installed reference checklist `checklist` derives its weights from, if it names one and it is
+    installed (its own weights are then compared with the reference's)."""
+    ref = checklist.scoring.reference
+    if ref is None or ref == checklist.id:
+        return None
+    from .library import load_library
+
+    found, _ = load_library()
+    return found.get(ref)
+
+
 def cmd_score(args: argparse.Namespace) -> int:
     from .library import resolve_checklist
     from .model import parse_assessment
@@ -241,9 +254,11 @@ def cmd_score(args: argparse.Namespace) -> int:
     if raw is None:
         return 1
     assessment = parse_assessment(raw, args.file, resolve=resolve_checklist)
-    result = score(assessment)
+    result = score(assessment, reference=_reference_of(assessment.checklist))
     if args.json:
-        _out(json.dumps(result.model_dump(mode="json"), ensure_ascii=False, indent=2))
+        from .results import result_json
+
+        _out(json.dumps(result_json(result), ensure_ascii=False, indent=2))
     else:
         from .score_text import score_table
 

@@ -3,14 +3,21 @@
 These are the types the UI, the CLI and the report read; `assessment.scoring`
 computes them. Scores are on -100..+100 (each rating divided by the largest
 step of its scale), `None` when nothing was rated: an unknown is a knowledge
-gap, never a zero. Plain data only: no I/O, no streamlit.
+gap, never a zero. Plain data only: frozen dataclasses built whole by scoring,
+no I/O, no streamlit. pydantic meets them only at the edge, where a result
+becomes JSON (`result_json`, `skb score --json`) or is read back
+(`result_from_json`), through one `TypeAdapter`.
+
+A frozen result is shared safely: scoring hands out the same `Score` object
+wherever two scores are equal by construction (a criterion rated +1 on the same
+scale, an item nothing rated), so the sequences inside a `Score` are tuples.
 """
 
 from __future__ import annotations
 
+import functools
+from dataclasses import dataclass, field
 from typing import Any, Literal
-
-from pydantic import BaseModel, ConfigDict, Field, SerializerFunctionWrapHandler, model_serializer
 
 from .checklist import Text
 
@@ -24,115 +31,27 @@ __all__ = [
     "AlternativeResult",
     "Difference",
     "Result",
-    "settle",
+    "Finding",
+    "WeightDifference",
+    "FINDING_CODES",
+    "result_json",
+    "result_from_json",
 ]
 
 
-class _Out(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-
-def settle(result: BaseModel) -> None:
-    """Fill in the fields of a result that scoring left to be computed on first use (see `_Deferred`).
-
-    Safe to call on any result, any number of times; a result that was validated, or is already
-    settled, is left as it is."""
-    pending = result.__pydantic_private__
-    if pending is None or "fill" not in pending:
-        return
-    object.__setattr__(result, "__dict__", pending["fill"](result.__dict__))
-    object.__setattr__(result, "__pydantic_private__", None)
-
-
-class _Deferred(_Out):
-    """A result of which scoring may compute some fields only when they are first read.
-
-    Scoring builds a few hundred scores per assessment, and most callers read a handful (the
-    headline, the drivers of the overall score). `assessment.scoring` may therefore create an
-    instance with some fields missing and a function that, given the fields it has, returns
-    all of them in field order (the order a dump lists them in), kept in
-    `__pydantic_private__["fill"]`. Reading a missing field, dumping, comparing, copying,
-    pickling or printing fills them in first, so to every reader the instance is the one full
-    validation would build. Instances made by validation have every field and never defer.
-    Filling in computes the same fields however often it runs, so two threads reading one
-    result at once at worst both compute them.
-
-    A Score is dumped whole by itself or as part of its alternative's result, which settles
-    its scores before dumping (a serializer hook on each of some two hundred scores would
-    double the cost of a dump); `settle` a score before putting it into a model of your own."""
-
-    def __getattr__(self, name: str) -> Any:
-        pending = object.__getattribute__(self, "__pydantic_private__")
-        if pending is not None and name in type(self).__pydantic_fields__:
-            settle(self)
-            return self.__dict__[name]
-        return super().__getattr__(name)  # type: ignore[misc]
-
-    def model_dump(self, **kwargs: Any) -> dict[str, Any]:
-        settle(self)
-        return super().model_dump(**kwargs)
-
-    def model_dump_json(self, **kwargs: Any) -> str:
-        settle(self)
-        return super().model_dump_json(**kwargs)
-
-    def __eq__(self, other: object) -> bool:
-        settle(self)
-        if isinstance(other, BaseModel):
-            settle(other)
-        return super().__eq__(other)
-
-    __hash__ = None  # type: ignore[assignment]  # results hold lists and dicts: never hashable
-
-    def __iter__(self) -> Any:
-        settle(self)
-        return super().__iter__()
-
-    def __repr_args__(self) -> Any:
-        settle(self)
-        return super().__repr_args__()
-
-    def __copy__(self) -> Any:
-        settle(self)
-        return super().__copy__()
-
-    def __deepcopy__(self, memo: dict[int, Any] | None = None) -> Any:
-        settle(self)
-        return super().__deepcopy__(memo)
-
-    def __getstate__(self) -> dict[Any, Any]:
-        settle(self)
-        return super().__getstate__()
-
-
-class _DeferredTree(_Deferred):
-    """A deferred result that settles itself and the deferred scores it holds whenever it is dumped,
-    also as part of a larger result."""
-
-    @model_serializer(mode="wrap")
-    def dump_settled(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
-        settle(self)
-        for scores in self._scores():
-            for score in scores:
-                if score.__pydantic_private__ is not None:
-                    settle(score)
-        return handler(self)
-
-    def _scores(self) -> list[Any]:
-        return []
-
-
-class Driver(_Out):
+@dataclass(frozen=True, slots=True)
+class Driver:
     """A criterion that moves a score, and by how much (in score points)."""
 
     criterion: str
     section: str
-    group: str | None = None  # set when the driver is one group's rating
+    group: str | None  # set when the driver is one group's rating
     rating: float  # the rating on -100..+100
     effect: float  # signed: how much this rating pulls the score up (+) or down (-) from 0
 
 
-class Score(_Deferred):
+@dataclass(frozen=True, slots=True)
+class Score:
     value: float | None  # -100..+100, None when no applicable criterion was rated
     band: Text | None = None  # the label of the score band it falls in
     answered: int = 0  # rated (not unknown) applicable criteria
@@ -145,18 +64,20 @@ class Score(_Deferred):
     # The knowledge gaps as a share of the applicable criteria: a criterion answered unknown counts 1, a
     # group_impact criterion with k of its n applicable groups unknown counts k/n. None when nothing applies.
     unknown_share: float | None = None
-    up: list[Driver] = Field(default_factory=list)  # the criteria that raise it most, strongest first
-    down: list[Driver] = Field(default_factory=list)  # the criteria that lower it most, strongest first
+    up: tuple[Driver, ...] = ()  # the criteria that raise it most, strongest first
+    down: tuple[Driver, ...] = ()  # the criteria that lower it most, strongest first
 
 
-class KnowledgeGap(_Out):
+@dataclass(frozen=True, slots=True)
+class KnowledgeGap:
     criterion: str
     section: str
     alternative: str | None = None
     group: str | None = None
 
 
-class Flag(_Out):
+@dataclass(frozen=True, slots=True)
+class Flag:
     rule: str
     kind: str
     severity: Literal["info", "warning", "serious"]
@@ -167,7 +88,8 @@ class Flag(_Out):
     detail: str = ""  # plain words on what triggered it, for the report
 
 
-class EquityResult(_Out):
+@dataclass(frozen=True, slots=True)
+class EquityResult:
     """Does the gap between the worse-off groups and the population narrow or widen?
 
     `gap_change` is the worse-off groups' weighted mean rating minus the
@@ -178,24 +100,44 @@ class EquityResult(_Out):
     worse_off: float | None = None
     gap_change: float | None = None
     verdict: Literal["narrows", "widens", "unchanged", "unknown"] = "unknown"
-    gainers: list[str] = Field(default_factory=list)  # group ids with a positive score, best first
-    losers: list[str] = Field(default_factory=list)  # group ids with a negative score, worst first
+    gainers: list[str] = field(default_factory=list)  # group ids with a positive score, best first
+    losers: list[str] = field(default_factory=list)  # group ids with a negative score, worst first
     # The average (the population, else the overall score) rises while the gap widens: the case the
     # report must name, since a higher mean hides it. `note` says so in words.
     average_hides_gap: bool = False
     note: Text | None = None
+    # The worse-off group that fares worst against the population, compared like with like (over the
+    # questions rated for both), with the two means over those questions: the verdict looks at it as well
+    # as at the mean, so that one group losing is not averaged away by others gaining a little.
+    worst_worse_off: str | None = None
+    worst_worse_off_value: float | None = None
+    worst_worse_off_population: float | None = None
+    # The gap narrows only because everyone loses and the others lose more: not an equity gain.
+    levelling_down: bool = False
+    # Whether each worse-off group is rated on the same questions as the population (like with like);
+    # None when there is nothing to compare.
+    same_questions: bool | None = None
 
 
-class ParticipationResult(_Out):
+@dataclass(frozen=True, slots=True)
+class ParticipationResult:
     question: str | None = None
     reached: str | None = None  # ladder level id
     expected: str | None = None
     reached_rank: int | None = None  # 0 = lowest level
     expected_rank: int | None = None
-    met: bool | None = None  # None when not answered or not configured
+    met: bool | None = None  # None when not configured; False when nothing was reached or answered
+    # Participation records that counted at their level (enough people, an affected group named) and
+    # those that counted as information only; the affected groups the counted records reached.
+    records_counted: int = 0
+    records_not_counted: int = 0
+    heard: list[str] = field(default_factory=list)
+    # A question the expected level depends on is answered unknown: the higher expectation is kept.
+    expected_uncertain: str | None = None
 
 
-class AlternativeResult(_DeferredTree):
+@dataclass(frozen=True, slots=True)
+class AlternativeResult:
     alternative: str
     overall: Score
     sections: dict[str, Score]
@@ -206,13 +148,58 @@ class AlternativeResult(_DeferredTree):
     # a rated criterion on it (sparse: read with .get)
     group_dimensions: dict[str, dict[str, dict[str, float | None]]]
     equity: EquityResult
+    # The share of applicable rated questions actually rated (a group_impact question counts the share of
+    # its groups rated); below the checklist's coverage_floor the overall score has no band: provisional.
+    rated_share: float | None = None
+    provisional: bool = False
+    # The assessors' own overall judgement (the checklist's overall_judgement questions, -100..+100),
+    # shown beside the computed score and never inside it; None when not rated.
+    judgement: float | None = None
 
-    def _scores(self) -> list[Any]:
-        return [(self.overall,), self.sections.values(), self.criteria.values(), self.groups.values(),
-                *(items.values() for items in self.dimensions.values())]
+
+FINDING_CODES = (
+    "large_loss",  # a group loses badly (a group score at or below large_loss, or the scale's worst step)
+    "worse_off_behind",  # the worse-off on average gain, but the worst of them falls behind the population
+    "levelling_down",  # the gap narrows only because everyone loses and the others lose more
+    "provisional",  # too few questions rated for a band
+    "zero_better",  # the zero alternative scores better than the proposal
+    "not_relevant_without_reason",  # "not relevant" for a worse-off group or an always-relevant question
+    "participation_unanswered",  # no participation answered or recorded: no dialogue reached
+    "participation_expected_unknown",  # the expected level depends on an answer that is unknown
+    "participation_not_counted",  # records with too few people or no affected group named
+    "losers_not_heard",  # groups that lose were not reached by any counted participation
+    "judgement_disagrees",  # the assessors' overall judgement and the computed score disagree
+    "own_weights",  # weights differ from the reference checklist
+)
+"""Every kind of finding, in the order the verdict states them."""
 
 
-class Difference(_DeferredTree):
+@dataclass(frozen=True, slots=True)
+class Finding:
+    """One thing the verdict must say, stated once: what (`code`, one of FINDING_CODES), how serious,
+    for which alternative, group and question, and the figures it rests on (scores on -100..+100,
+    shares 0..1, counts)."""
+
+    code: str
+    severity: Literal["info", "warning", "serious"]
+    alternative: str | None = None
+    group: str | None = None
+    criterion: str | None = None
+    figures: dict[str, float] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class WeightDifference:
+    """A weight of this checklist that differs from the reference checklist it derives from."""
+
+    kind: Literal["group", "section", "criterion"]
+    id: str
+    own: float | None  # None: not in this checklist
+    reference: float | None  # None: not in the reference
+
+
+@dataclass(frozen=True, slots=True)
+class Difference:
     """`other` minus `base`, where both have a value."""
 
     base: str
@@ -224,7 +211,8 @@ class Difference(_DeferredTree):
     gap_change: float | None
 
 
-class Result(_Out):
+@dataclass(frozen=True, slots=True)
+class Result:
     checklist_id: str
     checklist_version: str
     checklist_hash: str
@@ -237,7 +225,27 @@ class Result(_Out):
     hidden: list[str]  # criteria hidden by their conditions (not scored)
     not_relevant: list[str]  # criteria answered not relevant (not scored)
     message: Text | None = None  # e.g. "no score: every applicable criterion is unknown"
+    findings: list[Finding] = field(default_factory=list)  # what the verdict says, each once (FINDING_CODES)
+    weight_differences: list[WeightDifference] = field(default_factory=list)  # against `reference`
+    reference: str | None = None  # the reference checklist compared with, when it was given
 
     @property
     def headline(self) -> AlternativeResult:
         return self.alternatives[self.primary]
+
+
+@functools.cache
+def _adapter() -> Any:
+    from pydantic import TypeAdapter  # the edge: only JSON in and out needs pydantic
+
+    return TypeAdapter(Result)
+
+
+def result_json(result: Result) -> dict[str, Any]:
+    """The result as JSON-ready data (what `skb score --json` prints), fields in declaration order."""
+    return _adapter().dump_python(result, mode="json")  # type: ignore[no-any-return]
+
+
+def result_from_json(data: Any) -> Result:
+    """A result read back from `result_json`'s data, validated field by field."""
+    return _adapter().validate_python(data)  # type: ignore[no-any-return]

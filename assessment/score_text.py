@@ -1,7 +1,9 @@
 """The scores as a plain-text table, in Swedish or English, for `skb score`.
 
-It lays out a `Result` that `assessment.scoring` has computed: one column per
-alternative and one for each difference, rows for the overall score, the
+It lays out a `Result` that `assessment.scoring` has computed: first the verdict
+in words (`assessment.verdict_text`: the headline, the equity sentence and each
+finding once), then one column per alternative and one for each difference, rows
+for the overall score, the
 sections, every framework item that has a score in some alternative (the others
 are counted, not listed; --json has them all) and every group, then equity,
 participation, the reasons (drivers), flags and knowledge gaps. Figures are the
@@ -17,6 +19,7 @@ from .checklist import Checklist, text_for
 from .model import Assessment
 from .results import AlternativeResult, Driver, Result, Score
 from .summary import figure, fmt_figure
+from .verdict_text import equity_sentence, findings_text, headline_sentence
 
 __all__ = ["score_table", "LABELS"]
 
@@ -24,6 +27,7 @@ LABELS: dict[str, dict[str, str]] = {
     "checklist": {"sv": "Checklista", "en": "Checklist"},
     "municipality": {"sv": "Kommun", "en": "Municipality"},
     "plan_type": {"sv": "Plantyp", "en": "Plan type"},
+    # never "Totalt": the overall score over every question is not the whole population's average
     "overall": {"sv": "Samlad poäng", "en": "Overall score"},
     "coverage": {"sv": "besvarat", "en": "answered"},
     "group_unknown": {"sv": "okända gruppbedömningar", "en": "group ratings unknown"},
@@ -56,6 +60,12 @@ LABELS: dict[str, dict[str, str]] = {
     "hidden": {"sv": "Dolda frågor (villkor)", "en": "Hidden questions (conditions)"},
     "not_relevant": {"sv": "Inte relevanta", "en": "Not relevant"},
     "none": {"sv": "inga", "en": "none"},
+    "verdict": {"sv": "Slutsats", "en": "Verdict"},
+    "findings": {"sv": "Fynd", "en": "Findings"},
+    "own_weights": {"sv": "Egna vikter jämfört med {ref}", "en": "Own weights compared with {ref}"},
+    "weight_kind": {"sv": "group:grupp|section:avsnitt|criterion:fråga", "en": "group:group|section:section|criterion:question"},
+    "reference_weight": {"sv": "referens", "en": "reference"},
+    "missing": {"sv": "saknas", "en": "absent"},
 }
 
 NONE = "–"
@@ -138,14 +148,28 @@ def score_table(assessment: Assessment, result: Result, lang: str = "sv") -> str
         out.append(f"{_t('municipality', lang)}: {assessment.metadata.municipality}")
     if assessment.metadata.plan_type:
         out.append(f"{_t('plan_type', lang)}: {assessment.metadata.plan_type}")
-    if result.message is not None:
-        out += ["", text_for(result.message, lang)]
+    out += ["", f"{_t('verdict', lang)}:", f"  {headline_sentence(result, checklist, lang)}",
+            f"  {equity_sentence(result, checklist, lang)}"]
+    for alt in alts:
+        if alt != result.primary and alt in {d.other for d in result.differences}:
+            out.append(f"  {headline_sentence(result, checklist, lang, alt)}")
+    findings = findings_text(result, checklist, lang)
+    out += ["", f"{_t('findings', lang)} ({len(findings)}):"]
+    out += [f"  {line}" for line in findings] or [f"  {_t('none', lang)}"]
+    if result.weight_differences:
+        kinds = dict(part.split(":") for part in _t("weight_kind", lang).split("|"))
+        out += ["", f"{_t('own_weights', lang).format(ref=result.reference)}:"]
+        for w in result.weight_differences:
+            own = _t("missing", lang) if w.own is None else f"{w.own:g}"
+            ref = _t("missing", lang) if w.reference is None else f"{w.reference:g}"
+            out.append(f"  {kinds[w.kind]} {w.id}: {own} ({_t('reference_weight', lang)} {ref})")
     out.append("")
 
     header = [""] + [names.alternative(a) for a in alts]
     many = len(result.differences) > 1
     for d in result.differences:
-        header.append(f"{names.alternative(d.other)} − {names.alternative(d.base)}" if many else _t("difference", lang))
+        header.append(f"{names.alternative(d.other)} − {names.alternative(d.base)} (−200…+200)" if many
+                      else _t("difference", lang))
 
     position = {a: i for i, a in enumerate(alts)}
 
@@ -187,7 +211,7 @@ def score_table(assessment: Assessment, result: Result, lang: str = "sv") -> str
 
     headline: AlternativeResult = result.headline
     eq = headline.equity
-    out += ["", f"{_t('equity', lang)} ({names.alternative(result.primary)}): {_t(eq.verdict, lang)}"]
+    out += ["", f"{_t('equity', lang)} ({names.alternative(result.primary)}):"]
     if eq.gap_change is not None:
         out.append(f"  {_t('worse_off', lang)} {_num(eq.worse_off)}, {_t('population', lang)} {_num(eq.population)}, "
                    f"{_t('gap_change', lang)} {_num(eq.gap_change)}")
@@ -205,13 +229,15 @@ def score_table(assessment: Assessment, result: Result, lang: str = "sv") -> str
             f"  {_t('up', lang)}: {_drivers(headline.overall.up, names)}",
             f"  {_t('down', lang)}: {_drivers(headline.overall.down, names)}"]
 
-    out += ["", f"{_t('flags', lang)} ({len(result.flags)}):"]
-    for f in result.flags:
+    # the verdict's own flags are the findings above, stated once
+    flags = [f for f in result.flags if f.kind != "verdict"]
+    out += ["", f"{_t('flags', lang)} ({len(flags)}):"]
+    for f in flags:
         where = ", ".join(x for x in (names.criterion(f.criterion) if f.criterion else "",
                                       names.groups.get(f.group or "", f.group or ""),
                                       names.alternative(f.alternative)) if x)
         out.append(f"  [{_t(f.severity, lang)}] {text_for(f.message, lang)}" + (f" – {where}" if where else ""))
-    if not result.flags:
+    if not flags:
         out.append(f"  {_t('none', lang)}")
 
     out += ["", f"{_t('gaps', lang)} ({len(result.gaps)}):"]

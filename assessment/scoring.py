@@ -22,24 +22,20 @@ docs/scoring.md; in short:
 What depends only on the checklist (weights, scale maxima, which criteria
 carry which framework items, the flag rules) is computed once per checklist
 content hash and kept in a small LRU cache; the per-assessment loop is plain
-Python over lists and dicts, and the result objects are built directly
-instead of being validated again field by field. Every figure needed to judge
-the plan (the overall score, section and group values, equity, participation,
-flags, gaps, differences) is computed at once; the drivers of each score and
-the section, criterion, framework-item and group Score objects are built from
-the same ratings when first read (`results._Deferred`; docs/scoring.md, "Speed").
+Python over lists and dicts, and the result is built whole, at once, as the
+frozen dataclasses of `assessment.results` (docs/scoring.md, "Speed").
 """
 
 from __future__ import annotations
 
 import bisect
 import functools
+import itertools
 from collections.abc import Callable, Mapping
 from types import MappingProxyType
+import dataclasses
 from dataclasses import dataclass
-from typing import Any, TypeVar
-
-from pydantic import BaseModel
+from typing import Any
 
 from .checklist import (
     AllOf,
@@ -60,6 +56,7 @@ from .checklist import (
     Text,
 )
 from .conditions import compile_condition, ladder_ranks
+from .verdict_text import finding_messages
 from .model import NOT_RELEVANT, UNKNOWN, Answer, Assessment
 from .results import (
     AlternativeResult,
@@ -68,15 +65,15 @@ from .results import (
     EquityResult,
     Flag,
     KnowledgeGap,
+    Finding,
     ParticipationResult,
     Result,
     Score,
+    WeightDifference,
 )
 
-__all__ = ["score", "UNCHANGED_WITHIN", "MAX_DRIVERS", "DEFAULT_NEGATIVE_THRESHOLD", "AVERAGE_HIDES_GAP_RULE",
+__all__ = ["score", "weight_differences", "FLAGGED_FINDINGS", "MEASURE_NEEDS", "UNCHANGED_WITHIN", "MAX_DRIVERS", "DEFAULT_NEGATIVE_THRESHOLD", "AVERAGE_HIDES_GAP_RULE",
            "AVERAGE_HIDES_GAP", "MESSAGES", "SEVERITY_RANK"]
-
-_M = TypeVar("_M", bound=BaseModel)
 
 UNCHANGED_WITHIN = 5.0
 """A gap change smaller than this (in score points) is reported as unchanged."""
@@ -125,6 +122,8 @@ class _Rated:
     per_alternative: bool
     groups: tuple[tuple[str, float], ...] | None  # group_impact: (group id, weight); None for impact
     items: tuple[tuple[str, str], ...]  # (framework id, item id), the criterion's and its section's
+    scale_min: int  # the scale's lowest step ("stor negativ"), in the scale's own units
+    item_ix: tuple[int, ...] = ()  # positions of `items` in `_Index.item_keys`
 
 
 @dataclass(frozen=True, slots=True)
@@ -135,6 +134,7 @@ class _FlagRule:
     criteria: frozenset[str] | None  # the criteria the rule's sections/dimension select; None: all
     per_alternative: bool  # a condition rule that reads a per-alternative question
     when: Callable[[Callable[[str], Any]], bool] | None  # a condition rule's `when`, compiled
+    needs: frozenset[str]  # negative_without_measure: what a measure must have to clear it
 
 
 class _Index:
@@ -168,6 +168,8 @@ class _Index:
         self.population = next((g.id for g in c.groups if g.population), None)
 
         rated: list[_Rated] = []
+        judged: list[_Rated] = []
+        judged_ids = set(c.scoring.overall_judgement)
         for s in c.sections:
             for k in s.criteria:
                 if not k.is_rated:
@@ -183,10 +185,35 @@ class _Index:
                 groups = None
                 if k.type == AnswerType.GROUP_IMPACT:
                     groups = tuple((g.id, g.weight) for g in c.groups_of(k))
-                rated.append(_Rated(k.id, s.id, k.weight, scale_max, k.answered_per_alternative, groups,
-                                    tuple(items)))
+                # the assessors' overall judgement is shown beside the score, never inside it
+                (judged if k.id in judged_ids else rated).append(
+                    _Rated(k.id, s.id, k.weight, scale_max, k.answered_per_alternative, groups, tuple(items),
+                           min(step.value for step in scale.steps)))
+        # every (framework, item) a rated criterion carries, numbered, for the group x item sums
+        self.item_keys: list[tuple[str, str]] = []
+        numbered: dict[tuple[str, str], int] = {}
+        for i, r in enumerate(rated):
+            for key in r.items:
+                if key not in numbered:
+                    numbered[key] = len(self.item_keys)
+                    self.item_keys.append(key)
+            rated[i] = dataclasses.replace(r, item_ix=tuple(numbered[key] for key in r.items))
         self.rated = rated
         self.rated_by_id = {r.id: r for r in rated}
+        self.judged = judged
+        sc = c.scoring
+        self.large_loss = sc.large_loss
+        self.coverage_floor = sc.coverage_floor
+        self.disagreement = sc.judgement_disagreement
+        self.min_participants = sc.min_participants
+        self.worse_off_set = frozenset(g.id for g in c.groups if g.worse_off)
+        self.group_ids_set = frozenset(g.id for g in c.groups)
+        self.always_relevant = [(compile_condition(a.when, self.ranks) if a.when is not None else None,
+                                 tuple(a.criteria)) for a in sc.always_relevant]
+        # the criteria whose answers can carry "not relevant" for a worse-off group
+        self.worse_off_criteria = [r for r in rated + judged if r.groups is not None
+                                   and any(g in self.worse_off_set for g, _ in r.groups)]
+        self.criterion_ids = {k.id for k in c.criteria()}
 
         self.alternatives = c.alternative_ids()
         kinds = {a.id: a.kind.value for a in c.alternatives}
@@ -199,10 +226,16 @@ class _Index:
         self.plan_alternatives = [a for a in self.alternatives if a != self.zero]
 
         self.flag_rules = [self._flag_rule(r) for r in c.scoring.flags]
+        # Frozen scores equal by construction are shared between results (`_criterion_score`): keyed by
+        # (rating, gap share) or (state, gap share), so bounded by the scales' steps.
+        self.shared_scores: dict[tuple[Any, ...], Score] = {}
+        self.empty_score = Score(None, None, 0, 0, 0, None, 0, None, (), ())
         p = c.scoring.participation
         self.participation = p
         self.participation_levels: list[str] = []
         self.participation_rules = [(compile_condition(r.when, self.ranks), r.level) for r in p.rules] if p else []
+        # per rule, the values its leaves compare each question with: an answer "unknown" could be any of them
+        self.participation_leaves = [_leaf_values(r.when) for r in p.rules] if p else []
         if p is not None:
             ladder = c.ladder(c.criterion(p.question).ladder or "")
             self.participation_levels = [lv.id for lv in ladder.levels]
@@ -222,7 +255,8 @@ class _Index:
         per_alt = rule.when is not None and any(self.per_alternative.get(q, False) for q in _questions(rule.when))
         return _FlagRule(rule, float(threshold), frozenset(rule.groups) if rule.groups is not None else None,
                          frozenset(selected) if selected is not None else None, per_alt,
-                         compile_condition(rule.when, self.ranks) if rule.when is not None else None)
+                         compile_condition(rule.when, self.ranks) if rule.when is not None else None,
+                         frozenset(MEASURE_NEEDS if rule.measure_needs is None else rule.measure_needs))
 
     def band(self, value: float | None) -> Text | None:
         if value is None or not self.band_mins:
@@ -252,6 +286,29 @@ def _index_for(key: _Key) -> _Index:
     return _Index(key.checklist)
 
 
+def _leaf_values(cond: Condition) -> dict[str, list[Any]]:
+    """The values a condition's leaves compare each question with (for "what if the unknown were...")."""
+    out: dict[str, list[Any]] = {}
+    if isinstance(cond, AllOf) or isinstance(cond, AnyOf):
+        for sub in (cond.all if isinstance(cond, AllOf) else cond.any):
+            for q, vs in _leaf_values(sub).items():
+                out.setdefault(q, []).extend(vs)
+        return out
+    if isinstance(cond, Not):
+        return _leaf_values(cond.not_)
+    if isinstance(cond, Equals):
+        return {cond.equals.question: [cond.equals.value]}
+    if isinstance(cond, In):
+        return {cond.in_.question: list(cond.in_.values)}
+    if isinstance(cond, Includes):
+        return {cond.includes.question: [[cond.includes.value]]}
+    if isinstance(cond, Gte):
+        return {cond.gte.question: [cond.gte.value]}
+    if isinstance(cond, Lte):
+        return {cond.lte.question: [cond.lte.value]}
+    return {}
+
+
 def _questions(cond: Condition) -> list[str]:
     if isinstance(cond, AllOf):
         return [q for sub in cond.all for q in _questions(sub)]
@@ -267,44 +324,6 @@ def _questions(cond: Condition) -> list[str]:
     return []
 
 
-# --- building results without re-validating them ---------------------------------------
-
-_setattr = object.__setattr__
-
-
-def _make(cls: type[_M], fields: dict[str, Any]) -> _M:
-    """An instance of a result model from fields scoring has already typed correctly.
-
-    Validating hundreds of small models per assessment would cost more than the
-    scoring itself; this does what `model_construct` does, without its per-field
-    default handling, and every field is always given. A test checks that each
-    result survives a round trip through full validation unchanged."""
-    obj = cls.__new__(cls)
-    _setattr(obj, "__dict__", fields)
-    _setattr(obj, "__pydantic_fields_set__", set(fields))
-    _setattr(obj, "__pydantic_extra__", None)
-    _setattr(obj, "__pydantic_private__", None)
-    return obj
-
-
-def _make_deferred(cls: type[_M], fields: dict[str, Any],
-                   fill: Callable[[dict[str, Any]], dict[str, Any]]) -> _M:
-    """Like `_make`, with the remaining fields computed when first read (`results._Deferred`):
-    `fill` gets the fields given here and returns all of them, in field order.
-
-    What scoring needs itself (values, counts, equity, flags) is computed at once; what only
-    a reader of the whole result needs (the drivers of the overall score, the scores of every
-    section, criterion, framework item and group, the group x item matrix) waits for that
-    reader. `fill` reads only what this scoring computed and never changes it, so it gives
-    the same fields whenever it runs."""
-    obj = cls.__new__(cls)
-    _setattr(obj, "__dict__", fields)
-    _setattr(obj, "__pydantic_fields_set__", set(cls.__pydantic_fields__))
-    _setattr(obj, "__pydantic_extra__", None)
-    _setattr(obj, "__pydantic_private__", {"fill": fill})
-    return obj
-
-
 _NO_EFFECT = 1e-9
 """Score points below which a criterion's effect is rounding error, not a driver."""
 
@@ -313,8 +332,14 @@ Entry = tuple[float, str, str, float, str]
 the strongest upward effect comes first and ties fall back to the criterion id."""
 
 
-def _drivers(entries: list[Entry], scale: float = 1.0) -> dict[str, list[Driver]]:
-    """The strongest up and down drivers among `entries` (sorted in place), as Score fields.
+Drivers = tuple[tuple[Driver, ...], tuple[Driver, ...]]
+"""A score's (up, down) drivers."""
+
+NO_DRIVERS: Drivers = ((), ())
+
+
+def _drivers(entries: list[Entry], scale: float = 1.0) -> Drivers:
+    """The strongest up and down drivers among `entries` (sorted in place).
 
     An entry may carry its effect times a common positive factor (weight x rating, before
     dividing by the total weight): the order is the same, and `scale` turns the few that
@@ -323,42 +348,22 @@ def _drivers(entries: list[Entry], scale: float = 1.0) -> dict[str, list[Driver]
     # An effect within rounding error of zero (a group mean of +x and -x) moves nothing; without
     # this, the order of the answers would decide whether it is listed.
     least = _NO_EFFECT / scale
-    up: list[Driver] = []
-    for e in entries[:MAX_DRIVERS]:
-        if e[0] >= -least:
-            break
-        up.append(_make(Driver, {"criterion": e[1], "section": e[4], "group": e[2] or None, "rating": e[3],
-                                 "effect": -e[0] * scale}))
-    down: list[Driver] = []
-    for e in reversed(entries[-MAX_DRIVERS:]):
-        if e[0] <= least:
-            break
-        down.append(_make(Driver, {"criterion": e[1], "section": e[4], "group": e[2] or None, "rating": e[3],
-                                   "effect": -e[0] * scale}))
-    return {"up": up, "down": down}
-
-
-def _score_fields(index: _Index, value: float | None, answered: int, applicable: int, unknown: int,
-                  group_unknown: int = 0, gaps: float | None = None) -> dict[str, Any]:
-    """A score's fields but its drivers."""
-    if gaps is None:
-        gaps = float(unknown)
-    return {"value": value, "band": index.band(value), "answered": answered, "applicable": applicable,
-            "unknown": unknown, "coverage": answered / applicable if applicable else None,
-            "group_unknown": group_unknown, "unknown_share": gaps / applicable if applicable else None}
+    up = tuple([Driver(e[1], e[4], e[2] or None, e[3], -e[0] * scale)
+                for e in entries[:MAX_DRIVERS] if e[0] < -least])
+    down = tuple([Driver(e[1], e[4], e[2] or None, e[3], -e[0] * scale)
+                  for e in entries[:-MAX_DRIVERS - 1:-1] if e[0] > least])
+    return up, down
 
 
 def _score(index: _Index, value: float | None, answered: int, applicable: int, unknown: int,
-           drivers: dict[str, list[Driver]] | None = None, group_unknown: int = 0,
-           gaps: float | None = None) -> Score:
-    """A score with its drivers (`_drivers`; none without them)."""
-    fields = _score_fields(index, value, answered, applicable, unknown, group_unknown, gaps)
-    if drivers is None:
-        fields["up"] = []
-        fields["down"] = []
-    else:
-        fields.update(drivers)
-    return _make(Score, fields)
+           drivers: Drivers = NO_DRIVERS, group_unknown: int = 0, gaps: float | None = None) -> Score:
+    """A score with its counts and drivers (`_drivers`; none without them)."""
+    if gaps is None:
+        gaps = float(unknown)
+    if applicable:
+        return Score(value, index.band(value), answered, applicable, unknown, answered / applicable, group_unknown,
+                     gaps / applicable, *drivers)
+    return Score(value, index.band(value), answered, applicable, unknown, None, group_unknown, None, *drivers)
 
 
 def _weighted(pairs: list[tuple[float, float]]) -> float | None:
@@ -388,6 +393,9 @@ class _Rating:
     raw: Any  # the answer: a scale step, or {group: step | "unknown"}
     gap: float = 0.0  # how much of it is unknown: 1 for the whole criterion, k/n for k of n applicable groups
     low: float = 0.0  # the lowest step rated, in the scale's own units (what negative flags compare)
+    # its driver candidate in a weighted mean by criterion weight (section, framework item), made once
+    # and shared by every score it drives
+    entry: Entry | None = None
 
 
 _NO_ANSWERS: Mapping[str, Answer] = MappingProxyType({})
@@ -425,11 +433,12 @@ def _visible(index: _Index, lookup: Callable[[str], Any], visible: set[str]) -> 
 
 
 def _rate(index: _Index, visible: set[str], shared: Mapping[str, Answer],
-          own: Mapping[str, Answer]) -> tuple[list[_Rating], list[str]]:
-    """The applicable ratings of one alternative, and the criteria answered not relevant."""
+          own: Mapping[str, Answer], rated: list[_Rated] | None = None) -> tuple[list[_Rating], list[str]]:
+    """The applicable ratings of one alternative (of `rated`, default the scored criteria), and the
+    criteria answered not relevant."""
     out: list[_Rating] = []
     not_relevant: list[str] = []
-    for r in index.rated:
+    for r in index.rated if rated is None else rated:
         if r.id not in visible:
             continue
         answer = (own if r.per_alternative else shared).get(r.id)
@@ -507,7 +516,7 @@ def _counts(items: list[_Rating]) -> tuple[int, int, int, int, float]:
     return answered, len(items), unknown, group_unknown, gaps
 
 
-def _criterion_drivers(index: _Index, it: _Rating) -> dict[str, list[Driver]]:
+def _criterion_drivers(index: _Index, it: _Rating) -> Drivers:
     r = it.rated
     groups = it.groups or {}
     weights = index.group_weight
@@ -523,19 +532,27 @@ def _criterion_drivers(index: _Index, it: _Rating) -> dict[str, list[Driver]]:
 
 
 def _criterion_score(index: _Index, it: _Rating) -> Score:
-    if it.state != RATED:
-        return _score(index, None, 0, 1, 0 if it.state == UNANSWERED else 1, gaps=it.gap)
-    drivers = _criterion_drivers(index, it) if it.groups else None
-    return _score(index, it.value, 1, 1, 0, drivers, len(it.group_unknown), it.gap)
+    """One criterion's score. Most are equal by construction to others (an impact rating of +1 on a
+    scale of the same size, an unknown, a blank), and a frozen Score can be shared: those come from
+    `index.shared_scores`, built once per checklist."""
+    state = it.state
+    if state == RATED:
+        if it.groups:
+            return _score(index, it.value, 1, 1, 0, _criterion_drivers(index, it), len(it.group_unknown), it.gap)
+        key: tuple[Any, ...] = (it.value, it.gap)
+    else:
+        key = ("state", state, it.gap)
+    shared = index.shared_scores.get(key)
+    if shared is None:
+        if state == RATED:
+            shared = _score(index, it.value, 1, 1, 0, NO_DRIVERS, 0, it.gap)
+        else:
+            shared = _score(index, None, 0, 1, 0 if state == UNANSWERED else 1, NO_DRIVERS, 0, it.gap)
+        index.shared_scores[key] = shared  # bounded: one per scale step and gap share
+    return shared
 
 
-def _weighted_drivers(items: list[_Rating], total: float) -> dict[str, list[Driver]]:
-    entries = [(-(it.rated.weight * it.value), it.rated.id, "", it.value, it.rated.section)
-               for it in items if it.state == RATED and it.rated.weight > 0]
-    return _drivers(entries, 1.0 / total)
-
-
-def _worst_drivers(low: _Rating) -> dict[str, list[Driver]]:
+def _worst_drivers(low: _Rating) -> Drivers:
     return _drivers([(-low.value, low.rated.id, "", low.value, low.rated.section)])
 
 
@@ -545,14 +562,13 @@ def _lowest(items: list[_Rating]) -> _Rating:
                key=lambda it: (it.value, it.rated.id))
 
 
-def _aggregate(index: _Index, items: list[_Rating], worst: bool = False) -> tuple[Score, float | None, float]:
-    """The weighted mean (or the worst) of `items` by criterion weight, with counts and drivers.
-
-    Returns the score, its value and the total weight of the rated criteria (0: no value)."""
+def _aggregate(index: _Index, items: list[_Rating], worst: bool = False) -> Score:
+    """The weighted mean (or the worst) of `items` by criterion weight, with counts and drivers."""
     total = 0.0
     acc = 0.0
     answered = unknown = group_unknown = 0
     gaps = 0.0
+    entries: list[Entry] = []
     for it in items:
         state = it.state
         if state == RATED:
@@ -560,29 +576,32 @@ def _aggregate(index: _Index, items: list[_Rating], worst: bool = False) -> tupl
             if it.group_unknown:
                 group_unknown += len(it.group_unknown)
                 gaps += it.gap
-            w = it.rated.weight
+            r = it.rated
+            w = r.weight
             if w > 0:
+                value = it.value
                 total += w
-                acc += w * it.value
+                acc += w * value
+                e = it.entry
+                if e is None:  # made once, shared by every score this rating drives
+                    e = it.entry = (-(w * value), r.id, "", value, r.section)
+                entries.append(e)
         elif state == UNKNOWN_STATE:
             unknown += 1
             gaps += 1.0
     n = len(items)
     if total <= 0:
-        return _score(index, None, answered, n, unknown, None, group_unknown, gaps), None, 0.0
+        return _score(index, None, answered, n, unknown, NO_DRIVERS, group_unknown, gaps)
     if worst:
         low = _lowest(items)
-        return (_score(index, low.value, answered, n, unknown, _worst_drivers(low),
-                       group_unknown, gaps), low.value, total)
-    value = acc / total
-    return (_score(index, value, answered, n, unknown, _weighted_drivers(items, total),
-                   group_unknown, gaps), value, total)
+        return _score(index, low.value, answered, n, unknown, _worst_drivers(low), group_unknown, gaps)
+    return _score(index, acc / total, answered, n, unknown, _drivers(entries, 1.0 / total), group_unknown, gaps)
 
 
 def _overall_drivers(weighted_sections: list[tuple[float, list[_Rating], float]], total: float,
-                     worst: bool, given: dict[str, Any]) -> dict[str, Any]:
-    """The overall score's fields with its drivers: each criterion's effect is its section's share
-    times its share in the section."""
+                     worst: bool) -> Drivers:
+    """The overall score's drivers: each criterion's effect is its section's share times its share
+    in the section."""
     entries: list[Entry] = []
     for weight, items, section_total in weighted_sections:
         part = weight / total
@@ -594,39 +613,11 @@ def _overall_drivers(weighted_sections: list[tuple[float, list[_Rating], float]]
             if it.state == RATED and it.rated.weight > 0:
                 share = it.rated.weight / section_total  # computed as before, so equal effects tie exactly
                 entries.append((-(part * share * it.value), it.rated.id, "", it.value, it.rated.section))
-    return {**given, **_drivers(entries)}
+    return _drivers(entries)
 
 
-def _section_value(items: list[_Rating], worst: bool) -> tuple[float | None, float]:
-    """A section's value and the total weight of its rated criteria, as `_aggregate` computes them."""
-    total = 0.0
-    acc = 0.0
-    for it in items:
-        if it.state == RATED:
-            w = it.rated.weight
-            if w > 0:
-                total += w
-                acc += w * it.value
-    if total <= 0:
-        return None, 0.0
-    return (_lowest(items).value if worst else acc / total), total
-
-
-def _group_values(index: _Index, ratings: list[_Rating]) -> dict[str, float | None]:
-    """Each group's value, as `_group_scores` computes it: equity needs the values, not the scores."""
-    acc = {g: [0.0, 0.0] for g in index.group_ids}
-    for it in ratings:
-        groups = it.groups
-        if not groups:
-            continue
-        w = it.rated.weight
-        if w <= 0:
-            continue
-        for gid, v in groups.items():
-            a = acc[gid]
-            a[0] += w
-            a[1] += w * v
-    return {g: (weighted / total if total > 0 else None) for g, (total, weighted) in acc.items()}
+def _group_values(groups: dict[str, Score]) -> dict[str, float | None]:
+    return {g: s.value for g, s in groups.items()}
 
 
 @dataclass(slots=True)
@@ -643,7 +634,7 @@ class _AltWork:
 
 
 def _alternative(index: _Index, assessment: Assessment, alt: str, seen: set[str] | None = None) -> _AltWork:
-    """One alternative's result; `seen` is the visible set of another alternative when
+    """One alternative's result, whole; `seen` is the visible set of another alternative when
     `index.same_visibility` says it is this one's too."""
     shared = assessment.answers
     own = assessment.alternatives.get(alt, _NO_ANSWERS)
@@ -654,15 +645,22 @@ def _alternative(index: _Index, assessment: Assessment, alt: str, seen: set[str]
     ratings, not_relevant = _rate(index, visible, shared, own)
 
     by_section: dict[str, list[_Rating]] = {}
+    per_item: dict[tuple[str, str], list[_Rating]] = {}
     for it in ratings:
         sid = it.rated.section
         if sid in by_section:
             by_section[sid].append(it)
         else:
             by_section[sid] = [it]
+        for key in it.rated.items:
+            if key in per_item:
+                per_item[key].append(it)
+            else:
+                per_item[key] = [it]
 
     # the overall score weighs the sections by section weight
     section_values: dict[str, float | None] = {}
+    sections: dict[str, Score] = {}
     weighted_sections: list[tuple[float, list[_Rating], float]] = []
     total = 0.0
     acc = 0.0
@@ -671,61 +669,67 @@ def _alternative(index: _Index, assessment: Assessment, alt: str, seen: set[str]
         items = by_section.get(sid)
         if items is None:
             continue
-        value, section_total = _section_value(items, worst)
+        section = _aggregate(index, items, worst)
+        sections[sid] = section
+        value = section.value
         section_values[sid] = value
         weight = index.section_weight[sid]
         if value is not None and weight > 0:
-            weighted_sections.append((weight, items, section_total))
+            weighted_sections.append((weight, items, _rated_weight(items)))
             total += weight
             acc += weight * value
     answered, applicable, unknown, group_unknown, gaps = _counts(ratings)
-    overall_value = acc / total if weighted_sections else None
-    fields = _score_fields(index, overall_value, answered, applicable, unknown, group_unknown, gaps)
-    if weighted_sections:  # its drivers when first read: most callers want the figures only
-        overall = _make_deferred(Score, fields, functools.partial(_overall_drivers, weighted_sections, total, worst))
+    # the share actually rated: a group_impact question counts the share of its groups rated
+    rated_share = (answered - (gaps - unknown)) / applicable if applicable else None
+    provisional = rated_share is not None and rated_share < index.coverage_floor
+    if weighted_sections:
+        overall = _score(index, acc / total, answered, applicable, unknown,
+                         _overall_drivers(weighted_sections, total, worst), group_unknown, gaps)
+        if provisional:  # too little is known for a band: the figure is shown as provisional
+            overall = dataclasses.replace(overall, band=None)
     else:
-        overall = _make(Score, {**fields, "up": [], "down": []})
+        overall = _score(index, None, answered, applicable, unknown, NO_DRIVERS, group_unknown, gaps)
 
-    group_values = _group_values(index, ratings)
-    equity = _equity(index, group_values, overall_value)
-    result = _make_deferred(AlternativeResult, {"alternative": alt, "overall": overall, "equity": equity},
-                            functools.partial(_alternative_details, index, ratings, by_section))
-    return _AltWork(result, ratings, not_relevant, visible, lookup, section_values, group_values)
-
-
-def _alternative_details(index: _Index, ratings: list[_Rating], by_section: dict[str, list[_Rating]],
-                         given: dict[str, Any]) -> dict[str, Any]:
-    """An alternative's result with the parts computed when first read: every score but the overall
-    one (with the same values as the figures computed at once), and the group x item matrix."""
-    sections = {sid: _aggregate(index, by_section[sid], index.worst)[0]
-                for sid in index.section_ids if sid in by_section}
-    per_item: dict[tuple[str, str], list[_Rating]] = {}
-    for it in ratings:
-        for key in it.rated.items:
-            if key in per_item:
-                per_item[key].append(it)
-            else:
-                per_item[key] = [it]
+    empty = index.empty_score
     dimensions: dict[str, dict[str, Score]] = {}
     for fw, item_ids in index.frameworks:
         scores: dict[str, Score] = {}
         for item in item_ids:
             items = per_item.get((fw, item))
-            scores[item] = _aggregate(index, items)[0] if items else _score(index, None, 0, 0, 0)
+            scores[item] = _aggregate(index, items) if items else empty
         dimensions[fw] = scores
-    return {
-        "alternative": given["alternative"],
-        "overall": given["overall"],
-        "sections": sections,
-        "criteria": {it.rated.id: _criterion_score(index, it) for it in ratings},
-        "dimensions": dimensions,
-        "groups": _group_scores(index, ratings),
-        "group_dimensions": _group_matrix(index, ratings),
-        "equity": given["equity"],
-    }
+    groups = _group_scores(index, ratings)
+    group_values = _group_values(groups)
+    judgement = _judgement(index, visible, shared, own) if index.judged else None
+    result = AlternativeResult(
+        alt, overall, sections, {it.rated.id: _criterion_score(index, it) for it in ratings}, dimensions, groups,
+        _group_matrix(index, ratings), _equity(index, group_values, overall.value, ratings),
+        rated_share, provisional, judgement)
+    return _AltWork(result, ratings, not_relevant, visible, lookup, section_values, group_values)
 
 
-def _group_drivers(gid: str, rated: list[tuple[float, float, _Rated]], total: float) -> dict[str, list[Driver]]:
+def _judgement(index: _Index, visible: set[str], shared: Mapping[str, Answer],
+               own: Mapping[str, Answer]) -> float | None:
+    """The assessors' overall judgement: the weighted mean of the overall_judgement questions rated."""
+    ratings, _ = _rate(index, visible, shared, own, index.judged)
+    pairs = [(it.rated.weight, it.value) for it in ratings if it.state == RATED]
+    if not pairs:
+        return None
+    value = _weighted(pairs)
+    return value if value is not None else sum(v for _, v in pairs) / len(pairs)
+
+
+def _rated_weight(items: list[_Rating]) -> float:
+    total = 0.0
+    for it in items:
+        if it.state == RATED:
+            w = it.rated.weight
+            if w > 0:
+                total += w
+    return total
+
+
+def _group_drivers(gid: str, rated: list[tuple[float, float, _Rated]], total: float) -> Drivers:
     return _drivers([(-(w * v), r.id, gid, v, r.section) for w, v, r in rated], 1.0 / total)
 
 
@@ -777,36 +781,46 @@ def _group_scores(index: _Index, ratings: list[_Rating]) -> dict[str, Score]:
 def _group_matrix(index: _Index, ratings: list[_Rating]) -> dict[str, dict[str, dict[str, float | None]]]:
     """Groups x framework items: each group's mean over the rated criteria of each item.
 
-    Sparse: a group has an item only when it has a rated criterion on it."""
-    cells: dict[str, dict[tuple[str, str], list[float]]] = {g: {} for g in index.group_ids}
+    Sparse: a group has an item only when it has a rated criterion on it, in the order its first
+    such criterion comes. Sums run over positions in `index.item_keys` rather than tuple-keyed dicts."""
+    n = len(index.item_keys)
+    cells: dict[str, tuple[list[float], list[float], list[int]]] = {}
     for it in ratings:
         r = it.rated
         w = r.weight
-        if r.groups is None or it.state != RATED or w <= 0 or not r.items:
+        if r.groups is None or it.state != RATED or w <= 0 or not r.item_ix:
             continue
+        ix = r.item_ix
         for gid, v in (it.groups or {}).items():
-            c = cells[gid]
+            cell = cells.get(gid)
+            if cell is None:
+                cell = cells[gid] = ([0.0] * n, [0.0] * n, [])
+            cw, cwv, order = cell
             wv = w * v
-            for key in r.items:
-                cell = c.get(key)
-                if cell is None:
-                    c[key] = [w, wv]
-                else:
-                    cell[0] += w
-                    cell[1] += wv
+            for k in ix:
+                if not cw[k]:
+                    order.append(k)
+                cw[k] += w
+                cwv[k] += wv
+    keys = index.item_keys
     matrix: dict[str, dict[str, dict[str, float | None]]] = {fw: {} for fw, _ in index.frameworks}
     for gid in index.group_ids:
         rows: dict[str, dict[str, float | None]] = {fw: {} for fw, _ in index.frameworks}
-        for (fw, item), (cw, cwv) in cells[gid].items():
-            if fw in rows:
-                rows[fw][item] = cwv / cw
+        cell = cells.get(gid)
+        if cell is not None:
+            cw, cwv, order = cell
+            for k in order:
+                fw, item = keys[k]
+                row = rows.get(fw)
+                if row is not None:
+                    row[item] = cwv[k] / cw[k]
         for fw, row in rows.items():
             matrix[fw][gid] = row
     return matrix
 
 
-
-def _equity(index: _Index, groups: dict[str, float | None], average_fallback: float | None) -> EquityResult:
+def _equity(index: _Index, groups: dict[str, float | None], average_fallback: float | None,
+            ratings: list[_Rating]) -> EquityResult:
     weights = index.group_weight
     worse = _weighted([(weights[g], v) for g in index.worse_off if (v := groups.get(g)) is not None])
     if index.population is not None:
@@ -814,20 +828,80 @@ def _equity(index: _Index, groups: dict[str, float | None], average_fallback: fl
     else:
         population = _weighted([(weights[g], v) for g, v in groups.items() if v is not None])
     gap = worse - population if worse is not None and population is not None else None
+    # the worst-off of the worse-off groups, against the population over the questions rated for both:
+    # a mean must not hide one group falling behind, nor a comparison over different questions invent one
+    paired = _paired(index, ratings)
+    worst, worst_value, worst_population = None, None, None
+    worst_gap: float | None = None
+    for g in index.worse_off:
+        pair = paired.get(g)
+        # ties go to the group id, so that the checklist's order of groups does not decide
+        if pair is not None and (worst_gap is None or (pair[0] - pair[1], g) < (worst_gap, worst or "")):
+            worst, worst_value, worst_population = g, pair[0], pair[1]
+            worst_gap = pair[0] - pair[1]
     if gap is None:
         verdict = "unknown"
+    elif worst_gap is not None and worst_gap <= -UNCHANGED_WITHIN and gap > -UNCHANGED_WITHIN:
+        verdict = "widens"  # for the worst worse-off group, whatever their mean says
     elif abs(gap) < UNCHANGED_WITHIN:
         verdict = "unchanged"
     else:
         verdict = "narrows" if gap > 0 else "widens"
     average = population if population is not None else average_fallback
     hides = verdict == "widens" and average is not None and average > 0
+    levelling_down = verdict == "narrows" and worse is not None and worse < 0
     rated = [(g, v) for g, v in groups.items() if v is not None]
     gainers = [g for g, v in sorted(rated, key=lambda gv: (-gv[1], gv[0])) if v > 0]
     losers = [g for g, v in sorted(rated, key=lambda gv: (gv[1], gv[0])) if v < 0]
-    return _make(EquityResult, {"population": population, "worse_off": worse, "gap_change": gap, "verdict": verdict,
-                                "gainers": gainers, "losers": losers, "average_hides_gap": hides,
-                                "note": dict(AVERAGE_HIDES_GAP) if hides else None})
+    return EquityResult(population, worse, gap, verdict, gainers, losers, hides,
+                        dict(AVERAGE_HIDES_GAP) if hides else None, worst, worst_value, worst_population,
+                        levelling_down, _same_questions(index, ratings,
+                                                        [g for g in index.worse_off if groups.get(g) is not None]))
+
+
+def _paired(index: _Index, ratings: list[_Rating]) -> dict[str, tuple[float, float]]:
+    """Each worse-off group's mean and the population's mean over the group_impact questions that rate
+    both, by criterion weight (nothing when there is no population group)."""
+    pop = index.population
+    if pop is None:
+        return {}
+    acc: dict[str, list[float]] = {}
+    for it in ratings:
+        values = it.groups
+        if values is None or it.state != RATED or pop not in values:
+            continue
+        w = it.rated.weight
+        if w <= 0:
+            continue
+        pv = values[pop]
+        for g in index.worse_off:
+            v = values.get(g)
+            if v is not None:
+                a = acc.get(g)
+                if a is None:
+                    acc[g] = [w, w * v, w * pv]
+                else:
+                    a[0] += w
+                    a[1] += w * v
+                    a[2] += w * pv
+    return {g: (wv / w, wp / w) for g, (w, wv, wp) in acc.items()}
+
+
+def _same_questions(index: _Index, ratings: list[_Rating], worse_off: list[str]) -> bool | None:
+    """Whether every rated worse-off group is rated on the same questions as the population (None: no
+    population group, or nothing to compare)."""
+    pop = index.population
+    if pop is None or not worse_off:
+        return None
+    for it in ratings:
+        values = it.groups
+        if values is None or it.state != RATED:
+            continue
+        has_pop = pop in values
+        for g in worse_off:
+            if (g in values) != has_pop:
+                return False
+    return True
 
 
 # --- participation, flags, gaps -------------------------------------------------------
@@ -836,39 +910,111 @@ def _equity(index: _Index, groups: dict[str, float | None], average_fallback: fl
 def _participation(index: _Index, assessment: Assessment, lookup: Callable[[str], Any]) -> ParticipationResult:
     p = index.participation
     if p is None:
-        return _make(ParticipationResult, {"question": None, "reached": None, "expected": None,
-                                           "reached_rank": None, "expected_rank": None, "met": None})
+        return ParticipationResult(None, None, None, None, None, None)
     levels = index.participation_levels
     rank = {lv: i for i, lv in enumerate(levels)}
-    # The level reached is the highest of the ladder question's answer and the levels of the
-    # participation records: a record of a dialogue held is evidence of that level even if the
-    # question was not updated. A hidden question does not count; its records still do.
-    reached_rank: int | None = None
+    # A record counts at its level when enough people took part and it names an affected group it
+    # reached; otherwise it is evidence of information only (at most the ladder's second level,
+    # "information" on SKR's ladder). Records are the
+    # evidence: when there are any, the ladder answer counts only as far as they reach. Without
+    # records the answer stands; with neither, no dialogue was reached.
     answer = lookup(p.question)
-    if isinstance(answer, str) and answer in rank:
-        reached_rank = rank[answer]
+    answer_rank = rank.get(answer) if isinstance(answer, str) else None
+    declared = index.group_ids_set
+    counted = not_counted = 0
+    record_rank: int | None = None
+    heard: set[str] = set()
     for record in assessment.participation:
-        if record.level in rank and (reached_rank is None or rank[record.level] > reached_rank):
-            reached_rank = rank[record.level]
-    expected = p.default
-    for when, level in index.participation_rules:
-        if when(lookup):
-            expected = level
-            break
+        if record.level not in rank:
+            continue
+        named = [g for g in record.groups if g in declared]
+        if (record.participants or 0) >= index.min_participants and named:
+            counted += 1
+            heard.update(named)
+            level_rank = rank[record.level]
+        else:  # evidence that people were informed, at most: the ladder's second level
+            not_counted += 1
+            level_rank = min(rank[record.level], 1)
+        if record_rank is None or level_rank > record_rank:
+            record_rank = level_rank
+    if record_rank is None:
+        reached_rank = answer_rank
+    else:
+        reached_rank = record_rank
+    expected, uncertain = _expected_level(index, lookup)
     expected_rank = rank[expected]
-    return _make(ParticipationResult, {
-        "question": p.question,
-        "reached": levels[reached_rank] if reached_rank is not None else None,
-        "expected": expected,
-        "reached_rank": reached_rank,
-        "expected_rank": expected_rank,
-        "met": None if reached_rank is None else reached_rank >= expected_rank,
-    })
+    return ParticipationResult(
+        question=p.question,
+        reached=levels[reached_rank] if reached_rank is not None else None,
+        expected=expected,
+        reached_rank=reached_rank,
+        expected_rank=expected_rank,
+        met=False if reached_rank is None else reached_rank >= expected_rank,
+        records_counted=counted,
+        records_not_counted=not_counted,
+        heard=[g for g in index.group_ids if g in heard],
+        expected_uncertain=uncertain,
+    )
 
 
-def _measured(assessment: Assessment) -> set[tuple[str, str | None]]:
-    """(criterion, alternative) pairs that have a measure; alternative None: a measure for every alternative."""
-    return {(m.criterion, m.alternative) for m in assessment.measures}
+_MAX_WHAT_IF = 64
+"""At most this many combinations of values are tried for unknown answers a rule reads."""
+
+
+def _expected_level(index: _Index, lookup: Callable[[str], Any]) -> tuple[str, str | None]:
+    """The expected participation level, and the question answered unknown that kept it high, if any.
+
+    An answer "unknown" is not "no": when a rule would hold for some value of the unknown answers it
+    reads (a vulnerable area not known to be vulnerable), its level is expected, and the question is named."""
+    p = index.participation
+    assert p is not None
+    for (when, level), leaves in zip(index.participation_rules, index.participation_leaves):
+        if when(lookup):
+            return level, None
+        unknown = [q for q in leaves if lookup(q) == UNKNOWN]
+        if not unknown:
+            continue
+        combos = itertools.islice(itertools.product(*(leaves[q] for q in unknown)), _MAX_WHAT_IF)
+        for combo in combos:
+            given = dict(zip(unknown, combo))
+
+            def what_if(q: str, given: dict[str, Any] = given) -> Any:
+                return given[q] if q in given else lookup(q)
+
+            if when(what_if):
+                return level, unknown[0]
+    return p.default, None
+
+
+MEASURE_NEEDS = ("responsible", "due", "indicator")
+"""What a measure must have to clear a negative_without_measure flag, unless its rule says less."""
+
+Measured = dict[tuple[str, str | None], list[frozenset[str]]]
+"""(criterion, alternative or None for every alternative) -> for each of its measures, what it has
+of MEASURE_NEEDS (a measure with an owner, a date and an indicator has all three)."""
+
+
+def _measured(assessment: Assessment) -> Measured:
+    out: Measured = {}
+    for m in assessment.measures:
+        has = frozenset(k for k, v in (("responsible", m.responsible.strip()), ("due", m.due),
+                                       ("indicator", m.indicator.strip())) if v)
+        out.setdefault((m.criterion, m.alternative), []).append(has)
+    return out
+
+
+def _cleared(measured: Measured, criterion: str, alt: str, needs: frozenset[str]) -> tuple[bool, tuple[str, ...]]:
+    """Whether a measure with everything `needs` asks for covers the criterion in `alt`, and else what
+    the most complete of its measures lacks (nothing when there is no measure at all)."""
+    lacks: tuple[str, ...] = ()
+    for key in ((criterion, None), (criterion, alt)):
+        for has in measured.get(key, ()):
+            if needs <= has:
+                return True, ()
+            missing = tuple(n for n in MEASURE_NEEDS if n in needs and n not in has)
+            if not lacks or len(missing) < len(lacks):
+                lacks = missing
+    return False, lacks
 
 
 SEVERITY_RANK: Mapping[str, int] = MappingProxyType({"info": 0, "warning": 1, "serious": 2})
@@ -887,14 +1033,16 @@ def _negative_hits(rule: _FlagRule, it: _Rating) -> list[str | None]:
     return [g for g in it.groups or () if raw[g] <= threshold and (rule.groups is None or g in rule.groups)]
 
 
-def _negative_flags(rules: list[tuple[int, _FlagRule]], measured: set[tuple[str, str | None]], alt: str,
+def _negative_flags(rules: list[tuple[int, _FlagRule]], measured: Measured, alt: str,
                     ratings: list[_Rating]) -> dict[int, list[Flag]]:
     """The negative_without_measure flags of one alternative, by the position of the rule that raises them.
 
     Rules overlap (a -2 is also at or below -1; a child's -1 is caught by a rule for children and by
     the general one), and the same impact must not be reported twice: each rating (each group's, in a
     group_impact criterion) goes to the most severe rule that catches it, the first declared on a tie.
-    A rule then raises one flag per criterion with the ratings it won."""
+    A rule then raises one flag per criterion with the ratings it won. A measure clears a rule only
+    when it has what the rule asks of it (an owner, a date and an indicator unless `measure_needs`
+    says less); an incomplete one is named in the flag's detail."""
     out: dict[int, list[Flag]] = {}
     rule_at = dict(rules)
     highest = max(rule.threshold for _, rule in rules)
@@ -902,10 +1050,13 @@ def _negative_flags(rules: list[tuple[int, _FlagRule]], measured: set[tuple[str,
         if it.state != RATED or it.low > highest:  # no rating low enough for any rule
             continue
         r = it.rated
-        if (r.id, None) in measured or (r.id, alt) in measured:
-            continue
         won: dict[str | None, tuple[int, int]] = {}  # unit (group, or None) -> (severity rank, rule position)
+        incomplete: dict[int, tuple[str, ...]] = {}
         for pos, rule in rules:
+            cleared, lacks = _cleared(measured, r.id, alt, rule.needs)
+            if cleared:
+                continue
+            incomplete[pos] = lacks
             rank = SEVERITY_RANK[rule.rule.severity]
             for unit in _negative_hits(rule, it):
                 best = won.get(unit)
@@ -924,6 +1075,8 @@ def _negative_flags(rules: list[tuple[int, _FlagRule]], measured: set[tuple[str,
                 raw = it.raw
                 hit = sorted((u for u in units if u is not None), key=lambda g: (raw[g], g))  # worst first
                 detail = f"{r.id}: " + ", ".join(f"{g} {raw[g]:+d}" for g in hit)
+            if incomplete.get(pos):
+                detail += "; the measure lacks " + ", ".join(incomplete[pos])
             out.setdefault(pos, []).append(_flag(rule_at[pos].rule, criterion=r.id,
                                                  group=hit[0] if len(hit) == 1 else None, alternative=alt,
                                                  detail=detail))
@@ -932,8 +1085,7 @@ def _negative_flags(rules: list[tuple[int, _FlagRule]], measured: set[tuple[str,
 
 def _flag(rule: FlagRule, *, criterion: str | None = None, group: str | None = None,
           alternative: str | None = None, detail: str = "") -> Flag:
-    return _make(Flag, {"rule": rule.id, "kind": rule.kind.value, "severity": rule.severity, "message": rule.message,
-                        "criterion": criterion, "group": group, "alternative": alternative, "detail": detail})
+    return Flag(rule.id, rule.kind.value, rule.severity, rule.message, criterion, group, alternative, detail)
 
 
 def _knowledge_gaps_detail(overall: Score) -> str:
@@ -969,7 +1121,8 @@ def _flags(index: _Index, assessment: Assessment, work: dict[str, _AltWork],
         elif kind == FlagKind.PARTICIPATION_BELOW_EXPECTED:
             if participation.met is False:
                 raised.append((pos, _flag(rule, criterion=participation.question,
-                                          detail=f"{participation.reached} < {participation.expected}")))
+                                          detail=f"{participation.reached or 'not answered'} < "
+                                                 f"{participation.expected}")))
         elif kind == FlagKind.GAP_WIDENS:
             for alt in plan:
                 eq = work[alt].result.equity
@@ -995,11 +1148,11 @@ def _flags(index: _Index, assessment: Assessment, work: dict[str, _AltWork],
     for alt in plan:
         eq = work[alt].result.equity
         if eq.average_hides_gap:
-            out.append(_make(Flag, {
-                "rule": AVERAGE_HIDES_GAP_RULE, "kind": FlagKind.GAP_WIDENS.value, "severity": "serious",
-                "message": dict(AVERAGE_HIDES_GAP), "criterion": None, "group": None, "alternative": alt,
-                "detail": f"average {eq.population:+.1f}, worse-off {eq.worse_off:+.1f}"
-                if eq.population is not None and eq.worse_off is not None else f"gap change {eq.gap_change:+.1f}"}))
+            out.append(Flag(
+                rule=AVERAGE_HIDES_GAP_RULE, kind=FlagKind.GAP_WIDENS.value, severity="serious",
+                message=dict(AVERAGE_HIDES_GAP), criterion=None, group=None, alternative=alt,
+                detail=f"average {eq.population:+.1f}, worse-off {eq.worse_off:+.1f}"
+                if eq.population is not None and eq.worse_off is not None else f"gap change {eq.gap_change:+.1f}"))
     return out
 
 
@@ -1021,8 +1174,7 @@ def _most_severe(raised: list[tuple[int, Flag]]) -> list[Flag]:
 
 
 def _gap(criterion: str, section: str, alternative: str | None, group: str | None) -> KnowledgeGap:
-    return _make(KnowledgeGap, {"criterion": criterion, "section": section, "alternative": alternative,
-                                "group": group})
+    return KnowledgeGap(criterion, section, alternative, group)
 
 
 def _gaps(index: _Index, assessment: Assessment, work: dict[str, _AltWork]) -> list[KnowledgeGap]:
@@ -1063,23 +1215,17 @@ def _difference(index: _Index, base: _AltWork, other: _AltWork) -> Difference:
     bs, os_ = base.sections, other.sections
     bg, og = base.groups, other.groups
     b, o = base.result, other.result
-    return _make_deferred(Difference, {
-        "base": b.alternative,
-        "other": o.alternative,
-        "overall": _minus(o.overall.value, b.overall.value),
-        "sections": {sid: _minus(os_.get(sid), bs.get(sid)) for sid in index.section_ids if sid in bs or sid in os_},
-        "groups": {g: _minus(og[g], bg[g]) for g in index.group_ids},
-        "gap_change": _minus(o.equity.gap_change, b.equity.gap_change),
-    }, functools.partial(_difference_details, index, b, o))
-
-
-def _difference_details(index: _Index, base: AlternativeResult, other: AlternativeResult,
-                        given: dict[str, Any]) -> dict[str, Any]:
-    dimensions = {fw: {item: _minus(other.dimensions[fw][item].value, base.dimensions[fw][item].value)
-                       for item in items} for fw, items in index.frameworks}
-    return {"base": given["base"], "other": given["other"], "overall": given["overall"],
-            "sections": given["sections"], "dimensions": dimensions, "groups": given["groups"],
-            "gap_change": given["gap_change"]}
+    bd, od = b.dimensions, o.dimensions
+    return Difference(
+        base=b.alternative,
+        other=o.alternative,
+        overall=_minus(o.overall.value, b.overall.value),
+        sections={sid: _minus(os_.get(sid), bs.get(sid)) for sid in index.section_ids if sid in bs or sid in os_},
+        dimensions={fw: {item: _minus(od[fw][item].value, bd[fw][item].value) for item in items}
+                    for fw, items in index.frameworks},
+        groups={g: _minus(og[g], bg[g]) for g in index.group_ids},
+        gap_change=_minus(o.equity.gap_change, b.equity.gap_change),
+    )
 
 
 def _not_relevant(index: _Index, assessment: Assessment, primary: _AltWork) -> list[str]:
@@ -1099,15 +1245,162 @@ def _not_relevant(index: _Index, assessment: Assessment, primary: _AltWork) -> l
     return out
 
 
+# --- the verdict: findings ---------------------------------------------------------------
+
+FLAGGED_FINDINGS: Mapping[str, str] = MappingProxyType({
+    "large_loss": "serious", "worse_off_behind": "serious", "levelling_down": "serious", "zero_better": "serious",
+    "provisional": "warning", "not_relevant_without_reason": "warning", "losers_not_heard": "warning",
+    "judgement_disagrees": "warning",
+})
+"""The findings that also raise a built-in flag (rule id = the finding's code), with its severity."""
+
+
+def _findings(index: _Index, assessment: Assessment, work: dict[str, _AltWork], participation: ParticipationResult,
+              weight_differences: list[WeightDifference]) -> list[Finding]:
+    """What the verdict must say about the plan alternatives, each thing once (docs/scoring.md, "The verdict")."""
+    out: list[Finding] = []
+    zero = work[index.zero].result if index.zero is not None else None
+    for alt in index.plan_alternatives:
+        w = work[alt]
+        r = w.result
+        eq = r.equity
+        # the groups that lose badly: a group score at or below large_loss, or the scale's worst step on a
+        # worse-off group; worst first, each group once
+        lost: dict[str, Finding] = {}
+        for gid in index.group_ids:
+            v = w.groups.get(gid)
+            if v is not None and v <= index.large_loss:
+                lost[gid] = Finding("large_loss", "serious", alt, gid, None, {"value": v})
+        for it in w.ratings:
+            if it.state != RATED or it.groups is None or it.low > it.rated.scale_min or it.rated.scale_min >= 0:
+                continue
+            for gid in index.worse_off:
+                if gid not in lost and it.raw.get(gid) == it.rated.scale_min:
+                    lost[gid] = Finding("large_loss", "serious", alt, gid, it.rated.id,
+                                        {"value": w.groups[gid] if w.groups.get(gid) is not None else it.groups[gid],
+                                         "rating": it.groups[gid]})
+        out += sorted(lost.values(), key=lambda f: (f.figures["value"], f.group or ""))
+        if eq.worst_worse_off is not None and eq.worst_worse_off not in lost and eq.verdict == "widens" \
+                and eq.gap_change is not None and eq.gap_change > -UNCHANGED_WITHIN \
+                and eq.worst_worse_off_value is not None and eq.worst_worse_off_population is not None:
+            out.append(Finding("worse_off_behind", "serious", alt, eq.worst_worse_off, None,
+                               {"value": eq.worst_worse_off_value, "population": eq.worst_worse_off_population}))
+        if eq.levelling_down and eq.worse_off is not None and eq.population is not None:
+            out.append(Finding("levelling_down", "serious", alt, None, None,
+                               {"worse_off": eq.worse_off, "population": eq.population}))
+        if r.provisional and r.rated_share is not None:
+            out.append(Finding("provisional", "warning", alt, None, None,
+                               {"rated_share": r.rated_share, "floor": index.coverage_floor}))
+        if zero is not None and zero.overall.value is not None and r.overall.value is not None \
+                and zero.overall.value - r.overall.value >= UNCHANGED_WITHIN:
+            out.append(Finding("zero_better", "serious", alt, None, None,
+                               {"zero": zero.overall.value, "value": r.overall.value}))
+        if r.judgement is not None and r.overall.value is not None \
+                and abs(r.judgement - r.overall.value) >= index.disagreement:
+            out.append(Finding("judgement_disagrees", "warning", alt, None, None,
+                               {"judgement": r.judgement, "value": r.overall.value}))
+    out += _unexplained_not_relevant(index, assessment, work)
+    if participation.question is not None:
+        if participation.reached is None:
+            out.append(Finding("participation_unanswered", "warning", None, None, participation.question, {}))
+        if participation.expected_uncertain is not None:
+            out.append(Finding("participation_expected_unknown", "info", None, None,
+                               participation.expected_uncertain, {}))
+        if participation.records_not_counted:
+            out.append(Finding("participation_not_counted", "info", None, None, None,
+                               {"count": participation.records_not_counted, "min": index.min_participants}))
+        if participation.records_counted:
+            heard = set(participation.heard)
+            for gid in work[index.primary].result.equity.losers:
+                if gid not in heard and gid != index.population:
+                    out.append(Finding("losers_not_heard", "warning", index.primary, gid, None,
+                                       {"value": work[index.primary].groups[gid] or 0.0}))
+    if weight_differences:
+        out.append(Finding("own_weights", "info", None, None, None, {"count": len(weight_differences)}))
+    return out
+
+
+def _unexplained_not_relevant(index: _Index, assessment: Assessment, work: dict[str, _AltWork]) -> list[Finding]:
+    """ "Not relevant" without a reason (a comment) for a worse-off group, or on a question the checklist
+    marks always relevant when its `when` holds. A question answered once is reported once."""
+    out: list[Finding] = []
+    seen: set[tuple[str, str | None, str | None]] = set()
+    for alt in index.plan_alternatives:
+        w = work[alt]
+        own = assessment.alternatives.get(alt, _NO_ANSWERS)
+        for r in index.worse_off_criteria:
+            if r.id not in w.visible:
+                continue
+            answer = (own if r.per_alternative else assessment.answers).get(r.id)
+            if answer is None or answer.comment.strip() or not isinstance(answer.value, dict):
+                continue
+            for gid, _ in r.groups or ():
+                if gid in index.worse_off_set and answer.value.get(gid) == NOT_RELEVANT:
+                    key = (r.id, gid, alt if r.per_alternative else None)
+                    if key not in seen:
+                        seen.add(key)
+                        out.append(Finding("not_relevant_without_reason", "warning", key[2], gid, r.id, {}))
+        for when, criteria in index.always_relevant:
+            if when is not None and not when(w.lookup):
+                continue
+            for cid in criteria:
+                if cid not in w.visible:
+                    continue
+                answer = (own if index.per_alternative.get(cid, False) else assessment.answers).get(cid)
+                if answer is None or answer.comment.strip():
+                    continue
+                value = answer.value
+                if value == NOT_RELEVANT or (isinstance(value, dict) and value
+                                             and all(v == NOT_RELEVANT for v in value.values())):
+                    key = (cid, None, alt if index.per_alternative.get(cid, False) else None)
+                    if key not in seen:
+                        seen.add(key)
+                        out.append(Finding("not_relevant_without_reason", "warning", key[2], None, cid, {}))
+    return out
+
+
+def _finding_flags(index: _Index, findings: list[Finding]) -> list[Flag]:
+    """The built-in flags of the findings that must be acted on, worded by `verdict_text` (sv and en)."""
+    out: list[Flag] = []
+    flagged = [f for f in findings if f.code in FLAGGED_FINDINGS]
+    for f, message in zip(flagged, finding_messages(flagged, index.checklist) if flagged else []):
+        severity = FLAGGED_FINDINGS[f.code]
+        detail = ", ".join(f"{k} {v:+.1f}" if k not in ("rated_share", "floor") else f"{k} {v:.2f}"
+                           for k, v in f.figures.items())
+        out.append(Flag(f.code, "verdict", severity, message, f.criterion, f.group, f.alternative,  # type: ignore[arg-type]
+                        detail))
+    return out
+
+
+def weight_differences(checklist: Checklist, reference: Checklist) -> list[WeightDifference]:
+    """The group, section and criterion weights of `checklist` that differ from `reference`'s."""
+    out: list[WeightDifference] = []
+
+    def compare(kind: Any, own: dict[str, float], ref: dict[str, float]) -> None:
+        for key in [*own, *(k for k in ref if k not in own)]:
+            a, b = own.get(key), ref.get(key)
+            if a is None or b is None or abs(a - b) > 1e-9:
+                out.append(WeightDifference(kind, key, a, b))
+
+    compare("group", {g.id: g.weight for g in checklist.groups}, {g.id: g.weight for g in reference.groups})
+    compare("section", {s.id: s.weight for s in checklist.sections}, {s.id: s.weight for s in reference.sections})
+    compare("criterion", {k.id: k.weight for k in checklist.criteria() if k.is_rated},
+            {k.id: k.weight for k in reference.criteria() if k.is_rated})
+    return out
+
+
 # --- the entry point -------------------------------------------------------------------
 
 
-def score(assessment: Assessment) -> Result:
-    """Scores, equity, participation, flags and knowledge gaps of every alternative of `assessment`.
+def score(assessment: Assessment, reference: Checklist | None = None) -> Result:
+    """Scores, equity, participation, flags, knowledge gaps and findings of every alternative of `assessment`.
 
     Pure: the same assessment always gives the same result. The checklist is
     the assessment's own snapshot; its recorded hash (checked against the
-    snapshot when a file is read) keys the cache of per-checklist structures."""
+    snapshot when a file is read) keys the cache of per-checklist structures.
+    `reference` is the reference checklist the assessment's checklist derives
+    from (its `scoring.reference`), when the caller has it: its weights are
+    compared with the checklist's own."""
     checklist = assessment.checklist
     key = _Key(checklist, assessment.checklist_ref.hash or checklist.content_hash())
     index = _index_for(key)
@@ -1127,17 +1420,22 @@ def score(assessment: Assessment) -> Result:
             message = MESSAGES["all_unknown"]
         else:
             message = MESSAGES["nothing_rated"]
-    return _make(Result, {
-        "checklist_id": checklist.id,
-        "checklist_version": checklist.version,
-        "checklist_hash": key.hash,
-        "primary": index.primary,
-        "alternatives": {alt: w.result for alt, w in work.items()},
-        "differences": [_difference(index, base, work[a]) for a in index.alternatives if a != index.base],
-        "participation": participation,
-        "flags": _flags(index, assessment, work, participation),
-        "gaps": _gaps(index, assessment, work),
-        "hidden": [cid for cid in index.section_of if cid not in primary.visible],
-        "not_relevant": _not_relevant(index, assessment, primary),
-        "message": dict(message) if message is not None else None,
-    })
+    differences = weight_differences(checklist, reference) if reference is not None else []
+    findings = _findings(index, assessment, work, participation, differences)
+    return Result(
+        checklist_id=checklist.id,
+        checklist_version=checklist.version,
+        checklist_hash=key.hash,
+        primary=index.primary,
+        alternatives={alt: w.result for alt, w in work.items()},
+        differences=[_difference(index, base, work[a]) for a in index.alternatives if a != index.base],
+        participation=participation,
+        flags=_flags(index, assessment, work, participation) + _finding_flags(index, findings),
+        gaps=_gaps(index, assessment, work),
+        hidden=[cid for cid in index.section_of if cid not in primary.visible],
+        not_relevant=_not_relevant(index, assessment, primary),
+        message=dict(message) if message is not None else None,
+        findings=findings,
+        weight_differences=differences,
+        reference=reference.id if reference is not None else None,
+    )

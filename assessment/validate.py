@@ -641,8 +641,27 @@ class _Refs:
             if rule.kind == FlagKind.PARTICIPATION_BELOW_EXPECTED and s.participation is None:
                 self.error(fp, "this flag compares with the expected participation level; "
                                "declare scoring.participation")
+            if rule.measure_needs is not None and rule.kind != FlagKind.NEGATIVE_WITHOUT_MEASURE:
+                self.error(fp, f'"measure_needs" is only used by flags of kind negative_without_measure, not '
+                               f"{rule.kind.value}; remove it", "measure_needs")
             if rule.kind == FlagKind.GAP_WIDENS and not any(g.worse_off for g in c.groups):
                 self.error(fp, "a gap_widens flag needs at least one group with worse_off: true")
+        rated = {k.id for k in every.values() if k.is_rated}
+        for i, cid in enumerate(s.overall_judgement):
+            if cid not in rated:
+                what = "no question" if cid not in every else f"a {every[cid].type.value} question"
+                self.error(("scoring", "overall_judgement", i),
+                           f'"{cid}" is {what}; an overall judgement must be an impact or group_impact question '
+                           f"(rated questions: {_names(rated)})")
+        for i, rule in enumerate(s.always_relevant):
+            ap: Path = ("scoring", "always_relevant", i)
+            for j, cid in enumerate(rule.criteria):
+                if cid not in every:
+                    guess = difflib.get_close_matches(cid, list(every), n=1, cutoff=0.6)
+                    hint = f'; did you mean "{guess[0]}"?' if guess else ""
+                    self.error((*ap, "criteria", j), f'unknown question "{cid}"{hint}')
+            if rule.when is not None:
+                self.condition((*ap, "when"), rule.when, every, "always_relevant")
         if s.participation is not None:
             pp: Path = ("scoring", "participation")
             q = every.get(s.participation.question)

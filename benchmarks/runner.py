@@ -58,6 +58,8 @@ def measures() -> list[Measure]:
                 wizard.generated_step, (Target("ratio", le, 1.5, "ratio <= 1.5"),)),
         Measure("scoring", "Scoring throughput, integrated checklist, one core", score_rate.scoring_throughput,
                 (Target("median", ge, 5000.0, ">= 5,000 assessments/s"),)),
+        Measure("scoring-read-all", "Scoring throughput, every field of the result read, one core",
+                score_rate.scoring_read_all, (Target("median", ge, 5000.0, ">= 5,000 assessments/s"),)),
         Measure("pdf-example", "PDF: the example report", pdf.example_report,
                 (Target("median", le, 0.5, "median <= 0.5 s"), Target("ratio", le, 1.5, "ratio <= 1.5"))),
         Measure("pdf-500", "PDF: the 500-criterion report", pdf.large_report,

@@ -130,16 +130,16 @@ def test_score_prints_a_swedish_table(tmp_path, library, capsys, snapshot):
     # the figures the report and the results page show: whole numbers, a real minus sign
     assert next(line for line in lines if line.startswith("Samlad poäng")).split() == ["Samlad", "poäng", "0", "+17", "+17"]
     assert any(line.split() == ["Levnadsvanor", "0", "−50", "−50"] for line in lines)
-    assert "Jämlikhet (Planförslaget): klyftan ökar" not in out
-    assert "Jämlikhet (Planförslaget): klyftan minskar" in out
+    assert "Klyftan ökar" not in out and "klyftan ökar" not in out
+    assert "  Klyftan minskar: grupper med sämre förutsättningar" in out  # the verdict's equity sentence
     assert "[varning] Negativ påverkan utan åtgärd – Fysisk aktivitet, Planförslaget" in out
 
 
 def test_score_in_english(tmp_path, library, capsys):
     code, out, _ = run(capsys, "score", str(filled(tmp_path, library, capsys, False)), "--lang", "en")
     assert code == 0
-    assert next(line for line in out.splitlines() if line.startswith("Overall")).split()[-1] == "+17"
-    assert "Equity (The proposal): the gap narrows" in out
+    assert next(line for line in out.splitlines() if line.startswith("Overall score")).split()[-1] == "+17"
+    assert "  The gap narrows: groups with worse starting conditions" in out
     assert "[warning] Negative impact without a measure – Physical activity, The proposal" in out
     assert "Knowledge gaps (0):" in out
 
