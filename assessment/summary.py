@@ -30,18 +30,19 @@ The rules, also in docs/report.md:
 
 It reads results only by attribute, so it works on any result type with the same
 names. It does no I/O, holds no state and must not import streamlit or reportlab.
-`headline_sentence` and `equity_sentence` are the two sentences whose wording the
-verdict rules own; they stand alone so that they can be replaced in one line each.
+`headline_sentence` and `equity_sentence` are the verdict's own sentences
+(`assessment.verdict_text`), so the summary and the CLI word the verdict alike.
 """
 
 from __future__ import annotations
 
-import math
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
 from .checklist import AnswerType, Checklist, Text, text_for
+from . import verdict_text
+from .figures import MINUS, figure, fmt_figure
 from .model import NOT_RELEVANT, UNKNOWN, Assessment, Measure, MeasureStatus
 
 __all__ = [
@@ -80,26 +81,9 @@ RIGHTS_FRAMEWORKS = ("crc", "rights", "barnkonventionen")
 POLICY_FRAMEWORKS = ("policy_area", "policy_areas", "malomraden", "malomrade", "commission_areas")
 SCORE_RANGE = (-100, 100)
 DIFFERENCE_RANGE = (-200, 200)
-MINUS = "−"
 
 
 # --- figures --------------------------------------------------------------------------------
-
-
-def figure(value: float | None) -> int | None:
-    """A score as the whole number shown everywhere: rounded half away from zero; None stays None."""
-    if value is None or math.isnan(value):
-        return None
-    whole = math.floor(abs(value) + 0.5)
-    return int(-whole if value < 0 else whole)
-
-
-def fmt_figure(value: float | int | None, none: str = "–") -> str:
-    """A score or difference as text: "+12", "−12", "0" (a real minus sign); `none` when there is none."""
-    shown = figure(value)
-    if shown is None:
-        return none
-    return "0" if shown == 0 else f"{shown:+d}".replace("-", MINUS)
 
 
 def rating_figure(step: float, scale_max: float) -> float:
@@ -247,38 +231,9 @@ class Summary:
 # --- the two sentences the verdict rules own ------------------------------------------------
 
 _WORDS: dict[str, dict[str, str]] = {
-    "headline_band": {
-        "sv": "{alternative}: den samlade bedömningen är {band} ({score} på skalan −100 till +100). "
-              "{answered} av {applicable} tillämpliga frågor är bedömda.",
-        "en": "{alternative}: the overall judgement is {band} ({score} on the scale −100 to +100). "
-              "{answered} of {applicable} applicable questions are rated.",
-    },
-    "headline_score": {
-        "sv": "{alternative}: den samlade poängen är {score} på skalan −100 till +100. "
-              "{answered} av {applicable} tillämpliga frågor är bedömda.",
-        "en": "{alternative}: the overall score is {score} on the scale −100 to +100. "
-              "{answered} of {applicable} applicable questions are rated.",
-    },
-    "headline_none": {
-        "sv": "{alternative}: det går inte att ge en samlad bedömning, eftersom ingen tillämplig fråga är bedömd.",
-        "en": "{alternative}: no overall judgement can be given, as no applicable question is rated.",
-    },
+    "rated_count": {"sv": "{answered} av {applicable} tillämpliga frågor är bedömda.",
+                    "en": "{answered} of {applicable} applicable questions are rated."},
     "proposal": {"sv": "Förslaget", "en": "The proposal"},
-    "narrows": {"sv": "Skillnaderna minskar. De grupper som har det sämre ställt vinner mer än befolkningen i stort.",
-                "en": "The gaps narrow. The groups with worse starting conditions gain more than the population as "
-                      "a whole."},
-    "widens": {"sv": "Skillnaderna ökar. De grupper som har det sämre ställt vinner mindre eller förlorar mer än "
-                     "befolkningen i stort.",
-               "en": "The gaps widen. The groups with worse starting conditions gain less or lose more than the "
-                     "population as a whole."},
-    "widens_hidden": {"sv": "Genomsnittet blir bättre, men det är ingen vinst för jämlikheten när skillnaderna ökar.",
-                      "en": "The average improves, but that is no equity gain when the gaps widen."},
-    "unchanged": {"sv": "Skillnaderna mellan grupperna bedöms vara oförändrade.",
-                  "en": "The gaps between groups are judged unchanged."},
-    "unknown": {"sv": "Det går inte att säga om skillnaderna minskar eller ökar, eftersom påverkan på grupperna inte "
-                      "är bedömd.",
-                "en": "It cannot be said whether the gaps narrow or widen, as the impact on groups has not been "
-                      "rated."},
 }
 
 
@@ -299,25 +254,17 @@ def _lower(label: str) -> str:
 
 
 def headline_sentence(result: Any, checklist: Checklist, lang: str) -> str:
-    """The headline in one plain sentence: the headline alternative's band and figure, and how much is rated."""
+    """The verdict's headline (`assessment.verdict_text`), then how many applicable questions are rated."""
+    words = verdict_text.headline_sentence(result, checklist, lang)
     o = result.alternatives[result.primary].overall
-    alternative = _alt_label(checklist, result.primary, lang)
-    if o.value is None:
-        return _w("headline_none", lang, alternative=alternative)
-    fields = {"alternative": alternative, "score": fmt_figure(o.value), "answered": o.answered,
-              "applicable": o.applicable}
-    if o.band is not None:
-        return _w("headline_band", lang, band=_lower(text_for(o.band, lang, checklist.default_language)), **fields)
-    return _w("headline_score", lang, **fields)
+    if o.value is not None and o.applicable:
+        words += " " + _w("rated_count", lang, answered=o.answered, applicable=o.applicable)
+    return words
 
 
 def equity_sentence(result: Any, checklist: Checklist, lang: str, alternative: str | None = None) -> str:
-    """Whether the gap between the worse-off groups and the population narrows or widens, in words."""
-    equity = result.alternatives[alternative or result.primary].equity
-    words = _w(equity.verdict if equity.verdict in ("narrows", "widens", "unchanged") else "unknown", lang)
-    if equity.verdict == "widens" and getattr(equity, "average_hides_gap", False):
-        words += " " + _w("widens_hidden", lang)
-    return words
+    """Whether the gap narrows or widens, as the verdict words it (`assessment.verdict_text`)."""
+    return verdict_text.equity_sentence(result, checklist, lang, alternative)
 
 
 # --- deriving the summary --------------------------------------------------------------------

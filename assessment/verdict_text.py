@@ -24,6 +24,8 @@ from collections.abc import Mapping
 from types import MappingProxyType
 
 from .checklist import Checklist, text_for
+from .figures import figure as whole
+from .figures import fmt_figure
 from .results import FINDING_CODES, AlternativeResult, Finding, Result
 
 __all__ = ["headline_sentence", "equity_sentence", "finding_sentence", "findings_text", "finding_messages", "figure",
@@ -165,11 +167,8 @@ def _p(lang: str, key: str) -> str:
 
 
 def figure(value: float | None) -> str:
-    """A score as the verdict writes it: a whole number with its sign (−50, +75, 0), '–' for none."""
-    if value is None:
-        return "–"
-    n = round(value)
-    return "0" if n == 0 else f"+{n}" if n > 0 else f"−{-n}"
+    """A score as the verdict writes it: the figure every surface shows (−50, +75, 0), '–' for none."""
+    return fmt_figure(value)
 
 
 def _share(value: float, lang: str) -> str:
@@ -200,7 +199,10 @@ class _Names:
         label = self.alternatives.get(alt or "")
         if label is not None:
             return label
-        return alt or ("Förslaget" if self.lang == "sv" else "The proposal")
+        if alt and alt != "proposal":
+            return alt
+        # a checklist without alternatives scores one, "proposal": it is named, not shown as its id
+        return "Förslaget" if self.lang == "sv" else "The proposal"
 
     def criterion(self, cid: str | None) -> str:
         k = self.criteria.get(cid or "")
@@ -313,7 +315,11 @@ def equity_sentence(result: Result, checklist: Checklist, lang: str, alternative
         if d.other == alt and d.gap_change is not None:
             direction = "eq_zero_same" if abs(d.gap_change) < UNCHANGED_WITHIN else \
                 "eq_zero_narrower" if d.gap_change > 0 else "eq_zero_wider"
-            parts.append(_fill(lang, "eq_zero", direction=_p(lang, direction), difference=figure(d.gap_change)))
+            # the difference of the two gap figures a reader sees, so that the printed numbers add up
+            base_gap = result.alternatives[d.base].equity.gap_change if d.base in result.alternatives else None
+            shown = whole(eq.gap_change) - whole(base_gap) \
+                if eq.gap_change is not None and base_gap is not None else d.gap_change
+            parts.append(_fill(lang, "eq_zero", direction=_p(lang, direction), difference=figure(shown)))
     return " ".join(parts)
 
 

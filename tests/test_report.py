@@ -82,9 +82,10 @@ def test_the_summary_for_decision_makers_is_page_two_and_fits_on_it(sv):
     summary = pages[1]
     assert summary.startswith("Sammanfattning för beslutsfattare")
     # the overall judgement for the proposal, who gains and loses, and the verdict on the gap
-    assert "Planförslaget: den samlade bedömningen är något positiv (+18" in summary
+    assert "Planförslaget: +18 på skalan −100 till +100, något positiv. Men hushåll med låg inkomst förlorar kraftigt." \
+        in summary
     assert "Förlorar: hushåll med låg inkomst (−100)." in summary
-    assert "Skillnaderna ökar" in summary
+    assert "Klyftan ökar: grupper med sämre förutsättningar −43, befolkningen +50." in summary
     # the alternatives compared, against the zero alternative
     assert "Nollalternativ: Något negativ (−7)" in summary
     assert "Skillnad, planförslaget jämfört med nollalternativ: +25 (på skalan −200 till +200" in summary
@@ -171,7 +172,9 @@ def test_the_equity_chapter_says_the_gap_widens_for_the_proposal(sv):
     pages = [flat(p) for p in page_texts(sv)]
     equity = pages[page_of(pages, "Jämlikhet: vilka vinner och vilka förlorar Jämlikhetsbedömningen") - 1]
     assert "Skillnad: sämre ställda minus befolkningen (−200 till +200) −21 −93" in equity
-    assert "Planförslaget: Skillnaderna ökar" in equity
+    assert "Planförslaget: Klyftan ökar: grupper med sämre förutsättningar −43, befolkningen +50." in equity
+    # against the zero alternative: the difference of the two gap figures in the table (−93 − −21)
+    assert "Mot nollalternativet är klyftan större (skillnad −72 på skalan −200 till +200)" in equity
     assert "Hushåll med låg inkomst (↓, ×1,5) Tydligt negativ (−50) Tydligt negativ (−100)" in equity
 
 
@@ -252,7 +255,7 @@ def test_an_assessment_with_nothing_answered_still_makes_a_report():
     out = io.BytesIO()
     render_report(a, out, lang="en")
     text = flat(" ".join(page_texts(out.getvalue())))
-    assert "The plan proposal: no overall judgement can be given" in text
+    assert "The plan proposal: no overall score." in text
     assert "No measures are recorded." in text
     assert "No dialogues or consultations are documented." in text
 
@@ -383,7 +386,7 @@ def test_a_checklist_without_groups_areas_bands_or_alternatives_gives_a_plain_re
     out = io.BytesIO()
     render_report(a, out)
     pages = [flat(p) for p in page_texts(out.getvalue())]
-    assert "Förslaget: den samlade poängen är −100 på skalan −100 till +100." in pages[1]
+    assert "Förslaget: −100 på skalan −100 till +100." in pages[1]
     text = " ".join(pages)
     assert "1.1 Påverkas boendet? Alternativ Bedömning Förslaget Stor negativ (−100)" in text
     assert "Motivering: Tio lägenheter rivs." in text
