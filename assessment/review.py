@@ -31,6 +31,7 @@ from sqlalchemy import Connection, text
 from sqlalchemy.exc import IntegrityError
 
 from .errors import ConflictError, NotFound, StorageError
+from .integrity import seal_post, seal_report
 from .model import MAX_TEXT, Status
 from .storage import Store
 
@@ -262,11 +263,14 @@ def post(store: Store, assessment_id: str, thread_revision: int, author: str, bo
     with store.writing() as conn:
         _, revision = _status(conn, assessment_id)
         new = _advance_thread(conn, assessment_id, thread_revision, author.strip(), at)
+        row = {"id": uuid.uuid4().hex[:12], "assessment_id": assessment_id, "on_revision": revision,
+               "criterion": criterion, "author": author.strip(), "at": at, "text": words, "reply_to": reply_to,
+               "kind": chosen}
         conn.execute(text(
             "INSERT INTO review_comments (id, assessment_id, on_revision, criterion, author, at, text, reply_to, "
-            "kind) VALUES (:cid, :id, :rev, :crit, :by, :at, :text, :reply, :kind)"),
-            {"cid": uuid.uuid4().hex[:12], "id": assessment_id, "rev": revision, "crit": criterion,
-             "by": author.strip(), "at": at, "text": words, "reply": reply_to, "kind": chosen})
+            "kind) VALUES (:id, :assessment_id, :on_revision, :criterion, :author, :at, :text, :reply_to, :kind)"),
+            row)
+        seal_post(conn, row)
     return new
 
 
@@ -299,11 +303,14 @@ def sign_off(store: Store, assessment_id: str, revision: int, by: str, date: dt.
         seen = conn.execute(text("SELECT revision FROM review_threads WHERE assessment_id = :id"),
                             {"id": assessment_id}).scalar_one_or_none() or 0
         _advance_thread(conn, assessment_id, int(seen), by.strip(), at)
+        row = {"id": uuid.uuid4().hex[:12], "assessment_id": assessment_id, "on_revision": adopted,
+               "criterion": None, "author": by.strip(), "at": at,
+               "text": words + (f"\n{note.strip()}" if note.strip() else ""), "reply_to": None, "kind": "sign_off"}
         conn.execute(text(
             "INSERT INTO review_comments (id, assessment_id, on_revision, criterion, author, at, text, reply_to, "
-            "kind) VALUES (:cid, :id, :rev, NULL, :by, :at, :text, NULL, 'sign_off')"),
-            {"cid": uuid.uuid4().hex[:12], "id": assessment_id, "rev": adopted, "by": by.strip(), "at": at,
-             "text": words + (f"\n{note.strip()}" if note.strip() else "")})
+            "kind) VALUES (:id, :assessment_id, :on_revision, :criterion, :author, :at, :text, :reply_to, :kind)"),
+            row)
+        seal_post(conn, row)  # the chain (assessment/integrity.py) shows a sign-off deleted or edited later
     store_report(store, assessment_id, by.strip(), lang)
     return adopted
 
@@ -330,11 +337,13 @@ def store_report(store: Store, assessment_id: str, by: str, lang: str | None = N
     at = _now()
     try:
         with store.writing() as conn:
+            row = {"assessment_id": assessment_id, "revision": stored.revision, "lang": language, "sha256": digest,
+                   "size": len(pdf), "stored_at": at.isoformat(timespec="microseconds"), "stored_by": by}
             conn.execute(text(
                 "INSERT INTO adopted_reports (assessment_id, revision, lang, sha256, size, pdf, stored_at, stored_by) "
-                "VALUES (:id, :r, :lang, :h, :n, :pdf, :t, :by)"),
-                {"id": assessment_id, "r": stored.revision, "lang": language, "h": digest, "n": len(pdf),
-                 "pdf": pdf, "t": at.isoformat(timespec="microseconds"), "by": by})
+                "VALUES (:assessment_id, :revision, :lang, :sha256, :size, :pdf, :stored_at, :stored_by)"),
+                {**row, "pdf": pdf})
+            seal_report(conn, row)
     except IntegrityError:  # stored meanwhile by another session: that one is the record
         return next(r for r in stored_reports(store, assessment_id)
                     if r.revision == stored.revision and r.lang == language)

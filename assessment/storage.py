@@ -19,6 +19,7 @@ module level.
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
 import json
 import os
@@ -34,10 +35,13 @@ from sqlalchemy import Connection, Engine, create_engine, event, text
 from sqlalchemy.exc import DBAPIError, IntegrityError
 
 from .checklist import Checklist, text_for
-from .errors import ConflictError, DuplicateError, FrozenError, NotFound, StorageError
+from .errors import (AssessmentFileError, ConflictError, DuplicateError, FrozenError, LimitExceeded, NotFound,
+                     StorageError)
+from .integrity import body_digest, chain_head, check_adoption, seal_report, seal_version
 from .library import resolve_checklist
 from .migrations import FROZEN_MARK, search_text, upgrade
-from .model import Answer, Assessment, Status, check_assessment, check_value, dump_assessment, parse_assessment
+from .model import (MAX_NAME, AdoptionRecord, Answer, Assessment, Provenance, Status, bound_problems, check_assessment,
+                    check_bounds, check_value, dump_assessment, parse_assessment, validate_snapshot)
 from .yamlio import Limits
 
 __all__ = [
@@ -363,7 +367,12 @@ class Store:
         if cached is not None:
             return cached
         row = conn.execute(text("SELECT body FROM checklist_snapshots WHERE hash = :h"), {"h": digest}).one()
-        checklist = Checklist.model_validate(json.loads(row[0]))
+        try:
+            # Through the full validator, as on import: the database is no more trusted than a file.
+            checklist = validate_snapshot(json.loads(row[0]), f"checklist {digest[:12]}")
+        except (AssessmentFileError, ValueError) as exc:
+            raise StorageError(f"Den lagrade checklistan {digest[:12]}… är inte giltig; kör skb verify. / "
+                               f"The stored checklist {digest[:12]}… is not valid; run skb verify.\n{exc}") from None
         with self._snapshots_lock:
             if len(self._snapshots) >= _SNAPSHOT_CACHE:
                 self._snapshots.pop(next(iter(self._snapshots)))
@@ -418,6 +427,7 @@ class Store:
     # -- writing --
 
     def _check(self, a: Assessment) -> None:
+        check_bounds(a)
         problems = check_assessment(a)
         if problems:
             raise StorageError("the assessment does not fit its checklist:\n" + "\n".join(problems[:10]))
@@ -425,12 +435,14 @@ class Store:
     def _insert_version(self, conn: Connection, assessment_id: str, revision: int, author: str, summary: str,
                         status: str, digest: str, body: dict[str, Any], questions: list[str],
                         parts: list[str], at: str) -> None:
+        row = {"assessment_id": assessment_id, "revision": revision, "saved_at": at, "author": author,
+               "summary": summary, "changes": json.dumps({"questions": questions, "parts": parts}, ensure_ascii=False),
+               "status": status, "checklist_hash": digest, "body": _encode(body)}
         conn.execute(text(
             "INSERT INTO versions (assessment_id, revision, saved_at, author, summary, changes, status, "
-            "checklist_hash, body) VALUES (:id, :r, :t, :by, :s, :c, :st, :h, :b)"),
-            {"id": assessment_id, "r": revision, "t": at, "by": author, "s": summary,
-             "c": json.dumps({"questions": questions, "parts": parts}, ensure_ascii=False),
-             "st": status, "h": digest, "b": _encode(body)})
+            "checklist_hash, body) VALUES (:assessment_id, :revision, :saved_at, :author, :summary, :changes, "
+            ":status, :checklist_hash, :body)"), row)
+        seal_version(conn, row)
 
     def _insert_new(self, conn: Connection, a: Assessment, author: str, summary: str) -> int:
         digest = self._store_snapshot(conn, a.checklist)
@@ -454,7 +466,13 @@ class Store:
         return 1
 
     def create(self, assessment: Assessment, author: str, summary: str = "") -> int:
-        """Store a new assessment; returns its first revision (1). DuplicateError if the id is taken."""
+        """Store a new assessment; returns its first revision (1). DuplicateError if the id is taken.
+
+        An adopted assessment is not created: adoption goes through `adopt` (sign-off), and an
+        adoption made elsewhere comes in through `import_`, where it is checked."""
+        if assessment.metadata.status == Status.ADOPTED:
+            raise StorageError("En ny bedömning kan inte skapas som fastställd; den fastställs genom granskning. / "
+                               "A new assessment cannot be created adopted; it is adopted through review.")
         self._check(assessment)
         try:
             with self._write() as conn:
@@ -570,6 +588,8 @@ class Store:
                 target.pop(criterion, None)
             else:
                 target[criterion] = new
+                if over := bound_problems(body):
+                    raise LimitExceeded(over)
             return self._advance(conn, assessment_id, base_revision, author, "", head.status,
                                  head.checklist_hash, body, [criterion], [])
 
@@ -603,6 +623,8 @@ class Store:
         copy.metadata.adopted_at = None
         copy.metadata.adopted_by = None
         copy.metadata.created = dt.date.today()
+        copy.provenance = None
+        copy.adoption_record = None
         with self._write() as conn:
             self._insert_new(conn, copy, by, f"kopia av {assessment_id} version {rev} / copy of {assessment_id} "
                                              f"version {rev}")
@@ -617,30 +639,66 @@ class Store:
             if head.status != Status.DRAFT:
                 raise StorageError(f"Bara utkast kan tas bort; {assessment_id} är under granskning. / "
                                    f"Only drafts can be deleted; {assessment_id} is in review.")
-            conn.execute(text("DELETE FROM versions WHERE assessment_id = :id"), {"id": assessment_id})
+            # The history goes with the draft by cascade: a version alone is never deleted (migration 0007).
             conn.execute(text("DELETE FROM assessments WHERE id = :id"), {"id": assessment_id})
 
     # -- files --
 
     def export(self, assessment_id: str, revision: int | None = None, fmt: Literal["yaml", "json"] = "yaml") -> str:
-        """The assessment as an assessment file, always with its checklist snapshot."""
+        """The assessment as an assessment file, always with its checklist snapshot.
+
+        The export of an adopted version carries its adoption record: the report
+        stored at adoption (base64), its SHA-256, the digest of the body the
+        report names, and the head of the integrity chain, so that another
+        installation can check the adoption (`import_(..., adopted_report_sha256=)`)."""
         a = self.version(assessment_id, revision) if revision is not None else self.load(assessment_id).assessment
+        a = a.model_copy(update={"adoption_record": None})
+        if a.metadata.status == Status.ADOPTED:
+            with self._read() as conn:
+                rev = revision if revision is not None else self._head(conn, assessment_id).revision
+                report = conn.execute(text(
+                    "SELECT lang, sha256, pdf FROM adopted_reports WHERE assessment_id = :id AND revision = :r "
+                    "ORDER BY CASE WHEN lang = :lang THEN 0 ELSE 1 END, stored_at LIMIT 1"),
+                    {"id": assessment_id, "r": rev, "lang": a.language}).one_or_none()
+                head = chain_head(conn, assessment_id)
+            if report is not None:
+                a = a.model_copy(update={"adoption_record": AdoptionRecord(
+                    revision=rev, body_sha256=body_digest(_body(a)), report_sha256=report.sha256,
+                    report_lang=report.lang, report_pdf=base64.b64encode(bytes(report.pdf)).decode("ascii"),
+                    chain_head=head)})
         return dump_assessment(a, fmt)
 
     def import_(self, raw: bytes | str, source: str, author: str, as_new: bool = False,
-                limits: Limits = Limits()) -> str:
+                limits: Limits = Limits(), adopted_report_sha256: str | None = None) -> str:
         """Store an assessment file; returns its id.
 
         The file is read within `limits` and must fit its checklist (its own
-        snapshot, or the installed checklist of that id and version). An id
-        already stored raises DuplicateError unless `as_new`, which stores a
-        copy under a new id."""
+        snapshot, through the full checklist validator, or the installed
+        checklist of that id and version). Nothing the file claims is believed:
+        it arrives as a draft, with its claimed status and adoption kept as
+        `provenance`. Only an adopted file whose adoption verifies against
+        `adopted_report_sha256` (the SHA-256 of the adopted report, known from
+        outside the file) arrives adopted ("adopted elsewhere, verified",
+        read-only), with its report stored. An id already stored raises
+        DuplicateError unless `as_new`, which stores a copy under a new id."""
         a = parse_assessment(raw, source, limits, resolve=resolve_checklist)
         if as_new:
             a = a.model_copy(update={"id": uuid.uuid4().hex})
+        a, pdf = _received(a, source, author, adopted_report_sha256)
         try:
             with self._write() as conn:
-                self._insert_new(conn, a, author, f"importerad från {source} / imported from {source}")
+                revision = self._insert_new(conn, a, author, f"importerad från {source[:MAX_NAME]} / imported from "
+                                                             f"{source[:MAX_NAME]}")
+                if pdf is not None and a.provenance is not None:
+                    row = {"assessment_id": a.id, "revision": revision,
+                           "lang": a.adoption_record.report_lang if a.adoption_record else a.language,
+                           "sha256": a.provenance.report_sha256, "size": len(pdf), "stored_at": _now(),
+                           "stored_by": author}
+                    conn.execute(text(
+                        "INSERT INTO adopted_reports (assessment_id, revision, lang, sha256, size, pdf, stored_at, "
+                        "stored_by) VALUES (:assessment_id, :revision, :lang, :sha256, :size, :pdf, :stored_at, "
+                        ":stored_by)"), {**row, "pdf": pdf})
+                    seal_report(conn, row)
         except IntegrityError:
             raise DuplicateError(f'{source}: bedömningen "{a.id}" finns redan; importera den som kopia (--as-new) '
                                  f'i stället för att skriva över den. / assessment "{a.id}" already exists; import '
@@ -668,6 +726,33 @@ class Store:
         return [Summary(r.id, r.title, r.municipality, Status(r.status), r.checklist_id, r.checklist_version,
                         r.revision, _when(r.created_at), r.created_by, _when(r.updated_at), r.updated_by)
                 for r in rows]
+
+
+def _received(a: Assessment, source: str, author: str,
+              trusted_sha256: str | None) -> tuple[Assessment, bytes | None]:
+    """An imported assessment as it is stored: a draft with what its file claimed as provenance,
+    or, when its adoption verifies, adopted with the report that proves it."""
+    meta = a.metadata
+    claimed = meta.status != Status.DRAFT or meta.adopted_by is not None or meta.adopted_at is not None
+    record = a.adoption_record
+    verified, why_sv, why_en, pdf = False, "", "", None
+    if meta.status == Status.ADOPTED:
+        verified, why_sv, why_en, pdf = check_adoption(_body(a), record.model_dump() if record else None,
+                                                       trusted_sha256)
+    elif trusted_sha256:
+        why_sv, why_en = "filen säger inte att bedömningen är fastställd", "the file does not claim an adoption"
+    provenance = Provenance(
+        source=source[:MAX_NAME], imported_at=dt.datetime.now(dt.timezone.utc), imported_by=author[:MAX_NAME],
+        claimed_status=meta.status, claimed_adopted_at=meta.adopted_at, claimed_adopted_by=meta.adopted_by,
+        adoption="verified" if verified else ("unverified" if claimed else "none"),
+        report_sha256=record.report_sha256 if verified and record else None,
+        note=f"{why_sv} / {why_en}"[:MAX_NAME] if why_sv else "")
+    received = a.model_copy(deep=True, update={"provenance": provenance, "adoption_record": None})
+    if not verified:
+        received.metadata.status = Status.DRAFT
+        received.metadata.adopted_at = None
+        received.metadata.adopted_by = None
+    return received, pdf
 
 
 def _version(r: Any) -> Version:

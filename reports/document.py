@@ -45,6 +45,7 @@ from reportlab.platypus.tableofcontents import TableOfContents
 from assessment.checklist import AnswerType, Checklist, Criterion, Framework, Section, text_for
 from assessment.conditions import visible_criteria, visible_sections
 from assessment.errors import ReportError
+from assessment.integrity import BODY_MARK, body_digest
 from assessment.model import NOT_RELEVANT, UNKNOWN, Answer, Assessment, Measure
 from assessment.results import AlternativeResult, Result, Score
 
@@ -1166,7 +1167,10 @@ def render_report(assessment: Assessment, out: BinaryIO, lang: str = "sv", resul
         author=plain(ASSESSOR_SEPARATOR.join(m.assessors) or m.municipality),
         subject=plain(msg(lang, "subject", title=title)),
         creator="SKB",
-        keywords=[plain(m.municipality), plain(ctx.text(ctx.checklist.title))],
+        # The body's digest: an adopted report names the exact assessment it was built from, so that an
+        # export of it can be checked elsewhere (assessment/integrity.py, check_adoption).
+        keywords=[plain(m.municipality), plain(ctx.text(ctx.checklist.title)),
+                  BODY_MARK + body_digest(assessment.model_dump(mode="json", by_alias=True, exclude_none=True))],
         lang=lang,
     )
     footer_left = shorten(" · ".join(x for x in (m.municipality, m.title) if x), 90)
