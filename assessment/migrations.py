@@ -442,7 +442,7 @@ def _postgres_append_only() -> list[str]:
            AND NOT EXISTS (SELECT 1 FROM assessments WHERE id = OLD.assessment_id) THEN
             RETURN OLD;  -- a draft being deleted takes its history with it
         END IF;
-        RAISE EXCEPTION '{FROZEN_MARK}: %', TG_ARGV[0];
+        RAISE EXCEPTION USING MESSAGE = '{FROZEN_MARK}: ' || TG_ARGV[0];
     END
     $fn$"""]
     for table, why in _KEPT_SV_EN.items():
