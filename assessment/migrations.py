@@ -21,7 +21,8 @@ from sqlalchemy import Connection, Engine, text
 
 from .errors import StorageError
 
-__all__ = ["Migration", "MIGRATIONS", "FROZEN_MARK", "applied", "upgrade", "search_text"]
+__all__ = ["Migration", "MIGRATIONS", "FROZEN_MARK", "applied", "upgrade", "pending", "grant_app_role",
+           "search_text"]
 
 # Every refusal raised by the database for an adopted assessment starts with
 # this mark, so that the store can tell it from any other database error.
@@ -438,9 +439,10 @@ def _postgres_append_only() -> list[str]:
             END IF;
             RETURN NEW;
         END IF;
-        IF TG_OP = 'DELETE' AND TG_TABLE_NAME <> 'checklist_snapshots'
-           AND NOT EXISTS (SELECT 1 FROM assessments WHERE id = OLD.assessment_id) THEN
-            RETURN OLD;  -- a draft being deleted takes its history with it
+        IF TG_OP = 'DELETE' AND TG_TABLE_NAME <> 'checklist_snapshots' THEN
+            IF NOT EXISTS (SELECT 1 FROM assessments WHERE id = OLD.assessment_id) THEN
+                RETURN OLD;  -- a draft being deleted takes its history with it
+            END IF;
         END IF;
         RAISE EXCEPTION USING MESSAGE = '{FROZEN_MARK}: ' || TG_ARGV[0];
     END
@@ -478,6 +480,11 @@ MIGRATIONS: tuple[Migration, ...] = (
 
 
 def _ensure_registry(conn: Connection) -> None:
+    # The application's role may not create tables (docs/storage.md): on PostgreSQL even
+    # CREATE ... IF NOT EXISTS asks for that right, so look first.
+    if conn.dialect.name == "postgresql" and conn.exec_driver_sql(
+            "SELECT to_regclass('skb_migrations')").scalar() is not None:
+        return
     conn.exec_driver_sql(
         "CREATE TABLE IF NOT EXISTS skb_migrations (name VARCHAR(100) PRIMARY KEY, applied_at VARCHAR(40) NOT NULL)")
 
@@ -515,3 +522,31 @@ def upgrade(engine: Engine, upto: str | None = None) -> list[str]:
             if migration.name == upto:
                 break
     return done_now
+
+
+def pending(engine: Engine) -> list[str]:
+    """The names of the migrations not yet applied (reading only: any role may ask)."""
+    with engine.connect() as conn:
+        if conn.dialect.name == "postgresql":
+            exists = conn.exec_driver_sql("SELECT to_regclass('skb_migrations')").scalar() is not None
+        else:
+            exists = conn.exec_driver_sql(
+                "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'skb_migrations'").first() is not None
+        done = {r[0] for r in conn.execute(text("SELECT name FROM skb_migrations"))} if exists else set()
+    return [m.name for m in MIGRATIONS if m.name not in done]
+
+
+def grant_app_role(engine: Engine, role: str) -> None:
+    """Let `role` read and write rows on PostgreSQL, and nothing more: it owns no table, so it cannot
+    alter one, drop or switch off a trigger, or truncate (docs/storage.md). Run as the owner."""
+    import re
+
+    if engine.dialect.name != "postgresql":
+        raise StorageError("Roller finns bara i PostgreSQL. / Roles exist only on PostgreSQL.")
+    if not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]{0,62}", role):
+        raise StorageError(f"Ogiltigt rollnamn {role!r}. / Not a valid role name: {role!r}.")
+    with engine.begin() as conn:
+        for statement in (f'GRANT USAGE ON SCHEMA public TO "{role}"',
+                          f'GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO "{role}"',
+                          f'GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO "{role}"'):
+            conn.exec_driver_sql(statement)

@@ -211,6 +211,31 @@ class Provenance(_Model):
     report_sha256: str | None = Field(default=None, pattern=r"^[0-9a-f]{64}$")
     note: str = Field(default="", max_length=MAX_NAME)  # why an adoption did not verify
 
+    def describe(self, lang: str = "sv") -> str:
+        """One sentence for the history, the start page and `skb list`."""
+        sv = lang == "sv"
+        when = self.imported_at.astimezone().strftime("%Y-%m-%d")
+        head = (f"Importerad från {self.source} {when} av {self.imported_by}." if sv else
+                f"Imported from {self.source} on {when} by {self.imported_by}.")
+        if self.adoption == "verified":
+            digest = (self.report_sha256 or "")[:16]
+            return ((f"Fastställd på annat håll, verifierad (rapportens SHA-256 {digest}…). " if sv else
+                     f"Adopted elsewhere, verified (the report's SHA-256 {digest}…). ") + head)
+        if self.adoption == "none" and self.claimed_status == Status.DRAFT:
+            return head
+        status = {"sv": {"adopted": "fastställd", "in_review": "under granskning", "draft": "utkast"},
+                  "en": {"adopted": "adopted", "in_review": "in review", "draft": "draft"}}["sv" if sv else "en"]
+        claim = status[self.claimed_status.value]
+        if self.claimed_adopted_by or self.claimed_adopted_at:
+            by = f" {'av' if sv else 'by'} {self.claimed_adopted_by}" if self.claimed_adopted_by else ""
+            on = f" {self.claimed_adopted_at.isoformat()}" if self.claimed_adopted_at else ""
+            claim += f"{by}{on}"
+        why = self.note.split(" / ")[0 if sv else -1] if self.note else ""
+        return head + (f" Filen påstod: {claim}. Det är inte verifierat{f' ({why})' if why else ''}; "
+                       "bedömningen är ett utkast." if sv else
+                       f" The file claimed: {claim}. That is not verified{f' ({why})' if why else ''}; "
+                       "the assessment is a draft.")
+
 
 class AdoptionRecord(_Model):
     """What the export of an adopted version carries, so that another installation can check the adoption.

@@ -37,9 +37,9 @@ from sqlalchemy.exc import DBAPIError, IntegrityError
 from .checklist import Checklist, text_for
 from .errors import (AssessmentFileError, ConflictError, DuplicateError, FrozenError, LimitExceeded, NotFound,
                      StorageError)
-from .integrity import body_digest, chain_head, check_adoption, seal_report, seal_version
+from .integrity import Verdict, body_digest, chain_head, check_adoption, seal_report, seal_version, verify
 from .library import resolve_checklist
-from .migrations import FROZEN_MARK, search_text, upgrade
+from .migrations import FROZEN_MARK, pending, search_text, upgrade
 from .model import (MAX_NAME, AdoptionRecord, Answer, Assessment, Provenance, Status, bound_problems, check_assessment,
                     check_bounds, check_value, dump_assessment, parse_assessment, validate_snapshot)
 from .yamlio import Limits
@@ -47,6 +47,7 @@ from .yamlio import Limits
 __all__ = [
     "DATABASE_ENV",
     "DATA_DIR_ENV",
+    "MIGRATION_ENV",
     "Change",
     "Conflict",
     "EditConflict",
@@ -60,6 +61,7 @@ __all__ = [
 ]
 
 DATABASE_ENV = "SKB_DATABASE_URL"
+MIGRATION_ENV = "SKB_MIGRATION_DATABASE_URL"  # the owner's URL, when the application's role may not migrate
 DATA_DIR_ENV = "SKB_DATA_DIR"
 SQLITE_FILE = "skb.sqlite"
 
@@ -303,13 +305,34 @@ class Store:
         self._snapshots: dict[str, Checklist] = {}
         self._snapshots_lock = threading.Lock()
         try:
-            upgrade(self._writer)
+            self._upgrade()
         except DBAPIError as exc:
             self._engine.dispose()
+            if "permission denied" in str(exc.orig) or "must be owner" in str(exc.orig):
+                raise StorageError(
+                    "Databasen behöver uppgraderas, och SKB:s roll får inte ändra tabeller: kör skb migrate som "
+                    f"databasens ägare, eller sätt {MIGRATION_ENV}. / The database needs upgrading and SKB's role "
+                    f"may not alter tables: run skb migrate as the database's owner, or set {MIGRATION_ENV}.\n"
+                    f"({exc.orig})") from None
             raise StorageError(f"cannot open the database: {exc.orig}") from None
         except BaseException:
             self._engine.dispose()
             raise
+
+    def _upgrade(self) -> None:
+        # Migrations run as the owner; the application's own role (docs/storage.md) owns nothing
+        # and only checks that nothing is pending.
+        owner = os.environ.get(MIGRATION_ENV, "").strip()
+        if owner and self.dialect == "postgresql":
+            engine = create_engine(_normalise_url(owner))
+            try:
+                upgrade(engine)
+            finally:
+                engine.dispose()
+        elif self.dialect == "postgresql" and not pending(self._engine):
+            return
+        else:
+            upgrade(self._writer)
 
     def close(self) -> None:
         self._engine.dispose()
@@ -641,6 +664,27 @@ class Store:
                                    f"Only drafts can be deleted; {assessment_id} is in review.")
             # The history goes with the draft by cascade: a version alone is never deleted (migration 0007).
             conn.execute(text("DELETE FROM assessments WHERE id = :id"), {"id": assessment_id})
+
+    def provenances(self) -> dict[str, Provenance]:
+        """The provenance of every imported assessment (what its file claimed), by id."""
+        with self._read() as conn:
+            rows = conn.execute(text(
+                "SELECT a.id, v.body FROM assessments a JOIN versions v ON v.assessment_id = a.id "
+                "AND v.revision = a.revision WHERE v.body LIKE :pattern"), {"pattern": '%"provenance":%'}).all()
+        found = {}
+        for row in rows:
+            data = json.loads(row.body).get("provenance")
+            if isinstance(data, dict):
+                found[row.id] = Provenance.model_validate(data)
+        return found
+
+    # -- tamper evidence --
+
+    def verify(self, assessment_id: str) -> Verdict:
+        """Recompute the hash chain of the assessment's history (assessment/integrity.py): what changed outside SKB."""
+        with self._read() as conn:
+            self._head(conn, assessment_id)  # NotFound for an unknown id
+            return verify(conn, assessment_id)
 
     # -- files --
 
