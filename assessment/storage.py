@@ -665,12 +665,16 @@ class Store:
             # The history goes with the draft by cascade: a version alone is never deleted (migration 0007).
             conn.execute(text("DELETE FROM assessments WHERE id = :id"), {"id": assessment_id})
 
-    def provenances(self) -> dict[str, Provenance]:
-        """The provenance of every imported assessment (what its file claimed), by id."""
+    def provenances(self, ids: list[str] | None = None) -> dict[str, Provenance]:
+        """The provenance of every imported assessment (what its file claimed), by id; `ids`: only these."""
+        if ids is not None and not ids:
+            return {}
+        only = f" AND a.id IN ({', '.join(f':i{n}' for n in range(len(ids)))})" if ids else ""
         with self._read() as conn:
             rows = conn.execute(text(
                 "SELECT a.id, v.body FROM assessments a JOIN versions v ON v.assessment_id = a.id "
-                "AND v.revision = a.revision WHERE v.body LIKE :pattern"), {"pattern": '%"provenance":%'}).all()
+                "AND v.revision = a.revision WHERE v.body LIKE :pattern" + only),
+                {"pattern": '%"provenance":%', **{f"i{n}": i for n, i in enumerate(ids or [])}}).all()
         found = {}
         for row in rows:
             data = json.loads(row.body).get("provenance")

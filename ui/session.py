@@ -21,8 +21,8 @@ from typing import Any
 import streamlit as st
 
 from assessment.checklist import Checklist
-from assessment.errors import ConflictError, FrozenError, NotFound, StorageError
-from assessment.library import checklist_files, load_library
+from assessment.errors import ConflictError, FrozenError, LimitExceeded, NotFound, StorageError
+from assessment.library import checklist_files, load_library, origin_note
 from assessment.model import Answer, Assessment, Status
 from assessment.storage import EditConflict, Store, open_store
 from assessment.validate import Problem
@@ -98,6 +98,11 @@ def library() -> tuple[dict[str, Checklist], dict[str, list[Problem]]]:
     return _library(tuple(signature))
 
 
+def checklist_note(checklist: Checklist, lang: str) -> str | None:
+    """"Modified copy: ..." when an assessment's snapshot reuses an installed checklist's id with other content."""
+    return origin_note(checklist, lang, library()[0])
+
+
 # --- per session --------------------------------------------------------------------
 
 
@@ -156,6 +161,8 @@ def _record(doc: OpenAssessment, action: Any) -> None:
         doc.problem = t(lang(), "conflict") + "\n\n" + t(lang(), "conflict_detail", detail=str(exc))
     except FrozenError:
         doc.problem = t(lang(), "frozen")
+    except LimitExceeded as exc:  # nothing was saved: the limit is named, in the user's language
+        doc.problem = exc.message(lang())
     except StorageError as exc:
         doc.problem = str(exc)
     else:
