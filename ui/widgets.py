@@ -30,7 +30,9 @@ from .session import OpenAssessment, current, save_answer, save_whole
 
 __all__ = ["md", "widget_key", "fold_key", "draw_section", "describe"]
 
-_MD_SPECIAL = MappingProxyType(str.maketrans({c: "\\" + c for c in "\\`*_{}[]()<>#+-.!|~$"}))
+# ":" too: it starts Streamlit's own directives (:red[...], :material/icon:), and escaped it keeps
+# "https://..." in a text from becoming a link (GFM's autolinks need the "://" unbroken).
+_MD_SPECIAL = MappingProxyType(str.maketrans({c: "\\" + c for c in "\\`*_{}[]()<>#+-.!|~$:"}))
 
 
 def md(text: str) -> str:
