@@ -62,7 +62,8 @@ RatingValue = Union[int, Literal["unknown", "not_relevant"]]
 
 MAX_TEXT = 20_000  # characters in one free-text field (motivation, what was heard, a comment)
 MAX_NAME = 300  # characters in a short field: a title, a name, a municipality, a method
-MAX_LIST = 50  # entries in a short list: areas, assessors, the groups reached by one dialogue
+MAX_LIST = 20  # entries in a short list: areas, assessors, the groups reached by one dialogue, alternatives
+MAX_PLACE = 100  # characters in one area or one assessor's name: a list of them must fit a cell of the report
 
 
 class Bounds:
@@ -75,12 +76,14 @@ class Bounds:
     which is what bounds the time to build the report."""
 
     ANSWERS = 2_000  # answers, shared and per alternative together
-    MEASURES = 100
+    MEASURES = 200  # and the 500-criterion benchmark assessment, a measure per negative rating, needs 131
     PARTICIPATION = 50
     COMMENTS = 200
     NOTES = 100  # follow-up notes of one measure
     VALUES = 200  # indicator values of one measure
-    TOTAL_TEXT = 400_000  # characters of free text in the whole assessment
+    TOTAL_TEXT = 200_000  # characters of text in the whole assessment (the largest real one has 17,286)
+    CRITERIA = 1_000  # questions in a checklist snapshot (the integrated checklist has 83)
+    SNAPSHOT = 1_000_000  # characters of a checklist snapshot as JSON (the integrated checklist: 94,178)
 
 
 BOUNDS = Bounds()
@@ -150,7 +153,7 @@ class ParticipationRecord(_Model):
     """Who was heard, how, at which level of the ladder, and what it changed."""
 
     id: str = Field(default_factory=lambda: uuid.uuid4().hex[:12], pattern=r"^[A-Za-z0-9_\-]{1,64}$")
-    groups: list[Annotated[str, Field(max_length=MAX_NAME)]] = Field(default_factory=list, max_length=MAX_LIST)
+    groups: list[Annotated[str, Field(max_length=MAX_PLACE)]] = Field(default_factory=list, max_length=MAX_LIST)
     method: str = Field(default="", max_length=MAX_NAME)  # e.g. walk-through, workshop, survey, school visit
     level: str | None = Field(default=None, max_length=64)  # a ladder level id
     date: dt.date | None = None
@@ -175,9 +178,9 @@ class Metadata(_Model):
     municipality: str = Field(default="", max_length=MAX_NAME)  # kommun or region
     plan_type: str = Field(default="", max_length=MAX_NAME)  # e.g. detaljplan, bygglov, budget, policy
     # geographic areas: district, neighbourhood
-    areas: list[Annotated[str, Field(max_length=MAX_NAME)]] = Field(default_factory=list, max_length=MAX_LIST)
+    areas: list[Annotated[str, Field(max_length=MAX_PLACE)]] = Field(default_factory=list, max_length=MAX_LIST)
     spatial_level: str | None = Field(default=None, max_length=MAX_NAME)
-    assessors: list[Annotated[str, Field(max_length=MAX_NAME)]] = Field(default_factory=list, max_length=MAX_LIST)
+    assessors: list[Annotated[str, Field(max_length=MAX_PLACE)]] = Field(default_factory=list, max_length=MAX_LIST)
     created: dt.date = Field(default_factory=dt.date.today)
     decision_date: dt.date | None = None
     adopted_at: dt.date | None = None
@@ -261,7 +264,8 @@ class Assessment(_Model):
     checklist: Checklist  # the full snapshot the answers were given against
     answers: dict[str, Answer] = Field(default_factory=dict, max_length=Bounds.ANSWERS)  # questions answered once
     # per alternative
-    alternatives: dict[str, dict[str, Answer]] = Field(default_factory=dict, max_length=MAX_LIST)
+    alternatives: dict[str, Annotated[dict[str, Answer], Field(max_length=Bounds.ANSWERS)]] = \
+        Field(default_factory=dict, max_length=MAX_LIST)
     measures: list[Measure] = Field(default_factory=list, max_length=Bounds.MEASURES)
     participation: list[ParticipationRecord] = Field(default_factory=list, max_length=Bounds.PARTICIPATION)
     comments: list[Comment] = Field(default_factory=list, max_length=Bounds.COMMENTS)
@@ -448,7 +452,14 @@ def _too_long(path: tuple[Any, ...], length: int, limit: int) -> tuple[str, str]
 
 
 def _max_length(metadata: list[Any]) -> int | None:
-    return next((m.max_length for m in metadata if getattr(m, "max_length", None) is not None), None)
+    for m in metadata:
+        if getattr(m, "max_length", None) is not None:
+            return int(m.max_length)
+        if isinstance(getattr(m, "metadata", None), list):  # a Field(...) inside Annotated[...]
+            found = _max_length(m.metadata)
+            if found is not None:
+                return found
+    return None
 
 
 class _Walk:
@@ -547,6 +558,12 @@ def validate_snapshot(data: Any, source: str, located: Located | None = None) ->
     bad references are refused here, with the same messages `skb validate` gives."""
     from .validate import check_checklist  # validate imports the checklist model only; no cycle
 
+    size = len(json.dumps(data, ensure_ascii=False)) if isinstance(data, dict) else 0
+    if size > Bounds.SNAPSHOT:
+        raise LimitExceeded([(f"{source}: checklistan är {_n(size, 'sv')} tecken; högst {_n(Bounds.SNAPSHOT, 'sv')} "
+                              "är tillåtet",
+                              f"{source}: the checklist is {_n(size, 'en')} characters; at most "
+                              f"{_n(Bounds.SNAPSHOT, 'en')} are allowed")])
     checklist, problems = check_checklist(located or Located(data), source)
     if checklist is None:
         errors = [str(p) for p in problems if p.severity == "error"]
@@ -554,6 +571,12 @@ def validate_snapshot(data: Any, source: str, located: Located | None = None) ->
         raise AssessmentFileError(
             f"{source}: checklistan i filen är inte giltig / the checklist in the file is not valid:\n"
             + "\n".join(errors[:10]) + more)
+    count = len(checklist.criteria())
+    if count > Bounds.CRITERIA:
+        raise LimitExceeded([(f"{source}: checklistan har {_n(count, 'sv')} frågor; högst {_n(Bounds.CRITERIA, 'sv')} "
+                              "är tillåtet",
+                              f"{source}: the checklist has {_n(count, 'en')} questions; at most "
+                              f"{_n(Bounds.CRITERIA, 'en')} are allowed")])
     return checklist
 
 

@@ -24,10 +24,10 @@ from reportlab.platypus.doctemplate import BaseDocTemplate
 from assessment.model import Assessment
 
 from .context import Context, example_assessment, need_module
-from .gen import fill_assessment, generate_checklist
+from .gen import fill_assessment, fill_to_bounds, generate_checklist
 from .harness import NotMeasured, Row, interleaved, scaled, stats
 
-__all__ = ["captured_story", "bare_document", "example_report", "large_report"]
+__all__ = ["captured_story", "bare_document", "example_report", "large_report", "bounded_report"]
 
 
 @contextlib.contextmanager
@@ -140,3 +140,20 @@ def large_report(ctx: Context) -> Row:
     return Row(measure="PDF: the 500-criterion report", unit="s", figures=scaled(o, 1.0), floor=scaled(b, 1.0),
                floor_name="bare reportlab document, same paragraphs and tables, one pass",
                samples=o.n, note=f"{pages} pages (floor {floor_pages}); generated checklist, both alternatives answered")
+
+
+def bounded_report(ctx: Context) -> Row:
+    """The report of the largest assessment SKB's bounds allow: 1,000 questions, and every count and the
+    whole text budget spent (benchmarks/gen.py `fill_to_bounds`). Sign-off builds it synchronously, so
+    this is the longest a sign-off can wait for its report."""
+    from assessment.model import Bounds
+
+    checklist = generate_checklist(Bounds.CRITERIA)
+    a = fill_to_bounds(checklist, seed=1)
+    ours, base, pages, floor_pages = _measure(ctx, a, ctx.n(2, 0))
+    o, b = stats(ours), stats(base)
+    return Row(measure="PDF: the largest assessment the bounds allow", unit="s", figures=scaled(o, 1.0),
+               floor=scaled(b, 1.0), floor_name="bare reportlab document, same paragraphs and tables, one pass",
+               samples=o.n, note=f"{pages} pages (floor {floor_pages}); {Bounds.CRITERIA:,} questions, "
+                                 f"{len(a.measures)} measures, {len(a.participation)} participation records, "
+                                 f"{len(a.comments)} comments, {Bounds.TOTAL_TEXT:,} characters of text")

@@ -189,9 +189,11 @@ def test_skb_import_list_and_export(database_url: str, assessment, tmp_path, cap
     copy_id = capsys.readouterr().out.strip()
 
     assert cli.main(["list", "--db", database_url, "--search", "ελλάδα"]) == 0
-    listed = capsys.readouterr().out.splitlines()
+    lines = capsys.readouterr().out.splitlines()
+    listed = [line for line in lines if not line.startswith(" ")]  # indented: where an import came from
     assert sorted(line.split()[0] for line in listed) == sorted([assessment.id, copy_id])
     assert all("Skolgården i Ελλάδα-parken (Göteborg)" in line for line in listed)
+    assert sum("Importerad från" in line for line in lines) == 2
 
     out = tmp_path / "ut.json"
     assert cli.main(["export", assessment.id, "-o", str(out), "--db", database_url]) == 0
