@@ -131,12 +131,14 @@ def cmd_import(args: argparse.Namespace) -> int:
 # --- new / score -------------------------------------------------------------------
 
 
-def _warn_modified(assessment, lang: str) -> None:  # type: ignore[no-untyped-def]
+def _warn_modified(assessment, lang: str) -> str | None:  # type: ignore[no-untyped-def]
+    """Say on standard error when the file's checklist is a modified copy of an installed one; return the note."""
     from .library import origin_note
 
     note = origin_note(assessment.checklist, lang)
     if note:
         _err(note)
+    return note
 
 
 def _read_limited(path: str, verb: str) -> bytes | None:
@@ -218,12 +220,12 @@ def cmd_report(args: argparse.Namespace) -> int:
         _err(f"skb report: {args.file}: {exc.strerror}")
         return 1
     assessment = parse_assessment(raw, args.file, limits, resolve=resolve_checklist)
-    _warn_modified(assessment, args.lang)
+    note = _warn_modified(assessment, args.lang)
     pdf = io.BytesIO()  # built in memory first: a failed build leaves no half-written file
     if args.participants:
         render_participant_feedback(assessment, pdf, lang=args.lang)
     else:
-        render_report(assessment, pdf, lang=args.lang)
+        render_report(assessment, pdf, lang=args.lang, checklist_note=note)
     try:
         with open(args.output, "wb") as f:
             f.write(pdf.getvalue())

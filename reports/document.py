@@ -249,6 +249,9 @@ class ReportContext:
     # The review's posts (assessment.comments, or a review thread given to render_report): anything
     # with id, criterion, author, at, text, reply_to and kind.
     comments: Sequence[Any] = ()
+    # "Modified copy: …" when the snapshot reuses an installed checklist's id with other content
+    # (assessment.library.origin_note); shown on the cover beside the checklist.
+    checklist_note: str | None = None
 
     @property
     def checklist(self) -> Checklist:
@@ -420,7 +423,8 @@ def _cover(ctx: ReportContext) -> list[Flowable]:
     elif m.adopted_at:
         status += f" {_fmt_date(m.adopted_at)}"
     rows.append((ctx.t("cover_status"), status))
-    rows.append((ctx.t("cover_checklist"), f"{para(ctx.text(c.title))} ({para(c.id)}), version {para(c.version)}"))
+    rows.append((ctx.t("cover_checklist"), f"{para(ctx.text(c.title))} ({para(c.id)}), version {para(c.version)}"
+                 + (f"<br/><b>{para(ctx.checklist_note)}</b>" if ctx.checklist_note else "")))
     table = Table([[Paragraph(k, ctx.st.cell_head), Paragraph(v, ctx.st.body)] for k, v in rows],
                   colWidths=[120, FRAME_WIDTH - 120], hAlign="LEFT")
     table.setStyle(TableStyle([
@@ -1128,7 +1132,7 @@ def _method(ctx: ReportContext) -> list[Flowable]:
 
 
 def render_report(assessment: Assessment, out: BinaryIO, lang: str = "sv", result: Result | None = None,
-                  comments: Sequence[Any] | None = None) -> None:
+                  comments: Sequence[Any] | None = None, checklist_note: str | None = None) -> None:
     """Write the full PDF report of `assessment` to the binary stream `out`.
 
     `result` is the scoring result; when None the assessment is scored here.
@@ -1137,14 +1141,17 @@ def render_report(assessment: Assessment, out: BinaryIO, lang: str = "sv", resul
     when None, the comments stored in the assessment (`assessment.comments`).
     `lang` is "sv" or "en": the report's own words come from `reports.i18n`,
     the checklist's labels in that language (falling back to the checklist's
-    default language). Raises ReportError when the report cannot be built."""
+    default language). `checklist_note` is printed on the cover under the checklist: the
+    caller's `assessment.library.origin_note` for a snapshot that is a modified copy of an
+    installed checklist (the report itself reads no files). Raises ReportError when the
+    report cannot be built."""
     register_fonts()
     if result is None:
         from assessment.scoring import score
 
         result = score(assessment)
     posts = tuple(assessment.comments if comments is None else comments)
-    ctx = ReportContext(assessment, result, lang, comments=posts)
+    ctx = ReportContext(assessment, result, lang, comments=posts, checklist_note=checklist_note)
     body: list[Flowable] = [
         *_charts(ctx),
         *_sections(ctx),

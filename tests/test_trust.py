@@ -210,6 +210,11 @@ def test_a_snapshot_that_borrows_an_installed_id_is_shown_as_a_modified_copy(tmp
     assert snapshot_origin(edited.checklist, installed) == "modified"
     assert main(["score", str(path), "--lang", "en"]) == 0
     assert "Modified copy: the checklist calls itself \"skb-integrerad\"" in capsys.readouterr().err
+    assert main(["report", str(path), "-o", str(tmp_path / "lanad.pdf"), "--lang", "en"]) == 0
+    from pypdf import PdfReader
+
+    cover = PdfReader(str(tmp_path / "lanad.pdf")).pages[0].extract_text()
+    assert "Modified copy" in cover and "differs from the installed checklist" in " ".join(cover.split())
 
 
 # --- bounds: through every door -------------------------------------------------------------------

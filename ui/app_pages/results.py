@@ -261,7 +261,8 @@ if st.button(t(L, "build_pdf"), key="build_pdf", icon=":material/picture_as_pdf:
     with st.spinner(t(L, "building_pdf")):
         out = io.BytesIO()
         try:
-            render_report(assessment, out, lang=L, result=result, comments=review.comments)
+            render_report(assessment, out, lang=L, result=result, comments=review.comments,
+                          checklist_note=checklist_note(checklist, L))
         except SkbError as exc:
             st.error(t(L, "report_failed", error=str(exc)))
         else:
