@@ -533,6 +533,10 @@ def pending(engine: Engine) -> list[str]:
             exists = conn.exec_driver_sql(
                 "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'skb_migrations'").first() is not None
         done = {r[0] for r in conn.execute(text("SELECT name FROM skb_migrations"))} if exists else set()
+    unknown = sorted(done - {m.name for m in MIGRATIONS})
+    if unknown:
+        raise StorageError(f"the database has been upgraded by a newer SKB (migration {unknown[0]}); "
+                           "install that version of SKB to open it")
     return [m.name for m in MIGRATIONS if m.name not in done]
 
 

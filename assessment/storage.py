@@ -40,8 +40,8 @@ from .errors import (AssessmentFileError, ConflictError, DuplicateError, FrozenE
 from .integrity import Verdict, body_digest, chain_head, check_adoption, seal_report, seal_version, verify
 from .library import resolve_checklist
 from .migrations import FROZEN_MARK, pending, search_text, upgrade
-from .model import (MAX_NAME, AdoptionRecord, Answer, Assessment, Provenance, Status, bound_problems, check_assessment,
-                    check_bounds, check_value, dump_assessment, parse_assessment, validate_snapshot)
+from .model import (MAX_NAME, AdoptionRecord, Answer, Assessment, Provenance, Status, answer_bound_problems,
+                    check_assessment, check_bounds, check_value, dump_assessment, parse_assessment, validate_snapshot)
 from .yamlio import Limits
 
 __all__ = [
@@ -611,7 +611,7 @@ class Store:
                 target.pop(criterion, None)
             else:
                 target[criterion] = new
-                if over := bound_problems(body):
+                if over := answer_bound_problems(body):
                     raise LimitExceeded(over)
             return self._advance(conn, assessment_id, base_revision, author, "", head.status,
                                  head.checklist_hash, body, [criterion], [])
