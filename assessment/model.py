@@ -79,7 +79,9 @@ class Bounds:
     ANSWERS = 2_000  # answers, shared and per alternative together
     MEASURES = 200  # and the 500-criterion benchmark assessment, a measure per negative rating, needs 131
     PARTICIPATION = 50
-    COMMENTS = 200
+    COMMENTS = 200  # in the assessment file
+    POSTS = 200  # posts in one review thread (comments, replies, sign-offs), beside the file's
+    THREAD_TEXT = 200_000  # characters of all posts of one review thread together
     NOTES = 100  # follow-up notes of one measure
     VALUES = 200  # indicator values of one measure
     TOTAL_TEXT = 200_000  # characters of text in the whole assessment (the largest real one has 17,286)

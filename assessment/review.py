@@ -30,9 +30,9 @@ from typing import Literal
 from sqlalchemy import Connection, text
 from sqlalchemy.exc import IntegrityError
 
-from .errors import ConflictError, NotFound, StorageError
+from .errors import ConflictError, LimitExceeded, NotFound, StorageError
 from .integrity import seal_post, seal_report
-from .model import MAX_TEXT, Status
+from .model import MAX_TEXT, Bounds, Status
 from .storage import Store
 
 __all__ = [
@@ -229,6 +229,19 @@ def _advance_thread(conn: Connection, assessment_id: str, seen: int, by: str, at
     raise ReviewConflict(assessment_id, seen, int(current), authors)
 
 
+def _within_bounds(conn: Connection, assessment_id: str, adding: int) -> None:
+    """LimitExceeded when one more post would pass the thread's bounds (the report prints every post)."""
+    row = conn.execute(text("SELECT count(*) AS n, coalesce(sum(length(text)), 0) AS size FROM review_comments "
+                            "WHERE assessment_id = :id"), {"id": assessment_id}).one()
+    if int(row.n) >= Bounds.POSTS:
+        raise LimitExceeded([(f"granskningen har redan {Bounds.POSTS} inlägg, det högsta som är tillåtet",
+                              f"the review already has {Bounds.POSTS} posts, the most allowed")])
+    if int(row.size) + adding > Bounds.THREAD_TEXT:
+        raise LimitExceeded([(f"granskningens inlägg får tillsammans vara högst {Bounds.THREAD_TEXT:,} tecken"
+                              .replace(",", "\u202f"),
+                              f"the review's posts may together be at most {Bounds.THREAD_TEXT:,} characters")])
+
+
 def post(store: Store, assessment_id: str, thread_revision: int, author: str, body: str,
          criterion: str | None = None, reply_to: str | None = None, kind: Kind | None = None) -> int:
     """Post a comment (on `criterion`, or on the whole when None) or a reply; returns the thread's new revision.
@@ -262,6 +275,7 @@ def post(store: Store, assessment_id: str, thread_revision: int, author: str, bo
     at = _now().isoformat(timespec="microseconds")
     with store.writing() as conn:
         _, revision = _status(conn, assessment_id)
+        _within_bounds(conn, assessment_id, len(words))
         new = _advance_thread(conn, assessment_id, thread_revision, author.strip(), at)
         row = {"id": uuid.uuid4().hex[:12], "assessment_id": assessment_id, "on_revision": revision,
                "criterion": criterion, "author": author.strip(), "at": at, "text": words, "reply_to": reply_to,

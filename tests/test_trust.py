@@ -288,3 +288,21 @@ def test_every_text_field_of_an_assessment_has_a_maximum_length():
 
     walk(Assessment, "assessment")
     assert unbounded == []
+
+
+def test_the_review_thread_is_bounded_in_posts_and_in_text(store: Store, monkeypatch):
+    from assessment.review import post, thread
+
+    monkeypatch.setattr(Bounds, "POSTS", 3)
+    monkeypatch.setattr(Bounds, "THREAD_TEXT", 50)
+    a = new_assessment(park(), "Granskad")
+    store.create(a, "Bo")
+    seen = post(store, a.id, 0, "Jonas", "Ersättningsträd?")
+    with pytest.raises(LimitExceeded, match="the review's posts may together be at most 50 characters"):
+        post(store, a.id, seen, "Jonas", "x" * 40)
+    seen = post(store, a.id, seen, "Jonas", "Ja.")
+    seen = post(store, a.id, seen, "Märta", "Tack.")
+    with pytest.raises(LimitExceeded) as caught:
+        post(store, a.id, seen, "Jonas", "En till?")
+    assert "granskningen har redan 3 inlägg" in caught.value.message("sv")
+    assert [c.text for c in thread(store, a.id).comments] == ["Ersättningsträd?", "Ja.", "Tack."]
