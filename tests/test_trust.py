@@ -306,3 +306,22 @@ def test_the_review_thread_is_bounded_in_posts_and_in_text(store: Store, monkeyp
         post(store, a.id, seen, "Jonas", "En till?")
     assert "granskningen har redan 3 inlägg" in caught.value.message("sv")
     assert [c.text for c in thread(store, a.id).comments] == ["Ersättningsträd?", "Ja.", "Tack."]
+
+
+def test_the_start_and_history_pages_show_what_an_imported_file_claimed(tmp_path: Path, monkeypatch):
+    from streamlit.testing.v1 import AppTest
+
+    data = tmp_path / "data"
+    monkeypatch.setenv("SKB_DATA_DIR", str(data))
+    monkeypatch.delenv("SKB_DATABASE_URL", raising=False)
+    with open_store() as s:
+        aid = s.import_(claims_adoption(), "forged.yaml", "Bo")
+    at = AppTest.from_file(str(Path(__file__).resolve().parent.parent / "streamlit_app.py"), default_timeout=90)
+    at.query_params.update({"who": "Ada", "lang": "en"})
+    at.run()
+    assert not at.exception, at.exception
+    assert any("The file claimed" in c.value and "not verified" in c.value for c in at.caption)
+    at.query_params.update({"id": aid})
+    at.switch_page("ui/app_pages/history.py").run()
+    assert not at.exception, at.exception
+    assert any("Provenance" in w.value and "Kommunfullmäktige" in w.value for w in at.warning)
