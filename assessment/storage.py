@@ -377,7 +377,15 @@ class Store:
 
     def _store_snapshot(self, conn: Connection, checklist: Checklist) -> str:
         digest = checklist.content_hash()
-        body = json.dumps(checklist.model_dump(mode="json", by_alias=True, exclude_none=True), ensure_ascii=False)
+        if conn.execute(text("SELECT 1 FROM checklist_snapshots WHERE hash = :h"), {"h": digest}).first():
+            return digest
+        data = checklist.model_dump(mode="json", by_alias=True, exclude_none=True)
+        try:
+            # A checklist built in Python has not met the validator; it does before it is stored.
+            validate_snapshot(data, f"checklist {checklist.id}")
+        except AssessmentFileError as exc:
+            raise StorageError(str(exc)) from None
+        body = json.dumps(data, ensure_ascii=False)
         conn.execute(text(
             "INSERT INTO checklist_snapshots (hash, checklist_id, version, body, stored_at) "
             "VALUES (:h, :c, :v, :b, :t) ON CONFLICT (hash) DO NOTHING"),

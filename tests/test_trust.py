@@ -325,3 +325,14 @@ def test_the_start_and_history_pages_show_what_an_imported_file_claimed(tmp_path
     at.switch_page("ui/app_pages/history.py").run()
     assert not at.exception, at.exception
     assert any("Provenance" in w.value and "Kommunfullmäktige" in w.value for w in at.warning)
+
+
+def test_a_checklist_built_in_python_meets_the_validator_before_it_is_stored(store: Store):
+    from assessment.checklist import Checklist
+
+    data = park().model_dump(mode="json", by_alias=True, exclude_none=True)
+    duplicate_ids(data)
+    checklist = Checklist.model_validate(data)  # the model alone does not see the duplicate
+    with pytest.raises(StorageError, match="the checklist in the file is not valid"):
+        store.create(new_assessment(checklist, "Dubbel"), "Bo")
+    assert store.list() == []
