@@ -26,6 +26,8 @@ user mistakes go to stderr without a traceback. Verbs:
 In a shared installation (SKB_MODE=shared, or a sign-in configured in
 .streamlit/secrets.toml) the command line acts as the user named with --as or
 SKB_USER, with that user's roles; in local mode as the OS user.
+    skb verify ID            recompute the hash chain of ID's history: was it changed outside SKB? (--all)
+    skb migrate              upgrade the database as its owner (--grant ROLE: the application's role)
 """
 
 from __future__ import annotations
@@ -129,11 +131,14 @@ def cmd_list(args: argparse.Namespace) -> int:
 
     actor = _actor(args)
     with _store(args) as store:
+        origins = store.provenances()
         for s in store.list(search=args.search, status=args.status):
             if not can(store, actor, Action.READ, s.municipality):
                 continue
             _out(f"{s.id}  {s.status.value:<9}  rev {s.revision:<4}  {s.updated_at:%Y-%m-%d %H:%M}  "
                  f"{s.title}" + (f" ({s.municipality})" if s.municipality else ""))
+            if s.id in origins:
+                _out(f"    {origins[s.id].describe(args.lang)}")
     return 0
 
 
@@ -175,10 +180,14 @@ def cmd_import(args: argparse.Namespace) -> int:
         if actor.shared:
             # Checked before anything is stored: the file's organisation is where it will belong.
             require(store, actor, Action.EDIT, _claimed_municipality(raw, args.file))
-        new_id = store.import_(raw, args.file, _author(args), as_new=args.as_new, limits=limits)
+        new_id = store.import_(raw, args.file, _author(args), as_new=args.as_new, limits=limits,
+                               adopted_report_sha256=args.adopted_report_sha256)
+        provenance = store.load(new_id).assessment.provenance
         org = assessment_org(store, new_id)
         log(store, actor.name, "import", new_id, org, f"from {args.file}"[:200])
     _out(new_id)
+    if provenance is not None and provenance.adoption != "none":
+        (_out if provenance.adoption == "verified" else _err)(provenance.describe(args.lang))
     return 0
 
 
@@ -192,6 +201,16 @@ def _claimed_municipality(raw: bytes, source: str) -> str:
 
 
 # --- new / score -------------------------------------------------------------------
+
+
+def _warn_modified(assessment, lang: str) -> str | None:  # type: ignore[no-untyped-def]
+    """Say on standard error when the file's checklist is a modified copy of an installed one; return the note."""
+    from .library import origin_note
+
+    note = origin_note(assessment.checklist, lang)
+    if note:
+        _err(note)
+    return note
 
 
 def _read_limited(path: str, verb: str) -> bytes | None:
@@ -254,6 +273,7 @@ def cmd_score(args: argparse.Namespace) -> int:
     if raw is None:
         return 1
     assessment = parse_assessment(raw, args.file, resolve=resolve_checklist)
+    _warn_modified(assessment, args.lang or assessment.language)
     result = score(assessment, reference=_reference_of(assessment.checklist))
     if args.json:
         from .results import result_json
@@ -286,11 +306,12 @@ def cmd_report(args: argparse.Namespace) -> int:
         _err(f"skb report: {args.file}: {exc.strerror}")
         return 1
     assessment = parse_assessment(raw, args.file, limits, resolve=resolve_checklist)
+    note = _warn_modified(assessment, args.lang)
     pdf = io.BytesIO()  # built in memory first: a failed build leaves no half-written file
     if args.participants:
         render_participant_feedback(assessment, pdf, lang=args.lang)
     else:
-        render_report(assessment, pdf, lang=args.lang)
+        render_report(assessment, pdf, lang=args.lang, checklist_note=note)
     try:
         with open(args.output, "wb") as f:
             f.write(pdf.getvalue())
@@ -484,6 +505,41 @@ def cmd_audit(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_verify(args: argparse.Namespace) -> int:
+    with _store(args) as store:
+        ids = [s.id for s in store.list()] if args.all else [args.id]
+        if not args.all and not args.id:
+            _err("skb verify: give an assessment id, or --all")
+            return 1
+        broken = 0
+        for assessment_id in ids:
+            verdict = store.verify(assessment_id)
+            (_out if verdict.intact else _err)(verdict.message(args.lang))
+            broken += not verdict.intact
+    return 2 if broken else 0
+
+
+def cmd_migrate(args: argparse.Namespace) -> int:
+    import os
+
+    from sqlalchemy import create_engine
+
+    from .migrations import grant_app_role, upgrade
+    from .storage import MIGRATION_ENV, _normalise_url, default_url
+
+    url = _normalise_url(args.db or os.environ.get(MIGRATION_ENV, "").strip() or default_url())
+    engine = create_engine(url)
+    try:
+        done = upgrade(engine)
+        _out(("applied: " + ", ".join(done)) if done else "the database is up to date")
+        if args.grant:
+            grant_app_role(engine, args.grant)
+            _out(f"granted reading and writing rows (nothing more) to {args.grant}")
+    finally:
+        engine.dispose()
+    return 0
+
+
 # --- the parser ------------------------------------------------------------------
 
 
@@ -508,6 +564,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--status", choices=["draft", "in_review", "adopted"])
     p.add_argument("--as", dest="as_user", metavar="USER", help="in a shared installation, the user acting "
                                                                 "(default: SKB_USER)")
+    p.add_argument("--lang", choices=["sv", "en"], default="sv", help="language of the provenance lines")
     p.add_argument("--db", help=db_help)
     p.set_defaults(handler=cmd_list)
 
@@ -527,6 +584,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--author", help="who is importing, in local mode (default: SKB_AUTHOR, else your user name)")
     p.add_argument("--as", dest="as_user", metavar="USER", help="in a shared installation, the user acting "
                                                                 "(default: SKB_USER)")
+    p.add_argument("--adopted-report-sha256", metavar="HEX",
+                   help="the SHA-256 of the adopted report, known from outside the file (the decision record); "
+                        "an adopted file verifies only against it")
+    p.add_argument("--lang", choices=["sv", "en"], default="sv", help="language of messages (default: sv)")
     p.add_argument("--db", help=db_help)
     p.set_defaults(handler=cmd_import)
 
@@ -622,6 +683,20 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--as", dest="as_user", metavar="USER", help=as_help)
     p.add_argument("--db", help=db_help)
     p.set_defaults(handler=cmd_audit)
+    p = sub.add_parser("verify", help="recompute the hash chain of an assessment's history and say what was "
+                                      "changed outside SKB (exit 2 if anything was)")
+    p.add_argument("id", metavar="ID", nargs="?")
+    p.add_argument("--all", action="store_true", help="every stored assessment")
+    p.add_argument("--lang", choices=["sv", "en"], default="sv", help="language of the message (default: sv)")
+    p.add_argument("--db", help=db_help)
+    p.set_defaults(handler=cmd_verify)
+
+    p = sub.add_parser("migrate", help="upgrade the database schema, as the database's owner")
+    p.add_argument("--db", help="the owner's database URL (default: SKB_MIGRATION_DATABASE_URL, else as for "
+                                "the other verbs)")
+    p.add_argument("--grant", metavar="ROLE", help="PostgreSQL: let ROLE (the application's) read and write rows, "
+                                                   "and nothing more")
+    p.set_defaults(handler=cmd_migrate)
 
     return parser
 

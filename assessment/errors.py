@@ -3,6 +3,7 @@
     SkbError
     ├── ChecklistError        a checklist file is malformed (every problem listed)
     ├── AssessmentFileError   an assessment file cannot be read or does not fit its checklist
+    │   └── LimitExceeded     more than an assessment may hold (also a StorageError: every door refuses it)
     ├── StorageError
     │   ├── NotFound          no assessment with that id
     │   ├── ConflictError     someone else saved first (optimistic concurrency)
@@ -27,6 +28,7 @@ __all__ = [
     "DuplicateError",
     "ReportError",
     "Forbidden",
+    "LimitExceeded",
 ]
 
 
@@ -82,3 +84,14 @@ class Forbidden(SkbError):
 
     def message(self, lang: str = "sv") -> str:
         return self.sv if lang == "sv" else self.en
+class LimitExceeded(AssessmentFileError, StorageError):
+    """The assessment holds more than SKB allows; `problems` are (Swedish, English) pairs naming each limit."""
+
+    def __init__(self, problems: list[tuple[str, str]]) -> None:
+        self.problems = problems
+        super().__init__(self.message("sv") + "\n" + self.message("en"))
+
+    def message(self, lang: str = "sv") -> str:
+        head = ("Bedömningen är större än SKB tillåter:" if lang == "sv" else
+                "The assessment is larger than SKB allows:")
+        return head + "\n" + "\n".join(sv if lang == "sv" else en for sv, en in self.problems)

@@ -14,7 +14,8 @@ from .checklist import Checklist
 from .errors import AssessmentFileError
 from .validate import Problem, read_checklist_file
 
-__all__ = ["checklist_dirs", "checklist_files", "load_library", "resolve_checklist"]
+__all__ = ["checklist_dirs", "checklist_files", "load_library", "resolve_checklist", "snapshot_origin",
+           "origin_note"]
 
 SHIPPED = Path(__file__).resolve().parent.parent / "checklists"
 
@@ -56,3 +57,29 @@ def resolve_checklist(checklist_id: str, version: str) -> Checklist:
         raise AssessmentFileError(f'the file answers checklist "{checklist_id}" version {version}, but version '
                                   f"{checklist.version} is installed; include the checklist snapshot in the file")
     return checklist
+
+
+def snapshot_origin(checklist: Checklist, installed: dict[str, Checklist] | None = None) -> str:
+    """Where an assessment's checklist snapshot stands against this installation's checklists.
+
+    "installed": the same content as the installed checklist of that id;
+    "modified": it reuses an installed checklist's id with other content (an
+    edited copy, or another version); "own": no installed checklist has its id."""
+    found = load_library()[0] if installed is None else installed
+    library = found.get(checklist.id)
+    if library is None:
+        return "own"
+    return "installed" if library.content_hash() == checklist.content_hash() else "modified"
+
+
+def origin_note(checklist: Checklist, lang: str = "sv", installed: dict[str, Checklist] | None = None) -> str | None:
+    """A warning for a snapshot that reuses an installed checklist's id with other content, else None."""
+    found = load_library()[0] if installed is None else installed
+    if snapshot_origin(checklist, found) != "modified":
+        return None
+    library = found[checklist.id]
+    if lang == "sv":
+        return (f'Ändrad kopia: checklistan kallar sig "{checklist.id}" version {checklist.version} men innehållet '
+                f"skiljer sig från den installerade checklistan {checklist.id} version {library.version}.")
+    return (f'Modified copy: the checklist calls itself "{checklist.id}" version {checklist.version}, but its content '
+            f"differs from the installed checklist {checklist.id} version {library.version}.")

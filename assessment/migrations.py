@@ -21,7 +21,8 @@ from sqlalchemy import Connection, Engine, text
 
 from .errors import StorageError
 
-__all__ = ["Migration", "MIGRATIONS", "FROZEN_MARK", "AUDIT_MARK", "applied", "upgrade", "search_text"]
+__all__ = ["Migration", "MIGRATIONS", "FROZEN_MARK", "AUDIT_MARK", "applied", "upgrade", "pending", "grant_app_role",
+           "search_text"]
 
 # Every refusal raised by the database for an adopted assessment starts with
 # this mark, so that the store can tell it from any other database error.
@@ -457,6 +458,90 @@ def _people_and_audit(conn: Connection) -> None:
     _run(conn, _POSTGRES_AUDIT if postgres else _SQLITE_AUDIT)
     conn.exec_driver_sql("CREATE INDEX audit_by_assessment ON audit_log (assessment_id, id)")
     conn.exec_driver_sql("CREATE INDEX audit_by_actor ON audit_log (actor, id)")
+# --- 0007: append-only history, and the hash chain that shows an edit made past the triggers ---
+#
+# What a decision rests on is written once: a checklist snapshot, a saved version,
+# a post in the review thread (a sign-off among them), a stored report, a link of
+# the integrity chain. The triggers below refuse to change or delete any of them
+# while the assessment they belong to exists (deleting a draft, which cascades,
+# still takes its history with it), and refuse a stored report for anything but
+# the adopted version. On PostgreSQL only the tables' owner can switch a trigger
+# off, so the application connects as a role that owns nothing (docs/storage.md);
+# on SQLite whoever can write the file can do anything, and the chain
+# (assessment/integrity.py, `skb verify`) is what shows it.
+
+_CHAIN_TABLE = """CREATE TABLE integrity_chain (
+        assessment_id VARCHAR(64) NOT NULL REFERENCES assessments(id) ON DELETE CASCADE,
+        seq INTEGER NOT NULL,
+        kind VARCHAR(16) NOT NULL,
+        ref VARCHAR(140) NOT NULL,
+        digest VARCHAR(64) NOT NULL,
+        alg VARCHAR(16) NOT NULL,
+        link VARCHAR(64) NOT NULL,
+        at VARCHAR(40) NOT NULL,
+        PRIMARY KEY (assessment_id, seq)
+    )"""
+
+_KEPT_SV_EN = {
+    "checklist_snapshots": "a stored checklist snapshot never changes",
+    "versions": "a saved version is history and is never deleted",
+    "review_comments": "a post in the review thread is kept as it was written",
+    "integrity_chain": "the integrity chain is append-only",
+}
+
+
+def _sqlite_append_only() -> list[str]:
+    out = []
+    for table, why in _KEPT_SV_EN.items():
+        owner = "" if table == "checklist_snapshots" else \
+            "WHEN EXISTS (SELECT 1 FROM assessments WHERE id = OLD.assessment_id) "
+        out.append(f"""CREATE TRIGGER {table}_append_only_delete BEFORE DELETE ON {table} {owner}
+            BEGIN SELECT RAISE(ABORT, '{FROZEN_MARK}: {why}'); END""")
+        if table != "versions":  # versions_never_update (0001) already refuses every update
+            out.append(f"""CREATE TRIGGER {table}_append_only_update BEFORE UPDATE ON {table}
+                BEGIN SELECT RAISE(ABORT, '{FROZEN_MARK}: {why}'); END""")
+    out.append(f"""CREATE TRIGGER adopted_reports_only_adopted BEFORE INSERT ON adopted_reports
+        WHEN NOT EXISTS (SELECT 1 FROM assessments WHERE id = NEW.assessment_id AND status = 'adopted'
+                         AND revision = NEW.revision)
+        BEGIN SELECT RAISE(ABORT, '{FROZEN_MARK}: a report is stored only for the adopted version'); END""")
+    return out
+
+
+def _postgres_append_only() -> list[str]:
+    out = [f"""CREATE FUNCTION skb_append_only() RETURNS trigger LANGUAGE plpgsql AS $fn$
+    BEGIN
+        IF TG_OP = 'INSERT' THEN
+            IF NOT EXISTS (SELECT 1 FROM assessments WHERE id = NEW.assessment_id AND status = 'adopted'
+                           AND revision = NEW.revision) THEN
+                RAISE EXCEPTION '{FROZEN_MARK}: a report is stored only for the adopted version';
+            END IF;
+            RETURN NEW;
+        END IF;
+        IF TG_OP = 'DELETE' AND TG_TABLE_NAME <> 'checklist_snapshots' THEN
+            IF NOT EXISTS (SELECT 1 FROM assessments WHERE id = OLD.assessment_id) THEN
+                RETURN OLD;  -- a draft being deleted takes its history with it
+            END IF;
+        END IF;
+        RAISE EXCEPTION USING MESSAGE = '{FROZEN_MARK}: ' || TG_ARGV[0];
+    END
+    $fn$"""]
+    for table, why in _KEPT_SV_EN.items():
+        ops = "DELETE" if table == "versions" else "UPDATE OR DELETE"
+        out.append(f"""CREATE TRIGGER {table}_append_only BEFORE {ops} ON {table}
+            FOR EACH ROW EXECUTE FUNCTION skb_append_only('{why}')""")
+    out.append("""CREATE TRIGGER adopted_reports_only_adopted BEFORE INSERT ON adopted_reports
+        FOR EACH ROW EXECUTE FUNCTION skb_append_only('')""")
+    return out
+
+
+def _append_only(conn: Connection) -> None:
+    from .integrity import seal_all  # reads rows as plain JSON, like this module
+
+    postgres = conn.dialect.name == "postgresql"
+    _run(conn, [_CHAIN_TABLE, "CREATE INDEX integrity_chain_by_kind ON integrity_chain (assessment_id, kind, ref)"])
+    # History written before the chain existed is sealed now, as it stands at the upgrade.
+    seal_all(conn)
+    _run(conn, _postgres_append_only() if postgres else _sqlite_append_only())
 
 
 MIGRATIONS: tuple[Migration, ...] = (
@@ -466,6 +551,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration("0004_scores", _scores),
     Migration("0005_scores_lookup", _scores_lookup),
     Migration("0006_people_audit", _people_and_audit),
+    Migration("0007_append_only", _append_only),
 )
 
 
@@ -473,6 +559,11 @@ MIGRATIONS: tuple[Migration, ...] = (
 
 
 def _ensure_registry(conn: Connection) -> None:
+    # The application's role may not create tables (docs/storage.md): on PostgreSQL even
+    # CREATE ... IF NOT EXISTS asks for that right, so look first.
+    if conn.dialect.name == "postgresql" and conn.exec_driver_sql(
+            "SELECT to_regclass('skb_migrations')").scalar() is not None:
+        return
     conn.exec_driver_sql(
         "CREATE TABLE IF NOT EXISTS skb_migrations (name VARCHAR(100) PRIMARY KEY, applied_at VARCHAR(40) NOT NULL)")
 
@@ -510,3 +601,35 @@ def upgrade(engine: Engine, upto: str | None = None) -> list[str]:
             if migration.name == upto:
                 break
     return done_now
+
+
+def pending(engine: Engine) -> list[str]:
+    """The names of the migrations not yet applied (reading only: any role may ask)."""
+    with engine.connect() as conn:
+        if conn.dialect.name == "postgresql":
+            exists = conn.exec_driver_sql("SELECT to_regclass('skb_migrations')").scalar() is not None
+        else:
+            exists = conn.exec_driver_sql(
+                "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'skb_migrations'").first() is not None
+        done = {r[0] for r in conn.execute(text("SELECT name FROM skb_migrations"))} if exists else set()
+    unknown = sorted(done - {m.name for m in MIGRATIONS})
+    if unknown:
+        raise StorageError(f"the database has been upgraded by a newer SKB (migration {unknown[0]}); "
+                           "install that version of SKB to open it")
+    return [m.name for m in MIGRATIONS if m.name not in done]
+
+
+def grant_app_role(engine: Engine, role: str) -> None:
+    """Let `role` read and write rows on PostgreSQL, and nothing more: it owns no table, so it cannot
+    alter one, drop or switch off a trigger, or truncate (docs/storage.md). Run as the owner."""
+    import re
+
+    if engine.dialect.name != "postgresql":
+        raise StorageError("Roller finns bara i PostgreSQL. / Roles exist only on PostgreSQL.")
+    if not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]{0,62}", role):
+        raise StorageError(f"Ogiltigt rollnamn {role!r}. / Not a valid role name: {role!r}.")
+    with engine.begin() as conn:
+        for statement in (f'GRANT USAGE ON SCHEMA public TO "{role}"',
+                          f'GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO "{role}"',
+                          f'GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO "{role}"'):
+            conn.exec_driver_sql(statement)

@@ -40,8 +40,9 @@ from sqlalchemy.exc import IntegrityError
 
 from .audit import log, record
 from .auth import Action, Actor, Forbidden, actor_of, org_key, require, self_sign_off_allowed
-from .errors import ConflictError, NotFound, StorageError
-from .model import MAX_TEXT, Status
+from .errors import ConflictError, LimitExceeded, NotFound, StorageError
+from .integrity import seal_post, seal_report
+from .model import MAX_TEXT, Bounds, Status
 from .storage import Store
 
 __all__ = [
@@ -277,6 +278,19 @@ def _advance_thread(conn: Connection, assessment_id: str, seen: int, by: str, at
     raise ReviewConflict(assessment_id, seen, int(current), authors)
 
 
+def _within_bounds(conn: Connection, assessment_id: str, adding: int) -> None:
+    """LimitExceeded when one more post would pass the thread's bounds (the report prints every post)."""
+    row = conn.execute(text("SELECT count(*) AS n, coalesce(sum(length(text)), 0) AS size FROM review_comments "
+                            "WHERE assessment_id = :id"), {"id": assessment_id}).one()
+    if int(row.n) >= Bounds.POSTS:
+        raise LimitExceeded([(f"granskningen har redan {Bounds.POSTS} inlägg, det högsta som är tillåtet",
+                              f"the review already has {Bounds.POSTS} posts, the most allowed")])
+    if int(row.size) + adding > Bounds.THREAD_TEXT:
+        raise LimitExceeded([(f"granskningens inlägg får tillsammans vara högst {Bounds.THREAD_TEXT:,} tecken"
+                              .replace(",", "\u202f"),
+                              f"the review's posts may together be at most {Bounds.THREAD_TEXT:,} characters")])
+
+
 def post(store: Store, assessment_id: str, thread_revision: int, author: Actor | str, body: str,
          criterion: str | None = None, reply_to: str | None = None, kind: Kind | None = None) -> int:
     """Post a comment (on `criterion`, or on the whole when None) or a reply; returns the thread's new revision.
@@ -314,12 +328,15 @@ def post(store: Store, assessment_id: str, thread_revision: int, author: Actor |
     cid = uuid.uuid4().hex[:12]
     with store.writing() as conn:
         _, revision, org = _head(conn, assessment_id)
+        _within_bounds(conn, assessment_id, len(words))
         new = _advance_thread(conn, assessment_id, thread_revision, name, at)
+        row = {"id": cid, "assessment_id": assessment_id, "on_revision": revision, "criterion": criterion,
+               "author": name, "at": at, "text": words, "reply_to": reply_to, "kind": chosen}
         conn.execute(text(
             "INSERT INTO review_comments (id, assessment_id, on_revision, criterion, author, at, text, reply_to, "
-            "kind) VALUES (:cid, :id, :rev, :crit, :by, :at, :text, :reply, :kind)"),
-            {"cid": cid, "id": assessment_id, "rev": revision, "crit": criterion,
-             "by": name, "at": at, "text": words, "reply": reply_to, "kind": chosen})
+            "kind) VALUES (:id, :assessment_id, :on_revision, :criterion, :author, :at, :text, :reply_to, :kind)"),
+            row)
+        seal_post(conn, row)
         record(conn, name, "comment", assessment_id, org,
                f"{chosen} {cid}" + (f" on {criterion}" if criterion else ""))
     return new
@@ -364,11 +381,14 @@ def sign_off(store: Store, assessment_id: str, revision: int, by: Actor | str, n
         seen = conn.execute(text("SELECT revision FROM review_threads WHERE assessment_id = :id"),
                             {"id": assessment_id}).scalar_one_or_none() or 0
         _advance_thread(conn, assessment_id, int(seen), name, at)
+        row = {"id": uuid.uuid4().hex[:12], "assessment_id": assessment_id, "on_revision": adopted,
+               "criterion": None, "author": name, "at": at,
+               "text": words + (f"\n{note.strip()}" if note.strip() else ""), "reply_to": None, "kind": "sign_off"}
         conn.execute(text(
             "INSERT INTO review_comments (id, assessment_id, on_revision, criterion, author, at, text, reply_to, "
-            "kind) VALUES (:cid, :id, :rev, NULL, :by, :at, :text, NULL, 'sign_off')"),
-            {"cid": uuid.uuid4().hex[:12], "id": assessment_id, "rev": adopted, "by": name, "at": at,
-             "text": words + (f"\n{note.strip()}" if note.strip() else "")})
+            "kind) VALUES (:id, :assessment_id, :on_revision, :criterion, :author, :at, :text, :reply_to, :kind)"),
+            row)
+        seal_post(conn, row)  # the chain (assessment/integrity.py) shows a sign-off deleted or edited later
         record(conn, name, "sign_off", assessment_id, org, f"version {adopted}, {when.isoformat()}")
     store_report(store, assessment_id, actor, lang)
     return adopted
@@ -400,11 +420,13 @@ def store_report(store: Store, assessment_id: str, by: Actor | str, lang: str | 
     at = _now()
     try:
         with store.writing() as conn:
+            row = {"assessment_id": assessment_id, "revision": stored.revision, "lang": language, "sha256": digest,
+                   "size": len(pdf), "stored_at": at.isoformat(timespec="microseconds"), "stored_by": by}
             conn.execute(text(
                 "INSERT INTO adopted_reports (assessment_id, revision, lang, sha256, size, pdf, stored_at, stored_by) "
-                "VALUES (:id, :r, :lang, :h, :n, :pdf, :t, :by)"),
-                {"id": assessment_id, "r": stored.revision, "lang": language, "h": digest, "n": len(pdf),
-                 "pdf": pdf, "t": at.isoformat(timespec="microseconds"), "by": by})
+                "VALUES (:assessment_id, :revision, :lang, :sha256, :size, :pdf, :stored_at, :stored_by)"),
+                {**row, "pdf": pdf})
+            seal_report(conn, row)
             record(conn, by, "store_report", assessment_id, org,
                    f"version {stored.revision} ({language}) sha256 {digest}")
     except IntegrityError:  # stored meanwhile by another session: that one is the record

@@ -19,6 +19,7 @@ module level.
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
 import json
 import os
@@ -34,15 +35,19 @@ from sqlalchemy import Connection, Engine, create_engine, event, text
 from sqlalchemy.exc import DBAPIError, IntegrityError
 
 from .checklist import Checklist, text_for
-from .errors import ConflictError, DuplicateError, FrozenError, NotFound, StorageError
+from .errors import (AssessmentFileError, ConflictError, DuplicateError, FrozenError, LimitExceeded, NotFound,
+                     StorageError)
+from .integrity import Verdict, body_digest, chain_head, check_adoption, seal_report, seal_version, verify
 from .library import resolve_checklist
-from .migrations import FROZEN_MARK, search_text, upgrade
-from .model import Answer, Assessment, Status, check_assessment, check_value, dump_assessment, parse_assessment
+from .migrations import FROZEN_MARK, pending, search_text, upgrade
+from .model import (MAX_NAME, AdoptionRecord, Answer, Assessment, Provenance, Status, answer_bound_problems,
+                    check_assessment, check_bounds, check_value, dump_assessment, parse_assessment, validate_snapshot)
 from .yamlio import Limits
 
 __all__ = [
     "DATABASE_ENV",
     "DATA_DIR_ENV",
+    "MIGRATION_ENV",
     "Change",
     "Conflict",
     "EditConflict",
@@ -56,6 +61,7 @@ __all__ = [
 ]
 
 DATABASE_ENV = "SKB_DATABASE_URL"
+MIGRATION_ENV = "SKB_MIGRATION_DATABASE_URL"  # the owner's URL, when the application's role may not migrate
 DATA_DIR_ENV = "SKB_DATA_DIR"
 SQLITE_FILE = "skb.sqlite"
 
@@ -299,13 +305,34 @@ class Store:
         self._snapshots: dict[str, Checklist] = {}
         self._snapshots_lock = threading.Lock()
         try:
-            upgrade(self._writer)
+            self._upgrade()
         except DBAPIError as exc:
             self._engine.dispose()
+            if "permission denied" in str(exc.orig) or "must be owner" in str(exc.orig):
+                raise StorageError(
+                    "Databasen behöver uppgraderas, och SKB:s roll får inte ändra tabeller: kör skb migrate som "
+                    f"databasens ägare, eller sätt {MIGRATION_ENV}. / The database needs upgrading and SKB's role "
+                    f"may not alter tables: run skb migrate as the database's owner, or set {MIGRATION_ENV}.\n"
+                    f"({exc.orig})") from None
             raise StorageError(f"cannot open the database: {exc.orig}") from None
         except BaseException:
             self._engine.dispose()
             raise
+
+    def _upgrade(self) -> None:
+        # Migrations run as the owner; the application's own role (docs/storage.md) owns nothing
+        # and only checks that nothing is pending.
+        owner = os.environ.get(MIGRATION_ENV, "").strip()
+        if owner and self.dialect == "postgresql":
+            engine = create_engine(_normalise_url(owner))
+            try:
+                upgrade(engine)
+            finally:
+                engine.dispose()
+        elif self.dialect == "postgresql" and not pending(self._engine):
+            return
+        else:
+            upgrade(self._writer)
 
     def close(self) -> None:
         self._engine.dispose()
@@ -350,7 +377,15 @@ class Store:
 
     def _store_snapshot(self, conn: Connection, checklist: Checklist) -> str:
         digest = checklist.content_hash()
-        body = json.dumps(checklist.model_dump(mode="json", by_alias=True, exclude_none=True), ensure_ascii=False)
+        if conn.execute(text("SELECT 1 FROM checklist_snapshots WHERE hash = :h"), {"h": digest}).first():
+            return digest
+        data = checklist.model_dump(mode="json", by_alias=True, exclude_none=True)
+        try:
+            # A checklist built in Python has not met the validator; it does before it is stored.
+            validate_snapshot(data, f"checklist {checklist.id}")
+        except AssessmentFileError as exc:
+            raise StorageError(str(exc)) from None
+        body = json.dumps(data, ensure_ascii=False)
         conn.execute(text(
             "INSERT INTO checklist_snapshots (hash, checklist_id, version, body, stored_at) "
             "VALUES (:h, :c, :v, :b, :t) ON CONFLICT (hash) DO NOTHING"),
@@ -363,7 +398,12 @@ class Store:
         if cached is not None:
             return cached
         row = conn.execute(text("SELECT body FROM checklist_snapshots WHERE hash = :h"), {"h": digest}).one()
-        checklist = Checklist.model_validate(json.loads(row[0]))
+        try:
+            # Through the full validator, as on import: the database is no more trusted than a file.
+            checklist = validate_snapshot(json.loads(row[0]), f"checklist {digest[:12]}")
+        except (AssessmentFileError, ValueError) as exc:
+            raise StorageError(f"Den lagrade checklistan {digest[:12]}… är inte giltig; kör skb verify. / "
+                               f"The stored checklist {digest[:12]}… is not valid; run skb verify.\n{exc}") from None
         with self._snapshots_lock:
             if len(self._snapshots) >= _SNAPSHOT_CACHE:
                 self._snapshots.pop(next(iter(self._snapshots)))
@@ -418,6 +458,7 @@ class Store:
     # -- writing --
 
     def _check(self, a: Assessment) -> None:
+        check_bounds(a)
         problems = check_assessment(a)
         if problems:
             raise StorageError("the assessment does not fit its checklist:\n" + "\n".join(problems[:10]))
@@ -425,12 +466,14 @@ class Store:
     def _insert_version(self, conn: Connection, assessment_id: str, revision: int, author: str, summary: str,
                         status: str, digest: str, body: dict[str, Any], questions: list[str],
                         parts: list[str], at: str) -> None:
+        row = {"assessment_id": assessment_id, "revision": revision, "saved_at": at, "author": author,
+               "summary": summary, "changes": json.dumps({"questions": questions, "parts": parts}, ensure_ascii=False),
+               "status": status, "checklist_hash": digest, "body": _encode(body)}
         conn.execute(text(
             "INSERT INTO versions (assessment_id, revision, saved_at, author, summary, changes, status, "
-            "checklist_hash, body) VALUES (:id, :r, :t, :by, :s, :c, :st, :h, :b)"),
-            {"id": assessment_id, "r": revision, "t": at, "by": author, "s": summary,
-             "c": json.dumps({"questions": questions, "parts": parts}, ensure_ascii=False),
-             "st": status, "h": digest, "b": _encode(body)})
+            "checklist_hash, body) VALUES (:assessment_id, :revision, :saved_at, :author, :summary, :changes, "
+            ":status, :checklist_hash, :body)"), row)
+        seal_version(conn, row)
 
     def _insert_new(self, conn: Connection, a: Assessment, author: str, summary: str) -> int:
         digest = self._store_snapshot(conn, a.checklist)
@@ -454,7 +497,13 @@ class Store:
         return 1
 
     def create(self, assessment: Assessment, author: str, summary: str = "") -> int:
-        """Store a new assessment; returns its first revision (1). DuplicateError if the id is taken."""
+        """Store a new assessment; returns its first revision (1). DuplicateError if the id is taken.
+
+        An adopted assessment is not created: adoption goes through `adopt` (sign-off), and an
+        adoption made elsewhere comes in through `import_`, where it is checked."""
+        if assessment.metadata.status == Status.ADOPTED:
+            raise StorageError("En ny bedömning kan inte skapas som fastställd; den fastställs genom granskning. / "
+                               "A new assessment cannot be created adopted; it is adopted through review.")
         self._check(assessment)
         try:
             with self._write() as conn:
@@ -570,6 +619,8 @@ class Store:
                 target.pop(criterion, None)
             else:
                 target[criterion] = new
+                if over := answer_bound_problems(body):
+                    raise LimitExceeded(over)
             return self._advance(conn, assessment_id, base_revision, author, "", head.status,
                                  head.checklist_hash, body, [criterion], [])
 
@@ -603,6 +654,8 @@ class Store:
         copy.metadata.adopted_at = None
         copy.metadata.adopted_by = None
         copy.metadata.created = dt.date.today()
+        copy.provenance = None
+        copy.adoption_record = None
         with self._write() as conn:
             self._insert_new(conn, copy, by, f"kopia av {assessment_id} version {rev} / copy of {assessment_id} "
                                              f"version {rev}")
@@ -617,30 +670,91 @@ class Store:
             if head.status != Status.DRAFT:
                 raise StorageError(f"Bara utkast kan tas bort; {assessment_id} är under granskning. / "
                                    f"Only drafts can be deleted; {assessment_id} is in review.")
-            conn.execute(text("DELETE FROM versions WHERE assessment_id = :id"), {"id": assessment_id})
+            # The history goes with the draft by cascade: a version alone is never deleted (migration 0007).
             conn.execute(text("DELETE FROM assessments WHERE id = :id"), {"id": assessment_id})
+
+    def provenances(self, ids: list[str] | None = None) -> dict[str, Provenance]:
+        """The provenance of every imported assessment (what its file claimed), by id; `ids`: only these."""
+        if ids is not None and not ids:
+            return {}
+        only = f" AND a.id IN ({', '.join(f':i{n}' for n in range(len(ids)))})" if ids else ""
+        with self._read() as conn:
+            rows = conn.execute(text(
+                "SELECT a.id, v.body FROM assessments a JOIN versions v ON v.assessment_id = a.id "
+                "AND v.revision = a.revision WHERE v.body LIKE :pattern" + only),
+                {"pattern": '%"provenance":%', **{f"i{n}": i for n, i in enumerate(ids or [])}}).all()
+        found = {}
+        for row in rows:
+            data = json.loads(row.body).get("provenance")
+            if isinstance(data, dict):
+                found[row.id] = Provenance.model_validate(data)
+        return found
+
+    # -- tamper evidence --
+
+    def verify(self, assessment_id: str) -> Verdict:
+        """Recompute the hash chain of the assessment's history (assessment/integrity.py): what changed outside SKB."""
+        with self._read() as conn:
+            self._head(conn, assessment_id)  # NotFound for an unknown id
+            return verify(conn, assessment_id)
 
     # -- files --
 
     def export(self, assessment_id: str, revision: int | None = None, fmt: Literal["yaml", "json"] = "yaml") -> str:
-        """The assessment as an assessment file, always with its checklist snapshot."""
+        """The assessment as an assessment file, always with its checklist snapshot.
+
+        The export of an adopted version carries its adoption record: the report
+        stored at adoption (base64), its SHA-256, the digest of the body the
+        report names, and the head of the integrity chain, so that another
+        installation can check the adoption (`import_(..., adopted_report_sha256=)`)."""
         a = self.version(assessment_id, revision) if revision is not None else self.load(assessment_id).assessment
+        a = a.model_copy(update={"adoption_record": None})
+        if a.metadata.status == Status.ADOPTED:
+            with self._read() as conn:
+                rev = revision if revision is not None else self._head(conn, assessment_id).revision
+                report = conn.execute(text(
+                    "SELECT lang, sha256, pdf FROM adopted_reports WHERE assessment_id = :id AND revision = :r "
+                    "ORDER BY CASE WHEN lang = :lang THEN 0 ELSE 1 END, stored_at LIMIT 1"),
+                    {"id": assessment_id, "r": rev, "lang": a.language}).one_or_none()
+                head = chain_head(conn, assessment_id)
+            if report is not None:
+                a = a.model_copy(update={"adoption_record": AdoptionRecord(
+                    revision=rev, body_sha256=body_digest(_body(a)), report_sha256=report.sha256,
+                    report_lang=report.lang, report_pdf=base64.b64encode(bytes(report.pdf)).decode("ascii"),
+                    chain_head=head)})
         return dump_assessment(a, fmt)
 
     def import_(self, raw: bytes | str, source: str, author: str, as_new: bool = False,
-                limits: Limits = Limits()) -> str:
+                limits: Limits = Limits(), adopted_report_sha256: str | None = None) -> str:
         """Store an assessment file; returns its id.
 
         The file is read within `limits` and must fit its checklist (its own
-        snapshot, or the installed checklist of that id and version). An id
-        already stored raises DuplicateError unless `as_new`, which stores a
-        copy under a new id."""
+        snapshot, through the full checklist validator, or the installed
+        checklist of that id and version). Nothing the file claims is believed:
+        it arrives as a draft, with its claimed status and adoption kept as
+        `provenance`. Only an adopted file whose adoption verifies against
+        `adopted_report_sha256` (the SHA-256 of the adopted report, known from
+        outside the file) arrives adopted ("adopted elsewhere, verified",
+        read-only), with its report stored. An id already stored raises
+        DuplicateError unless `as_new`, which stores a copy under a new id."""
         a = parse_assessment(raw, source, limits, resolve=resolve_checklist)
         if as_new:
             a = a.model_copy(update={"id": uuid.uuid4().hex})
+        a, pdf = _received(a, source, author, adopted_report_sha256)
         try:
             with self._write() as conn:
-                self._insert_new(conn, a, author, f"importerad från {source} / imported from {source}")
+                revision = self._insert_new(conn, a, author, f"importerad från {source[:MAX_NAME]} / imported from "
+                                                             f"{source[:MAX_NAME]}")
+                if pdf is not None and a.provenance is not None:
+                    row = {"assessment_id": a.id, "revision": revision,
+                           "lang": a.adoption_record.report_lang if a.adoption_record else a.language,
+                           "sha256": a.provenance.report_sha256, "size": len(pdf), "stored_at": _now(),
+                           "stored_by": author}
+                    conn.execute(text(
+                        "INSERT INTO adopted_reports (assessment_id, revision, lang, sha256, size, pdf, stored_at, "
+                        "stored_by) VALUES (:assessment_id, :revision, :lang, :sha256, :size, :pdf, :stored_at, "
+                        ":stored_by)"), {**row, "pdf": pdf})
+                    seal_report(conn, row)
         except IntegrityError:
             raise DuplicateError(f'{source}: bedömningen "{a.id}" finns redan; importera den som kopia (--as-new) '
                                  f'i stället för att skriva över den. / assessment "{a.id}" already exists; import '
@@ -668,6 +782,33 @@ class Store:
         return [Summary(r.id, r.title, r.municipality, Status(r.status), r.checklist_id, r.checklist_version,
                         r.revision, _when(r.created_at), r.created_by, _when(r.updated_at), r.updated_by)
                 for r in rows]
+
+
+def _received(a: Assessment, source: str, author: str,
+              trusted_sha256: str | None) -> tuple[Assessment, bytes | None]:
+    """An imported assessment as it is stored: a draft with what its file claimed as provenance,
+    or, when its adoption verifies, adopted with the report that proves it."""
+    meta = a.metadata
+    claimed = meta.status != Status.DRAFT or meta.adopted_by is not None or meta.adopted_at is not None
+    record = a.adoption_record
+    verified, why_sv, why_en, pdf = False, "", "", None
+    if meta.status == Status.ADOPTED:
+        verified, why_sv, why_en, pdf = check_adoption(_body(a), record.model_dump() if record else None,
+                                                       trusted_sha256)
+    elif trusted_sha256:
+        why_sv, why_en = "filen säger inte att bedömningen är fastställd", "the file does not claim an adoption"
+    provenance = Provenance(
+        source=source[:MAX_NAME], imported_at=dt.datetime.now(dt.timezone.utc), imported_by=author[:MAX_NAME],
+        claimed_status=meta.status, claimed_adopted_at=meta.adopted_at, claimed_adopted_by=meta.adopted_by,
+        adoption="verified" if verified else ("unverified" if claimed else "none"),
+        report_sha256=record.report_sha256 if verified and record else None,
+        note=f"{why_sv} / {why_en}"[:MAX_NAME] if why_sv else "")
+    received = a.model_copy(deep=True, update={"provenance": provenance, "adoption_record": None})
+    if not verified:
+        received.metadata.status = Status.DRAFT
+        received.metadata.adopted_at = None
+        received.metadata.adopted_by = None
+    return received, pdf
 
 
 def _version(r: Any) -> Version:

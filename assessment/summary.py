@@ -42,7 +42,7 @@ from typing import Any
 
 from .checklist import AnswerType, Checklist, Text, text_for
 from . import verdict_text
-from .figures import MINUS, figure, fmt_figure
+from .figures import figure, fmt_figure
 from .model import NOT_RELEVANT, UNKNOWN, Assessment, Measure, MeasureStatus
 
 __all__ = [

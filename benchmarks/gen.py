@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import datetime as dt
 import random
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -26,7 +27,8 @@ from assessment.model import NOT_RELEVANT, UNKNOWN, Answer, Assessment, Comment,
 from assessment.validate import parse_checklist
 from assessment.yamlio import dump_yaml
 
-__all__ = ["POLICY_AREAS", "checklist_data", "generate_checklist", "write_checklist", "fill_assessment", "step_widgets", "largest_section"]
+__all__ = ["POLICY_AREAS", "checklist_data", "generate_checklist", "write_checklist", "fill_assessment", "fill_to_bounds",
+           "step_widgets", "largest_section"]
 
 POLICY_AREAS = [
     ("early_life", "Det tidiga livets villkor", "Early life"),
@@ -322,3 +324,66 @@ def fill_assessment(checklist: Checklist, seed: int = 0, unknown_share: float = 
     a.comments.append(Comment(id="c-1", author="Emre Şahin", at=dt.datetime(2026, 5, 2, 10, 30),
                               text="Stämmer siffran för förskoleplatser med barn- och utbildningsförvaltningen?"))
     return a
+
+
+def fill_to_bounds(checklist: Checklist, seed: int = 0) -> Assessment:
+    """The largest assessment of `checklist` that SKB's bounds allow (assessment/model.py `Bounds`).
+
+    `fill_assessment` answered throughout, then as many measures, participation
+    records and comments as allowed, the short fields at their maximum length, and
+    free text spread over them until the total text budget (`Bounds.TOTAL_TEXT`) is
+    spent: what a report must still build in bounded time (`make bench`, pdf-bounds)."""
+    from assessment.model import MAX_LIST, MAX_NAME, MAX_PLACE, Bounds, Comment, Measure, ParticipationRecord, \
+        bound_problems
+
+    rng = random.Random(seed)
+    a = fill_assessment(checklist, seed=seed)
+    rated = [c for c in checklist.criteria() if c.is_rated] or checklist.criteria()
+    words = ("Grönytan minskar för barn i förskoleåldern och de äldre i kvarteret får längre till "
+             "busshållplatsen; belysningen vid gångtunneln ska ses över tillsammans med Łódź-föreningen. ")
+
+    def prose(n: int) -> str:
+        return (words * (n // len(words) + 1))[:n]
+
+    m = a.metadata
+    m.title = prose(300)
+    m.municipality, m.plan_type = prose(MAX_NAME), prose(MAX_NAME)
+    m.areas = [f"{i} " + prose(MAX_PLACE - 4) for i in range(MAX_LIST)]
+    m.assessors = [f"{i} " + prose(MAX_PLACE - 4) for i in range(MAX_LIST)]
+    levels = [lv.id for lad in checklist.ladders for lv in lad.levels][:1] or [None]
+    group_ids = [g.id for g in checklist.groups]
+    a.measures = [Measure(criterion=rng.choice(rated).id, text="", responsible=prose(MAX_NAME),
+                          indicator=prose(MAX_NAME), due=dt.date(2027, 1 + i % 12, 1))
+                  for i in range(Bounds.MEASURES)]
+    a.participation = [ParticipationRecord(groups=group_ids[:MAX_LIST], method=prose(MAX_NAME), level=levels[0],
+                                           date=dt.date(2026, 1 + i % 12, 1), participants=40)
+                       for i in range(Bounds.PARTICIPATION)]
+    a.comments = [Comment(author=f"Granskare {i}", at=dt.datetime(2026, 5, 1, 12, tzinfo=dt.timezone.utc), text="",
+                          criterion=rng.choice(rated).id) for i in range(Bounds.COMMENTS)]
+    used = sum(len(s) for s in _strings(a.model_dump(mode="json", exclude={"checklist"})))
+    if used > Bounds.TOTAL_TEXT * 3 // 4:  # a very large checklist: its answers' reasoning would spend it all
+        for answer in [*a.answers.values(), *(x for alt in a.alternatives.values() for x in alt.values())]:
+            answer.comment, answer.evidence = "", ""
+        used = sum(len(s) for s in _strings(a.model_dump(mode="json", exclude={"checklist"})))
+    # The rest of the budget as long free texts, spread evenly over what has room for them.
+    holders = [*a.measures, *a.comments, *a.participation]
+    share = max(0, (Bounds.TOTAL_TEXT - used - 1_000) // len(holders))
+    for h in holders:
+        if isinstance(h, ParticipationRecord):
+            h.heard = prose(share)
+        else:
+            h.text = prose(share)
+    over = bound_problems(a.model_dump(mode="json", exclude={"checklist"}))
+    assert not over, f"fill_to_bounds overshot: {over}"
+    return a
+
+
+def _strings(data: Any) -> Iterator[str]:
+    if isinstance(data, str):
+        yield data
+    elif isinstance(data, dict):
+        for v in data.values():
+            yield from _strings(v)
+    elif isinstance(data, list):
+        for v in data:
+            yield from _strings(v)

@@ -24,10 +24,10 @@ from reportlab.platypus.doctemplate import BaseDocTemplate
 from assessment.model import Assessment
 
 from .context import Context, example_assessment, need_module
-from .gen import fill_assessment, generate_checklist
+from .gen import fill_assessment, fill_to_bounds, generate_checklist
 from .harness import NotMeasured, Row, interleaved, scaled, stats
 
-__all__ = ["captured_story", "bare_document", "example_report", "large_report"]
+__all__ = ["captured_story", "bare_document", "example_report", "large_report", "bounded_report"]
 
 
 @contextlib.contextmanager
@@ -89,7 +89,8 @@ def bare_document(story: list[Any]) -> Callable[[], bytes]:
     return build
 
 
-def _measure(ctx: Context, a: Assessment, n: int, lang: str = "sv") -> tuple[list[float], list[float], int, int]:
+def _measure(ctx: Context, a: Assessment, n: int, lang: str = "sv",
+             comments: list[Any] | None = None) -> tuple[list[float], list[float], int, int]:
     reports = need_module("reports", "the PDF report")
     render = getattr(reports, "render_report", None)
     if render is None:
@@ -98,7 +99,7 @@ def _measure(ctx: Context, a: Assessment, n: int, lang: str = "sv") -> tuple[lis
 
     def ours() -> bytes:
         out = io.BytesIO()
-        render(a, out, lang=lang, result=result)
+        render(a, out, lang=lang, result=result, **({"comments": comments} if comments is not None else {}))
         return out.getvalue()
 
     with captured_story() as story:
@@ -140,3 +141,26 @@ def large_report(ctx: Context) -> Row:
     return Row(measure="PDF: the 500-criterion report", unit="s", figures=scaled(o, 1.0), floor=scaled(b, 1.0),
                floor_name="bare reportlab document, same paragraphs and tables, one pass",
                samples=o.n, note=f"{pages} pages (floor {floor_pages}); generated checklist, both alternatives answered")
+
+
+def bounded_report(ctx: Context) -> Row:
+    """The report of the largest assessment SKB's bounds allow: 1,000 questions, and every count and the
+    whole text budget spent (benchmarks/gen.py `fill_to_bounds`). Sign-off builds it synchronously, so
+    this is the longest a sign-off can wait for its report."""
+    from assessment.model import Bounds
+
+    checklist = generate_checklist(Bounds.CRITERIA)
+    a = fill_to_bounds(checklist, seed=1)
+    # The report prints the review thread as well: the file's comments, then a full thread of posts.
+    words = "Åtgärden vid busshållplatsen behöver en ansvarig förvaltning och ett datum för uppföljning. "
+    each = Bounds.THREAD_TEXT // Bounds.POSTS
+    posts = [c.model_copy(update={"id": f"post{i}", "text": (words * (each // len(words) + 1))[:each]})
+             for i, c in enumerate(a.comments[:Bounds.POSTS])]
+    ours, base, pages, floor_pages = _measure(ctx, a, ctx.n(2, 0), comments=[*a.comments, *posts])
+    o, b = stats(ours), stats(base)
+    return Row(measure="PDF: the largest assessment the bounds allow", unit="s", figures=scaled(o, 1.0),
+               floor=scaled(b, 1.0), floor_name="bare reportlab document, same paragraphs and tables, one pass",
+               samples=o.n, note=f"{pages} pages (floor {floor_pages}); {Bounds.CRITERIA:,} questions, "
+                                 f"{len(a.measures)} measures, {len(a.participation)} participation records, "
+                                 f"{len(a.comments)} comments, {Bounds.TOTAL_TEXT:,} characters of text; "
+                                 f"a review thread of {len(posts)} posts, {Bounds.THREAD_TEXT:,} characters")

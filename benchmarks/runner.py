@@ -47,7 +47,7 @@ class Measure:
 
 def measures() -> list[Measure]:
     # Imported here so that `--help` does not load reportlab and friends.
-    from . import browser, imports, pdf, score_rate, server, store, wizard
+    from . import bounds, browser, imports, pdf, score_rate, server, store, wizard
 
     le, ge = "<=", ">="
     return [
@@ -64,6 +64,10 @@ def measures() -> list[Measure]:
                 (Target("median", le, 0.5, "median <= 0.5 s"), Target("ratio", le, 1.5, "ratio <= 1.5"))),
         Measure("pdf-500", "PDF: the 500-criterion report", pdf.large_report,
                 (Target("median", le, 5.0, "<= 5 s"),)),
+        Measure("pdf-bounds", "PDF: the largest assessment the bounds allow", pdf.bounded_report,
+                (Target("median", le, 10.0, "<= 10 s"),)),
+        Measure("bounds-refusal", "Bounds: an over-limit file refused, the slowest of issue 13's three",
+                bounds.refusal, (Target("max", le, 2.0, "<= 2 s"),)),
         Measure("autosave-sqlite", "Storage: autosave latency, SQLite", store.autosave_sqlite,
                 (Target("p95", le, 10.0, "p95 <= 10 ms"),)),
         Measure("autosave-postgres", "Storage: autosave latency, PostgreSQL", store.autosave_postgres, (), heavy=True),

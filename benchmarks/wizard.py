@@ -151,7 +151,9 @@ def _rerun_row(ctx: Context, checklist: Checklist, name: str, n: int, extra_env:
         if at.exception:
             raise RuntimeError(f"the wizard raised: {at.exception[0].value}")
         question = first_question_text(checklist, step)
-        if not any(question in str(m.value) or question.replace(".", "\\.") in str(m.value) for m in at.markdown):
+        from ui.widgets import md  # checklist text is drawn escaped
+
+        if not any(question in str(m.value) or md(question) in str(m.value) for m in at.markdown):
             raise RuntimeError(f"the wizard did not draw step {step + 1} of {checklist.id}")
         spec, skipped = spec_from_app(at)
         bare = AppTest.from_file(str(script_for(spec, data)), default_timeout=60)

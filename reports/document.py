@@ -45,6 +45,7 @@ from reportlab.platypus.tableofcontents import TableOfContents
 from assessment.checklist import AnswerType, Checklist, Criterion, Framework, Section, text_for
 from assessment.conditions import visible_criteria, visible_sections
 from assessment.errors import ReportError
+from assessment.integrity import BODY_MARK, body_digest
 from assessment.model import NOT_RELEVANT, UNKNOWN, Answer, Assessment, Measure
 from assessment.results import Result, Score
 from assessment.summary import (
@@ -262,6 +263,9 @@ class ReportContext:
     comments: Sequence[Any] = ()
     # Every claim of the summary page, derived once from the result (`assessment.summary`).
     summary: Summary | None = None
+    # "Modified copy: …" when the snapshot reuses an installed checklist's id with other content
+    # (assessment.library.origin_note); shown on the cover beside the checklist.
+    checklist_note: str | None = None
 
     @property
     def checklist(self) -> Checklist:
@@ -434,7 +438,8 @@ def _cover(ctx: ReportContext) -> list[Flowable]:
     elif m.adopted_at:
         status += f" {_fmt_date(m.adopted_at)}"
     rows.append((ctx.t("cover_status"), status))
-    rows.append((ctx.t("cover_checklist"), f"{para(ctx.text(c.title))} ({para(c.id)}), version {para(c.version)}"))
+    rows.append((ctx.t("cover_checklist"), f"{para(ctx.text(c.title))} ({para(c.id)}), version {para(c.version)}"
+                 + (f"<br/><b>{para(ctx.checklist_note)}</b>" if ctx.checklist_note else "")))
     table = Table([[Paragraph(k, ctx.st.cell_head), Paragraph(v, ctx.st.body)] for k, v in rows],
                   colWidths=[120, FRAME_WIDTH - 120], hAlign="LEFT")
     table.setStyle(TableStyle([
@@ -1196,7 +1201,7 @@ def _method(ctx: ReportContext) -> list[Flowable]:
 
 
 def render_report(assessment: Assessment, out: BinaryIO, lang: str = "sv", result: Result | None = None,
-                  comments: Sequence[Any] | None = None) -> None:
+                  comments: Sequence[Any] | None = None, checklist_note: str | None = None) -> None:
     """Write the full PDF report of `assessment` to the binary stream `out`.
 
     `result` is the scoring result; when None the assessment is scored here.
@@ -1205,14 +1210,18 @@ def render_report(assessment: Assessment, out: BinaryIO, lang: str = "sv", resul
     when None, the comments stored in the assessment (`assessment.comments`).
     `lang` is "sv" or "en": the report's own words come from `reports.i18n`,
     the checklist's labels in that language (falling back to the checklist's
-    default language). Raises ReportError when the report cannot be built."""
+    default language). `checklist_note` is printed on the cover under the checklist: the
+    caller's `assessment.library.origin_note` for a snapshot that is a modified copy of an
+    installed checklist (the report itself reads no files). Raises ReportError when the
+    report cannot be built."""
     register_fonts()
     if result is None:
         from assessment.scoring import score
 
         result = score(assessment)
     posts = tuple(assessment.comments if comments is None else comments)
-    ctx = ReportContext(assessment, result, lang, comments=posts, summary=summarize(assessment, result, lang))
+    ctx = ReportContext(assessment, result, lang, comments=posts, checklist_note=checklist_note,
+                        summary=summarize(assessment, result, lang))
     body: list[Flowable] = [
         *_charts(ctx),
         *_sections(ctx),
@@ -1235,7 +1244,10 @@ def render_report(assessment: Assessment, out: BinaryIO, lang: str = "sv", resul
         author=plain(ASSESSOR_SEPARATOR.join(m.assessors) or m.municipality),
         subject=plain(msg(lang, "subject", title=title)),
         creator="SKB",
-        keywords=[plain(m.municipality), plain(ctx.text(ctx.checklist.title))],
+        # The body's digest: an adopted report names the exact assessment it was built from, so that an
+        # export of it can be checked elsewhere (assessment/integrity.py, check_adoption).
+        keywords=[plain(m.municipality), plain(ctx.text(ctx.checklist.title)),
+                  BODY_MARK + body_digest(assessment.model_dump(mode="json", by_alias=True, exclude_none=True))],
         lang=lang,
     )
     footer_left = shorten(" · ".join(x for x in (m.municipality, m.title) if x), 90)

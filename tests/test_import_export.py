@@ -10,7 +10,7 @@ import time
 import pytest
 
 from assessment import cli
-from assessment.errors import AssessmentFileError, DuplicateError, FrozenError
+from assessment.errors import AssessmentFileError, DuplicateError
 from assessment.model import Answer, Status, dump_assessment, new_assessment
 from assessment.storage import Store, open_store
 from assessment.validate import parse_checklist
@@ -73,7 +73,11 @@ def test_export_then_import_into_another_database_gives_the_same_assessment(stor
     assert "checklist:" in exported and "Hur påverkas barnens friyta?" in exported  # always with the snapshot
     with open_store(f"sqlite:///{tmp_path / 'other.sqlite'}") as other:
         assert other.import_(exported, "skolgarden.yaml", "Bo") == assessment.id
-        assert other.load(assessment.id).assessment == assessment
+        loaded = other.load(assessment.id).assessment
+        # Where it came from is recorded by the installation that imported it, not taken from the file.
+        assert loaded.provenance is not None and loaded.provenance.source == "skolgarden.yaml"
+        assert loaded.provenance.imported_by == "Bo" and loaded.provenance.adoption == "none"
+        assert loaded.model_copy(update={"provenance": None}) == assessment
         assert "importerad från skolgarden.yaml" in other.history(assessment.id)[0].summary
 
 
@@ -97,14 +101,17 @@ def test_importing_an_existing_id_is_refused_unless_as_a_new_copy(store: Store, 
     assert store.load(copy_id).assessment.answer("yta").value == -1
 
 
-def test_an_adopted_assessment_imports_adopted_and_frozen(store: Store, assessment):
+def test_a_file_claiming_adoption_arrives_as_a_draft_with_the_claim_kept_as_provenance(store: Store, assessment):
+    # Anyone can write "adopted" into a file; an adoption is made by sign-off, or verified (test_trust.py).
     assessment.metadata.status = Status.ADOPTED
     assessment.metadata.adopted_by = "Kommunfullmäktige"
     store.import_(dump_assessment(assessment), "arkiv.yaml", "Anna")
     stored = store.load(assessment.id)
-    assert stored.frozen
-    with pytest.raises(FrozenError):
-        store.save_answer(assessment.id, stored.revision, "yta", None, Answer(value=1), "Anna")
+    assert not stored.frozen and stored.assessment.metadata.status == Status.DRAFT
+    assert stored.assessment.metadata.adopted_by is None
+    p = stored.assessment.provenance
+    assert (p.claimed_status, p.claimed_adopted_by, p.adoption) == (Status.ADOPTED, "Kommunfullmäktige", "unverified")
+    store.save_answer(assessment.id, stored.revision, "yta", None, Answer(value=1), "Anna")  # a draft: editable
 
 
 def test_a_file_without_snapshot_is_completed_from_the_installed_checklist(store: Store, assessment, tmp_path,
@@ -182,9 +189,11 @@ def test_skb_import_list_and_export(database_url: str, assessment, tmp_path, cap
     copy_id = capsys.readouterr().out.strip()
 
     assert cli.main(["list", "--db", database_url, "--search", "ελλάδα"]) == 0
-    listed = capsys.readouterr().out.splitlines()
+    lines = capsys.readouterr().out.splitlines()
+    listed = [line for line in lines if not line.startswith(" ")]  # indented: where an import came from
     assert sorted(line.split()[0] for line in listed) == sorted([assessment.id, copy_id])
     assert all("Skolgården i Ελλάδα-parken (Göteborg)" in line for line in listed)
+    assert sum("Importerad från" in line for line in lines) == 2
 
     out = tmp_path / "ut.json"
     assert cli.main(["export", assessment.id, "-o", str(out), "--db", database_url]) == 0

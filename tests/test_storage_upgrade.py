@@ -106,6 +106,10 @@ def test_a_database_of_the_first_schema_upgrades_with_every_assessment_intact(da
             with store.engine.begin() as conn:
                 conn.execute(text("UPDATE assessments SET title = 'x' WHERE id = :id"), {"id": adopted.id})
         assert store.save_answer(draft.id, 2, "belysning", None, Answer(value=0), "Bo") == 3
+        # Migration 0007 sealed the history it found, and what is written after it joins the chain.
+        verdict = store.verify(adopted.id)
+        assert verdict.intact and verdict.versions == 2
+        assert store.verify(draft.id).intact and store.verify(draft.id).versions == 3
 
 
 def test_opening_again_applies_nothing_and_a_newer_database_is_refused(database_url: str):

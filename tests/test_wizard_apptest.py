@@ -18,7 +18,7 @@ from streamlit.testing.v1 import AppTest
 from assessment.auth import Actor
 from assessment.checklist import AnswerType, Checklist
 from assessment.library import load_library
-from assessment.model import UNKNOWN
+from assessment.model import UNKNOWN, Answer
 from assessment.scoring import score
 from assessment.storage import open_store
 from assessment.summary import fmt_figure
@@ -447,6 +447,24 @@ def test_measures_are_added_filled_in_and_removed(data_dir: Path) -> None:
     assert any("Ramp ner till vattnet vid Ελλάδα\\-bryggan" in c.value for c in at.caption)
     assert len(open_store().load(assessment_id).assessment.measures) == 1
 
+
+
+def test_at_the_bound_no_measure_can_be_added_and_the_limit_is_named(data_dir: Path) -> None:
+    from assessment.model import Bounds, Measure, new_assessment
+
+    a = new_assessment(load_checklist(DATA / "wizard-odd.yaml"), "Fullt av åtgärder")
+    a.set_answer("badar", Answer(value=True))
+    a.measures = [Measure(criterion="strandpaverkan", text=f"Åtgärd {i}") for i in range(Bounds.MEASURES)]
+    open_store().create(a, "Kim")
+    at = app(who="Kim", id=a.id, step="2", lang="en")
+    at.session_state[fold_key(a.id, "strandpaverkan", None, "measures")] = True
+    at.run()
+    at.switch_page("ui/app_pages/wizard.py").run()
+    assert not at.exception, at.exception
+    add = at.button(key=f"m:{a.id}:strandpaverkan:add")
+    assert add.disabled
+    assert any(f"at most {Bounds.MEASURES} measures" in c.value for c in at.caption)
+    assert len(open_store().load(a.id).assessment.measures) == Bounds.MEASURES
 
 
 def test_the_report_is_built_in_the_language_of_the_interface(data_dir: Path) -> None:

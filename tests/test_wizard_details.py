@@ -20,7 +20,7 @@ from streamlit.testing.v1 import AppTest
 from assessment.auth import Actor
 from assessment.model import Metadata
 from assessment.storage import open_store
-from ui.metadata import SHORT_TEXT, DetailsProblem, updated_metadata
+from ui.metadata import MAX_NAMES, SHORT_TEXT, DetailsProblem, updated_metadata
 
 ROOT = Path(__file__).resolve().parent.parent
 APP = str(ROOT / "streamlit_app.py")
@@ -242,8 +242,8 @@ def test_the_model_decides_which_details_pass() -> None:
         updated_metadata(meta, "title", "")
     assert empty.value.key == "title_required"
     with pytest.raises(DetailsProblem) as many:
-        updated_metadata(meta, "assessors", "\n".join(f"Person {i}" for i in range(51)))
-    assert (many.value.key, many.value.values["n"]) == ("details_too_many", 50)
+        updated_metadata(meta, "assessors", "\n".join(f"Person {i}" for i in range(MAX_NAMES + 1)))
+    assert (many.value.key, many.value.values["n"]) == ("details_too_many", MAX_NAMES)
     with pytest.raises(DetailsProblem) as summary:
         updated_metadata(meta, "summary", "å" * 20_001)
     assert summary.value.values == {"field": "summary", "n": 20_000}

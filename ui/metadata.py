@@ -22,7 +22,7 @@ import streamlit as st
 from pydantic import ValidationError
 
 from assessment.checklist import Checklist, text_for
-from assessment.model import Metadata
+from assessment.model import MAX_LIST, MAX_NAME, Metadata
 
 from .i18n import t
 from .session import OpenAssessment, current, save_whole
@@ -35,8 +35,8 @@ FIELDS = ("title", "municipality", "plan_type", "areas", "spatial_level", "asses
           "recommendation")
 LONG_TEXTS = ("summary", "recommendation")  # kept as typed, line breaks and all
 SPATIAL_FRAMEWORK = "spatial_level"  # the framework whose items name the spatial levels, when a checklist has it
-SHORT_TEXT = 200  # a name, a place, a plan type: the model leaves them open, the interface does not
-MAX_NAMES = 50  # areas or assessors in one assessment
+SHORT_TEXT = MAX_NAME  # a name, a place, a plan type: the model's own bound (docs/security.md)
+MAX_NAMES = MAX_LIST  # areas or assessors in one assessment
 _ERRORS = "skb_details_errors"  # widget key -> the message, its blanks, and the text that could not be saved
 
 

@@ -29,8 +29,8 @@ from assessment.audit import log
 from assessment.auth import (Action, Actor, Forbidden, Role, assessment_org, org_key, require, roles_of, shared_mode,
                              sign_in)
 from assessment.checklist import Checklist
-from assessment.errors import ConflictError, FrozenError, NotFound, SkbError, StorageError
-from assessment.library import checklist_files, load_library
+from assessment.errors import ConflictError, FrozenError, LimitExceeded, NotFound, SkbError, StorageError
+from assessment.library import checklist_files, load_library, origin_note
 from assessment.model import Answer, Assessment, Status
 from assessment.storage import EditConflict, Store, open_store
 from assessment.validate import Problem
@@ -112,6 +112,11 @@ def library() -> tuple[dict[str, Checklist], dict[str, list[Problem]]]:
         except OSError:  # removed between listing and stat: the next rerun sees it gone
             continue
     return _library(tuple(signature))
+
+
+def checklist_note(checklist: Checklist, lang: str) -> str | None:
+    """"Modified copy: ..." when an assessment's snapshot reuses an installed checklist's id with other content."""
+    return origin_note(checklist, lang, library()[0])
 
 
 # --- per session --------------------------------------------------------------------
@@ -229,6 +234,8 @@ def _record(doc: OpenAssessment, action: Any) -> None:
     except FrozenError:
         doc.problem = t(lang(), "frozen")
     except Forbidden as exc:
+        doc.problem = exc.message(lang())
+    except LimitExceeded as exc:  # nothing was saved: the limit is named, in the user's language
         doc.problem = exc.message(lang())
     except StorageError as exc:
         doc.problem = str(exc)

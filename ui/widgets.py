@@ -22,7 +22,7 @@ from typing import Any
 import streamlit as st
 
 from assessment.checklist import AnswerType, Checklist, Criterion, Section, text_for
-from assessment.model import NOT_RELEVANT, UNKNOWN, Answer, Measure, ParticipationRecord
+from assessment.model import MAX_NAME, MAX_TEXT, NOT_RELEVANT, UNKNOWN, Answer, Bounds, Measure, ParticipationRecord
 
 from .i18n import t
 from .progress import Visibility
@@ -30,11 +30,20 @@ from .session import OpenAssessment, current, save_answer, save_whole
 
 __all__ = ["md", "widget_key", "fold_key", "draw_section", "describe"]
 
-_MD_SPECIAL = MappingProxyType(str.maketrans({c: "\\" + c for c in "\\`*_{}[]()<>#+-.!|~$"}))
+# ":" too: it starts Streamlit's own directives (:red[...], :material/icon:), and escaped it keeps
+# "https://..." in a text from becoming a link (GFM's autolinks need the "://" unbroken).
+_MD_SPECIAL = MappingProxyType(str.maketrans({c: "\\" + c for c in "\\`*_{}[]()<>#+-.!|~$:"}))
 
 
 def md(text: str) -> str:
-    """`text` with markdown syntax escaped, so checklist and user text show as written."""
+    """`text` with markdown syntax escaped, so checklist and user text show as written.
+
+    Checklist text is escaped like user text: a snapshot arrives inside a file as
+    much as an answer does, and an image or a link in it must not make the
+    browser fetch anything (tests/test_ui_escaping.py). Everything Streamlit
+    renders as markdown (markdown, captions, titles, widget labels, help, radio
+    options, expander labels) gets its text through here; select boxes and
+    tables show plain text and take it as it is."""
     return text.translate(_MD_SPECIAL)
 
 
@@ -133,7 +142,8 @@ def _options(crit: Criterion, checklist: Checklist) -> list[Any]:
     return []
 
 
-def _labeller(crit: Criterion, checklist: Checklist, lang: str) -> Callable[[Any], str]:
+def _labeller(crit: Criterion, checklist: Checklist, lang: str, markdown: bool = False) -> Callable[[Any], str]:
+    """The option labels of a widget; `markdown` for a radio, whose options Streamlit renders as markdown."""
     labels: dict[Any, str] = {UNKNOWN: t(lang, "unknown"), NOT_RELEVANT: t(lang, "not_relevant")}
     # yes/no kept apart: True == 1 would collide with the scale step +1 in one dict
     yes_no = {True: t(lang, "yes"), False: t(lang, "no")}
@@ -150,6 +160,8 @@ def _labeller(crit: Criterion, checklist: Checklist, lang: str) -> Callable[[Any
             return yes_no[value]
         return labels.get(value, str(value))
 
+    if markdown:
+        return lambda value: md(label(value))
     return label
 
 
@@ -226,16 +238,17 @@ def _draw_value(doc: OpenAssessment, crit: Criterion, alternative: str | None, l
     value = _to_widget(crit, checklist, answer.value if answer else None)
     kw = _bound(doc, crit, alternative, "value", value)
     shown = "visible" if label else "collapsed"
-    label = label or text_for(crit.text, lang)
+    label = md(label or text_for(crit.text, lang))  # a widget's label is markdown
     t_ = crit.type
     if t_ in (AnswerType.IMPACT, AnswerType.LADDER):
         st.radio(label, _options(crit, checklist), index=None, horizontal=True, label_visibility=shown,
-                 format_func=_labeller(crit, checklist, lang), help=_options_help(crit, checklist, lang), **kw)
+                 format_func=_labeller(crit, checklist, lang, markdown=True),
+                 help=_options_help(crit, checklist, lang), **kw)
     elif t_ == AnswerType.SINGLE_CHOICE:
         options = _options(crit, checklist)
         if len(options) <= 5:
             st.radio(label, options, index=None, horizontal=True, label_visibility=shown,
-                     format_func=_labeller(crit, checklist, lang), **kw)
+                     format_func=_labeller(crit, checklist, lang, markdown=True), **kw)
         else:
             st.selectbox(label, options, index=None, placeholder=t(lang, "choose"), label_visibility=shown,
                          format_func=_labeller(crit, checklist, lang), **kw)
@@ -244,11 +257,11 @@ def _draw_value(doc: OpenAssessment, crit: Criterion, alternative: str | None, l
                        format_func=_labeller(crit, checklist, lang), **kw)
     elif t_ == AnswerType.YES_NO:
         st.radio(label, [True, False], index=None, horizontal=True, label_visibility=shown,
-                 format_func=_labeller(crit, checklist, lang), **kw)
+                 format_func=_labeller(crit, checklist, lang, markdown=True), **kw)
     elif t_ == AnswerType.TEXT:
-        st.text_area(label, label_visibility=shown, height=90, max_chars=20_000, **kw)
+        st.text_area(label, label_visibility=shown, height=90, max_chars=MAX_TEXT, **kw)
     elif t_ == AnswerType.NUMBER:
-        unit = text_for(crit.unit, lang)
+        unit = md(text_for(crit.unit, lang))
         # Float mode always (a bound may be fractional); "%g" shows 12, not 12.00.
         if unit:  # the unit is worth showing even where the question text is the heading
             label, shown = (f"{label} ({unit})", shown) if shown == "visible" else (unit, "visible")
@@ -294,7 +307,8 @@ def _draw_reasoning(doc: OpenAssessment, crit: Criterion, alternative: str | Non
     answer = doc.assessment.answer(crit.id, alternative)
     comment = answer.comment if answer else ""
     if crit.type == AnswerType.YES_NO:
-        st.text_input(t(lang, "yes_no_comment"), **_bound(doc, crit, alternative, "comment", comment))
+        st.text_input(t(lang, "yes_no_comment"), max_chars=MAX_TEXT,
+                      **_bound(doc, crit, alternative, "comment", comment))
         return
     evidence = answer.evidence if answer else ""
     fold = _fold(doc, crit, alternative, "reasoning", f"{t(lang, 'comment')} · {t(lang, 'evidence')}")
@@ -302,9 +316,9 @@ def _draw_reasoning(doc: OpenAssessment, crit: Criterion, alternative: str | Non
         _preview([(t(lang, "comment"), comment), (t(lang, "evidence"), evidence)])
         return
     with fold:
-        st.text_area(t(lang, "comment"), height=68, help=t(lang, "comment_help"),
+        st.text_area(t(lang, "comment"), height=68, help=t(lang, "comment_help"), max_chars=MAX_TEXT,
                      **_bound(doc, crit, alternative, "comment", comment))
-        st.text_input(t(lang, "evidence"), help=t(lang, "evidence_help"),
+        st.text_input(t(lang, "evidence"), help=t(lang, "evidence_help"), max_chars=MAX_TEXT,
                       **_bound(doc, crit, alternative, "evidence", evidence))
 
 
@@ -369,8 +383,8 @@ def _on_measure(measure_id: str, part: str, key: str) -> None:
 
 def _add_measure(criterion: str) -> None:
     doc = current()
-    if doc is None or doc.frozen:
-        return
+    if doc is None or doc.frozen or len(doc.assessment.measures) >= Bounds.MEASURES:
+        return  # the button is disabled at the bound; a stale click adds nothing
     doc.assessment.measures.append(Measure(criterion=criterion, text=""))
     save_whole(doc, f"measure added to {criterion}")
 
@@ -402,18 +416,23 @@ def _draw_measures(doc: OpenAssessment, crit: Criterion, lang: str) -> None:
             c, d, e = box.columns([2, 3, 0.45], vertical_alignment="bottom")
             key = _measure_key(doc, measure, "text")
             a.text_input(t(lang, "measure_text"), key=key, args=(measure.id, "text", key),
-                         placeholder=t(lang, "new_measure"), **kw)
+                         placeholder=t(lang, "new_measure"), max_chars=MAX_TEXT, **kw)
             key = _measure_key(doc, measure, "responsible")
-            b.text_input(t(lang, "measure_responsible"), key=key, args=(measure.id, "responsible", key), **kw)
+            b.text_input(t(lang, "measure_responsible"), key=key, args=(measure.id, "responsible", key),
+                         max_chars=MAX_NAME, **kw)
             key = _measure_key(doc, measure, "due")
             c.date_input(t(lang, "measure_due"), value=None, format="YYYY-MM-DD", key=key,
                          args=(measure.id, "due", key), **kw)
             key = _measure_key(doc, measure, "indicator")
-            d.text_input(t(lang, "measure_indicator"), key=key, args=(measure.id, "indicator", key), **kw)
+            d.text_input(t(lang, "measure_indicator"), key=key, args=(measure.id, "indicator", key),
+                         max_chars=MAX_NAME, **kw)
             e.button(":material/delete:", key=_measure_key(doc, measure, "remove"), help=t(lang, "remove_measure"),
                      on_click=_remove_measure, args=(measure.id,), disabled=doc.frozen)
+        full = len(doc.assessment.measures) >= Bounds.MEASURES
         st.button(t(lang, "add_measure"), key=f"m:{doc.assessment.id}:{crit.id}:add", icon=":material/add:",
-                  on_click=_add_measure, args=(crit.id,), disabled=doc.frozen)
+                  on_click=_add_measure, args=(crit.id,), disabled=doc.frozen or full)
+        if full:
+            st.caption(t(lang, "measures_full", limit=Bounds.MEASURES))
 
 
 # --- participation records (dialoger), beside the ladder question they document ----------
@@ -446,8 +465,8 @@ def _on_dialogue(record_id: str, part: str, key: str) -> None:
 
 def _add_dialogue() -> None:
     doc = current()
-    if doc is None or doc.frozen:
-        return
+    if doc is None or doc.frozen or len(doc.assessment.participation) >= Bounds.PARTICIPATION:
+        return  # the button is disabled at the bound; a stale click adds nothing
     doc.assessment.participation.append(ParticipationRecord())
     save_whole(doc, "participation added")
 
@@ -490,7 +509,8 @@ def _draw_dialogues(doc: OpenAssessment, crit: Criterion, lang: str) -> None:
             box = st.container(border=True)
             box.caption(f"{t(lang, 'dialogue')} {n}")
             a, b, c, d = box.columns([3.4, 2.6, 2, 3], vertical_alignment="bottom")
-            a.text_input(t(lang, "dialogue_method"), help=t(lang, "dialogue_method_help"), **kw("method"))
+            a.text_input(t(lang, "dialogue_method"), help=t(lang, "dialogue_method_help"), max_chars=MAX_NAME,
+                         **kw("method"))
             b.date_input(t(lang, "dialogue_date"), value=None, format="YYYY-MM-DD", **kw("date"))
             c.number_input(t(lang, "dialogue_participants"), value=None, min_value=0.0, step=1.0, format="%g",
                            **kw("participants"))
@@ -498,16 +518,20 @@ def _draw_dialogues(doc: OpenAssessment, crit: Criterion, lang: str) -> None:
                         placeholder=t(lang, "choose"), **kw("level"))
             box.multiselect(t(lang, "dialogue_groups"), list(groups) + [g for g in known_groups if g not in groups],
                             format_func=lambda g: groups.get(g, g), accept_new_options=True,
+                            max_selections=50,
                             placeholder=t(lang, "choose"), **kw("groups"))
             e, f = box.columns(2)
-            e.text_area(t(lang, "dialogue_heard"), height=68, **kw("heard"))
-            f.text_area(t(lang, "dialogue_changed"), height=68, **kw("changed"))
+            e.text_area(t(lang, "dialogue_heard"), height=68, max_chars=MAX_TEXT, **kw("heard"))
+            f.text_area(t(lang, "dialogue_changed"), height=68, max_chars=MAX_TEXT, **kw("changed"))
             g, h = box.columns([5, 1], vertical_alignment="bottom")
-            g.text_input(t(lang, "dialogue_feedback"), **kw("feedback"))
+            g.text_input(t(lang, "dialogue_feedback"), max_chars=MAX_TEXT, **kw("feedback"))
             h.button(":material/delete:", key=_dialogue_key(doc, record, "remove"), help=t(lang, "remove_dialogue"),
                      on_click=_remove_dialogue, args=(record.id,), disabled=doc.frozen)
+        full = len(doc.assessment.participation) >= Bounds.PARTICIPATION
         st.button(t(lang, "add_dialogue"), key=f"p:{doc.assessment.id}:{crit.id}:add", icon=":material/add:",
-                  on_click=_add_dialogue, disabled=doc.frozen)
+                  on_click=_add_dialogue, disabled=doc.frozen or full)
+        if full:
+            st.caption(t(lang, "dialogues_full", limit=Bounds.PARTICIPATION))
 
 
 def draw_section(doc: OpenAssessment, section: Section, vis: Visibility, lang: str) -> None:

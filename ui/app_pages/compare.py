@@ -17,7 +17,7 @@ from assessment.compare import compare
 from assessment.errors import SkbError
 from reports.compare import render_comparison
 from ui.i18n import t
-from ui.session import ID_PATTERN, allowed, current, lang, store
+from ui.session import ID_PATTERN, allowed, checklist_note, current, lang, store
 from ui.widgets import md
 
 L = lang()
@@ -85,6 +85,8 @@ def _side(column, label: str, default: str, rev_param: str, key: str):  # type: 
         first = key == "a" and chosen == default_b and not revision and len(alt_ids) > 1
         alt = st.selectbox(t(L, "alternative"), alt_ids, index=0 if first else len(alt_ids) - 1,
                            key=f"cmp_alt_{key}_{chosen}", format_func=lambda x: alts[x])
+        if note := checklist_note(a.checklist, L):
+            st.caption(md(note))
         if revision:
             st.caption(t(L, "on_version", rev=revision))
         if missing:
@@ -135,7 +137,7 @@ show(pd.concat([table("overall"), table("equity")], ignore_index=True), "cmp_ove
 framework_titles = {f.id: text_for(f.title, L) for x in (b, a) for f in x.checklist.frameworks}
 for i, fid in enumerate(c.frameworks):
     title = framework_titles.get(fid, fid)
-    with st.container() if i == 0 else st.expander(title):
+    with st.container() if i == 0 else st.expander(md(title)):
         show(table("dimension", fid), f"cmp_dimension_{fid}", heading=md(title) if i == 0 else None)
 for block in ("section", "group"):
     show(table(block), f"cmp_{block}", heading=t(L, "block_" + block))

@@ -14,7 +14,7 @@ from assessment.errors import SkbError
 from assessment.model import Status
 from ui.i18n import t
 from ui.routes import REVIEW, WIZARD, required_assessment, go
-from ui.session import allowed, audit_save, author, close_assessment, lang, store
+from ui.session import allowed, audit_save, author, checklist_note, close_assessment, lang, store
 from ui.widgets import describe, md
 
 L = lang()
@@ -25,6 +25,12 @@ checklist = assessment.checklist
 st.title(md(assessment.metadata.title), anchor=False)
 status = assessment.metadata.status
 st.caption(f"{t(L, 'status')}: {t(L, 'status_' + status.value)}")
+if assessment.provenance is not None:  # what an imported file claimed, and whether it verified
+    show = st.success if assessment.provenance.adoption == "verified" else \
+        st.warning if assessment.provenance.adoption == "unverified" else st.info
+    show(f"**{t(L, 'provenance')}:** {md(assessment.provenance.describe(L))}", icon=":material/input:")
+if note := checklist_note(checklist, L):
+    st.warning(md(note), icon=":material/difference:")
 
 try:
     versions = store().history(assessment.id)

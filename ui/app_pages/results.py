@@ -15,7 +15,7 @@ from reports import render_report
 from reports.prose import mid_sentence
 from ui.i18n import t
 from ui.routes import WIZARD, required_assessment, go
-from ui.session import audit_save, lang, store
+from ui.session import audit_save, checklist_note, lang, store
 from ui.widgets import md
 
 L = lang()
@@ -80,20 +80,23 @@ def coverage(s) -> str:
 
 
 st.title(md(assessment.metadata.title), anchor=False)
-st.caption(f"{text_for(checklist.title, L)} {checklist.version}")
+st.caption(f"{md(text_for(checklist.title, L))} {md(checklist.version)}")
+if note := checklist_note(checklist, L):
+    st.warning(md(note), icon=":material/difference:")
 if st.button(t(L, "page_wizard"), icon=":material/arrow_back:", key="to_wizard"):
     go(WIZARD, assessment.id)
 if result.message:
-    st.info(text_for(result.message, L))
+    st.info(md(text_for(result.message, L)))
 
 # --- headline figures ---------------------------------------------------------------------
 headline = result.headline
 cols = st.columns(len(result.alternatives))
 for col, (alt_id, ar) in zip(cols, result.alternatives.items()):
     band = text_for(ar.overall.band, L) if ar.overall.band else None
-    col.metric(f"{t(L, 'overall')} – {alt_labels.get(alt_id, alt_id)}" if alt_labels.get(alt_id) else t(L, "overall"),
+    col.metric(f"{t(L, 'overall')} – {md(alt_labels.get(alt_id, alt_id))}" if alt_labels.get(alt_id)
+               else t(L, "overall"),
                fmt_figure(ar.overall.value) if ar.overall.value is not None else t(L, "no_score"),
-               help=band, border=True)
+               help=md(band) if band else None, border=True)
     col.caption(f"{t(L, 'coverage')}: {coverage(ar.overall)}" + (f" · {md(band)}" if band else ""))
 if result.hidden or result.not_relevant:
     st.caption(t(L, "hidden_note", n=len(result.hidden), m=len(result.not_relevant)))
@@ -243,7 +246,7 @@ for framework in checklist.frameworks:
     df = pd.DataFrame(rows)
     if df.empty or df["score"].isna().all():
         continue
-    st.subheader(text_for(framework.title, L))
+    st.subheader(md(text_for(framework.title, L)))
     order = [titles[i.id] for i in framework.items]
     base = alt.Chart(df.dropna(subset=["score"])).encode(
         y=alt.Y("item:N", sort=[bar_titles[i.id] for i in framework.items], title=None, axis=alt.Axis(labelLimit=320)),
@@ -265,9 +268,10 @@ for framework in checklist.frameworks:
         # The first framework (the policy areas in the reference checklists) shows its
         # heatmap; the others keep theirs folded away.
         first = framework is checklist.frameworks[0]
-        box = st.container() if first else st.expander(t(L, "groups_x_items", framework=text_for(framework.title, L)))
+        heading = t(L, "groups_x_items", framework=md(text_for(framework.title, L)))
+        box = st.container() if first else st.expander(heading)
         if first:
-            box.caption(t(L, "groups_x_items", framework=text_for(framework.title, L)))
+            box.caption(heading)
         heat = alt.Chart(pd.DataFrame(cells)).mark_rect().encode(
             x=alt.X("item:N", sort=order, title=None,
                     axis=alt.Axis(labelAngle=-35, labelLimit=220, labelOverlap=False)),
@@ -331,7 +335,8 @@ if st.button(t(L, "build_pdf"), key="build_pdf", icon=":material/picture_as_pdf:
     with st.spinner(t(L, "building_pdf")):
         out = io.BytesIO()
         try:
-            render_report(assessment, out, lang=L, result=result, comments=review.comments)
+            render_report(assessment, out, lang=L, result=result, comments=review.comments,
+                          checklist_note=checklist_note(checklist, L))
         except SkbError as exc:
             st.error(t(L, "report_failed", error=str(exc)))
         else:

@@ -6,7 +6,7 @@ from assessment.auth import Action, Forbidden, Role, require
 from assessment.checklist import text_for
 from assessment.errors import SkbError
 from assessment.followup import due_reviews
-from assessment.model import new_assessment
+from assessment.model import MAX_NAME, new_assessment
 from ui.i18n import t
 from ui.routes import FOLLOWUP, WIZARD, go
 from ui.session import (OpenAssessment, actor, allowed, audit_save, author, close_assessment, current, lang, library,
@@ -70,9 +70,9 @@ with new_col:
             checklist_id = st.selectbox(
                 t(L, "checklist"), list(checklists), key="new_checklist",
                 format_func=lambda cid: f"{text_for(checklists[cid].title, L)} ({checklists[cid].version})")
-            title = st.text_input(t(L, "title"), key="new_title", max_chars=300,
+            title = st.text_input(t(L, "title"), key="new_title", max_chars=MAX_NAME,
                                   placeholder=t(L, "title_placeholder"))
-            municipality = st.text_input(t(L, "municipality"), key="new_municipality", max_chars=200)
+            municipality = st.text_input(t(L, "municipality"), key="new_municipality", max_chars=MAX_NAME)
             plan_type = st.selectbox(t(L, "plan_type"), plan_types, index=None, key="new_plan_type",
                                      accept_new_options=True, placeholder=t(L, "choose"))
             areas = st.text_input(t(L, "areas"), key="new_areas", help=t(L, "areas_help"), max_chars=500)
@@ -109,6 +109,7 @@ with list_col:
     rows = [r for r in assessments_store.list(search=search or None) if allowed(Action.READ, r.municipality)]
     if not rows:
         st.info(t(L, "no_match") if search else t(L, "no_assessments"))
+    origins = assessments_store.provenances([row.id for row in rows[:50]])
     for row in rows[:50]:
         with st.container(border=True):
             text_col, button_col = st.columns([3, 1], vertical_alignment="center")
@@ -119,6 +120,8 @@ with list_col:
             where = " · ".join(md(x) for x in (row.municipality, checklist_name) if x)
             text_col.markdown(f"**{md(row.title)}**  \n{where}  \n"
                               f":gray[{status} · {t(L, 'last_change')} {when} {t(L, 'by')} {md(row.updated_by)}]")
+            if row.id in origins:  # an imported file's claims, never believed: said as claims
+                text_col.caption(md(origins[row.id].describe(L)))
             if button_col.button(t(L, "open"), key=f"open:{row.id}", width="stretch"):
                 if doc is None or doc.assessment.id != row.id:
                     close_assessment()

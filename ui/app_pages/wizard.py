@@ -8,7 +8,7 @@ from ui.i18n import t
 from ui.metadata import draw_details
 from ui.progress import survey
 from ui.routes import RESULTS, required_assessment, go, set_step, step_from_url
-from ui.session import allowed, lang, my_roles, reload
+from ui.session import allowed, checklist_note, lang, my_roles, reload
 from ui.style import STEPS_KEY, apply_style
 from ui.widgets import draw_section, md
 
@@ -30,6 +30,8 @@ meta = assessment.metadata
 st.title(md(meta.title), anchor=False)
 st.caption(" · ".join(md(x) for x in (meta.municipality, meta.plan_type, ", ".join(meta.areas),
                                        text_for(checklist.title, L)) if x))
+if note := checklist_note(checklist, L):
+    st.warning(md(note), icon=":material/difference:")
 
 if doc.problem:
     with st.container(border=True, key="problem"):
@@ -57,12 +59,12 @@ with st.sidebar, st.container(key=STEPS_KEY, gap=None):
         icon = ":material/check_circle:" if done else (":material/block:" if not progress.visible
                                                         else ":material/radio_button_unchecked:")
         counts = f"{progress.answered}/{progress.applicable}" if progress.visible else "–"
-        st.button(f"{text_for(section.title, L)} · {counts}", key=f"step:{i}", on_click=_go_to, args=(i,),
+        st.button(f"{md(text_for(section.title, L))} · {counts}", key=f"step:{i}", on_click=_go_to, args=(i,),
                   type="primary" if i == step else "tertiary", icon=icon, width="stretch")
 
 section = sections[step]
 progress = vis.steps[step]
-st.subheader(text_for(section.title, L))
+st.subheader(md(text_for(section.title, L)))
 st.caption(t(L, "step_of", i=step + 1, n=len(sections)) + " · "
            + t(L, "answered_of", answered=progress.answered, applicable=progress.applicable))
 if section.description:
