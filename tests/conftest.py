@@ -31,8 +31,10 @@ from assessment.storage import Store, open_store
 
 try:  # the PostgreSQL fixtures (tests/pg.py); tests/ is on sys.path under pytest's default import mode
     from pg import database_url, postgres_database, postgres_server  # noqa: F401
+    from server import BROWSER_WAIT_MS
 except ImportError:  # tests/ made a package
     from tests.pg import database_url, postgres_database, postgres_server  # noqa: F401
+    from tests.server import BROWSER_WAIT_MS
 
 ROOT = Path(__file__).resolve().parent.parent
 CHECKLISTS = ROOT / "checklists"
@@ -41,11 +43,6 @@ EXAMPLES = ROOT / "examples"
 # Hypothesis fails an example slower than 200 ms by default: a wall-clock assertion. Off for every test.
 settings.register_profile("skb", deadline=None)
 settings.load_profile("skb")
-
-# How long a browser test waits for the page to show something before it gives up (ms). Only a
-# hang stops there; a loaded machine (two suites side by side, Chromium and Streamlit per worker)
-# is slow, never wrong.
-BROWSER_WAIT_MS = 90_000
 
 _skipped: list[str] = []
 

@@ -5,6 +5,11 @@
 killed with SIGKILL and started again on the same port and data, as a server
 restart would. The `app_server` fixture gives one per test, with the test data
 checklists installed beside the reference ones.
+
+Another test run may share the machine: a port is asked of the kernel, never
+fixed, and if a neighbour takes it between the asking and Streamlit's binding,
+the server starts again on another. The waits here only stop a server that
+hangs; how fast it starts is `make bench`'s (cold-start).
 """
 
 from __future__ import annotations
@@ -21,10 +26,17 @@ from pathlib import Path
 
 import pytest
 
-__all__ = ["AppServer", "free_port", "app_server"]
+__all__ = ["AppServer", "free_port", "app_server", "BROWSER_WAIT_MS"]
 
 ROOT = Path(__file__).resolve().parent.parent
 TEST_CHECKLISTS = ROOT / "tests" / "data"
+
+# How long a browser test waits for the page to show something before it gives up (ms). Only a
+# hang stops there: with two suites side by side, each worker running Streamlit and Chromium on
+# two cores, a page is slow, never wrong.
+BROWSER_WAIT_MS = 90_000
+# How long a server may take to answer its health check before it counts as hung (s).
+START_WAIT_S = 180
 
 
 def free_port() -> int:
@@ -33,12 +45,17 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
+class PortTaken(Exception):
+    """Another process bound the port between `free_port()` and Streamlit's start."""
+
+
 class AppServer:
     """`streamlit run streamlit_app.py` on 127.0.0.1:`port`, storing in `data_dir`."""
 
     def __init__(self, data_dir: Path, port: int | None = None, env: dict[str, str] | None = None,
                  log: Path | None = None) -> None:
         self.data_dir = data_dir
+        self.own_port = port is None  # ours to change if a neighbour takes it before Streamlit binds it
         self.port = port or free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         # The user's own database must never be touched: only what `env` names.
@@ -47,17 +64,35 @@ class AppServer:
         self.log = log or data_dir.parent / f"streamlit-{self.port}.log"
         self.process: subprocess.Popen[bytes] | None = None
 
-    def start(self, timeout: float = 60) -> AppServer:
+    def start(self, timeout: float = START_WAIT_S) -> AppServer:
+        # Only a first start may move: a restart is the same server, on the same port, as a browser knows it.
+        may_move = self.own_port and self.process is None
+        for _ in range(5):
+            try:
+                return self._start(timeout)
+            except PortTaken:
+                if not may_move:
+                    raise
+                self.port = free_port()
+                self.url = f"http://127.0.0.1:{self.port}"
+        raise RuntimeError(f"five free ports were taken by others before streamlit could bind them; see {self.log}")
+
+    def _start(self, timeout: float) -> AppServer:
         self.data_dir.mkdir(parents=True, exist_ok=True)
         command = [sys.executable, "-m", "streamlit", "run", str(ROOT / "streamlit_app.py"),
                    "--server.headless=true", "--server.address=127.0.0.1", f"--server.port={self.port}",
                    "--browser.gatherUsageStats=false", "--server.fileWatcherType=none"]
+        logged = self.log.stat().st_size if self.log.exists() else 0
         with open(self.log, "ab") as log:
             self.process = subprocess.Popen(command, cwd=ROOT, env=self.env, stdout=log, stderr=subprocess.STDOUT,
                                             start_new_session=True)
+        # Not a speed test: this only stops waiting for a server that never comes up.
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
+                said = self.log.read_bytes()[logged:].decode("utf-8", "replace") if self.log.exists() else ""
+                if "is not available" in said or "already in use" in said:  # Streamlit words it so
+                    raise PortTaken(self.port)
                 raise RuntimeError(f"streamlit exited with {self.process.returncode}; see {self.log}")
             try:
                 with urllib.request.urlopen(f"{self.url}/_stcore/health", timeout=2) as response:
@@ -67,7 +102,8 @@ class AppServer:
                 pass
             time.sleep(0.2)
         self.stop()
-        raise RuntimeError(f"streamlit did not become healthy within {timeout:.0f} s; see {self.log}")
+        raise RuntimeError(f"streamlit did not answer its health check within {timeout:.0f} s (hung?); "
+                           f"see {self.log}")
 
     def _signal(self, sig: int, wait: float) -> None:
         if self.process is None or self.process.poll() is not None:

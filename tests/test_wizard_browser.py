@@ -17,9 +17,9 @@ import pytest
 from assessment.storage import open_store
 
 try:  # tests/ is on sys.path under pytest's default import mode
-    from server import AppServer, app_server  # noqa: F401  (the fixture)
+    from server import BROWSER_WAIT_MS, AppServer, app_server  # noqa: F401  (the fixture)
 except ImportError:  # tests/ made a package
-    from tests.server import AppServer, app_server  # noqa: F401
+    from tests.server import BROWSER_WAIT_MS, AppServer, app_server  # noqa: F401
 
 CHROMIUM = Path("/usr/bin/chromium")
 ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
@@ -30,7 +30,7 @@ pytestmark = [
                                                      "(apt-get install chromium)"),
 ]
 
-TIMEOUT = 20_000  # ms; a cold Streamlit page on a busy two-core machine
+TIMEOUT = BROWSER_WAIT_MS  # how long a wait may take before the test counts as hung, never a speed
 
 
 def shot(page, name: str) -> None:
@@ -158,7 +158,7 @@ def test_a_short_assessment_survives_a_reload_and_downloads_its_report(page, app
     shot(page, "results-sv")
     page.get_by_role("button", name="Skapa PDF-rapport").click()
     download_button = page.get_by_role("button", name="Ladda ner PDF")
-    download_button.wait_for(timeout=60_000)
+    download_button.wait_for(timeout=2 * TIMEOUT)  # the PDF is built first
     with page.expect_download() as info:
         download_button.click()
     pdf = Path(info.value.path()).read_bytes()
