@@ -31,10 +31,10 @@ from assessment.storage import Store, open_store
 
 try:  # the PostgreSQL fixtures (tests/pg.py); tests/ is on sys.path under pytest's default import mode
     from pg import database_url, postgres_database, postgres_server  # noqa: F401
-    from server import BROWSER_WAIT_MS
+    from server import BROWSER_WAIT_MS, watch_runs
 except ImportError:  # tests/ made a package
     from tests.pg import database_url, postgres_database, postgres_server  # noqa: F401
-    from tests.server import BROWSER_WAIT_MS
+    from tests.server import BROWSER_WAIT_MS, watch_runs
 
 ROOT = Path(__file__).resolve().parent.parent
 CHECKLISTS = ROOT / "checklists"
@@ -110,10 +110,11 @@ def app_store(app_data_dir: Path) -> Iterator[Store]:
 
 @pytest.fixture
 def context(context):  # type: ignore[no-untyped-def]
-    """pytest-playwright's browser context, waiting generously (BROWSER_WAIT_MS) before a wait gives up."""
+    """pytest-playwright's browser context: waits give up only after BROWSER_WAIT_MS, and its pages count
+    their script runs (tests/server.py, `wait_for_the_run`)."""
     context.set_default_timeout(BROWSER_WAIT_MS)
     context.set_default_navigation_timeout(BROWSER_WAIT_MS)
-    return context
+    return watch_runs(context)
 
 
 @pytest.fixture(scope="session")

@@ -26,7 +26,7 @@ from pathlib import Path
 
 import pytest
 
-__all__ = ["AppServer", "free_port", "app_server", "BROWSER_WAIT_MS"]
+__all__ = ["AppServer", "free_port", "app_server", "BROWSER_WAIT_MS", "watch_runs", "wait_for_the_run"]
 
 ROOT = Path(__file__).resolve().parent.parent
 TEST_CHECKLISTS = ROOT / "tests" / "data"
@@ -37,6 +37,76 @@ TEST_CHECKLISTS = ROOT / "tests" / "data"
 BROWSER_WAIT_MS = 90_000
 # How long a server may take to answer its health check before it counts as hung (s).
 START_WAIT_S = 180
+
+
+class ScriptRuns:
+    """The script runs of one browser page, read off its websocket.
+
+    Every run starts with the page asking for it (a `rerun_script` message: an
+    answer clicked, a field left, a page loaded) and ends with the server's
+    `script_finished`. So a test can wait for the run its own action asked for,
+    however long a busy machine takes to send, run and answer it, instead of
+    guessing with a pause or reading the page's spinner (which a fast run on a
+    busy browser may never draw)."""
+
+    def __init__(self, page) -> None:  # type: ignore[no-untyped-def]
+        self.page = page
+        self.asked = 0  # runs asked for
+        self.answered = 0  # of those, how many had been asked when a run last finished
+        self.settled_at = 0  # `asked` when a test last waited
+        page.on("websocket", self._socket)
+
+    def _socket(self, socket) -> None:  # type: ignore[no-untyped-def]
+        socket.on("framesent", self._sent)
+        socket.on("framereceived", self._received)
+
+    def _sent(self, payload: str | bytes) -> None:
+        from streamlit.proto.BackMsg_pb2 import BackMsg
+
+        if isinstance(payload, bytes):
+            try:
+                if BackMsg.FromString(payload).WhichOneof("type") == "rerun_script":
+                    self.asked += 1
+            except Exception:  # not a message of ours to count
+                pass
+
+    def _received(self, payload: str | bytes) -> None:
+        from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
+
+        if isinstance(payload, bytes):
+            try:
+                msg = ForwardMsg.FromString(payload)
+            except Exception:
+                return
+            if msg.WhichOneof("type") == "script_finished" and \
+                    msg.script_finished != ForwardMsg.ScriptFinishedStatus.FINISHED_EARLY_FOR_RERUN:
+                self.answered = self.asked
+
+    def wait(self) -> None:
+        """Until a run asked for since the last wait has finished, and none is left asked for."""
+        # Not a speed test: this deadline only stops waiting for a page that never answers.
+        deadline = time.monotonic() + BROWSER_WAIT_MS / 1000
+        while not (self.asked > self.settled_at and self.answered == self.asked):
+            if time.monotonic() > deadline:
+                raise AssertionError(f"no script run ended in {BROWSER_WAIT_MS / 1000:.0f} s after the last action "
+                                     f"(asked {self.asked}, answered {self.answered}): the server hangs")
+            self.page.wait_for_timeout(50)  # lets Playwright deliver the websocket's frames
+        self.settled_at = self.asked
+
+
+def watch_runs(context):  # type: ignore[no-untyped-def]
+    """Count the script runs of every page that the Playwright browser `context` opens from now on."""
+    context.on("page", lambda page: setattr(page, "skb_runs", ScriptRuns(page)))
+    return context
+
+
+def wait_for_the_run(page) -> None:  # type: ignore[no-untyped-def]
+    """Until the script run that the page's last action asked for has ended (see `ScriptRuns`).
+
+    A page whose context is not watched (`watch_runs`) does not wait here."""
+    runs = getattr(page, "skb_runs", None)
+    if runs is not None:
+        runs.wait()
 
 
 def free_port() -> int:
