@@ -19,6 +19,8 @@ import contextlib
 import io
 import json
 from collections.abc import Callable
+from types import ModuleType
+from typing import Any
 
 import yaml
 
@@ -55,10 +57,10 @@ def hostile_cases(valid: str) -> dict[str, bytes]:
     }
 
 
-def _refuse(store: object, raw: bytes, errors: type[Exception]) -> Callable[[], None]:
+def _refuse(store: Any, raw: bytes, errors: type[Exception]) -> Callable[[], None]:
     def attempt() -> None:
         try:
-            store.import_(raw, "upload.yaml", AUTHOR)  # type: ignore[attr-defined]
+            store.import_(raw, "upload.yaml", AUTHOR)
         except errors:
             return
         raise RuntimeError("a hostile file was accepted")  # the fault tests would fail too
@@ -66,13 +68,13 @@ def _refuse(store: object, raw: bytes, errors: type[Exception]) -> Callable[[], 
     return attempt
 
 
-def _refusals(ctx: Context, storage: object, errors: type[Exception], valid: str) -> Row:
+def _refusals(ctx: Context, storage: ModuleType, errors: type[Exception], valid: str) -> Row:
     from assessment.model import parse_assessment
 
     n = ctx.n(5, 1)
     d = ctx.subdir("hostile")
-    store = storage.open_store(f"sqlite:///{d / 'skb.sqlite'}")  # type: ignore[attr-defined]
-    floor_store = storage.open_store(f"sqlite:///{d / 'floor.sqlite'}")  # type: ignore[attr-defined]
+    store = storage.open_store(f"sqlite:///{d / 'skb.sqlite'}")
+    floor_store = storage.open_store(f"sqlite:///{d / 'floor.sqlite'}")
     imported = parse_assessment(valid, "valid.yaml")
 
     def accept() -> None:
@@ -85,10 +87,10 @@ def _refusals(ctx: Context, storage: object, errors: type[Exception], valid: str
             ours, floor = interleaved(_refuse(store, raw, errors), accept, n, warmup=0 if ctx.quick else 1)
             per_case[case] = stats(ours)
             base += floor
-        if store.list():  # type: ignore[attr-defined]
+        if store.list():
             raise RuntimeError("a refused file left something in the store")
     finally:
-        store.close()  # type: ignore[attr-defined]
+        store.close()
         floor_store.close()
     slowest = max(per_case, key=lambda c: per_case[c].median)
     cases = "; ".join(f"{c} {s.median * 1000:.1f} ms" for c, s in per_case.items())
