@@ -1,21 +1,40 @@
-"""Shared fixtures, and the rule that under CI a skipped suite is a failure.
+"""Shared fixtures, the suite's isolation, and the rule that under CI a skipped suite is a failure.
 
 A suite that needs something a user's machine may lack (Chromium, PostgreSQL,
 poppler) skips there with a loud reason. Under CI (`CI=true`) everything is
 installed by `.ci/run`, so a skip means a suite silently did not run: fail.
+
+The suite asserts what SKB does, never how fast: it must pass on a busy
+two-core machine while another `make test` runs beside it. So nothing here
+measures time (speed is `make bench`'s), hypothesis has no per-example
+deadline, every test gets its own data directory (the user's database and a
+neighbouring run's are never touched), and servers take free ports
+(tests/server.py, tests/pg.py). A timeout in the suite only stops a test that
+hangs; it is never what a test asserts.
+
+The fixtures named for what they give:
+- `fresh_store`: an open, empty store, once on SQLite and once on PostgreSQL;
+- `app_data_dir`: the empty data directory the app (AppTest, `open_store()`) stores in;
+- `app_store`: the store the app will open, in that directory.
 """
 
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
+
+from assessment.storage import Store, open_store
 
 try:  # the PostgreSQL fixtures (tests/pg.py); tests/ is on sys.path under pytest's default import mode
     from pg import database_url, postgres_database, postgres_server  # noqa: F401
+    from server import BROWSER_WAIT_MS, watch_runs
 except ImportError:  # tests/ made a package
     from tests.pg import database_url, postgres_database, postgres_server  # noqa: F401
+    from tests.server import BROWSER_WAIT_MS, watch_runs
 
 try:  # the summary cross-check (tests/summary_check.py)
     from summary_check import checked
@@ -33,6 +52,10 @@ if not hasattr(reports.render_report, "__wrapped__"):
     reports.render_report = reports.document.render_report = checked(reports.document.render_report)
 CHECKLISTS = ROOT / "checklists"
 EXAMPLES = ROOT / "examples"
+
+# Hypothesis fails an example slower than 200 ms by default: a wall-clock assertion. Off for every test.
+settings.register_profile("skb", deadline=None)
+settings.load_profile("skb")
 
 _skipped: list[str] = []
 
@@ -60,9 +83,51 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
         print(f"\nCI=true: {len(_skipped)} test(s) were skipped; under CI every suite must run.")
 
 
+@pytest.fixture(autouse=True)
+def _own_data_directory(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
+    """No test stores in the user's data directory or database, nor in a neighbouring run's.
+
+    A test that wants a particular directory or database sets the variables itself."""
+    monkeypatch.delenv("SKB_DATABASE_URL", raising=False)
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path_factory.mktemp("xdg-data")))
+    monkeypatch.delenv("SKB_DATA_DIR", raising=False)
+
+
 @pytest.fixture
 def root() -> Path:
     return ROOT
+
+
+@pytest.fixture
+def fresh_store(database_url: str) -> Iterator[Store]:
+    """An open, empty store: once on a fresh SQLite file and once on a fresh PostgreSQL database."""
+    with open_store(database_url) as store:
+        yield store
+
+
+@pytest.fixture
+def app_data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """An empty data directory that the app (AppTest) and `open_store()` store in; not created yet."""
+    directory = tmp_path / "data"
+    monkeypatch.setenv("SKB_DATA_DIR", str(directory))
+    monkeypatch.delenv("SKB_DATABASE_URL", raising=False)
+    return directory
+
+
+@pytest.fixture
+def app_store(app_data_dir: Path) -> Iterator[Store]:
+    """The store the app opens (SQLite in `app_data_dir`), open for the test to set up and check."""
+    with open_store() as store:
+        yield store
+
+
+@pytest.fixture
+def context(context):  # type: ignore[no-untyped-def]
+    """pytest-playwright's browser context: waits give up only after BROWSER_WAIT_MS, and its pages count
+    their script runs (tests/server.py, `wait_for_the_run`)."""
+    context.set_default_timeout(BROWSER_WAIT_MS)
+    context.set_default_navigation_timeout(BROWSER_WAIT_MS)
+    return watch_runs(context)
 
 
 @pytest.fixture(scope="session")

@@ -7,6 +7,11 @@ loopback port. initdb refuses to run as root, so as root the cluster is made and
 run by the `postgres` system user in a directory it owns. `postgres_database`
 gives each test its own fresh database on that server. Without PostgreSQL the
 tests skip with a loud reason (and fail under CI=true, see conftest). No mocks.
+
+Each test run (each xdist worker) has its own cluster directory, socket
+directory and port, so that two runs side by side never meet: the port is asked
+of the kernel, and if a neighbour binds it before the server does, the server
+starts again on another. The subprocess timeouts only stop a hung server.
 """
 
 from __future__ import annotations
@@ -78,20 +83,34 @@ def postgres_server() -> Iterator[str]:
         os.chmod(tmp, 0o755)
         for d in (tmp, sockets):
             os.chown(d, owner.pw_uid, owner.pw_gid)
-    port = _spare_port()
     log = tmp / "server.log"
 
     def run(argv: list[str]) -> None:
-        done = subprocess.run(_as_owner(user, argv), capture_output=True, text=True, timeout=120)
+        done = subprocess.run(_as_owner(user, argv), capture_output=True, text=True, timeout=600)  # a hang only
         if done.returncode != 0:
             raise RuntimeError(f"{argv[0]} failed ({done.returncode}):\n{done.stdout}\n{done.stderr}")
+
+    def start() -> int:
+        """Start the cluster on a spare port; another if a neighbour took that one first. Returns the port."""
+        for _ in range(5):
+            port = _spare_port()
+            logged = log.stat().st_size if log.exists() else 0
+            try:
+                # fsync off: the cluster is thrown away; durability is SQLite's test.
+                run([str(bindir / "pg_ctl"), "-D", str(data), "-l", str(log), "-w", "-t", "300", "-o",
+                     f"-p {port} -c listen_addresses=127.0.0.1 -k {sockets} -c fsync=off -c full_page_writes=off",
+                     "start"])
+                return port
+            except RuntimeError:
+                said = log.read_text(errors="replace")[logged:] if log.exists() else ""
+                if "could not bind" not in said and "already in use" not in said:
+                    raise
+        raise RuntimeError("five spare ports were taken by others before PostgreSQL could bind them")
 
     try:
         run([str(bindir / "initdb"), "-D", str(data), "-A", "trust", "-U", "skb", "-E", "UTF8",
              "--locale=C.UTF-8", "--no-sync"])
-        # fsync off: the cluster is thrown away; durability is SQLite's test.
-        run([str(bindir / "pg_ctl"), "-D", str(data), "-l", str(log), "-w", "-t", "60", "-o",
-             f"-p {port} -c listen_addresses=127.0.0.1 -k {sockets} -c fsync=off -c full_page_writes=off", "start"])
+        port = start()
     except (RuntimeError, subprocess.TimeoutExpired) as exc:
         tail = log.read_text(errors="replace")[-2000:] if log.exists() else ""
         shutil.rmtree(tmp, ignore_errors=True)

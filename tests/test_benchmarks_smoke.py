@@ -26,8 +26,9 @@ ROOT = Path(__file__).resolve().parent.parent
 
 def test_quick_run_measures_everything_that_needs_no_server(tmp_path: Path) -> None:
     out = tmp_path / "latest.json"
+    # The timeout only stops a hung run; the figures themselves are never asserted here.
     done = subprocess.run([sys.executable, "-m", "benchmarks", "--quick", "--out", str(out)], cwd=ROOT,
-                          capture_output=True, text=True, timeout=120)
+                          capture_output=True, text=True, timeout=900)
     assert done.returncode == 0, done.stdout + done.stderr
     result = json.loads(out.read_text(encoding="utf-8"))
     rows = {r["measure"]: r for r in result["rows"]}
@@ -36,6 +37,8 @@ def test_quick_run_measures_everything_that_needs_no_server(tmp_path: Path) -> N
                  "Wizard, server: one rerun of the largest step, 500-criterion checklist",
                  "Scoring throughput, integrated checklist, one core", "PDF: the example report",
                  "PDF: the 500-criterion report", "Storage: autosave latency, SQLite",
+                 "Hostile files: the slowest refusal by the store's import",
+                 "Hostile files: skb import refusing a 64 MB file",
                  "Import time of our own modules, beyond Streamlit's"):
         row = rows[name]
         if row["not_measured"]:
@@ -53,8 +56,8 @@ def test_every_measure_is_listed() -> None:
     assert done.returncode == 0
     keys = {line.split()[0] for line in done.stdout.splitlines()}
     assert {"wizard-integrated", "wizard-500", "scoring", "pdf-example", "pdf-500", "autosave-sqlite",
-            "autosave-postgres", "portfolio-sqlite", "portfolio-postgres", "imports", "cold-start", "browser",
-            "memory"} <= keys
+            "autosave-postgres", "portfolio-sqlite", "portfolio-postgres", "hostile-files", "imports", "cold-start",
+            "browser", "memory"} <= keys
 
 
 def test_the_generated_checklist_has_500_criteria_of_every_type_and_validates() -> None:

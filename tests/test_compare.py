@@ -19,7 +19,7 @@ from assessment.compare import compare
 from assessment.library import resolve_checklist
 from assessment.model import Answer, new_assessment, parse_assessment
 from assessment.scoring import score
-from assessment.storage import open_store
+from assessment.storage import Store, open_store
 from assessment.validate import parse_checklist
 from reports.compare import render_comparison
 
@@ -156,18 +156,14 @@ APP = str(ROOT / "streamlit_app.py")
 
 
 @pytest.mark.slow
-def test_the_comparison_page_shows_two_stored_assessments_side_by_side(tmp_path: Path,
-                                                                       monkeypatch: pytest.MonkeyPatch):
-    monkeypatch.setenv("SKB_DATA_DIR", str(tmp_path / "data"))
-    monkeypatch.delenv("SKB_DATABASE_URL", raising=False)
+def test_the_comparison_page_shows_two_stored_assessments_side_by_side(app_store: Store):
     a = new_assessment(skola(), "Skolan i Ekeby")
     a.set_answer("trafik", Answer(value=-1), "proposal")
     b = new_assessment(skola(), "Skolan i Vivalla")
     b.set_answer("trafik", Answer(value=1), "proposal")
     b.set_answer("trafik", Answer(value=-2), "zero")
-    with open_store() as s:
-        s.create(a, "Anna")
-        s.create(b, "Anna")
+    app_store.create(a, "Anna")
+    app_store.create(b, "Anna")
     at = AppTest.from_file(APP, default_timeout=90)
     at.query_params.update({"a": a.id, "b": b.id, "lang": "en"})
     at.run()
@@ -201,14 +197,11 @@ def _table(at: AppTest, row: str):  # type: ignore[no-untyped-def]
 
 
 @pytest.mark.slow
-def test_a_link_to_what_is_not_there_says_so_and_compares_what_is(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
-    monkeypatch.setenv("SKB_DATA_DIR", str(tmp_path / "data"))
-    monkeypatch.delenv("SKB_DATABASE_URL", raising=False)
+def test_a_link_to_what_is_not_there_says_so_and_compares_what_is(app_store: Store):
     a = new_assessment(skola(), "Skolan i Ekeby")
     a.set_answer("trafik", Answer(value=1), "proposal")
     a.set_answer("trafik", Answer(value=-1), "zero")
-    with open_store() as s:
-        s.create(a, "Anna")
+    app_store.create(a, "Anna")
     at = AppTest.from_file(APP, default_timeout=90)
     at.query_params.update({"a": "../../etc", "b": "finns-inte", "rb": "abc", "lang": "sv"})
     at.run()

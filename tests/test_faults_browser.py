@@ -28,9 +28,9 @@ from assessment.storage import open_store
 from assessment.validate import parse_checklist
 
 try:  # tests/ is on sys.path under pytest's default import mode
-    from server import AppServer
+    from server import BROWSER_WAIT_MS, AppServer, wait_for_the_run, watch_runs
 except ImportError:  # tests/ made a package
-    from tests.server import AppServer
+    from tests.server import BROWSER_WAIT_MS, AppServer, wait_for_the_run, watch_runs
 
 CHROMIUM = Path("/usr/bin/chromium")
 
@@ -40,7 +40,7 @@ pytestmark = [
                                                      "(apt-get install chromium)"),
 ]
 
-TIMEOUT = 30_000  # ms: a cold Streamlit page on a busy two-core machine
+TIMEOUT = BROWSER_WAIT_MS  # how long a wait may take before the test counts as hung, never a speed
 
 CHECKLIST = """\
 schema_version: 1
@@ -95,7 +95,7 @@ def widget(page, aid: str, criterion: str, alternative: str | None, part: str = 
 
 def settle(page) -> None:
     """Until Streamlit has finished the rerun the last action started (and so saved its answer)."""
-    page.wait_for_timeout(300)
+    wait_for_the_run(page)
     page.wait_for_selector('[data-testid="stApp"][data-test-script-state="notRunning"]'
                            '[data-test-connection-state="CONNECTED"]', state="attached", timeout=TIMEOUT)
 
@@ -237,7 +237,7 @@ def test_a_reload_loses_nothing_and_returns_to_the_same_step(page, walk) -> None
 
 def test_two_tabs_on_one_assessment_report_the_conflict_and_overwrite_nothing(browser, walk) -> None:
     server, aid = walk
-    first, second = browser.new_context().new_page(), browser.new_context().new_page()
+    first, second = watch_runs(browser.new_context()).new_page(), watch_runs(browser.new_context()).new_page()
     for page, who in ((first, "Ay%C5%9Fe+%C5%9Eahin"), (second, "Bo+%C3%96berg")):
         page.set_default_timeout(TIMEOUT)
         open_wizard(page, server, aid, who=who)

@@ -1,21 +1,21 @@
-"""Fault test: a hostile file is refused at every door, quickly, in little memory, storing nothing.
+"""Fault test: a hostile file is refused at every door, in little memory, storing nothing.
 
 A file reaches SKB through several doors: the core parser, the store's import,
 `skb import`, `skb score`, `skb report`, and (for checklists) `skb validate`.
 Each hostile case (oversized, nested thousands deep, a YAML alias bomb,
 invalid UTF-8, values of the wrong type, an unknown checklist, a Python tag) is
 pushed through every door. Each must be refused with the planner-readable
-message for that case, never a traceback, within TIME_BOUND seconds, with
-Python's allocations during the attempt (tracemalloc's peak) under
-MEMORY_BOUND: the bomb expands to billions of values if anyone ever builds it.
-The storage tests check the messages of the store's import; this test checks
-the bounds, and that no door is left open.
+message for that case, never a traceback, with Python's allocations during
+the attempt (tracemalloc's peak) under MEMORY_BOUND: the bomb expands to
+billions of values if anyone ever builds it. How quickly each is refused is
+measured by `make bench` (hostile-files), not asserted here. The storage tests
+check the messages of the store's import; this test checks the bounds, and
+that no door is left open.
 """
 
 from __future__ import annotations
 
 import json
-import time
 import tracemalloc
 from collections.abc import Callable
 from pathlib import Path
@@ -30,7 +30,6 @@ from assessment.model import Answer, dump_assessment, new_assessment, parse_asse
 from assessment.storage import open_store
 from assessment.validate import parse_checklist
 
-TIME_BOUND = 2.0  # seconds: generous for a loaded two-core machine; a bomb that expands takes minutes
 MEMORY_BOUND = 48 * 1024 * 1024  # bytes allocated at the peak, beyond the file itself
 
 CHECKLIST = """\
@@ -102,28 +101,21 @@ CASES: dict[str, Callable[[], tuple[bytes, str]]] = {
 CHECKLIST_CASES = ("oversized", "deep YAML nesting", "alias bomb", "invalid UTF-8", "python tag")
 
 
-def bounded(attempt: Callable[[], object]) -> tuple[object, float, int]:
-    """Run `attempt` twice: once timed, once under tracemalloc. Returns (outcome, seconds, peak bytes)."""
-    def once() -> object:
-        try:
-            return attempt()
-        except SkbError as exc:
-            return exc
-
-    start = time.perf_counter()
-    outcome = once()
-    seconds = time.perf_counter() - start
+def bounded(attempt: Callable[[], object]) -> tuple[object, int]:
+    """Run `attempt` under tracemalloc. Returns (outcome, peak bytes)."""
     tracemalloc.start()
     try:
-        once()
+        try:
+            outcome: object = attempt()
+        except SkbError as exc:
+            outcome = exc
         _, peak = tracemalloc.get_traced_memory()
     finally:
         tracemalloc.stop()
-    return outcome, seconds, peak
+    return outcome, peak
 
 
-def within_bounds(case: str, seconds: float, peak: int) -> None:
-    assert seconds < TIME_BOUND, f"{case}: took {seconds:.2f} s"
+def within_bounds(case: str, peak: int) -> None:
     assert peak < MEMORY_BOUND, f"{case}: allocated {peak / 1e6:.0f} MB at the peak"
 
 
@@ -150,19 +142,19 @@ def test_the_valid_file_goes_through_every_door(library: Path, tmp_path: Path) -
 @pytest.mark.parametrize("case", list(CASES))
 def test_the_parser_refuses_within_bounds(case: str, library: Path) -> None:
     raw, message = CASES[case]()
-    outcome, seconds, peak = bounded(lambda: parse_assessment(raw, "upload.yaml", resolve=resolve_checklist))
+    outcome, peak = bounded(lambda: parse_assessment(raw, "upload.yaml", resolve=resolve_checklist))
     assert isinstance(outcome, SkbError) and message in str(outcome), (case, outcome)
-    within_bounds(case, seconds, peak)
+    within_bounds(case, peak)
 
 
 @pytest.mark.parametrize("case", list(CASES))
 def test_the_store_refuses_within_bounds_and_stores_nothing(case: str, library: Path, tmp_path: Path) -> None:
     raw, message = CASES[case]()
     with open_store(f"sqlite:///{tmp_path / 'skb.sqlite'}") as store:
-        outcome, seconds, peak = bounded(lambda: store.import_(raw, "upload.yaml", "Ayşe Şahin"))
+        outcome, peak = bounded(lambda: store.import_(raw, "upload.yaml", "Ayşe Şahin"))
         assert isinstance(outcome, SkbError) and message in str(outcome), (case, outcome)
         assert store.list() == []
-    within_bounds(case, seconds, peak)
+    within_bounds(case, peak)
 
 
 @pytest.mark.parametrize("verb", ["import", "score", "report"])
@@ -175,22 +167,22 @@ def test_every_command_refuses_with_a_message_not_a_traceback(case: str, verb: s
     argv = {"import": ["import", str(path), "--db", f"sqlite:///{tmp_path / 'skb.sqlite'}", "--author", "Test"],
             "score": ["score", str(path)],
             "report": ["report", str(path), "-o", str(tmp_path / "out.pdf")]}[verb]
-    outcome, seconds, peak = bounded(lambda: cli.main(argv))
+    outcome, peak = bounded(lambda: cli.main(argv))
     out, err = capsys.readouterr()
     assert outcome == 1, (case, verb, outcome)
     assert message in err and "Traceback" not in err + out, (case, verb, err)
     assert not (tmp_path / "out.pdf").exists()
-    within_bounds(f"skb {verb}: {case}", seconds, peak)
+    within_bounds(f"skb {verb}: {case}", peak)
 
 
 @pytest.mark.parametrize("case", CHECKLIST_CASES)
 def test_a_hostile_checklist_is_refused_within_bounds(case: str, tmp_path: Path,
                                                       capsys: pytest.CaptureFixture[str]) -> None:
     raw, message = CASES[case]()
-    outcome, seconds, peak = bounded(lambda: parse_checklist(raw, "upload.yaml"))
+    outcome, peak = bounded(lambda: parse_checklist(raw, "upload.yaml"))
     checklist, problems = outcome  # type: ignore[misc]
     assert checklist is None and any(message in str(p) for p in problems), (case, problems)
-    within_bounds(f"checklist: {case}", seconds, peak)
+    within_bounds(f"checklist: {case}", peak)
     path = tmp_path / "upload.yaml"
     path.write_bytes(raw)
     assert cli.main(["validate", str(path)]) == 1

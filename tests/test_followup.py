@@ -21,7 +21,7 @@ from assessment.errors import NotFound, StorageError
 from assessment.followup import (FollowUpConflict, add_months, add_note, add_value, due_reviews, measures,
                                  reassess, reassessed_from, record_review, schedule, set_review_date, set_status)
 from assessment.model import Answer, Measure, MeasureNote, MeasureStatus, Status, new_assessment
-from assessment.storage import Store, open_store
+from assessment.storage import Store
 from assessment.validate import parse_checklist
 
 PARK = """\
@@ -62,12 +62,6 @@ def park():
     return checklist
 
 
-@pytest.fixture
-def store(database_url: str):
-    with open_store(database_url) as s:
-        yield s
-
-
 def adopt_park(store: Store, on: dt.date) -> str:
     """Parken i Gottsunda, with two measures, adopted `on`."""
     a = new_assessment(park(), "Parken i Gottsunda", municipality="Uppsala", areas=["Gottsunda"])
@@ -85,9 +79,9 @@ def adopt_park(store: Store, on: dt.date) -> str:
 
 
 @pytest.fixture
-def adopted(store: Store) -> str:
+def adopted(fresh_store: Store) -> str:
     """Parken i Gottsunda, adopted on 31 August 2026 with two measures."""
-    return adopt_park(store, dt.date(2026, 8, 31))
+    return adopt_park(fresh_store, dt.date(2026, 8, 31))
 
 
 def _in_review(store: Store, aid: str):
@@ -96,18 +90,18 @@ def _in_review(store: Store, aid: str):
     return a
 
 
-def test_the_follow_up_of_a_frozen_assessment_is_recorded_beside_it(store: Store, adopted: str):
-    versions = len(store.history(adopted))
-    body = store.load(adopted).assessment
-    r = set_status(store, adopted, "trad", 0, MeasureStatus.UNDER_WAY, "Kalle Ölund")
-    r = add_note(store, adopted, "trad", r, dt.date(2026, 10, 1), "20 träd planterade vid Gottsunda centrum",
+def test_the_follow_up_of_a_frozen_assessment_is_recorded_beside_it(fresh_store: Store, adopted: str):
+    versions = len(fresh_store.history(adopted))
+    body = fresh_store.load(adopted).assessment
+    r = set_status(fresh_store, adopted, "trad", 0, MeasureStatus.UNDER_WAY, "Kalle Ölund")
+    r = add_note(fresh_store, adopted, "trad", r, dt.date(2026, 10, 1), "20 träd planterade vid Gottsunda centrum",
                  "Kalle Ölund")
-    r = add_value(store, adopted, "trad", r, dt.date(2026, 10, 1), 20, "Kalle Ölund")
-    r = add_value(store, adopted, "trad", r, dt.date(2027, 4, 1), 40, "Kalle Ölund", note="Klart")
-    r = set_status(store, adopted, "trad", r, "done", "Kalle Ölund")
+    r = add_value(fresh_store, adopted, "trad", r, dt.date(2026, 10, 1), 20, "Kalle Ölund")
+    r = add_value(fresh_store, adopted, "trad", r, dt.date(2027, 4, 1), 40, "Kalle Ölund", note="Klart")
+    r = set_status(fresh_store, adopted, "trad", r, "done", "Kalle Ölund")
     assert r == 5
 
-    trad, skarm = measures(store, adopted)
+    trad, skarm = measures(fresh_store, adopted)
     assert trad.status == MeasureStatus.DONE and trad.revision == 5 and trad.updated_by == "Kalle Ölund"
     assert [(n.date, n.text, n.recorded) for n in trad.notes] == [
         (dt.date(2026, 8, 20), "Budget avsatt", False),
@@ -115,32 +109,32 @@ def test_the_follow_up_of_a_frozen_assessment_is_recorded_beside_it(store: Store
     assert [(v.date, v.value) for v in trad.values] == [(dt.date(2026, 10, 1), 20.0), (dt.date(2027, 4, 1), 40.0)]
     assert (skarm.status, skarm.revision, skarm.notes) == (MeasureStatus.PLANNED, 0, ())
     # The adopted version is untouched: no new version, the same body.
-    assert len(store.history(adopted)) == versions
-    assert store.load(adopted).assessment == body
+    assert len(fresh_store.history(adopted)) == versions
+    assert fresh_store.load(adopted).assessment == body
 
 
-def test_two_people_recording_at_once_do_not_overwrite_each_other(store: Store, adopted: str):
-    set_status(store, adopted, "skarm", 0, "under_way", "Kalle Ölund")
+def test_two_people_recording_at_once_do_not_overwrite_each_other(fresh_store: Store, adopted: str):
+    set_status(fresh_store, adopted, "skarm", 0, "under_way", "Kalle Ölund")
     with pytest.raises(FollowUpConflict) as refused:
-        set_status(store, adopted, "skarm", 0, "dropped", "Lena Ek")
+        set_status(fresh_store, adopted, "skarm", 0, "dropped", "Lena Ek")
     assert "Kalle Ölund" in refused.value.message("sv")
-    assert measures(store, adopted)[1].status == MeasureStatus.UNDER_WAY
+    assert measures(fresh_store, adopted)[1].status == MeasureStatus.UNDER_WAY
     with pytest.raises(FollowUpConflict):
-        add_note(store, adopted, "skarm", 0, dt.date(2026, 9, 1), "Skrivet utan att ha sett Kalles", "Lena Ek")
-    assert measures(store, adopted)[1].notes == ()
+        add_note(fresh_store, adopted, "skarm", 0, dt.date(2026, 9, 1), "Skrivet utan att ha sett Kalles", "Lena Ek")
+    assert measures(fresh_store, adopted)[1].notes == ()
 
 
-def test_follow_up_says_what_cannot_be_recorded(store: Store, adopted: str):
+def test_follow_up_says_what_cannot_be_recorded(fresh_store: Store, adopted: str):
     with pytest.raises(StorageError, match="no follow-up indicator"):
-        add_value(store, adopted, "skarm", 0, dt.date(2026, 9, 1), 55.0, "Kalle")  # the screen has no indicator
+        add_value(fresh_store, adopted, "skarm", 0, dt.date(2026, 9, 1), 55.0, "Kalle")  # the screen has no indicator
     with pytest.raises(StorageError, match="must be a number"):
-        add_value(store, adopted, "trad", 0, dt.date(2026, 9, 1), float("nan"), "Kalle")
+        add_value(fresh_store, adopted, "trad", 0, dt.date(2026, 9, 1), float("nan"), "Kalle")
     with pytest.raises(StorageError, match="cannot be empty"):
-        add_note(store, adopted, "trad", 0, dt.date(2026, 9, 1), "  ", "Kalle")
+        add_note(fresh_store, adopted, "trad", 0, dt.date(2026, 9, 1), "  ", "Kalle")
     with pytest.raises(NotFound, match="no measure \"cykel\""):
-        set_status(store, adopted, "cykel", 0, "done", "Kalle")
+        set_status(fresh_store, adopted, "cykel", 0, "done", "Kalle")
     with pytest.raises(ValueError):
-        set_status(store, adopted, "trad", 0, "halfway", "Kalle")
+        set_status(fresh_store, adopted, "trad", 0, "halfway", "Kalle")
 
 
 def test_six_months_later_is_the_same_day_or_the_end_of_the_month():
@@ -150,51 +144,52 @@ def test_six_months_later_is_the_same_day_or_the_end_of_the_month():
     assert add_months(dt.date(2026, 11, 30), 3) == dt.date(2027, 2, 28)
 
 
-def test_the_review_is_due_six_months_after_adoption_and_moves_on_when_held(store: Store, adopted: str):
-    s = schedule(store, adopted)
+def test_the_review_is_due_six_months_after_adoption_and_moves_on_when_held(fresh_store: Store, adopted: str):
+    s = schedule(fresh_store, adopted)
     assert (s.review_date, s.source, s.revision) == (dt.date(2027, 2, 28), "adoption", 0)
-    assert due_reviews(store, dt.date(2027, 2, 27)) == []
-    assert [d.assessment_id for d in due_reviews(store, dt.date(2027, 2, 27), within_days=7)] == [adopted]
-    [due] = due_reviews(store, dt.date(2027, 3, 10))
+    assert due_reviews(fresh_store, dt.date(2027, 2, 27)) == []
+    assert [d.assessment_id for d in due_reviews(fresh_store, dt.date(2027, 2, 27), within_days=7)] == [adopted]
+    [due] = due_reviews(fresh_store, dt.date(2027, 3, 10))
     assert (due.title, due.municipality, due.adopted_at, due.days_overdue) == (
         "Parken i Gottsunda", "Uppsala", dt.date(2026, 8, 31), 10)
 
-    r = record_review(store, adopted, 0, "Temagruppen Grönska", on=dt.date(2027, 3, 10))
-    s = schedule(store, adopted)
+    r = record_review(fresh_store, adopted, 0, "Temagruppen Grönska", on=dt.date(2027, 3, 10))
+    s = schedule(fresh_store, adopted)
     assert (s.review_date, s.reviewed_on, s.reviewed_by, s.source, s.revision) == (
         dt.date(2027, 9, 10), dt.date(2027, 3, 10), "Temagruppen Grönska", "set", r)
-    assert due_reviews(store, dt.date(2027, 3, 10)) == []
-    set_review_date(store, adopted, r, dt.date(2027, 6, 1), "Temagruppen Grönska")
-    assert schedule(store, adopted).review_date == dt.date(2027, 6, 1)
+    assert due_reviews(fresh_store, dt.date(2027, 3, 10)) == []
+    set_review_date(fresh_store, adopted, r, dt.date(2027, 6, 1), "Temagruppen Grönska")
+    assert schedule(fresh_store, adopted).review_date == dt.date(2027, 6, 1)
     with pytest.raises(FollowUpConflict):
-        set_review_date(store, adopted, r, dt.date(2027, 12, 1), "Lena Ek")
+        set_review_date(fresh_store, adopted, r, dt.date(2027, 12, 1), "Lena Ek")
 
 
-def test_a_review_date_written_in_the_assessment_wins_over_the_default(store: Store):
+def test_a_review_date_written_in_the_assessment_wins_over_the_default(fresh_store: Store):
     a = new_assessment(park(), "Lekplats Årsta", review_date=dt.date(2027, 1, 15))
-    revision = store.create(a, "Anna")
-    revision = store.save(_in_review(store, a.id), revision, "Anna")
-    store.adopt(a.id, revision, "Nämnden", dt.date(2026, 9, 1))
-    assert (schedule(store, a.id).review_date, schedule(store, a.id).source) == (dt.date(2027, 1, 15), "assessment")
+    revision = fresh_store.create(a, "Anna")
+    revision = fresh_store.save(_in_review(fresh_store, a.id), revision, "Anna")
+    fresh_store.adopt(a.id, revision, "Nämnden", dt.date(2026, 9, 1))
+    s = schedule(fresh_store, a.id)
+    assert (s.review_date, s.source) == (dt.date(2027, 1, 15), "assessment")
     draft = new_assessment(park(), "Utkast utan beslut")
-    store.create(draft, "Anna")
-    assert schedule(store, draft.id).review_date is None
-    assert [d.assessment_id for d in due_reviews(store, dt.date(2030, 1, 1))] == [a.id]
+    fresh_store.create(draft, "Anna")
+    assert schedule(fresh_store, draft.id).review_date is None
+    assert [d.assessment_id for d in due_reviews(fresh_store, dt.date(2030, 1, 1))] == [a.id]
 
 
-def test_re_assessment_starts_from_the_adopted_version_and_compares_before_and_after(store: Store, adopted: str):
+def test_re_assessment_starts_from_the_adopted_version_and_compares_before_and_after(fresh_store: Store, adopted: str):
     with pytest.raises(StorageError, match="Only an adopted assessment"):
-        reassess(store, reassess(store, adopted, "Şirin Åkesson"), "Şirin Åkesson")
-    later = reassess(store, adopted, "Şirin Åkesson")
-    source, revision = reassessed_from(store, later)
-    assert (source, revision) == (adopted, store.load(adopted).revision)
-    assert reassessed_from(store, adopted) is None
+        reassess(fresh_store, reassess(fresh_store, adopted, "Şirin Åkesson"), "Şirin Åkesson")
+    later = reassess(fresh_store, adopted, "Şirin Åkesson")
+    source, revision = reassessed_from(fresh_store, later)
+    assert (source, revision) == (adopted, fresh_store.load(adopted).revision)
+    assert reassessed_from(fresh_store, adopted) is None
 
-    copy = store.load(later)
+    copy = fresh_store.load(later)
     assert copy.assessment.metadata.status == Status.DRAFT
     # After implementation: the trees are planted, the screen is up.
-    store.save_answer(later, copy.revision, "gronyta", "proposal", Answer(value=1), "Şirin Åkesson")
-    before, after = store.version(source, revision), store.load(later).assessment
+    fresh_store.save_answer(later, copy.revision, "gronyta", "proposal", Answer(value=1), "Şirin Åkesson")
+    before, after = fresh_store.version(source, revision), fresh_store.load(later).assessment
     c = compare(before, after, lang="sv", name_a="Före", name_b="Efter")
     [green] = [r for r in c.block("section") if r.key == "boende"]
     assert (green.a, green.b) == (-75.0, -25.0)  # (-1 + -2) / 2 / 2 * 100, then (1 + -2) / 2 / 2 * 100
@@ -205,14 +200,6 @@ def test_re_assessment_starts_from_the_adopted_version_and_compares_before_and_a
 # --- the follow-up page and the start page, driven with AppTest ------------------------------------
 
 APP = str(Path(__file__).resolve().parent.parent / "streamlit_app.py")
-
-
-@pytest.fixture
-def app_store(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
-    monkeypatch.setenv("SKB_DATA_DIR", str(tmp_path / "data"))
-    monkeypatch.delenv("SKB_DATABASE_URL", raising=False)
-    with open_store() as s:
-        yield s
 
 
 def _app(**query: str) -> AppTest:

@@ -1,11 +1,12 @@
 """Moving one assessment between installations: `skb export` writes it with its
 checklist snapshot, `skb import` stores it, never over an existing one, and a
-hostile or broken file is refused with a clear message, quickly, storing nothing."""
+hostile or broken file is refused with a clear message, storing nothing (how
+quickly is measured by `make bench`, hostile-files)."""
 
 from __future__ import annotations
 
 import json
-import time
+import tracemalloc
 
 import pytest
 
@@ -37,9 +38,6 @@ sections:
         scale: impact
 """
 
-TIME_BOUND = 2.0  # seconds; generous, so that a loaded machine does not make it flaky
-
-
 def skola():
     checklist, problems = parse_checklist(CHECKLIST, "skola.yaml")
     assert problems == []
@@ -60,10 +58,8 @@ def assessment():
 
 
 def refused(store: Store, raw: bytes | str, match: str) -> None:
-    start = time.perf_counter()
     with pytest.raises(AssessmentFileError, match=match):
         store.import_(raw, "upload.yaml", "Anna")
-    assert time.perf_counter() - start < TIME_BOUND
     assert store.list() == []
 
 
@@ -205,9 +201,14 @@ def test_skb_import_of_a_hostile_file_says_why_and_stores_nothing(database_url: 
     path = tmp_path / "stor.yaml"
     with open(path, "wb") as f:
         f.write(b"format: skb-assessment\n# " + b"x" * (64 * 1024 * 1024))  # 64 MB: read only up to the limit
-    start = time.perf_counter()
-    assert cli.main(["import", str(path), "--db", database_url]) == 1
-    assert time.perf_counter() - start < TIME_BOUND
+    tracemalloc.start()
+    try:
+        assert cli.main(["import", str(path), "--db", database_url]) == 1
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    # Reading the whole 64 MB would peak above it; the limit (5 MB) and opening the database stay well below.
+    assert peak < 48 * 1024 * 1024, f"{peak / 1e6:.0f} MB at the peak: more than the limit was read"
     assert "the largest accepted is" in capsys.readouterr().err
     assert cli.main(["import", str(tmp_path / "finns-inte.yaml"), "--db", database_url]) == 1
     assert "No such file" in capsys.readouterr().err

@@ -3,15 +3,16 @@
 Scores are kept per assessment in the `scores` table, refreshed when an
 assessment changes, filtered by municipality, district, plan type, status and
 period, and aggregated in SQL per policy area, per group and per district;
-the cumulative impact on one group follows the decisions in date order. The
-aggregation over 10,000 stored assessments stays within a second.
+the cumulative impact on one group follows the decisions in date order, and a
+few hundred stored assessments aggregate to what their own scores say. How
+fast 10,000 of them aggregate is `make bench`'s to say (portfolio-sqlite,
+portfolio-postgres, target within a second), never a test's.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import json
-import time
 import uuid
 from pathlib import Path
 
@@ -28,7 +29,7 @@ from assessment.model import Answer, Status, new_assessment
 from assessment.portfolio import (PortfolioFilters, choices, group_labels, head_row, portfolio, refresh_scores,
                                   score_rows, to_csv, to_xlsx)
 from assessment.scoring import score
-from assessment.storage import Store, open_store
+from assessment.storage import Store
 from assessment.validate import parse_checklist
 
 DISTRICT = """\
@@ -108,13 +109,7 @@ def decision(title: str, municipality: str, areas: list[str], children: int, oth
 
 
 @pytest.fixture
-def store(database_url: str):
-    with open_store(database_url) as s:
-        yield s
-
-
-@pytest.fixture
-def decisions(store: Store) -> dict[str, str]:
+def decisions(fresh_store: Store) -> dict[str, str]:
     """Four decisions in Örebro and Malmö; Vivalla's two do well and badly by its children."""
     made = {
         "skolgard": decision("Ny skolgård i Vivalla", "Örebro", ["Vivalla"], 2, 1, decided=dt.date(2025, 3, 1)),
@@ -124,12 +119,12 @@ def decisions(store: Store) -> dict[str, str]:
         "rosengard": decision("Bibliotek i Rosengård", "Malmö", ["Rosengård"], 2, 2, decided=dt.date(2025, 5, 1)),
     }
     for a in made.values():
-        store.create(a, "Elif Şahin")
+        fresh_store.create(a, "Elif Şahin")
     return {k: a.id for k, a in made.items()}
 
 
-def test_what_our_decisions_did_for_children_in_vivalla(store: Store, decisions):
-    p = portfolio(store, PortfolioFilters(municipality="ÖREBRO", area="vivalla", group="children"))
+def test_what_our_decisions_did_for_children_in_vivalla(fresh_store: Store, decisions):
+    p = portfolio(fresh_store, PortfolioFilters(municipality="ÖREBRO", area="vivalla", group="children"))
     assert list(p.assessments["title"]) == ["Ny skolgård i Vivalla", "Parkeringshus i Vivalla"]
     # Every rating of children +2 is +100; -1 on a scale to 2 is -50.
     assert list(p.cumulative["value"]) == [100.0, -50.0]
@@ -142,9 +137,9 @@ def test_what_our_decisions_did_for_children_in_vivalla(store: Store, decisions)
     assert p.label("group", "children") == "Barn och unga"
 
 
-def test_the_aggregates_are_the_means_of_each_decisions_own_scores(store: Store, decisions):
-    p = portfolio(store, PortfolioFilters(municipality="Örebro"))
-    results = [score(store.load(decisions[k]).assessment).headline for k in ("skolgard", "parkering", "varberga")]
+def test_the_aggregates_are_the_means_of_each_decisions_own_scores(fresh_store: Store, decisions):
+    p = portfolio(fresh_store, PortfolioFilters(municipality="Örebro"))
+    results = [score(fresh_store.load(decisions[k]).assessment).headline for k in ("skolgard", "parkering", "varberga")]
     by_group = p.by_group.set_index("key")
     for gid in ("children", "older", "all"):
         expected = sum(r.groups[gid].value for r in results) / 3
@@ -159,9 +154,9 @@ def test_the_aggregates_are_the_means_of_each_decisions_own_scores(store: Store,
     assert by_district.loc["Varberga", "mean"] == pytest.approx(results[2].overall.value)
 
 
-def test_filters_by_plan_type_status_period_and_checklist(store: Store, decisions):
+def test_filters_by_plan_type_status_period_and_checklist(fresh_store: Store, decisions):
     def titles(**f):
-        return sorted(portfolio(store, PortfolioFilters(**f)).assessments["title"])
+        return sorted(portfolio(fresh_store, PortfolioFilters(**f)).assessments["title"])
 
     assert titles(plan_type="Bygglov") == ["Parkeringshus i Vivalla"]
     assert titles(date_from=dt.date(2025, 4, 1), date_to=dt.date(2025, 12, 31)) == [
@@ -172,29 +167,29 @@ def test_filters_by_plan_type_status_period_and_checklist(store: Store, decision
     assert titles(checklist_id="annan") == []
     assert titles(municipality="Lund") == []
     # What the filters offer: each name once, as first written ("örebro" and "Örebro" are one).
-    offered = choices(store)
+    offered = choices(fresh_store)
     assert [m.casefold() for m in offered["municipality"]] == ["malmö", "örebro"]
     assert offered["area"] == ["Rosengård", "Varberga", "Vivalla", "Vivalla centrum"]
     assert [p.casefold() for p in offered["plan_type"]] == ["bygglov", "detaljplan"]
     assert offered["group"] == ["all", "children", "older"]
-    assert group_labels(store, "en")["children"] == "Children and young people"
+    assert group_labels(fresh_store, "en")["children"] == "Children and young people"
 
 
-def test_a_changed_assessment_is_rescored_before_aggregating(store: Store, decisions):
-    portfolio(store)
-    assert refresh_scores(store) == 0
+def test_a_changed_assessment_is_rescored_before_aggregating(fresh_store: Store, decisions):
+    portfolio(fresh_store)
+    assert refresh_scores(fresh_store) == 0
     aid = decisions["parkering"]
-    stored = store.load(aid)
-    store.save_answer(aid, stored.revision, "gronska", "proposal",
+    stored = fresh_store.load(aid)
+    fresh_store.save_answer(aid, stored.revision, "gronska", "proposal",
                       Answer(value={"children": 2, "older": 1, "all": 1}), "Elif Şahin")
-    p = portfolio(store, PortfolioFilters(area="Vivalla", group="children"))
+    p = portfolio(fresh_store, PortfolioFilters(area="Vivalla", group="children"))
     # forskola -1, gronska +2, dialog -1 for children: (-1 + 2 - 1) / 3 / 2 * 100
     assert list(p.cumulative["value"]) == [100.0, pytest.approx(0.0)]
-    assert refresh_scores(store) == 0
+    assert refresh_scores(fresh_store) == 0
 
 
-def test_export_to_csv_and_excel_keeps_names_intact(store: Store, decisions, tmp_path):
-    p = portfolio(store, PortfolioFilters(group="children"))
+def test_export_to_csv_and_excel_keeps_names_intact(fresh_store: Store, decisions, tmp_path):
+    p = portfolio(fresh_store, PortfolioFilters(group="children"))
     to_csv(p, tmp_path / "portfolj.csv")
     csv = (tmp_path / "portfolj.csv").read_text(encoding="utf-8-sig")
     assert csv.splitlines()[0].startswith("id,title,municipality,plan_type,areas,status,date,overall")
@@ -208,7 +203,7 @@ def test_export_to_csv_and_excel_keeps_names_intact(store: Store, decisions, tmp
     assert ("children", "Barn och unga") in [r[:2] for r in groups[1:]]
 
 
-def test_skb_portfolio_prints_the_cumulative_impact_and_writes_files(store: Store, decisions, database_url: str,
+def test_skb_portfolio_prints_the_cumulative_impact_and_writes_files(fresh_store: Store, decisions, database_url: str,
                                                                      tmp_path, capsys):
     assert main(["portfolio", "--db", database_url, "--area", "Vivalla", "--group", "children",
                  "--xlsx", str(tmp_path / "p.xlsx"), "--csv", str(tmp_path / "p.csv")]) == 0
@@ -225,7 +220,9 @@ def test_skb_portfolio_prints_the_cumulative_impact_and_writes_files(store: Stor
 
 MUNICIPALITIES = ["Örebro", "Malmö", "Göteborg", "Umeå", "Södertälje"]
 AREAS = ["Vivalla", "Rosengård", "Hammarkullen", "Ålidhem", "Ronna", "Varberga", "Fosie", "Bergsjön"]
-N = 10_000
+# The smallest size that still proves the aggregation: whole cycles of the 25 templates, every 8th decision
+# in Vivalla and every 5th in Örebro, so that they meet (every 40th) more than once.
+N = 200
 
 
 def _bulk(store: Store, n: int) -> dict[str, int]:
@@ -286,33 +283,19 @@ def _bulk(store: Store, n: int) -> dict[str, int]:
     return {"vivalla": in_vivalla, "templates": len(templates)}
 
 
-def _timed(store: Store, filters: PortfolioFilters) -> tuple[float, object]:
-    """The best of five: the machine is shared, and a slow run says more about the neighbours."""
-    best = float("inf")
-    result = None
-    for _ in range(5):
-        start = time.perf_counter()
-        result = portfolio(store, filters)
-        best = min(best, time.perf_counter() - start)
-    return best, result
+def test_many_stored_assessments_aggregate_to_the_means_of_their_scores(fresh_store: Store):
+    counts = _bulk(fresh_store, N)
+    assert refresh_scores(fresh_store) == 1  # only the seed: the bulk rows are already current
 
-
-@pytest.mark.slow
-def test_the_portfolio_of_10000_assessments_aggregates_within_a_second(store: Store):
-    counts = _bulk(store, N)
-    assert refresh_scores(store) == 1  # only the seed: the bulk rows are already current
-
-    seconds, everything = _timed(store, PortfolioFilters(group="children"))
+    everything = portfolio(fresh_store, PortfolioFilters(group="children"))
     assert everything.count == N + 1
-    assert seconds <= 1.0, f"aggregating {N} assessments took {seconds:.2f} s"
     # 25 templates rate children -2..+2 evenly: the mean over whole cycles is 0.
     children = everything.by_group.set_index("key").loc["children"]
     assert children["rated"] == N
     assert children["mean"] == pytest.approx(0.0, abs=0.5)
 
-    assert portfolio(store, PortfolioFilters(area="VIVALLA")).count == counts["vivalla"] == N // 8
-    seconds, vivalla = _timed(store, PortfolioFilters(municipality="örebro", area="Vivalla", group="children"))
-    assert seconds <= 1.0, f"the Vivalla portfolio took {seconds:.2f} s"
+    assert portfolio(fresh_store, PortfolioFilters(area="VIVALLA")).count == counts["vivalla"] == N // 8
+    vivalla = portfolio(fresh_store, PortfolioFilters(municipality="örebro", area="Vivalla", group="children"))
     # Vivalla is every 8th decision and Örebro every 5th: they meet every 40th.
     assert vivalla.count == len(range(0, N, 40))
     assert vivalla.cumulative["running_total"].iloc[-1] == pytest.approx(vivalla.cumulative["value"].sum())
@@ -325,15 +308,11 @@ APP = str(Path(__file__).resolve().parent.parent / "streamlit_app.py")
 
 
 @pytest.mark.slow
-def test_the_portfolio_page_answers_for_children_in_vivalla_and_offers_the_files(tmp_path: Path,
-                                                                                 monkeypatch: pytest.MonkeyPatch):
-    monkeypatch.setenv("SKB_DATA_DIR", str(tmp_path / "data"))
-    monkeypatch.delenv("SKB_DATABASE_URL", raising=False)
-    with open_store() as s:
-        for a in (decision("Ny skolgård i Vivalla", "Örebro", ["Vivalla"], 2, 1, decided=dt.date(2025, 3, 1)),
-                  decision("Parkeringshus i Vivalla", "Örebro", ["Vivalla"], -1, 1, decided=dt.date(2025, 9, 1)),
-                  decision("Bibliotek i Rosengård", "Malmö", ["Rosengård"], 2, 2, decided=dt.date(2025, 5, 1))):
-            s.create(a, "Elif Şahin")
+def test_the_portfolio_page_answers_for_children_in_vivalla_and_offers_the_files(app_store: Store):
+    for a in (decision("Ny skolgård i Vivalla", "Örebro", ["Vivalla"], 2, 1, decided=dt.date(2025, 3, 1)),
+              decision("Parkeringshus i Vivalla", "Örebro", ["Vivalla"], -1, 1, decided=dt.date(2025, 9, 1)),
+              decision("Bibliotek i Rosengård", "Malmö", ["Rosengård"], 2, 2, decided=dt.date(2025, 5, 1))):
+        app_store.create(a, "Elif Şahin")
     at = AppTest.from_file(APP, default_timeout=90)
     at.query_params.update({"who": "Johan", "lang": "sv"})
     at.run()
@@ -372,8 +351,7 @@ def test_the_portfolio_page_answers_for_children_in_vivalla_and_offers_the_files
     line, children_by_area, by_area, by_group = at.get("vega_lite_chart")
     rows = _chart_rows(by_area).set_index("full")
     assert _y_order(by_area) == EIGHT_AREAS_SV
-    with open_store() as s:
-        p = portfolio(s, PortfolioFilters(area="Vivalla", group="children"))
+    p = portfolio(app_store, PortfolioFilters(area="Vivalla", group="children"))
     means = p.by_policy_area.set_index("key")["mean"]
     assert list(rows.loc[EIGHT_AREAS_SV, "shown"]) == [
         f"{round(means['early_life']):+d}", "inga data", "inga data", "inga data", f"{round(means['housing']):+d}",

@@ -63,20 +63,14 @@ def park_checklist(version: str = "2"):
 
 
 @pytest.fixture
-def store(database_url: str):
-    with open_store(database_url) as s:
-        yield s
-
-
-@pytest.fixture
-def draft(store: Store):
+def draft(fresh_store: Store):
     a = new_assessment(park_checklist(), "Parken vid Łódźgatan", municipality="Örebro", areas=["Vivalla"])
-    store.create(a, "Anna Şahin")
+    fresh_store.create(a, "Anna Şahin")
     return a
 
 
-def test_a_new_assessment_reads_back_with_its_names_intact(store: Store, draft):
-    stored = store.load(draft.id)
+def test_a_new_assessment_reads_back_with_its_names_intact(fresh_store: Store, draft):
+    stored = fresh_store.load(draft.id)
     assert stored.revision == 1
     assert stored.updated_by == "Anna Şahin"
     assert stored.assessment.metadata.title == "Parken vid Łódźgatan"
@@ -84,50 +78,51 @@ def test_a_new_assessment_reads_back_with_its_names_intact(store: Store, draft):
     assert stored.assessment == draft
 
 
-def test_each_answer_is_autosaved_as_a_new_revision_with_who_and_what(store: Store, draft):
-    r2 = store.save_answer(draft.id, 1, "dialog", None, Answer(value=True, comment="Workshop i Vivalla"), "Anna Şahin")
-    r3 = store.save_answer(draft.id, r2, "gronyta", "proposal", Answer(value=-1), "Νίκος Ελλάδα")
-    r4 = store.save_answer(draft.id, r3, "lek", "zero", Answer(value={"children": -2, "all": "unknown"}), "Bo Ek")
+def test_each_answer_is_autosaved_as_a_new_revision_with_who_and_what(fresh_store: Store, draft):
+    r2 = fresh_store.save_answer(draft.id, 1, "dialog", None, Answer(value=True, comment="Workshop i Vivalla"),
+                                 "Anna Şahin")
+    r3 = fresh_store.save_answer(draft.id, r2, "gronyta", "proposal", Answer(value=-1), "Νίκος Ελλάδα")
+    r4 = fresh_store.save_answer(draft.id, r3, "lek", "zero", Answer(value={"children": -2, "all": "unknown"}), "Bo Ek")
     assert (r2, r3, r4) == (2, 3, 4)
-    stored = store.load(draft.id)
+    stored = fresh_store.load(draft.id)
     a = stored.assessment
     assert stored.revision == 4 and stored.updated_by == "Bo Ek"
     assert a.answers["dialog"].comment == "Workshop i Vivalla"
     assert a.answer("gronyta", "proposal").value == -1
     assert a.answer("lek", "zero").value == {"children": -2, "all": "unknown"}
-    history = store.history(draft.id)
+    history = fresh_store.history(draft.id)
     assert [(v.revision, v.author, v.questions) for v in history] == [
         (1, "Anna Şahin", ()), (2, "Anna Şahin", ("dialog",)), (3, "Νίκος Ελλάδα", ("gronyta",)),
         (4, "Bo Ek", ("lek",))]
     assert history[0].saved_at <= history[-1].saved_at
 
 
-def test_an_unchanged_answer_saves_nothing(store: Store, draft):
-    r2 = store.save_answer(draft.id, 1, "gronyta", None, Answer(value=2), "Anna")
-    assert store.save_answer(draft.id, r2, "gronyta", None, Answer(value=2), "Anna") == r2
-    assert len(store.history(draft.id)) == 2
+def test_an_unchanged_answer_saves_nothing(fresh_store: Store, draft):
+    r2 = fresh_store.save_answer(draft.id, 1, "gronyta", None, Answer(value=2), "Anna")
+    assert fresh_store.save_answer(draft.id, r2, "gronyta", None, Answer(value=2), "Anna") == r2
+    assert len(fresh_store.history(draft.id)) == 2
 
 
-def test_clearing_an_answer_removes_it(store: Store, draft):
-    r2 = store.save_answer(draft.id, 1, "gronyta", None, Answer(value=2), "Anna")
-    store.save_answer(draft.id, r2, "gronyta", None, None, "Anna")
-    assert store.load(draft.id).assessment.answer("gronyta") is None
-    assert store.version(draft.id, r2).answer("gronyta").value == 2
+def test_clearing_an_answer_removes_it(fresh_store: Store, draft):
+    r2 = fresh_store.save_answer(draft.id, 1, "gronyta", None, Answer(value=2), "Anna")
+    fresh_store.save_answer(draft.id, r2, "gronyta", None, None, "Anna")
+    assert fresh_store.load(draft.id).assessment.answer("gronyta") is None
+    assert fresh_store.version(draft.id, r2).answer("gronyta").value == 2
 
 
-def test_an_answer_off_the_scale_is_refused_and_nothing_is_saved(store: Store, draft):
+def test_an_answer_off_the_scale_is_refused_and_nothing_is_saved(fresh_store: Store, draft):
     with pytest.raises(StorageError, match='answer to "gronyta": 5 is not a step of the scale'):
-        store.save_answer(draft.id, 1, "gronyta", None, Answer(value=5), "Anna")
+        fresh_store.save_answer(draft.id, 1, "gronyta", None, Answer(value=5), "Anna")
     with pytest.raises(StorageError, match='no question "parkering"'):
-        store.save_answer(draft.id, 1, "parkering", None, Answer(value=1), "Anna")
-    assert store.load(draft.id).revision == 1
+        fresh_store.save_answer(draft.id, 1, "parkering", None, Answer(value=1), "Anna")
+    assert fresh_store.load(draft.id).revision == 1
 
 
-def test_the_later_of_two_sessions_is_told_who_changed_which_question(store: Store, draft):
+def test_the_later_of_two_sessions_is_told_who_changed_which_question(fresh_store: Store, draft):
     # Both open revision 1; Anna saves first.
-    store.save_answer(draft.id, 1, "gronyta", "proposal", Answer(value=-2), "Anna Şahin")
+    fresh_store.save_answer(draft.id, 1, "gronyta", "proposal", Answer(value=-2), "Anna Şahin")
     with pytest.raises(EditConflict) as caught:
-        store.save_answer(draft.id, 1, "gronyta", "proposal", Answer(value=2), "Bo Ek")
+        fresh_store.save_answer(draft.id, 1, "gronyta", "proposal", Answer(value=2), "Bo Ek")
     conflict = caught.value.conflict
     assert (conflict.base_revision, conflict.current_revision) == (1, 2)
     assert conflict.authors == ["Anna Şahin"] and conflict.questions == ["gronyta"]
@@ -137,75 +132,76 @@ def test_the_later_of_two_sessions_is_told_who_changed_which_question(store: Sto
     assert "gronyta (How is access to green space affected?)" in en and "Reload the new version" in en
     assert sv in str(caught.value) and en in str(caught.value)
     # Nothing was overwritten: Anna's answer stands.
-    assert store.load(draft.id).assessment.answer("gronyta", "proposal").value == -2
+    assert fresh_store.load(draft.id).assessment.answer("gronyta", "proposal").value == -2
 
 
-def test_a_whole_save_on_a_stale_revision_conflicts_and_names_the_parts(store: Store, draft):
-    mine = store.load(draft.id)
-    theirs = store.load(draft.id)
+def test_a_whole_save_on_a_stale_revision_conflicts_and_names_the_parts(fresh_store: Store, draft):
+    mine = fresh_store.load(draft.id)
+    theirs = fresh_store.load(draft.id)
     theirs.assessment.measures.append(Measure(criterion="gronyta", text="Ny lekplats", responsible="Parkenheten"))
-    store.save(theirs.assessment, theirs.revision, "Bo Ek", "åtgärd för grönytor")
+    fresh_store.save(theirs.assessment, theirs.revision, "Bo Ek", "åtgärd för grönytor")
     mine.assessment.metadata.summary = "Planen minskar grönytan"
     with pytest.raises(EditConflict) as caught:
-        store.save(mine.assessment, mine.revision, "Anna Şahin")
+        fresh_store.save(mine.assessment, mine.revision, "Anna Şahin")
     assert caught.value.conflict.parts == ["measures"]
     assert "åtgärderna" in caught.value.message("sv") and "the measures" in caught.value.message("en")
-    assert store.load(draft.id).assessment.metadata.summary == ""
+    assert fresh_store.load(draft.id).assessment.metadata.summary == ""
 
 
-def test_a_whole_save_records_what_changed_and_the_summary(store: Store, draft):
-    stored = store.load(draft.id)
+def test_a_whole_save_records_what_changed_and_the_summary(fresh_store: Store, draft):
+    stored = fresh_store.load(draft.id)
     a = stored.assessment
     a.metadata.status = Status.IN_REVIEW
     a.metadata.title = "Parken vid Łódźgatan, etapp 2"
     a.set_answer("gronyta", Answer(value=1), "zero")
-    revision = store.save(a, stored.revision, "Anna", "till granskning")
+    revision = fresh_store.save(a, stored.revision, "Anna", "till granskning")
     assert revision == 2
-    last = store.history(draft.id)[-1]
+    last = fresh_store.history(draft.id)[-1]
     assert (last.summary, last.status, last.questions, last.parts) == (
         "till granskning", Status.IN_REVIEW, ("gronyta",), ("status", "metadata"))
-    assert store.save(a, revision, "Anna") == revision  # nothing new: no new version
-    assert [s.title for s in store.list(status="in_review")] == ["Parken vid Łódźgatan, etapp 2"]
+    assert fresh_store.save(a, revision, "Anna") == revision  # nothing new: no new version
+    assert [s.title for s in fresh_store.list(status="in_review")] == ["Parken vid Łódźgatan, etapp 2"]
 
 
-def test_every_version_can_be_viewed_as_it_was(store: Store, draft):
+def test_every_version_can_be_viewed_as_it_was(fresh_store: Store, draft):
     revisions = [1]
     for value in (-2, -1, 0, 1):
-        revisions.append(store.save_answer(draft.id, revisions[-1], "gronyta", None, Answer(value=value), "Anna"))
-    assert [store.version(draft.id, r).answer("gronyta") for r in revisions[:1]] == [None]
-    assert [store.version(draft.id, r).answer("gronyta").value for r in revisions[1:]] == [-2, -1, 0, 1]
+        revisions.append(fresh_store.save_answer(draft.id, revisions[-1], "gronyta", None, Answer(value=value), "Anna"))
+    assert [fresh_store.version(draft.id, r).answer("gronyta") for r in revisions[:1]] == [None]
+    assert [fresh_store.version(draft.id, r).answer("gronyta").value for r in revisions[1:]] == [-2, -1, 0, 1]
     with pytest.raises(NotFound, match="has no version 9"):
-        store.version(draft.id, 9)
+        fresh_store.version(draft.id, 9)
 
 
-def test_unknown_ids_are_not_found(store: Store):
-    for call in (lambda: store.load("nope"), lambda: store.history("nope"), lambda: store.version("nope", 1),
-                 lambda: store.save_answer("nope", 1, "dialog", None, Answer(value=True), "Anna")):
+def test_unknown_ids_are_not_found(fresh_store: Store):
+    for call in (lambda: fresh_store.load("nope"), lambda: fresh_store.history("nope"),
+                 lambda: fresh_store.version("nope", 1),
+                 lambda: fresh_store.save_answer("nope", 1, "dialog", None, Answer(value=True), "Anna")):
         with pytest.raises(NotFound, match='no assessment with id "nope"'):
             call()
 
 
-def test_an_adopted_assessment_cannot_change_through_the_store(store: Store, draft):
-    r2 = store.save_answer(draft.id, 1, "gronyta", None, Answer(value=1), "Anna")
-    adopted = store.adopt(draft.id, r2, "Kommunstyrelsen", dt.date(2026, 3, 12))
-    stored = store.load(draft.id)
+def test_an_adopted_assessment_cannot_change_through_the_store(fresh_store: Store, draft):
+    r2 = fresh_store.save_answer(draft.id, 1, "gronyta", None, Answer(value=1), "Anna")
+    adopted = fresh_store.adopt(draft.id, r2, "Kommunstyrelsen", dt.date(2026, 3, 12))
+    stored = fresh_store.load(draft.id)
     assert stored.frozen and stored.revision == adopted == 3
     meta = stored.assessment.metadata
     assert (meta.status, meta.adopted_by, meta.adopted_at) == (Status.ADOPTED, "Kommunstyrelsen", dt.date(2026, 3, 12))
     with pytest.raises(FrozenError, match="fastställd"):
-        store.save_answer(draft.id, adopted, "gronyta", None, Answer(value=-1), "Anna")
+        fresh_store.save_answer(draft.id, adopted, "gronyta", None, Answer(value=-1), "Anna")
     stored.assessment.metadata.status = Status.DRAFT
     with pytest.raises(FrozenError):
-        store.save(stored.assessment, adopted, "Anna")
+        fresh_store.save(stored.assessment, adopted, "Anna")
     with pytest.raises(FrozenError):
-        store.delete(draft.id)
+        fresh_store.delete(draft.id)
     with pytest.raises(FrozenError):
-        store.adopt(draft.id, adopted, "Kommunfullmäktige")
-    assert store.load(draft.id).revision == adopted
+        fresh_store.adopt(draft.id, adopted, "Kommunfullmäktige")
+    assert fresh_store.load(draft.id).revision == adopted
 
 
-def test_the_database_itself_refuses_writes_to_an_adopted_assessment(store: Store, draft):
-    store.adopt(draft.id, 1, "Kommunstyrelsen")
+def test_the_database_itself_refuses_writes_to_an_adopted_assessment(fresh_store: Store, draft):
+    fresh_store.adopt(draft.id, 1, "Kommunstyrelsen")
     attempts = [
         "UPDATE assessments SET title = 'ändrad' WHERE id = :id",
         "UPDATE assessments SET status = 'draft' WHERE id = :id",
@@ -218,74 +214,74 @@ def test_the_database_itself_refuses_writes_to_an_adopted_assessment(store: Stor
     ]
     for sql in attempts:
         with pytest.raises(Exception, match="skb-frozen") as caught:
-            with store.engine.begin() as conn:
+            with fresh_store.engine.begin() as conn:
                 conn.execute(text(sql), {"id": draft.id})
         assert "adopted" in str(caught.value) or "history" in str(caught.value), sql
-    assert [v.revision for v in store.history(draft.id)] == [1, 2]
-    assert store.load(draft.id).assessment.metadata.status == Status.ADOPTED
+    assert [v.revision for v in fresh_store.history(draft.id)] == [1, 2]
+    assert fresh_store.load(draft.id).assessment.metadata.status == Status.ADOPTED
 
 
-def test_saved_versions_of_a_draft_are_history_too(store: Store, draft):
+def test_saved_versions_of_a_draft_are_history_too(fresh_store: Store, draft):
     with pytest.raises(Exception, match="skb-frozen: a saved version is history"):
-        with store.engine.begin() as conn:
+        with fresh_store.engine.begin() as conn:
             conn.execute(text("UPDATE versions SET author = 'någon annan' WHERE assessment_id = :id"), {"id": draft.id})
 
 
-def test_an_adopted_assessment_is_copied_into_a_new_draft_for_reassessment(store: Store, draft):
-    r2 = store.save_answer(draft.id, 1, "gronyta", None, Answer(value=-1), "Anna")
-    store.adopt(draft.id, r2, "Kommunstyrelsen", dt.date(2026, 3, 12))
-    new_id = store.copy_as_draft(draft.id, "Bo Ek")
-    copy = store.load(new_id)
+def test_an_adopted_assessment_is_copied_into_a_new_draft_for_reassessment(fresh_store: Store, draft):
+    r2 = fresh_store.save_answer(draft.id, 1, "gronyta", None, Answer(value=-1), "Anna")
+    fresh_store.adopt(draft.id, r2, "Kommunstyrelsen", dt.date(2026, 3, 12))
+    new_id = fresh_store.copy_as_draft(draft.id, "Bo Ek")
+    copy = fresh_store.load(new_id)
     assert new_id != draft.id and copy.revision == 1 and not copy.frozen
     assert copy.assessment.metadata.adopted_by is None
     assert copy.assessment.answer("gronyta").value == -1
-    assert f"kopia av {draft.id} version 3" in store.history(new_id)[0].summary
-    store.save_answer(new_id, 1, "gronyta", None, Answer(value=1), "Bo Ek")
-    assert store.load(draft.id).assessment.answer("gronyta").value == -1
+    assert f"kopia av {draft.id} version 3" in fresh_store.history(new_id)[0].summary
+    fresh_store.save_answer(new_id, 1, "gronyta", None, Answer(value=1), "Bo Ek")
+    assert fresh_store.load(draft.id).assessment.answer("gronyta").value == -1
 
 
-def test_only_drafts_can_be_deleted(store: Store, draft):
+def test_only_drafts_can_be_deleted(fresh_store: Store, draft):
     other = new_assessment(park_checklist(), "Torget")
-    store.create(other, "Anna")
-    stored = store.load(other.id)
+    fresh_store.create(other, "Anna")
+    stored = fresh_store.load(other.id)
     stored.assessment.metadata.status = Status.IN_REVIEW
-    store.save(stored.assessment, stored.revision, "Anna")
+    fresh_store.save(stored.assessment, stored.revision, "Anna")
     with pytest.raises(StorageError, match="Only drafts can be deleted"):
-        store.delete(other.id)
-    store.delete(draft.id)
+        fresh_store.delete(other.id)
+    fresh_store.delete(draft.id)
     with pytest.raises(NotFound):
-        store.load(draft.id)
-    assert [s.id for s in store.list()] == [other.id]
+        fresh_store.load(draft.id)
+    assert [s.id for s in fresh_store.list()] == [other.id]
 
 
-def test_creating_the_same_id_twice_is_refused(store: Store, draft):
+def test_creating_the_same_id_twice_is_refused(fresh_store: Store, draft):
     from assessment.errors import DuplicateError
 
     with pytest.raises(DuplicateError, match="already exists"):
-        store.create(draft, "Bo")
+        fresh_store.create(draft, "Bo")
 
 
-def test_search_folds_case_of_swedish_letters_and_filters_by_status(store: Store, draft):
+def test_search_folds_case_of_swedish_letters_and_filters_by_status(fresh_store: Store, draft):
     for title, municipality in (("Ängen", "Malmö"), ("Östra hamnen", "Gävle"), ("Centrum", "Umeå")):
-        store.create(new_assessment(park_checklist(), title, municipality=municipality), "Anna")
-    assert [s.title for s in store.list(search="örebro")] == ["Parken vid Łódźgatan"]
-    assert [s.title for s in store.list(search="ÄNGEN")] == ["Ängen"]
-    assert [s.title for s in store.list(search="vivalla")] == ["Parken vid Łódźgatan"]  # an area
-    assert [s.title for s in store.list(search="ŁÓDŹ")] == ["Parken vid Łódźgatan"]
-    assert store.list(search="100%") == [] and store.list(search="_") == []
-    store.adopt(draft.id, 1, "Kommunstyrelsen")
-    assert [s.title for s in store.list(status="adopted")] == ["Parken vid Łódźgatan"]
-    assert len(store.list(status=Status.DRAFT)) == 3
-    assert store.list()[0].title == "Parken vid Łódźgatan"  # most recently changed first
+        fresh_store.create(new_assessment(park_checklist(), title, municipality=municipality), "Anna")
+    assert [s.title for s in fresh_store.list(search="örebro")] == ["Parken vid Łódźgatan"]
+    assert [s.title for s in fresh_store.list(search="ÄNGEN")] == ["Ängen"]
+    assert [s.title for s in fresh_store.list(search="vivalla")] == ["Parken vid Łódźgatan"]  # an area
+    assert [s.title for s in fresh_store.list(search="ŁÓDŹ")] == ["Parken vid Łódźgatan"]
+    assert fresh_store.list(search="100%") == [] and fresh_store.list(search="_") == []
+    fresh_store.adopt(draft.id, 1, "Kommunstyrelsen")
+    assert [s.title for s in fresh_store.list(status="adopted")] == ["Parken vid Łódźgatan"]
+    assert len(fresh_store.list(status=Status.DRAFT)) == 3
+    assert fresh_store.list()[0].title == "Parken vid Łódźgatan"  # most recently changed first
 
 
-def test_the_checklist_snapshot_is_stored_once_per_content(store: Store, draft):
+def test_the_checklist_snapshot_is_stored_once_per_content(fresh_store: Store, draft):
     revision = 1
     for value in (-2, -1, 0, 1, 2):
-        revision = store.save_answer(draft.id, revision, "gronyta", None, Answer(value=value), "Anna")
-    store.create(new_assessment(park_checklist(), "Torget"), "Anna")
-    store.create(new_assessment(park_checklist("3"), "Hamnen"), "Anna")
-    with store.engine.connect() as conn:
+        revision = fresh_store.save_answer(draft.id, revision, "gronyta", None, Answer(value=value), "Anna")
+    fresh_store.create(new_assessment(park_checklist(), "Torget"), "Anna")
+    fresh_store.create(new_assessment(park_checklist("3"), "Hamnen"), "Anna")
+    with fresh_store.engine.connect() as conn:
         assert conn.execute(text("SELECT count(*) FROM checklist_snapshots")).scalar() == 2
         bodies = [r[0] for r in conn.execute(text("SELECT body FROM versions"))]
     assert len(bodies) == 8

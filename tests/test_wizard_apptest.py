@@ -32,13 +32,10 @@ CHECKLIST_WIDGETS = ("radio", "selectbox", "multiselect", "text_area", "text_inp
 
 
 @pytest.fixture
-def data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """A fresh, empty data directory for this test's assessments."""
-    directory = tmp_path / "data"
-    monkeypatch.setenv("SKB_DATA_DIR", str(directory))
-    monkeypatch.delenv("SKB_DATABASE_URL", raising=False)
+def data_dir(app_data_dir: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A fresh, empty data directory for this test's assessments, the test checklists installed."""
     monkeypatch.setenv("SKB_CHECKLIST_DIR", str(DATA))
-    return directory
+    return app_data_dir
 
 
 def app(**query: str) -> AppTest:

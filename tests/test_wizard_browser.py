@@ -18,9 +18,9 @@ from assessment.auth import Actor
 from assessment.storage import open_store
 
 try:  # tests/ is on sys.path under pytest's default import mode
-    from server import AppServer, app_server  # noqa: F401  (the fixture)
+    from server import BROWSER_WAIT_MS, AppServer, app_server, wait_for_the_run  # noqa: F401  (the fixture)
 except ImportError:  # tests/ made a package
-    from tests.server import AppServer, app_server  # noqa: F401
+    from tests.server import BROWSER_WAIT_MS, AppServer, app_server, wait_for_the_run  # noqa: F401
 
 CHROMIUM = Path("/usr/bin/chromium")
 ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
@@ -31,7 +31,7 @@ pytestmark = [
                                                      "(apt-get install chromium)"),
 ]
 
-TIMEOUT = 20_000  # ms; a cold Streamlit page on a busy two-core machine
+TIMEOUT = BROWSER_WAIT_MS  # how long a wait may take before the test counts as hung, never a speed
 
 
 def shot(page, name: str) -> None:
@@ -55,7 +55,7 @@ LEGACY_PAGES = Path(__file__).resolve().parent.parent / "pages"
 
 def settle(page) -> None:
     """Wait until Streamlit has finished the rerun the last action started."""
-    page.wait_for_timeout(300)
+    wait_for_the_run(page)
     page.locator("[data-testid='stStatusWidget']").wait_for(state="hidden", timeout=TIMEOUT)
     page.wait_for_timeout(200)
     if LEGACY_PAGES.exists():
@@ -70,9 +70,10 @@ def question(page, criterion: str):
 
 
 def choose(page, select_label: str, option: str) -> None:
+    """Pick an option in a field of the start page's form: nothing runs until the form is sent."""
     page.get_by_label(select_label, exact=True).click()
     page.get_by_role("option", name=option).click()
-    settle(page)
+    page.get_by_role("option", name=option).wait_for(state="hidden")
 
 
 def test_a_short_assessment_survives_a_reload_and_downloads_its_report(page, app_server: AppServer) -> None:
@@ -160,7 +161,7 @@ def test_a_short_assessment_survives_a_reload_and_downloads_its_report(page, app
     shot(page, "results-sv")
     page.get_by_role("button", name="Skapa PDF-rapport").click()
     download_button = page.get_by_role("button", name="Ladda ner PDF")
-    download_button.wait_for(timeout=60_000)
+    download_button.wait_for(timeout=2 * TIMEOUT)  # the PDF is built first
     with page.expect_download() as info:
         download_button.click()
     pdf = Path(info.value.path()).read_bytes()

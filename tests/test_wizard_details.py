@@ -63,17 +63,14 @@ PLAIN = (CHECKLIST.replace("id: detaljer", "id: utan-nivaer").replace("  - id: s
 
 
 @pytest.fixture
-def data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+def data_dir(app_data_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """A fresh data directory, and the two checklists above as the only extra ones."""
     checklists = tmp_path / "checklists"
     checklists.mkdir()
     (checklists / "detaljer.yaml").write_text(CHECKLIST, encoding="utf-8")
     (checklists / "utan-nivaer.yaml").write_text(PLAIN, encoding="utf-8")
-    directory = tmp_path / "data"
-    monkeypatch.setenv("SKB_DATA_DIR", str(directory))
-    monkeypatch.delenv("SKB_DATABASE_URL", raising=False)
     monkeypatch.setenv("SKB_CHECKLIST_DIR", str(checklists))
-    return directory
+    return app_data_dir
 
 
 def app(**query: str) -> AppTest:
