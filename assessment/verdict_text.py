@@ -45,9 +45,10 @@ PHRASES: Mapping[str, Mapping[str, str]] = MappingProxyType({
         "no_score": "{alt}: ingen samlad poäng.",
         "losers_headline": "Men {groups} förlorar kraftigt.",
         "zero_better_headline": "Nollalternativet bedöms bättre än {alt_lower} ({zero} mot {value}).",
-        "judgement_beside": "Bedömarnas samlade bedömning: {judgement} (räknas inte in i poängen).",
-        "judgement_disagrees_beside": "Bedömarnas samlade bedömning: {judgement}, och den skiljer sig från "
-                                      "den beräknade poängen (räknas inte in i poängen).",
+        "judgement_beside": "Bedömarnas eget svar på {question}: {judgement}; det räknas inte in i poängen.",
+        "judgement_disagrees_beside": "Bedömarnas eget svar på {question}: {judgement}. Det skiljer sig från den "
+                                      "beräknade poängen och räknas inte in i den.",
+        "judgement_questions": "de sammanfattande frågorna",
         "eq_unknown": "Det går inte att säga om klyftan minskar eller ökar: påverkan på grupperna är inte bedömd.",
         "eq_levelling_down": "Alla förlorar: grupper med sämre förutsättningar {worse_off}, befolkningen "
                              "{population}. Klyftan minskar bara för att andra förlorar mer – det är ingen "
@@ -88,7 +89,7 @@ PHRASES: Mapping[str, Mapping[str, str]] = MappingProxyType({
         "f_participation_not_counted_one": "En dialog räknas bara som information: för få deltagare (minst {min} "
                                            "behövs) eller ingen berörd grupp angiven.",
         "f_losers_not_heard": "{group} förlorar men nåddes inte av någon redovisad dialog.",
-        "f_judgement_disagrees": "Bedömarnas samlade bedömning av {alt_lower} ({judgement}) skiljer sig från "
+        "f_judgement_disagrees": "Bedömarnas egen sammanfattande bedömning av {alt_lower} ({judgement}) skiljer sig från "
                                  "den beräknade poängen ({value}).",
         "f_own_weights": "Checklistan har egna vikter: {count} skiljer sig från referenschecklistan.",
         "f_own_weights_one": "Checklistan har en egen vikt som skiljer sig från referenschecklistan.",
@@ -104,9 +105,10 @@ PHRASES: Mapping[str, Mapping[str, str]] = MappingProxyType({
         "no_score": "{alt}: no overall score.",
         "losers_headline": "But {groups} lose badly.",
         "zero_better_headline": "The zero alternative is rated better than {alt_lower} ({zero} against {value}).",
-        "judgement_beside": "The assessors' overall judgement: {judgement} (not counted in the score).",
-        "judgement_disagrees_beside": "The assessors' overall judgement: {judgement}, which differs from the "
-                                      "computed score (not counted in the score).",
+        "judgement_beside": "The assessors' own answer to {question}: {judgement}; it is not counted in the score.",
+        "judgement_disagrees_beside": "The assessors' own answer to {question}: {judgement}. It differs from the "
+                                      "computed score and is not counted in it.",
+        "judgement_questions": "the summary questions",
         "eq_unknown": "It cannot be said whether the gap narrows or widens: the impact on the groups is not rated.",
         "eq_levelling_down": "Everyone loses: groups with worse starting conditions {worse_off}, the population "
                              "{population}. The gap narrows only because others lose more – that is not an "
@@ -151,7 +153,7 @@ PHRASES: Mapping[str, Mapping[str, str]] = MappingProxyType({
         "f_participation_not_counted_one": "One dialogue counts as information only: too few participants (at "
                                            "least {min} needed) or no affected group named.",
         "f_losers_not_heard": "{group} lose but were not reached by any recorded dialogue.",
-        "f_judgement_disagrees": "The assessors' overall judgement of {alt_lower} ({judgement}) differs from the "
+        "f_judgement_disagrees": "The assessors' own summary judgement of {alt_lower} ({judgement}) differs from the "
                                  "computed score ({value}).",
         "f_own_weights": "The checklist has its own weights: {count} differ from the reference checklist.",
         "f_own_weights_one": "The checklist has one weight of its own that differs from the reference checklist.",
@@ -225,6 +227,10 @@ class _Names:
         return figure(value)
 
 
+def _quoted(text: str, lang: str) -> str:
+    return f"”{text}”" if lang == "sv" else f"“{text}”"
+
+
 def _join(items: list[str], lang: str) -> str:
     if len(items) <= 1:
         return "".join(items)
@@ -276,8 +282,12 @@ def headline_sentence(result: Result, checklist: Checklist, lang: str, alternati
                                zero=figure(f.figures.get("zero")), value=figure(f.figures.get("value"))))
     if r.judgement is not None:
         disagrees = any(f.code == "judgement_disagrees" for f in mine)
+        # Named as the question it answers: "samlad bedömning" is the assessors' recommendation, elsewhere.
+        judged = list(checklist.scoring.overall_judgement)
+        question = _quoted(names.criterion(judged[0]), lang) if len(judged) == 1 else _p(lang, "judgement_questions")
+        judgement = names.step(judged[0], r.judgement) if len(judged) == 1 else figure(r.judgement)
         parts.append(_fill(lang, "judgement_disagrees_beside" if disagrees else "judgement_beside",
-                           judgement=figure(r.judgement)))
+                           question=question, judgement=judgement))
     return " ".join(parts)
 
 

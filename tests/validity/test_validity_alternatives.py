@@ -38,11 +38,11 @@ def test_the_assessors_own_overall_question_is_beside_the_score_not_half_of_it(c
     assert "bi_overall" not in r.headline.criteria
     assert r.headline.judgement == 100.0
     s = said(a, r)
-    assert "Bedömarnas samlade bedömning: +100, och den skiljer sig från den beräknade poängen (räknas inte in i " \
-           "poängen)." in s["sv"].headline
-    assert "The assessors' overall judgement: +100, which differs from the computed score (not counted in the " \
-           "score)." in s["en"].headline
-    assert "Bedömarnas samlade bedömning av förslaget (+100) skiljer sig från den beräknade poängen (0)." \
+    assert ("Bedömarnas eget svar på ”Samlad bedömning: hur påverkas barnets bästa för respektive grupp av barn?”: ”Stärks tydligt” (+100). Det skiljer sig från den beräknade poängen och räknas inte in i den.") \
+        in s["sv"].headline
+    assert ("The assessors' own answer to “Overall: how are the best interests of the child affected for each group of children?”: “Clearly strengthened” (+100). It differs from the computed score and is not counted in it.") \
+        in s["en"].headline
+    assert "Bedömarnas egen sammanfattande bedömning av förslaget (+100) skiljer sig från den beräknade poängen (0)." \
         in s["sv"].findings
     assert "warning judgement_disagrees" in s["en"].flags
 
@@ -50,8 +50,8 @@ def test_the_assessors_own_overall_question_is_beside_the_score_not_half_of_it(c
 def test_an_overall_judgement_that_agrees_is_shown_without_a_flag(quick):
     a = filled(quick, everyone=1)
     s = said(a)
-    assert "Bedömarnas samlade bedömning: +50 (räknas inte in i poängen)." in s["sv"].headline
-    assert "The assessors' overall judgement: +50 (not counted in the score)." in s["en"].headline
+    assert "Bedömarnas eget svar på ”Hur påverkas barnets bästa, på kort och lång sikt?”: ”Viss positiv påverkan” (+50); det räknas inte in i poängen." in s["sv"].headline
+    assert "The assessors' own answer to “How are the best interests of the child affected, in the short and the long term?”: “Some positive impact” (+50); it is not counted in the score." in s["en"].headline
     assert "judgement_disagrees" not in " ".join(s["sv"].flags)
 
 
