@@ -2,7 +2,7 @@
 
 The provider is panva/oidc-provider (OpenID Certified), installed from
 tests/oidc/package-lock.json with `npm ci` and started with node on
-localhost:8572; the app runs on 127.0.0.1:8571 with a secrets file whose
+localhost on a free port; the app runs on 127.0.0.1 on another with a secrets file whose
 [auth] section points at it, so `st.login` does the whole dance: the redirect,
 the provider's own login form, the code exchange and the signed ID token.
 Nothing of st.user is mocked. Then the roles apply: a reader cannot change
@@ -22,8 +22,6 @@ import secrets
 import shutil
 import signal
 import subprocess
-import time
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -36,15 +34,17 @@ from assessment.review import send_for_review
 from assessment.storage import open_store
 
 try:  # tests/ is on sys.path under pytest's default import mode
-    from server import AppServer
+    from server import AppServer, free_port, wait_for_url
     from test_review import torg
 except ImportError:  # tests/ made a package
-    from tests.server import AppServer
+    from tests.server import AppServer, free_port, wait_for_url
     from tests.test_review import torg
 
 CHROMIUM = Path("/usr/bin/chromium")
 OIDC_DIR = Path(__file__).resolve().parent / "oidc"
-APP_PORT, PROVIDER_PORT = 8571, 8572
+# Free ports, so that a second `make test` beside this one never collides with it; the provider's
+# client is registered with this run's redirect address.
+APP_PORT, PROVIDER_PORT = free_port(), free_port()
 # Two host names for one machine: the provider's cookies and the app's never share a jar.
 APP_URL = f"http://127.0.0.1:{APP_PORT}"
 ISSUER = f"http://localhost:{PROVIDER_PORT}"
@@ -60,22 +60,9 @@ pytestmark = [
 ]
 
 
-def _wait_for(url: str, process: subprocess.Popen[bytes], log: Path, timeout: float = 60) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"exited with {process.returncode}:\n{log.read_text(errors='replace')[-2000:]}")
-        try:
-            with urllib.request.urlopen(url, timeout=2):
-                return
-        except OSError:
-            time.sleep(0.2)
-    raise RuntimeError(f"{url} did not answer within {timeout:.0f} s:\n{log.read_text(errors='replace')[-2000:]}")
-
-
 @pytest.fixture(scope="module")
 def provider(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, str]]:
-    """oidc-provider on localhost:8572 with one client, SKB on 127.0.0.1:8571."""
+    """oidc-provider on localhost with one client, SKB on 127.0.0.1 (free ports, chosen at import)."""
     if not (OIDC_DIR / "node_modules" / "oidc-provider").exists():
         done = subprocess.run(["npm", "ci", "--no-audit", "--no-fund"], cwd=OIDC_DIR, capture_output=True, text=True,
                               timeout=300)
@@ -89,7 +76,7 @@ def provider(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, str
                                    env={**os.environ, **client, "ISSUER": ISSUER, "PORT": str(PROVIDER_PORT)},
                                    start_new_session=True)
     try:
-        _wait_for(f"{ISSUER}/.well-known/openid-configuration", process, log)
+        wait_for_url(f"{ISSUER}/.well-known/openid-configuration", process, log)
         yield client
     finally:
         os.killpg(process.pid, signal.SIGTERM)
