@@ -9,6 +9,7 @@ headline, the equity sentence, the findings and the flags then say, in Swedish a
 from __future__ import annotations
 
 import functools
+import io
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -22,6 +23,11 @@ from assessment.results import Result
 from assessment.scoring import score
 from assessment.validate import load_checklist, parse_checklist
 from assessment.verdict_text import equity_sentence, findings_text, headline_sentence
+
+try:  # tests/ is on sys.path under pytest's default import mode
+    from summary_check import squash, summary_page
+except ImportError:  # tests/ made a package
+    from tests.summary_check import squash, summary_page
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -86,7 +92,23 @@ def said(a: Assessment, result: Result | None = None, alternative: str | None = 
     out = {lang: Said(headline_sentence(r, c, lang, alternative), equity_sentence(r, c, lang, alternative),
                       findings_text(r, c, lang), flags) for lang in ("sv", "en")}
     keeps_its_claims(r, c, out, alternative or r.primary)
+    if alternative is None:
+        the_report_says_the_same(a, r, out)
     return out
+
+
+def the_report_says_the_same(a: Assessment, r: Result, out: dict[str, Said]) -> None:
+    """The report's summary page states the verdict's headline and equity sentence as they are, and its
+    other claims hold against the same result (tests/summary_check.py runs on every report the suite
+    builds, these included)."""
+    import reports
+
+    for lang in ("sv", "en"):
+        pdf = io.BytesIO()
+        reports.render_report(a, pdf, lang=lang, result=r)
+        page = squash(summary_page(pdf.getvalue(), lang))
+        assert squash(out[lang].headline) in page, (lang, out[lang].headline, page[:600])
+        assert squash(out[lang].equity) in page, (lang, out[lang].equity, page[:1200])
 
 
 def keeps_its_claims(r: Result, c: Checklist, out: dict[str, Said], alt: str) -> None:
