@@ -1264,7 +1264,7 @@ def _findings(index: _Index, assessment: Assessment, work: dict[str, _AltWork], 
         w = work[alt]
         r = w.result
         eq = r.equity
-        # the groups that lose badly: a group score at or below large_loss, or the scale's worst step on a
+        # the groups that clearly lose: a group score at or below large_loss, or the scale's worst step on a
         # worse-off group; worst first, each group once
         lost: dict[str, Finding] = {}
         for gid in index.group_ids:

@@ -6,7 +6,7 @@ report's summary and the letter to participants say the same thing in the same w
 already hold, does no I/O and imports neither streamlit nor reportlab.
 
 - `headline_sentence(result, checklist, lang)`: the overall score with its band, or why there is
-  none or only a provisional one, the groups that lose badly, a better zero alternative and the
+  none or only a provisional one, the groups that clearly lose, a better zero alternative and the
   assessors' own overall judgement beside the computed score.
 - `equity_sentence(result, checklist, lang, alternative=None)`: does the gap narrow or widen,
   looking at the worst worse-off group as well as the mean; levelling down named as such; like
@@ -43,7 +43,7 @@ PHRASES: Mapping[str, Mapping[str, str]] = MappingProxyType({
         "provisional": "{alt}: underlaget räcker inte för en samlad bedömning (bara {share} av frågorna är "
                        "bedömda); preliminärt {value} på skalan −100 till +100.",
         "no_score": "{alt}: ingen samlad poäng.",
-        "losers_headline": "Men {groups} förlorar kraftigt.",
+        "losers_headline": "Men {groups} förlorar tydligt.",
         "zero_better_headline": "Nollalternativet bedöms bättre än {alt_lower} ({zero} mot {value}).",
         "judgement_beside": "Bedömarnas eget svar på {question}: {judgement}; det räknas inte in i poängen.",
         "judgement_disagrees_beside": "Bedömarnas eget svar på {question}: {judgement}. Det skiljer sig från den "
@@ -66,8 +66,8 @@ PHRASES: Mapping[str, Mapping[str, str]] = MappingProxyType({
         "eq_zero_narrower": "mindre",
         "eq_zero_wider": "större",
         "eq_zero_same": "ungefär densamma",
-        "f_large_loss": "{group} förlorar kraftigt i {alt_lower} ({value}).",
-        "f_large_loss_rating": "{group} förlorar kraftigt i {alt_lower}: ”{criterion}” bedöms som {rating}.",
+        "f_large_loss": "{group} förlorar tydligt i {alt_lower} ({value}).",
+        "f_large_loss_rating": "{group} förlorar tydligt i {alt_lower}: ”{criterion}” bedöms som {rating}.",
         "f_worse_off_behind": "{group} halkar efter befolkningen i {alt_lower} ({value} mot {population} på "
                               "samma frågor), fast grupperna med sämre förutsättningar i genomsnitt inte gör det.",
         "f_levelling_down": "Utjämning nedåt i {alt_lower}: alla förlorar, och klyftan minskar bara för att "
@@ -103,7 +103,7 @@ PHRASES: Mapping[str, Mapping[str, str]] = MappingProxyType({
         "provisional": "{alt}: the evidence is not enough for an overall judgement (only {share} of the "
                        "questions are rated); provisionally {value} on the scale −100 to +100.",
         "no_score": "{alt}: no overall score.",
-        "losers_headline": "But {groups} lose badly.",
+        "losers_headline": "But {groups} clearly lose.",
         "zero_better_headline": "The zero alternative is rated better than {alt_lower} ({zero} against {value}).",
         "judgement_beside": "The assessors' own answer to {question}: {judgement}; it is not counted in the score.",
         "judgement_disagrees_beside": "The assessors' own answer to {question}: {judgement}. It differs from the "
@@ -129,8 +129,8 @@ PHRASES: Mapping[str, Mapping[str, str]] = MappingProxyType({
         "eq_zero_narrower": "narrower",
         "eq_zero_wider": "wider",
         "eq_zero_same": "about the same",
-        "f_large_loss": "{group} lose badly in {alt_lower} ({value}).",
-        "f_large_loss_rating": "{group} lose badly in {alt_lower}: “{criterion}” is rated {rating}.",
+        "f_large_loss": "{group} clearly lose in {alt_lower} ({value}).",
+        "f_large_loss_rating": "{group} clearly lose in {alt_lower}: “{criterion}” is rated {rating}.",
         "f_worse_off_behind": "{group} fall behind the population in {alt_lower} ({value} against {population} "
                               "on the same questions), although the groups with worse starting conditions on "
                               "average do not.",

@@ -82,7 +82,7 @@ def test_the_summary_for_decision_makers_is_page_two_and_fits_on_it(sv):
     summary = pages[1]
     assert summary.startswith("Sammanfattning för beslutsfattare")
     # the overall judgement for the proposal, who gains and loses, and the verdict on the gap
-    assert "Planförslaget: +18 på skalan −100 till +100, något positiv. Men hushåll med låg inkomst förlorar kraftigt." \
+    assert "Planförslaget: +18 på skalan −100 till +100, något positiv. Men hushåll med låg inkomst förlorar tydligt." \
         in summary
     assert "Förlorar: hushåll med låg inkomst (−100)." in summary
     assert "Klyftan ökar: grupper med sämre förutsättningar −43, befolkningen +50." in summary

@@ -308,7 +308,7 @@ def test_section_scores_and_repeated_flags_read_as_sentences(examples):
     assert "Section score: neutral or mixed (−14) for zero alternative and negative (−46) for the proposal." \
         in " ".join(en)
     # each flag once, naming its question (with its number), its right and its alternative
-    assert ("Allvarlig: Unga 13–25 år förlorar kraftigt i förslaget (−100). Grupp: unga 13–25 år · "
+    assert ("Allvarlig: Unga 13–25 år förlorar tydligt i förslaget (−100). Grupp: unga 13–25 år · "
             "Alternativ: förslaget") in sv[1]
 
 

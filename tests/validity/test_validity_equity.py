@@ -12,7 +12,7 @@ from conftest import filled, inline, once, rate_group, said, set_answer
 
 
 def test_one_worse_off_group_losing_everywhere_is_not_averaged_into_a_narrowing_gap(integrated):
-    # the population is unchanged, the worse-off gain a little, but people with low SES lose badly everywhere
+    # the population is unchanged, the worse-off gain a little, but people with low SES clearly lose everywhere
     a = filled(integrated, everyone=0)
     for g in ("children", "young_people", "older_people", "new_arrivals", "disability", "ethnicity", "religion",
               "transgender", "sexual_orientation"):
@@ -21,8 +21,8 @@ def test_one_worse_off_group_losing_everywhere_is_not_averaged_into_a_narrowing_
     r = score(a)
     assert r.headline.equity.gap_change > 5  # the mean alone would say "the gap narrows"
     s = said(a, r)
-    assert "Men personer med låg socioekonomisk position förlorar kraftigt." in s["sv"].headline
-    assert "But people with low socio-economic position lose badly." in s["en"].headline
+    assert "Men personer med låg socioekonomisk position förlorar tydligt." in s["sv"].headline
+    assert "But people with low socio-economic position clearly lose." in s["en"].headline
     assert s["sv"].equity.startswith("Klyftan ökar för personer med låg socioekonomisk position (−100 mot "
                                      "befolkningens 0 på samma frågor)")
     assert s["en"].equity.startswith("The gap widens for people with low socio-economic position (−100 against "
@@ -44,10 +44,10 @@ alternatives:
     r = score(a)
     assert r.headline.groups["aldre"].value > -50  # their mean is no large loss
     s = said(a, r)
-    assert "Men äldre förlorar kraftigt." in s["sv"].headline
-    assert "But older people lose badly." in s["en"].headline
-    assert s["sv"].findings == ["Äldre förlorar kraftigt i planförslaget: ”Trygghet” bedöms som ”Stor negativ” (−100)."]
-    assert s["en"].findings == ["Older people lose badly in the proposal: “Safety” is rated “Major negative” (−100)."]
+    assert "Men äldre förlorar tydligt." in s["sv"].headline
+    assert "But older people clearly lose." in s["en"].headline
+    assert s["sv"].findings == ["Äldre förlorar tydligt i planförslaget: ”Trygghet” bedöms som ”Stor negativ” (−100)."]
+    assert s["en"].findings == ["Older people clearly lose in the proposal: “Safety” is rated “Major negative” (−100)."]
     assert "serious large_loss" in s["en"].flags
 
 
@@ -55,8 +55,8 @@ def test_a_large_loss_for_a_group_not_marked_worse_off_is_named_too(quick):
     a = filled(quick, everyone=1)
     rate_group(a, "men_boys", -2)
     s = said(a)
-    assert "Men män och pojkar förlorar kraftigt." in s["sv"].headline
-    assert "But men and boys lose badly." in s["en"].headline
+    assert "Men män och pojkar förlorar tydligt." in s["sv"].headline
+    assert "But men and boys clearly lose." in s["en"].headline
     assert "serious large_loss" in s["sv"].flags
 
 
@@ -114,8 +114,8 @@ def test_rising_rents_reach_the_equity_verdict(integrated):
     assert r.headline.criteria["ho_displacement"].value < 0
     assert r.headline.groups["low_ses"].value < r.headline.groups["population"].value
     s = said(a, r)
-    assert "Men nyanlända och personer med låg socioekonomisk position förlorar kraftigt." in s["sv"].headline
-    assert "But new arrivals and people with low socio-economic position lose badly." in s["en"].headline
+    assert "Men nyanlända och personer med låg socioekonomisk position förlorar tydligt." in s["sv"].headline
+    assert "But new arrivals and people with low socio-economic position clearly lose." in s["en"].headline
     assert "large_loss" in " ".join(s["sv"].flags)
     assert any(f.criterion == "ho_displacement" and f.group == "low_ses" for f in r.findings)
 
@@ -125,8 +125,8 @@ def test_being_able_to_stay_reaches_the_childrens_equity_verdict(child):
     set_answer(a, "long_stay", {g.id: (-2 if g.id == "children_low_income" else 0) for g in child.groups})
     r = score(a)
     s = said(a, r)
-    assert "Men barn i ekonomiskt utsatta familjer förlorar kraftigt." in s["sv"].headline
-    assert "But children in low-income families lose badly." in s["en"].headline
+    assert "Men barn i ekonomiskt utsatta familjer förlorar tydligt." in s["sv"].headline
+    assert "But children in low-income families clearly lose." in s["en"].headline
     assert any(f.code == "large_loss" and f.criterion == "long_stay" for f in r.findings)
     assert "serious large_loss" in s["en"].flags
 
