@@ -35,7 +35,6 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from typing import Any
 from collections.abc import Callable, Sequence
 
 from .errors import Forbidden, SkbError
@@ -252,20 +251,8 @@ def cmd_new(args: argparse.Namespace) -> int:
     return 0
 
 
-def _reference_of(checklist: Any) -> Any:
-    """The installed reference checklist `checklist` derives its weights from, if it names one and it is
-    installed (its own weights are then compared with the reference's)."""
-    ref = checklist.scoring.reference
-    if ref is None or ref == checklist.id:
-        return None
-    from .library import load_library
-
-    found, _ = load_library()
-    return found.get(ref)
-
-
 def cmd_score(args: argparse.Namespace) -> int:
-    from .library import resolve_checklist
+    from .library import reference_for, resolve_checklist
     from .model import parse_assessment
     from .scoring import score
 
@@ -274,7 +261,7 @@ def cmd_score(args: argparse.Namespace) -> int:
         return 1
     assessment = parse_assessment(raw, args.file, resolve=resolve_checklist)
     _warn_modified(assessment, args.lang or assessment.language)
-    result = score(assessment, reference=_reference_of(assessment.checklist))
+    result = score(assessment, reference=reference_for(assessment.checklist))
     if args.json:
         from .results import result_json
 
@@ -307,11 +294,15 @@ def cmd_report(args: argparse.Namespace) -> int:
         return 1
     assessment = parse_assessment(raw, args.file, limits, resolve=resolve_checklist)
     note = _warn_modified(assessment, args.lang)
+    from .library import reference_for
+    from .scoring import score
+
+    result = score(assessment, reference=reference_for(assessment.checklist))
     pdf = io.BytesIO()  # built in memory first: a failed build leaves no half-written file
     if args.participants:
-        render_participant_feedback(assessment, pdf, lang=args.lang)
+        render_participant_feedback(assessment, pdf, lang=args.lang, result=result)
     else:
-        render_report(assessment, pdf, lang=args.lang, checklist_note=note)
+        render_report(assessment, pdf, lang=args.lang, result=result, checklist_note=note)
     try:
         with open(args.output, "wb") as f:
             f.write(pdf.getvalue())

@@ -14,8 +14,8 @@ from .checklist import Checklist
 from .errors import AssessmentFileError
 from .validate import Problem, read_checklist_file
 
-__all__ = ["checklist_dirs", "checklist_files", "load_library", "resolve_checklist", "snapshot_origin",
-           "origin_note"]
+__all__ = ["checklist_dirs", "checklist_files", "load_library", "resolve_checklist", "reference_for",
+           "snapshot_origin", "origin_note"]
 
 SHIPPED = Path(__file__).resolve().parent.parent / "checklists"
 
@@ -57,6 +57,16 @@ def resolve_checklist(checklist_id: str, version: str) -> Checklist:
         raise AssessmentFileError(f'the file answers checklist "{checklist_id}" version {version}, but version '
                                   f"{checklist.version} is installed; include the checklist snapshot in the file")
     return checklist
+
+
+def reference_for(checklist: Checklist) -> Checklist | None:
+    """The installed reference checklist `checklist` derives its weights from (`scoring.reference`), if it names
+    one other than itself and that one is installed: scoring then lists the weights that differ from it."""
+    ref = checklist.scoring.reference
+    if ref is None or ref == checklist.id:
+        return None
+    found, _ = load_library()
+    return found.get(ref)
 
 
 def snapshot_origin(checklist: Checklist, installed: dict[str, Checklist] | None = None) -> str:

@@ -400,6 +400,9 @@ def store_report(store: Store, assessment_id: str, by: Actor | str, lang: str | 
     Needs the reviewer role. Returns the stored report (the existing one if it was already stored)."""
     from reports import render_report  # the core stays importable without reportlab's start-up cost
 
+    from .library import reference_for
+    from .scoring import score
+
     actor = actor_of(by)
     org = _org(store, assessment_id)
     require(store, actor, Action.SIGN_OFF, org)
@@ -414,7 +417,8 @@ def store_report(store: Store, assessment_id: str, by: Actor | str, lang: str | 
         return existing[0]
     out = io.BytesIO()
     # The report a decision used carries the review as it stood: every post up to the sign-off.
-    render_report(stored.assessment, out, lang=language, comments=thread(store, assessment_id).comments)
+    result = score(stored.assessment, reference=reference_for(stored.assessment.checklist))
+    render_report(stored.assessment, out, lang=language, result=result, comments=thread(store, assessment_id).comments)
     pdf = out.getvalue()
     digest = sha256_of(pdf)
     at = _now()

@@ -19,7 +19,7 @@ from .checklist import Checklist, text_for
 from .model import Assessment
 from .results import AlternativeResult, Driver, Result, Score
 from .summary import figure, fmt_figure
-from .verdict_text import equity_sentence, findings_text, headline_sentence
+from .verdict_text import equity_sentence, findings_text, headline_sentence, own_weights_sentence
 
 __all__ = ["score_table", "LABELS"]
 
@@ -62,10 +62,6 @@ LABELS: dict[str, dict[str, str]] = {
     "none": {"sv": "inga", "en": "none"},
     "verdict": {"sv": "Slutsats", "en": "Verdict"},
     "findings": {"sv": "Fynd", "en": "Findings"},
-    "own_weights": {"sv": "Egna vikter jämfört med {ref}", "en": "Own weights compared with {ref}"},
-    "weight_kind": {"sv": "group:grupp|section:avsnitt|criterion:fråga", "en": "group:group|section:section|criterion:question"},
-    "reference_weight": {"sv": "referens", "en": "reference"},
-    "missing": {"sv": "saknas", "en": "absent"},
 }
 
 NONE = "–"
@@ -156,13 +152,9 @@ def score_table(assessment: Assessment, result: Result, lang: str = "sv") -> str
     findings = findings_text(result, checklist, lang)
     out += ["", f"{_t('findings', lang)} ({len(findings)}):"]
     out += [f"  {line}" for line in findings] or [f"  {_t('none', lang)}"]
-    if result.weight_differences:
-        kinds = dict(part.split(":") for part in _t("weight_kind", lang).split("|"))
-        out += ["", f"{_t('own_weights', lang).format(ref=result.reference)}:"]
-        for w in result.weight_differences:
-            own = _t("missing", lang) if w.own is None else f"{w.own:g}"
-            ref = _t("missing", lang) if w.reference is None else f"{w.reference:g}"
-            out.append(f"  {kinds[w.kind]} {w.id}: {own} ({_t('reference_weight', lang)} {ref})")
+    own_weights = own_weights_sentence(result, checklist, lang)
+    if own_weights:
+        out += ["", f"  {own_weights}"]
     out.append("")
 
     header = [""] + [names.alternative(a) for a in alts]

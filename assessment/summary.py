@@ -204,6 +204,7 @@ class Summary:
     primary: str  # the alternative the headline describes
     headline: str  # the headline sentence (plain text, in the summary's language)
     equity: str  # the equity sentence (plain text)
+    own_weights: str | None  # the weights that differ from the reference checklist, with both values; None if none
     alternatives: tuple[AlternativeLine, ...]  # every alternative, in the checklist's order
     differences: tuple[DifferenceLine, ...]
     groups_rated: bool  # some group has a score in the headline alternative
@@ -434,6 +435,7 @@ def summarize(assessment: Assessment, result: Any, lang: str = "sv") -> Summary:
         primary=primary,
         headline=headline_sentence(result, checklist, lang),
         equity=equity_sentence(result, checklist, lang),
+        own_weights=verdict_text.own_weights_sentence(result, checklist, lang),
         alternatives=alternatives,
         differences=tuple(differences),
         groups_rated=bool(gainers or losers or level),

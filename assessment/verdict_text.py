@@ -28,7 +28,7 @@ from .figures import figure as whole
 from .figures import fmt_figure
 from .results import FINDING_CODES, AlternativeResult, Finding, Result
 
-__all__ = ["headline_sentence", "equity_sentence", "finding_sentence", "findings_text", "finding_messages", "figure",
+__all__ = ["headline_sentence", "equity_sentence", "own_weights_sentence", "finding_sentence", "findings_text", "finding_messages", "figure",
            "PHRASES"]
 
 UNCHANGED_WITHIN = 5.0  # as scoring.UNCHANGED_WITHIN: a gap change smaller than this is "unchanged"
@@ -93,6 +93,12 @@ PHRASES: Mapping[str, Mapping[str, str]] = MappingProxyType({
                                  "den beräknade poängen ({value}).",
         "f_own_weights": "Checklistan har egna vikter: {count} skiljer sig från referenschecklistan.",
         "f_own_weights_one": "Checklistan har en egen vikt som skiljer sig från referenschecklistan.",
+        "own_weights": "Egna vikter jämfört med referenschecklistan {reference}: {differences}.",
+        "w_group": "gruppen {name} {own} (referensen {ref})",
+        "w_section": "avsnittet {name} {own} (referensen {ref})",
+        "w_criterion": "frågan {name} {own} (referensen {ref})",
+        "w_missing": "saknas",
+        "w_more": "och {count} till",
         "list_sep": ", ",
         "list_and": " och ",
         "more_groups": "{count} grupper till",
@@ -157,6 +163,12 @@ PHRASES: Mapping[str, Mapping[str, str]] = MappingProxyType({
                                  "computed score ({value}).",
         "f_own_weights": "The checklist has its own weights: {count} differ from the reference checklist.",
         "f_own_weights_one": "The checklist has one weight of its own that differs from the reference checklist.",
+        "own_weights": "Weights of its own compared with the reference checklist {reference}: {differences}.",
+        "w_group": "the group {name} {own} (reference {ref})",
+        "w_section": "the section {name} {own} (reference {ref})",
+        "w_criterion": "the question {name} {own} (reference {ref})",
+        "w_missing": "none",
+        "w_more": "and {count} more",
         "list_sep": ", ",
         "list_and": " and ",
         "more_groups": "{count} more groups",
@@ -331,6 +343,34 @@ def equity_sentence(result: Result, checklist: Checklist, lang: str, alternative
                 if eq.gap_change is not None and base_gap is not None else d.gap_change
             parts.append(_fill(lang, "eq_zero", direction=_p(lang, direction), difference=figure(shown)))
     return " ".join(parts)
+
+
+MAX_WEIGHTS_NAMED = 8
+"""The own-weights sentence names at most this many differences and counts the rest."""
+
+
+def own_weights_sentence(result: Result, checklist: Checklist, lang: str) -> str | None:
+    """The weights this checklist sets differently from the reference it derives from, each with both
+    values, or None when there are none (or no reference was given to scoring)."""
+    diffs = list(result.weight_differences)
+    if not diffs:
+        return None
+    names = _Names(checklist, lang)
+    sections = {sec.id: text_for(sec.title, lang) for sec in checklist.sections}
+
+    def weight(value: float | None) -> str:
+        return _p(lang, "w_missing") if value is None else f"{value:g}".replace(".", "," if lang == "sv" else ".")
+
+    def name(kind: str, ident: str) -> str:
+        label = {"group": names.groups.get(ident), "section": sections.get(ident)}.get(kind) \
+            if kind != "criterion" else names.criterion(ident)
+        return _quoted(label or ident, lang)
+
+    shown = [_fill(lang, f"w_{d.kind}", name=name(d.kind, d.id), own=weight(d.own), ref=weight(d.reference))
+             for d in diffs[:MAX_WEIGHTS_NAMED]]
+    if len(diffs) > MAX_WEIGHTS_NAMED:
+        shown.append(_fill(lang, "w_more", count=str(len(diffs) - MAX_WEIGHTS_NAMED)))
+    return _fill(lang, "own_weights", reference=checklist.scoring.reference or "", differences=_join(shown, lang))
 
 
 def finding_sentence(finding: Finding, checklist: Checklist, lang: str) -> str:

@@ -561,6 +561,8 @@ def _summary(ctx: ReportContext) -> list[Flowable]:
 
     parts.append(Paragraph(para(ctx.t("summary_overall")), st.summary_head))
     parts.append(Paragraph(para(s.headline), st.summary_body))
+    if s.own_weights:  # a reader comparing with another municipality's assessment must know
+        parts.append(Paragraph(para(s.own_weights), st.summary_body))
     partly = [g for g in s.gaps if g.groups]
     if partly and s.overall.value is not None:
         # "38 of 38 rated" next to "4 knowledge gaps" would puzzle a reader: name the unknown groups.

@@ -8,6 +8,7 @@ import streamlit as st
 
 from assessment.checklist import text_for
 from assessment.errors import SkbError
+from assessment.library import reference_for
 from assessment.review import thread
 from assessment.scoring import score
 from assessment.summary import RIGHTS_FRAMEWORKS, figure, fmt_figure, summarize
@@ -27,7 +28,8 @@ checklist = assessment.checklist
 # Scored once per saved revision, not on every rerun.
 result = doc.cache.get("result")
 if result is None:
-    result = doc.cache["result"] = score(assessment)
+    # scored against the reference checklist it derives from, so that weights of its own are shown
+    result = doc.cache["result"] = score(assessment, reference=reference_for(checklist))
 # Every claim below (losers, differences, findings, gaps, flags) comes from one derivation, the same the report uses.
 summary = doc.cache.get(f"summary:{L}")
 if summary is None:
@@ -101,6 +103,8 @@ for col, (alt_id, ar) in zip(cols, result.alternatives.items()):
 if result.hidden or result.not_relevant:
     st.caption(t(L, "hidden_note", n=len(result.hidden), m=len(result.not_relevant)))
 st.markdown(f"**{md(summary.headline)}**")
+if summary.own_weights:  # a reader comparing with another municipality's assessment must know
+    st.warning(md(summary.own_weights), icon=":material/balance:")
 for d in summary.differences:
     if d.shown is not None:
         st.caption(t(L, "difference", other=md(mid_sentence(alt_labels.get(d.other) or d.other)),
