@@ -19,7 +19,7 @@ from assessment.checklist import AnswerType, Checklist
 from assessment.model import Answer, ParticipationRecord, new_assessment, parse_assessment
 from assessment.scoring import score
 from assessment.validate import load_checklist, parse_checklist
-from assessment.verdict_text import equity_sentence, findings_text, headline_sentence
+from assessment.verdict_text import equity_sentence, findings_text, headline_sentence, own_weights_sentence
 
 ROOT = Path(__file__).resolve().parent.parent
 DOC = ROOT / "docs" / "scoring.md"
@@ -39,6 +39,18 @@ def worked_checklist() -> Checklist:
     return checklist
 
 
+def own_copy(reference: Checklist, weights: dict[str, dict[str, float]]) -> Checklist:
+    """`reference` copied by a municipality as `kommunens-skb`, deriving from it, with some weights of its own."""
+    data = reference.model_dump(mode="json", by_alias=True, exclude_none=True)
+    data["id"] = "kommunens-skb"
+    data["scoring"]["reference"] = reference.id
+    for g in data["groups"]:
+        g["weight"] = weights.get("group", {}).get(g["id"], g.get("weight", 1))
+    for sec in data["sections"]:
+        sec["weight"] = weights.get("section", {}).get(sec["id"], sec.get("weight", 1))
+    return Checklist.model_validate(data)
+
+
 def build(example: dict[str, Any]) -> Any:
     base = example.pop("base", None)
     if base is None:
@@ -49,6 +61,8 @@ def build(example: dict[str, Any]) -> Any:
         return parse_assessment(yaml.safe_dump(data, allow_unicode=True), "docs/scoring.md",
                                 resolve=lambda cid, version: checklist)
     checklist = load_checklist(str(ROOT / "checklists" / f"{base['checklist']}.yaml"))
+    if "weights" in base:
+        checklist = own_copy(checklist, base["weights"])
     a = new_assessment(checklist, "Exempel")
     for alt in checklist.alternative_ids():
         value = base.get("zero", 0) if alt == "zero" else base["everyone"]
@@ -70,7 +84,7 @@ EXAMPLES = blocks()
 RULES = ["large_loss", "worse_off_behind", "levelling_down", "provisional", "zero_better",
          "not_relevant_without_reason", "always_relevant", "participation_unanswered",
          "participation_expected_unknown", "participation_not_counted", "measure_needs", "judgement",
-         "gap_against_zero", "like_with_like"]
+         "gap_against_zero", "like_with_like", "own_weights", "displacement"]
 
 
 def test_every_rule_has_a_worked_example():
@@ -83,12 +97,16 @@ def test_the_worked_example_reads_as_the_page_says(rule):
     says = example.pop("says")
     code = example.pop("finding", None)
     flag = example.pop("flag", None)
+    weights_say = example.pop("weights_say", None)
     a = build(example)
-    r = score(a)
+    reference = a.checklist.scoring.reference
+    r = score(a, reference=load_checklist(str(ROOT / "checklists" / f"{reference}.yaml")) if reference else None)
     for lang in ("sv", "en"):
         text = " ".join([headline_sentence(r, a.checklist, lang), equity_sentence(r, a.checklist, lang),
                          *findings_text(r, a.checklist, lang)])
         assert says[lang] in text, (lang, text)
+        if weights_say is not None:
+            assert own_weights_sentence(r, a.checklist, lang) == weights_say[lang]
     if code is not None:
         assert code in [f.code for f in r.findings]
     if flag is not None:
