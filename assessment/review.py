@@ -373,8 +373,8 @@ def sign_off(store: Store, assessment_id: str, revision: int, by: Actor | str, n
         raise Forbidden(f"{actor.label} har själv skrivit i bedömningen och kan inte fastställa den: "
                         "en annan granskare måste göra det.",
                         f"{actor.label} wrote part of this assessment and cannot adopt it: another reviewer must.")
-    when = dt.date.today()  # the server's clock
-    adopted = store.adopt(assessment_id, revision, name, when)
+    adopted = store.adopt(assessment_id, revision, name)  # dated by the server's clock
+    when = store.version(assessment_id, adopted).metadata.adopted_at or dt.date.today()
     words = f"Fastställd {when.isoformat()} av {name} / Adopted {when.isoformat()} by {name}"
     at = _now().isoformat(timespec="microseconds")
     with store.writing() as conn:

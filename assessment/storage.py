@@ -58,6 +58,7 @@ __all__ = [
     "data_dir",
     "default_url",
     "open_store",
+    "server_date",
 ]
 
 DATABASE_ENV = "SKB_DATABASE_URL"
@@ -98,6 +99,11 @@ def _normalise_url(url: str) -> str:
 
 def _now() -> str:
     return dt.datetime.now(dt.timezone.utc).isoformat(timespec="microseconds")
+
+
+def server_date() -> dt.date:
+    """Today by the server's clock: the one date an adoption can have (no caller chooses it)."""
+    return dt.date.today()
 
 
 def _when(stamp: str) -> dt.datetime:
@@ -624,8 +630,9 @@ class Store:
             return self._advance(conn, assessment_id, base_revision, author, "", head.status,
                                  head.checklist_hash, body, [criterion], [])
 
-    def adopt(self, assessment_id: str, revision: int, by: str, date: dt.date | None = None) -> int:
-        """Adopt (fastställ) the assessment as it is at `revision`; from then on the database refuses changes.
+    def adopt(self, assessment_id: str, revision: int, by: str) -> int:
+        """Adopt (fastställ) the assessment as it is at `revision`, dated today by the server's clock
+        (`server_date`; no caller chooses the date); from then on the database refuses changes.
 
         Returns the revision of the adopted version."""
         with self._write() as conn:
@@ -633,7 +640,7 @@ class Store:
             body = json.loads(head.body)
             meta = body["metadata"]
             meta["status"] = str(Status.ADOPTED)
-            meta["adopted_at"] = (date or dt.date.today()).isoformat()
+            meta["adopted_at"] = server_date().isoformat()
             meta["adopted_by"] = by
             new_revision = self._advance(conn, assessment_id, revision, by, "fastställd / adopted", "adopted",
                                          head.checklist_hash, body, [], ["status", "metadata"])

@@ -10,6 +10,8 @@ version and can be compared with it.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -21,6 +23,7 @@ from assessment.errors import NotFound, StorageError
 from assessment.followup import (FollowUpConflict, add_months, add_note, add_value, due_reviews, measures,
                                  reassess, reassessed_from, record_review, schedule, set_review_date, set_status)
 from assessment.model import Answer, Measure, MeasureNote, MeasureStatus, Status, new_assessment
+from assessment import storage
 from assessment.storage import Store
 from assessment.validate import parse_checklist
 
@@ -62,6 +65,15 @@ def park():
     return checklist
 
 
+@contextmanager
+def server_clock_on(day: dt.date) -> Iterator[None]:
+    """The server's clock showing `day`: an adoption takes no date but the server's (`storage.server_date`),
+    so a test of what comes due months later adopts with the clock set back."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(storage, "server_date", lambda: day)
+        yield
+
+
 def adopt_park(store: Store, on: dt.date) -> str:
     """Parken i Gottsunda, with two measures, adopted `on`."""
     a = new_assessment(park(), "Parken i Gottsunda", municipality="Uppsala", areas=["Gottsunda"])
@@ -74,7 +86,8 @@ def adopt_park(store: Store, on: dt.date) -> str:
     ]
     revision = store.create(a, "Şirin Åkesson")
     revision = store.save(_in_review(store, a.id), revision, "Şirin Åkesson")
-    store.adopt(a.id, revision, "Byggnadsnämnden", on)
+    with server_clock_on(on):
+        store.adopt(a.id, revision, "Byggnadsnämnden")
     return a.id
 
 
@@ -168,7 +181,8 @@ def test_a_review_date_written_in_the_assessment_wins_over_the_default(fresh_sto
     a = new_assessment(park(), "Lekplats Årsta", review_date=dt.date(2027, 1, 15))
     revision = fresh_store.create(a, "Anna")
     revision = fresh_store.save(_in_review(fresh_store, a.id), revision, "Anna")
-    fresh_store.adopt(a.id, revision, "Nämnden", dt.date(2026, 9, 1))
+    with server_clock_on(dt.date(2026, 9, 1)):
+        fresh_store.adopt(a.id, revision, "Nämnden")
     s = schedule(fresh_store, a.id)
     assert (s.review_date, s.source) == (dt.date(2027, 1, 15), "assessment")
     draft = new_assessment(park(), "Utkast utan beslut")

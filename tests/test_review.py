@@ -383,7 +383,7 @@ def test_an_assessment_adopted_without_sign_off_can_have_its_report_stored_after
     # Adopted through the store itself (as when rendering the report failed at sign-off): no report yet.
     a = new_assessment(torg(), "Fastställd utan rapport")
     with open_store() as s:
-        s.adopt(a.id, s.create(a, "Elif"), "Kommunstyrelsen", dt.date(2026, 3, 1))
+        s.adopt(a.id, s.create(a, "Elif"), "Kommunstyrelsen")
         assert s.load(a.id).assessment.metadata.status == Status.ADOPTED
     at = _page(a.id, "Anna Öberg", lang="en")
     assert any("No report was stored" in i.value for i in at.info)

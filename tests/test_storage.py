@@ -8,6 +8,7 @@ re-assessment, search, and snapshots stored once per checklist content.
 from __future__ import annotations
 
 import datetime as dt
+import inspect
 import threading
 
 import pytest
@@ -15,7 +16,7 @@ from sqlalchemy import text
 
 from assessment.errors import FrozenError, NotFound, StorageError
 from assessment.model import Answer, Measure, Status, new_assessment
-from assessment.storage import EditConflict, Store, open_store
+from assessment.storage import EditConflict, Store, open_store, server_date
 from assessment.validate import parse_checklist
 
 CHECKLIST = """\
@@ -183,11 +184,11 @@ def test_unknown_ids_are_not_found(fresh_store: Store):
 
 def test_an_adopted_assessment_cannot_change_through_the_store(fresh_store: Store, draft):
     r2 = fresh_store.save_answer(draft.id, 1, "gronyta", None, Answer(value=1), "Anna")
-    adopted = fresh_store.adopt(draft.id, r2, "Kommunstyrelsen", dt.date(2026, 3, 12))
+    adopted = fresh_store.adopt(draft.id, r2, "Kommunstyrelsen")
     stored = fresh_store.load(draft.id)
     assert stored.frozen and stored.revision == adopted == 3
     meta = stored.assessment.metadata
-    assert (meta.status, meta.adopted_by, meta.adopted_at) == (Status.ADOPTED, "Kommunstyrelsen", dt.date(2026, 3, 12))
+    assert (meta.status, meta.adopted_by, meta.adopted_at) == (Status.ADOPTED, "Kommunstyrelsen", dt.date.today())
     with pytest.raises(FrozenError, match="fastställd"):
         fresh_store.save_answer(draft.id, adopted, "gronyta", None, Answer(value=-1), "Anna")
     stored.assessment.metadata.status = Status.DRAFT
@@ -198,6 +199,18 @@ def test_an_adopted_assessment_cannot_change_through_the_store(fresh_store: Stor
     with pytest.raises(FrozenError):
         fresh_store.adopt(draft.id, adopted, "Kommunfullmäktige")
     assert fresh_store.load(draft.id).revision == adopted
+
+
+def test_the_store_dates_an_adoption_by_the_servers_clock_and_takes_no_date(fresh_store: Store, draft):
+    # Issue 13: "the sign-off date is free (1999 is accepted)". Not through the Python API either.
+    assert list(inspect.signature(Store.adopt).parameters) == ["self", "assessment_id", "revision", "by"]
+    with pytest.raises(TypeError):
+        fresh_store.adopt(draft.id, 1, "Kommunstyrelsen", dt.date(1999, 1, 1))  # type: ignore[call-arg]
+    with pytest.raises(TypeError):
+        fresh_store.adopt(draft.id, 1, "Kommunstyrelsen", date=dt.date(1999, 1, 1))  # type: ignore[call-arg]
+    assert fresh_store.load(draft.id).assessment.metadata.status == Status.DRAFT  # nothing adopted by the refusals
+    fresh_store.adopt(draft.id, 1, "Kommunstyrelsen")
+    assert fresh_store.load(draft.id).assessment.metadata.adopted_at == server_date() == dt.date.today()
 
 
 def test_the_database_itself_refuses_writes_to_an_adopted_assessment(fresh_store: Store, draft):
@@ -229,7 +242,7 @@ def test_saved_versions_of_a_draft_are_history_too(fresh_store: Store, draft):
 
 def test_an_adopted_assessment_is_copied_into_a_new_draft_for_reassessment(fresh_store: Store, draft):
     r2 = fresh_store.save_answer(draft.id, 1, "gronyta", None, Answer(value=-1), "Anna")
-    fresh_store.adopt(draft.id, r2, "Kommunstyrelsen", dt.date(2026, 3, 12))
+    fresh_store.adopt(draft.id, r2, "Kommunstyrelsen")
     new_id = fresh_store.copy_as_draft(draft.id, "Bo Ek")
     copy = fresh_store.load(new_id)
     assert new_id != draft.id and copy.revision == 1 and not copy.frozen
