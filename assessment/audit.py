@@ -26,7 +26,7 @@ __all__ = ["ACTIONS", "Event", "MAX_DETAIL", "record", "log", "events"]
 # What an event can say was done. Anything else is refused: the log is read by people.
 ACTIONS = frozenset({
     "sign_in", "sign_in_refused", "create", "save", "import", "export", "copy", "delete",
-    "send_for_review", "return_to_draft", "comment", "sign_off", "store_report",
+    "send_for_review", "return_to_draft", "comment", "sign_off", "store_report", "follow_up",
     "grant", "revoke", "setting",
 })
 MAX_DETAIL = 500

@@ -9,8 +9,8 @@ user named with `--as`/SKB_USER, and every action is checked against the roles
 granted to that name in the database:
 
     reader    reads assessments, their history, review and reports
-    author    writes assessments, sends them for review, answers the review
-    reviewer  comments, returns to draft, signs off (fastställer)
+    author    writes assessments, sends them for review, answers the review, records follow-up
+    reviewer  comments, returns to draft, signs off (fastställer), records follow-up
     admin     grants and revokes roles, sets the organisation's rules, reads the audit log
 
 A role is granted in one organisation (the municipality or region an assessment
@@ -52,6 +52,7 @@ __all__ = [
     "Role",
     "User",
     "actor_of",
+    "visible_orgs",
     "assessment_org",
     "can",
     "grant",
@@ -92,6 +93,7 @@ class Action(StrEnum):
     RETURN_TO_DRAFT = "return_to_draft"
     COMMENT = "comment"
     SIGN_OFF = "sign_off"
+    FOLLOW_UP = "follow_up"
     ADMINISTER = "administer"
 
 
@@ -103,15 +105,20 @@ PERMISSIONS: dict[Action, frozenset[Role]] = {
     Action.RETURN_TO_DRAFT: frozenset({Role.AUTHOR, Role.REVIEWER}),
     Action.COMMENT: frozenset({Role.AUTHOR, Role.REVIEWER}),
     Action.SIGN_OFF: frozenset({Role.REVIEWER}),
+    # Follow-up is recorded by those who carry the decision out (authors) and those who check
+    # it (reviewers); it never touches the adopted body (assessment/followup.py).
+    Action.FOLLOW_UP: frozenset({Role.AUTHOR, Role.REVIEWER}),
     Action.ADMINISTER: frozenset({Role.ADMIN}),
 }
 
 _ACTION_SV = {Action.READ: "läsa", Action.EDIT: "ändra bedömningar", Action.SEND_FOR_REVIEW: "skicka på granskning",
               Action.RETURN_TO_DRAFT: "lämna tillbaka till utkast", Action.COMMENT: "kommentera",
-              Action.SIGN_OFF: "fastställa", Action.ADMINISTER: "administrera användare och regler"}
+              Action.SIGN_OFF: "fastställa", Action.FOLLOW_UP: "följa upp bedömningar",
+              Action.ADMINISTER: "administrera användare och regler"}
 _ACTION_EN = {Action.READ: "read", Action.EDIT: "change assessments", Action.SEND_FOR_REVIEW: "send for review",
               Action.RETURN_TO_DRAFT: "return to draft", Action.COMMENT: "comment",
-              Action.SIGN_OFF: "adopt (sign off)", Action.ADMINISTER: "administer users and rules"}
+              Action.SIGN_OFF: "adopt (sign off)", Action.FOLLOW_UP: "record follow-up",
+              Action.ADMINISTER: "administer users and rules"}
 ROLE_LABELS = {"sv": {Role.READER: "läsare", Role.AUTHOR: "författare", Role.REVIEWER: "granskare",
                       Role.ADMIN: "administratör"},
                "en": {Role.READER: "reader", Role.AUTHOR: "author", Role.REVIEWER: "reviewer", Role.ADMIN: "admin"}}
@@ -251,6 +258,15 @@ def require(store: Store, actor: Actor, action: Action, org: str | None) -> None
                     f"{' i ' + where if where else ''}: det kräver rollen {need_sv}. Be en administratör om den.",
                     f"{actor.label} may not {_ACTION_EN[action]}"
                     f"{' in ' + where if where else ''}: that needs the role {need_en}. Ask an admin for it.")
+
+
+def visible_orgs(store: Store, actor: Actor) -> set[str] | None:
+    """The organisations whose assessments `actor` may see: those where they hold any role
+    (every role reads). None means every organisation: local mode, or a role granted in '*'."""
+    if not actor.shared:
+        return None
+    held = {org for org, _ in roles_of(store, actor)}
+    return None if ALL_ORGS in held else held
 
 
 def is_admin_anywhere(store: Store, actor: Actor) -> bool:

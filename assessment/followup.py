@@ -15,8 +15,16 @@ assessment's own `review_date`, else six months after adoption; `due_reviews`
 lists the adopted assessments whose date has come. A re-assessment after
 implementation starts from the adopted version (`reassess`, a copy as draft)
 and remembers where it came from (`reassessed_from`), so before and after can
-be compared. This module must not import streamlit and never writes to an
-assessment's body.
+be compared.
+
+Every write takes the person acting (`Actor`, or a plain name as in local
+mode) and checks their role in the assessment's organisation through
+`assessment.auth`, as the review does: recording follow-up (status, notes,
+values, the review date, a review held) needs the author or reviewer role; a
+re-assessment writes a new draft, so it needs the author role. A refusal is
+`Forbidden` (Swedish and English), and each write is in the audit log
+(`follow_up`, a re-assessment `copy`) in the same transaction. This module must
+not import streamlit and never writes to an assessment's body.
 """
 
 from __future__ import annotations
@@ -30,6 +38,8 @@ from dataclasses import dataclass
 from sqlalchemy import Connection, text
 from sqlalchemy.exc import IntegrityError
 
+from .audit import record
+from .auth import Action, Actor, actor_of, org_key, require
 from .errors import ConflictError, NotFound, StorageError
 from .model import MAX_TEXT, Measure, MeasureStatus, Status
 from .storage import Store
@@ -177,11 +187,14 @@ def measures(store: Store, assessment_id: str) -> list[MeasureFollowUp]:
     return out
 
 
-def _measure(store: Store, assessment_id: str, measure_id: str) -> Measure:
+def _measure(store: Store, assessment_id: str, measure_id: str, actor: Actor) -> tuple[Measure, str]:
+    """The measure, and the organisation of its assessment, once `actor` may record its follow-up."""
     stored = store.load(assessment_id)
+    org = org_key(stored.assessment.metadata.municipality)
+    require(store, actor, Action.FOLLOW_UP, org)
     for m in stored.assessment.measures:
         if m.id == measure_id:
-            return m
+            return m, org
     raise NotFound(f'Bedömningen {assessment_id} har ingen åtgärd "{measure_id}". / '
                    f'Assessment {assessment_id} has no measure "{measure_id}".')
 
@@ -215,46 +228,57 @@ def _advance(conn: Connection, assessment_id: str, measure: Measure, seen: int, 
 
 
 def set_status(store: Store, assessment_id: str, measure_id: str, revision: int, status: MeasureStatus | str,
-               by: str) -> int:
+               by: Actor | str) -> int:
     """Record the measure's status (planned, under way, done, dropped); returns its follow-up revision."""
-    m = _measure(store, assessment_id, measure_id)
+    actor = actor_of(by)
+    chosen = MeasureStatus(status)
+    m, org = _measure(store, assessment_id, measure_id, actor)
     with store.writing() as conn:
-        return _advance(conn, assessment_id, m, revision, by, MeasureStatus(status))
+        new = _advance(conn, assessment_id, m, revision, actor.name, chosen)
+        record(conn, actor.name, "follow_up", assessment_id, org, f"measure {measure_id}: status {chosen.value}")
+    return new
 
 
 def add_note(store: Store, assessment_id: str, measure_id: str, revision: int, day: dt.date, words: str,
-             by: str) -> int:
+             by: Actor | str) -> int:
     """Add a dated note to the measure's follow-up; returns its follow-up revision."""
+    actor = actor_of(by)
     words = _text(words, "anteckningen / the note")
     if not words:
         raise StorageError("En anteckning kan inte vara tom. / A note cannot be empty.")
-    m = _measure(store, assessment_id, measure_id)
+    m, org = _measure(store, assessment_id, measure_id, actor)
     with store.writing() as conn:
-        new = _advance(conn, assessment_id, m, revision, by)
+        new = _advance(conn, assessment_id, m, revision, actor.name)
+        nid = uuid.uuid4().hex[:12]
         conn.execute(text("INSERT INTO followup_notes (id, assessment_id, measure_id, noted_on, text, author, at) "
                           "VALUES (:nid, :id, :m, :d, :text, :by, :t)"),
-                     {"nid": uuid.uuid4().hex[:12], "id": assessment_id, "m": measure_id, "d": day.isoformat(),
-                      "text": words, "by": by, "t": _now()})
+                     {"nid": nid, "id": assessment_id, "m": measure_id, "d": day.isoformat(),
+                      "text": words, "by": actor.name, "t": _now()})
+        record(conn, actor.name, "follow_up", assessment_id, org,
+               f"measure {measure_id}: note {nid} of {day.isoformat()}")
     return new
 
 
 def add_value(store: Store, assessment_id: str, measure_id: str, revision: int, day: dt.date, value: float,
-              by: str, note: str = "") -> int:
+              by: Actor | str, note: str = "") -> int:
     """Record a value of the measure's follow-up indicator on `day`; returns its follow-up revision."""
+    actor = actor_of(by)
     if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
         raise StorageError("Ett indikatorvärde måste vara ett tal. / An indicator value must be a number.")
-    m = _measure(store, assessment_id, measure_id)
+    m, org = _measure(store, assessment_id, measure_id, actor)
     if not m.indicator.strip():
         raise StorageError("Åtgärden har ingen uppföljningsindikator att ge värden. / "
                            "The measure has no follow-up indicator to give values to.")
     note = _text(note, "kommentaren / the note")
     with store.writing() as conn:
-        new = _advance(conn, assessment_id, m, revision, by)
+        new = _advance(conn, assessment_id, m, revision, actor.name)
         conn.execute(text(
             "INSERT INTO followup_values (id, assessment_id, measure_id, measured_on, value, note, author, at) "
             "VALUES (:vid, :id, :m, :d, :v, :note, :by, :t)"),
             {"vid": uuid.uuid4().hex[:12], "id": assessment_id, "m": measure_id, "d": day.isoformat(),
-             "v": float(value), "note": note, "by": by, "t": _now()})
+             "v": float(value), "note": note, "by": actor.name, "t": _now()})
+        record(conn, actor.name, "follow_up", assessment_id, org,
+               f"measure {measure_id}: value {float(value):g} on {day.isoformat()}")
     return new
 
 
@@ -283,13 +307,22 @@ def schedule(store: Store, assessment_id: str) -> Schedule:
                     row.reviewed_by if row else "", int(row.revision) if row else 0, source)
 
 
-def _write_schedule(store: Store, assessment_id: str, revision: int, by: str, review_date: dt.date | None,
+def _write_schedule(store: Store, assessment_id: str, revision: int, by: Actor | str, review_date: dt.date | None,
                     reviewed_on: dt.date | None = None) -> int:
+    actor = actor_of(by)
+    with store.reading() as conn:
+        found = conn.execute(text("SELECT municipality FROM assessments WHERE id = :id"),
+                             {"id": assessment_id}).one_or_none()
+    if found is None:
+        raise NotFound(f'Det finns ingen bedömning med id "{assessment_id}". / '
+                       f'There is no assessment with id "{assessment_id}".')
+    org = org_key(found.municipality)
+    require(store, actor, Action.FOLLOW_UP, org)
+    by = actor.name
+    what = (f"review held {reviewed_on.isoformat()}, " if reviewed_on else "") + \
+        f"next review {review_date.isoformat() if review_date else '-'}"
     at = _now()
     with store.writing() as conn:
-        if conn.execute(text("SELECT 1 FROM assessments WHERE id = :id"), {"id": assessment_id}).first() is None:
-            raise NotFound(f'Det finns ingen bedömning med id "{assessment_id}". / '
-                           f'There is no assessment with id "{assessment_id}".')
         values = {"id": assessment_id, "d": review_date.isoformat() if review_date else None,
                   "on": reviewed_on.isoformat() if reviewed_on else None, "by": by, "t": at, "seen": revision}
         if revision == 0:
@@ -299,6 +332,7 @@ def _write_schedule(store: Store, assessment_id: str, revision: int, by: str, re
                         "INSERT INTO followup_schedule (assessment_id, review_date, reviewed_on, reviewed_by, "
                         "revision, updated_at, updated_by) VALUES (:id, :d, :on, :rby, 1, :t, :by)"),
                         {**values, "rby": by if reviewed_on else ""})
+                    record(conn, by, "follow_up", assessment_id, org, what)
                 return 1
             except IntegrityError:
                 pass
@@ -308,6 +342,7 @@ def _write_schedule(store: Store, assessment_id: str, revision: int, by: str, re
                 f"UPDATE followup_schedule SET review_date = :d, {keep}revision = :seen + 1, updated_at = :t, "
                 "updated_by = :by WHERE assessment_id = :id AND revision = :seen"), values)
             if done.rowcount == 1:
+                record(conn, by, "follow_up", assessment_id, org, what)
                 return revision + 1
         row = conn.execute(text("SELECT updated_by, updated_at FROM followup_schedule WHERE assessment_id = :id"),
                            {"id": assessment_id}).one_or_none()
@@ -315,12 +350,12 @@ def _write_schedule(store: Store, assessment_id: str, revision: int, by: str, re
                            row.updated_at if row else "")
 
 
-def set_review_date(store: Store, assessment_id: str, revision: int, day: dt.date, by: str) -> int:
+def set_review_date(store: Store, assessment_id: str, revision: int, day: dt.date, by: Actor | str) -> int:
     """Set when the assessment is next to be reviewed; `revision` is `Schedule.revision`."""
     return _write_schedule(store, assessment_id, revision, by, day)
 
 
-def record_review(store: Store, assessment_id: str, revision: int, by: str, on: dt.date | None = None,
+def record_review(store: Store, assessment_id: str, revision: int, by: Actor | str, on: dt.date | None = None,
                   next_date: dt.date | None = None) -> int:
     """Record that the follow-up review was held `on` (today); the next one defaults to six months later."""
     held = on or dt.date.today()
@@ -328,8 +363,11 @@ def record_review(store: Store, assessment_id: str, revision: int, by: str, on: 
                            held)
 
 
-def due_reviews(store: Store, today: dt.date | None = None, within_days: int = 0) -> list[DueReview]:
-    """Adopted assessments whose review date has come (or comes within `within_days`), most overdue first."""
+def due_reviews(store: Store, today: dt.date | None = None, within_days: int = 0,
+                orgs: set[str] | None = None) -> list[DueReview]:
+    """Adopted assessments whose review date has come (or comes within `within_days`), most overdue first.
+
+    With `orgs` (`auth.visible_orgs`), only those of these organisations; None: every organisation."""
     day = today or dt.date.today()
     # The two dates are read inside the database, so the start page never parses
     # every adopted body in Python.
@@ -348,6 +386,8 @@ def due_reviews(store: Store, today: dt.date | None = None, within_days: int = 0
             "WHERE a.status = 'adopted'")).all()
     due = []
     for r in rows:
+        if orgs is not None and org_key(r.municipality) not in orgs:
+            continue
         meta = {"adopted_at": r.adopted_at, "review_date": r.review_date}
         review, _ = _effective(meta, schedules.get(r.id))
         if review is not None and review <= day + dt.timedelta(days=within_days):
@@ -359,16 +399,22 @@ def due_reviews(store: Store, today: dt.date | None = None, within_days: int = 0
 # --- re-assessment -----------------------------------------------------------------------------
 
 
-def reassess(store: Store, assessment_id: str, by: str) -> str:
-    """A new draft copied from the adopted version, to assess again after implementation; returns its id."""
+def reassess(store: Store, assessment_id: str, by: Actor | str) -> str:
+    """A new draft copied from the adopted version, to assess again after implementation; returns its id.
+
+    Writes an assessment, so it needs the author role in the assessment's organisation."""
+    actor = actor_of(by)
     stored = store.load(assessment_id)
+    org = org_key(stored.assessment.metadata.municipality)
+    require(store, actor, Action.EDIT, org)
     if stored.assessment.metadata.status != Status.ADOPTED:
         raise StorageError("Bara en fastställd bedömning kan bedömas om. / Only an adopted assessment is re-assessed.")
-    new_id = store.copy_as_draft(assessment_id, by, stored.revision)
+    new_id = store.copy_as_draft(assessment_id, actor.name, stored.revision)
     with store.writing() as conn:
         conn.execute(text("INSERT INTO reassessments (assessment_id, source_id, source_revision, created_at, "
                           "created_by) VALUES (:id, :src, :r, :t, :by)"),
-                     {"id": new_id, "src": assessment_id, "r": stored.revision, "t": _now(), "by": by})
+                     {"id": new_id, "src": assessment_id, "r": stored.revision, "t": _now(), "by": actor.name})
+        record(conn, actor.name, "copy", new_id, org, f"re-assessment of {assessment_id} version {stored.revision}")
     return new_id
 
 

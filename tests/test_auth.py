@@ -15,13 +15,13 @@ import inspect
 import pytest
 from sqlalchemy import text
 
-from assessment import review
+from assessment import followup, review
 from assessment.audit import events
 from assessment.auth import (Action, Actor, Role, can, grant, revoke, roles_in, self_sign_off_allowed,
                              set_self_sign_off, sign_in, users)
 from assessment.cli import main
 from assessment.errors import Forbidden
-from assessment.model import Answer, new_assessment
+from assessment.model import Answer, Measure, MeasureStatus, Status, new_assessment
 from assessment.review import post, return_to_draft, send_for_review, sign_off, thread
 from assessment.storage import Store, open_store
 
@@ -169,6 +169,73 @@ def test_the_audit_log_tells_who_did_what_and_the_database_keeps_it(orebro: Stor
             with orebro.engine.begin() as conn:
                 conn.execute(text(statement))
     assert len(events(orebro, assessment_id=aid)) == 4
+
+
+def _adopted_with_a_measure(store: Store, municipality: str = "Örebro") -> str:
+    a = new_assessment(torg(), "Belysning i Vivalla", municipality=municipality)
+    a.set_answer("belysning", Answer(value=-1))
+    a.measures.append(Measure(id="ljus", criterion="belysning", text="Belysning längs gångstråket",
+                              indicator="Andel som känner sig trygga"))
+    revision = store.create(a, ELIF.name)
+    a = store.load(a.id).assessment
+    a.metadata.status = Status.IN_REVIEW
+    store.adopt(a.id, store.save(a, revision, ELIF.name), JOHAN.name)
+    return a.id
+
+
+def test_follow_up_is_recorded_by_authors_and_reviewers_and_refused_to_readers_in_the_core(orebro: Store):
+    aid = _adopted_with_a_measure(orebro)
+    day = dt.date(2027, 3, 1)
+    writes = {
+        "status": lambda who, r: followup.set_status(orebro, aid, "ljus", r, MeasureStatus.UNDER_WAY, who),
+        "note": lambda who, r: followup.add_note(orebro, aid, "ljus", r, day, "Tio stolpar uppsatta", who),
+        "value": lambda who, r: followup.add_value(orebro, aid, "ljus", r, day, 62.5, who),
+        "review date": lambda who, r: followup.set_review_date(orebro, aid, r, day, who),
+        "review held": lambda who, r: followup.record_review(orebro, aid, r, who, on=day),
+    }
+    stranger = Actor.named("stranger@uppsala.se")
+    for name, write in writes.items():
+        for who in (MARTA, stranger):  # a reader of Örebro, and someone with no role there
+            with pytest.raises(Forbidden) as refused:
+                write(who, 0)
+            assert "följa upp" in refused.value.message("sv"), name
+            assert "record follow-up" in refused.value.message("en") and "author or reviewer" in \
+                refused.value.message("en"), name
+    [ljus] = followup.measures(orebro, aid)
+    assert (ljus.revision, ljus.status, ljus.notes, ljus.values) == (0, MeasureStatus.PLANNED, (), ())
+    assert followup.schedule(orebro, aid).revision == 0
+    assert [e for e in events(orebro, assessment_id=aid) if e.action == "follow_up"] == []
+
+    r = writes["status"](ELIF, 0)  # the author who carries it out
+    r = writes["note"](JOHAN, r)  # the reviewer who checks it
+    writes["value"](ELIF, r)
+    s = writes["review date"](JOHAN, 0)
+    writes["review held"](ELIF, s)
+    [ljus] = followup.measures(orebro, aid)
+    assert (ljus.revision, ljus.status, ljus.updated_by) == (3, MeasureStatus.UNDER_WAY, ELIF.name)
+    assert [(n.text, n.author) for n in ljus.notes] == [("Tio stolpar uppsatta", JOHAN.name)]
+    trail = [(e.actor, e.org, e.detail) for e in reversed(events(orebro, assessment_id=aid))
+             if e.action == "follow_up"]
+    assert [(who, org) for who, org, _ in trail] == [(ELIF.name, "örebro"), (JOHAN.name, "örebro"),
+                                                     (ELIF.name, "örebro"), (JOHAN.name, "örebro"),
+                                                     (ELIF.name, "örebro")]
+    assert trail[0][2] == "measure ljus: status under_way"
+    assert trail[2][2] == "measure ljus: value 62.5 on 2027-03-01"
+    assert trail[4][2] == "review held 2027-03-01, next review 2027-09-01"
+
+
+def test_a_re_assessment_is_a_new_draft_so_only_an_author_starts_one(orebro: Store):
+    aid = _adopted_with_a_measure(orebro)
+    before = {s.id for s in orebro.list()}
+    for who in (MARTA, JOHAN):  # a reader, and a reviewer who is no author
+        with pytest.raises(Forbidden) as refused:
+            followup.reassess(orebro, aid, who)
+        assert "författare" in refused.value.message("sv") and "author" in refused.value.message("en")
+    assert {s.id for s in orebro.list()} == before  # nothing half-written: no copy, no link
+    later = followup.reassess(orebro, aid, ELIF)
+    assert followup.reassessed_from(orebro, later) == (aid, orebro.load(aid).revision)
+    [copy] = [e for e in events(orebro, assessment_id=later) if e.action == "copy"]
+    assert (copy.actor, copy.org, copy.detail) == (ELIF.name, "örebro", f"re-assessment of {aid} version 3")
 
 
 def test_a_sign_in_binds_the_name_to_the_providers_account(store: Store):

@@ -4,7 +4,9 @@ Recorded in `assessment.followup`, beside the assessment, so an adopted
 (frozen) assessment can still be followed. Every change carries the measure's
 follow-up revision this page showed; a stale one is refused with who changed
 it. A re-assessment starts from the adopted version and links to the
-comparison of before and after.
+comparison of before and after. Who may record is decided in the core
+(`assessment.followup` checks the role, author or reviewer, and writes the
+audit log); this page only greys out what the person's role does not allow.
 """
 
 import datetime as dt
@@ -15,13 +17,13 @@ import streamlit as st
 
 from assessment.auth import Action
 from assessment.checklist import text_for
-from assessment.errors import SkbError
+from assessment.errors import Forbidden, SkbError
 from assessment.followup import (FollowUpConflict, add_note, add_value, measures, reassess, reassessed_from,
                                  record_review, schedule, set_review_date, set_status)
 from assessment.model import MeasureStatus, Status
 from ui.i18n import t
 from ui.routes import COMPARE, WIZARD, required_assessment
-from ui.session import allowed, audit_save, author, close_assessment, flash, lang, store, take_flash
+from ui.session import actor, allowed, close_assessment, flash, lang, store, take_flash
 from ui.widgets import md
 
 L = lang()
@@ -31,7 +33,8 @@ assessment = doc.assessment
 aid = assessment.id
 meta = assessment.metadata
 questions = {c.id: text_for(c.text, L) for c in assessment.checklist.criteria()}
-named = allowed(Action.EDIT, assessment.metadata.municipality)
+named = allowed(Action.FOLLOW_UP, assessment.metadata.municipality)  # author or reviewer
+may_reassess = allowed(Action.EDIT, assessment.metadata.municipality)  # a re-assessment is a new draft
 
 st.title(md(meta.title), anchor=False)
 status_text = t(L, "status_" + meta.status.value)
@@ -47,6 +50,8 @@ def _record(action) -> None:  # type: ignore[no-untyped-def]
     try:
         action()
     except FollowUpConflict as exc:
+        flash(exc.message(L))
+    except Forbidden as exc:
         flash(exc.message(L))
     except SkbError as exc:
         flash(str(exc))
@@ -70,12 +75,12 @@ with st.container(border=True):
         new_date = st.date_input(t(L, "set_review_date"), value=plan.review_date, key="review_date_input",
                                  format="YYYY-MM-DD")
         if st.button(t(L, "save_review_date"), key="save_review_date", disabled=not named or new_date is None):
-            _record(lambda: set_review_date(store(), aid, plan.revision, new_date, author()))
+            _record(lambda: set_review_date(store(), aid, plan.revision, new_date, actor()))
             st.rerun()
     with right:
         held = st.date_input(t(L, "review_held_on"), value=dt.date.today(), key="review_held_on", format="YYYY-MM-DD")
         if st.button(t(L, "record_review"), key="record_review", disabled=not named, icon=":material/event_available:"):
-            _record(lambda: record_review(store(), aid, plan.revision, author(), on=held))
+            _record(lambda: record_review(store(), aid, plan.revision, actor(), on=held))
             st.rerun()
 
 # --- the measures -------------------------------------------------------------------------------
@@ -92,7 +97,7 @@ STATUSES = [s.value for s in MeasureStatus]
 
 
 def _on_status(measure_id: str, revision: int, key: str) -> None:
-    _record(lambda: set_status(store(), aid, measure_id, revision, st.session_state[key], author()))
+    _record(lambda: set_status(store(), aid, measure_id, revision, st.session_state[key], actor()))
 
 
 def _values_chart(values) -> None:  # type: ignore[no-untyped-def]
@@ -139,7 +144,7 @@ for f in followed:
                 day = st.date_input(t(L, "date"), value=dt.date.today(), key=f"note_date:{m.id}", format="YYYY-MM-DD")
                 words = st.text_area(t(L, "note"), key=f"note:{m.id}", max_chars=20_000, height=80)
                 if st.form_submit_button(t(L, "add_note"), icon=":material/add:", disabled=not named):
-                    _record(lambda: add_note(store(), aid, m.id, f.revision, day, words or "", author()))
+                    _record(lambda: add_note(store(), aid, m.id, f.revision, day, words or "", actor()))
                     st.rerun()
         with values_col:
             if not m.indicator:
@@ -157,7 +162,7 @@ for f in followed:
                         if value is None:
                             flash(t(L, "value_needed"))
                         else:
-                            _record(lambda: add_value(store(), aid, m.id, f.revision, day, float(value), author(),
+                            _record(lambda: add_value(store(), aid, m.id, f.revision, day, float(value), actor(),
                                                       note or ""))
                         st.rerun()
 if not named:
@@ -174,13 +179,14 @@ if origin is not None:
         st.switch_page(COMPARE, query_params={"a": source_id, "ra": str(source_revision), "b": aid})
 if meta.status == Status.ADOPTED:
     st.caption(t(L, "reassess_hint"))
-    if st.button(t(L, "reassess"), key="reassess", icon=":material/content_copy:", disabled=not named):
+    if st.button(t(L, "reassess"), key="reassess", icon=":material/content_copy:", disabled=not may_reassess):
         try:
-            new_id = reassess(store(), aid, author())
+            new_id = reassess(store(), aid, actor())  # the core checks the role and writes the audit log
+        except Forbidden as exc:
+            st.error(exc.message(L))
         except SkbError as exc:
             st.error(str(exc))
         else:
-            audit_save(new_id, assessment.metadata.municipality, "copy")
             close_assessment()
             st.session_state.pop("skb_step", None)
             st.switch_page(WIZARD, query_params={"id": new_id, "step": "1"})
