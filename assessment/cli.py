@@ -126,13 +126,14 @@ def _author(args: argparse.Namespace) -> str:
 
 
 def cmd_list(args: argparse.Namespace) -> int:
-    from .auth import Action, can
+    from .auth import org_key, visible_orgs
 
     actor = _actor(args)
     with _store(args) as store:
+        orgs = visible_orgs(store, actor)  # in a shared installation: where the user holds a role
         origins = store.provenances()
         for s in store.list(search=args.search, status=args.status):
-            if not can(store, actor, Action.READ, s.municipality):
+            if orgs is not None and org_key(s.municipality) not in orgs:
                 continue
             _out(f"{s.id}  {s.status.value:<9}  rev {s.revision:<4}  {s.updated_at:%Y-%m-%d %H:%M}  "
                  f"{s.title}" + (f" ({s.municipality})" if s.municipality else ""))
@@ -340,8 +341,12 @@ def cmd_portfolio(args: argparse.Namespace) -> int:
     filters = PortfolioFilters(municipality=args.municipality, area=args.area, plan_type=args.plan_type,
                                status=args.status, date_from=args.date_from, date_to=args.date_to,
                                group=args.group, checklist_id=args.checklist)
+    from .auth import visible_orgs
+
+    actor = _actor(args)
     with _store(args) as store:
-        result = portfolio(store, filters)
+        # In a shared installation only the organisations where the user holds a role are counted.
+        result = portfolio(store, filters, orgs=visible_orgs(store, actor))
     lang = args.lang
     sv = lang == "sv"
     if args.csv:
@@ -620,6 +625,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--xlsx", metavar="FILE", help="write every table as a sheet of an Excel workbook")
     p.add_argument("--lang", choices=["sv", "en"], default="sv", help="language of labels (default: sv)")
     p.add_argument("-q", "--quiet", action="store_true", help="print nothing (with --csv or --xlsx)")
+    p.add_argument("--as", dest="as_user", metavar="USER", help="in a shared installation, the user acting "
+                                                                "(default: SKB_USER); only the organisations "
+                                                                "where they hold a role are counted")
     p.add_argument("--db", help=db_help)
     p.set_defaults(handler=cmd_portfolio)
 

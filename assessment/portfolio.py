@@ -266,8 +266,21 @@ def refresh_scores(store: Store) -> int:
 # --- aggregating -----------------------------------------------------------------------------
 
 
-def _where(f: PortfolioFilters) -> tuple[str, dict[str, Any]]:
+def _in_orgs(column: str, orgs: set[str] | None, params: dict[str, Any]) -> str:
+    """A clause keeping the rows whose organisation key is in `orgs` (TRUE for None: every organisation)."""
+    if orgs is None:
+        return "1 = 1"
+    names = sorted(orgs)[:1000]  # roles_of reads at most 1000 grants
+    if not names:
+        return "1 = 0"
+    params.update({f"org{i}": o for i, o in enumerate(names)})
+    return f"{column} IN (" + ", ".join(f":org{i}" for i in range(len(names))) + ")"
+
+
+def _where(f: PortfolioFilters, orgs: set[str] | None = None) -> tuple[str, dict[str, Any]]:
     clauses, params = ["h.revision = a.revision"], {}
+    if orgs is not None:  # the organisation key is the municipality folded as auth.org_key folds it
+        clauses.append(_in_orgs("h.municipality_key", orgs, params))
     if f.municipality and _fold(f.municipality):
         clauses.append("h.municipality_key = :mun")
         params["mun"] = _fold(f.municipality)
@@ -293,8 +306,8 @@ def _where(f: PortfolioFilters) -> tuple[str, dict[str, Any]]:
     return " AND ".join(clauses), params
 
 
-def _chosen(f: PortfolioFilters) -> tuple[str, dict[str, Any]]:
-    where, params = _where(f)
+def _chosen(f: PortfolioFilters, orgs: set[str] | None = None) -> tuple[str, dict[str, Any]]:
+    where, params = _where(f, orgs)
     cte = ("WITH chosen AS (SELECT h.assessment_id, h.primary_alt, h.title, h.plan_type, h.dated, h.overall, "
            "h.coverage, h.gap_change, a.municipality, a.status FROM score_heads h JOIN assessments a "
            "ON a.id = h.assessment_id "
@@ -331,8 +344,12 @@ def _stats(frame: pd.DataFrame, by: list[str], value: str = "value") -> pd.DataF
     return out
 
 
-def portfolio(store: Store, filters: PortfolioFilters | None = None, refresh: bool = True) -> PortfolioResult:
+def portfolio(store: Store, filters: PortfolioFilters | None = None, refresh: bool = True,
+              orgs: set[str] | None = None) -> PortfolioResult:
     """The portfolio of the assessments that pass `filters`, aggregated in the database.
+
+    `orgs` keeps only the assessments of those organisations (`auth.visible_orgs`: where the
+    person holds a role); None is every organisation (local mode, or a role in every one).
 
     Rescores stale assessments first unless `refresh` is False. The headline
     of each assessment is read from `score_heads`; one pass over the scores
@@ -342,7 +359,7 @@ def portfolio(store: Store, filters: PortfolioFilters | None = None, refresh: bo
     f = filters or PortfolioFilters()
     if refresh:
         refresh_scores(store)
-    cte, params = _chosen(f)
+    cte, params = _chosen(f, orgs)
     group = f.group or ""
     policy_ids = ", ".join(f"'{p}'" for p in POLICY_AREA_IDS)
     with store.reading() as conn:
@@ -419,19 +436,24 @@ def portfolio(store: Store, filters: PortfolioFilters | None = None, refresh: bo
     )
 
 
-def choices(store: Store) -> dict[str, list[str]]:
-    """What the filters can choose from: municipalities, areas, plan types and group ids, as stored.
+def choices(store: Store, orgs: set[str] | None = None) -> dict[str, list[str]]:
+    """What the filters can choose from: municipalities, areas, plan types and group ids, as stored
+    (of the organisations in `orgs` only, when given, as `portfolio`).
 
     Reads the derived tables as they are; call `refresh_scores` first for the latest."""
+    params: dict[str, Any] = {}
+    mine = _in_orgs("h.municipality_key", orgs, params)
     with store.reading() as conn:
         def distinct(sql: str) -> list[str]:
-            return sorted({r[0] for r in conn.execute(text(sql)) if r[0]}, key=str.casefold)
+            return sorted({r[0] for r in conn.execute(text(sql), params) if r[0]}, key=str.casefold)
 
         return {
             "municipality": distinct("SELECT MIN(a.municipality) FROM assessments a JOIN score_heads h "
-                                     "ON h.assessment_id = a.id GROUP BY h.municipality_key"),
-            "area": distinct("SELECT MIN(area) FROM score_areas GROUP BY area_key"),
-            "plan_type": distinct("SELECT MIN(plan_type) FROM score_heads GROUP BY plan_type_key"),
+                                     f"ON h.assessment_id = a.id WHERE {mine} GROUP BY h.municipality_key"),
+            "area": distinct("SELECT MIN(sa.area) FROM score_areas sa JOIN score_heads h "
+                             f"ON h.assessment_id = sa.assessment_id WHERE {mine} GROUP BY sa.area_key"),
+            "plan_type": distinct(f"SELECT MIN(h.plan_type) FROM score_heads h WHERE {mine} "
+                                  "GROUP BY h.plan_type_key"),
             "group": distinct("SELECT dim_key FROM score_labels WHERE kind = 'group'"),
         }
 

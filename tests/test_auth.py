@@ -18,7 +18,8 @@ from sqlalchemy import text
 from assessment import followup, review
 from assessment.audit import events
 from assessment.auth import (Action, Actor, Role, can, grant, revoke, roles_in, self_sign_off_allowed,
-                             set_self_sign_off, sign_in, users)
+                             set_self_sign_off, sign_in, users, visible_orgs)
+from assessment.portfolio import choices, portfolio
 from assessment.cli import main
 from assessment.errors import Forbidden
 from assessment.model import Answer, Measure, MeasureStatus, Status, new_assessment
@@ -236,6 +237,42 @@ def test_a_re_assessment_is_a_new_draft_so_only_an_author_starts_one(orebro: Sto
     assert followup.reassessed_from(orebro, later) == (aid, orebro.load(aid).revision)
     [copy] = [e for e in events(orebro, assessment_id=later) if e.action == "copy"]
     assert (copy.actor, copy.org, copy.detail) == (ELIF.name, "örebro", f"re-assessment of {aid} version 3")
+
+
+def test_the_portfolio_and_the_due_reviews_show_only_the_organisations_where_one_holds_a_role(
+        orebro: Store, database_url: str, capsys, monkeypatch):
+    ours = _adopted_with_a_measure(orebro, "Örebro")
+    theirs = _adopted_with_a_measure(orebro, "UPPSALA")  # another municipality on the same installation
+    nowhere = _adopted_with_a_measure(orebro, "")  # no municipality: an organisation of its own, ''
+    soon = dt.date.today() + dt.timedelta(days=200)  # each review is due six months after adoption
+    stranger = Actor.named("stranger@uppsala.se")
+
+    assert visible_orgs(orebro, MARTA) == {"örebro"} and visible_orgs(orebro, stranger) == set()
+    assert visible_orgs(orebro, ADMIN) is None and visible_orgs(orebro, Actor.local("ada")) is None
+    for who, seen in ((MARTA, {ours}), (JOHAN, {ours}), (stranger, set()), (ADMIN, {ours, theirs, nowhere}),
+                      (Actor.local("ada"), {ours, theirs, nowhere})):
+        mine = visible_orgs(orebro, who)
+        assert set(portfolio(orebro, orgs=mine).assessments["id"]) == seen, who
+        assert {d.assessment_id for d in followup.due_reviews(orebro, soon, orgs=mine)} == seen, who
+    assert choices(orebro, orgs={"örebro"})["municipality"] == ["Örebro"]
+    assert set(choices(orebro)["municipality"]) == {"Örebro", "UPPSALA"}
+    grant(orebro, ADMIN, stranger.name, "reader", org="Uppsala")
+    assert set(portfolio(orebro, orgs=visible_orgs(orebro, stranger)).assessments["id"]) == {theirs}
+
+    # The command line acting as a user counts what that user may see, and lists it.
+    monkeypatch.setenv("SKB_MODE", "shared")
+    db = ["--db", database_url]
+    for who, count, listed in ((MARTA, 1, {ours}), (stranger, 1, {theirs}), (ADMIN, 3, {ours, theirs, nowhere})):
+        assert main(["portfolio", "--as", who.name, "--lang", "en", *db]) == 0
+        assert capsys.readouterr().out.splitlines()[0] == f"{count} assessments", who
+        assert main(["list", "--as", who.name, *db]) == 0
+        assert {line.split()[0] for line in capsys.readouterr().out.splitlines()} == listed, who
+    monkeypatch.delenv("SKB_USER", raising=False)
+    assert main(["portfolio", *db]) == 1  # shared: nobody named, nothing counted
+    assert "--as" in capsys.readouterr().err
+    monkeypatch.setenv("SKB_MODE", "local")
+    assert main(["portfolio", "--lang", "en", *db]) == 0  # local mode: the one person sees everything
+    assert capsys.readouterr().out.splitlines()[0] == "3 assessments"
 
 
 def test_a_sign_in_binds_the_name_to_the_providers_account(store: Store):

@@ -2,7 +2,9 @@
 
 All figures come from `assessment.portfolio.portfolio`, which rescores what
 changed and aggregates in the database; this page only asks for the filters,
-draws the tables and charts, and offers CSV and Excel downloads.
+draws the tables and charts, and offers CSV and Excel downloads. In a shared
+installation it counts only the organisations where the person holds a role
+(`assessment.auth.visible_orgs`), as `skb portfolio --as` does.
 """
 
 import datetime as dt
@@ -13,6 +15,7 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
+from assessment.auth import visible_orgs
 from assessment.checklist import text_for
 from assessment.errors import SkbError
 from assessment.model import Status
@@ -20,7 +23,7 @@ from assessment.portfolio import (POLICY_AREA_IDS, PortfolioFilters, choices, gr
                                   to_xlsx)
 from ui.i18n import t
 from ui.routes import WIZARD, go
-from ui.session import lang, library, store
+from ui.session import actor, lang, library, store
 from ui.widgets import md
 
 L = lang()
@@ -29,7 +32,8 @@ st.caption(t(L, "portfolio_intro"))
 
 try:
     refresh_scores(store())  # rescore what changed since the last look, then read
-    options = choices(store())
+    mine = visible_orgs(store(), actor())  # None: every organisation (local mode, or a role in all)
+    options = choices(store(), orgs=mine)
 except SkbError as exc:
     st.error(str(exc))
     st.stop()
@@ -54,7 +58,7 @@ with st.container(border=True):
 
 filters = PortfolioFilters(municipality=municipality, area=area, plan_type=plan_type, status=status,
                            date_from=date_from, date_to=date_to, group=group)
-result = portfolio(store(), filters, refresh=False)
+result = portfolio(store(), filters, refresh=False, orgs=mine)
 
 if result.count == 0:
     st.info(t(L, "portfolio_empty"))

@@ -2,14 +2,14 @@
 
 import streamlit as st
 
-from assessment.auth import Action, Forbidden, Role, require
+from assessment.auth import Action, Forbidden, Role, org_key, require, visible_orgs
 from assessment.checklist import text_for
 from assessment.errors import SkbError
 from assessment.followup import due_reviews
 from assessment.model import MAX_NAME, new_assessment
 from ui.i18n import t
 from ui.routes import FOLLOWUP, WIZARD, go
-from ui.session import (OpenAssessment, actor, allowed, audit_save, author, close_assessment, current, lang, library,
+from ui.session import (OpenAssessment, actor, audit_save, author, close_assessment, current, lang, library,
                         my_roles, store, take_flash)
 from ui.widgets import md
 
@@ -28,7 +28,9 @@ except SkbError as exc:
     st.stop()
 
 # Follow-up is where equal health is won or lost: the reviews that have come due come first.
-due = due_reviews(assessments_store)
+# In a shared installation a person sees the assessments of the organisations they have a role in.
+mine = visible_orgs(assessments_store, actor())  # None: every organisation
+due = due_reviews(assessments_store, orgs=mine)
 if due:
     with st.container(border=True):
         st.subheader(t(L, "reviews_due"), anchor=False)
@@ -105,8 +107,8 @@ with list_col:
     st.subheader(t(L, "assessments"))
     search = st.text_input(t(L, "search"), key="search", placeholder=t(L, "search_placeholder"),
                            label_visibility="collapsed", icon=":material/search:")
-    # In a shared installation a person sees the assessments of the organisations they have a role in.
-    rows = [r for r in assessments_store.list(search=search or None) if allowed(Action.READ, r.municipality)]
+    rows = [r for r in assessments_store.list(search=search or None)
+            if mine is None or org_key(r.municipality) in mine]
     if not rows:
         st.info(t(L, "no_match") if search else t(L, "no_assessments"))
     origins = assessments_store.provenances([row.id for row in rows[:50]])
