@@ -401,7 +401,8 @@ _SV: dict[str, str] = {
     "audit_org": "Organisation",
     "audit_detail": "Detaljer",
     "no_author_role": "Nya bedömningar skrivs av den som har rollen författare; din roll är att läsa eller granska.",
-    "read_only_role": "Du kan läsa men inte ändra den här bedömningen (din roll: {roles}).",
+    "read_only_role": "Du kan läsa men inte ändra den här bedömningen: att ändra kräver rollen författare i {org} "
+                      "(din roll där: {roles}). Fälten visas därför låsta.",
     "sign_off_not_yours": "Du har skrivit i bedömningen och kan inte fastställa den själv: en annan granskare måste göra det.",
     "sign_off_today": "Fastställs med dagens datum enligt servern: {date}.",
 }
@@ -785,7 +786,8 @@ _EN: dict[str, str] = {
     "audit_org": "Organisation",
     "audit_detail": "Details",
     "no_author_role": "New assessments are written by those with the author role; yours is to read or review.",
-    "read_only_role": "You can read but not change this assessment (your roles: {roles}).",
+    "read_only_role": "You can read but not change this assessment: changing it needs the author role in {org} "
+                      "(your role there: {roles}). The fields are therefore shown locked.",
     "sign_off_not_yours": "You wrote part of this assessment and cannot adopt it yourself: another reviewer must.",
     "sign_off_today": "Adopted with today's date by the server's clock: {date}.",
 }

@@ -119,7 +119,7 @@ def _errors() -> dict[str, tuple[str, dict[str, Any], Any]]:
 
 def _on_detail(field: str, key: str) -> None:
     doc = current()
-    if doc is None or doc.frozen:
+    if doc is None or doc.locked:
         return
     errors = _errors()
     try:
@@ -142,7 +142,7 @@ def _on_detail(field: str, key: str) -> None:
 def _save_again(field: str, key: str) -> None:
     """Save a detail whose change a conflict refused, now on the reloaded version."""
     doc = current()
-    if doc is None or doc.frozen:
+    if doc is None or doc.locked:
         return
     _errors().pop(key, None)
     _on_detail(field, key)  # the widget still holds what was typed
@@ -197,7 +197,8 @@ def _draw_editable(doc: OpenAssessment, lang: str) -> None:
             st.session_state[key] = value
 
     def kw(field: str) -> dict[str, Any]:
-        return {"key": keys[field], "on_change": _on_detail, "args": (field, keys[field])}
+        # Someone who may not edit sees the same form, drawn disabled (the wizard says why).
+        return {"key": keys[field], "on_change": _on_detail, "args": (field, keys[field]), "disabled": doc.read_only}
 
     def problem(field: str) -> None:
         found = errors.get(keys[field])

@@ -48,6 +48,7 @@ __all__ = [
     "shared",
     "signed_in",
     "allowed",
+    "editable",
     "my_roles",
     "audit_save",
     "current",
@@ -76,10 +77,16 @@ class OpenAssessment:
     problem: str | None = None  # a conflict or a frozen assessment: shown until reloaded
     saved_at: str | None = None
     cache: dict[str, Any] = field(default_factory=dict)  # per-revision derived data (the score)
+    read_only: bool = False  # this person may not edit it (a reader or reviewer); set by `editable`
 
     @property
     def frozen(self) -> bool:
         return self.assessment.metadata.status == Status.ADOPTED
+
+    @property
+    def locked(self) -> bool:
+        """Drawn disabled, and no callback writes: adopted, or not this person's to edit."""
+        return self.frozen or self.read_only
 
 
 # --- shared per process ------------------------------------------------------------
@@ -177,6 +184,15 @@ def allowed(action: Action, org: str | None) -> bool:
     except SkbError:
         return False
     return True
+
+
+def editable(doc: OpenAssessment) -> bool:
+    """Whether this person may edit `doc` (author role in its organisation; always in local mode).
+
+    Recorded on `doc` (`read_only`) for the widgets to draw themselves disabled; the
+    store's writes are checked again in `_checked` and refused there whatever a page drew."""
+    doc.read_only = not allowed(Action.EDIT, assessment_org(store(), doc.assessment.id))
+    return not doc.read_only
 
 
 def audit_save(assessment_id: str, org: str, action: str = "save") -> None:

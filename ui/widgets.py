@@ -196,7 +196,7 @@ def _options_help(crit: Criterion, checklist: Checklist, lang: str) -> str | Non
 
 def _on_change(criterion: str, alternative: str | None, part: str, key: str) -> None:
     doc = current()
-    if doc is None or doc.frozen:
+    if doc is None or doc.locked:
         return
     crit = doc.assessment.checklist.criterion(criterion)
     raw = st.session_state.get(key)
@@ -226,7 +226,7 @@ def _bound(doc: OpenAssessment, crit: Criterion, alternative: str | None, part: 
     """The key, callback and state of one widget, primed from the Assessment."""
     key = widget_key(doc.assessment.id, crit.id, alternative, part)
     _prime(key, value)
-    return {"key": key, "on_change": _on_change, "args": (crit.id, alternative, part, key), "disabled": doc.frozen}
+    return {"key": key, "on_change": _on_change, "args": (crit.id, alternative, part, key), "disabled": doc.locked}
 
 
 # --- drawing ------------------------------------------------------------------------
@@ -368,7 +368,7 @@ def _measure_key(doc: OpenAssessment, measure: Measure, part: str) -> str:
 
 def _on_measure(measure_id: str, part: str, key: str) -> None:
     doc = current()
-    if doc is None or doc.frozen:
+    if doc is None or doc.locked:
         return
     measure = next((m for m in doc.assessment.measures if m.id == measure_id), None)
     if measure is None:
@@ -383,7 +383,7 @@ def _on_measure(measure_id: str, part: str, key: str) -> None:
 
 def _add_measure(criterion: str) -> None:
     doc = current()
-    if doc is None or doc.frozen or len(doc.assessment.measures) >= Bounds.MEASURES:
+    if doc is None or doc.locked or len(doc.assessment.measures) >= Bounds.MEASURES:
         return  # the button is disabled at the bound; a stale click adds nothing
     doc.assessment.measures.append(Measure(criterion=criterion, text=""))
     save_whole(doc, f"measure added to {criterion}")
@@ -391,7 +391,7 @@ def _add_measure(criterion: str) -> None:
 
 def _remove_measure(measure_id: str) -> None:
     doc = current()
-    if doc is None or doc.frozen:
+    if doc is None or doc.locked:
         return
     doc.assessment.measures = [m for m in doc.assessment.measures if m.id != measure_id]
     save_whole(doc, f"measure {measure_id} removed")
@@ -409,7 +409,7 @@ def _draw_measures(doc: OpenAssessment, crit: Criterion, lang: str) -> None:
                       "due": measure.due, "indicator": measure.indicator}
             for part, value in fields.items():
                 _prime(_measure_key(doc, measure, part), value)
-            kw = {"disabled": doc.frozen, "on_change": _on_measure}
+            kw = {"disabled": doc.locked, "on_change": _on_measure}
             # Two rows: in one, five fields left the date and the texts too narrow to read.
             box = st.container(border=True)
             a, b = box.columns([3, 2], vertical_alignment="bottom")
@@ -427,10 +427,10 @@ def _draw_measures(doc: OpenAssessment, crit: Criterion, lang: str) -> None:
             d.text_input(t(lang, "measure_indicator"), key=key, args=(measure.id, "indicator", key),
                          max_chars=MAX_NAME, **kw)
             e.button(":material/delete:", key=_measure_key(doc, measure, "remove"), help=t(lang, "remove_measure"),
-                     on_click=_remove_measure, args=(measure.id,), disabled=doc.frozen)
+                     on_click=_remove_measure, args=(measure.id,), disabled=doc.locked)
         full = len(doc.assessment.measures) >= Bounds.MEASURES
         st.button(t(lang, "add_measure"), key=f"m:{doc.assessment.id}:{crit.id}:add", icon=":material/add:",
-                  on_click=_add_measure, args=(crit.id,), disabled=doc.frozen or full)
+                  on_click=_add_measure, args=(crit.id,), disabled=doc.locked or full)
         if full:
             st.caption(t(lang, "measures_full", limit=Bounds.MEASURES))
 
@@ -444,7 +444,7 @@ def _dialogue_key(doc: OpenAssessment, record: ParticipationRecord, part: str) -
 
 def _on_dialogue(record_id: str, part: str, key: str) -> None:
     doc = current()
-    if doc is None or doc.frozen:
+    if doc is None or doc.locked:
         return
     record = next((r for r in doc.assessment.participation if r.id == record_id), None)
     if record is None:
@@ -465,7 +465,7 @@ def _on_dialogue(record_id: str, part: str, key: str) -> None:
 
 def _add_dialogue() -> None:
     doc = current()
-    if doc is None or doc.frozen or len(doc.assessment.participation) >= Bounds.PARTICIPATION:
+    if doc is None or doc.locked or len(doc.assessment.participation) >= Bounds.PARTICIPATION:
         return  # the button is disabled at the bound; a stale click adds nothing
     doc.assessment.participation.append(ParticipationRecord())
     save_whole(doc, "participation added")
@@ -473,7 +473,7 @@ def _add_dialogue() -> None:
 
 def _remove_dialogue(record_id: str) -> None:
     doc = current()
-    if doc is None or doc.frozen:
+    if doc is None or doc.locked:
         return
     doc.assessment.participation = [r for r in doc.assessment.participation if r.id != record_id]
     save_whole(doc, f"participation {record_id} removed")
@@ -504,7 +504,7 @@ def _draw_dialogues(doc: OpenAssessment, crit: Criterion, lang: str) -> None:
 
             def kw(part: str) -> dict[str, Any]:
                 key = _dialogue_key(doc, record, part)
-                return {"key": key, "on_change": _on_dialogue, "args": (record.id, part, key), "disabled": doc.frozen}
+                return {"key": key, "on_change": _on_dialogue, "args": (record.id, part, key), "disabled": doc.locked}
 
             box = st.container(border=True)
             box.caption(f"{t(lang, 'dialogue')} {n}")
@@ -526,10 +526,10 @@ def _draw_dialogues(doc: OpenAssessment, crit: Criterion, lang: str) -> None:
             g, h = box.columns([5, 1], vertical_alignment="bottom")
             g.text_input(t(lang, "dialogue_feedback"), max_chars=MAX_TEXT, **kw("feedback"))
             h.button(":material/delete:", key=_dialogue_key(doc, record, "remove"), help=t(lang, "remove_dialogue"),
-                     on_click=_remove_dialogue, args=(record.id,), disabled=doc.frozen)
+                     on_click=_remove_dialogue, args=(record.id,), disabled=doc.locked)
         full = len(doc.assessment.participation) >= Bounds.PARTICIPATION
         st.button(t(lang, "add_dialogue"), key=f"p:{doc.assessment.id}:{crit.id}:add", icon=":material/add:",
-                  on_click=_add_dialogue, disabled=doc.frozen or full)
+                  on_click=_add_dialogue, disabled=doc.locked or full)
         if full:
             st.caption(t(lang, "dialogues_full", limit=Bounds.PARTICIPATION))
 

@@ -2,13 +2,13 @@
 
 import streamlit as st
 
-from assessment.auth import Action
+from assessment.auth import ALL_ORGS, ROLE_LABELS, org_key
 from assessment.checklist import text_for
 from ui.i18n import t
 from ui.metadata import draw_details
 from ui.progress import survey
 from ui.routes import RESULTS, required_assessment, go, set_step, step_from_url
-from ui.session import allowed, checklist_note, lang, my_roles, reload
+from ui.session import checklist_note, editable, lang, my_roles, reload
 from ui.style import STEPS_KEY, apply_style
 from ui.widgets import draw_section, md
 
@@ -27,6 +27,7 @@ def _go_to(i: int) -> None:
 
 
 meta = assessment.metadata
+may_edit = editable(doc)  # before any widget: someone who may not edit sees every field disabled
 st.title(md(meta.title), anchor=False)
 st.caption(" · ".join(md(x) for x in (meta.municipality, meta.plan_type, ", ".join(meta.areas),
                                        text_for(checklist.title, L)) if x))
@@ -39,9 +40,10 @@ if doc.problem:
         st.button(t(L, "reload"), key="reload", on_click=reload, icon=":material/refresh:", type="primary")
 elif doc.frozen:
     st.info(t(L, "frozen"), icon=":material/lock:")
-if not doc.frozen and not allowed(Action.EDIT, meta.municipality):
-    st.info(t(L, "read_only_role", roles=", ".join(sorted({r.value for _, r in my_roles()})) or "–"),
-            icon=":material/visibility:")
+if not doc.frozen and not may_edit:
+    here = {ROLE_LABELS[L][r] for o, r in my_roles() if o in (org_key(meta.municipality), ALL_ORGS)}
+    st.info(t(L, "read_only_role", org=md(meta.municipality.strip()) or t(L, "every_org"),
+              roles=", ".join(sorted(here)) or "–"), icon=":material/visibility:")
 elif doc.saved_at and not doc.problem:
     st.caption(f":material/cloud_done: {t(L, 'saved_at', time=doc.saved_at, revision=doc.revision)}")
 
