@@ -175,11 +175,14 @@ def test_follow_up_is_greyed_out_for_a_reader_and_recorded_by_a_reviewer(shared:
     assert not page.exception, page.exception
     assert page.selectbox(key="status:ramp:0").disabled
     assert all(page.button(key=k).disabled for k in ("save_review_date", "record_review", "reassess"))
+    assert all(w.disabled for w in (page.text_area(key="note:ramp"), page.number_input(key="value:ramp"),
+                                    page.date_input(key="review_date_input")))
     assert any("Din roll räcker inte" in c.value for c in page.caption)
 
     page = signed_in(JOHAN, id=aid)  # a reviewer records follow-up, but starts no re-assessment (a new draft)
     page.switch_page("ui/app_pages/followup.py").run()
     assert not page.selectbox(key="status:ramp:0").disabled and page.button(key="reassess").disabled
+    assert not page.text_area(key="note:ramp").disabled and not page.button(key="record_review").disabled
     page.selectbox(key="status:ramp:0").set_value("under_way").run()
     assert not page.exception, page.exception
     [ramp] = measures(shared, aid)

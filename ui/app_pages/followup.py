@@ -73,12 +73,13 @@ with st.container(border=True):
     left, right = st.columns(2)
     with left:
         new_date = st.date_input(t(L, "set_review_date"), value=plan.review_date, key="review_date_input",
-                                 format="YYYY-MM-DD")
+                                 format="YYYY-MM-DD", disabled=not named)
         if st.button(t(L, "save_review_date"), key="save_review_date", disabled=not named or new_date is None):
             _record(lambda: set_review_date(store(), aid, plan.revision, new_date, actor()))
             st.rerun()
     with right:
-        held = st.date_input(t(L, "review_held_on"), value=dt.date.today(), key="review_held_on", format="YYYY-MM-DD")
+        held = st.date_input(t(L, "review_held_on"), value=dt.date.today(), key="review_held_on", format="YYYY-MM-DD",
+                             disabled=not named)
         if st.button(t(L, "record_review"), key="record_review", disabled=not named, icon=":material/event_available:"):
             _record(lambda: record_review(store(), aid, plan.revision, actor(), on=held))
             st.rerun()
@@ -141,8 +142,9 @@ for f in followed:
             for n in f.notes:
                 st.markdown(f"{n.date.isoformat()} – {md(n.text)}" + (f" :gray[({md(n.author)})]" if n.author else ""))
             with st.form(f"note_form:{m.id}", border=False, clear_on_submit=True):
-                day = st.date_input(t(L, "date"), value=dt.date.today(), key=f"note_date:{m.id}", format="YYYY-MM-DD")
-                words = st.text_area(t(L, "note"), key=f"note:{m.id}", max_chars=20_000, height=80)
+                day = st.date_input(t(L, "date"), value=dt.date.today(), key=f"note_date:{m.id}", format="YYYY-MM-DD",
+                                    disabled=not named)
+                words = st.text_area(t(L, "note"), key=f"note:{m.id}", max_chars=20_000, height=80, disabled=not named)
                 if st.form_submit_button(t(L, "add_note"), icon=":material/add:", disabled=not named):
                     _record(lambda: add_note(store(), aid, m.id, f.revision, day, words or "", actor()))
                     st.rerun()
@@ -155,9 +157,10 @@ for f in followed:
                     _values_chart(f.values)
                 with st.form(f"value_form:{m.id}", border=False, clear_on_submit=True):
                     day = st.date_input(t(L, "date"), value=dt.date.today(), key=f"value_date:{m.id}",
-                                        format="YYYY-MM-DD")
-                    value = st.number_input(t(L, "value"), value=None, key=f"value:{m.id}", format="%g")
-                    note = st.text_input(t(L, "note"), key=f"value_note:{m.id}", max_chars=500)
+                                        format="YYYY-MM-DD", disabled=not named)
+                    value = st.number_input(t(L, "value"), value=None, key=f"value:{m.id}", format="%g",
+                                            disabled=not named)
+                    note = st.text_input(t(L, "note"), key=f"value_note:{m.id}", max_chars=500, disabled=not named)
                     if st.form_submit_button(t(L, "add_value"), icon=":material/add_chart:", disabled=not named):
                         if value is None:
                             flash(t(L, "value_needed"))
