@@ -21,7 +21,8 @@ from assessment.errors import ReportError
 from assessment.model import Assessment
 
 from .charts import bar_chart
-from .document import POLICY_AREA_IDS, Heading, ReportDocument, fmt_score, numbered_canvas
+from .context import POLICY_AREA_IDS, fmt_score
+from .layout import Heading, ReportDocument, numbered_canvas
 from .fonts import register_fonts
 from .i18n import msg
 from .markup import para, plain, shorten
