@@ -7,8 +7,8 @@ the municipality has promised, with large type and no scores or jargon. What
 is promised is the summary's (`assessment.summary`): the measures of the
 proposal that are not dropped, as the report's summary counts them, never a
 measure of the zero alternative. User text is escaped through
-`reports.markup.para` like everywhere in the report. It shares fonts, styles and
-the page canvas with `reports.document`; it scores only when given no result,
+`reports.markup.para` like everywhere in the report. It shares fonts and styles
+with the report, and its page canvas (`reports.layout`); it scores only when given no result,
 and must not read files or import streamlit.
 """
 
