@@ -22,9 +22,9 @@ from assessment.model import Assessment
 
 from .charts import bar_chart
 from .context import POLICY_AREA_IDS, fmt_score
-from .layout import Heading, ReportDocument, numbered_canvas
 from .fonts import register_fonts
 from .i18n import msg
+from .layout import Heading, ReportDocument, numbered_canvas
 from .markup import para, plain, shorten
 from .styles import ACCENT, FRAME_WIDTH, RULE, SHADE, styles
 

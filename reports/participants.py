@@ -24,9 +24,9 @@ from assessment.model import Assessment
 from assessment.summary import summarize
 
 from .context import fmt_date, group_name
-from .layout import ReportDocument, numbered_canvas
 from .fonts import register_fonts
 from .i18n import msg
+from .layout import ReportDocument, numbered_canvas
 from .markup import para, plain, shorten
 from .prose import list_separator, mid_sentence
 from .styles import styles
