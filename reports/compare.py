@@ -21,9 +21,10 @@ from assessment.errors import ReportError
 from assessment.model import Assessment
 
 from .charts import bar_chart
-from .document import POLICY_AREA_IDS, Heading, ReportDocument, fmt_score, numbered_canvas
+from .context import POLICY_AREA_IDS, fmt_score
 from .fonts import register_fonts
 from .i18n import msg
+from .layout import Heading, ReportDocument, numbered_canvas
 from .markup import para, plain, shorten
 from .styles import ACCENT, FRAME_WIDTH, RULE, SHADE, styles
 

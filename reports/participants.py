@@ -7,8 +7,8 @@ the municipality has promised, with large type and no scores or jargon. What
 is promised is the summary's (`assessment.summary`): the measures of the
 proposal that are not dropped, as the report's summary counts them, never a
 measure of the zero alternative. User text is escaped through
-`reports.markup.para` like everywhere in the report. It shares fonts, styles and
-the page canvas with `reports.document`; it scores only when given no result,
+`reports.markup.para` like everywhere in the report. It shares fonts and styles
+with the report, and its page canvas (`reports.layout`); it scores only when given no result,
 and must not read files or import streamlit.
 """
 
@@ -23,9 +23,10 @@ from assessment.errors import ReportError
 from assessment.model import Assessment
 from assessment.summary import summarize
 
-from .document import ReportDocument, _fmt_date, group_name, numbered_canvas
+from .context import fmt_date, group_name
 from .fonts import register_fonts
 from .i18n import msg
+from .layout import ReportDocument, numbered_canvas
 from .markup import para, plain, shorten
 from .prose import list_separator, mid_sentence
 from .styles import styles
@@ -64,7 +65,7 @@ def render_participant_feedback(assessment: Assessment, out: BinaryIO, lang: str
     if not records:
         story.append(Paragraph(para(t("pf_none")), st.big))
     for rec in records:
-        when = _fmt_date(rec.date) if rec.date else ""
+        when = fmt_date(rec.date) if rec.date else ""
         # The first group opens the line; declared labels after it read in lower case, free names as typed.
         declared = {g.id for g in assessment.checklist.groups}
         names = [group_name(assessment.checklist, g, lang) for g in rec.groups]
@@ -88,7 +89,7 @@ def render_participant_feedback(assessment: Assessment, out: BinaryIO, lang: str
         story.append(KeepTogether(block))
 
     story.append(Paragraph(para(t("pf_next")), st.big_head))
-    story.append(Paragraph(para(t("pf_next_decision", date=_fmt_date(m.decision_date)) if m.decision_date
+    story.append(Paragraph(para(t("pf_next_decision", date=fmt_date(m.decision_date)) if m.decision_date
                                 else t("pf_next_no_decision")), st.big))
     promised = summary.promised[:MAX_MEASURES]
     if promised:

@@ -34,7 +34,7 @@ from assessment.summary import figure, fmt_figure, summarize
 from reports.i18n import msg
 from reports.prose import mid_sentence
 
-SHOWN_LOSERS = 6  # reports.document names six losers and counts the rest
+SHOWN_LOSERS = 6  # reports.chapters.summary names six losers and counts the rest
 SHOWN_GAPS = 3
 SHOWN_FINDINGS = 4
 

@@ -1,0 +1,201 @@
+"""One chapter per checklist section: each visible question, its answers, notes, measures and review comments.
+
+Hidden sections and questions are left out, as the wizard leaves them out. The chapters number the
+questions they print ("3.1") into `ctx.numbers` and `ctx.shown`, which the flags and the review
+chapters read afterwards to point to a question.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from reportlab.platypus import Flowable, Paragraph, Spacer
+
+from assessment.checklist import AnswerType, Criterion, Section
+from assessment.conditions import visible_criteria, visible_sections
+from assessment.model import NOT_RELEVANT, UNKNOWN, Answer, Measure
+from assessment.summary import fmt_figure, rating_figure
+
+from ..context import ReportContext, fmt_date
+from ..layout import table
+from ..markup import para
+from ..prose import clause, join_words, list_separator, mid_sentence
+from ..styles import FRAME_WIDTH
+from .review import comments_on
+
+# A section title that carries its own number: "1. Om beslutet", "Steg 4a. Barnets rättigheter", "Step 2: …".
+_SELF_NUMBERED = re.compile(r"^\s*(?:\w+\s+)?\d+[a-z]?[.:)]")
+
+
+def _rating_label(ctx: ReportContext, crit: Criterion, value: Any) -> str:
+    """A rating as words from the scale (escaped), with the step: "Stor negativ (−2)"."""
+    if value is None:
+        return para(ctx.t("unanswered"))
+    if value == UNKNOWN:
+        return f"<i>{para(ctx.t('unknown'))}</i>"
+    if value == NOT_RELEVANT:
+        return para(ctx.t("not_relevant"))
+    steps = ctx.checklist.scale(crit.scale or "").steps if crit.scale else []
+    scale_max = float(max((abs(s.value) for s in steps), default=1)) or 1.0
+    for step in steps:
+        if step.value == value:
+            # The words and the figure on the −100…+100 scale every score uses: never the step itself.
+            return f"{para(ctx.text(step.label))} ({fmt_figure(rating_figure(value, scale_max))})"
+    return para(str(value))
+
+
+def _answer_text(ctx: ReportContext, crit: Criterion, value: Any) -> str:
+    """An answer to a question answered once, in words (escaped markup)."""
+    if value is None:
+        return para(ctx.t("unanswered"))
+    if value == UNKNOWN:
+        return f"<i>{para(ctx.t('unknown'))}</i>"
+    if value == NOT_RELEVANT:
+        return para(ctx.t("not_relevant"))
+    t = crit.type
+    if t == AnswerType.YES_NO:
+        return ctx.t("yes") if value else ctx.t("no")
+    if t in (AnswerType.SINGLE_CHOICE, AnswerType.MULTI_CHOICE) and crit.choices:
+        options = {o.id: ctx.text(o.label) for o in ctx.checklist.choice_list(crit.choices).options}
+        chosen = value if isinstance(value, list) else [value]
+        # Options that are the checklist's groups read as the groups do in a list; other options
+        # (sources such as Kolada or Lupp, methods) keep their labels' capitals.
+        groups = {g.id for g in ctx.checklist.groups}
+        labels = [options.get(v, str(v)) for v in chosen]
+        labels = [mid_sentence(lab) if i and v in groups else lab for i, (v, lab) in enumerate(zip(chosen, labels))]
+        return para(list_separator(labels).join(labels))
+    if t == AnswerType.LADDER:
+        return para(ctx.ladder_label(str(value)))
+    if t == AnswerType.NUMBER:
+        number = f"{value:g}" if isinstance(value, float) else str(value)
+        if ctx.lang == "sv":
+            number = number.replace(".", ",")
+        unit = ctx.text(crit.unit) if crit.unit else ""
+        return para(f"{number} {unit}".strip())
+    if t == AnswerType.DATE:
+        return para(fmt_date(value))
+    return para(value)
+
+
+def _notes(ctx: ReportContext, answer: Answer | None, prefix: str = "") -> list[Flowable]:
+    """The motivation and evidence of an answer, as paragraphs (never inside a table cell: they may be long)."""
+    if answer is None:
+        return []
+    out = []
+    for key, text in (("motivation", answer.comment), ("evidence", answer.evidence)):
+        if text.strip():
+            label = f"{para(prefix)} – {ctx.t(key)}" if prefix else ctx.t(key)
+            out.append(Paragraph(f"<b>{label}:</b> {para(text)}", ctx.st.small))
+    return out
+
+
+def _measure_line(ctx: ReportContext, m: Measure, alternative: str = "") -> str:
+    """A measure and its details in one line (escaped): "Text (Ansvarig: …; Klart: …; Indikator: …; Planerad)".
+
+    Each user text that ends a clause loses its own closing period, so no ".;" or ".)" is printed."""
+    details = []
+    if m.responsible:
+        details.append(f"{ctx.t('responsible')}: {para(clause(m.responsible))}")
+    if m.due:
+        details.append(f"{ctx.t('due')}: {fmt_date(m.due)}")
+    if m.indicator:
+        details.append(f"{ctx.t('indicator')}: {para(clause(m.indicator))}")
+    details.append(ctx.t(f"measure_{m.status.value}"))
+    if alternative:
+        details.append(para(alternative))
+    return para(m.text) + " <font color='#5a6270'>(" + "; ".join(details) + ")</font>"
+
+
+def _criterion(ctx: ReportContext, crit: Criterion, visible_for: dict[str, set[str]], number: str) -> list[Flowable]:
+    a = ctx.assessment
+    alts = [alt for alt in ctx.alternatives() if crit.id in visible_for.get(alt, set())]
+    head = Paragraph(f"{number} {para(ctx.text(crit.text))}".strip(), ctx.st.criterion)
+    body: list[Flowable] = []
+    if crit.answered_per_alternative and crit.type == AnswerType.GROUP_IMPACT:
+        groups = ctx.checklist.groups_of(crit)
+        col = (FRAME_WIDTH - 130) / max(1, len(alts))
+        rows = [ctx.cells([ctx.t("group"), *[para(ctx.alt_label(x)) for x in alts]], head=True)]
+        for g in groups:
+            cells = [para(ctx.text(g.label))]
+            for x in alts:
+                ans = a.answer(crit.id, x)
+                v = ans.value if ans is not None else None
+                cells.append(_rating_label(ctx, crit, v.get(g.id) if isinstance(v, dict) else v))
+            rows.append(ctx.cells(cells))
+        body.append(table(rows, [130, *[col] * len(alts)]))
+        body.append(Spacer(1, 3))
+    elif crit.answered_per_alternative:
+        rows = [ctx.cells([ctx.t("alternative"), ctx.t("rating")], head=True)]
+        for x in alts:
+            ans = a.answer(crit.id, x)
+            value = ans.value if ans is not None else None
+            shown = _rating_label(ctx, crit, value) if crit.is_rated else _answer_text(ctx, crit, value)
+            rows.append(ctx.cells([para(ctx.alt_label(x)), shown]))
+        body.append(table(rows, [150, FRAME_WIDTH - 150]))
+        body.append(Spacer(1, 3))
+    else:
+        ans = a.answer(crit.id)
+        body.append(Paragraph(f"<b>{ctx.t('answer')}:</b> {_answer_text(ctx, crit, ans.value if ans else None)}",
+                              ctx.st.small))
+    if crit.answered_per_alternative:
+        for x in alts:
+            body += _notes(ctx, a.answer(crit.id, x), ctx.alt_label(x) if len(alts) > 1 else "")
+    else:
+        body += _notes(ctx, a.answer(crit.id))
+    measures = a.measures_for(crit.id)
+    if measures:
+        body.append(Paragraph(f"<b>{ctx.t('measures')}:</b>", ctx.st.small))
+        for m in measures:
+            alt = ctx.alt_label(m.alternative) if m.alternative and len(ctx.alternatives()) > 1 else ""
+            body.append(Paragraph(_measure_line(ctx, m, alt), ctx.st.small, bulletText="–"))
+    body += comments_on(ctx, crit.id)
+    # The question's style keeps it with what follows (keepWithNext): the question never
+    # ends a page alone, and long notes may run on to the next.
+    return [head, *body]
+
+
+def _section(ctx: ReportContext, section: Section, index: int, visible_for: dict[str, set[str]]) -> list[Flowable]:
+    title = ctx.text(section.title)
+    out: list[Flowable] = [ctx.heading(f"{index}. {title}" if index else title)]
+    if section.description:
+        out.append(Paragraph(para(ctx.text(section.description)), ctx.st.muted))
+    alts = ctx.alternatives()
+    scores = [(x, ctx.result.alternatives[x].sections.get(section.id)) for x in alts]
+    scored = [(x, s) for x, s in scores if s is not None]
+    if len(scored) == 1:
+        out.append(Paragraph(ctx.t("section_score", scores=ctx.score_words(scored[0][1])), ctx.st.small))
+    elif scored:
+        # "neutral eller blandad (−14) för nollalternativ och negativ (−25) för förslaget"
+        shown = [ctx.t("section_score_alt", score=ctx.score_words(s, inside=True),
+                       alternative=para(mid_sentence(ctx.alt_label(x)))) for x, s in scored]
+        out.append(Paragraph(ctx.t("section_score", scores=join_words(shown, ctx.lang)), ctx.st.small))
+    visible_any = set().union(*visible_for.values()) if visible_for else set()
+    criteria = [c for c in section.criteria if c.id in visible_any]
+    if not criteria:
+        out.append(Paragraph(para(ctx.t("no_visible_criteria")), ctx.st.muted))
+    for n, crit in enumerate(criteria, start=1):
+        number = f"{index}.{n}" if index else ""
+        if number:
+            ctx.numbers[crit.id] = number
+        ctx.shown.add(crit.id)
+        out += _criterion(ctx, crit, visible_for, number)
+    return out
+
+
+def section_chapters(ctx: ReportContext) -> list[Flowable]:
+    a = ctx.assessment
+    c = ctx.checklist
+    visible_for = {alt: visible_criteria(c, a, alt) for alt in c.alternative_ids()}
+    shown_sections = visible_sections(c, a)
+    out: list[Flowable] = []
+    # A checklist that numbers its own sections ("1. Det tidiga livets villkor") keeps its
+    # numbers alone: the report never numbers twice, nor with two schemes side by side.
+    numbered = not any(_SELF_NUMBERED.match(ctx.text(s.title)) for s in c.sections)
+    index = 0
+    for section in c.sections:
+        if section.id not in shown_sections:
+            continue  # hidden by its condition: left out, as the wizard leaves it out
+        index += 1
+        out += _section(ctx, section, index if numbered else 0, visible_for)
+    return out

@@ -1,0 +1,56 @@
+"""The equity chapter: the worse-off groups against the population, whether the gap narrows, each group's score."""
+
+from __future__ import annotations
+
+from reportlab.platypus import Flowable, PageBreak, Paragraph, Spacer
+
+from assessment.summary import standings
+
+from ..context import ReportContext, fmt_score
+from ..layout import table
+from ..markup import para
+from ..prose import fmt_number
+from ..styles import FRAME_WIDTH
+
+
+def equity_chapter(ctx: ReportContext) -> list[Flowable]:
+    r = ctx.result
+    alts = ctx.alternatives()
+    out: list[Flowable] = [PageBreak(), ctx.heading(ctx.t("equity_title")),
+                           Paragraph(para(ctx.t("equity_intro")), ctx.st.body)]
+    col = (FRAME_WIDTH - 170) / max(1, len(alts))
+    rows = [ctx.cells(["", *[para(ctx.alt_label(a)) for a in alts]], head=True)]
+    eqs = [r.alternatives[a].equity for a in alts]
+    rows.append(ctx.cells([ctx.t("equity_population"), *[fmt_score(e.population) for e in eqs]]))
+    rows.append(ctx.cells([ctx.t("equity_worse_off"), *[fmt_score(e.worse_off) for e in eqs]]))
+    rows.append(ctx.cells([ctx.t("equity_gap_change"), *[fmt_score(e.gap_change) for e in eqs]]))
+    # Who gains and who loses by the figures shown, as on the summary page: a group shown as 0 is neither.
+    split = [standings(r.alternatives[a].groups) for a in alts]
+    rows.append(ctx.cells([ctx.t("equity_gainers"),
+                             *[ctx.group_cell([x.group for x in g]) or ctx.t("none") for g, _, _ in split]]))
+    rows.append(ctx.cells([ctx.t("equity_losers"),
+                             *[ctx.group_cell([x.group for x in lo]) or ctx.t("none") for _, lo, _ in split]]))
+    out.append(table(rows, [170, *[col] * len(alts)]))
+    out.append(Spacer(1, 6))
+    for a, e in zip(alts, eqs):
+        out.append(Paragraph(f"<b>{para(ctx.alt_label(a))}:</b> {ctx.verdict(a)}", ctx.st.body))
+    groups = ctx.checklist.groups
+    if groups:
+        out.append(ctx.heading(ctx.t("equity_groups"), 1))
+        rows = [ctx.cells([ctx.t("group"), *[para(ctx.alt_label(a)) for a in alts]], head=True)]
+        for g in groups:
+            marks = []
+            if g.worse_off:
+                marks.append("↓")
+            if g.population:
+                marks.append("=")
+            marks.append(f"×{fmt_number(g.weight, ctx.lang)}")
+            label = para(ctx.text(g.label)) + f" <font color='#5a6270'>({', '.join(marks)})</font>"
+            cells = [label]
+            for a in alts:
+                s = r.alternatives[a].groups.get(g.id)
+                cells.append(ctx.score_words(s))
+            rows.append(ctx.cells(cells))
+        out.append(table(rows, [170, *[col] * len(alts)]))
+        out += [Spacer(1, 3), Paragraph(para(ctx.t("equity_groups_caption")), ctx.st.muted)]
+    return out

@@ -1,0 +1,44 @@
+"""The participation chapter: the level reached on the ladder against the level expected, and each dialogue."""
+
+from __future__ import annotations
+
+from reportlab.platypus import Flowable, Paragraph, Spacer
+
+from ..context import ReportContext, fmt_date
+from ..layout import table
+from ..markup import para, shorten
+from ..prose import mid_sentence
+from ..styles import FRAME_WIDTH
+
+
+def participation_chapter(ctx: ReportContext) -> list[Flowable]:
+    part = ctx.result.participation
+    out: list[Flowable] = [ctx.heading(ctx.t("participation_title"))]
+    if part.reached is not None or part.expected is not None:
+        line = ctx.t("participation_level", reached=para(mid_sentence(ctx.ladder_label(part.reached))),
+                     expected=para(mid_sentence(ctx.ladder_label(part.expected))))
+        if part.met is not None:
+            line += " " + ctx.t("participation_met" if part.met else "participation_not_met")
+        out.append(Paragraph(line, ctx.st.body))
+    records = ctx.assessment.participation
+    if not records:
+        out.append(Paragraph(para(ctx.t("participation_none")), ctx.st.body))
+    for i, rec in enumerate(records, start=1):
+        title = ctx.t("participation_record", number=i)
+        if rec.method:
+            title += f": {shorten(rec.method, 80)}"
+        rows = [
+            (ctx.t("participation_who"), ctx.group_cell(rec.groups) or ctx.t("none")),
+            (ctx.t("participation_method"), para(rec.method) or ctx.t("none")),
+            (ctx.t("participation_when"), fmt_date(rec.date) if rec.date else ctx.t("none")),
+            (ctx.t("participation_level_label"), para(ctx.ladder_label(rec.level))),
+            (ctx.t("participation_count"), str(rec.participants) if rec.participants is not None else ctx.t("none")),
+        ]
+        record = table([ctx.cells([k, v]) for k, v in rows], [120, FRAME_WIDTH - 120], head=False, zebra=False)
+        block: list[Flowable] = [ctx.heading(title, 1), record, Spacer(1, 4)]
+        for key, text in (("participation_heard", rec.heard), ("participation_changed", rec.changed),
+                          ("participation_feedback", rec.feedback)):
+            if text.strip():
+                block.append(Paragraph(f"<b>{ctx.t(key)}:</b> {para(text)}", ctx.st.small))
+        out += block
+    return out

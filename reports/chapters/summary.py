@@ -1,0 +1,223 @@
+"""The one-page summary for decision-makers, and the assessors' own summary in full when it had to be shortened.
+
+Every claim comes from `ctx.summary` (`assessment.summary.summarize`); this module only words it.
+The page shrinks rather than spills: a politician gets exactly one page.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from reportlab.platypus import Flowable, KeepInFrame, PageBreak, Paragraph
+
+from assessment.summary import RIGHTS_FRAMEWORKS, Finding, FlagLine, GroupRating, Standing, Summary, fmt_figure
+
+from ..context import ReportContext
+from ..markup import para, plain, shorten
+from ..prose import clause, join_words, list_separator, mid_sentence, sentence
+from ..styles import FRAME_HEIGHT, FRAME_WIDTH
+
+SUMMARY_LIMIT = 600  # characters of the assessors' summary on the one-page summary; the rest gets its own page
+
+
+def _rating_words(ctx: ReportContext, r: GroupRating, start: bool = False) -> str:
+    """One rating of a finding (plain): "unga 13–17 år: stor negativ påverkan (−100)", or the words alone."""
+    words = ctx.text(r.label) if r.label is not None else ""
+    shown = f"{mid_sentence(words)} ({fmt_figure(r.value)})" if words else fmt_figure(r.value)
+    if r.group is None:
+        return shown
+    return f"{ctx.group_words([r.group], start=start)}: {shown}"
+
+
+def _finding_text(ctx: ReportContext, f: Finding) -> str:
+    """A finding as one bullet (escaped markup): what, for whom, how large, which alternative, and its measure."""
+    what = ctx.criterion_label(f.criterion)
+    ratings = [_rating_words(ctx, r) for r in f.ratings]
+    if f.more_groups:
+        ratings.append(ctx.count("summary_finding_more_groups", f.more_groups))
+    head = (f"<b>{para(clause(shorten(what, 120)))}</b> "
+            f"({para(mid_sentence(ctx.alt_label(f.alternative)))}): {para(list_separator(ratings).join(ratings))}.")
+    live = f.live_measures
+    if live:
+        m = live[0]
+        what = para(sentence(shorten(m.text, 140)))
+        if m.responsible:
+            what = para(clause(shorten(m.text, 140))) + f" ({para(shorten(m.responsible, 60))})."
+        return f"{head} {ctx.t('summary_negative_measure', measure=what)}"
+    if f.measures:  # every measure recorded for it is dropped
+        return f"{head} <b>{ctx.t('summary_negative_dropped')}</b>"
+    return f"{head} <b>{ctx.t('summary_negative_no_measure')}</b>"
+
+
+def _flag_where(ctx: ReportContext, f: FlagLine) -> str:
+    """Where a flag points (plain): its question (with its number), its group, its right, its alternative."""
+    where = []
+    if f.criterion:
+        number = ctx.numbers.get(f.criterion)
+        text = shorten(ctx.criterion_label(f.criterion), 90)
+        where.append(ctx.t("flag_question", number=number, text=text) if number
+                     else ctx.t("flag_question_unnumbered", text=text))
+    if f.group:
+        where.append(f"{ctx.t('group')}: {ctx.group_words([f.group])}")
+    if f.rights:
+        framework = f.rights[0][0]
+        titles = []
+        for fid, item in f.rights:
+            try:
+                titles.append(ctx.text(next(i.title for i in ctx.checklist.framework(fid).items if i.id == item)))
+            except StopIteration:
+                titles.append(plain(item))
+        key = "flag_right" if framework in RIGHTS_FRAMEWORKS else "flag_policy_area"
+        where.append(f"{ctx.t(key)}: {'; '.join(titles)}")
+    if f.alternative and len(ctx.alternatives()) > 1:
+        where.append(f"{ctx.t('alternative')}: {mid_sentence(ctx.alt_label(f.alternative))}")
+    return " · ".join(where)
+
+
+def _questions(ctx: ReportContext, s: Summary) -> list[str]:
+    """Questions a politician can ask, built from what the assessment leaves open (escaped markup)."""
+    qs: list[str] = []
+    for f in s.findings:
+        if not f.has_measure:
+            qs.append(ctx.t("q_measure", criterion=para(shorten(ctx.criterion_label(f.criterion), 90))))
+    if ctx.result.alternatives[s.primary].equity.verdict == "widens":
+        qs.append(ctx.t("q_gap_widens"))
+    if s.losers:
+        qs.append(ctx.t("q_losers", groups=para(ctx.group_words([x.group for x in s.losers[:3]]))))
+    if s.gaps:
+        qs.append(ctx.t("q_gaps", count=len(s.gaps)))
+    part = ctx.result.participation
+    if part.met is False:
+        qs.append(ctx.t("q_participation", reached=para(mid_sentence(ctx.ladder_label(part.reached))),
+                        expected=para(mid_sentence(ctx.ladder_label(part.expected)))))
+    elif not ctx.assessment.participation:
+        qs.append(ctx.t("q_no_participation"))
+    if not any(a.kind.value == "zero" for a in ctx.checklist.alternatives):
+        qs.append(ctx.t("q_zero"))
+    qs.append(ctx.t("q_follow_up"))
+    return qs[:6]
+
+
+def _standing_words(ctx: ReportContext, standings: Sequence[Standing], limit: int) -> str:
+    """Groups with their figures (plain): "unga 13–17 år (−100), barn (−50) och 2 grupper till"."""
+    words = [f"{ctx.group_words([x.group])} ({fmt_figure(x.value)})" for x in standings[:limit]]
+    if len(standings) > limit:
+        more = len(standings) - limit
+        words.append(ctx.count("summary_more_groups", more))
+    return join_words(words, ctx.lang)
+
+
+def summary_page(ctx: ReportContext) -> list[Flowable]:
+    st = ctx.st
+    s = ctx.summary
+    heading = ctx.heading(ctx.t("summary_title"))
+    parts: list[Flowable] = []
+
+    parts.append(Paragraph(para(ctx.t("summary_overall")), st.summary_head))
+    parts.append(Paragraph(para(s.headline), st.summary_body))
+    if s.own_weights:  # a reader comparing with another municipality's assessment must know
+        parts.append(Paragraph(para(s.own_weights), st.summary_body))
+    partly = [g for g in s.gaps if g.groups]
+    if partly and s.overall.value is not None:
+        # "38 of 38 rated" next to "4 knowledge gaps" would puzzle a reader: name the unknown groups.
+        parts.append(Paragraph(ctx.t("summary_group_unknown", count=len(partly)), st.summary_body))
+    if s.message is not None:
+        parts.append(Paragraph(para(ctx.text(s.message)), st.summary_body))
+
+    parts.append(Paragraph(para(ctx.t("summary_recommendation")), st.summary_head))
+    rec = s.recommendation
+    if rec is not None:
+        if rec.choice is not None:
+            line = f"<b>{para(sentence(ctx.text(rec.label) if rec.label is not None else plain(rec.choice)))}</b>"
+            if rec.comment.strip():
+                line += " " + para(sentence(shorten(rec.comment, 300)))
+            parts.append(Paragraph(line, st.summary_body))
+        if rec.text:
+            parts.append(Paragraph(f"<b>{para(ctx.t('summary_proposed_decision'))}:</b> "
+                                   f"{para(sentence(shorten(rec.text, 600)))}", st.summary_body))
+    elif not s.assessors_summary.strip():
+        parts.append(Paragraph(ctx.t("summary_no_recommendation"), st.summary_body))
+    if s.assessors_summary.strip():
+        parts.append(Paragraph(f"<i>{para(shorten(s.assessors_summary, SUMMARY_LIMIT))}</i>", st.summary_body))
+
+    parts.append(Paragraph(para(ctx.t("summary_who", alternative=mid_sentence(ctx.alt_label(s.primary)))),
+                           st.summary_head))
+    if s.groups_rated:
+        if s.gainers:
+            parts.append(Paragraph(para(ctx.t("summary_gainers", groups=_standing_words(ctx, s.gainers, 4))),
+                                   st.summary_body))
+        if s.losers:
+            parts.append(Paragraph(para(ctx.t("summary_losers", groups=_standing_words(ctx, s.losers, 6))),
+                                   st.summary_body))
+        else:
+            parts.append(Paragraph(ctx.t("summary_no_losers_but" if s.findings else "summary_no_losers"),
+                                   st.summary_body))
+        if s.level:
+            parts.append(Paragraph(para(ctx.t("summary_level", groups=_standing_words(ctx, s.level, 4))),
+                                   st.summary_body))
+    else:
+        parts.append(Paragraph(ctx.t("summary_no_groups"), st.summary_body))
+    parts.append(Paragraph(para(s.equity), st.summary_body))
+
+    if len(s.alternatives) > 1:
+        parts.append(Paragraph(para(ctx.t("summary_alternatives")), st.summary_head))
+        lines = [ctx.t("summary_alt_line", alternative=para(ctx.alt_label(a.alternative)),
+                       score=ctx.score_words(ctx.result.alternatives[a.alternative].overall))
+                 for a in s.alternatives[:4]]
+        for d in s.differences[:2]:
+            if d.shown is not None:
+                lines.append(ctx.t("summary_alt_diff", other=para(mid_sentence(ctx.alt_label(d.other))),
+                                   base=para(mid_sentence(ctx.alt_label(d.base))), diff=fmt_figure(d.shown)))
+        parts += [Paragraph(line, st.bullet, bulletText="•") for line in lines]
+
+    parts.append(Paragraph(para(ctx.t("summary_negatives")), st.summary_head))
+    if not s.findings:
+        parts.append(Paragraph(ctx.t("summary_no_negatives", alternative=para(mid_sentence(ctx.alt_label(s.primary)))),
+                               st.summary_body))
+    for f in s.findings[:4]:
+        parts.append(Paragraph(_finding_text(ctx, f), st.bullet, bulletText="•"))
+    if s.negatives > min(4, len(s.findings)):
+        parts.append(Paragraph(ctx.count("summary_more_negatives", s.negatives - min(4, len(s.findings))), st.small))
+
+    parts.append(Paragraph(para(ctx.t("summary_gaps")), st.summary_head))
+    if s.gaps:
+        # One question a line: question texts end in "?", which no separator joins well.
+        parts.append(Paragraph(ctx.t("summary_gaps_text", count=len(s.gaps),
+                                     alternative=para(mid_sentence(ctx.alt_label(s.primary)))), st.summary_body))
+        for g in s.gaps[:3]:
+            line = para(shorten(ctx.criterion_label(g.criterion), 110))
+            if g.groups:
+                line += f" <font color='#5a6270'>({para(ctx.group_words(list(g.groups[:4])))})</font>"
+            parts.append(Paragraph(line, st.bullet, bulletText="•"))
+        if len(s.gaps) > 3:
+            parts.append(Paragraph(ctx.count("summary_more_gaps", len(s.gaps) - 3), st.small))
+    else:
+        parts.append(Paragraph(ctx.t("summary_no_gaps"), st.summary_body))
+
+    parts.append(Paragraph(para(ctx.t("summary_flags")), st.summary_head))
+    if not s.flags:
+        parts.append(Paragraph(ctx.t("summary_no_flags"), st.summary_body))
+    for f in s.flags[:4]:
+        text = f"<b>{ctx.t('severity_' + f.severity)}:</b> {para(sentence(shorten(ctx.text(f.message), 200)))}"
+        where = _flag_where(ctx, f)
+        if where:
+            text += f" <font color='#5a6270'>{para(where)}</font>"
+        parts.append(Paragraph(text, st.bullet, bulletText="•"))
+    if len(s.flags) > 4:
+        parts.append(Paragraph(ctx.count("summary_more_flags", len(s.flags) - 4), st.small))
+
+    parts.append(Paragraph(para(ctx.t("questions_title")), st.summary_head))
+    for i, q in enumerate(_questions(ctx, s), start=1):
+        parts.append(Paragraph(q, st.question, bulletText=f"{i}."))
+    # Shrinks rather than spills: a politician gets exactly one page.
+    _, heading_height = heading.wrap(FRAME_WIDTH, FRAME_HEIGHT)
+    room = FRAME_HEIGHT - heading_height - heading.getSpaceAfter() - heading.getSpaceBefore() - 4
+    return [heading, KeepInFrame(FRAME_WIDTH, room, parts, mode="shrink"), PageBreak()]
+
+
+def assessors_summary_page(ctx: ReportContext) -> list[Flowable]:
+    """The assessors' own summary in full, when the one-page summary had to shorten it."""
+    text = ctx.assessment.metadata.summary
+    if shorten(text, SUMMARY_LIMIT) == " ".join(plain(text).split()):
+        return []
+    return [ctx.heading(ctx.t("summary_user_summary")), Paragraph(para(text), ctx.st.body), PageBreak()]
