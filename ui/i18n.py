@@ -37,6 +37,8 @@ _SV: dict[str, str] = {
     "title_placeholder": "t.ex. Detaljplan för Norra Ängen",
     "municipality": "Kommun eller region",
     "plan_type": "Typ av plan eller beslut",
+    "plan_type_help": "Svarar också på checklistans fråga om plantyp, som styr vilken delaktighet som förväntas. "
+                      "Ändras den senare, i uppgifterna eller i frågan, följer den andra med.",
     "areas": "Område (stadsdel, kvarter)",
     "areas_help": "Flera områden skiljs åt med kommatecken.",
     "create": "Skapa och börja",
@@ -426,6 +428,8 @@ _EN: dict[str, str] = {
     "title_placeholder": "e.g. Detailed development plan for Norra Ängen",
     "municipality": "Municipality or region",
     "plan_type": "Type of plan or decision",
+    "plan_type_help": "Also answers the checklist's plan type question, which sets the participation expected. "
+                      "Changed later, in the details or in the question, the other follows.",
     "areas": "Area (district, neighbourhood)",
     "areas_help": "Separate several areas with commas.",
     "create": "Create and start",

@@ -15,20 +15,20 @@ of what applies and what counts are in `assessment/`; this module only draws.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from types import MappingProxyType
 from typing import Any
 
 import streamlit as st
 
-from assessment.checklist import AnswerType, Checklist, Criterion, Section, text_for
+from assessment.checklist import PLAN_TYPES, AnswerType, Checklist, Criterion, Section, text_for
 from assessment.model import MAX_NAME, MAX_TEXT, NOT_RELEVANT, UNKNOWN, Answer, Bounds, Measure, ParticipationRecord
 
 from .i18n import t
 from .progress import Visibility
 from .session import OpenAssessment, current, save_answer, save_whole
 
-__all__ = ["md", "widget_key", "fold_key", "draw_section", "describe"]
+__all__ = ["md", "widget_key", "fold_key", "draw_section", "describe", "plan_type_labels"]
 
 # ":" too: it starts Streamlit's own directives (:red[...], :material/icon:), and escaped it keeps
 # "https://..." in a text from becoming a link (GFM's autolinks need the "://" unbroken).
@@ -191,6 +191,18 @@ def _options_help(crit: Criterion, checklist: Checklist, lang: str) -> str | Non
     return "  \n".join(lines) or None
 
 
+def plan_type_labels(checklists: Iterable[Checklist], lang: str) -> dict[str, str]:
+    """Every plan type the checklists name (id -> label in `lang`), in their own order: the first
+    checklist that names one gives its label."""
+    labels: dict[str, str] = {}
+    for checklist in checklists:
+        for choice_list in checklist.choice_lists:
+            if choice_list.id == PLAN_TYPES:
+                for option in choice_list.options:
+                    labels.setdefault(option.id, text_for(option.label, lang))
+    return labels
+
+
 # --- callbacks: widget -> Assessment -> store ---------------------------------------
 
 
@@ -219,6 +231,19 @@ def _on_change(criterion: str, alternative: str | None, part: str, key: str) -> 
         else:
             ratings[group] = raw
         answer.value = ratings or None
+    question = doc.assessment.checklist.plan_type_question()
+    if question is not None and question.id == criterion:
+        # The plan type is one value: the details (cover, portfolio) follow the question's answer.
+        a = doc.assessment
+        if answer.value is None and not answer.comment.strip() and not answer.evidence.strip():
+            a.answers.pop(criterion, None)
+        else:
+            a.set_answer(criterion, answer)
+        chosen = answer.value if isinstance(answer.value, str) and answer.value not in (UNKNOWN, NOT_RELEVANT) else ""
+        if part == "value" and chosen != a.metadata.plan_type:
+            a.metadata = a.metadata.model_copy(update={"plan_type": chosen})
+        save_whole(doc, f"answer: {criterion}")
+        return
     save_answer(doc, criterion, alternative, answer)
 
 
