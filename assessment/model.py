@@ -621,9 +621,9 @@ def validate_snapshot(data: Any, source: str, located: Located | None = None) ->
     if checklist is None:
         errors = [str(p) for p in problems if p.severity == "error"]
         more = f"\n(and {len(errors) - 10} more)" if len(errors) > 10 else ""
-        raise AssessmentFileError(
-            f"{source}: checklistan i filen är inte giltig / the checklist in the file is not valid:\n"
-            + "\n".join(errors[:10]) + more)
+        listed = "\n".join(errors[:10]) + more
+        raise AssessmentFileError(f"{source}: checklistan i filen är inte giltig:\n{listed}",
+                                  f"{source}: the checklist in the file is not valid:\n{listed}")
     count = len(checklist.criteria())
     if count > Bounds.CRITERIA:
         raise LimitExceeded([(f"{source}: checklistan har {_n(count, 'sv')} frågor; högst {_n(Bounds.CRITERIA, 'sv')} "

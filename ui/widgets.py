@@ -242,7 +242,7 @@ def _on_change(criterion: str, alternative: str | None, part: str, key: str) -> 
         chosen = answer.value if isinstance(answer.value, str) and answer.value not in (UNKNOWN, NOT_RELEVANT) else ""
         if part == "value" and chosen != a.metadata.plan_type:
             a.metadata = a.metadata.model_copy(update={"plan_type": chosen})
-        save_whole(doc, f"answer: {criterion}")
+        save_whole(doc)
         return
     save_answer(doc, criterion, alternative, answer)
 

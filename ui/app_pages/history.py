@@ -35,7 +35,7 @@ if note := checklist_note(checklist, L):
 try:
     versions = store().history(assessment.id)
 except SkbError as exc:
-    st.error(str(exc))
+    st.error(exc.message(L))
     st.stop()
 
 questions = {c.id: text_for(c.text, L) for c in checklist.criteria()}
@@ -47,7 +47,7 @@ def changed(v) -> str:
     names = [questions.get(q, q) for q in v.questions]
     words = names[:2] + ([t(L, "history_more", n=len(names) - 2)] if len(names) > 2 else [])
     words += [t(L, f"history_part_{p}") if p in PARTS else p for p in v.parts]
-    return "; ".join(words + ([v.summary] if v.summary else []))
+    return "; ".join(words + ([v.summary_in(L)] if v.summary else []))
 
 
 st.subheader(t(L, "versions"))

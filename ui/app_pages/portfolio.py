@@ -35,7 +35,7 @@ try:
     mine = visible_orgs(store(), actor())  # None: every organisation (local mode, or a role in all)
     options = choices(store(), orgs=mine)
 except SkbError as exc:
-    st.error(str(exc))
+    st.error(exc.message(L))
     st.stop()
 
 municipalities, areas, plan_types, groups = (options[k] for k in ("municipality", "area", "plan_type", "group"))

@@ -330,7 +330,7 @@ st.subheader(t(L, "report"))
 try:
     review = thread(store(), assessment.id)
 except SkbError as exc:
-    st.error(t(L, "report_failed", error=str(exc)))
+    st.error(t(L, "report_failed", error=exc.message(L)))
     st.stop()
 pdf_key = f"pdf:{doc.revision}:{review.revision}:{L}"
 for stale in [k for k in doc.cache if k.startswith("pdf:") and not k.startswith(pdf_key.removesuffix(L))]:
@@ -342,7 +342,7 @@ if st.button(t(L, "build_pdf"), key="build_pdf", icon=":material/picture_as_pdf:
             render_report(assessment, out, lang=L, result=result, comments=review.comments,
                           checklist_note=checklist_note(checklist, L))
         except SkbError as exc:
-            st.error(t(L, "report_failed", error=str(exc)))
+            st.error(t(L, "report_failed", error=exc.message(L)))
         else:
             doc.cache[pdf_key] = out.getvalue()
             audit_save(assessment.id, assessment.metadata.municipality, "export")  # once per session

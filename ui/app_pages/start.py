@@ -24,7 +24,7 @@ if message:
 try:
     assessments_store = store()
 except SkbError as exc:
-    st.error(t(L, "storage_unavailable", error=str(exc)))
+    st.error(t(L, "storage_unavailable", error=exc.message(L)))
     st.stop()
 
 # Follow-up is where equal health is won or lost: the reviews that have come due come first.
@@ -100,7 +100,7 @@ with new_col:
                 except Forbidden as exc:
                     st.error(exc.message(L))
                 except SkbError as exc:
-                    st.error(str(exc))
+                    st.error(exc.message(L))
                 else:
                     audit_save(assessment.id, assessment.metadata.municipality, "create")
                     close_assessment()
