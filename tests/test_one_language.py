@@ -79,3 +79,43 @@ def test_the_history_page_shows_the_milestones_in_its_language(app_store, lang: 
     table = at.dataframe[0].value
     what = " ".join(str(x) for x in table.iloc[:, 3])
     assert shown in what and hidden not in what
+
+
+# --- the wizard's count and the results' count explain each other ------------------------------------------------
+
+
+def _imported(example: str) -> str:
+    from assessment.cli import main
+
+    assert main(["import", str(ROOT / "examples" / example)]) == 0
+    with open_store() as store:
+        return store.list()[0].id
+
+
+@pytest.mark.parametrize(("lang", "wizard_words", "results_words"), [
+    ("sv", ("frågor besvarade", "också ”vet ej” eller ”ej relevant”"), ("”vet ej” och", "obesvarade saknar bedömning")),
+    ("en", ("questions answered", "also “unknown” or “not relevant”"), ("“unknown” and", "unanswered have no rating")),
+])
+def test_answered_in_the_wizard_and_rated_in_the_results_are_explained_where_they_appear(
+        app_data_dir: Path, capsys, lang: str, wizard_words: tuple[str, str], results_words: tuple[str, str]):
+    from assessment.scoring import score
+
+    aid = _imported("ny-skola-detaljplan.yaml")
+    capsys.readouterr()
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.query_params.update(id=aid, who="Ayşe", lang=lang, step="1")
+    at.run()
+    at.switch_page("ui/app_pages/wizard.py").run()
+    assert not at.exception, at.exception
+    progress = at.get("progress")[0].proto.text
+    captions = " ".join(c.value for c in at.caption)
+    assert wizard_words[0] in progress and wizard_words[1] in captions
+
+    at.switch_page("ui/app_pages/results.py").run()
+    assert not at.exception, at.exception
+    with open_store() as store:
+        assessment = store.load(aid).assessment
+    head = score(assessment).headline.overall
+    captions = " ".join(c.value for c in at.caption)
+    missing = head.applicable - head.answered - head.unknown
+    assert f"{head.unknown} {results_words[0]} {missing} {results_words[1]}" in captions

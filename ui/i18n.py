@@ -70,7 +70,9 @@ _SV: dict[str, str] = {
     "step_of": "Steg {i} av {n}",
     "answered_of": "{answered} av {applicable} besvarade",
     "answered": "Besvarade",
-    "overall_progress": "Totalt: {answered} av {applicable} besvarade",
+    "overall_progress": "Totalt: {answered} av {applicable} frågor besvarade",
+    "progress_counts": "Besvarad är en fråga med ett svar, också ”vet ej” eller ”ej relevant”. Resultatet räknar "
+                       "i stället bedömda påverkansfrågor: de med ett steg på skalan, av dem som är relevanta.",
     "back": "Föregående",
     "next": "Nästa",
     "to_results": "Se resultatet",
@@ -125,6 +127,9 @@ _SV: dict[str, str] = {
     "score": "Poäng",
     "coverage": "Täckning",
     "coverage_of": "{answered} av {applicable} bedömda ({pct} %)",
+    "coverage_counts": "Bedömd är en påverkansfråga med ett steg på skalan, av dem som är relevanta{alt}: "
+                       "{unknown} ”vet ej” och {missing} obesvarade saknar bedömning, och ”ej relevant” räknas inte. "
+                       "Guiden räknar i stället varje fråga med ett svar, ”vet ej” och ”ej relevant” inräknade.",
     "no_score": "Ingen poäng ännu",
     "sections": "Avsnitt",
     "section": "Avsnitt",
@@ -460,7 +465,9 @@ _EN: dict[str, str] = {
     "step_of": "Step {i} of {n}",
     "answered_of": "{answered} of {applicable} answered",
     "answered": "Answered",
-    "overall_progress": "Overall: {answered} of {applicable} answered",
+    "overall_progress": "Overall: {answered} of {applicable} questions answered",
+    "progress_counts": "A question with an answer is answered, also “unknown” or “not relevant”. The results count "
+                       "rated impact questions instead: those with a step on the scale, of the relevant ones.",
     "back": "Previous",
     "next": "Next",
     "to_results": "See the results",
@@ -514,6 +521,9 @@ _EN: dict[str, str] = {
     "score": "Score",
     "coverage": "Coverage",
     "coverage_of": "{answered} of {applicable} rated ({pct} %)",
+    "coverage_counts": "Rated is an impact question with a step on the scale, of those relevant{alt}: "
+                       "{unknown} “unknown” and {missing} unanswered have no rating, and “not relevant” is not counted. "
+                       "The wizard counts every question with an answer instead, “unknown” and “not relevant” included.",
     "no_score": "No score yet",
     "sections": "Sections",
     "section": "Section",

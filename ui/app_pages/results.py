@@ -100,6 +100,11 @@ for col, (alt_id, ar) in zip(cols, result.alternatives.items()):
                fmt_figure(ar.overall.value) if ar.overall.value is not None else t(L, "no_score"),
                help=md(band) if band else None, border=True)
     col.caption(f"{t(L, 'coverage')}: {coverage(ar.overall)}" + (f" · {md(band)}" if band else ""))
+head = headline.overall
+if head.applicable:  # the count beside each score explained once, with the headline alternative's figures
+    named = alt_labels.get(headline.alternative) if len(result.alternatives) > 1 else None
+    st.caption(t(L, "coverage_counts", alt=f" ({md(named)})" if named else "",
+                 unknown=head.unknown, missing=max(0, head.applicable - head.answered - head.unknown)))
 if result.hidden or result.not_relevant:
     st.caption(t(L, "hidden_note", n=len(result.hidden), m=len(result.not_relevant)))
 st.markdown(f"**{md(summary.headline)}**")

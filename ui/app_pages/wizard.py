@@ -52,6 +52,7 @@ draw_details(doc, L, expanded=vis.answered == 0)
 overall_applicable = vis.applicable
 st.progress(vis.answered / overall_applicable if overall_applicable else 0.0,
             text=t(L, "overall_progress", answered=vis.answered, applicable=overall_applicable))
+st.caption(t(L, "progress_counts"))  # why the results page's count of rated questions is smaller
 
 apply_style()
 with st.sidebar, st.container(key=STEPS_KEY, gap=None):
