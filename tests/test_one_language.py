@@ -93,12 +93,13 @@ def _imported(example: str) -> str:
 
 
 @pytest.mark.parametrize(("lang", "wizard_words", "results_words"), [
-    ("sv", ("frågor besvarade", "också ”vet ej” eller ”ej relevant”"), ("”vet ej” och", "obesvarade saknar bedömning")),
-    ("en", ("questions answered", "also “unknown” or “not relevant”"), ("“unknown” and", "unanswered have no rating")),
+    ("sv", ("frågor besvarade", "också ”vet ej” eller ”ej relevant”"), ("”vet ej” och", "obesvarade saknar bedömning", "av")),
+    ("en", ("questions answered", "also “unknown” or “not relevant”"), ("“unknown” and", "unanswered have no rating", "of")),
 ])
 def test_answered_in_the_wizard_and_rated_in_the_results_are_explained_where_they_appear(
-        app_data_dir: Path, capsys, lang: str, wizard_words: tuple[str, str], results_words: tuple[str, str]):
+        app_data_dir: Path, capsys, lang: str, wizard_words: tuple[str, str], results_words: tuple[str, str, str]):
     from assessment.scoring import score
+    from ui.progress import survey
 
     aid = _imported("ny-skola-detaljplan.yaml")
     capsys.readouterr()
@@ -119,3 +120,5 @@ def test_answered_in_the_wizard_and_rated_in_the_results_are_explained_where_the
     captions = " ".join(c.value for c in at.caption)
     missing = head.applicable - head.answered - head.unknown
     assert f"{head.unknown} {results_words[0]} {missing} {results_words[1]}" in captions
+    wizard_count = survey(assessment)
+    assert f"{wizard_count.answered} {results_words[2]} {wizard_count.applicable}" in captions

@@ -84,6 +84,7 @@ _SV: dict[str, str] = {
     "no": "Nej",
     "choose": "Välj …",
     "comment": "Motivering",
+    "no_answer": "Inget svar",
     "comment_help": "Varför detta svar? Skriv så att en politiker förstår.",
     "evidence": "Underlag",
     "evidence_help": "Vad bygger bedömningen på: utredning, statistik, dialog, platsbesök …",
@@ -129,7 +130,8 @@ _SV: dict[str, str] = {
     "coverage_of": "{answered} av {applicable} bedömda ({pct} %)",
     "coverage_counts": "Bedömd är en påverkansfråga med ett steg på skalan, av dem som är relevanta{alt}: "
                        "{unknown} ”vet ej” och {missing} obesvarade saknar bedömning, och ”ej relevant” räknas inte. "
-                       "Guiden räknar i stället varje fråga med ett svar, ”vet ej” och ”ej relevant” inräknade.",
+                       "Guiden räknar i stället varje fråga med ett svar, ”vet ej” och ”ej relevant” inräknade: "
+                       "{answered} av {applicable} frågor besvarade.",
     "no_score": "Ingen poäng ännu",
     "sections": "Avsnitt",
     "section": "Avsnitt",
@@ -479,6 +481,7 @@ _EN: dict[str, str] = {
     "no": "No",
     "choose": "Choose …",
     "comment": "Reasoning",
+    "no_answer": "No answer",
     "comment_help": "Why this answer? Write so that a politician understands.",
     "evidence": "Evidence",
     "evidence_help": "What the assessment rests on: a study, statistics, dialogue, a site visit …",
@@ -523,7 +526,8 @@ _EN: dict[str, str] = {
     "coverage_of": "{answered} of {applicable} rated ({pct} %)",
     "coverage_counts": "Rated is an impact question with a step on the scale, of those relevant{alt}: "
                        "{unknown} “unknown” and {missing} unanswered have no rating, and “not relevant” is not counted. "
-                       "The wizard counts every question with an answer instead, “unknown” and “not relevant” included.",
+                       "The wizard counts every question with an answer instead, “unknown” and “not relevant” included: "
+                       "{answered} of {applicable} questions answered.",
     "no_score": "No score yet",
     "sections": "Sections",
     "section": "Section",

@@ -15,6 +15,7 @@ from assessment.summary import RIGHTS_FRAMEWORKS, figure, fmt_figure, summarize
 from reports import render_report
 from reports.prose import mid_sentence
 from ui.i18n import t
+from ui.progress import survey
 from ui.routes import WIZARD, required_assessment, go
 from ui.session import audit_save, checklist_note, lang, store
 from ui.widgets import md
@@ -101,10 +102,12 @@ for col, (alt_id, ar) in zip(cols, result.alternatives.items()):
                help=md(band) if band else None, border=True)
     col.caption(f"{t(L, 'coverage')}: {coverage(ar.overall)}" + (f" · {md(band)}" if band else ""))
 head = headline.overall
+progress = survey(assessment)  # the wizard's own count, to name beside this one
 if head.applicable:  # the count beside each score explained once, with the headline alternative's figures
     named = alt_labels.get(headline.alternative) if len(result.alternatives) > 1 else None
     st.caption(t(L, "coverage_counts", alt=f" ({md(named)})" if named else "",
-                 unknown=head.unknown, missing=max(0, head.applicable - head.answered - head.unknown)))
+                 unknown=head.unknown, missing=max(0, head.applicable - head.answered - head.unknown),
+                 answered=progress.answered, applicable=progress.applicable))
 if result.hidden or result.not_relevant:
     st.caption(t(L, "hidden_note", n=len(result.hidden), m=len(result.not_relevant)))
 st.markdown(f"**{md(summary.headline)}**")
