@@ -257,9 +257,31 @@ def _bound(doc: OpenAssessment, crit: Criterion, alternative: str | None, part: 
 # --- drawing ------------------------------------------------------------------------
 
 
+def _shown_answer(doc: OpenAssessment, crit: Criterion, value: Any, lang: str) -> str:
+    """An answer as markdown text, for an adopted assessment: the chosen option in full colour, not a
+    disabled widget's faint grey; a text keeps its line breaks."""
+    if value is None:
+        return f":gray[{t(lang, 'no_answer')}]"
+    if crit.type == AnswerType.TEXT and value not in (UNKNOWN, NOT_RELEVANT):
+        return md(str(value)).replace("\n\n", "\n").replace("\n", "  \n")
+    if crit.type == AnswerType.NUMBER and isinstance(value, (int, float)) and not isinstance(value, bool):
+        unit = text_for(crit.unit, lang)
+        return md(f"{value:g} {unit}".strip())
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return md(describe(doc.assessment.checklist, crit, value, lang))
+
+
 def _draw_value(doc: OpenAssessment, crit: Criterion, alternative: str | None, lang: str, label: str) -> None:
     checklist = doc.assessment.checklist
     answer = doc.assessment.answer(crit.id, alternative)
+    if doc.frozen:
+        shown_label = f"{md(label)}: " if label else ""
+        words = _shown_answer(doc, crit, answer.value if answer else None, lang)
+        long_text = crit.type == AnswerType.TEXT and answer is not None and answer.value not in (None, UNKNOWN,
+                                                                                                  NOT_RELEVANT)
+        st.markdown(f"{shown_label}{words}" if long_text else f"{shown_label}**{words}**")
+        return
     value = _to_widget(crit, checklist, answer.value if answer else None)
     kw = _bound(doc, crit, alternative, "value", value)
     shown = "visible" if label else "collapsed"
@@ -319,6 +341,13 @@ def _draw_groups(doc: OpenAssessment, crit: Criterion, shown: list[str], lang: s
         with col:
             if len(shown) > 1:
                 st.caption(md(alt_labels[alt]))
+            if doc.frozen:  # adopted: each group's rating as text, legible
+                ratings = [(g, value.get(g.id) if isinstance(value, dict) else value) for g in groups]
+                st.markdown("  \n".join(
+                    f"{md(text_for(g.label, lang))}: **{md(labeller(r)) if r is not None else t(lang, 'no_answer')}**"
+                    for g, r in ratings))
+                _draw_reasoning(doc, crit, alt, lang)
+                continue
             for group in groups:
                 rating = value.get(group.id) if isinstance(value, dict) else value
                 rating = rating if rating in options else None
@@ -331,6 +360,12 @@ def _draw_groups(doc: OpenAssessment, crit: Criterion, shown: list[str], lang: s
 def _draw_reasoning(doc: OpenAssessment, crit: Criterion, alternative: str | None, lang: str) -> None:
     answer = doc.assessment.answer(crit.id, alternative)
     comment = answer.comment if answer else ""
+    if doc.frozen:  # adopted: the motivation and the evidence as text, only where written
+        parts = [(t(lang, "comment"), comment), (t(lang, "evidence"), answer.evidence if answer else "")]
+        lines = [f"{name}: {md(text.strip())}" for name, text in parts if text.strip()]
+        if lines:
+            st.markdown("  \n".join(lines))
+        return
     if crit.type == AnswerType.YES_NO:
         st.text_input(t(lang, "yes_no_comment"), max_chars=MAX_TEXT,
                       **_bound(doc, crit, alternative, "comment", comment))
