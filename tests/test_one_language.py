@@ -70,6 +70,8 @@ def test_the_stores_own_summaries_are_read_in_one_language(stored: str, sv: str,
 def test_the_history_page_shows_the_milestones_in_its_language(app_store, lang: str, shown: str, hidden: str):
     a = new_assessment(load_library()[0]["skb-snabb"], "Fritidsgården")
     revision = app_store.create(a, "Ayşe")
+    a.metadata = a.metadata.model_copy(update={"title": "Fritidsgården i Solbacken"})
+    revision = app_store.save(a, revision, "Ayşe", "details: title")  # as the details form saves a change
     send_for_review(app_store, a.id, revision, "Ayşe")
     at = AppTest.from_file(APP, default_timeout=60)
     at.query_params.update(id=a.id, who="Ayşe", lang=lang)
@@ -79,6 +81,7 @@ def test_the_history_page_shows_the_milestones_in_its_language(app_store, lang: 
     table = at.dataframe[0].value
     what = " ".join(str(x) for x in table.iloc[:, 3])
     assert shown in what and hidden not in what
+    assert ("Titel" if lang == "sv" else "Title") in what and "details: title" not in what
 
 
 # --- the wizard's count and the results' count explain each other ------------------------------------------------
