@@ -38,7 +38,7 @@ except Forbidden as refused:
     st.button(t(L, "sign_out"), key="sign_out", on_click=st.logout, icon=":material/logout:")
     st.stop()
 except SkbError as exc:  # the database cannot be reached to record the sign-in
-    st.error(t(L, "storage_unavailable", error=str(exc)))
+    st.error(t(L, "storage_unavailable", error=exc.message(L)))
     st.stop()
 if person is None:  # shared mode, not yet signed in: nothing but the way in
     st.title(t(L, "sign_in_title"), anchor=False)

@@ -21,6 +21,7 @@ from pydantic import BaseModel, ConfigDict, Discriminator, Field, PlainValidator
 
 __all__ = [
     "SCHEMA_VERSION",
+    "PLAN_TYPES",
     "Text",
     "text_for",
     "AnswerType",
@@ -455,6 +456,9 @@ class Scoring(_Strict):
 
 # --- the checklist ------------------------------------------------------------------
 
+DEFAULT_ORDER = 100  # a checklist that names no `order` comes after those that do
+PLAN_TYPES = "plan_types"  # the choice list that names the plan types, and the question that asks it
+
 
 class Checklist(_Strict):
     schema_version: Literal[1]
@@ -465,6 +469,7 @@ class Checklist(_Strict):
     default_language: LangCode = "sv"
     languages: list[LangCode] = Field(default_factory=lambda: ["sv"])
     plan_types: list[Id] | None = None  # for which plan types it is meant; informational
+    order: int = Field(default=DEFAULT_ORDER, ge=0, le=9999)  # place in the library, lowest first and preselected
     frameworks: list[Framework] = Field(default_factory=list)
     scales: list[Scale] = Field(default_factory=list)
     choice_lists: list[ChoiceList] = Field(default_factory=list)
@@ -517,13 +522,26 @@ class Checklist(_Strict):
             return list(self.groups)
         return [self.group(g) for g in criterion.groups]
 
+    def plan_type_question(self) -> Criterion | None:
+        """The question asking the plan type: the first single choice from the `plan_types` choice list,
+        answered once for the whole assessment; None when the checklist does not ask it."""
+        return next((c for c in self.criteria() if c.type == AnswerType.SINGLE_CHOICE and c.choices == PLAN_TYPES
+                     and not c.answered_per_alternative), None)
+
+    def plan_type_label(self, value: str, lang: str) -> str:
+        """A plan type as a planner reads it: its label from the `plan_types` choice list, or the value
+        itself when it was typed in freely (or the checklist names no plan types)."""
+        options = next((c.options for c in self.choice_lists if c.id == PLAN_TYPES), [])
+        return next((text_for(o.label, lang) for o in options if o.id == value), value)
+
     def alternative_ids(self) -> list[str]:
         """The alternatives answered; a checklist without any has one, `proposal`."""
         return [a.id for a in self.alternatives] or ["proposal"]
 
     def content_hash(self) -> str:
-        """sha256 of the canonical JSON of the checklist: same content, same hash."""
-        canonical = json.dumps(self.model_dump(mode="json", by_alias=True, exclude_none=True),
+        """sha256 of the canonical JSON of the checklist: same content, same hash. The library `order`
+        is where the file stands on the shelf, not content: reordering changes no assessment's snapshot."""
+        canonical = json.dumps(self.model_dump(mode="json", by_alias=True, exclude_none=True, exclude={"order"}),
                                sort_keys=True, ensure_ascii=False, separators=(",", ":"))
         return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
 

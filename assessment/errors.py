@@ -12,7 +12,7 @@
     ├── ReportError           the report could not be built
     └── Forbidden             the person's roles, or the organisation's rules, do not allow it
 
-The UI shows `str(error)`; it never shows a traceback for these.
+The UI shows `error.message(lang)`, in the page's language; it never shows a traceback for these.
 """
 
 from __future__ import annotations
@@ -33,7 +33,17 @@ __all__ = [
 
 
 class SkbError(Exception):
-    """Something went wrong that the user can act on."""
+    """Something went wrong that the user can act on.
+
+    Raised with the message in Swedish and, when it differs, in English: `message(lang)` gives the one a
+    page in that language shows; `str()` keeps both for a log or a terminal."""
+
+    def __init__(self, sv: str = "", en: str | None = None) -> None:
+        self.sv, self.en = sv, sv if en is None else en
+        super().__init__(sv if en is None else f"{sv} / {en}")
+
+    def message(self, lang: str = "sv") -> str:
+        return self.sv if lang == "sv" else self.en
 
 
 class ChecklistError(SkbError):
@@ -79,11 +89,9 @@ class Forbidden(SkbError):
     Carries the message in Swedish (`sv`) and English (`en`); `message(lang)` picks one."""
 
     def __init__(self, sv: str, en: str) -> None:
-        self.sv, self.en = sv, en
-        super().__init__(f"{sv} / {en}")
+        super().__init__(sv, en)
 
-    def message(self, lang: str = "sv") -> str:
-        return self.sv if lang == "sv" else self.en
+
 class LimitExceeded(AssessmentFileError, StorageError):
     """The assessment holds more than SKB allows; `problems` are (Swedish, English) pairs naming each limit."""
 

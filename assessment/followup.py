@@ -71,16 +71,17 @@ REVIEW_AFTER_MONTHS = 6
 class FollowUpConflict(ConflictError):
     """Someone recorded follow-up of this measure since you read it; reload and record again."""
 
-    def __init__(self, what: str, by: str, at: str) -> None:
-        self.what, self.by, self.at = what, by, at
+    def __init__(self, what: str | tuple[str, str], by: str, at: str) -> None:
+        self.what = what if isinstance(what, tuple) else (what, what)  # (Swedish, English), or a name as written
+        self.by, self.at = by, at
         super().__init__(self.message("sv") + "\n" + self.message("en"))
 
     def message(self, lang: str = "sv") -> str:
         when = self.at[:16].replace("T", " ")
         if lang == "sv":
-            return (f"{self.by} har ändrat uppföljningen av {self.what} ({when}) sedan du läste den. "
+            return (f"{self.by} har ändrat uppföljningen av {self.what[0]} ({when}) sedan du läste den. "
                     "Din ändring är inte sparad: läs in den nya och gör om ändringen.")
-        return (f"{self.by} changed the follow-up of {self.what} ({when}) since you read it. "
+        return (f"{self.by} changed the follow-up of {self.what[1]} ({when}) since you read it. "
                 "Your change was not saved: reload and make it again.")
 
 
@@ -145,10 +146,11 @@ def _now() -> str:
     return dt.datetime.now(dt.timezone.utc).isoformat(timespec="microseconds")
 
 
-def _text(words: str, what: str) -> str:
+def _text(words: str, what: tuple[str, str]) -> str:
     words = words.strip()
     if len(words) > MAX_TEXT:
-        raise StorageError(f"{what}: högst {MAX_TEXT} tecken. / {what}: at most {MAX_TEXT} characters.")
+        sv, en = what
+        raise StorageError(f"{sv.capitalize()}: högst {MAX_TEXT} tecken.", f"{en.capitalize()}: at most {MAX_TEXT} characters.")
     return words
 
 
@@ -243,9 +245,9 @@ def add_note(store: Store, assessment_id: str, measure_id: str, revision: int, d
              by: Actor | str) -> int:
     """Add a dated note to the measure's follow-up; returns its follow-up revision."""
     actor = actor_of(by)
-    words = _text(words, "anteckningen / the note")
+    words = _text(words, ("anteckningen", "the note"))
     if not words:
-        raise StorageError("En anteckning kan inte vara tom. / A note cannot be empty.")
+        raise StorageError("En anteckning kan inte vara tom.", "A note cannot be empty.")
     m, org = _measure(store, assessment_id, measure_id, actor)
     with store.writing() as conn:
         new = _advance(conn, assessment_id, m, revision, actor.name)
@@ -264,12 +266,12 @@ def add_value(store: Store, assessment_id: str, measure_id: str, revision: int, 
     """Record a value of the measure's follow-up indicator on `day`; returns its follow-up revision."""
     actor = actor_of(by)
     if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
-        raise StorageError("Ett indikatorvärde måste vara ett tal. / An indicator value must be a number.")
+        raise StorageError("Ett indikatorvärde måste vara ett tal.", "An indicator value must be a number.")
     m, org = _measure(store, assessment_id, measure_id, actor)
     if not m.indicator.strip():
-        raise StorageError("Åtgärden har ingen uppföljningsindikator att ge värden. / "
+        raise StorageError("Åtgärden har ingen uppföljningsindikator att ge värden.",
                            "The measure has no follow-up indicator to give values to.")
-    note = _text(note, "kommentaren / the note")
+    note = _text(note, ("kommentaren", "the note"))
     with store.writing() as conn:
         new = _advance(conn, assessment_id, m, revision, actor.name)
         conn.execute(text(
@@ -346,7 +348,7 @@ def _write_schedule(store: Store, assessment_id: str, revision: int, by: Actor |
                 return revision + 1
         row = conn.execute(text("SELECT updated_by, updated_at FROM followup_schedule WHERE assessment_id = :id"),
                            {"id": assessment_id}).one_or_none()
-    raise FollowUpConflict("uppföljningsdatumet / the review date", row.updated_by if row else "?",
+    raise FollowUpConflict(("uppföljningsdatumet", "the review date"), row.updated_by if row else "?",
                            row.updated_at if row else "")
 
 
@@ -408,7 +410,8 @@ def reassess(store: Store, assessment_id: str, by: Actor | str) -> str:
     org = org_key(stored.assessment.metadata.municipality)
     require(store, actor, Action.EDIT, org)
     if stored.assessment.metadata.status != Status.ADOPTED:
-        raise StorageError("Bara en fastställd bedömning kan bedömas om. / Only an adopted assessment is re-assessed.")
+        raise StorageError("Bara en fastställd bedömning kan bedömas om.",
+                           "Only an adopted assessment is re-assessed.")
     new_id = store.copy_as_draft(assessment_id, actor.name, stored.revision)
     with store.writing() as conn:
         conn.execute(text("INSERT INTO reassessments (assessment_id, source_id, source_revision, created_at, "

@@ -35,7 +35,8 @@ def checklist_files() -> list[Path]:
 
 
 def load_library() -> tuple[dict[str, Checklist], dict[str, list[Problem]]]:
-    """Every valid checklist by id (first directory wins), and the problems of the files that failed."""
+    """Every valid checklist by id (first directory wins), in the library's `order`, and the problems of the
+    files that failed."""
     found: dict[str, Checklist] = {}
     broken: dict[str, list[Problem]] = {}
     for path in checklist_files():
@@ -44,7 +45,9 @@ def load_library() -> tuple[dict[str, Checklist], dict[str, list[Problem]]]:
             broken[str(path)] = problems
         elif checklist.id not in found:
             found[checklist.id] = checklist
-    return found, broken
+    # The library's own order (`order`, then id), so the first is the one a new assessment starts from.
+    ordered = dict(sorted(found.items(), key=lambda item: (item[1].order, item[0])))
+    return ordered, broken
 
 
 def resolve_checklist(checklist_id: str, version: str) -> Checklist:

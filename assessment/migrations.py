@@ -625,9 +625,9 @@ def grant_app_role(engine: Engine, role: str) -> None:
     import re
 
     if engine.dialect.name != "postgresql":
-        raise StorageError("Roller finns bara i PostgreSQL. / Roles exist only on PostgreSQL.")
+        raise StorageError("Roller finns bara i PostgreSQL.", "Roles exist only on PostgreSQL.")
     if not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]{0,62}", role):
-        raise StorageError(f"Ogiltigt rollnamn {role!r}. / Not a valid role name: {role!r}.")
+        raise StorageError(f"Ogiltigt rollnamn {role!r}.", f"Not a valid role name: {role!r}.")
     with engine.begin() as conn:
         for statement in (f'GRANT USAGE ON SCHEMA public TO "{role}"',
                           f'GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO "{role}"',

@@ -297,19 +297,40 @@ class Assessment(_Model):
         else:
             self.answers[criterion_id] = answer
 
+    def set_plan_type(self, value: str) -> None:
+        """Set the plan type, kept in one place: the details' `plan_type` and the answer to the checklist's
+        plan type question (which sets the expected participation) always say the same. A value the
+        question does not offer (typed in freely) leaves the question without a value."""
+        self.metadata = self.metadata.model_copy(update={"plan_type": value})
+        question = self.checklist.plan_type_question()
+        if question is None or question.choices is None:
+            return
+        offered = {o.id for o in self.checklist.choice_list(question.choices).options}
+        old = self.answers.get(question.id)
+        answer = old.model_copy(deep=True) if old is not None else Answer()
+        answer.value = value if value in offered else None
+        if answer.value is None and not answer.comment.strip() and not answer.evidence.strip():
+            self.answers.pop(question.id, None)
+        else:
+            self.answers[question.id] = answer
+
     def measures_for(self, criterion_id: str, alternative: str | None = None) -> list[Measure]:
         return [m for m in self.measures
                 if m.criterion == criterion_id and (alternative is None or m.alternative in (None, alternative))]
 
 
 def new_assessment(checklist: Checklist, title: str, **metadata: Any) -> Assessment:
-    """An empty assessment of `checklist`, with a snapshot of it."""
-    return Assessment(
+    """An empty assessment of `checklist`, with a snapshot of it; a plan type given also answers the
+    checklist's plan type question, so it is asked once."""
+    assessment = Assessment(
         language=checklist.default_language,
         metadata=Metadata(title=title, **metadata),
         checklist_ref=ChecklistRef(id=checklist.id, version=checklist.version, hash=checklist.content_hash()),
         checklist=checklist,
     )
+    if assessment.metadata.plan_type:
+        assessment.set_plan_type(assessment.metadata.plan_type)
+    return assessment
 
 
 # --- does it fit its checklist? ----------------------------------------------------
@@ -600,9 +621,9 @@ def validate_snapshot(data: Any, source: str, located: Located | None = None) ->
     if checklist is None:
         errors = [str(p) for p in problems if p.severity == "error"]
         more = f"\n(and {len(errors) - 10} more)" if len(errors) > 10 else ""
-        raise AssessmentFileError(
-            f"{source}: checklistan i filen är inte giltig / the checklist in the file is not valid:\n"
-            + "\n".join(errors[:10]) + more)
+        listed = "\n".join(errors[:10]) + more
+        raise AssessmentFileError(f"{source}: checklistan i filen är inte giltig:\n{listed}",
+                                  f"{source}: the checklist in the file is not valid:\n{listed}")
     count = len(checklist.criteria())
     if count > Bounds.CRITERIA:
         raise LimitExceeded([(f"{source}: checklistan har {_n(count, 'sv')} frågor; högst {_n(Bounds.CRITERIA, 'sv')} "

@@ -301,12 +301,12 @@ def post(store: Store, assessment_id: str, thread_revision: int, author: Actor |
     actor = actor_of(author)
     words = body.strip()
     if not words:
-        raise StorageError("En kommentar kan inte vara tom. / A comment cannot be empty.")
+        raise StorageError("En kommentar kan inte vara tom.", "A comment cannot be empty.")
     if len(words) > MAX_TEXT:
-        raise StorageError(f"En kommentar får vara högst {MAX_TEXT} tecken. / "
+        raise StorageError(f"En kommentar får vara högst {MAX_TEXT} tecken.",
                            f"A comment may be at most {MAX_TEXT} characters.")
     if not actor.name.strip():
-        raise StorageError("Skriv ditt namn innan du kommenterar. / Give your name before commenting.")
+        raise StorageError("Skriv ditt namn innan du kommenterar.", "Give your name before commenting.")
     require(store, actor, Action.COMMENT, _org(store, assessment_id))
     chosen: Kind = kind or ("reply" if reply_to else "comment")
     stored = store.load(assessment_id)
@@ -362,12 +362,12 @@ def sign_off(store: Store, assessment_id: str, revision: int, by: Actor | str, n
     actor = actor_of(by)
     name = actor.name.strip()
     if not name:
-        raise StorageError("Fastställande kräver ett namn. / Adoption needs a name.")
+        raise StorageError("Fastställande kräver ett namn.", "Adoption needs a name.")
     with store.reading() as conn:
         status, _, org = _head(conn, assessment_id)
     require(store, actor, Action.SIGN_OFF, org)
     if status == Status.DRAFT:
-        raise StorageError("Skicka bedömningen på granskning innan den fastställs. / "
+        raise StorageError("Skicka bedömningen på granskning innan den fastställs.",
                            "Send the assessment for review before adopting it.")
     if actor.shared and name in writers(store, assessment_id) and not self_sign_off_allowed(store, org):
         raise Forbidden(f"{actor.label} har själv skrivit i bedömningen och kan inte fastställa den: "
@@ -409,7 +409,7 @@ def store_report(store: Store, assessment_id: str, by: Actor | str, lang: str | 
     by = actor.name
     stored = store.load(assessment_id)
     if stored.assessment.metadata.status != Status.ADOPTED:
-        raise StorageError("Bara en fastställd bedömning får en lagrad rapport. / "
+        raise StorageError("Bara en fastställd bedömning får en lagrad rapport.",
                            "Only an adopted assessment gets a stored report.")
     language = lang or stored.assessment.language
     existing = [r for r in stored_reports(store, assessment_id) if r.revision == stored.revision and r.lang == language]
@@ -455,7 +455,7 @@ def report_pdf(store: Store, assessment_id: str, revision: int, lang: str) -> by
         row = conn.execute(text("SELECT pdf FROM adopted_reports WHERE assessment_id = :id AND revision = :r "
                                 "AND lang = :lang"), {"id": assessment_id, "r": revision, "lang": lang}).one_or_none()
     if row is None:
-        raise NotFound(f"Ingen lagrad rapport för {assessment_id} version {revision} ({lang}). / "
+        raise NotFound(f"Ingen lagrad rapport för {assessment_id} version {revision} ({lang}).",
                        f"No stored report for {assessment_id} version {revision} ({lang}).")
     return bytes(row.pdf)
 

@@ -28,6 +28,8 @@ FIELD_HELP: dict[str, dict[str, str]] = {
         "default_language": "Two-letter code of the language shown when a text lacks the reader's language.",
         "languages": "The languages every text should have; a missing translation is a warning.",
         "plan_types": "Which plan types the checklist is meant for (informational), e.g. detaljplan, bygglov.",
+        "order": "Where the checklist stands in the library, lowest first; the first is preselected for a new "
+                 "assessment. Default 100.",
         "frameworks": "Dimensions scores roll up along: policy areas, Agenda 2030, UN CRC articles, spatial levels.",
         "scales": "Rating scales for impact and group_impact questions.",
         "choice_lists": "Option lists for single_choice and multi_choice questions.",

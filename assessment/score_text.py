@@ -143,7 +143,8 @@ def score_table(assessment: Assessment, result: Result, lang: str = "sv") -> str
     if assessment.metadata.municipality:
         out.append(f"{_t('municipality', lang)}: {assessment.metadata.municipality}")
     if assessment.metadata.plan_type:
-        out.append(f"{_t('plan_type', lang)}: {assessment.metadata.plan_type}")
+        out.append(f"{_t('plan_type', lang)}: "
+                   f"{assessment.checklist.plan_type_label(assessment.metadata.plan_type, lang)}")
     out += ["", f"{_t('verdict', lang)}:", f"  {headline_sentence(result, checklist, lang)}",
             f"  {equity_sentence(result, checklist, lang)}"]
     for alt in alts:

@@ -23,6 +23,7 @@ import base64
 import datetime as dt
 import json
 import os
+import re
 import threading
 import uuid
 from collections.abc import Iterator
@@ -57,6 +58,7 @@ __all__ = [
     "Version",
     "data_dir",
     "default_url",
+    "summary_in",
     "open_store",
     "server_date",
 ]
@@ -160,6 +162,24 @@ class Version:
     questions: tuple[str, ...]
     parts: tuple[str, ...]
 
+    def summary_in(self, lang: str) -> str:
+        """The summary in `lang`: the store writes its own (created, sent for review, adopted, a copy) in
+        Swedish and English as "sv / en", and a reader sees the one of their language; any other is as written."""
+        return summary_in(self.summary, lang)
+
+
+# The summaries the store and the review write themselves, each "Swedish / English".
+_OWN_SUMMARY = re.compile(r"(skapad|fastställd|skickad på granskning|tillbaka till utkast|kopia av \S+ version \d+)"
+                          r" / (created|adopted|sent for review|returned to draft|copy of \S+ version \d+)")
+
+
+def summary_in(summary: str, lang: str) -> str:
+    """A version's summary in `lang` when it is one the store wrote in both languages; else as written."""
+    found = _OWN_SUMMARY.fullmatch(summary)
+    if found is None:
+        return summary
+    return found.group(1 if lang == "sv" else 2)
+
 
 Change = Version  # a change made by someone else, as a conflict reports it
 
@@ -233,12 +253,12 @@ class EditConflict(ConflictError):
 
 def _frozen(assessment_id: str) -> FrozenError:
     return FrozenError(f"Bedömningen {assessment_id} är fastställd och kan inte ändras; kopiera den till ett nytt "
-                       f"utkast för att bedöma om. / Assessment {assessment_id} is adopted and cannot change; "
+                       f"utkast för att bedöma om.", f"Assessment {assessment_id} is adopted and cannot change; "
                        "copy it into a new draft to re-assess.")
 
 
 def _not_found(assessment_id: str) -> NotFound:
-    return NotFound(f'Det finns ingen bedömning med id "{assessment_id}". / '
+    return NotFound(f'Det finns ingen bedömning med id "{assessment_id}".',
                     f'There is no assessment with id "{assessment_id}".')
 
 
@@ -317,9 +337,9 @@ class Store:
             if "permission denied" in str(exc.orig) or "must be owner" in str(exc.orig):
                 raise StorageError(
                     "Databasen behöver uppgraderas, och SKB:s roll får inte ändra tabeller: kör skb migrate som "
-                    f"databasens ägare, eller sätt {MIGRATION_ENV}. / The database needs upgrading and SKB's role "
-                    f"may not alter tables: run skb migrate as the database's owner, or set {MIGRATION_ENV}.\n"
-                    f"({exc.orig})") from None
+                    f"databasens ägare, eller sätt {MIGRATION_ENV}.\n({exc.orig})",
+                    "The database needs upgrading and SKB's role may not alter tables: run skb migrate as the "
+                    f"database's owner, or set {MIGRATION_ENV}.\n({exc.orig})") from None
             raise StorageError(f"cannot open the database: {exc.orig}") from None
         except BaseException:
             self._engine.dispose()
@@ -408,7 +428,7 @@ class Store:
             # Through the full validator, as on import: the database is no more trusted than a file.
             checklist = validate_snapshot(json.loads(row[0]), f"checklist {digest[:12]}")
         except (AssessmentFileError, ValueError) as exc:
-            raise StorageError(f"Den lagrade checklistan {digest[:12]}… är inte giltig; kör skb verify. / "
+            raise StorageError(f"Den lagrade checklistan {digest[:12]}… är inte giltig; kör skb verify.\n{exc}",
                                f"The stored checklist {digest[:12]}… is not valid; run skb verify.\n{exc}") from None
         with self._snapshots_lock:
             if len(self._snapshots) >= _SNAPSHOT_CACHE:
@@ -447,7 +467,7 @@ class Store:
                                     "AND revision = :r"), {"id": assessment_id, "r": revision}).one_or_none()
             if row is None:
                 self._head(conn, assessment_id)  # NotFound for an unknown assessment
-                raise NotFound(f"Bedömningen {assessment_id} har ingen version {revision}. / "
+                raise NotFound(f"Bedömningen {assessment_id} har ingen version {revision}.",
                                f"Assessment {assessment_id} has no version {revision}.")
             return self._assemble(conn, row.body, row.checklist_hash)
 
@@ -508,7 +528,7 @@ class Store:
         An adopted assessment is not created: adoption goes through `adopt` (sign-off), and an
         adoption made elsewhere comes in through `import_`, where it is checked."""
         if assessment.metadata.status == Status.ADOPTED:
-            raise StorageError("En ny bedömning kan inte skapas som fastställd; den fastställs genom granskning. / "
+            raise StorageError("En ny bedömning kan inte skapas som fastställd; den fastställs genom granskning.",
                                "A new assessment cannot be created adopted; it is adopted through review.")
         self._check(assessment)
         try:
@@ -675,7 +695,7 @@ class Store:
             if head.status == Status.ADOPTED:
                 raise _frozen(assessment_id)
             if head.status != Status.DRAFT:
-                raise StorageError(f"Bara utkast kan tas bort; {assessment_id} är under granskning. / "
+                raise StorageError(f"Bara utkast kan tas bort; {assessment_id} är under granskning.",
                                    f"Only drafts can be deleted; {assessment_id} is in review.")
             # The history goes with the draft by cascade: a version alone is never deleted (migration 0007).
             conn.execute(text("DELETE FROM assessments WHERE id = :id"), {"id": assessment_id})

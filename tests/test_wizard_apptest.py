@@ -392,7 +392,9 @@ def test_an_adopted_assessment_opens_read_only_and_can_be_copied_into_a_new_draf
     fresh.switch_page("ui/app_pages/wizard.py").run()
     assert not fresh.exception, fresh.exception
     assert any("fastställd" in i.value for i in fresh.info)
-    assert question_widgets(fresh) and all(w.disabled for w in question_widgets(fresh))
+    # The chosen answers read as text in full colour, not as a disabled widget's faint grey.
+    assert not question_widgets(fresh)
+    assert any("Färja, Kajak" in m.value for m in fresh.markdown)
 
     fresh.switch_page("ui/app_pages/history.py").run()
     assert not fresh.exception, fresh.exception

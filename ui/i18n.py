@@ -37,6 +37,8 @@ _SV: dict[str, str] = {
     "title_placeholder": "t.ex. Detaljplan för Norra Ängen",
     "municipality": "Kommun eller region",
     "plan_type": "Typ av plan eller beslut",
+    "plan_type_help": "Svarar också på checklistans fråga om plantyp, som styr vilken delaktighet som förväntas. "
+                      "Ändras den senare, i uppgifterna eller i frågan, följer den andra med.",
     "areas": "Område (stadsdel, kvarter)",
     "areas_help": "Flera områden skiljs åt med kommatecken.",
     "create": "Skapa och börja",
@@ -68,7 +70,9 @@ _SV: dict[str, str] = {
     "step_of": "Steg {i} av {n}",
     "answered_of": "{answered} av {applicable} besvarade",
     "answered": "Besvarade",
-    "overall_progress": "Totalt: {answered} av {applicable} besvarade",
+    "overall_progress": "Totalt: {answered} av {applicable} frågor besvarade",
+    "progress_counts": "Besvarad är en fråga med ett svar, också ”vet ej” eller ”ej relevant”. Resultatet räknar "
+                       "i stället bedömda påverkansfrågor: de med ett steg på skalan, av dem som är relevanta.",
     "back": "Föregående",
     "next": "Nästa",
     "to_results": "Se resultatet",
@@ -80,6 +84,7 @@ _SV: dict[str, str] = {
     "no": "Nej",
     "choose": "Välj …",
     "comment": "Motivering",
+    "no_answer": "Inget svar",
     "comment_help": "Varför detta svar? Skriv så att en politiker förstår.",
     "evidence": "Underlag",
     "evidence_help": "Vad bygger bedömningen på: utredning, statistik, dialog, platsbesök …",
@@ -123,6 +128,10 @@ _SV: dict[str, str] = {
     "score": "Poäng",
     "coverage": "Täckning",
     "coverage_of": "{answered} av {applicable} bedömda ({pct} %)",
+    "coverage_counts": "Bedömd är en påverkansfråga med ett steg på skalan, av dem som är relevanta{alt}: "
+                       "{unknown} ”vet ej” och {missing} obesvarade saknar bedömning, och ”ej relevant” räknas inte. "
+                       "Guiden räknar i stället varje fråga med ett svar, ”vet ej” och ”ej relevant” inräknade: "
+                       "{answered} av {applicable} frågor besvarade.",
     "no_score": "Ingen poäng ännu",
     "sections": "Avsnitt",
     "section": "Avsnitt",
@@ -426,6 +435,8 @@ _EN: dict[str, str] = {
     "title_placeholder": "e.g. Detailed development plan for Norra Ängen",
     "municipality": "Municipality or region",
     "plan_type": "Type of plan or decision",
+    "plan_type_help": "Also answers the checklist's plan type question, which sets the participation expected. "
+                      "Changed later, in the details or in the question, the other follows.",
     "areas": "Area (district, neighbourhood)",
     "areas_help": "Separate several areas with commas.",
     "create": "Create and start",
@@ -456,7 +467,9 @@ _EN: dict[str, str] = {
     "step_of": "Step {i} of {n}",
     "answered_of": "{answered} of {applicable} answered",
     "answered": "Answered",
-    "overall_progress": "Overall: {answered} of {applicable} answered",
+    "overall_progress": "Overall: {answered} of {applicable} questions answered",
+    "progress_counts": "A question with an answer is answered, also “unknown” or “not relevant”. The results count "
+                       "rated impact questions instead: those with a step on the scale, of the relevant ones.",
     "back": "Previous",
     "next": "Next",
     "to_results": "See the results",
@@ -468,6 +481,7 @@ _EN: dict[str, str] = {
     "no": "No",
     "choose": "Choose …",
     "comment": "Reasoning",
+    "no_answer": "No answer",
     "comment_help": "Why this answer? Write so that a politician understands.",
     "evidence": "Evidence",
     "evidence_help": "What the assessment rests on: a study, statistics, dialogue, a site visit …",
@@ -510,6 +524,10 @@ _EN: dict[str, str] = {
     "score": "Score",
     "coverage": "Coverage",
     "coverage_of": "{answered} of {applicable} rated ({pct} %)",
+    "coverage_counts": "Rated is an impact question with a step on the scale, of those relevant{alt}: "
+                       "{unknown} “unknown” and {missing} unanswered have no rating, and “not relevant” is not counted. "
+                       "The wizard counts every question with an answer instead, “unknown” and “not relevant” included: "
+                       "{answered} of {applicable} questions answered.",
     "no_score": "No score yet",
     "sections": "Sections",
     "section": "Section",

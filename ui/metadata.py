@@ -26,7 +26,7 @@ from assessment.model import MAX_LIST, MAX_NAME, Metadata
 
 from .i18n import t
 from .session import OpenAssessment, current, save_whole
-from .widgets import md
+from .widgets import md, plan_type_labels
 
 __all__ = ["FIELDS", "SPATIAL_FRAMEWORK", "DetailsProblem", "parse_detail", "updated_metadata", "draw_details"]
 
@@ -131,7 +131,10 @@ def _on_detail(field: str, key: str) -> None:
     errors.pop(key, None)
     if meta == doc.assessment.metadata:
         return
-    doc.assessment.metadata = meta
+    if field == "plan_type":
+        doc.assessment.set_plan_type(meta.plan_type)  # the checklist's plan type question follows
+    else:
+        doc.assessment.metadata = meta
     save_whole(doc, f"details: {field}")
     if doc.problem is not None:
         # Refused (someone saved first): after the reload the stored value comes back, so keep
@@ -164,6 +167,8 @@ def _shown(doc: OpenAssessment, field: str, lang: str) -> str:
     """A detail as read-only text."""
     meta = doc.assessment.metadata
     value = getattr(meta, field)
+    if field == "plan_type" and value:
+        value = doc.assessment.checklist.plan_type_label(value, lang)
     if field == "spatial_level" and value:
         value = (_spatial_levels(doc.assessment.checklist, lang) or {}).get(value, value)
     if isinstance(value, list):
@@ -219,8 +224,11 @@ def _draw_editable(doc: OpenAssessment, lang: str) -> None:
         st.text_input(_label("municipality", lang), **kw("municipality"))
         problem("municipality")
     with b:
-        plan_types = list(dict.fromkeys([*(checklist.plan_types or []), *([meta.plan_type] if meta.plan_type else [])]))
+        labels = plan_type_labels([checklist], lang)
+        plan_types = list(dict.fromkeys([*labels, *(checklist.plan_types or []),
+                                         *([meta.plan_type] if meta.plan_type else [])]))
         st.selectbox(_label("plan_type", lang), plan_types, index=None, accept_new_options=True,
+                     format_func=lambda p: labels.get(p, p), help=t(lang, "plan_type_help"),
                      placeholder=t(lang, "choose"), **kw("plan_type"))
         problem("plan_type")
     c, d = st.columns(2)

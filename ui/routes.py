@@ -72,7 +72,7 @@ def assessment_from_url() -> OpenAssessment | None:
     except Forbidden as exc:
         _back_to_start(exc.message(lang()))
     except StorageError as exc:
-        _back_to_start(t(lang(), "storage_unavailable", error=str(exc)))
+        _back_to_start(t(lang(), "storage_unavailable", error=exc.message(lang())))
     return None  # not reached: switch_page ends the run
 
 

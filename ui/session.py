@@ -246,7 +246,7 @@ def _record(doc: OpenAssessment, action: Any) -> None:
     except EditConflict as exc:
         doc.problem = exc.message(lang())
     except ConflictError as exc:
-        doc.problem = t(lang(), "conflict") + "\n\n" + t(lang(), "conflict_detail", detail=str(exc))
+        doc.problem = t(lang(), "conflict") + "\n\n" + t(lang(), "conflict_detail", detail=exc.message(lang()))
     except FrozenError:
         doc.problem = t(lang(), "frozen")
     except Forbidden as exc:
@@ -254,7 +254,7 @@ def _record(doc: OpenAssessment, action: Any) -> None:
     except LimitExceeded as exc:  # nothing was saved: the limit is named, in the user's language
         doc.problem = exc.message(lang())
     except StorageError as exc:
-        doc.problem = str(exc)
+        doc.problem = exc.message(lang())
     else:
         doc.cache.clear()
         doc.saved_at = dt.datetime.now().strftime("%H:%M:%S")

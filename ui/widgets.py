@@ -15,20 +15,20 @@ of what applies and what counts are in `assessment/`; this module only draws.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from types import MappingProxyType
 from typing import Any
 
 import streamlit as st
 
-from assessment.checklist import AnswerType, Checklist, Criterion, Section, text_for
+from assessment.checklist import PLAN_TYPES, AnswerType, Checklist, Criterion, Section, text_for
 from assessment.model import MAX_NAME, MAX_TEXT, NOT_RELEVANT, UNKNOWN, Answer, Bounds, Measure, ParticipationRecord
 
 from .i18n import t
 from .progress import Visibility
 from .session import OpenAssessment, current, save_answer, save_whole
 
-__all__ = ["md", "widget_key", "fold_key", "draw_section", "describe"]
+__all__ = ["md", "widget_key", "fold_key", "draw_section", "describe", "plan_type_labels"]
 
 # ":" too: it starts Streamlit's own directives (:red[...], :material/icon:), and escaped it keeps
 # "https://..." in a text from becoming a link (GFM's autolinks need the "://" unbroken).
@@ -191,6 +191,18 @@ def _options_help(crit: Criterion, checklist: Checklist, lang: str) -> str | Non
     return "  \n".join(lines) or None
 
 
+def plan_type_labels(checklists: Iterable[Checklist], lang: str) -> dict[str, str]:
+    """Every plan type the checklists name (id -> label in `lang`), in their own order: the first
+    checklist that names one gives its label."""
+    labels: dict[str, str] = {}
+    for checklist in checklists:
+        for choice_list in checklist.choice_lists:
+            if choice_list.id == PLAN_TYPES:
+                for option in choice_list.options:
+                    labels.setdefault(option.id, text_for(option.label, lang))
+    return labels
+
+
 # --- callbacks: widget -> Assessment -> store ---------------------------------------
 
 
@@ -219,6 +231,19 @@ def _on_change(criterion: str, alternative: str | None, part: str, key: str) -> 
         else:
             ratings[group] = raw
         answer.value = ratings or None
+    question = doc.assessment.checklist.plan_type_question()
+    if question is not None and question.id == criterion:
+        # The plan type is one value: the details (cover, portfolio) follow the question's answer.
+        a = doc.assessment
+        if answer.value is None and not answer.comment.strip() and not answer.evidence.strip():
+            a.answers.pop(criterion, None)
+        else:
+            a.set_answer(criterion, answer)
+        chosen = answer.value if isinstance(answer.value, str) and answer.value not in (UNKNOWN, NOT_RELEVANT) else ""
+        if part == "value" and chosen != a.metadata.plan_type:
+            a.metadata = a.metadata.model_copy(update={"plan_type": chosen})
+        save_whole(doc)
+        return
     save_answer(doc, criterion, alternative, answer)
 
 
@@ -232,9 +257,31 @@ def _bound(doc: OpenAssessment, crit: Criterion, alternative: str | None, part: 
 # --- drawing ------------------------------------------------------------------------
 
 
+def _shown_answer(doc: OpenAssessment, crit: Criterion, value: Any, lang: str) -> str:
+    """An answer as markdown text, for an adopted assessment: the chosen option in full colour, not a
+    disabled widget's faint grey; a text keeps its line breaks."""
+    if value is None:
+        return f":gray[{t(lang, 'no_answer')}]"
+    if crit.type == AnswerType.TEXT and value not in (UNKNOWN, NOT_RELEVANT):
+        return md(str(value)).replace("\n\n", "\n").replace("\n", "  \n")
+    if crit.type == AnswerType.NUMBER and isinstance(value, (int, float)) and not isinstance(value, bool):
+        unit = text_for(crit.unit, lang)
+        return md(f"{value:g} {unit}".strip())
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return md(describe(doc.assessment.checklist, crit, value, lang))
+
+
 def _draw_value(doc: OpenAssessment, crit: Criterion, alternative: str | None, lang: str, label: str) -> None:
     checklist = doc.assessment.checklist
     answer = doc.assessment.answer(crit.id, alternative)
+    if doc.frozen:
+        shown_label = f"{md(label)}: " if label else ""
+        words = _shown_answer(doc, crit, answer.value if answer else None, lang)
+        long_text = crit.type == AnswerType.TEXT and answer is not None and answer.value not in (None, UNKNOWN,
+                                                                                                  NOT_RELEVANT)
+        st.markdown(f"{shown_label}{words}" if long_text else f"{shown_label}**{words}**")
+        return
     value = _to_widget(crit, checklist, answer.value if answer else None)
     kw = _bound(doc, crit, alternative, "value", value)
     shown = "visible" if label else "collapsed"
@@ -294,6 +341,13 @@ def _draw_groups(doc: OpenAssessment, crit: Criterion, shown: list[str], lang: s
         with col:
             if len(shown) > 1:
                 st.caption(md(alt_labels[alt]))
+            if doc.frozen:  # adopted: each group's rating as text, legible
+                ratings = [(g, value.get(g.id) if isinstance(value, dict) else value) for g in groups]
+                st.markdown("  \n".join(
+                    f"{md(text_for(g.label, lang))}: **{md(labeller(r)) if r is not None else t(lang, 'no_answer')}**"
+                    for g, r in ratings))
+                _draw_reasoning(doc, crit, alt, lang)
+                continue
             for group in groups:
                 rating = value.get(group.id) if isinstance(value, dict) else value
                 rating = rating if rating in options else None
@@ -306,6 +360,12 @@ def _draw_groups(doc: OpenAssessment, crit: Criterion, shown: list[str], lang: s
 def _draw_reasoning(doc: OpenAssessment, crit: Criterion, alternative: str | None, lang: str) -> None:
     answer = doc.assessment.answer(crit.id, alternative)
     comment = answer.comment if answer else ""
+    if doc.frozen:  # adopted: the motivation and the evidence as text, only where written
+        parts = [(t(lang, "comment"), comment), (t(lang, "evidence"), answer.evidence if answer else "")]
+        lines = [f"{name}: {md(text.strip())}" for name, text in parts if text.strip()]
+        if lines:
+            st.markdown("  \n".join(lines))
+        return
     if crit.type == AnswerType.YES_NO:
         st.text_input(t(lang, "yes_no_comment"), max_chars=MAX_TEXT,
                       **_bound(doc, crit, alternative, "comment", comment))

@@ -27,7 +27,7 @@ st.caption(t(L, "compare_intro"))
 try:
     summaries = [s for s in store().list() if allowed(Action.READ, s.municipality)]
 except SkbError as exc:
-    st.error(str(exc))
+    st.error(exc.message(L))
     st.stop()
 if not summaries:
     st.info(t(L, "no_assessments"))
@@ -77,7 +77,7 @@ def _side(column, label: str, default: str, rev_param: str, key: str):  # type: 
             try:
                 a = store().load(chosen).assessment
             except SkbError as exc:
-                st.error(str(exc))
+                st.error(exc.message(L))
                 st.stop()
         alts = {x.id: text_for(x.label, L) for x in a.checklist.alternatives} or {"proposal": t(L, "proposal")}
         alt_ids = list(alts)

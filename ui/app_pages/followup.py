@@ -54,7 +54,7 @@ def _record(action) -> None:  # type: ignore[no-untyped-def]
     except Forbidden as exc:
         flash(exc.message(L))
     except SkbError as exc:
-        flash(str(exc))
+        flash(exc.message(L))
 
 
 # --- the review date ------------------------------------------------------------------------------
@@ -90,7 +90,7 @@ st.subheader(t(L, "measures_followup"))
 try:
     followed = measures(store(), aid)
 except SkbError as exc:
-    st.error(str(exc))
+    st.error(exc.message(L))
     st.stop()
 if not followed:
     st.info(t(L, "no_measures"))
@@ -188,7 +188,7 @@ if meta.status == Status.ADOPTED:
         except Forbidden as exc:
             st.error(exc.message(L))
         except SkbError as exc:
-            st.error(str(exc))
+            st.error(exc.message(L))
         else:
             close_assessment()
             st.session_state.pop("skb_step", None)

@@ -13,6 +13,7 @@ from assessment.checklist import text_for
 from assessment.errors import SkbError
 from assessment.model import Status
 from ui.i18n import t
+from ui.metadata import FIELDS as DETAIL_FIELDS
 from ui.routes import REVIEW, WIZARD, required_assessment, go
 from ui.session import allowed, audit_save, author, checklist_note, close_assessment, lang, store
 from ui.widgets import describe, md
@@ -35,7 +36,7 @@ if note := checklist_note(checklist, L):
 try:
     versions = store().history(assessment.id)
 except SkbError as exc:
-    st.error(str(exc))
+    st.error(exc.message(L))
     st.stop()
 
 questions = {c.id: text_for(c.text, L) for c in checklist.criteria()}
@@ -47,7 +48,16 @@ def changed(v) -> str:
     names = [questions.get(q, q) for q in v.questions]
     words = names[:2] + ([t(L, "history_more", n=len(names) - 2)] if len(names) > 2 else [])
     words += [t(L, f"history_part_{p}") if p in PARTS else p for p in v.parts]
-    return "; ".join(words + ([v.summary] if v.summary else []))
+    return "; ".join(words + ([said(v)] if v.summary else []))
+
+
+def said(v) -> str:
+    """A version's own summary in the page's language: the details form's "details: <field>" by the field's
+    label, the store's own milestones in one language, anything else as written."""
+    field = v.summary.removeprefix("details: ")
+    if field != v.summary and field in DETAIL_FIELDS:
+        return t(L, f"details_{field}")
+    return v.summary_in(L)
 
 
 st.subheader(t(L, "versions"))

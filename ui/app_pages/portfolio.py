@@ -24,7 +24,7 @@ from assessment.portfolio import (POLICY_AREA_IDS, PortfolioFilters, choices, gr
 from ui.i18n import t
 from ui.routes import WIZARD, go
 from ui.session import actor, lang, library, store
-from ui.widgets import md
+from ui.widgets import md, plan_type_labels
 
 L = lang()
 st.title(t(L, "page_portfolio"))
@@ -35,11 +35,12 @@ try:
     mine = visible_orgs(store(), actor())  # None: every organisation (local mode, or a role in all)
     options = choices(store(), orgs=mine)
 except SkbError as exc:
-    st.error(str(exc))
+    st.error(exc.message(L))
     st.stop()
 
 municipalities, areas, plan_types, groups = (options[k] for k in ("municipality", "area", "plan_type", "group"))
 group_names = group_labels(store(), L)
+plan_type_names = plan_type_labels(library()[0].values(), L)  # a plan type shown by its label, never its id
 groups = sorted(groups, key=lambda g: group_names.get(g, g).casefold())  # as a reader looks for them: by name
 
 with st.container(border=True):
@@ -50,7 +51,8 @@ with st.container(border=True):
     group = c3.selectbox(t(L, "group_followed"), groups, index=None, key="pf_group", placeholder=t(L, "none_chosen"),
                          format_func=lambda g: group_names.get(g, g))
     c4, c5, c6, c7 = st.columns(4)
-    plan_type = c4.selectbox(t(L, "plan_type"), plan_types, index=None, key="pf_plan_type", placeholder=t(L, "all"))
+    plan_type = c4.selectbox(t(L, "plan_type"), plan_types, index=None, key="pf_plan_type", placeholder=t(L, "all"),
+                             format_func=lambda p: plan_type_names.get(p, p))
     status = c5.selectbox(t(L, "status"), [s.value for s in Status], index=None, key="pf_status",
                           placeholder=t(L, "all"), format_func=lambda s: t(L, "status_" + s))
     date_from = c6.date_input(t(L, "date_from"), value=None, key="pf_from", format="YYYY-MM-DD")
@@ -183,7 +185,8 @@ st.subheader(t(L, "assessments"))
 listing = result.assessments
 # Rounded here, not only formatted: a score of -0.3 reads "+0", never "-0".
 shown = listing.round({"overall": 0, "gap_change": 0, "group_score": 0}).assign(
-    status=[t(L, "status_" + s) for s in listing["status"]], date=pd.to_datetime(listing["date"], errors="coerce"),
+    status=[t(L, "status_" + s) for s in listing["status"]],
+    plan_type=[plan_type_names.get(p, p) for p in listing["plan_type"]], date=pd.to_datetime(listing["date"], errors="coerce"),
     coverage=(listing["coverage"] * 100).round())
 # The scores next to the title, so they are read without scrolling sideways.
 columns = {

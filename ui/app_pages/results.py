@@ -15,6 +15,7 @@ from assessment.summary import RIGHTS_FRAMEWORKS, figure, fmt_figure, summarize
 from reports import render_report
 from reports.prose import mid_sentence
 from ui.i18n import t
+from ui.progress import survey
 from ui.routes import WIZARD, required_assessment, go
 from ui.session import audit_save, checklist_note, lang, store
 from ui.widgets import md
@@ -100,6 +101,13 @@ for col, (alt_id, ar) in zip(cols, result.alternatives.items()):
                fmt_figure(ar.overall.value) if ar.overall.value is not None else t(L, "no_score"),
                help=md(band) if band else None, border=True)
     col.caption(f"{t(L, 'coverage')}: {coverage(ar.overall)}" + (f" · {md(band)}" if band else ""))
+head = headline.overall
+progress = survey(assessment)  # the wizard's own count, to name beside this one
+if head.applicable:  # the count beside each score explained once, with the headline alternative's figures
+    named = alt_labels.get(headline.alternative) if len(result.alternatives) > 1 else None
+    st.caption(t(L, "coverage_counts", alt=f" ({md(named)})" if named else "",
+                 unknown=head.unknown, missing=max(0, head.applicable - head.answered - head.unknown),
+                 answered=progress.answered, applicable=progress.applicable))
 if result.hidden or result.not_relevant:
     st.caption(t(L, "hidden_note", n=len(result.hidden), m=len(result.not_relevant)))
 st.markdown(f"**{md(summary.headline)}**")
@@ -330,7 +338,7 @@ st.subheader(t(L, "report"))
 try:
     review = thread(store(), assessment.id)
 except SkbError as exc:
-    st.error(t(L, "report_failed", error=str(exc)))
+    st.error(t(L, "report_failed", error=exc.message(L)))
     st.stop()
 pdf_key = f"pdf:{doc.revision}:{review.revision}:{L}"
 for stale in [k for k in doc.cache if k.startswith("pdf:") and not k.startswith(pdf_key.removesuffix(L))]:
@@ -342,7 +350,7 @@ if st.button(t(L, "build_pdf"), key="build_pdf", icon=":material/picture_as_pdf:
             render_report(assessment, out, lang=L, result=result, comments=review.comments,
                           checklist_note=checklist_note(checklist, L))
         except SkbError as exc:
-            st.error(t(L, "report_failed", error=str(exc)))
+            st.error(t(L, "report_failed", error=exc.message(L)))
         else:
             doc.cache[pdf_key] = out.getvalue()
             audit_save(assessment.id, assessment.metadata.municipality, "export")  # once per session

@@ -63,7 +63,7 @@ def _refresh_after(action) -> None:  # type: ignore[no-untyped-def]
     except Forbidden as exc:
         flash(exc.message(L))
     except SkbError as exc:
-        flash(str(exc))
+        flash(exc.message(L))
     reload()
 
 
@@ -86,7 +86,7 @@ elif meta.status == Status.IN_REVIEW:
 try:
     th = thread(store(), aid)
 except SkbError as exc:
-    st.error(str(exc))
+    st.error(exc.message(L))
     st.stop()
 
 
@@ -101,7 +101,7 @@ def _post(criterion_key: str | None, text_key: str, reply_to: str | None = None)
     except Forbidden as exc:
         flash(exc.message(L))
     except SkbError as exc:
-        flash(str(exc))
+        flash(exc.message(L))
     else:
         st.session_state[text_key] = ""
 
@@ -171,7 +171,7 @@ if meta.status == Status.IN_REVIEW:
                 except EditConflict as exc:
                     flash(exc.message(L))
                 except SkbError as exc:
-                    flash(exc.message(L) if hasattr(exc, "message") else str(exc))
+                    flash(exc.message(L))
             reload()
             st.rerun()
 
@@ -191,7 +191,7 @@ if meta.status == Status.ADOPTED:
                 try:
                     store_report(store(), aid, me, L)
                 except SkbError as exc:
-                    st.error(str(exc))
+                    st.error(exc.message(L))
             st.rerun()
     for r in reports:
         with st.container(border=True):

@@ -11,7 +11,7 @@ from ui.i18n import t
 from ui.routes import FOLLOWUP, WIZARD, go
 from ui.session import (OpenAssessment, actor, audit_save, author, close_assessment, current, lang, library,
                         my_roles, store, take_flash)
-from ui.widgets import md
+from ui.widgets import md, plan_type_labels
 
 L = lang()
 st.title(t(L, "app_title"))
@@ -24,7 +24,7 @@ if message:
 try:
     assessments_store = store()
 except SkbError as exc:
-    st.error(t(L, "storage_unavailable", error=str(exc)))
+    st.error(t(L, "storage_unavailable", error=exc.message(L)))
     st.stop()
 
 # Follow-up is where equal health is won or lost: the reviews that have come due come first.
@@ -67,21 +67,26 @@ with new_col:
     elif not checklists:
         st.info(t(L, "no_checklists"))
     else:
-        plan_types = sorted({p for c in checklists.values() for p in (c.plan_types or [])})
+        # Every plan type the library names, in the checklists' own order, shown by its label. The one
+        # chosen here also answers the checklist's plan type question, so it is asked once.
+        plan_types = plan_type_labels(checklists.values(), L)
+        plan_types |= {p: p for c in checklists.values() for p in (c.plan_types or []) if p not in plan_types}
         with st.form("new_assessment", border=True):
             checklist_id = st.selectbox(
                 t(L, "checklist"), list(checklists), key="new_checklist",
                 format_func=lambda cid: f"{text_for(checklists[cid].title, L)} ({checklists[cid].version})")
             title = st.text_input(t(L, "title"), key="new_title", max_chars=MAX_NAME,
                                   placeholder=t(L, "title_placeholder"))
+            title_problem = st.empty()  # an empty title is said here, at its field
             municipality = st.text_input(t(L, "municipality"), key="new_municipality", max_chars=MAX_NAME)
-            plan_type = st.selectbox(t(L, "plan_type"), plan_types, index=None, key="new_plan_type",
-                                     accept_new_options=True, placeholder=t(L, "choose"))
+            plan_type = st.selectbox(t(L, "plan_type"), list(plan_types), index=None, key="new_plan_type",
+                                     accept_new_options=True, placeholder=t(L, "choose"),
+                                     format_func=lambda p: plan_types.get(p, p), help=t(L, "plan_type_help"))
             areas = st.text_input(t(L, "areas"), key="new_areas", help=t(L, "areas_help"), max_chars=500)
             submitted = st.form_submit_button(t(L, "create"), type="primary", icon=":material/add:", key="create")
         if submitted:
             if not (title or "").strip():
-                st.error(t(L, "title_required"))
+                title_problem.error(t(L, "title_required"), icon=":material/error:")
             else:
                 checklist = checklists[checklist_id]
                 assessment = new_assessment(
@@ -95,7 +100,7 @@ with new_col:
                 except Forbidden as exc:
                     st.error(exc.message(L))
                 except SkbError as exc:
-                    st.error(str(exc))
+                    st.error(exc.message(L))
                 else:
                     audit_save(assessment.id, assessment.metadata.municipality, "create")
                     close_assessment()

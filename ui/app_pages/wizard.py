@@ -29,7 +29,7 @@ def _go_to(i: int) -> None:
 meta = assessment.metadata
 may_edit = editable(doc)  # before any widget: someone who may not edit sees every field disabled
 st.title(md(meta.title), anchor=False)
-st.caption(" · ".join(md(x) for x in (meta.municipality, meta.plan_type, ", ".join(meta.areas),
+st.caption(" · ".join(md(x) for x in (meta.municipality, checklist.plan_type_label(meta.plan_type, L), ", ".join(meta.areas),
                                        text_for(checklist.title, L)) if x))
 if note := checklist_note(checklist, L):
     st.warning(md(note), icon=":material/difference:")
@@ -52,6 +52,7 @@ draw_details(doc, L, expanded=vis.answered == 0)
 overall_applicable = vis.applicable
 st.progress(vis.answered / overall_applicable if overall_applicable else 0.0,
             text=t(L, "overall_progress", answered=vis.answered, applicable=overall_applicable))
+st.caption(t(L, "progress_counts"))  # why the results page's count of rated questions is smaller
 
 apply_style()
 with st.sidebar, st.container(key=STEPS_KEY, gap=None):

@@ -1,0 +1,127 @@
+"""A page in one language says each thing in that language only, never "svenska / English" glued.
+
+The core raises its errors with the Swedish and the English message apart
+(`SkbError(sv, en)`), and the pages show `message(lang)`; a terminal or a log
+still gets both. The store writes its own version summaries (created, sent for
+review, adopted, a copy) in both languages, and the history shows the reader's.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from assessment.errors import FrozenError, SkbError, StorageError
+from assessment.followup import FollowUpConflict
+from assessment.library import load_library
+from assessment.model import new_assessment
+from assessment.review import send_for_review, sign_off
+from assessment.storage import open_store, summary_in
+
+ROOT = Path(__file__).resolve().parent.parent
+APP = str(ROOT / "streamlit_app.py")
+
+
+def test_an_error_is_said_in_one_language_and_logged_in_both():
+    error = StorageError("Skicka bedömningen på granskning innan den fastställs.",
+                         "Send the assessment for review before adopting it.")
+    assert error.message("sv") == "Skicka bedömningen på granskning innan den fastställs."
+    assert error.message("en") == "Send the assessment for review before adopting it."
+    assert "fastställs" in str(error) and "adopting" in str(error)
+    assert SkbError("Bara svenska.").message("en") == "Bara svenska."  # one text: the same in both
+
+
+def test_adopting_a_draft_is_refused_in_the_readers_language(app_store):
+    a = new_assessment(load_library()[0]["skb-snabb"], "Fritidsgården")
+    revision = app_store.create(a, "Ayşe")
+    with pytest.raises(StorageError) as refused:
+        sign_off(app_store, a.id, revision, "Åsa")
+    assert refused.value.message("en") == "Send the assessment for review before adopting it."
+    assert " / " not in refused.value.message("sv")
+
+
+def test_frozen_and_follow_up_conflicts_name_their_thing_in_one_language(app_store):
+    a = new_assessment(load_library()[0]["skb-snabb"], "Fritidsgården")
+    app_store.create(a, "Ayşe")
+    conflict = FollowUpConflict(("uppföljningsdatumet", "the review date"), "Åsa", "2026-05-04T10:00")
+    assert "uppföljningsdatumet" in conflict.message("sv") and "review date" not in conflict.message("sv")
+    assert "the review date" in conflict.message("en") and "uppföljningsdatumet" not in conflict.message("en")
+    frozen = FrozenError("Bedömningen är fastställd.", "The assessment is adopted.")
+    assert frozen.message("en") == "The assessment is adopted."
+
+
+@pytest.mark.parametrize(("stored", "sv", "en"), [
+    ("skapad / created", "skapad", "created"),
+    ("skickad på granskning / sent for review", "skickad på granskning", "sent for review"),
+    ("tillbaka till utkast / returned to draft", "tillbaka till utkast", "returned to draft"),
+    ("fastställd / adopted", "fastställd", "adopted"),
+    ("kopia av 4f2a version 7 / copy of 4f2a version 7", "kopia av 4f2a version 7", "copy of 4f2a version 7"),
+    ("importerad från Malmö / imported", "importerad från Malmö / imported", "importerad från Malmö / imported"),
+    ("details: title", "details: title", "details: title"),
+])
+def test_the_stores_own_summaries_are_read_in_one_language(stored: str, sv: str, en: str):
+    assert (summary_in(stored, "sv"), summary_in(stored, "en")) == (sv, en)
+
+
+@pytest.mark.parametrize(("lang", "shown", "hidden"), [("sv", "skickad på granskning", "sent for review"),
+                                                      ("en", "sent for review", "skickad på granskning")])
+def test_the_history_page_shows_the_milestones_in_its_language(app_store, lang: str, shown: str, hidden: str):
+    a = new_assessment(load_library()[0]["skb-snabb"], "Fritidsgården")
+    revision = app_store.create(a, "Ayşe")
+    a.metadata = a.metadata.model_copy(update={"title": "Fritidsgården i Solbacken"})
+    revision = app_store.save(a, revision, "Ayşe", "details: title")  # as the details form saves a change
+    send_for_review(app_store, a.id, revision, "Ayşe")
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.query_params.update(id=a.id, who="Ayşe", lang=lang)
+    at.run()
+    at.switch_page("ui/app_pages/history.py").run()
+    assert not at.exception, at.exception
+    table = at.dataframe[0].value
+    what = " ".join(str(x) for x in table.iloc[:, 3])
+    assert shown in what and hidden not in what
+    assert ("Titel" if lang == "sv" else "Title") in what and "details: title" not in what
+
+
+# --- the wizard's count and the results' count explain each other ------------------------------------------------
+
+
+def _imported(example: str) -> str:
+    from assessment.cli import main
+
+    assert main(["import", str(ROOT / "examples" / example)]) == 0
+    with open_store() as store:
+        return store.list()[0].id
+
+
+@pytest.mark.parametrize(("lang", "wizard_words", "results_words"), [
+    ("sv", ("frågor besvarade", "också ”vet ej” eller ”ej relevant”"), ("”vet ej” och", "obesvarade saknar bedömning", "av")),
+    ("en", ("questions answered", "also “unknown” or “not relevant”"), ("“unknown” and", "unanswered have no rating", "of")),
+])
+def test_answered_in_the_wizard_and_rated_in_the_results_are_explained_where_they_appear(
+        app_data_dir: Path, capsys, lang: str, wizard_words: tuple[str, str], results_words: tuple[str, str, str]):
+    from assessment.scoring import score
+    from ui.progress import survey
+
+    aid = _imported("ny-skola-detaljplan.yaml")
+    capsys.readouterr()
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.query_params.update(id=aid, who="Ayşe", lang=lang, step="1")
+    at.run()
+    at.switch_page("ui/app_pages/wizard.py").run()
+    assert not at.exception, at.exception
+    progress = at.get("progress")[0].proto.text
+    captions = " ".join(c.value for c in at.caption)
+    assert wizard_words[0] in progress and wizard_words[1] in captions
+
+    at.switch_page("ui/app_pages/results.py").run()
+    assert not at.exception, at.exception
+    with open_store() as store:
+        assessment = store.load(aid).assessment
+    head = score(assessment).headline.overall
+    captions = " ".join(c.value for c in at.caption)
+    missing = head.applicable - head.answered - head.unknown
+    assert f"{head.unknown} {results_words[0]} {missing} {results_words[1]}" in captions
+    wizard_count = survey(assessment)
+    assert f"{wizard_count.answered} {results_words[2]} {wizard_count.applicable}" in captions
