@@ -214,3 +214,14 @@ def test_an_empty_title_is_said_right_below_the_title_field(app_data_dir: Path, 
     assert kinds[title_at + 1] == "error" and inside[title_at + 1].value == message
     with open_store() as store:
         assert not store.list()  # nothing was created
+
+
+@pytest.mark.parametrize(("lang", "label"), [("sv", "Detaljplan"), ("en", "Detailed development plan")])
+def test_the_report_cover_names_the_plan_type_by_its_label(tmp_path, lang, label):
+    import subprocess
+
+    pdf = tmp_path / "r.pdf"
+    assert main(["report", str(ROOT / "examples" / "grannskap-utbyggnad.yaml"), "-o", str(pdf), "--lang", lang]) == 0
+    cover = subprocess.run(["pdftotext", "-f", "1", "-l", "1", str(pdf), "-"], capture_output=True, text=True,
+                           check=True).stdout
+    assert label in cover and "detailed_plan" not in cover

@@ -19,7 +19,7 @@ def cover_page(ctx: ReportContext) -> list[Flowable]:
         (ctx.t("cover_plan"), para(m.title)),
     ]
     if m.plan_type:
-        rows.append((ctx.t("cover_plan_type"), para(m.plan_type)))
+        rows.append((ctx.t("cover_plan_type"), para(ctx.checklist.plan_type_label(m.plan_type, ctx.lang))))
     if m.areas:
         rows.append((ctx.t("cover_areas"), para(", ".join(m.areas))))
     rows.append((ctx.t("cover_date"), fmt_date(m.created)))
