@@ -63,6 +63,8 @@ PHRASES: Mapping[str, Mapping[str, str]] = MappingProxyType({
         "eq_worst": "Sämst går det för {group} ({value} mot befolkningens {population} på samma frågor).",
         "eq_not_same": "Grupperna jämförs inte över samma frågor, så jämförelsen är grov.",
         "eq_zero": "Mot nollalternativet är klyftan {direction} (skillnad {difference} på skalan −200 till +200).",
+        "eq_zero_mean": "Mot nollalternativet är klyftan i genomsnitt för grupperna med sämre förutsättningar "
+                        "{direction} (skillnad {difference} på skalan −200 till +200).",
         "eq_zero_narrower": "mindre",
         "eq_zero_wider": "större",
         "eq_zero_same": "ungefär densamma",
@@ -132,6 +134,8 @@ PHRASES: Mapping[str, Mapping[str, str]] = MappingProxyType({
         "eq_not_same": "The groups are not compared over the same questions, so the comparison is rough.",
         "eq_zero": "Against the zero alternative the gap is {direction} (difference {difference} on the scale "
                    "−200 to +200).",
+        "eq_zero_mean": "Against the zero alternative the average gap of the groups with worse starting conditions "
+                        "is {direction} (difference {difference} on the scale −200 to +200).",
         "eq_zero_narrower": "narrower",
         "eq_zero_wider": "wider",
         "eq_zero_same": "about the same",
@@ -310,6 +314,7 @@ def equity_sentence(result: Result, checklist: Checklist, lang: str, alternative
     eq = _alt_result(result, alt).equity
     worse_off, population = figure(eq.worse_off), figure(eq.population)
     parts: list[str] = []
+    named_worst = False  # once one group is named as falling behind, a gap figure of the mean must say it is one
     worst = eq.worst_worse_off
     worst_gap = (eq.worst_worse_off_value - eq.worst_worse_off_population
                  if eq.worst_worse_off_value is not None and eq.worst_worse_off_population is not None else None)
@@ -319,6 +324,7 @@ def equity_sentence(result: Result, checklist: Checklist, lang: str, alternative
         parts.append(_fill(lang, "eq_levelling_down", worse_off=worse_off, population=population))
     elif eq.verdict == "widens" and eq.gap_change is not None and eq.gap_change >= -UNCHANGED_WITHIN \
             and worst is not None:
+        named_worst = True
         parts.append(_fill(lang, "eq_worst_behind", group=_lower(names.group(worst)),
                            value=figure(eq.worst_worse_off_value),
                            population=figure(eq.worst_worse_off_population), worse_off=worse_off))
@@ -329,6 +335,7 @@ def equity_sentence(result: Result, checklist: Checklist, lang: str, alternative
         # the mean of the worse-off can hide one of them: name the worst when it falls behind
         if worst is not None and worst_gap is not None and worst_gap < -UNCHANGED_WITHIN \
                 and eq.verdict != "widens":
+            named_worst = True
             parts.append(_fill(lang, "eq_worst", group=names.group(worst), value=figure(eq.worst_worse_off_value),
                                population=figure(eq.worst_worse_off_population)))
     if eq.same_questions is False:
@@ -341,7 +348,8 @@ def equity_sentence(result: Result, checklist: Checklist, lang: str, alternative
             base_gap = result.alternatives[d.base].equity.gap_change if d.base in result.alternatives else None
             shown = whole(eq.gap_change) - whole(base_gap) \
                 if eq.gap_change is not None and base_gap is not None else d.gap_change
-            parts.append(_fill(lang, "eq_zero", direction=_p(lang, direction), difference=figure(shown)))
+            parts.append(_fill(lang, "eq_zero_mean" if named_worst else "eq_zero", direction=_p(lang, direction),
+                               difference=figure(shown)))
     return " ".join(parts)
 
 

@@ -28,6 +28,11 @@ def test_one_worse_off_group_losing_everywhere_is_not_averaged_into_a_narrowing_
     assert s["en"].equity.startswith("The gap widens for people with low socio-economic position (−100 against "
                                      "the population's 0 on the same questions)")
     assert "Klyftan minskar" not in s["sv"].equity and "narrows" not in s["en"].equity
+    # the gap against the zero alternative is the mean's, and says so once a group is named as falling behind
+    assert "Mot nollalternativet är klyftan i genomsnitt för grupperna med sämre förutsättningar mindre" \
+        in s["sv"].equity
+    assert "Against the zero alternative the average gap of the groups with worse starting conditions is narrower" \
+        in s["en"].equity
     assert "serious large_loss" in s["sv"].flags
     assert [f.group for f in r.findings if f.code == "large_loss"] == ["low_ses"]
 
