@@ -13,11 +13,11 @@ from pathlib import Path
 
 import streamlit as st
 
-from assessment.auth import ROLE_LABELS, is_admin_anywhere
+from assessment.auth import ROLE_LABELS, Role
 from assessment.errors import Forbidden, SkbError
 from ui.i18n import LANGUAGES, t
 from ui.routes import ADMIN, COMPARE, FOLLOWUP, HISTORY, PORTFOLIO, RESULTS, REVIEW, START, WIZARD
-from ui.session import lang, my_roles, signed_in, store
+from ui.session import lang, my_roles, signed_in
 from ui.widgets import md
 
 # The icon is a file we ship: a ":material/…:" icon makes the browser fetch it from Google's font host,
@@ -46,8 +46,8 @@ if person is None:  # shared mode, not yet signed in: nothing but the way in
     st.button(t(L, "sign_in"), key="sign_in", type="primary", on_click=st.login, icon=":material/login:")
     st.stop()
 
-admin = is_admin_anywhere(store(), person)
 held = my_roles() if person.shared else []
+admin = any(role is Role.ADMIN for _, role in held)  # read once per run, with the roles shown below
 with st.sidebar:
     if person.shared:
         st.markdown(":material/person: " + t(L, "signed_in_as", name=md(person.label)))
