@@ -53,11 +53,6 @@ ALT_SCALE = alt.Scale(
            for i, a in enumerate(checklist.alternatives)] or ["#1b5e7a"])
 
 
-def shown(value: float | None) -> int | None:
-    """The figure a score is shown as everywhere (report, CLI, charts): a whole number, half away from zero."""
-    return figure(value)
-
-
 def counted(key: str, count: int, **values: object) -> str:
     """`key` with `count`, or its singular `key_one` when the count is 1."""
     return t(L, f"{key}_one", **values) if count == 1 else t(L, key, count=count, **values)
@@ -252,7 +247,7 @@ for framework in checklist.frameworks:
     rows = []
     for alt_id, ar in result.alternatives.items():
         for item_id, s in ar.dimensions.get(framework.id, {}).items():
-            rows.append({"item": bar_titles.get(item_id, item_id), "score": shown(s.value), "figure": fmt_figure(s.value),
+            rows.append({"item": bar_titles.get(item_id, item_id), "score": figure(s.value), "figure": fmt_figure(s.value),
                          "coverage": round(100 * s.coverage) if s.coverage is not None else None,
                          "alternative": alt_labels.get(alt_id, alt_id)})
     df = pd.DataFrame(rows)
@@ -273,7 +268,7 @@ for framework in checklist.frameworks:
         chart = base.mark_bar().encode(color=alt.Color("score:Q", scale=SCORE_SCALE, legend=None))
     st.altair_chart(chart.properties(height=alt.Step(18 if len(result.alternatives) > 1 else 24)), width="stretch")
 
-    cells = [{"group": group_labels.get(g, g), "item": titles.get(i, i), "score": shown(v), "figure": fmt_figure(v)}
+    cells = [{"group": group_labels.get(g, g), "item": titles.get(i, i), "score": figure(v), "figure": fmt_figure(v)}
              for g, items in headline.group_dimensions.get(framework.id, {}).items()
              for i, v in items.items() if v is not None]
     if cells:
@@ -297,9 +292,9 @@ for framework in checklist.frameworks:
 # --- alternatives compared ---------------------------------------------------------------------
 if len(result.alternatives) > 1:
     st.subheader(t(L, "alternatives_compared"))
-    rows = [{"alternative": alt_labels.get(a, a), "part": t(L, "overall_axis"), "score": shown(ar.overall.value),
+    rows = [{"alternative": alt_labels.get(a, a), "part": t(L, "overall_axis"), "score": figure(ar.overall.value),
              "figure": fmt_figure(ar.overall.value)} for a, ar in result.alternatives.items()]
-    rows += [{"alternative": alt_labels.get(a, a), "part": section_titles.get(sid, sid), "score": shown(s.value),
+    rows += [{"alternative": alt_labels.get(a, a), "part": section_titles.get(sid, sid), "score": figure(s.value),
               "figure": fmt_figure(s.value)}
              for a, ar in result.alternatives.items() for sid, s in ar.sections.items()]
     df = pd.DataFrame(rows).dropna(subset=["score"])
