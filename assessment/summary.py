@@ -40,7 +40,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from .checklist import AnswerType, Checklist, Text, text_for
+from .checklist import AnswerType, Checklist, Text
 from . import verdict_text
 from .figures import figure, fmt_figure
 from .model import NOT_RELEVANT, UNKNOWN, Assessment, Measure, MeasureStatus
@@ -229,29 +229,17 @@ class Summary:
         return bool(self.promised)
 
 
-# --- the two sentences the verdict rules own ------------------------------------------------
+# --- the verdict's two sentences, as the summary states them ------------------------------------------------
 
 _WORDS: dict[str, dict[str, str]] = {
     "rated_count": {"sv": "{answered} av {applicable} tillämpliga frågor är bedömda.",
                     "en": "{answered} of {applicable} applicable questions are rated."},
-    "proposal": {"sv": "Förslaget", "en": "The proposal"},
 }
 
 
 def _w(key: str, lang: str, **fields: object) -> str:
     words = _WORDS[key]
     return words.get(lang, words["sv"]).format(**fields)
-
-
-def _alt_label(checklist: Checklist, alt_id: str, lang: str) -> str:
-    for a in checklist.alternatives:
-        if a.id == alt_id:
-            return text_for(a.label, lang, checklist.default_language)
-    return _w("proposal", lang) if alt_id == "proposal" else alt_id
-
-
-def _lower(label: str) -> str:
-    return label[0].lower() + label[1:] if len(label) >= 2 and label[0].isupper() and label[1].islower() else label
 
 
 def headline_sentence(result: Any, checklist: Checklist, lang: str) -> str:
