@@ -22,6 +22,7 @@ from typing import Any, Literal
 from .checklist import Text
 
 __all__ = [
+    "UNCHANGED_WITHIN",
     "Driver",
     "Score",
     "KnowledgeGap",
@@ -156,6 +157,10 @@ class AlternativeResult:
     # shown beside the computed score and never inside it; None when not rated.
     judgement: float | None = None
 
+
+UNCHANGED_WITHIN = 5.0
+"""A gap change (or a difference between alternatives) smaller than this many points reads as unchanged:
+scoring judges by it and the verdict's words say it, so both take it from here."""
 
 FINDING_CODES = (
     "large_loss",  # a group loses badly (a group score at or below large_loss, or the scale's worst step)

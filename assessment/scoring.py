@@ -59,6 +59,7 @@ from .conditions import compile_condition, ladder_ranks
 from .verdict_text import finding_messages
 from .model import NOT_RELEVANT, UNKNOWN, Answer, Assessment
 from .results import (
+    UNCHANGED_WITHIN,
     AlternativeResult,
     Difference,
     Driver,
@@ -75,8 +76,6 @@ from .results import (
 __all__ = ["score", "weight_differences", "FLAGGED_FINDINGS", "MEASURE_NEEDS", "UNCHANGED_WITHIN", "MAX_DRIVERS", "DEFAULT_NEGATIVE_THRESHOLD", "AVERAGE_HIDES_GAP_RULE",
            "AVERAGE_HIDES_GAP", "MESSAGES", "SEVERITY_RANK"]
 
-UNCHANGED_WITHIN = 5.0
-"""A gap change smaller than this (in score points) is reported as unchanged."""
 
 MAX_DRIVERS = 3
 """How many criteria each score names as pulling it up, and as pulling it down."""

@@ -25,13 +25,12 @@ from types import MappingProxyType
 
 from .checklist import Checklist, text_for
 from .figures import figure as whole
-from .figures import fmt_figure
-from .results import FINDING_CODES, AlternativeResult, Finding, Result
+from .figures import fmt_figure as figure  # the figure every surface shows (−50, +75, 0), '–' for none
+from .results import FINDING_CODES, UNCHANGED_WITHIN, AlternativeResult, Finding, Result
 
-__all__ = ["headline_sentence", "equity_sentence", "own_weights_sentence", "finding_sentence", "findings_text", "finding_messages", "figure",
+__all__ = ["headline_sentence", "equity_sentence", "own_weights_sentence", "finding_sentence", "findings_text", "finding_messages",
            "PHRASES"]
 
-UNCHANGED_WITHIN = 5.0  # as scoring.UNCHANGED_WITHIN: a gap change smaller than this is "unchanged"
 
 MAX_NAMED = 3
 """The headline names at most this many losing groups, worst first, and counts the rest."""
@@ -182,11 +181,6 @@ PHRASES: Mapping[str, Mapping[str, str]] = MappingProxyType({
 
 def _p(lang: str, key: str) -> str:
     return PHRASES.get(lang, PHRASES["en"])[key]
-
-
-def figure(value: float | None) -> str:
-    """A score as the verdict writes it: the figure every surface shows (−50, +75, 0), '–' for none."""
-    return fmt_figure(value)
 
 
 def _share(value: float, lang: str) -> str:
