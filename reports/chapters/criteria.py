@@ -28,14 +28,22 @@ from .review import comments_on
 _SELF_NUMBERED = re.compile(r"^\s*(?:\w+\s+)?\d+[a-z]?[.:)]")
 
 
-def _rating_label(ctx: ReportContext, crit: Criterion, value: Any) -> str:
-    """A rating as words from the scale (escaped), with the step: "Stor negativ (−2)"."""
+def _special(ctx: ReportContext, value: Any) -> str | None:
+    """No answer, unknown or not relevant, in words (escaped markup); None for an answer proper."""
     if value is None:
         return para(ctx.t("unanswered"))
     if value == UNKNOWN:
         return f"<i>{para(ctx.t('unknown'))}</i>"
     if value == NOT_RELEVANT:
         return para(ctx.t("not_relevant"))
+    return None
+
+
+def _rating_label(ctx: ReportContext, crit: Criterion, value: Any) -> str:
+    """A rating as words from the scale (escaped), with its figure on −100…+100: "Stor negativ (−100)"."""
+    special = _special(ctx, value)
+    if special is not None:
+        return special
     steps = ctx.checklist.scale(crit.scale or "").steps if crit.scale else []
     scale_max = float(max((abs(s.value) for s in steps), default=1)) or 1.0
     for step in steps:
@@ -47,12 +55,9 @@ def _rating_label(ctx: ReportContext, crit: Criterion, value: Any) -> str:
 
 def _answer_text(ctx: ReportContext, crit: Criterion, value: Any) -> str:
     """An answer to a question answered once, in words (escaped markup)."""
-    if value is None:
-        return para(ctx.t("unanswered"))
-    if value == UNKNOWN:
-        return f"<i>{para(ctx.t('unknown'))}</i>"
-    if value == NOT_RELEVANT:
-        return para(ctx.t("not_relevant"))
+    special = _special(ctx, value)
+    if special is not None:
+        return special
     t = crit.type
     if t == AnswerType.YES_NO:
         return ctx.t("yes") if value else ctx.t("no")
