@@ -319,6 +319,8 @@ def test_the_portfolio_page_answers_for_children_in_vivalla_and_offers_the_files
     at.switch_page("ui/app_pages/portfolio.py").run()
     assert not at.exception, at.exception
     assert at.metric[0].value == "3"
+    # the mean as every figure reads (assessment.figures): a whole number, a real minus sign, never "+0"
+    assert at.metric[1].value[0] in "+−0" and "-" not in at.metric[1].value
 
     at.selectbox(key="pf_area").set_value("Vivalla").run()
     at.selectbox(key="pf_group").set_value("children").run()

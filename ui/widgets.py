@@ -28,7 +28,10 @@ from .i18n import t
 from .progress import Visibility
 from .session import OpenAssessment, current, save_answer, save_whole
 
-__all__ = ["md", "widget_key", "fold_key", "draw_section", "describe", "plan_type_labels"]
+__all__ = ["md", "widget_key", "fold_key", "draw_section", "describe", "plan_type_labels", "SIGNED_LABEL"]
+
+# A chart's axis or legend label as every figure reads (assessment.figures.fmt_figure): "+50", "0", "−50".
+SIGNED_LABEL = "datum.value > 0 ? '+' + datum.value : datum.value < 0 ? '−' + abs(datum.value) : '0'"
 
 # ":" too: it starts Streamlit's own directives (:red[...], :material/icon:), and escaped it keeps
 # "https://..." in a text from becoming a link (GFM's autolinks need the "://" unbroken).

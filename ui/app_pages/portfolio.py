@@ -18,13 +18,14 @@ import streamlit as st
 from assessment.auth import visible_orgs
 from assessment.checklist import text_for
 from assessment.errors import SkbError
+from assessment.figures import fmt_figure
 from assessment.model import Status
 from assessment.portfolio import (POLICY_AREA_IDS, PortfolioFilters, choices, group_labels, portfolio, refresh_scores,
                                   to_xlsx)
 from ui.i18n import t
 from ui.routes import WIZARD, go
 from ui.session import actor, lang, library, store
-from ui.widgets import md, plan_type_labels
+from ui.widgets import SIGNED_LABEL, md, plan_type_labels
 
 L = lang()
 st.title(t(L, "page_portfolio"))
@@ -69,24 +70,20 @@ if result.count == 0:
 m1, m2, m3 = st.columns(3)
 m1.metric(t(L, "assessments"), result.count)
 mean_overall = result.assessments["overall"].mean()
-m2.metric(t(L, "mean_overall"), "–" if pd.isna(mean_overall) else f"{mean_overall:+.0f}")
+m2.metric(t(L, "mean_overall"), "–" if pd.isna(mean_overall) else fmt_figure(mean_overall))
 if group:
     mean_group = result.cumulative["value"].mean() if not result.cumulative.empty else float("nan")
     m3.metric(t(L, "mean_group", group=md(result.label("group", group, L))),
-              "–" if pd.isna(mean_group) else f"{mean_group:+.0f}")
+              "–" if pd.isna(mean_group) else fmt_figure(mean_group))
 
 SCALE = alt.Scale(domain=[-100, 100], scheme="redblue")
-SCORE_AXIS = alt.Axis(values=[-100, -50, 0, 50, 100], format="+d")  # as on the results page
-SCORE = "%+.0f"  # every score on this page is a signed whole number, as on the results page
+SCORE_AXIS = alt.Axis(values=[-100, -50, 0, 50, 100], labelExpr=SIGNED_LABEL)  # as on the results page
+SCORE = "%+.0f"  # table cells stay numbers (they sort); a signed whole number, as the figures read
 
 
 def wrapped(label: str, width: int = 48) -> str:
     """`label` in lines of about `width` characters, so a long group name is read whole beside its bar."""
     return "\n".join(textwrap.wrap(label, width)) or label
-
-
-def signed(value: float) -> str:
-    return f"{round(value):+d}"  # as the tables show it: +0, never -0
 
 
 def policy_areas() -> dict[str, str]:
@@ -121,7 +118,7 @@ def bars(frame: pd.DataFrame, kind: str, title: str, order: dict[str, str] | Non
         return
     data = frame.assign(full=[name(k) for k in frame["key"]],
                         name=[wrapped(name(k)) for k in frame["key"]],
-                        shown=[t(L, "no_data") if pd.isna(m) else signed(m) for m in frame["mean"]],
+                        shown=[t(L, "no_data") if pd.isna(m) else fmt_figure(m) for m in frame["mean"]],
                         rated=frame["rated"].fillna(0).astype(int))
     names = [wrapped(name(k)) for k in keys]
     lines = max(n.count("\n") + 1 for n in names)
@@ -153,7 +150,7 @@ if group:
         data = cum.assign(date=pd.to_datetime(cum["date"]))
         line = alt.Chart(data).mark_line(point=True).encode(
             x=alt.X("date:T", title=t(L, "date"), axis=alt.Axis(format="%Y-%m-%d", labelOverlap="greedy")),
-            y=alt.Y("running_total:Q", title=t(L, "running_total"), axis=alt.Axis(format="+d")),
+            y=alt.Y("running_total:Q", title=t(L, "running_total"), axis=alt.Axis(labelExpr=SIGNED_LABEL)),
             tooltip=[alt.Tooltip("title:N", title=t(L, "title")), alt.Tooltip("value:Q", format="+.0f",
                                                                                title=t(L, "score_decision")),
                      alt.Tooltip("running_total:Q", format="+.0f", title=t(L, "running_total"))])

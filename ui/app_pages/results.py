@@ -18,7 +18,7 @@ from ui.i18n import t
 from ui.progress import survey
 from ui.routes import WIZARD, required_assessment, go
 from ui.session import audit_save, checklist_note, lang, store
-from ui.widgets import md
+from ui.widgets import SIGNED_LABEL, md
 
 L = lang()
 doc = required_assessment()
@@ -42,7 +42,7 @@ section_titles = {s.id: text_for(s.title, L) for s in checklist.sections}
 questions = {c.id: text_for(c.text, L) for c in checklist.criteria()}
 SCORE_SCALE = alt.Scale(domain=[-100, 100], scheme="redblue")
 # Ticks every 20 crowded "−100 −80" together. Labels as every figure reads: "+50", "0", "−50".
-SIGNED = "datum.value > 0 ? '+' + datum.value : datum.value < 0 ? '−' + abs(datum.value) : '0'"
+SIGNED = SIGNED_LABEL
 SCORE_AXIS = alt.Axis(values=[-100, -50, 0, 50, 100], labelExpr=SIGNED)
 # The proposal in the app's own colour, the zero alternative in grey, any others after.
 _KIND_COLOURS = {"zero": "#9aa5ab", "proposal": "#1b5e7a"}
