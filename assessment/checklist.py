@@ -11,9 +11,11 @@ problem. This module must not read files or import streamlit.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import re
+from collections.abc import Mapping
 from enum import StrEnum
 from typing import Annotated, Any, Literal, Union
 
@@ -540,7 +542,20 @@ class Checklist(_Strict):
 
     def content_hash(self) -> str:
         """sha256 of the canonical JSON of the checklist: same content, same hash. The library `order`
-        is where the file stands on the shelf, not content: reordering changes no assessment's snapshot."""
+        is where the file stands on the shelf, not content: reordering changes no assessment's snapshot.
+
+        Computed once per checklist (it is frozen): the wizard and the results page compare a
+        snapshot with the installed checklist on every rerun, and a dump of the integrated one
+        costs about 2 ms."""
+        return self._content_hash
+
+    def model_copy(self, *, update: Mapping[str, Any] | None = None, deep: bool = False) -> Checklist:
+        copy = super().model_copy(update=update, deep=deep)
+        copy.__dict__.pop("_content_hash", None)  # a copy with other content has another hash
+        return copy
+
+    @functools.cached_property
+    def _content_hash(self) -> str:
         canonical = json.dumps(self.model_dump(mode="json", by_alias=True, exclude_none=True, exclude={"order"}),
                                sort_keys=True, ensure_ascii=False, separators=(",", ":"))
         return hashlib.sha256(canonical.encode("utf-8")).hexdigest()

@@ -157,6 +157,16 @@ def test_load_dump_load_gives_the_same_checklist(name: str, text: str):
     assert dump_yaml(second.dump()) == written
 
 
+def test_the_content_hash_is_computed_once_yet_follows_a_changed_copy():
+    checklist, problems = parse_checklist(SOURCES[0][1], SOURCES[0][0])
+    assert checklist is not None, [str(p) for p in problems]
+    first = checklist.content_hash()
+    assert checklist.content_hash() == first  # the cached value, read again
+    changed = checklist.model_copy(update={"title": {"sv": "Annan titel", "en": "Another title"}})
+    assert changed.content_hash() != first  # a copy with other content never keeps the old hash
+    assert checklist.model_copy(deep=True).content_hash() == first
+
+
 def test_round_trip_keeps_swedish_and_other_scripts():
     text = """\
 schema_version: 1
