@@ -493,3 +493,12 @@ def test_participation_methods_ask_more_than_how(name):
     methods = load(name).criterion("pa_methods")
     assert methods.text["sv"] != "Hur?" and "metod" in methods.text["sv"] and "grupper" in methods.text["sv"]
     assert methods.help is not None
+
+
+def test_docs_name_the_source_of_every_section_of_every_reference_checklist():
+    doc = (ROOT / "docs" / "checklists.md").read_text(encoding="utf-8")
+    for name in REFERENCE:
+        part = doc.split(f"## {name}", 1)[1].split("\n## ", 1)[0]
+        rows = [line for line in part.splitlines() if line.startswith("| `")]
+        named = {i for line in rows for i in re.findall(r"`([a-z_0-9]+)`", line.split("|")[1])}
+        assert {s.id for s in load(name).sections} <= named, name
