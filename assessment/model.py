@@ -139,10 +139,14 @@ class IndicatorValue(_Model):
 
 
 class Measure(_Model):
-    """An åtgärd attached to a criterion: what, who owns it, by when, how followed up."""
+    """An åtgärd: what, who owns it, by when, how followed up. Attached to a criterion, or (criterion None)
+    to the assessment as a whole, when it may name the `questions` it answers; either may name the `groups`
+    it answers (None: everyone). A measure clears a flag only for what it covers."""
 
     id: str = Field(default_factory=lambda: uuid.uuid4().hex[:12], pattern=r"^[A-Za-z0-9_\-]{1,64}$")
-    criterion: str = Field(max_length=64)
+    criterion: str | None = Field(default=None, max_length=64)  # None: for the assessment as a whole
+    questions: list[Annotated[str, Field(max_length=64)]] | None = Field(default=None, max_length=MAX_LIST)
+    groups: list[Annotated[str, Field(max_length=64)]] | None = Field(default=None, max_length=MAX_LIST)
     alternative: str | None = Field(default=None, max_length=64)
     text: str = Field(max_length=MAX_TEXT)
     responsible: str = Field(default="", max_length=MAX_NAME)  # the sector or unit that owns it (ansvarig)
@@ -318,6 +322,10 @@ class Assessment(_Model):
         return [m for m in self.measures
                 if m.criterion == criterion_id and (alternative is None or m.alternative in (None, alternative))]
 
+    def general_measures(self) -> list[Measure]:
+        """The measures for the assessment as a whole, not attached to one question."""
+        return [m for m in self.measures if m.criterion is None]
+
 
 def new_assessment(checklist: Checklist, title: str, **metadata: Any) -> Assessment:
     """An empty assessment of `checklist`, with a snapshot of it; a plan type given also answers the
@@ -432,9 +440,19 @@ def check_assessment(a: Assessment) -> list[str]:
                 problems.append(f'question "{cid}" is answered once, not per alternative; put it under answers')
             elif (msg := check_value(c, crit, ans.value)) is not None:
                 problems.append(f'alternative "{alt}": answer to "{cid}": {msg}')
+    groups = {g.id for g in c.groups}
     for m in a.measures:
-        if m.criterion not in by_id:
+        if m.criterion is not None and m.criterion not in by_id:
             problems.append(f'measure "{m.id}" is attached to unknown question "{m.criterion}"')
+        if m.questions and m.criterion is not None:
+            problems.append(f'measure "{m.id}" is attached to question "{m.criterion}"; only a measure for the '
+                            "whole assessment names the questions it answers")
+        for q in m.questions or ():
+            if q not in by_id:
+                problems.append(f'measure "{m.id}" answers unknown question "{q}"')
+        for g in m.groups or ():
+            if g not in groups:
+                problems.append(f'measure "{m.id}" answers unknown group "{g}"')
         if m.alternative is not None and m.alternative not in alternatives:
             problems.append(f'measure "{m.id}" names unknown alternative "{m.alternative}"')
     ids = [m.id for m in a.measures]

@@ -43,7 +43,10 @@ from .checklist import (
     Includes,
     Lte,
     Not,
+    CHOSEN,
+    NOT_RELEVANT_ANSWER,
     SCHEMA_VERSION,
+    UNKNOWN_ANSWER,
 )
 from .errors import ChecklistError
 from .yamlio import Limits, Located, UnsafeInput, load_located
@@ -80,12 +83,29 @@ class Problem:
     line: int | None
     where: str
     message: str
+    sv: str | None = None  # the message in Swedish, where the catalogue has it
 
     def __str__(self) -> str:
+        return self.text("en")
+
+    def text(self, lang: str = "en") -> str:
+        """The problem as `skb validate` prints it, in `lang` where the message has that language."""
         loc = f"{self.source}:{self.line}" if self.line else self.source
-        prefix = "warning: " if self.severity == "warning" else ""
+        sv = lang == "sv" and self.sv is not None
+        prefix = ("varning: " if sv else "warning: ") if self.severity == "warning" else ""
         where = f"{self.where}: " if self.where else ""
-        return f"{loc}: {prefix}{where}{self.message}"
+        return f"{loc}: {prefix}{where}{self.sv if sv else self.message}"
+
+
+class Said(str):
+    """A message in English (the str) that also carries its Swedish wording."""
+
+    sv: str
+
+    def __new__(cls, en: str, sv: str) -> Said:
+        said = super().__new__(cls, en)
+        said.sv = sv
+        return said
 
 
 def describe(data: Any, path: Path) -> str:
@@ -199,6 +219,14 @@ def _shape_message(err: dict[str, Any], data: Any) -> tuple[Path, str]:
         example = f' (for example "{suggestion}")' if suggestion and suggestion != key else ""
         return at, (f'the key "{key}" is not a valid id; an id uses only lowercase letters a-z, digits, "_" '
                     f'and "-", and starts with a letter or digit{example}')
+    scalar = _condition_scalar(loc)
+    if scalar is not None:  # one message for a compared value, not one per type it could have been
+        at, question = scalar
+        if value is None:
+            return at, _null_message(question)
+        return at, (f"a condition compares with one value: a text, a number or true/false (got {_short(value)})"
+                    + ("; to compare with several, write in: {question: …, values: [...]}"
+                       if isinstance(value, list) else ""))
     field = loc[-1] if loc else ""
     parent = loc[:-1]
     if isinstance(field, int):  # an entry of a list: name the entry, not its index
@@ -246,12 +274,42 @@ def _shape_message(err: dict[str, Any], data: Any) -> tuple[Path, str]:
     if kind == "enum":
         expected = str(ctx.get("expected", "")).replace("'", "")
         return parent, f'"{field}" is {_short(value)}; it must be one of: {expected}'
+    if kind in ("float_type", "int_type") and isinstance(value, str) and _as_float(value) is not None \
+            and not math.isfinite(_as_float(value) or 0.0):
+        return parent, (f'"{field}" must be a finite number (got {value.strip()}); write a number such as 2 '
+                        "or 0.5")
     if kind in _WANTED:
-        return parent, f'"{field}" must be {_WANTED[kind]} (got {_short(value)}){_quote_hint(kind, value)}'
+        return parent, f'"{field}" must be {_WANTED[kind]} (got {_short(value)}){_quote_hint(kind, value, field)}'
     if kind == "value_error":
         msg = str(err.get("ctx", {}).get("error", err["msg"]))
         return parent, f'"{field}" {msg}'
     return parent, f'"{field}": {err["msg"]}'
+
+
+_UNION_TAGS = {"bool", "int", "float", "str"}
+
+
+def _condition_scalar(loc: Path) -> tuple[Path, str | None] | None:
+    """For an error in the value a condition compares with: the path of the condition's operator and
+    nothing else, since pydantic reports one error per type the value could have had."""
+    if len(loc) < 3 or loc[-1] not in _UNION_TAGS:
+        return None
+    i = len(loc) - 2
+    if isinstance(loc[i], int) and loc[i - 1] == "values":
+        i -= 1
+    if loc[i] not in ("value", "values") or loc[i - 1] not in _LEAF_ARGS:
+        return None
+    return loc[:i], None
+
+
+def _null_message(question: str | None) -> Said:
+    q = question or "q1"
+    return Said(f"a condition never compares with nothing (null): an unanswered question has no value to be equal "
+                f"to; to ask whether {f'{chr(34)}{q}{chr(34)}' if question else 'a question'} is unanswered, write "
+                f"{{not: {{answered: {q}}}}}",
+                f"ett villkor jämför aldrig med ingenting (null): en obesvarad fråga har inget värde att vara lika "
+                f"med; för att fråga om {f'{chr(34)}{q}{chr(34)}' if question else 'en fråga'} är obesvarad, skriv "
+                f"{{not: {{answered: {q}}}}}")
 
 
 _WANTED = {"string_type": "a text", "int_type": "a whole number", "int_parsing": "a whole number",
@@ -260,11 +318,36 @@ _WANTED = {"string_type": "a text", "int_type": "a whole number", "int_parsing":
            "dict_type": "a map of keys", "model_type": "a map of keys", "model_attributes_type": "a map of keys"}
 
 
-def _quote_hint(kind: str, value: Any) -> str:
+def _as_float(text: str) -> float | None:
+    try:
+        return float(text)
+    except ValueError:
+        return None
+
+
+_TRUE_WORDS = {"yes", "true", "on", "ja", "y", "1"}
+_FALSE_WORDS = {"no", "false", "off", "nej", "n", "0"}
+
+
+def _quote_hint(kind: str, value: Any, field: Any = None) -> str:
+    """How to write the value so that it is read as what it must be, when that is plain."""
     if kind == "string_type" and isinstance(value, (int, float)) and not isinstance(value, bool):
         return f'; put it in quotes: "{value}"'
     if kind == "string_type" and isinstance(value, bool):
         return '; put it in quotes, or YAML reads yes/no/on/off as true/false'
+    key = f"{field}: " if isinstance(field, str) else ""
+    if kind == "bool_type" and isinstance(value, str):
+        word = value.strip().lower()
+        if word in _TRUE_WORDS or word in _FALSE_WORDS:
+            # a quoted "yes" is a text, which is never read as true: say what to write
+            return f"; write {key}{'true' if word in _TRUE_WORDS else 'false'}, without quotes"
+        return f"; write {key}true or {key}false"
+    if kind in ("float_type", "int_type") and isinstance(value, str) and _as_float(value.strip()) is not None:
+        number = _as_float(value.strip()) or 0.0
+        if kind == "float_type" or number.is_integer():
+            return f"; write {key}{value.strip()}, without quotes"
+    if kind in ("float_type", "int_type") and isinstance(value, bool):
+        return "; true and false are not numbers"
     return ""
 
 
@@ -293,8 +376,11 @@ _MISSING_HINTS = {
     "steps": " (for example - {value: -1, label: Negativ})",
 }
 
-_LEAF_ARGS = {"equals": ["question", "value"], "in": ["question", "values"], "includes": ["question", "value"],
-              "gte": ["question", "value"], "lte": ["question", "value"]}
+_LEAF_ARGS = {"equals": ["question", "group", "alternative", "value"],
+              "in": ["question", "group", "alternative", "values"],
+              "includes": ["question", "group", "alternative", "value"],
+              "gte": ["question", "group", "alternative", "value"],
+              "lte": ["question", "group", "alternative", "value"]}
 
 _CONDITION_KINDS = ", ".join(sorted(_COND_TAGS, key=["equals", "in", "includes", "gte", "lte", "answered", "all",
                                                      "any", "not"].index))
@@ -427,9 +513,25 @@ class _Refs:
 
     def languages(self) -> None:
         c = self.c
-        if c.default_language not in c.languages:
+        given = c.model_fields_set
+        declared_list = ", ".join(c.languages)
+        if c.default_language not in c.languages and "default_language" not in given:
+            # the file never set default_language: point at what it did set, not at a line it lacks
+            first = c.languages[0]
+            self.error(("languages",), Said(
+                f'default_language is not set, so it is "{c.default_language}", which is not one of the declared '
+                f"languages ({declared_list}); add default_language: {first}",
+                f'default_language saknas och är därför "{c.default_language}", som inte är ett av de angivna '
+                f"språken ({declared_list}); lägg till default_language: {first}"))
+        elif c.default_language not in c.languages and "languages" not in given:
+            self.error(("default_language",), Said(
+                f'"{c.default_language}" is the default language, but languages is not set, so only '
+                f"{declared_list} is declared; add languages: [{c.default_language}]",
+                f'"{c.default_language}" är standardspråket, men languages saknas och därför är bara '
+                f"{declared_list} angivet; lägg till languages: [{c.default_language}]"))
+        elif c.default_language not in c.languages:
             self.error(("default_language",), f'"{c.default_language}" is not one of the declared languages '
-                                              f"({', '.join(c.languages)}); add it to languages or choose one of them")
+                                              f"({declared_list}); add it to languages or choose one of them")
         texts = list(_texts(c.model_dump(by_alias=True, exclude_none=True), ()))
         for path, text in texts:
             values = list(text.values()) if isinstance(text, dict) else [text]
@@ -552,8 +654,10 @@ class _Refs:
         if crit is None:
             return
         values = args.values if op == "in" else [args.value]
+        if not self.reads(path, op, args, crit, owner):
+            return
         if op in ("gte", "lte") and crit.type not in (AnswerType.NUMBER, AnswerType.DATE, AnswerType.LADDER,
-                                                      AnswerType.IMPACT):
+                                                      AnswerType.IMPACT, AnswerType.GROUP_IMPACT):
             self.error(path, f'"{op}" compares numbers, dates or ladder levels, but "{crit.id}" is a '
                              f"{crit.type.value} question; use equals or in")
             return
@@ -561,12 +665,120 @@ class _Refs:
             self.error(path, f'"includes" is for multi_choice questions, but "{crit.id}" is a {crit.type.value} '
                              "question; use equals or in")
             return
+        if crit.is_rated:
+            self.rated_values(path, op, values, crit, args.group)
+            return
+        if crit.type == AnswerType.NUMBER:
+            self.number_values(path, op, values, crit)
         allowed = self._answer_values(crit)
         if allowed is not None:
             for v in values:
                 if (str(v).lower() if isinstance(v, bool) or crit.type == AnswerType.YES_NO else str(v)) \
                         not in allowed:
                     self.error(path, f'"{crit.id}" can never be {_short(v)}; its answers are: {", ".join(allowed)}')
+
+    def reads(self, path: Path, op: str, args: Any, crit: Criterion, owner: str) -> bool:
+        """Whether the group and the alternative a leaf names can be read from `crit`; says why not."""
+        c = self.c
+        ok = True
+        if args.group is not None:
+            rated = [g.id for g in c.groups_of(crit)] if crit.type == AnswerType.GROUP_IMPACT else []
+            if crit.type != AnswerType.GROUP_IMPACT:
+                self.error(path, Said(
+                    f'the condition names group "{args.group}", but "{crit.id}" is a {crit.type.value} question, '
+                    "answered once for everyone; only a group_impact question has a rating per group, so remove "
+                    "group",
+                    f'villkoret anger gruppen "{args.group}", men "{crit.id}" är en {crit.type.value}-fråga som '
+                    "besvaras en gång för alla; bara en group_impact-fråga har ett svar per grupp, så ta bort group"),
+                    op)
+                ok = False
+            elif args.group not in rated:
+                self.error(path, Said(
+                    f'the condition reads group "{args.group}", which "{crit.id}" does not rate, so it can never '
+                    f"be true (groups rated: {_names(rated)})",
+                    f'villkoret läser gruppen "{args.group}", som "{crit.id}" inte bedömer, så det kan aldrig '
+                    f"vara sant (grupper som bedöms: {_names(rated)})"), op)
+                ok = False
+        if args.alternative is not None:
+            alternatives = c.alternative_ids()
+            if owner == "this section" or owner.startswith("criterion "):
+                self.error(path, Said(
+                    f'a question is shown or hidden for each alternative on its own answers, so show_if cannot name '
+                    f'alternative "{args.alternative}"; name alternatives in flag rules (when) instead',
+                    f'en fråga visas eller döljs för varje alternativ utifrån dess egna svar, så show_if kan inte '
+                    f'ange alternative "{args.alternative}"; ange alternativ i flaggregler (when) i stället'), op)
+                ok = False
+            elif not crit.answered_per_alternative:
+                self.error(path, Said(
+                    f'"{crit.id}" is answered once for every alternative, so naming alternative '
+                    f'"{args.alternative}" reads the same answer; remove alternative',
+                    f'"{crit.id}" besvaras en gång för alla alternativ, så alternative "{args.alternative}" läser '
+                    "samma svar; ta bort alternative"), op)
+                ok = False
+            elif args.alternative != CHOSEN and args.alternative not in alternatives:
+                self.error(path, Said(
+                    f'unknown alternative "{args.alternative}" (alternatives: {", ".join(alternatives)}, or '
+                    f"{CHOSEN} for the chosen alternative)",
+                    f'okänt alternativ "{args.alternative}" (alternativ: {", ".join(alternatives)}, eller '
+                    f"{CHOSEN} för det valda alternativet)"), op)
+                ok = False
+        return ok
+
+    def rated_values(self, path: Path, op: str, values: list[Any], crit: Criterion, group: str | None) -> None:
+        """A condition on a rating that can never hold: a per-group question read without a group, a value
+        that is not a step of the scale, a comparison beyond its ends, a special answer the scale has not."""
+        scale = self.c.scale_of(crit)
+        if scale is None or scale.id not in self._ids("scale"):
+            return
+        steps = sorted(st.value for st in scale.steps)
+        specials = [sp for sp in (UNKNOWN_ANSWER, NOT_RELEVANT_ANSWER) if scale.offers(sp)]
+        per_group = crit.type == AnswerType.GROUP_IMPACT and group is None
+        for v in values:
+            if isinstance(v, str) and v in (UNKNOWN_ANSWER, NOT_RELEVANT_ANSWER) and op in ("equals", "in"):
+                if v not in specials:
+                    self.error(path, Said(
+                        f'"{crit.id}" can never be {v}: its scale "{scale.id}" has switched that answer off',
+                        f'"{crit.id}" kan aldrig vara {v}: dess skala "{scale.id}" har stängt av det svaret'))
+                continue
+            if per_group:
+                example = self.c.groups_of(crit)[0].id if self.c.groups_of(crit) else "g1"
+                self.error(path, Said(
+                    f'"{crit.id}" is rated per group, so its answer is never the single value {_short(v)} and the '
+                    f"condition can never be true; name the group: {{{op}: {{question: {crit.id}, group: {example}, "
+                    f"{'values' if op == 'in' else 'value'}: …}}}}",
+                    f'"{crit.id}" bedöms per grupp, så svaret är aldrig det enda värdet {_short(v)} och villkoret '
+                    f"kan aldrig vara sant; ange gruppen: {{{op}: {{question: {crit.id}, group: {example}, "
+                    f"{'values' if op == 'in' else 'value'}: …}}}}"))
+                return
+            number = v if isinstance(v, (int, float)) and not isinstance(v, bool) else None
+            scale_text = ", ".join(f"{st:+d}" if st else "0" for st in steps)
+            never = number is None or (op in ("equals", "in") and number not in steps) \
+                or (op == "gte" and number > steps[-1]) or (op == "lte" and number < steps[0])
+            if never:
+                self.error(path, Said(
+                    f'"{crit.id}" can never be {"at least " if op == "gte" else "at most " if op == "lte" else ""}'
+                    f'{_short(v)}: its scale "{scale.id}" has the steps {scale_text}'
+                    + (f", and {', '.join(specials)}" if specials and op in ("equals", "in") else ""),
+                    f'"{crit.id}" kan aldrig vara {"minst " if op == "gte" else "högst " if op == "lte" else ""}'
+                    f'{_short(v)}: dess skala "{scale.id}" har stegen {scale_text}'
+                    + (f", samt {', '.join(specials)}" if specials and op in ("equals", "in") else "")))
+
+    def number_values(self, path: Path, op: str, values: list[Any], crit: Criterion) -> None:
+        low, high = crit.min, crit.max
+        for v in values:
+            if not isinstance(v, (int, float)) or isinstance(v, bool):
+                continue
+            if (op in ("equals", "in", "gte") and high is not None and v > high) or \
+                    (op in ("equals", "in", "lte") and low is not None and v < low):
+                bounds = f"{low:g} … {high:g}" if low is not None and high is not None else \
+                    f"at least {low:g}" if low is not None else f"at most {high:g}"
+                bounds_sv = f"{low:g} … {high:g}" if low is not None and high is not None else \
+                    f"minst {low:g}" if low is not None else f"högst {high:g}"
+                self.error(path, Said(
+                    f'"{crit.id}" can never be {"at least " if op == "gte" else "at most " if op == "lte" else ""}'
+                    f"{v:g}: its answers are {bounds}",
+                    f'"{crit.id}" kan aldrig vara {"minst " if op == "gte" else "högst " if op == "lte" else ""}'
+                    f"{v:g}: svaren är {bounds_sv}"))
 
     def _answer_values(self, crit: Criterion) -> list[str] | None:
         c = self.c
@@ -741,7 +953,8 @@ def check_checklist(located: Located, source: str) -> tuple[Checklist | None, li
         checklist = Checklist.model_validate(data)
     except ValidationError as exc:
         return None, _shape_problems(exc, data, located, source)
-    problems = [Problem(sev, source, located.line_of((*p, key) if key else p), describe(data, p), m)
+    problems = [Problem(sev, source, located.line_of((*p, key) if key else p), describe(data, p), str(m),
+                        getattr(m, "sv", None))
                 for p, m, sev, key in _Refs(checklist).run()]
     if any(p.severity == "error" for p in problems):
         return None, problems
@@ -764,6 +977,10 @@ def _shape_problems(exc: ValidationError, data: Any, located: Located, source: s
         if err["type"] == "missing" and (loc[:-1], loc[-1]) in misspelt:
             continue  # "valeu" is unknown says it better than "value" is missing
         path, message = _shape_message(err, data)
+        if err["type"] != "missing" and _condition_scalar(loc) is not None and err.get("input") is None:
+            node = _node(data, path)  # name the question the condition reads, when it names one
+            if isinstance(node, dict) and isinstance(node.get("question"), str) and node["question"]:
+                message = _null_message(node["question"])
         if (path, message) in seen:
             continue
         seen.add((path, message))
@@ -774,8 +991,21 @@ def _shape_problems(exc: ValidationError, data: Any, located: Located, source: s
             odd = [k for k in err["input"] if k not in _COND_TAGS] or ops[1:]
             if odd:
                 line = located.lines.get((*loc, odd[0]), line)
-        problems.append(Problem("error", source, line, describe(data, path), message))
+        problems.append(Problem("error", source, line, describe(data, path), str(message),
+                                getattr(message, "sv", None)))
     return problems
+
+
+def _node(data: Any, path: Path) -> Any:
+    node = data
+    for key in path:
+        if isinstance(node, dict) and isinstance(key, str):
+            node = node.get(key)
+        elif isinstance(node, list) and isinstance(key, int) and key < len(node):
+            node = node[key]
+        else:
+            return None
+    return node
 
 
 def read_checklist_file(path: str | FsPath, limits: Limits = Limits()) -> tuple[Checklist | None, list[Problem]]:
