@@ -62,7 +62,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
     for path in args.paths:
         checklist, problems = read_checklist_file(path)
         for p in problems:
-            _err(str(p))
+            _err(p.text(args.lang))
         if checklist is None:
             failed += 1
         elif not args.quiet:
@@ -549,6 +549,8 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("validate", help="check checklist files and report every problem with its line")
     p.add_argument("paths", nargs="+", metavar="PATH")
     p.add_argument("-q", "--quiet", action="store_true", help="print only problems")
+    p.add_argument("--lang", choices=["en", "sv"], default="en",
+                   help="language of the messages where the catalogue has it (default: en)")
     p.set_defaults(handler=cmd_validate)
 
     p = sub.add_parser("schema", help="print the JSON Schema of the checklist format (for editors)")

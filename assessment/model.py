@@ -42,6 +42,7 @@ __all__ = [
     "Assessment",
     "new_assessment",
     "check_assessment",
+    "check_certainty",
     "parse_assessment",
     "dump_assessment",
     "Provenance",
@@ -124,6 +125,8 @@ class Answer(_Model):
     value: Any = None
     comment: str = Field(default="", max_length=MAX_TEXT)  # motivering
     evidence: str = Field(default="", max_length=MAX_TEXT)  # underlag
+    # how sure the assessors are of the rating: a level of the checklist's `certainty`, never its size
+    certainty: str | None = Field(default=None, max_length=64)
 
 
 class MeasureNote(_Model):
@@ -344,9 +347,9 @@ def new_assessment(checklist: Checklist, title: str, **metadata: Any) -> Assessm
 # --- does it fit its checklist? ----------------------------------------------------
 
 
-def _check_rating(value: Any, allowed: set[int]) -> str | None:
+def _check_rating(value: Any, allowed: set[int], specials: tuple[str, ...] = (UNKNOWN, NOT_RELEVANT)) -> str | None:
     if value in (UNKNOWN, NOT_RELEVANT):
-        return None
+        return None if value in specials else f"{value} is not offered on this scale"
     if isinstance(value, bool) or not isinstance(value, int):
         return f"must be a step of the scale ({', '.join(map(str, sorted(allowed)))}), unknown or not_relevant"
     if value not in allowed:
@@ -356,14 +359,17 @@ def _check_rating(value: Any, allowed: set[int]) -> str | None:
 
 def check_value(checklist: Checklist, crit: Criterion, value: Any) -> str | None:
     """Why `value` is not a valid answer to `crit`, or None when it is."""
-    if value is None or value in (NOT_RELEVANT, UNKNOWN) and crit.type != AnswerType.GROUP_IMPACT:
+    scale = checklist.scale_of(crit)
+    # a scale may switch a special answer off; other questions always offer both
+    specials = tuple(sp for sp in (UNKNOWN, NOT_RELEVANT) if scale is None or scale.offers(sp))
+    if value is None:
         return None
+    if value in (NOT_RELEVANT, UNKNOWN):
+        return None if value in specials else f"{value} is not offered on this question's scale"
     t = crit.type
     if t == AnswerType.IMPACT:
-        return _check_rating(value, {s.value for s in checklist.scale(crit.scale or "").steps})
+        return _check_rating(value, {s.value for s in checklist.scale(crit.scale or "").steps}, specials)
     if t == AnswerType.GROUP_IMPACT:
-        if value in (NOT_RELEVANT, UNKNOWN):
-            return None
         if not isinstance(value, dict):
             return "must be a map of group id to rating"
         groups = {g.id for g in checklist.groups_of(crit)}
@@ -371,7 +377,7 @@ def check_value(checklist: Checklist, crit: Criterion, value: Any) -> str | None
         for gid, rating in value.items():
             if gid not in groups:
                 return f'unknown group "{gid}" (groups: {", ".join(sorted(groups))})'
-            problem = _check_rating(rating, allowed)
+            problem = _check_rating(rating, allowed, specials)
             if problem:
                 return f'group "{gid}": {problem}'
         return None
@@ -409,6 +415,16 @@ def check_value(checklist: Checklist, crit: Criterion, value: Any) -> str | None
     return None
 
 
+def check_certainty(checklist: Checklist, crit: Criterion, certainty: str | None) -> str | None:
+    """Why `certainty` cannot be said of an answer to `crit`, or None when it can."""
+    if certainty is None:
+        return None
+    if not checklist.asks_certainty(crit):
+        return "its certainty is not asked by the checklist"
+    levels = [lv.id for lv in checklist.certainty.levels] if checklist.certainty else []
+    return None if certainty in levels else f'unknown certainty "{certainty}" (levels: {", ".join(levels)})'
+
+
 def check_assessment(a: Assessment) -> list[str]:
     """Every way in which the answers do not fit the assessment's own checklist snapshot."""
     c = a.checklist
@@ -428,6 +444,8 @@ def check_assessment(a: Assessment) -> list[str]:
             problems.append(f'question "{cid}" is answered per alternative; put it under alternatives')
         elif (msg := check_value(c, crit, ans.value)) is not None:
             problems.append(f'answer to "{cid}": {msg}')
+        elif (msg := check_certainty(c, crit, ans.certainty)) is not None:
+            problems.append(f'answer to "{cid}": {msg}')
     for alt, answers in a.alternatives.items():
         if alt not in alternatives:
             problems.append(f'unknown alternative "{alt}" (alternatives: {", ".join(sorted(alternatives))})')
@@ -439,6 +457,8 @@ def check_assessment(a: Assessment) -> list[str]:
             elif not crit.answered_per_alternative:
                 problems.append(f'question "{cid}" is answered once, not per alternative; put it under answers')
             elif (msg := check_value(c, crit, ans.value)) is not None:
+                problems.append(f'alternative "{alt}": answer to "{cid}": {msg}')
+            elif (msg := check_certainty(c, crit, ans.certainty)) is not None:
                 problems.append(f'alternative "{alt}": answer to "{cid}": {msg}')
     groups = {g.id for g in c.groups}
     for m in a.measures:

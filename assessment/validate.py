@@ -203,6 +203,8 @@ def _clean_loc(loc: tuple[Any, ...]) -> Path:
     for i, k in enumerate(loc):
         if isinstance(k, str) and k in _COND_TAGS and i + 1 < len(loc) and loc[i + 1] == k:
             continue
+        if k == "SpecialAnswer" and i > 0 and loc[i - 1] in ("unknown", "not_relevant"):
+            continue  # the member of `unknown: false | {label: …}` that a map is read as
         cleaned.append(k)
     return tuple(cleaned)
 
@@ -219,6 +221,15 @@ def _shape_message(err: dict[str, Any], data: Any) -> tuple[Path, str]:
         example = f' (for example "{suggestion}")' if suggestion and suggestion != key else ""
         return at, (f'the key "{key}" is not a valid id; an id uses only lowercase letters a-z, digits, "_" '
                     f'and "-", and starts with a letter or digit{example}')
+    if len(loc) >= 2 and loc[-2] in _SPECIALS and loc[-1] in ("bool", "SpecialAnswer"):
+        special = loc[-2]
+        hint = _quote_hint("bool_type", value, special) if isinstance(value, str) else ""
+        return loc[:-2], Said(
+            f'"{special}" is true (offered), false (switched off) or a map like {{label: …}} that relabels it '
+            f"(got {'the text ' if isinstance(value, str) else ''}{_short(value)}){hint}",
+            f'"{special}" är true (erbjuds), false (avstängt) eller en karta som {{label: …}} som byter dess '
+            f"etikett (fick {'texten ' if isinstance(value, str) else ''}{_short(value)})"
+            f"{_quote_hint_sv('bool_type', value, special) if isinstance(value, str) else ''}")
     scalar = _condition_scalar(loc)
     if scalar is not None:  # one message for a compared value, not one per type it could have been
         at, question = scalar
@@ -278,6 +289,12 @@ def _shape_message(err: dict[str, Any], data: Any) -> tuple[Path, str]:
             and not math.isfinite(_as_float(value) or 0.0):
         return parent, (f'"{field}" must be a finite number (got {value.strip()}); write a number such as 2 '
                         "or 0.5")
+    if kind in ("bool_type", "float_type", "int_type") and isinstance(value, str):
+        # a quoted "yes" or "2": lax parsing would have turned it into true or 2 without a word
+        return parent, Said(
+            f'"{field}" must be {_WANTED[kind]} (got the text {_short(value)}){_quote_hint(kind, value, field)}',
+            f'"{field}" måste vara {_WANTED_SV[kind]} (fick texten {_short(value)})'
+            f"{_quote_hint_sv(kind, value, field)}")
     if kind in _WANTED:
         return parent, f'"{field}" must be {_WANTED[kind]} (got {_short(value)}){_quote_hint(kind, value, field)}'
     if kind == "value_error":
@@ -287,6 +304,7 @@ def _shape_message(err: dict[str, Any], data: Any) -> tuple[Path, str]:
 
 
 _UNION_TAGS = {"bool", "int", "float", "str"}
+_SPECIALS = ("unknown", "not_relevant")
 
 
 def _condition_scalar(loc: Path) -> tuple[Path, str | None] | None:
@@ -323,6 +341,15 @@ def _as_float(text: str) -> float | None:
         return float(text)
     except ValueError:
         return None
+
+
+_WANTED_SV = {"bool_type": "true eller false", "float_type": "ett tal", "int_type": "ett heltal"}
+
+
+def _quote_hint_sv(kind: str, value: str, field: Any) -> str:
+    en = _quote_hint(kind, value, field)
+    return (en.replace(", without quotes", ", utan citattecken").replace("; write ", "; skriv ")
+            .replace(" or ", " eller "))
 
 
 _TRUE_WORDS = {"yes", "true", "on", "ja", "y", "1"}
@@ -467,6 +494,7 @@ class _Refs:
             self.error(("alternatives", i), f'alternative "{c.alternatives[zeros[0]].id}" is already the zero '
                                             "alternative (what happens without the plan); there is only one, "
                                             "so give this one kind: other", "kind")
+        self.groups()
         populations = [i for i, g in enumerate(c.groups) if g.population]
         for i in populations[1:]:
             self.error(("groups", i), f'group "{c.groups[populations[0]].id}" already stands for the population '
@@ -573,7 +601,7 @@ class _Refs:
             if rated and all(crit.weight == 0 for crit in rated):
                 self.error(("sections", si), "every rated criterion in the section has weight 0; "
                                              "give one a weight above 0 or set the section's weight to 0")
-        if c.groups and all(g.weight == 0 for g in c.groups):
+        if c.rated_groups() and all(g.weight == 0 for g in c.rated_groups()):
             self.error(("groups",), "every group has weight 0, so impacts on groups would count for nothing; "
                                     "give at least one group a weight above 0")
 
@@ -614,6 +642,8 @@ class _Refs:
             for i, g in enumerate(crit.groups):
                 if g not in {grp.id for grp in c.groups}:
                     self.error((*path, "groups"), f'unknown group "{g}" (declared groups: {_names(g.id for g in c.groups)})')
+                elif not c.group(g).rated:
+                    self.error((*path, "groups"), _reporting_only_named(g))
                 elif g in crit.groups[:i]:
                     self.error((*path, "groups"), f'group "{g}" is listed twice; each group is rated once')
         if t == AnswerType.GROUP_IMPACT and crit.groups == []:
@@ -621,6 +651,12 @@ class _Refs:
                              "rate every declared group", "groups")
         elif crit.groups is None and t == AnswerType.GROUP_IMPACT and not c.groups:
             self.error(path, "a group_impact question needs affected groups; declare them under groups")
+        elif crit.groups is None and t == AnswerType.GROUP_IMPACT and not c.rated_groups():
+            self.error(path, Said(
+                "a group_impact question needs groups to rate, but every declared group is kept for reporting "
+                "only; rate at least one group",
+                "en group_impact-fråga behöver grupper att bedöma, men alla grupper finns bara för redovisning; "
+                "låt minst en grupp bedömas"))
         if t != AnswerType.NUMBER and (crit.min is not None or crit.max is not None or crit.unit is not None):
             self.error(path, f'"min", "max" and "unit" are only used by number questions, not {t.value}; remove them')
         if crit.min is not None and crit.max is not None and crit.min > crit.max:
@@ -628,6 +664,72 @@ class _Refs:
         self.dimensions(path, crit.dimensions)
         if crit.show_if is not None:
             self.condition((*path, "show_if"), crit.show_if, earlier, f'criterion "{crit.id}"')
+
+    def bands_on_scale(self, mins: list[float]) -> None:
+        """Bands written in a scale's own steps (-2, 0, 1) rather than on the score's -100..+100."""
+        c = self.c
+        used = {k.scale for k in c.criteria() if k.is_rated}
+        tops = [(max(abs(st.value) for st in sc.steps), sc.id) for sc in c.scales if sc.id in used]
+        if len(mins) < 2 or not tops:
+            return
+        top, scale_id = max(tops)
+        if not 1 <= top < 100 or any(abs(m) > top for m in mins):
+            return
+        written = ", ".join(f"{m:g}" for m in mins)
+        meant = ", ".join(f"{m * 100 / top:g}" for m in mins)
+        self.error(("scoring", "bands"), Said(
+            f'the bands start at {written}, within the steps of scale "{scale_id}" (-{top}…+{top}), but scores run '
+            f"from -100 to +100, so these bands would be almost all one band; on the score's range write "
+            f"{meant}",
+            f'banden börjar vid {written}, inom stegen på skalan "{scale_id}" (-{top}…+{top}), men poängen går '
+            f"från -100 till +100, så banden blir nästan ett enda band; skriv dem på poängens skala: {meant}"))
+
+    def certainty(self, every: dict[str, Criterion]) -> None:
+        cert = self.c.certainty
+        if cert is None:
+            return
+        cp: Path = ("certainty",)
+        self.unique((*cp, "levels"), [lv.id for lv in cert.levels], "level")
+        lows = [lv.id for lv in cert.levels if lv.low]
+        if not lows or len(lows) == len(cert.levels):
+            self.error(cp, Said(
+                "mark some of the certainty levels, and not all, with low: true: a rating given at a low level "
+                f"is named as a knowledge gap (levels: {', '.join(lv.id for lv in cert.levels)})",
+                "markera några av säkerhetsnivåerna, men inte alla, med low: true: en bedömning på en låg nivå "
+                f"redovisas som en kunskapslucka (nivåer: {', '.join(lv.id for lv in cert.levels)})"), "levels")
+        rated = sorted(k.id for k in every.values() if k.is_rated)
+        for j, cid in enumerate(cert.criteria or ()):
+            if cid not in rated:
+                what = "no question" if cid not in every else f"a {every[cid].type.value} question"
+                what_sv = "ingen fråga" if cid not in every else f"en {every[cid].type.value}-fråga"
+                self.error((*cp, "criteria", j), Said(
+                    f'"{cid}" is {what}; certainty is asked beside a rating, so name impact or group_impact '
+                    f"questions (rated questions: {_names(rated)})",
+                    f'"{cid}" är {what_sv}; säkerheten anges vid en bedömning, så ange impact- eller '
+                    f"group_impact-frågor (bedömda frågor: {_names(rated)})"))
+
+    def groups(self) -> None:
+        c = self.c
+        concepts: dict[str, str] = {}
+        for i, g in enumerate(c.groups):
+            gp: Path = ("groups", i)
+            if g.reporting_only and (g.worse_off or g.population):
+                key = "worse_off" if g.worse_off else "population"
+                self.error(gp, Said(
+                    f'a group kept for reporting only is never rated, so it cannot be {key}: equity follows the '
+                    f"ratings of the groups it compares; remove {key} or reporting_only",
+                    f"en grupp som bara finns för redovisning bedöms aldrig och kan därför inte vara {key}: "
+                    f"jämlikheten följer bedömningarna av grupperna den jämför; ta bort {key} eller reporting_only"),
+                    key)
+            if g.concept is not None:
+                if g.concept in concepts:
+                    self.error(gp, Said(
+                        f'group "{concepts[g.concept]}" already stands for concept "{g.concept}"; a concept is one '
+                        "group per checklist, or the portfolio would count the same people twice",
+                        f'gruppen "{concepts[g.concept]}" står redan för begreppet "{g.concept}"; ett begrepp är en '
+                        "grupp per checklista, annars räknar portföljen samma människor två gånger"), "concept")
+                else:
+                    concepts[g.concept] = g.id
 
     def _ids(self, key: str) -> list[str]:
         c = self.c
@@ -685,7 +787,8 @@ class _Refs:
             rated = [g.id for g in c.groups_of(crit)] if crit.type == AnswerType.GROUP_IMPACT else []
             if crit.type != AnswerType.GROUP_IMPACT:
                 self.error(path, Said(
-                    f'the condition names group "{args.group}", but "{crit.id}" is a {crit.type.value} question, '
+                    f'the condition names group "{args.group}", but "{crit.id}" is {_article(crit.type.value)} '
+                    f"{crit.type.value} question, "
                     "answered once for everyone; only a group_impact question has a rating per group, so remove "
                     "group",
                     f'villkoret anger gruppen "{args.group}", men "{crit.id}" är en {crit.type.value}-fråga som '
@@ -818,6 +921,7 @@ class _Refs:
         if mins != sorted(mins) or len(set(mins)) != len(mins):
             self.error(("scoring", "bands"), "score bands must be listed from the lowest min to the highest, "
                                              f"each min different (they are: {', '.join(f'{m:g}' for m in mins)})")
+        self.bands_on_scale(mins)
         group_ids = {g.id for g in c.groups}
         section_ids = {sec.id for sec in c.sections}
         every = dict(criteria)
@@ -826,6 +930,8 @@ class _Refs:
             for g in rule.groups or []:
                 if g not in group_ids:
                     self.error(fp, f'unknown group "{g}" (declared groups: {_names(group_ids)})', "groups")
+                elif not c.group(g).rated:
+                    self.error(fp, _reporting_only_named(g), "groups")
             for sec in rule.sections or []:
                 if sec not in section_ids:
                     self.error(fp, f'unknown section "{sec}" (sections: {_names(section_ids)})', "sections")
@@ -859,6 +965,7 @@ class _Refs:
             if rule.kind == FlagKind.GAP_WIDENS and not any(g.worse_off for g in c.groups):
                 self.error(fp, "a gap_widens flag needs at least one group with worse_off: true")
         rated = {k.id for k in every.values() if k.is_rated}
+        self.certainty(every)
         for i, cid in enumerate(s.overall_judgement):
             if cid not in rated:
                 what = "no question" if cid not in every else f"a {every[cid].type.value} question"
@@ -872,6 +979,13 @@ class _Refs:
                     guess = difflib.get_close_matches(cid, list(every), n=1, cutoff=0.6)
                     hint = f'; did you mean "{guess[0]}"?' if guess else ""
                     self.error((*ap, "criteria", j), f'unknown question "{cid}"{hint}')
+                elif every[cid].is_rated and (scale := c.scale_of(every[cid])) is not None \
+                        and not scale.offers(NOT_RELEVANT_ANSWER):
+                    self.error((*ap, "criteria", j), Said(
+                        f'"{cid}" can never be answered not relevant: its scale "{scale.id}" has switched that '
+                        "answer off, so this rule never applies; remove it from the list",
+                        f'"{cid}" kan aldrig besvaras som ej relevant: dess skala "{scale.id}" har stängt av det '
+                        "svaret, så regeln gäller aldrig; ta bort frågan ur listan"))
             if rule.when is not None:
                 self.condition((*ap, "when"), rule.when, every, "always_relevant")
         if s.participation is not None:
@@ -892,6 +1006,13 @@ class _Refs:
                     self.error((*pp, "rules", i), f'unknown level "{rule.level}" (levels of ladder "{q.ladder}": '
                                                   f"{', '.join(levels)})", "level")
                 self.condition((*pp, "rules", i, "when"), rule.when, every, "the expected participation")
+
+
+def _reporting_only_named(group: str) -> Said:
+    return Said(f'group "{group}" is kept for reporting only, so it is never rated; remove it here, or remove '
+                "reporting_only from the group",
+                f'gruppen "{group}" finns bara för redovisning och bedöms aldrig; ta bort den här, eller ta bort '
+                "reporting_only från gruppen")
 
 
 def _leaf(cond: Any) -> tuple[str, Any]:
@@ -970,10 +1091,17 @@ def _shape_problems(exc: ValidationError, data: Any, located: Located, source: s
             allowed = _allowed_keys(Checklist, loc[:-1]) or []
             for guess in difflib.get_close_matches(str(loc[-1]), allowed, n=1, cutoff=0.6):
                 misspelt.add((loc[:-1], guess))
+    # a special answer written as a map with a fault of its own: that fault, not "must be true or false"
+    deeper = {tuple(e["loc"])[:tuple(e["loc"]).index("SpecialAnswer")] for e in errors
+              if "SpecialAnswer" in tuple(e["loc"])[:-1]}
     problems: list[Problem] = []
     seen: set[tuple[Path, str]] = set()
     for err in errors:
         loc = _clean_loc(tuple(err["loc"]))
+        if len(loc) >= 2 and loc[-2] in _SPECIALS and loc[-1] == "bool" and tuple(err["loc"])[:-1] in deeper:
+            continue
+        if tuple(err["loc"])[-1:] == ("SpecialAnswer",):
+            continue  # not a map at all: the message for the `bool` member says what a special answer is
         if err["type"] == "missing" and (loc[:-1], loc[-1]) in misspelt:
             continue  # "valeu" is unknown says it better than "value" is missing
         path, message = _shape_message(err, data)
@@ -985,7 +1113,9 @@ def _shape_problems(exc: ValidationError, data: Any, located: Located, source: s
             continue
         seen.add((path, message))
         # point at the offending key's own line when it is in the file
-        line = located.lines.get(loc) or located.line_of(path)
+        line = located.lines.get(loc) or located.lines.get(loc[:-1]) if loc and loc[-1] == "bool" \
+            else located.lines.get(loc)
+        line = line or located.line_of(path)
         if err["type"] == "condition" and isinstance(err.get("input"), dict):
             ops = [k for k in err["input"] if k in _COND_TAGS]
             odd = [k for k in err["input"] if k not in _COND_TAGS] or ops[1:]
