@@ -21,7 +21,7 @@ from typing import Annotated, Any, Literal, Union, get_args, get_origin
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from .checklist import AnswerType, Checklist, Criterion
+from .checklist import AnswerType, Checklist, Criterion, text_for
 from .errors import AssessmentFileError, LimitExceeded
 from .yamlio import Limits, Located, UnsafeInput, dump_yaml, load_located
 
@@ -152,6 +152,23 @@ class Measure(_Model):
     groups: list[Annotated[str, Field(max_length=64)]] | None = Field(default=None, max_length=MAX_LIST)
     alternative: str | None = Field(default=None, max_length=64)
     text: str = Field(max_length=MAX_TEXT)
+
+    def concerns(self, checklist: Checklist, lang: str) -> str:
+        """What the measure is for, in words: its question, or the whole assessment and what it answers
+        (plain text, not escaped: the caller escapes it for its medium)."""
+        questions = {k.id: k.text for k in checklist.criteria()}
+        groups = {g.id: g.label for g in checklist.groups}
+        if self.criterion is not None:
+            return text_for(questions.get(self.criterion), lang) or self.criterion
+        sv = lang == "sv"
+        words = "Hela bedömningen" if sv else "The whole assessment"
+        named = [text_for(questions[q], lang) if q in questions else q for q in self.questions or ()]
+        if named:
+            words += (": svarar mot " if sv else ": answers ") + "; ".join(named)
+        if self.groups:
+            words += (" – för " if sv else " – for ") + ", ".join(
+                text_for(groups[g], lang) if g in groups else g for g in self.groups)
+        return words
     responsible: str = Field(default="", max_length=MAX_NAME)  # the sector or unit that owns it (ansvarig)
     due: dt.date | None = None
     indicator: str = Field(default="", max_length=MAX_NAME)  # the follow-up indicator (uppföljningsindikator)

@@ -74,7 +74,7 @@ from .results import (
     WeightDifference,
 )
 
-__all__ = ["score", "weight_differences", "FLAGGED_FINDINGS", "MEASURE_NEEDS", "UNCHANGED_WITHIN", "MAX_DRIVERS", "DEFAULT_NEGATIVE_THRESHOLD", "AVERAGE_HIDES_GAP_RULE",
+__all__ = ["score", "weight_differences", "FLAGGED_FINDINGS", "LOW_CERTAINTY_WARNING", "MEASURE_NEEDS", "UNCHANGED_WITHIN", "MAX_DRIVERS", "DEFAULT_NEGATIVE_THRESHOLD", "AVERAGE_HIDES_GAP_RULE",
            "AVERAGE_HIDES_GAP", "MESSAGES", "SEVERITY_RANK"]
 
 
@@ -218,6 +218,8 @@ class _Index:
         self.worse_off_criteria = [r for r in rated + judged if r.groups is not None
                                    and any(g in self.worse_off_set for g, _ in r.groups)]
         self.criterion_ids = {k.id for k in c.criteria()}
+        self.asks_certainty = c.certainty is not None
+        self.low_levels = c.low_certainty()
 
         self.alternatives = c.alternative_ids()
         kinds = {a.id: a.kind.value for a in c.alternatives}
@@ -418,6 +420,7 @@ class _Rating:
     # its driver candidate in a weighted mean by criterion weight (section, framework item), made once
     # and shared by every score it drives
     entry: Entry | None = None
+    low_certainty: bool = False  # rated at a certainty level the checklist marks low
 
 
 _NO_ANSWERS: Mapping[str, Answer] = MappingProxyType({})
@@ -665,6 +668,12 @@ def _alternative(index: _Index, assessment: Assessment, alt: str, seen: set[str]
     if seen is None:
         _visible(index, lookup, visible)
     ratings, not_relevant = _rate(index, visible, shared, own)
+    if index.low_levels:
+        low_levels = index.low_levels
+        for it in ratings:
+            if it.state == RATED:
+                answer = (own if it.rated.per_alternative else shared).get(it.rated.id)
+                it.low_certainty = answer is not None and answer.certainty in low_levels
 
     by_section: dict[str, list[_Rating]] = {}
     per_item: dict[tuple[str, str], list[_Rating]] = {}
@@ -726,8 +735,27 @@ def _alternative(index: _Index, assessment: Assessment, alt: str, seen: set[str]
     result = AlternativeResult(
         alt, overall, sections, {it.rated.id: _criterion_score(index, it) for it in ratings}, dimensions, groups,
         _group_matrix(index, ratings), _equity(index, group_values, overall.value, ratings),
-        rated_share, provisional, judgement)
+        rated_share, provisional, judgement,
+        _low_certainty_share(weighted_sections, total, worst) if index.asks_certainty else None)
     return _AltWork(result, ratings, not_relevant, visible, lookup, section_values, group_values)
+
+
+def _low_certainty_share(weighted_sections: list[tuple[float, list[_Rating], float]], total: float,
+                         worst: bool) -> float | None:
+    """How much of the overall score rests on ratings given at low certainty: each rating's part of it is
+    its section's share times its share in the section, as in the score itself (None: nothing scored)."""
+    if not weighted_sections or total <= 0:
+        return None
+    share = 0.0
+    for weight, items, section_total in weighted_sections:
+        part = weight / total
+        if worst:
+            share += part if _lowest(items).low_certainty else 0.0
+            continue
+        for it in items:
+            if it.state == RATED and it.low_certainty and it.rated.weight > 0 and section_total > 0:
+                share += part * it.rated.weight / section_total
+    return min(1.0, share)
 
 
 def _judgement(index: _Index, visible: set[str], shared: Mapping[str, Answer],
@@ -1227,6 +1255,8 @@ def _gaps(index: _Index, assessment: Assessment, work: dict[str, _AltWork]) -> l
             if not r.per_alternative and alt != first:
                 continue  # a rated question answered once is one gap, not one per alternative
             alt_of = alt if r.per_alternative else None
+            if it.low_certainty:  # rated, and the assessors are unsure: a gap to close, the rating counts
+                out.append(KnowledgeGap(r.id, r.section, alt_of, None, "low_certainty"))
             if r.groups is None:
                 if it.state == UNKNOWN_STATE:
                     out.append(_gap(r.id, r.section, alt_of, None))
@@ -1289,9 +1319,13 @@ def _not_relevant(index: _Index, assessment: Assessment, primary: _AltWork) -> l
 FLAGGED_FINDINGS: Mapping[str, str] = MappingProxyType({
     "large_loss": "serious", "worse_off_behind": "serious", "levelling_down": "serious", "zero_better": "serious",
     "provisional": "warning", "not_relevant_without_reason": "warning", "losers_not_heard": "warning",
-    "judgement_disagrees": "warning",
+    "judgement_disagrees": "warning", "uncertain_loss": "warning", "low_certainty": "info",
 })
-"""The findings that also raise a built-in flag (rule id = the finding's code), with its severity."""
+"""The findings that also raise a built-in flag (rule id = the finding's code), with its least severity
+(low_certainty is a warning when a quarter or more of the score rests on unsure ratings)."""
+
+LOW_CERTAINTY_WARNING = 0.25
+"""From this share of the score resting on low-certainty ratings, saying so is a warning, not a note."""
 
 
 def _findings(index: _Index, assessment: Assessment, work: dict[str, _AltWork], participation: ParticipationResult,
@@ -1327,6 +1361,18 @@ def _findings(index: _Index, assessment: Assessment, work: dict[str, _AltWork], 
         if eq.levelling_down and eq.worse_off is not None and eq.population is not None:
             out.append(Finding("levelling_down", "serious", alt, None, None,
                                {"worse_off": eq.worse_off, "population": eq.population}))
+        # certainty never hides a loss: a clear loss rated at low certainty stays a finding, and is named
+        # again as something to find out before the decision
+        for gid, finding in lost.items():
+            unsure = next((it for it in w.ratings if it.low_certainty and it.groups is not None
+                           and it.groups.get(gid, 0.0) < 0), None)
+            if unsure is not None:
+                out.append(Finding("uncertain_loss", "warning", alt, gid, unsure.rated.id,
+                                   {"value": finding.figures["value"]}))
+        if r.low_certainty:  # some of the score rests on unsure ratings: say how much
+            count = sum(1 for it in w.ratings if it.low_certainty)
+            out.append(Finding("low_certainty", "warning" if r.low_certainty >= LOW_CERTAINTY_WARNING else "info",
+                               alt, None, None, {"share": r.low_certainty, "count": float(count)}))
         if r.provisional and r.rated_share is not None:
             out.append(Finding("provisional", "warning", alt, None, None,
                                {"rated_share": r.rated_share, "floor": index.coverage_floor}))
@@ -1403,8 +1449,8 @@ def _finding_flags(index: _Index, findings: list[Finding]) -> list[Flag]:
     out: list[Flag] = []
     flagged = [f for f in findings if f.code in FLAGGED_FINDINGS]
     for f, message in zip(flagged, finding_messages(flagged, index.checklist) if flagged else []):
-        severity = FLAGGED_FINDINGS[f.code]
-        detail = ", ".join(f"{k} {v:+.1f}" if k not in ("rated_share", "floor") else f"{k} {v:.2f}"
+        severity = f.severity
+        detail = ", ".join(f"{k} {v:+.1f}" if k not in ("rated_share", "floor", "share", "count") else f"{k} {v:.2f}"
                            for k, v in f.figures.items())
         out.append(Flag(f.code, "verdict", severity, message, f.criterion, f.group, f.alternative,  # type: ignore[arg-type]
                         detail))
