@@ -196,9 +196,9 @@ def score_table(assessment: Assessment, result: Result, lang: str = "sv") -> str
             rows.append(row("  " + text_for(item.title, lang), list(cells)))
         if left_out:
             rows.append(["  " + _t("left_out", lang).format(n=left_out), *("" for _ in header[1:])])
-    if checklist.groups:
+    if checklist.rated_groups():
         rows.append([_t("groups", lang), *("" for _ in header[1:])])
-        for g in checklist.groups:
+        for g in checklist.rated_groups():  # a group kept for reporting only has no score
             rows.append(row("  " + names.groups[g.id], [result.alternatives[a].groups[g.id] for a in alts]))
     out += _table(header, rows)
 

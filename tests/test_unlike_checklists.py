@@ -16,11 +16,13 @@ import re
 from pathlib import Path
 
 import pytest
+from pypdf import PdfReader
 
 from assessment.checklist import AnswerType, Checklist
 from assessment.model import (NOT_RELEVANT, UNKNOWN, Answer, Assessment, Measure, ParticipationRecord, check_assessment,
                               new_assessment)
 from assessment.portfolio import PortfolioFilters, group_key, portfolio
+from assessment.score_text import score_table
 from assessment.scoring import score
 from assessment.storage import Store
 from assessment.validate import load_checklist, parse_checklist
@@ -114,6 +116,13 @@ def test_a_group_for_reporting_only_has_no_row_yet_can_be_heard():
     result = score(a)
     assert "naringsidkare" not in result.alternatives["compact"].groups
     assert result.participation.heard == ["unga", "naringsidkare"]
+    # no row for it anywhere: not in `skb score`'s table, nor the report's tables (only as heard)
+    assert "Näringsidkare" not in score_table(a, result, "sv")
+    a.participation = []
+    out = io.BytesIO()
+    render_report(a, out, lang="sv")
+    text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(out.getvalue())).pages)
+    assert "Unga 13–25 år" in text and "Näringsidkare" not in text
 
 
 def test_english_only_checklist_reads_in_english_whatever_the_report_language():
