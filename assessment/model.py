@@ -342,6 +342,13 @@ class Assessment(_Model):
         return [m for m in self.measures
                 if m.criterion == criterion_id and (alternative is None or m.alternative in (None, alternative))]
 
+    def measures_answering(self, criterion_id: str, alternative: str | None = None) -> list[Measure]:
+        """The measures that answer a criterion: attached to it, or for the whole assessment naming it (what
+        clears its flags, and what the summary names beside its finding)."""
+        return [m for m in self.measures
+                if (m.criterion == criterion_id or m.criterion is None and criterion_id in (m.questions or ()))
+                and (alternative is None or m.alternative in (None, alternative))]
+
     def general_measures(self) -> list[Measure]:
         """The measures for the assessment as a whole, not attached to one question."""
         return [m for m in self.measures if m.criterion is None]

@@ -143,6 +143,17 @@ def test_english_only_checklist_reads_in_english_whatever_the_report_language():
     assert check_assessment(b) == []
 
 
+def test_the_report_words_a_special_answer_as_the_checklist_does():
+    checklist = unlike("rapid-hia")
+    a = answered(checklist)
+    a.set_answer("air_noise", Answer(value=UNKNOWN, comment="Bullerutredningen pågår"))
+    for lang, words in (("sv", "Osäkert – utred vidare"), ("en", "Uncertain – investigate further")):
+        out = io.BytesIO()
+        render_report(a, out, lang=lang)
+        text = " ".join(" ".join(page.extract_text().split()) for page in PdfReader(io.BytesIO(out.getvalue())).pages)
+        assert words in text, lang
+
+
 # --- certainty -----------------------------------------------------------------------------------------------
 
 
