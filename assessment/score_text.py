@@ -31,6 +31,7 @@ LABELS: dict[str, dict[str, str]] = {
     "overall": {"sv": "Samlad poäng", "en": "Overall score"},
     "coverage": {"sv": "besvarat", "en": "answered"},
     "group_unknown": {"sv": "okända gruppbedömningar", "en": "group ratings unknown"},
+    "low_certainty": {"sv": "vilar på låg säkerhet", "en": "rests on low certainty"},
     "left_out": {"sv": "({n} till utan poäng visas inte)", "en": "({n} more without a score, not shown)"},
     "sections": {"sv": "Avsnitt", "en": "Sections"},
     "groups": {"sv": "Grupper (poäng per grupp)", "en": "Groups (score per group)"},
@@ -179,6 +180,10 @@ def score_table(assessment: Assessment, result: Result, lang: str = "sv") -> str
                  *("" for _ in result.differences)])
     if any(s.group_unknown for s in overall):  # knowledge gaps inside criteria counted as answered
         rows.append([f"  {_t('group_unknown', lang)}", *(str(s.group_unknown) for s in overall),
+                     *("" for _ in result.differences)])
+    shares = [result.alternatives[a].low_certainty for a in alts]
+    if any(v for v in shares):  # how much of the score rests on ratings the assessors are unsure of
+        rows.append([f"  {_t('low_certainty', lang)}", *("–" if v is None else f"{round(100 * v)} %" for v in shares),
                      *("" for _ in result.differences)])
     rows.append([_t("sections", lang), *("" for _ in header[1:])])
     for sec in checklist.sections:

@@ -169,6 +169,7 @@ def test_low_certainty_never_hides_a_loss_and_is_named_as_a_knowledge_gap():
     # housing is one of two sections, weight 1 of 1: half the score rests on it
     assert headline.low_certainty == pytest.approx(0.5)
     assert score(sure).alternatives[result.primary].low_certainty == 0.0
+    assert re.search(r"vilar på låg säkerhet\s+50 %", score_table(a, result, "sv"))
     assert [(g.criterion, g.reason) for g in result.gaps] == [("housing_quality", "low_certainty")]
     finding = next(f for f in result.findings if f.code == "low_certainty")
     assert finding.severity == "warning" and finding.figures == {"share": 0.5, "count": 1.0}
