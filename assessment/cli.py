@@ -617,7 +617,8 @@ def build_parser() -> argparse.ArgumentParser:
                                          "and the cumulative impact on one group")
     p.add_argument("--municipality", help="only this municipality or region (whole name, any case)")
     p.add_argument("--area", help="only assessments of this district or neighbourhood")
-    p.add_argument("--group", help="follow this group (its id, e.g. children): its score per decision and in sum")
+    p.add_argument("--group", help="follow this group (its concept, e.g. children, else checklist:group): "
+                        "its score per decision and in sum")
     p.add_argument("--plan-type", help="only this plan type, e.g. detaljplan")
     p.add_argument("--status", choices=["draft", "in_review", "adopted"])
     p.add_argument("--from", dest="date_from", type=_date, metavar="DATE", help="from this date (YYYY-MM-DD)")
