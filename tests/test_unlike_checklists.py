@@ -24,14 +24,14 @@ from assessment.model import (NOT_RELEVANT, UNKNOWN, Answer, Assessment, Measure
 from assessment.portfolio import PortfolioFilters, group_key, portfolio
 from assessment.score_text import score_table
 from assessment.scoring import score
-from assessment.storage import Store
+from assessment.storage import Store, open_store
 from assessment.validate import load_checklist, parse_checklist
 from reports import render_report
 
 try:
-    from test_wizard_apptest import complete_and_check, data_dir  # noqa: F401  (the fixture, shared)
+    from test_wizard_apptest import app, complete_and_check, data_dir, start_assessment  # noqa: F401
 except ImportError:  # tests/ made a package
-    from tests.test_wizard_apptest import complete_and_check, data_dir  # noqa: F401
+    from tests.test_wizard_apptest import app, complete_and_check, data_dir, start_assessment  # noqa: F401
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "tests" / "data"
@@ -273,6 +273,43 @@ def test_the_portfolio_adds_up_by_concept_and_keeps_coincidental_ids_apart(fresh
 @pytest.mark.parametrize("name", UNLIKE)
 def test_an_unlike_checklist_runs_through_the_wizard(data_dir: Path, name: str) -> None:  # noqa: F811
     complete_and_check(data_dir, name)
+
+
+def test_the_wizard_offers_the_scale_s_own_special_answers_and_asks_certainty(data_dir: Path) -> None:  # noqa: F811
+    at = app()
+    assessment_id = start_assessment(at, "rapid-hia", "Hälsa i Hyllie")
+    rating = at.radio(key=f"w:{assessment_id}:housing_quality:proposal:value")
+    assert rating.options == ["Negativ", "Neutral", "Positiv", "Osäkert – utred vidare"]  # no "Ej relevant"
+    fold = f"x:{assessment_id}:housing_quality:proposal:reasoning"
+    at.session_state[fold] = True
+    at.run()
+    certainty = at.radio(key=f"w:{assessment_id}:housing_quality:proposal:certainty")
+    assert certainty.label == "Hur säkra är ni?"
+    assert certainty.options == ["Spekulativ", "Trolig", "Säker"]
+    rating.set_value(UNKNOWN).run()
+    at.radio(key=f"w:{assessment_id}:housing_quality:proposal:certainty").set_value("speculative").run()
+    assert not at.exception, at.exception
+    stored = open_store().load(assessment_id).assessment.answer("housing_quality", "proposal")
+    assert stored is not None and stored.value == UNKNOWN and stored.certainty == "speculative"
+
+
+def test_the_wizard_takes_measures_for_the_whole_assessment_on_its_last_step(data_dir: Path) -> None:  # noqa: F811
+    at = app()
+    assessment_id = start_assessment(at, "rapid-hia", "Hälsa i Hyllie")
+    assert not [b for b in at.button if (b.key or "").endswith(":general:add")]  # not before the last step
+    at.button(key="next").click().run()
+    at.button(key=f"m:{assessment_id}:general:add").click().run()
+    assert not at.exception, at.exception
+    measure = open_store().load(assessment_id).assessment.measures[0]
+    assert measure.criterion is None
+    at.text_input(key=f"m:{assessment_id}:{measure.id}:text").set_value("Grönplan för hela området").run()
+    at.text_input(key=f"m:{assessment_id}:{measure.id}:responsible").set_value("Park och natur").run()
+    at.multiselect(key=f"m:{assessment_id}:{measure.id}:questions").set_value(["green", "air_noise"]).run()
+    assert not at.exception, at.exception
+    stored = open_store().load(assessment_id).assessment.measures[0]
+    assert (stored.criterion, stored.text, stored.responsible, stored.questions) == (
+        None, "Grönplan för hela området", "Park och natur", ["green", "air_noise"])
+    assert not any((w.key or "").endswith(":groups") for w in at.multiselect)  # no groups to name here
 
 
 # --- the code knows no reference checklist -------------------------------------------------------------------
