@@ -312,6 +312,21 @@ def test_the_wizard_takes_measures_for_the_whole_assessment_on_its_last_step(dat
     assert not any((w.key or "").endswith(":groups") for w in at.multiselect)  # no groups to name here
 
 
+def test_a_broken_checklist_of_ones_own_is_explained_in_swedish_on_the_start_page(  # noqa: F811
+        data_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    own = tmp_path / "egna"
+    own.mkdir()
+    text = (DATA / "rapid-hia.yaml").read_text(encoding="utf-8").replace("measures: true", 'measures: "ja"', 1)
+    (own / "rapid-hia-kopia.yaml").write_text(text.replace("id: rapid-hia", "id: rapid-hia-kopia"), encoding="utf-8")
+    monkeypatch.setenv("SKB_CHECKLIST_DIR", f"{own}:{DATA}")
+    at = app()
+    at.run()
+    assert not at.exception, at.exception
+    errors = "\n".join(e.value for e in at.error).replace("\\", "")  # the page escapes markdown
+    assert '"measures" måste vara true eller false (fick texten "ja"); skriv measures: true, utan citattecken' \
+        in errors
+
+
 # --- the code knows no reference checklist -------------------------------------------------------------------
 
 
