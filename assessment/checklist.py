@@ -19,7 +19,18 @@ from collections.abc import Mapping
 from enum import StrEnum
 from typing import Annotated, Any, Literal, Union
 
-from pydantic import BaseModel, ConfigDict, Discriminator, Field, PlainValidator, Tag, WithJsonSchema, field_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Discriminator,
+    Field,
+    PlainValidator,
+    Strict,
+    StrictBool,
+    Tag,
+    WithJsonSchema,
+    field_validator,
+)
 
 __all__ = [
     "SCHEMA_VERSION",
@@ -28,6 +39,7 @@ __all__ = [
     "text_for",
     "AnswerType",
     "ScaleStep",
+    "SpecialAnswer",
     "Scale",
     "ChoiceOption",
     "ChoiceList",
@@ -36,6 +48,8 @@ __all__ = [
     "FrameworkItem",
     "Framework",
     "AffectedGroup",
+    "CertaintyLevel",
+    "Certainty",
     "AlternativeKind",
     "Alternative",
     "Condition",
@@ -63,6 +77,9 @@ __all__ = [
     "DEFAULT_COVERAGE_FLOOR",
     "DEFAULT_JUDGEMENT_DISAGREEMENT",
     "DEFAULT_MIN_PARTICIPANTS",
+    "CHOSEN",
+    "UNKNOWN_ANSWER",
+    "NOT_RELEVANT_ANSWER",
 ]
 
 SCHEMA_VERSION = 1
@@ -73,6 +90,17 @@ LANG_PATTERN = r"^[a-z]{2}$"
 
 Id = Annotated[str, Field(pattern=ID_PATTERN, min_length=1, max_length=64)]
 LangCode = Annotated[str, Field(pattern=LANG_PATTERN)]
+
+# Numbers and switches are taken as written: a quoted "yes" or "2" is an author's slip that lax parsing
+# would silently turn into true or 2 (issue 16), so the validator names it instead.
+Number = Annotated[float, Strict()]
+Whole = Annotated[int, Strict()]
+
+UNKNOWN_ANSWER = "unknown"
+NOT_RELEVANT_ANSWER = "not_relevant"
+CHOSEN = "chosen"
+"""In a condition, `alternative: chosen` reads the chosen alternative: the proposal (the alternative of kind
+proposal, else the first that is not the zero alternative), the one the headline scores."""
 
 
 
@@ -138,18 +166,38 @@ RATED_TYPES = frozenset({AnswerType.IMPACT, AnswerType.GROUP_IMPACT})
 
 
 class ScaleStep(_Strict):
-    value: int
+    value: Whole
     label: Text
     description: Text | None = None
 
 
+class SpecialAnswer(_Strict):
+    """The wording of a special answer (unknown, not relevant) on one scale."""
+
+    label: Text
+    help: Text | None = None
+
+
 class Scale(_Strict):
     """A rating scale such as -2..+2. "Unknown" and "not relevant" are always
-    separate answers, never steps of the scale."""
+    separate answers, never steps of the scale. Each is offered unless the scale
+    says `false`, and is worded by the product unless the scale relabels it."""
 
     id: Id
     title: Text | None = None
     steps: list[ScaleStep] = Field(min_length=2)
+    # None (left out) or true: offered with the product's label; false: not offered; a map: offered, relabelled
+    unknown: StrictBool | SpecialAnswer | None = None
+    not_relevant: StrictBool | SpecialAnswer | None = None
+
+    def offers(self, special: str) -> bool:
+        """Whether the special answer (`unknown` or `not_relevant`) may be given on this scale."""
+        return getattr(self, special) is not False
+
+    def special_label(self, special: str) -> Text | None:
+        """The scale's own label for a special answer, or None for the product's."""
+        value = getattr(self, special)
+        return value.label if isinstance(value, SpecialAnswer) else None
 
 
 class ChoiceOption(_Strict):
@@ -202,9 +250,36 @@ class AffectedGroup(_Strict):
     id: Id
     label: Text
     help: Text | None = None
-    weight: float = Field(default=1.0, ge=0)
-    worse_off: bool = False
-    population: bool = False
+    weight: Number = Field(default=1.0, ge=0)
+    worse_off: StrictBool = False
+    population: StrictBool = False
+    # kept for reporting only (who was heard, the portfolio): never rated, so no empty rows in wizard or report
+    reporting_only: StrictBool | None = None
+    # the same people across checklists ("disabled people"): the portfolio adds groups up by concept only
+    concept: Id | None = None
+
+    @property
+    def rated(self) -> bool:
+        return not self.reporting_only
+
+
+class CertaintyLevel(_Strict):
+    id: Id
+    label: Text
+    description: Text | None = None
+    low: StrictBool | None = None  # true: a rating this sure is a knowledge gap as well as a rating
+
+
+class Certainty(_Strict):
+    """How sure the assessors are of a rating, asked beside it and separate from its size
+    (as HUDU's and Scotland's HIIA do). Levels from least to most certain; a rating
+    given at a `low` level is named as a knowledge gap, and the score says how much
+    of it rests on such ratings (docs/scoring.md, "Certainty"). It never changes a score."""
+
+    title: Text | None = None
+    help: Text | None = None
+    levels: list[CertaintyLevel] = Field(min_length=2)
+    criteria: list[Id] | None = None  # the rated questions that ask it (default: every rated question)
 
 
 class AlternativeKind(StrEnum):
@@ -227,6 +302,8 @@ Scalar = Union[bool, int, float, str]
 
 class _Leaf(_Strict):
     question: Id
+    group: Id | None = None  # a group_impact question: read this group's rating
+    alternative: Id | None = None  # a per-alternative question: read this alternative's answer (or "chosen")
 
 
 class EqualsArgs(_Leaf):
@@ -324,15 +401,15 @@ class Criterion(_Strict):
     groups: list[Id] | None = None  # group_impact: which groups (default: all declared)
     choices: Id | None = None  # single_choice, multi_choice
     ladder: Id | None = None  # ladder
-    min: float | None = None  # number
-    max: float | None = None  # number
+    min: Number | None = None  # number
+    max: Number | None = None  # number
     unit: Text | None = None  # number
-    weight: float = Field(default=1.0, ge=0)
+    weight: Number = Field(default=1.0, ge=0)
     dimensions: dict[Id, list[Annotated[str, Field(max_length=64)]]] = Field(default_factory=dict)
-    measures: bool = False  # a measure (åtgärd) can be attached to the answer
-    per_alternative: bool | None = None  # default: rated types yes, others no
+    measures: StrictBool = False  # a measure (åtgärd) can be attached to the answer
+    per_alternative: StrictBool | None = None  # default: rated types yes, others no
     show_if: Condition | None = None
-    required: bool = False
+    required: StrictBool = False
 
     @property
     def answered_per_alternative(self) -> bool:
@@ -351,7 +428,7 @@ class Section(_Strict):
     id: Id
     title: Text
     description: Text | None = None
-    weight: float = Field(default=1.0, ge=0)
+    weight: Number = Field(default=1.0, ge=0)
     dimensions: dict[Id, list[Annotated[str, Field(max_length=64)]]] = Field(default_factory=dict)
     show_if: Condition | None = None
     criteria: list[Criterion]
@@ -363,7 +440,7 @@ class Section(_Strict):
 class ScoreBand(_Strict):
     """Scores are on -100..+100. A band covers scores >= `min` up to the next band."""
 
-    min: float = Field(ge=-100, le=100)
+    min: Number = Field(ge=-100, le=100)
     label: Text
 
 
@@ -397,7 +474,7 @@ class FlagRule(_Strict):
     kind: FlagKind
     severity: Literal["info", "warning", "serious"] = "warning"
     message: Text
-    threshold: float | None = None
+    threshold: Number | None = None
     groups: list[Id] | None = None
     sections: list[Id] | None = None
     dimension: str | None = None
@@ -447,10 +524,10 @@ class Scoring(_Strict):
     flags: list[FlagRule] = Field(default_factory=list)
     participation: ExpectedParticipation | None = None
     # the rules that keep the headline honest (docs/scoring.md, "The verdict")
-    large_loss: float = Field(default=DEFAULT_LARGE_LOSS, ge=-100, le=0)
-    coverage_floor: float = Field(default=DEFAULT_COVERAGE_FLOOR, ge=0, le=1)
-    judgement_disagreement: float = Field(default=DEFAULT_JUDGEMENT_DISAGREEMENT, ge=1, le=200)
-    min_participants: int = Field(default=DEFAULT_MIN_PARTICIPANTS, ge=1, le=100000)
+    large_loss: Number = Field(default=DEFAULT_LARGE_LOSS, ge=-100, le=0)
+    coverage_floor: Number = Field(default=DEFAULT_COVERAGE_FLOOR, ge=0, le=1)
+    judgement_disagreement: Number = Field(default=DEFAULT_JUDGEMENT_DISAGREEMENT, ge=1, le=200)
+    min_participants: Whole = Field(default=DEFAULT_MIN_PARTICIPANTS, ge=1, le=100000)
     overall_judgement: list[Id] = Field(default_factory=list)  # rated questions shown beside the score
     always_relevant: list[AlwaysRelevant] = Field(default_factory=list)
     reference: Id | None = None  # the reference checklist this one derives its weights from
@@ -469,15 +546,18 @@ class Checklist(_Strict):
     title: Text
     description: Text | None = None
     default_language: LangCode = "sv"
-    languages: list[LangCode] = Field(default_factory=lambda: ["sv"])
+    languages: list[LangCode] = Field(default_factory=lambda: ["sv"], min_length=1)
     plan_types: list[Id] | None = None  # for which plan types it is meant; informational
-    order: int = Field(default=DEFAULT_ORDER, ge=0, le=9999)  # place in the library, lowest first and preselected
+    order: Whole = Field(default=DEFAULT_ORDER, ge=0, le=9999)  # place in the library, lowest first and preselected
     frameworks: list[Framework] = Field(default_factory=list)
     scales: list[Scale] = Field(default_factory=list)
     choice_lists: list[ChoiceList] = Field(default_factory=list)
     ladders: list[Ladder] = Field(default_factory=list)
     groups: list[AffectedGroup] = Field(default_factory=list)
     alternatives: list[Alternative] = Field(default_factory=list)
+    certainty: Certainty | None = None  # how sure the assessors are of each rating, asked beside it
+    # true: the wizard has a step for measures that answer the whole assessment (not one question)
+    measures: StrictBool | None = None
     sections: list[Section] = Field(min_length=1)
     scoring: Scoring = Field(default_factory=Scoring)
 
@@ -519,10 +599,36 @@ class Checklist(_Strict):
     def framework(self, framework_id: str) -> Framework:
         return next(f for f in self.frameworks if f.id == framework_id)
 
+    def rated_groups(self) -> list[AffectedGroup]:
+        """The groups impacts are rated for: every group but those kept for reporting only."""
+        return [g for g in self.groups if g.rated]
+
     def groups_of(self, criterion: Criterion) -> list[AffectedGroup]:
         if criterion.groups is None:
-            return list(self.groups)
+            return self.rated_groups()
         return [self.group(g) for g in criterion.groups]
+
+    def scale_of(self, criterion: Criterion) -> Scale | None:
+        """The scale a rated question uses (None for other questions)."""
+        return next((s for s in self.scales if s.id == criterion.scale), None) if criterion.scale else None
+
+    def asks_certainty(self, criterion: Criterion) -> bool:
+        """Whether the assessors say how sure they are of their rating of `criterion`."""
+        cert = self.certainty
+        return cert is not None and criterion.is_rated and (cert.criteria is None or criterion.id in cert.criteria)
+
+    def low_certainty(self) -> frozenset[str]:
+        """The certainty levels that count as low (empty when the checklist asks no certainty)."""
+        return frozenset(lv.id for lv in self.certainty.levels if lv.low) if self.certainty else frozenset()
+
+    def chosen_alternative(self) -> str:
+        """The alternative `alternative: chosen` reads: the proposal, else the first that is not the zero
+        alternative (the one the headline scores)."""
+        ids = self.alternative_ids()
+        kinds = {a.id: a.kind for a in self.alternatives}
+        zero = next((a for a in ids if kinds.get(a) == AlternativeKind.ZERO), None)
+        return next((a for a in ids if kinds.get(a) == AlternativeKind.PROPOSAL),
+                    next((a for a in ids if a != zero), ids[0]))
 
     def plan_type_question(self) -> Criterion | None:
         """The question asking the plan type: the first single choice from the `plan_types` choice list,

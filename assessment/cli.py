@@ -62,7 +62,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
     for path in args.paths:
         checklist, problems = read_checklist_file(path)
         for p in problems:
-            _err(str(p))
+            _err(p.text(args.lang))
         if checklist is None:
             failed += 1
         elif not args.quiet:
@@ -549,6 +549,8 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("validate", help="check checklist files and report every problem with its line")
     p.add_argument("paths", nargs="+", metavar="PATH")
     p.add_argument("-q", "--quiet", action="store_true", help="print only problems")
+    p.add_argument("--lang", choices=["en", "sv"], default="en",
+                   help="language of the messages where the catalogue has it (default: en)")
     p.set_defaults(handler=cmd_validate)
 
     p = sub.add_parser("schema", help="print the JSON Schema of the checklist format (for editors)")
@@ -615,7 +617,8 @@ def build_parser() -> argparse.ArgumentParser:
                                          "and the cumulative impact on one group")
     p.add_argument("--municipality", help="only this municipality or region (whole name, any case)")
     p.add_argument("--area", help="only assessments of this district or neighbourhood")
-    p.add_argument("--group", help="follow this group (its id, e.g. children): its score per decision and in sum")
+    p.add_argument("--group", help="follow this group (its concept, e.g. children, else checklist:group): "
+                        "its score per decision and in sum")
     p.add_argument("--plan-type", help="only this plan type, e.g. detaljplan")
     p.add_argument("--status", choices=["draft", "in_review", "adopted"])
     p.add_argument("--from", dest="date_from", type=_date, metavar="DATE", help="from this date (YYYY-MM-DD)")

@@ -17,7 +17,14 @@ scoring and the report:
 - `gte` / `lte` compare numbers as numbers, dates as dates and ladder levels by
   their rank on the ladder (lowest first); anything else is not comparable and
   the comparison is false;
-- a yes_no answer equals `true` / `yes` and `false` / `no`.
+- a yes_no answer equals `true` / `yes` and `false` / `no`;
+- a leaf that names a `group` reads that group's rating of a group_impact
+  question (a whole answer "unknown" or "not_relevant" is that group's too);
+- a leaf that names an `alternative` (or `chosen`, the proposal) reads the
+  answer given for that alternative: the lookup is asked for
+  `answer_key(question, alternative)`. Only rules read after every alternative
+  is answered (flags, the expected participation, always_relevant) may name
+  one; the validator refuses it in `show_if`.
 """
 
 from __future__ import annotations
@@ -31,10 +38,39 @@ from .checklist import AllOf, Answered, AnswerType, AnyOf, Checklist, Condition,
 if TYPE_CHECKING:
     from .model import Answer, Assessment
 
-__all__ = ["Lookup", "holds", "compile_condition", "ladder_ranks", "visibility", "visible_criteria", "visible_sections"]
+__all__ = ["Lookup", "answer_key", "split_key", "holds", "compile_condition", "ladder_ranks", "visibility", "visible_criteria", "visible_sections"]
 
 Lookup = Callable[[str], Any]
 """The answer value to a question id, or None when it is unanswered or hidden."""
+
+_SEP = "@"  # never in an id, so a key with it always names an alternative
+_SPECIAL = frozenset({"unknown", "not_relevant"})
+
+
+def answer_key(question: str, alternative: str | None) -> str:
+    """What a lookup is asked for the answer to `question` given for `alternative` (None: this one)."""
+    return question if alternative is None else f"{question}{_SEP}{alternative}"
+
+
+def split_key(key: str) -> tuple[str, str | None]:
+    """The question and the alternative (None: the one being looked at) of a lookup key."""
+    question, sep, alternative = key.partition(_SEP)
+    return question, (alternative if sep else None)
+
+
+def _answer(args: Any, lookup: Lookup) -> Any:
+    """The answer a leaf compares: the question's, for its alternative, of its group."""
+    answer = lookup(answer_key(args.question, args.alternative))
+    if args.group is None:
+        return answer
+    if isinstance(answer, dict):
+        return answer.get(args.group)
+    return answer if isinstance(answer, str) and answer in _SPECIAL else None
+
+
+def _plain_leaf(args: Any) -> bool:
+    return args.group is None and args.alternative is None
+
 
 _YES = frozenset({"yes", "true"})
 _NO = frozenset({"no", "false"})
@@ -55,19 +91,19 @@ def holds(condition: Condition, lookup: Lookup, ranks: Mapping[str, Mapping[str,
         return lookup(condition.answered) is not None
     if isinstance(condition, Equals):
         args = condition.equals
-        answer = lookup(args.question)
+        answer = _answer(args, lookup)
         return answer is not None and _equal(answer, args.value)
     if isinstance(condition, In):
         args = condition.in_
-        answer = lookup(args.question)
+        answer = _answer(args, lookup)
         return answer is not None and any(_equal(answer, v) for v in args.values)
     if isinstance(condition, Includes):
         args = condition.includes
-        answer = lookup(args.question)
+        answer = _answer(args, lookup)
         return isinstance(answer, (list, tuple, set, frozenset)) and any(_equal(a, args.value) for a in answer)
     if isinstance(condition, (Gte, Lte)):
         args = condition.gte if isinstance(condition, Gte) else condition.lte
-        answer = lookup(args.question)
+        answer = _answer(args, lookup)
         if answer is None:
             return False
         order = _ordered(answer, args.value, (ranks or {}).get(args.question))
@@ -107,6 +143,10 @@ def compile_condition(condition: Condition, ranks: Mapping[str, Mapping[str, int
     if isinstance(condition, Answered):
         question = condition.answered
         return lambda lookup: lookup(question) is not None
+    leaf = next((getattr(condition, a) for a in ("equals", "in_", "includes", "gte", "lte")
+                 if hasattr(condition, a)), None)
+    if leaf is not None and not _plain_leaf(leaf):
+        return lambda lookup: holds(condition, lookup, ranks)  # a group's or another alternative's answer
     if isinstance(condition, Equals) and not isinstance(condition.equals.value, bool):
         question, value = condition.equals.question, condition.equals.value
         if _plain(value):

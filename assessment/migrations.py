@@ -544,6 +544,18 @@ def _append_only(conn: Connection) -> None:
     _run(conn, _postgres_append_only() if postgres else _sqlite_append_only())
 
 
+# --- 0008: the portfolio adds groups up by concept ---------------------------------------
+#
+# Groups were keyed by their id alone, so two checklists' "funktion" (disabled people, disabled
+# children) were added together. They are keyed by concept, else by checklist and id
+# (`portfolio.group_key`): the derived rows are emptied, and the next portfolio rescores them.
+
+
+def _group_concepts(conn: Connection) -> None:
+    for table in ("scores", "score_areas", "score_heads", "score_labels"):
+        conn.exec_driver_sql(f"DELETE FROM {table}")
+
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration("0001_first_schema", _first_schema),
     Migration("0002_search_text", _search_text),
@@ -552,6 +564,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration("0005_scores_lookup", _scores_lookup),
     Migration("0006_people_audit", _people_and_audit),
     Migration("0007_append_only", _append_only),
+    Migration("0008_group_concepts", _group_concepts),
 )
 
 

@@ -21,7 +21,7 @@ from typing import Annotated, Any, Literal, Union, get_args, get_origin
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from .checklist import AnswerType, Checklist, Criterion
+from .checklist import AnswerType, Checklist, Criterion, text_for
 from .errors import AssessmentFileError, LimitExceeded
 from .yamlio import Limits, Located, UnsafeInput, dump_yaml, load_located
 
@@ -42,6 +42,7 @@ __all__ = [
     "Assessment",
     "new_assessment",
     "check_assessment",
+    "check_certainty",
     "parse_assessment",
     "dump_assessment",
     "Provenance",
@@ -124,6 +125,8 @@ class Answer(_Model):
     value: Any = None
     comment: str = Field(default="", max_length=MAX_TEXT)  # motivering
     evidence: str = Field(default="", max_length=MAX_TEXT)  # underlag
+    # how sure the assessors are of the rating: a level of the checklist's `certainty`, never its size
+    certainty: str | None = Field(default=None, max_length=64)
 
 
 class MeasureNote(_Model):
@@ -139,12 +142,33 @@ class IndicatorValue(_Model):
 
 
 class Measure(_Model):
-    """An åtgärd attached to a criterion: what, who owns it, by when, how followed up."""
+    """An åtgärd: what, who owns it, by when, how followed up. Attached to a criterion, or (criterion None)
+    to the assessment as a whole, when it may name the `questions` it answers; either may name the `groups`
+    it answers (None: everyone). A measure clears a flag only for what it covers."""
 
     id: str = Field(default_factory=lambda: uuid.uuid4().hex[:12], pattern=r"^[A-Za-z0-9_\-]{1,64}$")
-    criterion: str = Field(max_length=64)
+    criterion: str | None = Field(default=None, max_length=64)  # None: for the assessment as a whole
+    questions: list[Annotated[str, Field(max_length=64)]] | None = Field(default=None, max_length=MAX_LIST)
+    groups: list[Annotated[str, Field(max_length=64)]] | None = Field(default=None, max_length=MAX_LIST)
     alternative: str | None = Field(default=None, max_length=64)
     text: str = Field(max_length=MAX_TEXT)
+
+    def concerns(self, checklist: Checklist, lang: str) -> str:
+        """What the measure is for, in words: its question, or the whole assessment and what it answers
+        (plain text, not escaped: the caller escapes it for its medium)."""
+        questions = {k.id: k.text for k in checklist.criteria()}
+        groups = {g.id: g.label for g in checklist.groups}
+        if self.criterion is not None:
+            return text_for(questions.get(self.criterion), lang) or self.criterion
+        sv = lang == "sv"
+        words = "Hela bedömningen" if sv else "The whole assessment"
+        named = [text_for(questions[q], lang) if q in questions else q for q in self.questions or ()]
+        if named:
+            words += (": svarar mot " if sv else ": answers ") + "; ".join(named)
+        if self.groups:
+            words += (" – för " if sv else " – for ") + ", ".join(
+                text_for(groups[g], lang) if g in groups else g for g in self.groups)
+        return words
     responsible: str = Field(default="", max_length=MAX_NAME)  # the sector or unit that owns it (ansvarig)
     due: dt.date | None = None
     indicator: str = Field(default="", max_length=MAX_NAME)  # the follow-up indicator (uppföljningsindikator)
@@ -318,6 +342,17 @@ class Assessment(_Model):
         return [m for m in self.measures
                 if m.criterion == criterion_id and (alternative is None or m.alternative in (None, alternative))]
 
+    def measures_answering(self, criterion_id: str, alternative: str | None = None) -> list[Measure]:
+        """The measures that answer a criterion: attached to it, or for the whole assessment naming it (what
+        clears its flags, and what the summary names beside its finding)."""
+        return [m for m in self.measures
+                if (m.criterion == criterion_id or m.criterion is None and criterion_id in (m.questions or ()))
+                and (alternative is None or m.alternative in (None, alternative))]
+
+    def general_measures(self) -> list[Measure]:
+        """The measures for the assessment as a whole, not attached to one question."""
+        return [m for m in self.measures if m.criterion is None]
+
 
 def new_assessment(checklist: Checklist, title: str, **metadata: Any) -> Assessment:
     """An empty assessment of `checklist`, with a snapshot of it; a plan type given also answers the
@@ -336,9 +371,9 @@ def new_assessment(checklist: Checklist, title: str, **metadata: Any) -> Assessm
 # --- does it fit its checklist? ----------------------------------------------------
 
 
-def _check_rating(value: Any, allowed: set[int]) -> str | None:
+def _check_rating(value: Any, allowed: set[int], specials: tuple[str, ...] = (UNKNOWN, NOT_RELEVANT)) -> str | None:
     if value in (UNKNOWN, NOT_RELEVANT):
-        return None
+        return None if value in specials else f"{value} is not offered on this scale"
     if isinstance(value, bool) or not isinstance(value, int):
         return f"must be a step of the scale ({', '.join(map(str, sorted(allowed)))}), unknown or not_relevant"
     if value not in allowed:
@@ -348,14 +383,17 @@ def _check_rating(value: Any, allowed: set[int]) -> str | None:
 
 def check_value(checklist: Checklist, crit: Criterion, value: Any) -> str | None:
     """Why `value` is not a valid answer to `crit`, or None when it is."""
-    if value is None or value in (NOT_RELEVANT, UNKNOWN) and crit.type != AnswerType.GROUP_IMPACT:
+    scale = checklist.scale_of(crit)
+    # a scale may switch a special answer off; other questions always offer both
+    specials = tuple(sp for sp in (UNKNOWN, NOT_RELEVANT) if scale is None or scale.offers(sp))
+    if value is None:
         return None
+    if value in (NOT_RELEVANT, UNKNOWN):
+        return None if value in specials else f"{value} is not offered on this question's scale"
     t = crit.type
     if t == AnswerType.IMPACT:
-        return _check_rating(value, {s.value for s in checklist.scale(crit.scale or "").steps})
+        return _check_rating(value, {s.value for s in checklist.scale(crit.scale or "").steps}, specials)
     if t == AnswerType.GROUP_IMPACT:
-        if value in (NOT_RELEVANT, UNKNOWN):
-            return None
         if not isinstance(value, dict):
             return "must be a map of group id to rating"
         groups = {g.id for g in checklist.groups_of(crit)}
@@ -363,7 +401,7 @@ def check_value(checklist: Checklist, crit: Criterion, value: Any) -> str | None
         for gid, rating in value.items():
             if gid not in groups:
                 return f'unknown group "{gid}" (groups: {", ".join(sorted(groups))})'
-            problem = _check_rating(rating, allowed)
+            problem = _check_rating(rating, allowed, specials)
             if problem:
                 return f'group "{gid}": {problem}'
         return None
@@ -401,6 +439,16 @@ def check_value(checklist: Checklist, crit: Criterion, value: Any) -> str | None
     return None
 
 
+def check_certainty(checklist: Checklist, crit: Criterion, certainty: str | None) -> str | None:
+    """Why `certainty` cannot be said of an answer to `crit`, or None when it can."""
+    if certainty is None:
+        return None
+    if not checklist.asks_certainty(crit):
+        return "its certainty is not asked by the checklist"
+    levels = [lv.id for lv in checklist.certainty.levels] if checklist.certainty else []
+    return None if certainty in levels else f'unknown certainty "{certainty}" (levels: {", ".join(levels)})'
+
+
 def check_assessment(a: Assessment) -> list[str]:
     """Every way in which the answers do not fit the assessment's own checklist snapshot."""
     c = a.checklist
@@ -420,6 +468,8 @@ def check_assessment(a: Assessment) -> list[str]:
             problems.append(f'question "{cid}" is answered per alternative; put it under alternatives')
         elif (msg := check_value(c, crit, ans.value)) is not None:
             problems.append(f'answer to "{cid}": {msg}')
+        elif (msg := check_certainty(c, crit, ans.certainty)) is not None:
+            problems.append(f'answer to "{cid}": {msg}')
     for alt, answers in a.alternatives.items():
         if alt not in alternatives:
             problems.append(f'unknown alternative "{alt}" (alternatives: {", ".join(sorted(alternatives))})')
@@ -432,9 +482,21 @@ def check_assessment(a: Assessment) -> list[str]:
                 problems.append(f'question "{cid}" is answered once, not per alternative; put it under answers')
             elif (msg := check_value(c, crit, ans.value)) is not None:
                 problems.append(f'alternative "{alt}": answer to "{cid}": {msg}')
+            elif (msg := check_certainty(c, crit, ans.certainty)) is not None:
+                problems.append(f'alternative "{alt}": answer to "{cid}": {msg}')
+    groups = {g.id for g in c.groups}
     for m in a.measures:
-        if m.criterion not in by_id:
+        if m.criterion is not None and m.criterion not in by_id:
             problems.append(f'measure "{m.id}" is attached to unknown question "{m.criterion}"')
+        if m.questions and m.criterion is not None:
+            problems.append(f'measure "{m.id}" is attached to question "{m.criterion}"; only a measure for the '
+                            "whole assessment names the questions it answers")
+        for q in m.questions or ():
+            if q not in by_id:
+                problems.append(f'measure "{m.id}" answers unknown question "{q}"')
+        for g in m.groups or ():
+            if g not in groups:
+                problems.append(f'measure "{m.id}" answers unknown group "{g}"')
         if m.alternative is not None and m.alternative not in alternatives:
             problems.append(f'measure "{m.id}" names unknown alternative "{m.alternative}"')
     ids = [m.id for m in a.measures]

@@ -36,6 +36,7 @@ from .storage import Store
 
 __all__ = [
     "POLICY_AREA_IDS",
+    "group_key",
     "PortfolioFilters",
     "PortfolioResult",
     "score_rows",
@@ -121,6 +122,16 @@ def _policy_framework(checklist: Checklist) -> str | None:
     return next((f for f in POLICY_AREA_IDS if f in ids), None)
 
 
+def group_key(checklist: Checklist, group_id: str) -> str:
+    """The key the portfolio adds a group up by: the concept it declares (the same people in any checklist),
+    else the group as its own checklist means it, `checklist:group`. Two checklists' groups that merely share
+    an id ("funktion": disabled people in one, disabled children in another) are never added together."""
+    group = next((g for g in checklist.groups if g.id == group_id), None)
+    if group is not None and group.concept is not None:
+        return group.concept
+    return f"{checklist.id}:{group_id}"  # ":" is never in an id, so this is never a concept
+
+
 def _dated(a: Assessment) -> dt.date:
     m = a.metadata
     return m.adopted_at or m.decision_date or m.created
@@ -140,6 +151,7 @@ def head_row(a: Assessment, revision: int, result: Result) -> dict[str, Any]:
 def score_rows(a: Assessment, revision: int, result: Result) -> list[dict[str, Any]]:
     """The headline figures of every alternative, as rows of the `scores` table."""
     policy = _policy_framework(a.checklist)
+    keys = {g.id: group_key(a.checklist, g.id) for g in a.checklist.groups}
     rows: list[dict[str, Any]] = []
 
     def add(alt: str, kind: str, value: float | None, coverage: float | None = None, framework: str = "",
@@ -155,11 +167,11 @@ def score_rows(a: Assessment, revision: int, result: Result) -> list[dict[str, A
             for iid, s in items.items():
                 add(alt, "dimension", s.value, s.coverage, framework=fid, key=iid)
         for gid, s in r.groups.items():
-            add(alt, "group", s.value, s.coverage, grp=gid)
+            add(alt, "group", s.value, s.coverage, grp=keys[gid])
         if policy is not None:
             for gid, items in r.group_dimensions.get(policy, {}).items():
                 for iid, value in items.items():
-                    add(alt, "group_dimension", value, None, framework=policy, key=iid, grp=gid)
+                    add(alt, "group_dimension", value, None, framework=policy, key=iid, grp=keys[gid])
         add(alt, "equity", r.equity.gap_change)
     return rows
 
@@ -173,7 +185,8 @@ def _label_rows(checklist: Checklist) -> list[dict[str, Any]]:
     rows = [{"kind": "section", "framework": "", "dim_key": s.id, **names(s.title)} for s in c.sections]
     rows += [{"kind": "dimension", "framework": f.id, "dim_key": i.id, **names(i.title)}
              for f in c.frameworks for i in f.items]
-    rows += [{"kind": "group", "framework": "", "dim_key": g.id, **names(g.label)} for g in c.groups]
+    rows += [{"kind": "group", "framework": "", "dim_key": group_key(c, g.id), **names(g.label)}
+             for g in c.rated_groups()]
     return rows
 
 

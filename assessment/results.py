@@ -75,6 +75,9 @@ class KnowledgeGap:
     section: str
     alternative: str | None = None
     group: str | None = None
+    # unknown: answered "unknown"; low_certainty: rated, but the assessors say they are unsure (the rating
+    # counts in full: certainty never shrinks an impact, it says what needs finding out)
+    reason: Literal["unknown", "low_certainty"] = "unknown"
 
 
 @dataclass(frozen=True, slots=True)
@@ -156,6 +159,9 @@ class AlternativeResult:
     # The assessors' own overall judgement (the checklist's overall_judgement questions, -100..+100),
     # shown beside the computed score and never inside it; None when not rated.
     judgement: float | None = None
+    # The share of the overall score (0..1, by the weight each rating carries in it) that rests on ratings
+    # given at a low certainty; None when the checklist asks no certainty (docs/scoring.md, "Certainty").
+    low_certainty: float | None = None
 
 
 UNCHANGED_WITHIN = 5.0
@@ -166,7 +172,9 @@ FINDING_CODES = (
     "large_loss",  # a group loses badly (a group score at or below large_loss, or the scale's worst step)
     "worse_off_behind",  # the worse-off on average gain, but the worst of them falls behind the population
     "levelling_down",  # the gap narrows only because everyone loses and the others lose more
+    "uncertain_loss",  # a group's clear loss rests on a rating given at low certainty: it stands, and needs finding out
     "provisional",  # too few questions rated for a band
+    "low_certainty",  # part of the score rests on ratings given at low certainty
     "zero_better",  # the zero alternative scores better than the proposal
     "not_relevant_without_reason",  # "not relevant" for a worse-off group or an always-relevant question
     "participation_unanswered",  # no participation answered or recorded: no dialogue reached

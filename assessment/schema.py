@@ -38,6 +38,27 @@ FIELD_HELP: dict[str, dict[str, str]] = {
         "alternatives": "What is compared: the zero alternative, the proposal, other alternatives.",
         "sections": "The steps of the wizard and chapters of the report, in order.",
         "scoring": "Aggregation, score bands, flags and the expected participation level.",
+        "certainty": "Ask, beside each rating, how sure the assessors are (levels, least certain first); a rating "
+                     "at a low level counts in full and is listed as a knowledge gap.",
+        "measures": "true: the wizard's last step lists measures for the whole assessment, each naming the "
+                    "questions and groups it answers.",
+    },
+    "Scale": {
+        "unknown": "The answer \"unknown\": left out or true (offered, the product's words), false (not "
+                   "offered) or {label: …} (offered, in these words).",
+        "not_relevant": "The answer \"not relevant\": left out or true (offered), false (not offered: every "
+                        "question on this scale applies) or {label: …} (offered, in these words).",
+    },
+    "SpecialAnswer": {
+        "label": "The special answer as the wizard and the report show it.",
+        "help": "Guidance shown with it.",
+    },
+    "Certainty": {
+        "levels": "The levels, least certain first; mark the low ones with low: true.",
+        "criteria": "The rated questions that ask it (default: every rated question).",
+    },
+    "CertaintyLevel": {
+        "low": "true: a rating this sure is also a knowledge gap (it still counts in full).",
     },
     "Section": {
         "weight": "Weight of the section in the overall score (0 or more; 0 leaves it out).",
@@ -64,7 +85,22 @@ FIELD_HELP: dict[str, dict[str, str]] = {
         "show_if": "Ask the question only when this condition holds (on earlier questions).",
         "required": "true: the wizard marks the question as one that must be answered.",
     },
+    "EqualsArgs": {
+        "group": "A group_impact question: read this group's rating (required there).",
+        "alternative": "Flags, participation rules, always_relevant: read this alternative's answer, or chosen.",
+    },
+    "InArgs": {
+        "group": "A group_impact question: read this group's rating (required there).",
+        "alternative": "Flags, participation rules, always_relevant: read this alternative's answer, or chosen.",
+    },
+    "CompareArgs": {
+        "group": "A group_impact question: read this group's rating (required there).",
+        "alternative": "Flags, participation rules, always_relevant: read this alternative's answer, or chosen.",
+    },
     "AffectedGroup": {
+        "reporting_only": "true: never rated (no rows in the wizard or the report); can still be named as heard.",
+        "concept": "Who the group is across checklists: the portfolio adds up groups of the same concept, and "
+                   "never groups that merely share an id.",
         "weight": "More weight, more need (proportionate universalism); 0 or more, not all 0.",
         "worse_off": "true: a group with worse starting conditions; equity follows its gap to the population.",
         "population": "true: this group is the population as a whole (at most one).",

@@ -31,6 +31,7 @@ LABELS: dict[str, dict[str, str]] = {
     "overall": {"sv": "Samlad poäng", "en": "Overall score"},
     "coverage": {"sv": "besvarat", "en": "answered"},
     "group_unknown": {"sv": "okända gruppbedömningar", "en": "group ratings unknown"},
+    "low_certainty": {"sv": "vilar på låg säkerhet", "en": "rests on low certainty"},
     "left_out": {"sv": "({n} till utan poäng visas inte)", "en": "({n} more without a score, not shown)"},
     "sections": {"sv": "Avsnitt", "en": "Sections"},
     "groups": {"sv": "Grupper (poäng per grupp)", "en": "Groups (score per group)"},
@@ -180,6 +181,10 @@ def score_table(assessment: Assessment, result: Result, lang: str = "sv") -> str
     if any(s.group_unknown for s in overall):  # knowledge gaps inside criteria counted as answered
         rows.append([f"  {_t('group_unknown', lang)}", *(str(s.group_unknown) for s in overall),
                      *("" for _ in result.differences)])
+    shares = [result.alternatives[a].low_certainty for a in alts]
+    if any(v for v in shares):  # how much of the score rests on ratings the assessors are unsure of
+        rows.append([f"  {_t('low_certainty', lang)}", *("–" if v is None else f"{round(100 * v)} %" for v in shares),
+                     *("" for _ in result.differences)])
     rows.append([_t("sections", lang), *("" for _ in header[1:])])
     for sec in checklist.sections:
         if not any(sec.id in result.alternatives[a].sections for a in alts):
@@ -196,9 +201,9 @@ def score_table(assessment: Assessment, result: Result, lang: str = "sv") -> str
             rows.append(row("  " + text_for(item.title, lang), list(cells)))
         if left_out:
             rows.append(["  " + _t("left_out", lang).format(n=left_out), *("" for _ in header[1:])])
-    if checklist.groups:
+    if checklist.rated_groups():
         rows.append([_t("groups", lang), *("" for _ in header[1:])])
-        for g in checklist.groups:
+        for g in checklist.rated_groups():  # a group kept for reporting only has no score
             rows.append(row("  " + names.groups[g.id], [result.alternatives[a].groups[g.id] for a in alts]))
     out += _table(header, rows)
 

@@ -38,6 +38,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from .checklist import (
+    CHOSEN,
     AllOf,
     Aggregation,
     Answered,
@@ -55,7 +56,7 @@ from .checklist import (
     Not,
     Text,
 )
-from .conditions import compile_condition, ladder_ranks
+from .conditions import compile_condition, ladder_ranks, split_key
 from .verdict_text import finding_messages
 from .model import NOT_RELEVANT, UNKNOWN, Answer, Assessment
 from .results import (
@@ -73,7 +74,7 @@ from .results import (
     WeightDifference,
 )
 
-__all__ = ["score", "weight_differences", "FLAGGED_FINDINGS", "MEASURE_NEEDS", "UNCHANGED_WITHIN", "MAX_DRIVERS", "DEFAULT_NEGATIVE_THRESHOLD", "AVERAGE_HIDES_GAP_RULE",
+__all__ = ["score", "weight_differences", "FLAGGED_FINDINGS", "LOW_CERTAINTY_WARNING", "MEASURE_NEEDS", "UNCHANGED_WITHIN", "MAX_DRIVERS", "DEFAULT_NEGATIVE_THRESHOLD", "AVERAGE_HIDES_GAP_RULE",
            "AVERAGE_HIDES_GAP", "MESSAGES", "SEVERITY_RANK"]
 
 
@@ -134,6 +135,7 @@ class _FlagRule:
     per_alternative: bool  # a condition rule that reads a per-alternative question
     when: Callable[[Callable[[str], Any]], bool] | None  # a condition rule's `when`, compiled
     needs: frozenset[str]  # negative_without_measure: what a measure must have to clear it
+    words: str = ""  # the message, comparable: rules that say the same words about a rating say them once
 
 
 class _Index:
@@ -161,10 +163,13 @@ class _Index:
         self.bands = sorted(((b.min, b.label) for b in c.scoring.bands), key=lambda b: b[0])
         self.band_mins = [low for low, _ in self.bands]
         self.frameworks = [(f.id, [it.id for it in f.items]) for f in c.frameworks]
-        self.group_ids = [g.id for g in c.groups]
+        # groups kept for reporting only are never rated: no score, no row; they can still be heard
+        rated_groups = c.rated_groups()
+        self.group_ids = [g.id for g in rated_groups]
+        self.declared_group_ids = [g.id for g in c.groups]
         self.group_weight = {g.id: g.weight for g in c.groups}
-        self.worse_off = [g.id for g in c.groups if g.worse_off]
-        self.population = next((g.id for g in c.groups if g.population), None)
+        self.worse_off = [g.id for g in rated_groups if g.worse_off]
+        self.population = next((g.id for g in rated_groups if g.population), None)
 
         rated: list[_Rated] = []
         judged: list[_Rated] = []
@@ -205,14 +210,16 @@ class _Index:
         self.coverage_floor = sc.coverage_floor
         self.disagreement = sc.judgement_disagreement
         self.min_participants = sc.min_participants
-        self.worse_off_set = frozenset(g.id for g in c.groups if g.worse_off)
-        self.group_ids_set = frozenset(g.id for g in c.groups)
+        self.worse_off_set = frozenset(self.worse_off)
+        self.group_ids_set = frozenset(self.declared_group_ids)
         self.always_relevant = [(compile_condition(a.when, self.ranks) if a.when is not None else None,
                                  tuple(a.criteria)) for a in sc.always_relevant]
         # the criteria whose answers can carry "not relevant" for a worse-off group
         self.worse_off_criteria = [r for r in rated + judged if r.groups is not None
                                    and any(g in self.worse_off_set for g, _ in r.groups)]
         self.criterion_ids = {k.id for k in c.criteria()}
+        self.asks_certainty = c.certainty is not None
+        self.low_levels = c.low_certainty()
 
         self.alternatives = c.alternative_ids()
         kinds = {a.id: a.kind.value for a in c.alternatives}
@@ -251,11 +258,14 @@ class _Index:
         threshold = rule.threshold
         if threshold is None:
             threshold = DEFAULT_NEGATIVE_THRESHOLD if rule.kind == FlagKind.NEGATIVE_WITHOUT_MEASURE else 0.0
-        per_alt = rule.when is not None and any(self.per_alternative.get(q, False) for q in _questions(rule.when))
+        # a rule reading a per-alternative answer without naming its alternative is asked of each alternative
+        per_alt = rule.when is not None and any(self.per_alternative.get(q, False) and alt is None
+                                                for q, alt in _reads(rule.when))
         return _FlagRule(rule, float(threshold), frozenset(rule.groups) if rule.groups is not None else None,
                          frozenset(selected) if selected is not None else None, per_alt,
                          compile_condition(rule.when, self.ranks) if rule.when is not None else None,
-                         frozenset(MEASURE_NEEDS if rule.measure_needs is None else rule.measure_needs))
+                         frozenset(MEASURE_NEEDS if rule.measure_needs is None else rule.measure_needs),
+                         _words(rule.message))
 
     def band(self, value: float | None) -> Text | None:
         if value is None or not self.band_mins:
@@ -306,6 +316,21 @@ def _leaf_values(cond: Condition) -> dict[str, list[Any]]:
     if isinstance(cond, Lte):
         return {cond.lte.question: [cond.lte.value]}
     return {}
+
+
+def _reads(cond: Condition) -> list[tuple[str, str | None]]:
+    """The (question, alternative named or None) of each leaf of a condition."""
+    if isinstance(cond, (AllOf, AnyOf)):
+        return [r for sub in (cond.all if isinstance(cond, AllOf) else cond.any) for r in _reads(sub)]
+    if isinstance(cond, Not):
+        return _reads(cond.not_)
+    if isinstance(cond, Answered):
+        return [(cond.answered, None)]
+    for cls, attr in ((Equals, "equals"), (In, "in_"), (Includes, "includes"), (Gte, "gte"), (Lte, "lte")):
+        if isinstance(cond, cls):
+            args = getattr(cond, attr)
+            return [(args.question, args.alternative)]
+    return []
 
 
 def _questions(cond: Condition) -> list[str]:
@@ -395,6 +420,7 @@ class _Rating:
     # its driver candidate in a weighted mean by criterion weight (section, framework item), made once
     # and shared by every score it drives
     entry: Entry | None = None
+    low_certainty: bool = False  # rated at a certainty level the checklist marks low
 
 
 _NO_ANSWERS: Mapping[str, Answer] = MappingProxyType({})
@@ -642,6 +668,12 @@ def _alternative(index: _Index, assessment: Assessment, alt: str, seen: set[str]
     if seen is None:
         _visible(index, lookup, visible)
     ratings, not_relevant = _rate(index, visible, shared, own)
+    if index.low_levels:
+        low_levels = index.low_levels
+        for it in ratings:
+            if it.state == RATED:
+                answer = (own if it.rated.per_alternative else shared).get(it.rated.id)
+                it.low_certainty = answer is not None and answer.certainty in low_levels
 
     by_section: dict[str, list[_Rating]] = {}
     per_item: dict[tuple[str, str], list[_Rating]] = {}
@@ -703,8 +735,27 @@ def _alternative(index: _Index, assessment: Assessment, alt: str, seen: set[str]
     result = AlternativeResult(
         alt, overall, sections, {it.rated.id: _criterion_score(index, it) for it in ratings}, dimensions, groups,
         _group_matrix(index, ratings), _equity(index, group_values, overall.value, ratings),
-        rated_share, provisional, judgement)
+        rated_share, provisional, judgement,
+        _low_certainty_share(weighted_sections, total, worst) if index.asks_certainty else None)
     return _AltWork(result, ratings, not_relevant, visible, lookup, section_values, group_values)
+
+
+def _low_certainty_share(weighted_sections: list[tuple[float, list[_Rating], float]], total: float,
+                         worst: bool) -> float | None:
+    """How much of the overall score rests on ratings given at low certainty: each rating's part of it is
+    its section's share times its share in the section, as in the score itself (None: nothing scored)."""
+    if not weighted_sections or total <= 0:
+        return None
+    share = 0.0
+    for weight, items, section_total in weighted_sections:
+        part = weight / total
+        if worst:
+            share += part if _lowest(items).low_certainty else 0.0
+            continue
+        for it in items:
+            if it.state == RATED and it.low_certainty and it.rated.weight > 0 and section_total > 0:
+                share += part * it.rated.weight / section_total
+    return min(1.0, share)
 
 
 def _judgement(index: _Index, visible: set[str], shared: Mapping[str, Answer],
@@ -951,7 +1002,7 @@ def _participation(index: _Index, assessment: Assessment, lookup: Callable[[str]
         met=False if reached_rank is None else reached_rank >= expected_rank,
         records_counted=counted,
         records_not_counted=not_counted,
-        heard=[g for g in index.group_ids if g in heard],
+        heard=[g for g in index.declared_group_ids if g in heard],
         expected_uncertain=uncertain,
     )
 
@@ -988,9 +1039,10 @@ def _expected_level(index: _Index, lookup: Callable[[str], Any]) -> tuple[str, s
 MEASURE_NEEDS = ("responsible", "due", "indicator")
 """What a measure must have to clear a negative_without_measure flag, unless its rule says less."""
 
-Measured = dict[tuple[str, str | None], list[frozenset[str]]]
-"""(criterion, alternative or None for every alternative) -> for each of its measures, what it has
-of MEASURE_NEEDS (a measure with an owner, a date and an indicator has all three)."""
+Measured = dict[tuple[str, str | None], list[tuple[frozenset[str], frozenset[str] | None]]]
+"""(criterion, alternative or None for every alternative) -> for each measure covering it, what it has of
+MEASURE_NEEDS (a measure with an owner, a date and an indicator has all three) and the groups it answers
+(None: every group)."""
 
 
 def _measured(assessment: Assessment) -> Measured:
@@ -998,16 +1050,23 @@ def _measured(assessment: Assessment) -> Measured:
     for m in assessment.measures:
         has = frozenset(k for k, v in (("responsible", m.responsible.strip()), ("due", m.due),
                                        ("indicator", m.indicator.strip())) if v)
-        out.setdefault((m.criterion, m.alternative), []).append(has)
+        groups = frozenset(m.groups) if m.groups else None
+        # a measure on a question covers it; a measure for the whole assessment covers the questions it names
+        for criterion in ([m.criterion] if m.criterion is not None else []) + list(m.questions or ()):
+            out.setdefault((criterion, m.alternative), []).append((has, groups))
     return out
 
 
-def _cleared(measured: Measured, criterion: str, alt: str, needs: frozenset[str]) -> tuple[bool, tuple[str, ...]]:
-    """Whether a measure with everything `needs` asks for covers the criterion in `alt`, and else what
-    the most complete of its measures lacks (nothing when there is no measure at all)."""
+def _cleared(measured: Measured, criterion: str, alt: str, unit: str | None,
+             needs: frozenset[str]) -> tuple[bool, tuple[str, ...]]:
+    """Whether a measure with everything `needs` asks for covers the criterion's rating (of group `unit`,
+    None for a rating of everyone) in `alt`, and else what the most complete of its measures lacks
+    (nothing when there is no measure at all)."""
     lacks: tuple[str, ...] = ()
     for key in ((criterion, None), (criterion, alt)):
-        for has in measured.get(key, ()):
+        for has, groups in measured.get(key, ()):
+            if groups is not None and unit not in groups:
+                continue
             if needs <= has:
                 return True, ()
             missing = tuple(n for n in MEASURE_NEEDS if n in needs and n not in has)
@@ -1036,12 +1095,13 @@ def _negative_flags(rules: list[tuple[int, _FlagRule]], measured: Measured, alt:
                     ratings: list[_Rating]) -> dict[int, list[Flag]]:
     """The negative_without_measure flags of one alternative, by the position of the rule that raises them.
 
-    Rules overlap (a -2 is also at or below -1; a child's -1 is caught by a rule for children and by
-    the general one), and the same impact must not be reported twice: each rating (each group's, in a
-    group_impact criterion) goes to the most severe rule that catches it, the first declared on a tie.
-    A rule then raises one flag per criterion with the ratings it won. A measure clears a rule only
-    when it has what the rule asks of it (an owner, a date and an indicator unless `measure_needs`
-    says less); an incomplete one is named in the flag's detail."""
+    Every rule that catches a rating raises its flag: a child's -2 is caught by the general rule, the rule
+    for children and the rule for -2, and each says something of its own. Rules that would say the same
+    words about the same rating say them once, by the most severe of them (the first declared on a tie).
+    A rule raises one flag per criterion with the ratings it caught. A measure clears a rule only when it
+    has what the rule asks of it (an owner, a date and an indicator unless `measure_needs` says less) and
+    covers the rating (a measure for the whole assessment covers the questions and groups it names); an
+    incomplete one is named in the flag's detail."""
     out: dict[int, list[Flag]] = {}
     rule_at = dict(rules)
     highest = max(rule.threshold for _, rule in rules)
@@ -1049,24 +1109,29 @@ def _negative_flags(rules: list[tuple[int, _FlagRule]], measured: Measured, alt:
         if it.state != RATED or it.low > highest:  # no rating low enough for any rule
             continue
         r = it.rated
-        won: dict[str | None, tuple[int, int]] = {}  # unit (group, or None) -> (severity rank, rule position)
+        # unit (group, or None) -> the words said of it -> (severity rank, -position): one rule per wording
+        said: dict[str | None, dict[str, tuple[int, int]]] = {}
         incomplete: dict[int, tuple[str, ...]] = {}
         for pos, rule in rules:
-            cleared, lacks = _cleared(measured, r.id, alt, rule.needs)
-            if cleared:
-                continue
-            incomplete[pos] = lacks
             rank = SEVERITY_RANK[rule.rule.severity]
+            words = rule.words
             for unit in _negative_hits(rule, it):
-                best = won.get(unit)
+                cleared, lacks = _cleared(measured, r.id, alt, unit, rule.needs)
+                if cleared:
+                    continue
+                if lacks and len(lacks) < len(incomplete.get(pos, MEASURE_NEEDS + ("",))):
+                    incomplete[pos] = lacks
+                best = said.setdefault(unit, {}).get(words)
                 if best is None or rank > best[0]:
-                    won[unit] = (rank, pos)
-        if not won:
+                    said[unit][words] = (rank, -pos)
+        if not said:
             continue
         by_rule: dict[int, list[str | None]] = {}
-        for unit, (_, pos) in won.items():
-            by_rule.setdefault(pos, []).append(unit)
-        for pos, units in by_rule.items():
+        for unit, wordings in said.items():
+            for _, neg_pos in wordings.values():
+                by_rule.setdefault(-neg_pos, []).append(unit)
+        for pos in sorted(by_rule):
+            units = by_rule[pos]
             if r.groups is None:
                 hit: list[str] = []
                 detail = f"{r.id}: {it.raw:+d}"
@@ -1143,7 +1208,7 @@ def _flags(index: _Index, assessment: Assessment, work: dict[str, _AltWork],
                 # group ratings answered unknown count too, as parts of their criterion (Score.unknown_share)
                 if overall.unknown_share is not None and overall.unknown_share > fr.threshold:
                     raised.append((pos, _flag(rule, alternative=alt, detail=_knowledge_gaps_detail(overall))))
-    out = _most_severe(raised)
+    out = _said_once(raised)
     for alt in plan:
         eq = work[alt].result.equity
         if eq.average_hides_gap:
@@ -1155,21 +1220,24 @@ def _flags(index: _Index, assessment: Assessment, work: dict[str, _AltWork],
     return out
 
 
-def _most_severe(raised: list[tuple[int, Flag]]) -> list[Flag]:
-    """Of flags of one kind about the same subject, the most severe (the first declared on a tie).
-
-    negative_without_measure flags arrive already settled per rating; condition flags are kept."""
-    best: dict[tuple[str, str | None, str | None], tuple[int, int]] = {}
+def _said_once(raised: list[tuple[int, Flag]]) -> list[Flag]:
+    """Every flag raised, except that the same words about the same subject (kind, criterion, group,
+    alternative) are said once, by the most severe rule that says them (the first declared on a tie)."""
+    best: dict[tuple[str, str | None, str | None, str | None, str], tuple[int, int]] = {}
     for i, (_, f) in enumerate(raised):
-        if f.kind in (FlagKind.CONDITION.value, FlagKind.NEGATIVE_WITHOUT_MEASURE.value):
-            continue
-        key = (f.kind, f.criterion, f.alternative)
+        key = (f.kind, f.criterion, f.group, f.alternative, _words(f.message))
         rank = SEVERITY_RANK[f.severity]
         if key not in best or rank > best[key][0]:
             best[key] = (rank, i)
     keep = {i for _, i in best.values()}
-    return [f for i, (_, f) in enumerate(raised)
-            if f.kind in (FlagKind.CONDITION.value, FlagKind.NEGATIVE_WITHOUT_MEASURE.value) or i in keep]
+    return [f for i, (_, f) in enumerate(raised) if i in keep]
+
+
+def _words(message: Text) -> str:
+    """A flag's message as one comparable string, whatever its languages."""
+    if isinstance(message, str):
+        return message.strip()
+    return "\x1f".join(f"{k}\x1e{v.strip()}" for k, v in sorted(message.items()))
 
 
 def _gap(criterion: str, section: str, alternative: str | None, group: str | None) -> KnowledgeGap:
@@ -1187,6 +1255,8 @@ def _gaps(index: _Index, assessment: Assessment, work: dict[str, _AltWork]) -> l
             if not r.per_alternative and alt != first:
                 continue  # a rated question answered once is one gap, not one per alternative
             alt_of = alt if r.per_alternative else None
+            if it.low_certainty:  # rated, and the assessors are unsure: a gap to close, the rating counts
+                out.append(KnowledgeGap(r.id, r.section, alt_of, None, "low_certainty"))
             if r.groups is None:
                 if it.state == UNKNOWN_STATE:
                     out.append(_gap(r.id, r.section, alt_of, None))
@@ -1249,9 +1319,13 @@ def _not_relevant(index: _Index, assessment: Assessment, primary: _AltWork) -> l
 FLAGGED_FINDINGS: Mapping[str, str] = MappingProxyType({
     "large_loss": "serious", "worse_off_behind": "serious", "levelling_down": "serious", "zero_better": "serious",
     "provisional": "warning", "not_relevant_without_reason": "warning", "losers_not_heard": "warning",
-    "judgement_disagrees": "warning",
+    "judgement_disagrees": "warning", "uncertain_loss": "warning", "low_certainty": "info",
 })
-"""The findings that also raise a built-in flag (rule id = the finding's code), with its severity."""
+"""The findings that also raise a built-in flag (rule id = the finding's code), with its least severity
+(low_certainty is a warning when a quarter or more of the score rests on unsure ratings)."""
+
+LOW_CERTAINTY_WARNING = 0.25
+"""From this share of the score resting on low-certainty ratings, saying so is a warning, not a note."""
 
 
 def _findings(index: _Index, assessment: Assessment, work: dict[str, _AltWork], participation: ParticipationResult,
@@ -1287,6 +1361,18 @@ def _findings(index: _Index, assessment: Assessment, work: dict[str, _AltWork], 
         if eq.levelling_down and eq.worse_off is not None and eq.population is not None:
             out.append(Finding("levelling_down", "serious", alt, None, None,
                                {"worse_off": eq.worse_off, "population": eq.population}))
+        # certainty never hides a loss: a clear loss rated at low certainty stays a finding, and is named
+        # again as something to find out before the decision
+        for gid, finding in lost.items():
+            unsure = next((it for it in w.ratings if it.low_certainty and it.groups is not None
+                           and it.groups.get(gid, 0.0) < 0), None)
+            if unsure is not None:
+                out.append(Finding("uncertain_loss", "warning", alt, gid, unsure.rated.id,
+                                   {"value": finding.figures["value"]}))
+        if r.low_certainty:  # some of the score rests on unsure ratings: say how much
+            count = sum(1 for it in w.ratings if it.low_certainty)
+            out.append(Finding("low_certainty", "warning" if r.low_certainty >= LOW_CERTAINTY_WARNING else "info",
+                               alt, None, None, {"share": r.low_certainty, "count": float(count)}))
         if r.provisional and r.rated_share is not None:
             out.append(Finding("provisional", "warning", alt, None, None,
                                {"rated_share": r.rated_share, "floor": index.coverage_floor}))
@@ -1363,8 +1449,8 @@ def _finding_flags(index: _Index, findings: list[Finding]) -> list[Flag]:
     out: list[Flag] = []
     flagged = [f for f in findings if f.code in FLAGGED_FINDINGS]
     for f, message in zip(flagged, finding_messages(flagged, index.checklist) if flagged else []):
-        severity = FLAGGED_FINDINGS[f.code]
-        detail = ", ".join(f"{k} {v:+.1f}" if k not in ("rated_share", "floor") else f"{k} {v:.2f}"
+        severity = f.severity
+        detail = ", ".join(f"{k} {v:+.1f}" if k not in ("rated_share", "floor", "share", "count") else f"{k} {v:.2f}"
                            for k, v in f.figures.items())
         out.append(Flag(f.code, "verdict", severity, message, f.criterion, f.group, f.alternative,  # type: ignore[arg-type]
                         detail))
@@ -1388,6 +1474,23 @@ def weight_differences(checklist: Checklist, reference: Checklist) -> list[Weigh
     return out
 
 
+def _read_across(index: _Index, work: dict[str, _AltWork]) -> None:
+    """Let each alternative's lookup read another alternative's answer (`answer_key(q, alt)`), as the rules
+    read after every alternative is answered may ask; `chosen` is the proposal, `index.primary`."""
+    own = {alt: w.lookup for alt, w in work.items()}
+    for alt, w in work.items():
+        mine = own[alt]
+
+        def lookup(key: str, mine: Callable[[str], Any] = mine) -> Any:
+            question, other = split_key(key)
+            if other is None:
+                return mine(question)
+            reader = own.get(index.primary if other == CHOSEN else other)
+            return reader(question) if reader is not None else None
+
+        w.lookup = lookup
+
+
 # --- the entry point -------------------------------------------------------------------
 
 
@@ -1407,6 +1510,7 @@ def score(assessment: Assessment, reference: Checklist | None = None) -> Result:
     for alt in index.alternatives:
         seen = next(iter(work.values())).visible if work and index.same_visibility else None
         work[alt] = _alternative(index, assessment, alt, seen)
+    _read_across(index, work)
     primary = work[index.primary]
     participation = _participation(index, assessment, primary.lookup)
     base = work[index.base]

@@ -23,7 +23,8 @@ The rules, also in docs/report.md:
   lies on −200…+200 and is labelled as a difference.
 - **A measure counts when it is not dropped.** "No measure decided" is said of a
   finding only when no measure other than dropped ones exists for its question and
-  alternative (or for every alternative).
+  alternative (or for every alternative), attached to the question or for the whole
+  assessment naming it.
 - **Knowledge gaps are counted as listed**: one per question with something unknown
   in the headline alternative (or in a question answered once), however many groups
   are unknown in it.
@@ -336,7 +337,7 @@ def _findings(assessment: Assessment, result: Any, alt: str) -> list[Finding]:
 
         ratings.sort(key=worse_off_first)
         finding = Finding(crit.id, checklist.section_of(crit.id).id, alt, tuple(ratings[:MAX_FINDING_GROUPS]),
-                          max(0, len(ratings) - MAX_FINDING_GROUPS), tuple(assessment.measures_for(crit.id, alt)))
+                          max(0, len(ratings) - MAX_FINDING_GROUPS), tuple(assessment.measures_answering(crit.id, alt)))
         worst = ratings[0]
         any_worse_off = any(groups[r.group].worse_off for r in ratings if r.group in groups)
         # Worst rating first; then a consequence that reaches a worse-off group, then the checklist's order.

@@ -43,7 +43,10 @@ from .checklist import (
     Includes,
     Lte,
     Not,
+    CHOSEN,
+    NOT_RELEVANT_ANSWER,
     SCHEMA_VERSION,
+    UNKNOWN_ANSWER,
 )
 from .errors import ChecklistError
 from .yamlio import Limits, Located, UnsafeInput, load_located
@@ -80,12 +83,29 @@ class Problem:
     line: int | None
     where: str
     message: str
+    sv: str | None = None  # the message in Swedish, where the catalogue has it
 
     def __str__(self) -> str:
+        return self.text("en")
+
+    def text(self, lang: str = "en") -> str:
+        """The problem as `skb validate` prints it, in `lang` where the message has that language."""
         loc = f"{self.source}:{self.line}" if self.line else self.source
-        prefix = "warning: " if self.severity == "warning" else ""
+        sv = lang == "sv" and self.sv is not None
+        prefix = ("varning: " if sv else "warning: ") if self.severity == "warning" else ""
         where = f"{self.where}: " if self.where else ""
-        return f"{loc}: {prefix}{where}{self.message}"
+        return f"{loc}: {prefix}{where}{self.sv if sv else self.message}"
+
+
+class Said(str):
+    """A message in English (the str) that also carries its Swedish wording."""
+
+    sv: str
+
+    def __new__(cls, en: str, sv: str) -> Said:
+        said = super().__new__(cls, en)
+        said.sv = sv
+        return said
 
 
 def describe(data: Any, path: Path) -> str:
@@ -183,6 +203,8 @@ def _clean_loc(loc: tuple[Any, ...]) -> Path:
     for i, k in enumerate(loc):
         if isinstance(k, str) and k in _COND_TAGS and i + 1 < len(loc) and loc[i + 1] == k:
             continue
+        if k == "SpecialAnswer" and i > 0 and loc[i - 1] in ("unknown", "not_relevant"):
+            continue  # the member of `unknown: false | {label: …}` that a map is read as
         cleaned.append(k)
     return tuple(cleaned)
 
@@ -199,6 +221,23 @@ def _shape_message(err: dict[str, Any], data: Any) -> tuple[Path, str]:
         example = f' (for example "{suggestion}")' if suggestion and suggestion != key else ""
         return at, (f'the key "{key}" is not a valid id; an id uses only lowercase letters a-z, digits, "_" '
                     f'and "-", and starts with a letter or digit{example}')
+    if len(loc) >= 2 and loc[-2] in _SPECIALS and loc[-1] in ("bool", "SpecialAnswer"):
+        special = loc[-2]
+        hint = _quote_hint("bool_type", value, special) if isinstance(value, str) else ""
+        return loc[:-2], Said(
+            f'"{special}" is true (offered), false (switched off) or a map like {{label: …}} that relabels it '
+            f"(got {'the text ' if isinstance(value, str) else ''}{_short(value)}){hint}",
+            f'"{special}" är true (erbjuds), false (avstängt) eller en karta som {{label: …}} som byter dess '
+            f"etikett (fick {'texten ' if isinstance(value, str) else ''}{_short(value)})"
+            f"{_quote_hint_sv('bool_type', value, special) if isinstance(value, str) else ''}")
+    scalar = _condition_scalar(loc)
+    if scalar is not None:  # one message for a compared value, not one per type it could have been
+        at, question = scalar
+        if value is None:
+            return at, _null_message(question)
+        return at, (f"a condition compares with one value: a text, a number or true/false (got {_short(value)})"
+                    + ("; to compare with several, write in: {question: …, values: [...]}"
+                       if isinstance(value, list) else ""))
     field = loc[-1] if loc else ""
     parent = loc[:-1]
     if isinstance(field, int):  # an entry of a list: name the entry, not its index
@@ -246,12 +285,49 @@ def _shape_message(err: dict[str, Any], data: Any) -> tuple[Path, str]:
     if kind == "enum":
         expected = str(ctx.get("expected", "")).replace("'", "")
         return parent, f'"{field}" is {_short(value)}; it must be one of: {expected}'
+    if kind in ("float_type", "int_type") and isinstance(value, str) and _as_float(value) is not None \
+            and not math.isfinite(_as_float(value) or 0.0):
+        return parent, (f'"{field}" must be a finite number (got {value.strip()}); write a number such as 2 '
+                        "or 0.5")
+    if kind in ("bool_type", "float_type", "int_type") and isinstance(value, str):
+        # a quoted "yes" or "2": lax parsing would have turned it into true or 2 without a word
+        return parent, Said(
+            f'"{field}" must be {_WANTED[kind]} (got the text {_short(value)}){_quote_hint(kind, value, field)}',
+            f'"{field}" måste vara {_WANTED_SV[kind]} (fick texten {_short(value)})'
+            f"{_quote_hint_sv(kind, value, field)}")
     if kind in _WANTED:
-        return parent, f'"{field}" must be {_WANTED[kind]} (got {_short(value)}){_quote_hint(kind, value)}'
+        return parent, f'"{field}" must be {_WANTED[kind]} (got {_short(value)}){_quote_hint(kind, value, field)}'
     if kind == "value_error":
         msg = str(err.get("ctx", {}).get("error", err["msg"]))
         return parent, f'"{field}" {msg}'
     return parent, f'"{field}": {err["msg"]}'
+
+
+_UNION_TAGS = {"bool", "int", "float", "str"}
+_SPECIALS = ("unknown", "not_relevant")
+
+
+def _condition_scalar(loc: Path) -> tuple[Path, str | None] | None:
+    """For an error in the value a condition compares with: the path of the condition's operator and
+    nothing else, since pydantic reports one error per type the value could have had."""
+    if len(loc) < 3 or loc[-1] not in _UNION_TAGS:
+        return None
+    i = len(loc) - 2
+    if isinstance(loc[i], int) and loc[i - 1] == "values":
+        i -= 1
+    if loc[i] not in ("value", "values") or loc[i - 1] not in _LEAF_ARGS:
+        return None
+    return loc[:i], None
+
+
+def _null_message(question: str | None) -> Said:
+    q = question or "q1"
+    return Said(f"a condition never compares with nothing (null): an unanswered question has no value to be equal "
+                f"to; to ask whether {f'{chr(34)}{q}{chr(34)}' if question else 'a question'} is unanswered, write "
+                f"{{not: {{answered: {q}}}}}",
+                f"ett villkor jämför aldrig med ingenting (null): en obesvarad fråga har inget värde att vara lika "
+                f"med; för att fråga om {f'{chr(34)}{q}{chr(34)}' if question else 'en fråga'} är obesvarad, skriv "
+                f"{{not: {{answered: {q}}}}}")
 
 
 _WANTED = {"string_type": "a text", "int_type": "a whole number", "int_parsing": "a whole number",
@@ -260,11 +336,45 @@ _WANTED = {"string_type": "a text", "int_type": "a whole number", "int_parsing":
            "dict_type": "a map of keys", "model_type": "a map of keys", "model_attributes_type": "a map of keys"}
 
 
-def _quote_hint(kind: str, value: Any) -> str:
+def _as_float(text: str) -> float | None:
+    try:
+        return float(text)
+    except ValueError:
+        return None
+
+
+_WANTED_SV = {"bool_type": "true eller false", "float_type": "ett tal", "int_type": "ett heltal"}
+
+
+def _quote_hint_sv(kind: str, value: str, field: Any) -> str:
+    en = _quote_hint(kind, value, field)
+    return (en.replace(", without quotes", ", utan citattecken").replace("; write ", "; skriv ")
+            .replace(" or ", " eller "))
+
+
+_TRUE_WORDS = {"yes", "true", "on", "ja", "y", "1"}
+_FALSE_WORDS = {"no", "false", "off", "nej", "n", "0"}
+
+
+def _quote_hint(kind: str, value: Any, field: Any = None) -> str:
+    """How to write the value so that it is read as what it must be, when that is plain."""
     if kind == "string_type" and isinstance(value, (int, float)) and not isinstance(value, bool):
         return f'; put it in quotes: "{value}"'
     if kind == "string_type" and isinstance(value, bool):
         return '; put it in quotes, or YAML reads yes/no/on/off as true/false'
+    key = f"{field}: " if isinstance(field, str) else ""
+    if kind == "bool_type" and isinstance(value, str):
+        word = value.strip().lower()
+        if word in _TRUE_WORDS or word in _FALSE_WORDS:
+            # a quoted "yes" is a text, which is never read as true: say what to write
+            return f"; write {key}{'true' if word in _TRUE_WORDS else 'false'}, without quotes"
+        return f"; write {key}true or {key}false"
+    if kind in ("float_type", "int_type") and isinstance(value, str) and _as_float(value.strip()) is not None:
+        number = _as_float(value.strip()) or 0.0
+        if kind == "float_type" or number.is_integer():
+            return f"; write {key}{value.strip()}, without quotes"
+    if kind in ("float_type", "int_type") and isinstance(value, bool):
+        return "; true and false are not numbers"
     return ""
 
 
@@ -293,8 +403,11 @@ _MISSING_HINTS = {
     "steps": " (for example - {value: -1, label: Negativ})",
 }
 
-_LEAF_ARGS = {"equals": ["question", "value"], "in": ["question", "values"], "includes": ["question", "value"],
-              "gte": ["question", "value"], "lte": ["question", "value"]}
+_LEAF_ARGS = {"equals": ["question", "group", "alternative", "value"],
+              "in": ["question", "group", "alternative", "values"],
+              "includes": ["question", "group", "alternative", "value"],
+              "gte": ["question", "group", "alternative", "value"],
+              "lte": ["question", "group", "alternative", "value"]}
 
 _CONDITION_KINDS = ", ".join(sorted(_COND_TAGS, key=["equals", "in", "includes", "gte", "lte", "answered", "all",
                                                      "any", "not"].index))
@@ -381,6 +494,7 @@ class _Refs:
             self.error(("alternatives", i), f'alternative "{c.alternatives[zeros[0]].id}" is already the zero '
                                             "alternative (what happens without the plan); there is only one, "
                                             "so give this one kind: other", "kind")
+        self.groups()
         populations = [i for i, g in enumerate(c.groups) if g.population]
         for i in populations[1:]:
             self.error(("groups", i), f'group "{c.groups[populations[0]].id}" already stands for the population '
@@ -427,9 +541,25 @@ class _Refs:
 
     def languages(self) -> None:
         c = self.c
-        if c.default_language not in c.languages:
+        given = c.model_fields_set
+        declared_list = ", ".join(c.languages)
+        if c.default_language not in c.languages and "default_language" not in given:
+            # the file never set default_language: point at what it did set, not at a line it lacks
+            first = c.languages[0]
+            self.error(("languages",), Said(
+                f'default_language is not set, so it is "{c.default_language}", which is not one of the declared '
+                f"languages ({declared_list}); add default_language: {first}",
+                f'default_language saknas och är därför "{c.default_language}", som inte är ett av de angivna '
+                f"språken ({declared_list}); lägg till default_language: {first}"))
+        elif c.default_language not in c.languages and "languages" not in given:
+            self.error(("default_language",), Said(
+                f'"{c.default_language}" is the default language, but languages is not set, so only '
+                f"{declared_list} is declared; add languages: [{c.default_language}]",
+                f'"{c.default_language}" är standardspråket, men languages saknas och därför är bara '
+                f"{declared_list} angivet; lägg till languages: [{c.default_language}]"))
+        elif c.default_language not in c.languages:
             self.error(("default_language",), f'"{c.default_language}" is not one of the declared languages '
-                                              f"({', '.join(c.languages)}); add it to languages or choose one of them")
+                                              f"({declared_list}); add it to languages or choose one of them")
         texts = list(_texts(c.model_dump(by_alias=True, exclude_none=True), ()))
         for path, text in texts:
             values = list(text.values()) if isinstance(text, dict) else [text]
@@ -471,7 +601,7 @@ class _Refs:
             if rated and all(crit.weight == 0 for crit in rated):
                 self.error(("sections", si), "every rated criterion in the section has weight 0; "
                                              "give one a weight above 0 or set the section's weight to 0")
-        if c.groups and all(g.weight == 0 for g in c.groups):
+        if c.rated_groups() and all(g.weight == 0 for g in c.rated_groups()):
             self.error(("groups",), "every group has weight 0, so impacts on groups would count for nothing; "
                                     "give at least one group a weight above 0")
 
@@ -512,6 +642,8 @@ class _Refs:
             for i, g in enumerate(crit.groups):
                 if g not in {grp.id for grp in c.groups}:
                     self.error((*path, "groups"), f'unknown group "{g}" (declared groups: {_names(g.id for g in c.groups)})')
+                elif not c.group(g).rated:
+                    self.error((*path, "groups"), _reporting_only_named(g))
                 elif g in crit.groups[:i]:
                     self.error((*path, "groups"), f'group "{g}" is listed twice; each group is rated once')
         if t == AnswerType.GROUP_IMPACT and crit.groups == []:
@@ -519,6 +651,12 @@ class _Refs:
                              "rate every declared group", "groups")
         elif crit.groups is None and t == AnswerType.GROUP_IMPACT and not c.groups:
             self.error(path, "a group_impact question needs affected groups; declare them under groups")
+        elif crit.groups is None and t == AnswerType.GROUP_IMPACT and not c.rated_groups():
+            self.error(path, Said(
+                "a group_impact question needs groups to rate, but every declared group is kept for reporting "
+                "only; rate at least one group",
+                "en group_impact-fråga behöver grupper att bedöma, men alla grupper finns bara för redovisning; "
+                "låt minst en grupp bedömas"))
         if t != AnswerType.NUMBER and (crit.min is not None or crit.max is not None or crit.unit is not None):
             self.error(path, f'"min", "max" and "unit" are only used by number questions, not {t.value}; remove them')
         if crit.min is not None and crit.max is not None and crit.min > crit.max:
@@ -526,6 +664,72 @@ class _Refs:
         self.dimensions(path, crit.dimensions)
         if crit.show_if is not None:
             self.condition((*path, "show_if"), crit.show_if, earlier, f'criterion "{crit.id}"')
+
+    def bands_on_scale(self, mins: list[float]) -> None:
+        """Bands written in a scale's own steps (-2, 0, 1) rather than on the score's -100..+100."""
+        c = self.c
+        used = {k.scale for k in c.criteria() if k.is_rated}
+        tops = [(max(abs(st.value) for st in sc.steps), sc.id) for sc in c.scales if sc.id in used]
+        if len(mins) < 2 or not tops:
+            return
+        top, scale_id = max(tops)
+        if not 1 <= top < 100 or any(abs(m) > top for m in mins):
+            return
+        written = ", ".join(f"{m:g}" for m in mins)
+        meant = ", ".join(f"{m * 100 / top:g}" for m in mins)
+        self.error(("scoring", "bands"), Said(
+            f'the bands start at {written}, within the steps of scale "{scale_id}" (-{top}…+{top}), but scores run '
+            f"from -100 to +100, so these bands would be almost all one band; on the score's range write "
+            f"{meant}",
+            f'banden börjar vid {written}, inom stegen på skalan "{scale_id}" (-{top}…+{top}), men poängen går '
+            f"från -100 till +100, så banden blir nästan ett enda band; skriv dem på poängens skala: {meant}"))
+
+    def certainty(self, every: dict[str, Criterion]) -> None:
+        cert = self.c.certainty
+        if cert is None:
+            return
+        cp: Path = ("certainty",)
+        self.unique((*cp, "levels"), [lv.id for lv in cert.levels], "level")
+        lows = [lv.id for lv in cert.levels if lv.low]
+        if not lows or len(lows) == len(cert.levels):
+            self.error(cp, Said(
+                "mark some of the certainty levels, and not all, with low: true: a rating given at a low level "
+                f"is named as a knowledge gap (levels: {', '.join(lv.id for lv in cert.levels)})",
+                "markera några av säkerhetsnivåerna, men inte alla, med low: true: en bedömning på en låg nivå "
+                f"redovisas som en kunskapslucka (nivåer: {', '.join(lv.id for lv in cert.levels)})"), "levels")
+        rated = sorted(k.id for k in every.values() if k.is_rated)
+        for j, cid in enumerate(cert.criteria or ()):
+            if cid not in rated:
+                what = "no question" if cid not in every else f"a {every[cid].type.value} question"
+                what_sv = "ingen fråga" if cid not in every else f"en {every[cid].type.value}-fråga"
+                self.error((*cp, "criteria", j), Said(
+                    f'"{cid}" is {what}; certainty is asked beside a rating, so name impact or group_impact '
+                    f"questions (rated questions: {_names(rated)})",
+                    f'"{cid}" är {what_sv}; säkerheten anges vid en bedömning, så ange impact- eller '
+                    f"group_impact-frågor (bedömda frågor: {_names(rated)})"))
+
+    def groups(self) -> None:
+        c = self.c
+        concepts: dict[str, str] = {}
+        for i, g in enumerate(c.groups):
+            gp: Path = ("groups", i)
+            if g.reporting_only and (g.worse_off or g.population):
+                key = "worse_off" if g.worse_off else "population"
+                self.error(gp, Said(
+                    f'a group kept for reporting only is never rated, so it cannot be {key}: equity follows the '
+                    f"ratings of the groups it compares; remove {key} or reporting_only",
+                    f"en grupp som bara finns för redovisning bedöms aldrig och kan därför inte vara {key}: "
+                    f"jämlikheten följer bedömningarna av grupperna den jämför; ta bort {key} eller reporting_only"),
+                    key)
+            if g.concept is not None:
+                if g.concept in concepts:
+                    self.error(gp, Said(
+                        f'group "{concepts[g.concept]}" already stands for concept "{g.concept}"; a concept is one '
+                        "group per checklist, or the portfolio would count the same people twice",
+                        f'gruppen "{concepts[g.concept]}" står redan för begreppet "{g.concept}"; ett begrepp är en '
+                        "grupp per checklista, annars räknar portföljen samma människor två gånger"), "concept")
+                else:
+                    concepts[g.concept] = g.id
 
     def _ids(self, key: str) -> list[str]:
         c = self.c
@@ -552,8 +756,10 @@ class _Refs:
         if crit is None:
             return
         values = args.values if op == "in" else [args.value]
+        if not self.reads(path, op, args, crit, owner):
+            return
         if op in ("gte", "lte") and crit.type not in (AnswerType.NUMBER, AnswerType.DATE, AnswerType.LADDER,
-                                                      AnswerType.IMPACT):
+                                                      AnswerType.IMPACT, AnswerType.GROUP_IMPACT):
             self.error(path, f'"{op}" compares numbers, dates or ladder levels, but "{crit.id}" is a '
                              f"{crit.type.value} question; use equals or in")
             return
@@ -561,12 +767,121 @@ class _Refs:
             self.error(path, f'"includes" is for multi_choice questions, but "{crit.id}" is a {crit.type.value} '
                              "question; use equals or in")
             return
+        if crit.is_rated:
+            self.rated_values(path, op, values, crit, args.group)
+            return
+        if crit.type == AnswerType.NUMBER:
+            self.number_values(path, op, values, crit)
         allowed = self._answer_values(crit)
         if allowed is not None:
             for v in values:
                 if (str(v).lower() if isinstance(v, bool) or crit.type == AnswerType.YES_NO else str(v)) \
                         not in allowed:
                     self.error(path, f'"{crit.id}" can never be {_short(v)}; its answers are: {", ".join(allowed)}')
+
+    def reads(self, path: Path, op: str, args: Any, crit: Criterion, owner: str) -> bool:
+        """Whether the group and the alternative a leaf names can be read from `crit`; says why not."""
+        c = self.c
+        ok = True
+        if args.group is not None:
+            rated = [g.id for g in c.groups_of(crit)] if crit.type == AnswerType.GROUP_IMPACT else []
+            if crit.type != AnswerType.GROUP_IMPACT:
+                self.error(path, Said(
+                    f'the condition names group "{args.group}", but "{crit.id}" is {_article(crit.type.value)} '
+                    f"{crit.type.value} question, "
+                    "answered once for everyone; only a group_impact question has a rating per group, so remove "
+                    "group",
+                    f'villkoret anger gruppen "{args.group}", men "{crit.id}" är en {crit.type.value}-fråga som '
+                    "besvaras en gång för alla; bara en group_impact-fråga har ett svar per grupp, så ta bort group"),
+                    op)
+                ok = False
+            elif args.group not in rated:
+                self.error(path, Said(
+                    f'the condition reads group "{args.group}", which "{crit.id}" does not rate, so it can never '
+                    f"be true (groups rated: {_names(rated)})",
+                    f'villkoret läser gruppen "{args.group}", som "{crit.id}" inte bedömer, så det kan aldrig '
+                    f"vara sant (grupper som bedöms: {_names(rated)})"), op)
+                ok = False
+        if args.alternative is not None:
+            alternatives = c.alternative_ids()
+            if owner == "this section" or owner.startswith("criterion "):
+                self.error(path, Said(
+                    f'a question is shown or hidden for each alternative on its own answers, so show_if cannot name '
+                    f'alternative "{args.alternative}"; name alternatives in flag rules (when) instead',
+                    f'en fråga visas eller döljs för varje alternativ utifrån dess egna svar, så show_if kan inte '
+                    f'ange alternative "{args.alternative}"; ange alternativ i flaggregler (when) i stället'), op)
+                ok = False
+            elif not crit.answered_per_alternative:
+                self.error(path, Said(
+                    f'"{crit.id}" is answered once for every alternative, so naming alternative '
+                    f'"{args.alternative}" reads the same answer; remove alternative',
+                    f'"{crit.id}" besvaras en gång för alla alternativ, så alternative "{args.alternative}" läser '
+                    "samma svar; ta bort alternative"), op)
+                ok = False
+            elif args.alternative != CHOSEN and args.alternative not in alternatives:
+                self.error(path, Said(
+                    f'unknown alternative "{args.alternative}" (alternatives: {", ".join(alternatives)}, or '
+                    f"{CHOSEN} for the chosen alternative)",
+                    f'okänt alternativ "{args.alternative}" (alternativ: {", ".join(alternatives)}, eller '
+                    f"{CHOSEN} för det valda alternativet)"), op)
+                ok = False
+        return ok
+
+    def rated_values(self, path: Path, op: str, values: list[Any], crit: Criterion, group: str | None) -> None:
+        """A condition on a rating that can never hold: a per-group question read without a group, a value
+        that is not a step of the scale, a comparison beyond its ends, a special answer the scale has not."""
+        scale = self.c.scale_of(crit)
+        if scale is None or scale.id not in self._ids("scale"):
+            return
+        steps = sorted(st.value for st in scale.steps)
+        specials = [sp for sp in (UNKNOWN_ANSWER, NOT_RELEVANT_ANSWER) if scale.offers(sp)]
+        per_group = crit.type == AnswerType.GROUP_IMPACT and group is None
+        for v in values:
+            if isinstance(v, str) and v in (UNKNOWN_ANSWER, NOT_RELEVANT_ANSWER) and op in ("equals", "in"):
+                if v not in specials:
+                    self.error(path, Said(
+                        f'"{crit.id}" can never be {v}: its scale "{scale.id}" has switched that answer off',
+                        f'"{crit.id}" kan aldrig vara {v}: dess skala "{scale.id}" har stängt av det svaret'))
+                continue
+            if per_group:
+                example = self.c.groups_of(crit)[0].id if self.c.groups_of(crit) else "g1"
+                self.error(path, Said(
+                    f'"{crit.id}" is rated per group, so its answer is never the single value {_short(v)} and the '
+                    f"condition can never be true; name the group: {{{op}: {{question: {crit.id}, group: {example}, "
+                    f"{'values' if op == 'in' else 'value'}: …}}}}",
+                    f'"{crit.id}" bedöms per grupp, så svaret är aldrig det enda värdet {_short(v)} och villkoret '
+                    f"kan aldrig vara sant; ange gruppen: {{{op}: {{question: {crit.id}, group: {example}, "
+                    f"{'values' if op == 'in' else 'value'}: …}}}}"))
+                return
+            number = v if isinstance(v, (int, float)) and not isinstance(v, bool) else None
+            scale_text = ", ".join(f"{st:+d}" if st else "0" for st in steps)
+            never = number is None or (op in ("equals", "in") and number not in steps) \
+                or (op == "gte" and number > steps[-1]) or (op == "lte" and number < steps[0])
+            if never:
+                self.error(path, Said(
+                    f'"{crit.id}" can never be {"at least " if op == "gte" else "at most " if op == "lte" else ""}'
+                    f'{_short(v)}: its scale "{scale.id}" has the steps {scale_text}'
+                    + (f", and {', '.join(specials)}" if specials and op in ("equals", "in") else ""),
+                    f'"{crit.id}" kan aldrig vara {"minst " if op == "gte" else "högst " if op == "lte" else ""}'
+                    f'{_short(v)}: dess skala "{scale.id}" har stegen {scale_text}'
+                    + (f", samt {', '.join(specials)}" if specials and op in ("equals", "in") else "")))
+
+    def number_values(self, path: Path, op: str, values: list[Any], crit: Criterion) -> None:
+        low, high = crit.min, crit.max
+        for v in values:
+            if not isinstance(v, (int, float)) or isinstance(v, bool):
+                continue
+            if (op in ("equals", "in", "gte") and high is not None and v > high) or \
+                    (op in ("equals", "in", "lte") and low is not None and v < low):
+                bounds = f"{low:g} … {high:g}" if low is not None and high is not None else \
+                    f"at least {low:g}" if low is not None else f"at most {high:g}"
+                bounds_sv = f"{low:g} … {high:g}" if low is not None and high is not None else \
+                    f"minst {low:g}" if low is not None else f"högst {high:g}"
+                self.error(path, Said(
+                    f'"{crit.id}" can never be {"at least " if op == "gte" else "at most " if op == "lte" else ""}'
+                    f"{v:g}: its answers are {bounds}",
+                    f'"{crit.id}" kan aldrig vara {"minst " if op == "gte" else "högst " if op == "lte" else ""}'
+                    f"{v:g}: svaren är {bounds_sv}"))
 
     def _answer_values(self, crit: Criterion) -> list[str] | None:
         c = self.c
@@ -606,6 +921,7 @@ class _Refs:
         if mins != sorted(mins) or len(set(mins)) != len(mins):
             self.error(("scoring", "bands"), "score bands must be listed from the lowest min to the highest, "
                                              f"each min different (they are: {', '.join(f'{m:g}' for m in mins)})")
+        self.bands_on_scale(mins)
         group_ids = {g.id for g in c.groups}
         section_ids = {sec.id for sec in c.sections}
         every = dict(criteria)
@@ -614,6 +930,8 @@ class _Refs:
             for g in rule.groups or []:
                 if g not in group_ids:
                     self.error(fp, f'unknown group "{g}" (declared groups: {_names(group_ids)})', "groups")
+                elif not c.group(g).rated:
+                    self.error(fp, _reporting_only_named(g), "groups")
             for sec in rule.sections or []:
                 if sec not in section_ids:
                     self.error(fp, f'unknown section "{sec}" (sections: {_names(section_ids)})', "sections")
@@ -647,6 +965,7 @@ class _Refs:
             if rule.kind == FlagKind.GAP_WIDENS and not any(g.worse_off for g in c.groups):
                 self.error(fp, "a gap_widens flag needs at least one group with worse_off: true")
         rated = {k.id for k in every.values() if k.is_rated}
+        self.certainty(every)
         for i, cid in enumerate(s.overall_judgement):
             if cid not in rated:
                 what = "no question" if cid not in every else f"a {every[cid].type.value} question"
@@ -660,6 +979,13 @@ class _Refs:
                     guess = difflib.get_close_matches(cid, list(every), n=1, cutoff=0.6)
                     hint = f'; did you mean "{guess[0]}"?' if guess else ""
                     self.error((*ap, "criteria", j), f'unknown question "{cid}"{hint}')
+                elif every[cid].is_rated and (scale := c.scale_of(every[cid])) is not None \
+                        and not scale.offers(NOT_RELEVANT_ANSWER):
+                    self.error((*ap, "criteria", j), Said(
+                        f'"{cid}" can never be answered not relevant: its scale "{scale.id}" has switched that '
+                        "answer off, so this rule never applies; remove it from the list",
+                        f'"{cid}" kan aldrig besvaras som ej relevant: dess skala "{scale.id}" har stängt av det '
+                        "svaret, så regeln gäller aldrig; ta bort frågan ur listan"))
             if rule.when is not None:
                 self.condition((*ap, "when"), rule.when, every, "always_relevant")
         if s.participation is not None:
@@ -680,6 +1006,13 @@ class _Refs:
                     self.error((*pp, "rules", i), f'unknown level "{rule.level}" (levels of ladder "{q.ladder}": '
                                                   f"{', '.join(levels)})", "level")
                 self.condition((*pp, "rules", i, "when"), rule.when, every, "the expected participation")
+
+
+def _reporting_only_named(group: str) -> Said:
+    return Said(f'group "{group}" is kept for reporting only, so it is never rated; remove it here, or remove '
+                "reporting_only from the group",
+                f'gruppen "{group}" finns bara för redovisning och bedöms aldrig; ta bort den här, eller ta bort '
+                "reporting_only från gruppen")
 
 
 def _leaf(cond: Any) -> tuple[str, Any]:
@@ -741,7 +1074,8 @@ def check_checklist(located: Located, source: str) -> tuple[Checklist | None, li
         checklist = Checklist.model_validate(data)
     except ValidationError as exc:
         return None, _shape_problems(exc, data, located, source)
-    problems = [Problem(sev, source, located.line_of((*p, key) if key else p), describe(data, p), m)
+    problems = [Problem(sev, source, located.line_of((*p, key) if key else p), describe(data, p), str(m),
+                        getattr(m, "sv", None))
                 for p, m, sev, key in _Refs(checklist).run()]
     if any(p.severity == "error" for p in problems):
         return None, problems
@@ -757,25 +1091,51 @@ def _shape_problems(exc: ValidationError, data: Any, located: Located, source: s
             allowed = _allowed_keys(Checklist, loc[:-1]) or []
             for guess in difflib.get_close_matches(str(loc[-1]), allowed, n=1, cutoff=0.6):
                 misspelt.add((loc[:-1], guess))
+    # a special answer written as a map with a fault of its own: that fault, not "must be true or false"
+    deeper = {tuple(e["loc"])[:tuple(e["loc"]).index("SpecialAnswer")] for e in errors
+              if "SpecialAnswer" in tuple(e["loc"])[:-1]}
     problems: list[Problem] = []
     seen: set[tuple[Path, str]] = set()
     for err in errors:
         loc = _clean_loc(tuple(err["loc"]))
+        if len(loc) >= 2 and loc[-2] in _SPECIALS and loc[-1] == "bool" and tuple(err["loc"])[:-1] in deeper:
+            continue
+        if tuple(err["loc"])[-1:] == ("SpecialAnswer",):
+            continue  # not a map at all: the message for the `bool` member says what a special answer is
         if err["type"] == "missing" and (loc[:-1], loc[-1]) in misspelt:
             continue  # "valeu" is unknown says it better than "value" is missing
         path, message = _shape_message(err, data)
+        if err["type"] != "missing" and _condition_scalar(loc) is not None and err.get("input") is None:
+            node = _node(data, path)  # name the question the condition reads, when it names one
+            if isinstance(node, dict) and isinstance(node.get("question"), str) and node["question"]:
+                message = _null_message(node["question"])
         if (path, message) in seen:
             continue
         seen.add((path, message))
         # point at the offending key's own line when it is in the file
-        line = located.lines.get(loc) or located.line_of(path)
+        line = located.lines.get(loc) or located.lines.get(loc[:-1]) if loc and loc[-1] == "bool" \
+            else located.lines.get(loc)
+        line = line or located.line_of(path)
         if err["type"] == "condition" and isinstance(err.get("input"), dict):
             ops = [k for k in err["input"] if k in _COND_TAGS]
             odd = [k for k in err["input"] if k not in _COND_TAGS] or ops[1:]
             if odd:
                 line = located.lines.get((*loc, odd[0]), line)
-        problems.append(Problem("error", source, line, describe(data, path), message))
+        problems.append(Problem("error", source, line, describe(data, path), str(message),
+                                getattr(message, "sv", None)))
     return problems
+
+
+def _node(data: Any, path: Path) -> Any:
+    node = data
+    for key in path:
+        if isinstance(node, dict) and isinstance(key, str):
+            node = node.get(key)
+        elif isinstance(node, list) and isinstance(key, int) and key < len(node):
+            node = node[key]
+        else:
+            return None
+    return node
 
 
 def read_checklist_file(path: str | FsPath, limits: Limits = Limits()) -> tuple[Checklist | None, list[Problem]]:

@@ -76,6 +76,12 @@ PHRASES: Mapping[str, Mapping[str, str]] = MappingProxyType({
         "f_levelling_down": "Utjämning nedåt i {alt_lower}: alla förlorar, och klyftan minskar bara för att "
                             "befolkningen förlorar mer ({population}) än grupperna med sämre förutsättningar "
                             "({worse_off}).",
+        "f_uncertain_loss": "{group} förlorar tydligt i {alt_lower} ({value}), men bedömarna är osäkra på "
+                            "”{criterion}”: förlusten står kvar och behöver utredas före beslutet.",
+        "f_low_certainty": "{share} av poängen för {alt_lower} vilar på bedömningar med låg säkerhet ({count} "
+                           "frågor); de räknas fullt ut och redovisas som kunskapsluckor.",
+        "f_low_certainty_one": "{share} av poängen för {alt_lower} vilar på en bedömning med låg säkerhet; den "
+                               "räknas fullt ut och redovisas som kunskapslucka.",
         "f_provisional": "Underlaget räcker inte för en samlad bedömning av {alt_lower}: {share} av frågorna "
                          "är bedömda, minst {floor} behövs. Poängen är preliminär.",
         "f_zero_better": "Nollalternativet ({zero}) bedöms bättre än {alt_lower} ({value}).",
@@ -150,6 +156,12 @@ PHRASES: Mapping[str, Mapping[str, str]] = MappingProxyType({
         "f_levelling_down": "Levelling down in {alt_lower}: everyone loses, and the gap narrows only because the "
                             "population loses more ({population}) than the groups with worse starting conditions "
                             "({worse_off}).",
+        "f_uncertain_loss": "{group} clearly lose in {alt_lower} ({value}), but the assessors are unsure of "
+                            "“{criterion}”: the loss stands and needs finding out before the decision.",
+        "f_low_certainty": "{share} of the score of {alt_lower} rests on ratings of low certainty ({count} "
+                           "questions); they count in full and are listed as knowledge gaps.",
+        "f_low_certainty_one": "{share} of the score of {alt_lower} rests on a rating of low certainty; it counts "
+                               "in full and is listed as a knowledge gap.",
         "f_provisional": "The evidence is not enough for an overall judgement of {alt_lower}: {share} of the "
                          "questions are rated, at least {floor} are needed. The score is provisional.",
         "f_zero_better": "The zero alternative ({zero}) is rated better than {alt_lower} ({value}).",
@@ -417,6 +429,13 @@ def _finding_sentence(finding: Finding, names: _Names) -> str:
     if f.code == "levelling_down":
         return _fill(lang, "f_levelling_down", alt_lower=alt_lower, worse_off=figure(g.get("worse_off")),
                      population=figure(g.get("population")))
+    if f.code == "uncertain_loss":
+        return _fill(lang, "f_uncertain_loss", group=group, alt_lower=alt_lower, value=figure(g.get("value")),
+                     criterion=names.criterion(f.criterion))
+    if f.code == "low_certainty":
+        count = int(g.get("count", 0))
+        return _fill(lang, "f_low_certainty_one" if count == 1 else "f_low_certainty",
+                     share=_share(g.get("share", 0.0), lang), alt_lower=alt_lower, count=str(count))
     if f.code == "provisional":
         return _fill(lang, "f_provisional", alt_lower=alt_lower, share=_share(g.get("rated_share", 0.0), lang),
                      floor=_share(g.get("floor", 0.0), lang))

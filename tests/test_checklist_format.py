@@ -72,7 +72,7 @@ def test_skb_validate_accepts_the_complete_example(tmp_path, capsys):
     assert main(["validate", str(path)]) == 0
     out, err = capsys.readouterr()
     assert err == ""
-    assert "ok (exempel-skb 2025.1, 5 sections, 12 criteria)" in out
+    assert "ok (exempel-skb 2025.1, 5 sections, 13 criteria)" in out
 
 
 # --- the complete example covers the whole format ------------------------------------

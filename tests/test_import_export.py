@@ -148,8 +148,12 @@ def test_invalid_utf8_is_refused_with_the_line(store: Store, assessment):
 def test_wrong_types_are_refused_with_line_and_path(store: Store, assessment):
     raw = dump_assessment(assessment).replace("title: Skolgården i Ελλάδα-parken", "title: [inte, en, text]")
     refused(store, raw, r"upload.yaml:\d+: metadata › title: Input should be a valid string")
-    raw = dump_assessment(assessment).replace("value: -1", "value: '-1'")
+    # the answer's value, not the scale step of the same value in the snapshot
+    raw = dump_assessment(assessment).replace("value: -1\n      comment", "value: '-1'\n      comment")
     refused(store, raw, r'answer to "yta": must be a step of the scale')
+    # a step of the snapshot's scale written as a text is refused too, never read as the number
+    raw = dump_assessment(assessment).replace("value: -1\n", "value: '-1'\n", 1)
+    refused(store, raw, r'"value" must be a whole number \(got the text "-1"\)')
     refused(store, "- en lista\n- inte en bedömning\n", "not an SKB assessment file")
     refused(store, CHECKLIST, "not an SKB assessment file")
 

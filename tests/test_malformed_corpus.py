@@ -24,6 +24,12 @@ CORPUS = sorted(CORPUS_DIR.glob("*.yaml"))
 SOURCE = "tests/malformed/{}"  # as `skb validate` names the file when run from the repository root
 
 
+def expected_sv(path: Path) -> list[str]:
+    """The messages in Swedish (`# expect-sv:` lines), for the cases whose messages have both languages."""
+    return [line.decode("utf-8").removeprefix("# expect-sv: ") for line in path.read_bytes().split(b"\n")
+            if line.startswith(b"# expect-sv: ")]
+
+
 def expected(path: Path) -> tuple[list[str], bool]:
     """The expected messages in order, and whether the checklist must be rejected."""
     messages: list[str] = []
@@ -63,6 +69,24 @@ def test_skb_validate_reports_without_a_traceback(path: Path, capsys, monkeypatc
     assert "Traceback" not in out + err
     assert code == (1 if rejected else 0)
     assert err.splitlines() == messages
+
+
+SWEDISH = [p for p in CORPUS if expected_sv(p)]
+
+
+def test_the_messages_of_the_format_v2_have_both_languages():
+    assert len(SWEDISH) >= 10
+
+
+@pytest.mark.parametrize("path", SWEDISH, ids=lambda p: p.stem)
+def test_skb_validate_says_it_in_swedish_too(path: Path, capsys, monkeypatch):
+    messages = expected_sv(path)
+    assert len(messages) == len(expected(path)[0])
+    monkeypatch.chdir(CORPUS_DIR.parent.parent)
+    main(["validate", "--lang", "sv", SOURCE.format(path.name)])
+    _, err = capsys.readouterr()
+    assert err.splitlines() == messages
+    assert [ln for ln in messages if ln in expected(path)[0]] == []  # really in Swedish, not the English again
 
 
 # --- no input, however broken, makes the loader raise --------------------------------

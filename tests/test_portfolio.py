@@ -55,9 +55,10 @@ frameworks:
       - {id: control_participation, title: {sv: "Kontroll, inflytande och delaktighet",
                                             en: "Control, influence and participation"}}
 groups:
-  - {id: children, label: {sv: Barn och unga, en: Children and young people}, weight: 2, worse_off: true}
-  - {id: older, label: {sv: Äldre, en: Older people}, weight: 1.5, worse_off: true}
-  - {id: all, label: {sv: Hela befolkningen, en: The whole population}, population: true}
+  - {id: children, label: {sv: Barn och unga, en: Children and young people}, weight: 2, worse_off: true,
+     concept: children}
+  - {id: older, label: {sv: Äldre, en: Older people}, weight: 1.5, worse_off: true, concept: older}
+  - {id: all, label: {sv: Hela befolkningen, en: The whole population}, population: true, concept: all}
 alternatives:
   - {id: zero, label: {sv: Nollalternativ, en: Zero alternative}, kind: zero}
   - {id: proposal, label: {sv: Planförslag, en: Proposal}, kind: proposal}

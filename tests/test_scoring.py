@@ -340,13 +340,15 @@ alternatives:
     lek: {value: {barn: -1, alla: 0}}
 """))
     raised = sorted((f.rule, f.criterion, f.group, f.alternative) for f in rule_flags(r))
-    # Each negative rating once, by the most severe rule that catches it: the -2 by "stor", not also by
-    # the general rule; the children's -1 by the serious rule for children. Nothing for the zero
+    # Every rule that catches a rating fires, each with its own words: the -2 by the general rule and by
+    # "stor"; the children's -1 by the general rule and the rule for children. Nothing for the zero
     # alternative: what happens without the plan needs no measure from it.
     assert raised == [
         ("barn_utan_atgard", "lek", "barn", "forslag"),
         ("stor", "bostader", None, "forslag"),
+        ("utan_atgard", "bostader", None, "forslag"),
         ("utan_atgard", "gronska", None, "forslag"),
+        ("utan_atgard", "lek", "barn", "forslag"),
     ]
 
 
@@ -359,12 +361,15 @@ scoring:
     - {id: allvarlig, kind: negative_without_measure, severity: serious, threshold: -2,
        message: Stor negativ påverkan utan åtgärd}
     - {id: stor_info, kind: negative_without_measure, severity: info, threshold: -2, message: Notera}
+    - {id: samma_ord, kind: negative_without_measure, severity: info, threshold: -2,
+       message: Stor negativ påverkan utan åtgärd}
     - {id: luckor, kind: knowledge_gaps, threshold: 0.2, message: Kunskapsluckor}
     - {id: manga_luckor, kind: knowledge_gaps, threshold: 0.4, severity: serious, message: Många kunskapsluckor}
+    - {id: luckor_igen, kind: knowledge_gaps, threshold: 0.1, message: Kunskapsluckor}
 """
 
 
-def test_overlapping_rules_flag_each_rating_once_by_the_most_severe_rule():
+def test_every_matching_rule_fires_and_the_same_words_are_said_once():
     r = score(assess(OVERLAPPING, """
 alternatives:
   forslag:
@@ -374,31 +379,39 @@ alternatives:
 """))
     raised = [(f.rule, f.criterion, f.group, f.severity, f.detail) for f in rule_flags(r)]
     assert raised == [
-        # the general rule keeps what no more severe rule caught: green space's -1, everyone's -1 in play
+        ("utan_atgard", "bostader", None, "warning", "bostader: -2"),
         ("utan_atgard", "gronska", None, "warning", "gronska: -1"),
-        ("utan_atgard", "lek", "alla", "warning", "lek: alla -1"),
-        # a child's -2 is caught by the rule for children and the rule for -2, both serious: the first declared
+        ("utan_atgard", "lek", None, "warning", "lek: barn -2, alla -1"),
         ("barn_utan_atgard", "lek", "barn", "serious", "lek: barn -2"),
+        # "samma_ord" says what "allvarlig" says, less severely: said once, by the serious rule
         ("allvarlig", "bostader", None, "serious", "bostader: -2"),
+        ("allvarlig", "lek", "barn", "serious", "lek: barn -2"),
+        ("stor_info", "bostader", None, "info", "bostader: -2"),
+        ("stor_info", "lek", "barn", "info", "lek: barn -2"),
     ]
-    per_rating = [(f.criterion, f.group, f.alternative) for f in r.flags if f.kind == "negative_without_measure"]
-    assert len(per_rating) == len(set(per_rating))
+    assert "samma_ord" not in {f.rule for f in r.flags}
+    said = [(f.criterion, f.group, f.alternative, str(f.message)) for f in r.flags
+            if f.kind == "negative_without_measure"]
+    assert len(said) == len(set(said))
 
 
-def test_one_group_caught_by_two_rules_leaves_the_others_to_the_general_rule():
+def test_a_rule_for_one_group_fires_beside_the_general_rule():
     r = score(assess(OVERLAPPING, "alternatives: {forslag: {lek: {value: {barn: -1, alla: -2}}}}"))
     assert [(f.rule, f.group, f.detail) for f in rule_flags(r)] == [
+        ("utan_atgard", None, "lek: alla -2, barn -1"),
         ("barn_utan_atgard", "barn", "lek: barn -1"),
         ("allvarlig", "alla", "lek: alla -2"),
+        ("stor_info", "alla", "lek: alla -2"),
     ]
 
 
-def test_knowledge_gaps_are_flagged_once_by_the_most_severe_threshold_passed():
+def test_knowledge_gaps_rules_each_fire_when_passed_and_the_same_words_once():
     many = score(assess(OVERLAPPING, """
 alternatives:
   forslag: {bostader: {value: unknown}, gronska: {value: unknown}, lek: {value: {barn: 1, alla: 1}}, skolvag: {value: 1}}
 """))
-    assert [(f.rule, f.alternative) for f in rule_flags(many)] == [("manga_luckor", "forslag")]
+    # "luckor_igen" (10 %) says what "luckor" (20 %) says, with the same severity: the first declared says it
+    assert [(f.rule, f.alternative) for f in rule_flags(many)] == [("luckor", "forslag"), ("manga_luckor", "forslag")]
     some = score(assess(OVERLAPPING, """
 alternatives:
   forslag: {bostader: {value: unknown}, gronska: {value: 1}, lek: {value: {barn: 1, alla: 1}}, skolvag: {value: 1}}

@@ -230,7 +230,7 @@ def test_every_applicable_criterion_unknown_gives_no_score_only_gaps(checklist):
 
 @SETTINGS
 @given(cases())
-def test_overlapping_negative_rules_flag_each_rating_once_and_miss_none(case):
+def test_overlapping_negative_rules_each_flag_what_they_catch_once_and_miss_none(case):
     checklist, answers = case
     checklist = copy.deepcopy(checklist)
     checklist["scoring"]["flags"] += [
@@ -240,16 +240,22 @@ def test_overlapping_negative_rules_flag_each_rating_once_and_miss_none(case):
          "message": "Negativ påverkan på grupp 1 utan åtgärd"},
     ]
     result = score(build(checklist, answers))
-    flagged: list[tuple[str | None, str | None, str | None]] = []
+    flagged: list[tuple[str, str | None, str | None, str | None]] = []
     for f in result.flags:
         if f.kind == "negative_without_measure":
             ratings = f.detail.split(": ", 1)[1]
             groups = [part.split(" ")[0] for part in ratings.split(", ")] if isinstance(
                 answers[f.alternative or ""].get(f.criterion or ""), dict) else [None]
-            flagged += [(f.criterion, f.alternative, g) for g in groups]
-    assert len(flagged) == len(set(flagged))  # no rating reported twice
-    negative = {(cid, "forslag", g if isinstance(value, dict) else None)
-                for cid, value in answers["forslag"].items()
-                for g, v in (value.items() if isinstance(value, dict) else [(None, value)])
-                if isinstance(v, int) and v <= -1}
-    assert set(flagged) == negative  # and none left out
+            flagged += [(f.rule, f.criterion, f.alternative, g) for g in groups]
+    assert len(flagged) == len(set(flagged))  # no rule reports a rating twice
+    ratings = {(cid, "forslag", g if isinstance(value, dict) else None): v
+               for cid, value in answers["forslag"].items()
+               for g, v in (value.items() if isinstance(value, dict) else [(None, value)])
+               if isinstance(v, int) and v <= -1}
+    by_rule = {rule: {(c, a, g) for r, c, a, g in flagged if r == rule} for rule in ("utan_atgard", "allvarlig",
+                                                                                      "grupp_1")}
+    # every rule that catches a rating fires, each with its own words: none left out, none extra
+    assert by_rule["utan_atgard"] == set(ratings)
+    assert by_rule["allvarlig"] == {k for k, v in ratings.items() if v <= -2}
+    assert by_rule["grupp_1"] == {k for k in ratings if k[2] == "g1"}
+    assert {(c, a, g) for _, c, a, g in flagged} == set(ratings)

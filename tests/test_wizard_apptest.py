@@ -61,9 +61,12 @@ def planned_value(checklist: Checklist, key: str) -> object:
         return f"Motivering för {cid} ({alt}) – åäö Łódź"
     if part == "evidence":
         return f"Underlag: dialog med Şahin, {cid}"
+    if part == "certainty" and checklist.certainty is not None:
+        return _pick([lv.id for lv in checklist.certainty.levels], salt)
     if crit.type in (AnswerType.IMPACT, AnswerType.GROUP_IMPACT):
-        steps = [s.value for s in checklist.scale(crit.scale or "").steps]
-        return _pick(steps + [UNKNOWN], salt)
+        scale = checklist.scale(crit.scale or "")
+        steps = [s.value for s in scale.steps]
+        return _pick(steps + ([UNKNOWN] if scale.offers(UNKNOWN) else []), salt)
     if crit.type == AnswerType.YES_NO:
         return True
     if crit.type == AnswerType.SINGLE_CHOICE:
@@ -190,6 +193,8 @@ def complete_and_check(data_dir: Path, checklist_id: str) -> None:
             assert answer.comment == value
         elif part == "evidence":
             assert answer.evidence == value
+        elif part == "certainty":
+            assert answer.certainty == value
         elif part.startswith("group:"):
             assert answer.value[part.removeprefix("group:")] == value, key
         elif isinstance(value, dt.date):

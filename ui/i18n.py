@@ -97,6 +97,15 @@ _SV: dict[str, str] = {
     "measure_due": "Klart senast",
     "measure_indicator": "Uppföljningsindikator",
     "add_measure": "Lägg till åtgärd",
+    "general_measures": "Åtgärder för hela bedömningen",
+    "general_measures_help": "Åtgärder som inte hör till en enskild fråga. Ange vilka frågor och grupper en "
+                             "åtgärd svarar mot: då räknas den för deras flaggor, annars står den i "
+                             "åtgärdstabellen.",
+    "measure_questions": "Svarar mot frågorna",
+    "measure_groups": "Svarar mot grupperna",
+    "certainty": "Säkerhet",
+    "certainty_help": "Hur säkra ni är på bedömningen, skilt från hur stor påverkan är. En bedömning med låg "
+                      "säkerhet räknas fullt ut och redovisas som kunskapslucka.",
     "measures_full": "En bedömning får ha högst {limit} åtgärder; ta bort en för att lägga till en ny.",
     "dialogues_full": "En bedömning får ha högst {limit} delaktighetstillfällen; ta bort ett för att lägga till ett nytt.",
     "provenance": "Härkomst",
@@ -494,6 +503,15 @@ _EN: dict[str, str] = {
     "measure_due": "Due by",
     "measure_indicator": "Follow-up indicator",
     "add_measure": "Add a measure",
+    "general_measures": "Measures for the whole assessment",
+    "general_measures_help": "Measures that belong to no single question. Name the questions and groups a "
+                             "measure answers: it then counts for their flags; otherwise it is listed in the "
+                             "table of measures.",
+    "measure_questions": "Answers the questions",
+    "measure_groups": "Answers the groups",
+    "certainty": "Certainty",
+    "certainty_help": "How sure you are of the rating, apart from how large the impact is. A rating of low "
+                      "certainty counts in full and is listed as a knowledge gap.",
     "measures_full": "An assessment may have at most {limit} measures; remove one to add another.",
     "dialogues_full": "An assessment may have at most {limit} participation occasions; remove one to add another.",
     "provenance": "Provenance",

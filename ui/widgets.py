@@ -137,7 +137,8 @@ def _integral(crit: Criterion) -> bool:
 
 def _options(crit: Criterion, checklist: Checklist) -> list[Any]:
     if crit.type in (AnswerType.IMPACT, AnswerType.GROUP_IMPACT):
-        return [s.value for s in checklist.scale(crit.scale or "").steps] + [UNKNOWN, NOT_RELEVANT]
+        scale = checklist.scale(crit.scale or "")
+        return [s.value for s in scale.steps] + [sp for sp in (UNKNOWN, NOT_RELEVANT) if scale.offers(sp)]
     if crit.type in (AnswerType.SINGLE_CHOICE, AnswerType.MULTI_CHOICE):
         return [o.id for o in checklist.choice_list(crit.choices or "").options]
     if crit.type == AnswerType.LADDER:
@@ -151,8 +152,12 @@ def _labeller(crit: Criterion, checklist: Checklist, lang: str, markdown: bool =
     # yes/no kept apart: True == 1 would collide with the scale step +1 in one dict
     yes_no = {True: t(lang, "yes"), False: t(lang, "no")}
     if crit.type in (AnswerType.IMPACT, AnswerType.GROUP_IMPACT):
-        for s in checklist.scale(crit.scale or "").steps:
+        scale = checklist.scale(crit.scale or "")
+        for s in scale.steps:
             labels[s.value] = text_for(s.label, lang)
+        for special in (UNKNOWN, NOT_RELEVANT):  # the checklist's own words for them, where it has any
+            if (own := scale.special_label(special)) is not None:
+                labels[special] = text_for(own, lang)
     elif crit.type in (AnswerType.SINGLE_CHOICE, AnswerType.MULTI_CHOICE):
         labels.update({o.id: text_for(o.label, lang) for o in checklist.choice_list(crit.choices or "").options})
     elif crit.type == AnswerType.LADDER:
@@ -223,6 +228,8 @@ def _on_change(criterion: str, alternative: str | None, part: str, key: str) -> 
         answer.comment = raw or ""
     elif part == "evidence":
         answer.evidence = raw or ""
+    elif part == "certainty":
+        answer.certainty = raw or None
     elif part.startswith("group:"):
         group = part.removeprefix("group:")
         current_value = answer.value
@@ -360,7 +367,26 @@ def _draw_groups(doc: OpenAssessment, crit: Criterion, shown: list[str], lang: s
             _draw_reasoning(doc, crit, alt, lang)
 
 
+def _draw_certainty(doc: OpenAssessment, crit: Criterion, alternative: str | None, lang: str) -> None:
+    """How sure the assessors are of the rating, when the checklist asks it: its levels, in its words."""
+    checklist = doc.assessment.checklist
+    if checklist.certainty is None or not checklist.asks_certainty(crit):
+        return
+    answer = doc.assessment.answer(crit.id, alternative)
+    levels = {lv.id: text_for(lv.label, lang) for lv in checklist.certainty.levels}
+    current_level = answer.certainty if answer is not None and answer.certainty in levels else None
+    title = text_for(checklist.certainty.title, lang) or t(lang, "certainty")
+    if doc.frozen:
+        if current_level is not None:
+            st.markdown(f"{md(title)}: **{md(levels[current_level])}**")
+        return
+    st.radio(md(title), list(levels), index=None, horizontal=True, format_func=lambda lv: md(levels[lv]),
+             help=md(text_for(checklist.certainty.help, lang)) or t(lang, "certainty_help"),
+             **_bound(doc, crit, alternative, "certainty", current_level))
+
+
 def _draw_reasoning(doc: OpenAssessment, crit: Criterion, alternative: str | None, lang: str) -> None:
+    _draw_certainty(doc, crit, alternative, lang)
     answer = doc.assessment.answer(crit.id, alternative)
     comment = answer.comment if answer else ""
     if doc.frozen:  # adopted: the motivation and the evidence as text, only where written
@@ -444,12 +470,12 @@ def _on_measure(measure_id: str, part: str, key: str) -> None:
     save_whole(doc, f"measure {measure_id}")
 
 
-def _add_measure(criterion: str) -> None:
+def _add_measure(criterion: str | None) -> None:
     doc = current()
     if doc is None or doc.locked or len(doc.assessment.measures) >= Bounds.MEASURES:
         return  # the button is disabled at the bound; a stale click adds nothing
     doc.assessment.measures.append(Measure(criterion=criterion, text=""))
-    save_whole(doc, f"measure added to {criterion}")
+    save_whole(doc, f"measure added to {criterion or 'the assessment'}")
 
 
 def _remove_measure(measure_id: str) -> None:
@@ -460,6 +486,37 @@ def _remove_measure(measure_id: str) -> None:
     save_whole(doc, f"measure {measure_id} removed")
 
 
+def _on_measure_list(measure_id: str, part: str, key: str) -> None:
+    """The questions or groups a measure for the whole assessment answers."""
+    doc = current()
+    if doc is None or doc.locked:
+        return
+    measure = next((m for m in doc.assessment.measures if m.id == measure_id), None)
+    if measure is None:
+        return
+    chosen = [str(v) for v in st.session_state.get(key) or []]
+    setattr(measure, part, chosen or None)
+    save_whole(doc, f"measure {measure_id}")
+
+
+def draw_general_measures(doc: OpenAssessment, lang: str) -> None:
+    """The measures for the whole assessment, when the checklist has a place for them: the same fields
+    as a question's, and the questions and groups each answers (which decides the flags it clears)."""
+    checklist = doc.assessment.checklist
+    if not checklist.measures:
+        return
+    with st.container(border=True, key="general-measures"):
+        st.markdown(f"**{t(lang, 'general_measures')}**", help=t(lang, "general_measures_help"))
+        questions = {k.id: text_for(k.text, lang) for k in checklist.criteria() if k.is_rated}
+        groups = {g.id: text_for(g.label, lang) for g in checklist.rated_groups()}
+        _measure_rows(doc, doc.assessment.general_measures(), lang, questions, groups)
+        full = len(doc.assessment.measures) >= Bounds.MEASURES
+        st.button(t(lang, "add_measure"), key=f"m:{doc.assessment.id}:general:add", icon=":material/add:",
+                  on_click=_add_measure, args=(None,), disabled=doc.locked or full)
+        if full:
+            st.caption(t(lang, "measures_full", limit=Bounds.MEASURES))
+
+
 def _draw_measures(doc: OpenAssessment, crit: Criterion, lang: str) -> None:
     measures = doc.assessment.measures_for(crit.id)
     fold = _fold(doc, crit, None, "measures", t(lang, "measures"))
@@ -467,35 +524,49 @@ def _draw_measures(doc: OpenAssessment, crit: Criterion, lang: str) -> None:
         _preview([(t(lang, "measures"), "; ".join(m.text for m in measures if m.text.strip()))])
         return
     with fold:
-        for measure in measures:
-            fields = {"text": measure.text, "responsible": measure.responsible,
-                      "due": measure.due, "indicator": measure.indicator}
-            for part, value in fields.items():
-                _prime(_measure_key(doc, measure, part), value)
-            kw = {"disabled": doc.locked, "on_change": _on_measure}
-            # Two rows: in one, five fields left the date and the texts too narrow to read.
-            box = st.container(border=True)
-            a, b = box.columns([3, 2], vertical_alignment="bottom")
-            c, d, e = box.columns([2, 3, 0.45], vertical_alignment="bottom")
-            key = _measure_key(doc, measure, "text")
-            a.text_input(t(lang, "measure_text"), key=key, args=(measure.id, "text", key),
-                         placeholder=t(lang, "new_measure"), max_chars=MAX_TEXT, **kw)
-            key = _measure_key(doc, measure, "responsible")
-            b.text_input(t(lang, "measure_responsible"), key=key, args=(measure.id, "responsible", key),
-                         max_chars=MAX_NAME, **kw)
-            key = _measure_key(doc, measure, "due")
-            c.date_input(t(lang, "measure_due"), value=None, format="YYYY-MM-DD", key=key,
-                         args=(measure.id, "due", key), **kw)
-            key = _measure_key(doc, measure, "indicator")
-            d.text_input(t(lang, "measure_indicator"), key=key, args=(measure.id, "indicator", key),
-                         max_chars=MAX_NAME, **kw)
-            e.button(":material/delete:", key=_measure_key(doc, measure, "remove"), help=t(lang, "remove_measure"),
-                     on_click=_remove_measure, args=(measure.id,), disabled=doc.locked)
+        _measure_rows(doc, measures, lang)
         full = len(doc.assessment.measures) >= Bounds.MEASURES
         st.button(t(lang, "add_measure"), key=f"m:{doc.assessment.id}:{crit.id}:add", icon=":material/add:",
                   on_click=_add_measure, args=(crit.id,), disabled=doc.locked or full)
         if full:
             st.caption(t(lang, "measures_full", limit=Bounds.MEASURES))
+
+
+def _measure_rows(doc: OpenAssessment, measures: list[Measure], lang: str, questions: dict[str, str] | None = None,
+                  groups: dict[str, str] | None = None) -> None:
+    """One bordered box per measure; with `questions` (a measure for the whole assessment), what it answers."""
+    for measure in measures:
+        fields = {"text": measure.text, "responsible": measure.responsible,
+                  "due": measure.due, "indicator": measure.indicator}
+        for part, value in fields.items():
+            _prime(_measure_key(doc, measure, part), value)
+        kw = {"disabled": doc.locked, "on_change": _on_measure}
+        # Two rows: in one, five fields left the date and the texts too narrow to read.
+        box = st.container(border=True)
+        a, b = box.columns([3, 2], vertical_alignment="bottom")
+        c, d, e = box.columns([2, 3, 0.45], vertical_alignment="bottom")
+        key = _measure_key(doc, measure, "text")
+        a.text_input(t(lang, "measure_text"), key=key, args=(measure.id, "text", key),
+                     placeholder=t(lang, "new_measure"), max_chars=MAX_TEXT, **kw)
+        key = _measure_key(doc, measure, "responsible")
+        b.text_input(t(lang, "measure_responsible"), key=key, args=(measure.id, "responsible", key),
+                     max_chars=MAX_NAME, **kw)
+        key = _measure_key(doc, measure, "due")
+        c.date_input(t(lang, "measure_due"), value=None, format="YYYY-MM-DD", key=key,
+                     args=(measure.id, "due", key), **kw)
+        key = _measure_key(doc, measure, "indicator")
+        d.text_input(t(lang, "measure_indicator"), key=key, args=(measure.id, "indicator", key),
+                     max_chars=MAX_NAME, **kw)
+        e.button(":material/delete:", key=_measure_key(doc, measure, "remove"), help=t(lang, "remove_measure"),
+                 on_click=_remove_measure, args=(measure.id,), disabled=doc.locked)
+        for part, names in (("questions", questions), ("groups", groups)):
+            if not names:
+                continue
+            key = _measure_key(doc, measure, part)
+            _prime(key, [v for v in getattr(measure, part) or [] if v in names])
+            box.multiselect(t(lang, f"measure_{part}"), list(names), format_func=lambda v, n=names: n[v],
+                            placeholder=t(lang, "choose"), key=key, on_change=_on_measure_list,
+                            args=(measure.id, part, key), disabled=doc.locked)
 
 
 # --- participation records (dialoger), beside the ladder question they document ----------

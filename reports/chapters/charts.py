@@ -31,7 +31,7 @@ def charts_chapter(ctx: ReportContext) -> list[Flowable]:
             out.append(Paragraph(para(ctx.t("chart_areas_caption")), ctx.st.muted))
         else:
             out.append(Paragraph(para(ctx.t("chart_no_data")), ctx.st.muted))
-        groups = ctx.checklist.groups
+        groups = ctx.checklist.rated_groups()  # a group kept for reporting only has no row
         if groups:
             headline = r.headline
             grid = headline.group_dimensions.get(framework.id, {})

@@ -28,10 +28,15 @@ from .review import comments_on
 _SELF_NUMBERED = re.compile(r"^\s*(?:\w+\s+)?\d+[a-z]?[.:)]")
 
 
-def _special(ctx: ReportContext, value: Any) -> str | None:
-    """No answer, unknown or not relevant, in words (escaped markup); None for an answer proper."""
+def _special(ctx: ReportContext, value: Any, crit: Criterion | None = None) -> str | None:
+    """No answer, unknown or not relevant, in words (escaped markup; in the words of the question's scale
+    where it has its own); None for an answer proper."""
     if value is None:
         return para(ctx.t("unanswered"))
+    scale = ctx.checklist.scale_of(crit) if crit is not None else None
+    own = scale.special_label(value) if scale is not None and value in (UNKNOWN, NOT_RELEVANT) else None
+    if own is not None:
+        return f"<i>{para(ctx.text(own))}</i>" if value == UNKNOWN else para(ctx.text(own))
     if value == UNKNOWN:
         return f"<i>{para(ctx.t('unknown'))}</i>"
     if value == NOT_RELEVANT:
@@ -41,7 +46,7 @@ def _special(ctx: ReportContext, value: Any) -> str | None:
 
 def _rating_label(ctx: ReportContext, crit: Criterion, value: Any) -> str:
     """A rating as words from the scale (escaped), with its figure on −100…+100: "Stor negativ (−100)"."""
-    special = _special(ctx, value)
+    special = _special(ctx, value, crit)
     if special is not None:
         return special
     steps = ctx.checklist.scale(crit.scale or "").steps if crit.scale else []

@@ -34,7 +34,7 @@ def equity_chapter(ctx: ReportContext) -> list[Flowable]:
     out.append(Spacer(1, 6))
     for a, e in zip(alts, eqs):
         out.append(Paragraph(f"<b>{para(ctx.alt_label(a))}:</b> {ctx.verdict(a)}", ctx.st.body))
-    groups = ctx.checklist.groups
+    groups = ctx.checklist.rated_groups()  # a group kept for reporting only has no row
     if groups:
         out.append(ctx.heading(ctx.t("equity_groups"), 1))
         rows = [ctx.cells([ctx.t("group"), *[para(ctx.alt_label(a)) for a in alts]], head=True)]

@@ -31,7 +31,7 @@ def measures_chapter(ctx: ReportContext) -> list[Flowable]:
                          f"{ctx.t('due')} / {ctx.t('status').lower()}", ctx.t("indicator")], head=True)]
     multi = len(ctx.alternatives()) > 1
     for m in measures:
-        concerns = para(shorten(ctx.criterion_label(m.criterion), 120))
+        concerns = para(shorten(m.concerns(ctx.checklist, ctx.lang), 120))
         if multi:
             concerns += f" [{para(ctx.alt_label(m.alternative))}]"
         rows.append(ctx.cells([f"{para(m.text)}<br/><font color='#5a6270'>{concerns}</font>",

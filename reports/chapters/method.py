@@ -22,8 +22,9 @@ def method_appendix(ctx: ReportContext) -> list[Flowable]:
                            ctx.heading(ctx.t("method_scoring"), 1),
                            Paragraph(para(ctx.t("method_scale")), st.body),
                            Paragraph(para(ctx.t(f"method_{c.scoring.aggregation.value}")), st.body)]
-    if c.groups:
-        weights = ", ".join(f"{mid_sentence(ctx.text(g.label))} ×{fmt_number(g.weight, ctx.lang)}" for g in c.groups)
+    if c.rated_groups():  # a group kept for reporting only weighs nothing
+        weights = ", ".join(f"{mid_sentence(ctx.text(g.label))} ×{fmt_number(g.weight, ctx.lang)}"
+                            for g in c.rated_groups())
         out.append(Paragraph(para(ctx.t("method_groups", weights=weights)), st.body))
     if c.scoring.bands:
         bands = "; ".join(ctx.t("method_band_from", min=fmt_score(b.min), label=mid_sentence(ctx.text(b.label)))

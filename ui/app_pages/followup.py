@@ -123,7 +123,7 @@ for f in followed:
     m = f.measure
     with st.container(border=True):
         st.markdown(f"**{md(m.text)}**")
-        details = [questions.get(m.criterion, m.criterion)]
+        details = [questions.get(m.criterion, m.criterion) if m.criterion else m.concerns(assessment.checklist, L)]
         if m.responsible:
             details.append(f"{t(L, 'responsible')}: {m.responsible}")
         if m.due:

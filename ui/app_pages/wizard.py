@@ -10,7 +10,7 @@ from ui.progress import survey
 from ui.routes import RESULTS, required_assessment, go, set_step, step_from_url
 from ui.session import checklist_note, editable, lang, my_roles, reload
 from ui.style import STEPS_KEY, apply_style
-from ui.widgets import draw_section, md
+from ui.widgets import draw_general_measures, draw_section, md
 
 L = lang()
 doc = required_assessment()
@@ -77,6 +77,8 @@ if not progress.visible:
     st.info(t(L, "section_hidden"), icon=":material/visibility_off:")
 else:
     draw_section(doc, section, vis, L)
+if step + 1 == len(sections):  # the measures for the whole assessment, after the last question
+    draw_general_measures(doc, L)
 
 back, _, forward = st.columns([1, 2, 1])
 back.button(t(L, "back"), key="back", on_click=_go_to, args=(step - 1,), disabled=step == 0,
