@@ -24,6 +24,7 @@ from assessment.checklist import Checklist
 from assessment.cli import main as skb
 from assessment.library import resolve_checklist
 from assessment.model import Answer, Measure, new_assessment, parse_assessment
+from assessment.portfolio import group_key
 from assessment.scoring import score
 from assessment.validate import read_checklist_file
 
@@ -502,3 +503,14 @@ def test_docs_name_the_source_of_every_section_of_every_reference_checklist():
         rows = [line for line in part.splitlines() if line.startswith("| `")]
         named = {i for line in rows for i in re.findall(r"`([a-z_0-9]+)`", line.split("|")[1])}
         assert {s.id for s in load(name).sections} <= named, name
+
+
+def test_the_same_people_share_a_concept_across_the_integrated_and_the_quick_checklist(integrated, quick, child):
+    # the portfolio adds groups up by concept only: the two general checklists name theirs, and the
+    # child checklist's groups ("children with a disability") never join the general ones ("disabled people")
+    shared = {g.id for g in integrated.groups} & {g.id for g in quick.groups}
+    assert shared == {g.id for g in integrated.groups} == {g.id for g in quick.groups}
+    for gid in shared:
+        assert group_key(integrated, gid) == group_key(quick, gid), gid
+    general = {group_key(integrated, g.id) for g in integrated.groups}
+    assert not general & {group_key(child, g.id) for g in child.groups}
