@@ -22,7 +22,7 @@ from sqlalchemy import Connection, Engine, text
 from .errors import StorageError
 
 __all__ = ["Migration", "MIGRATIONS", "FROZEN_MARK", "AUDIT_MARK", "applied", "upgrade", "pending", "grant_app_role",
-           "search_text"]
+           "search_text", "known", "current"]
 
 # Every refusal raised by the database for an adopted assessment starts with
 # this mark, so that the store can tell it from any other database error.
@@ -601,6 +601,24 @@ def upgrade(engine: Engine, upto: str | None = None) -> list[str]:
             if migration.name == upto:
                 break
     return done_now
+
+
+def known() -> list[str]:
+    """The schema revisions this SKB knows, oldest first."""
+    return [m.name for m in MIGRATIONS]
+
+
+def current(conn: Connection) -> str | None:
+    """The schema revision of the database on `conn` (the last migration applied), or None when it has
+    no SKB schema at all. Reading only."""
+    if conn.dialect.name == "postgresql":
+        exists = conn.exec_driver_sql("SELECT to_regclass('skb_migrations')").scalar() is not None
+    else:
+        exists = conn.exec_driver_sql(
+            "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'skb_migrations'").first() is not None
+    if not exists:
+        return None
+    return conn.execute(text("SELECT max(name) FROM skb_migrations")).scalar()
 
 
 def pending(engine: Engine) -> list[str]:
