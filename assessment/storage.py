@@ -40,7 +40,7 @@ from .errors import (AssessmentFileError, ConflictError, DuplicateError, FrozenE
                      StorageError)
 from .integrity import Verdict, body_digest, chain_head, check_adoption, seal_report, seal_version, verify
 from .library import resolve_checklist
-from .migrations import FROZEN_MARK, pending, search_text, upgrade
+from .migrations import FROZEN_MARK, needs_upgrade, schema_mark, search_text, upgrade
 from .model import (MAX_NAME, AdoptionRecord, Answer, Assessment, Provenance, Status, answer_bound_problems,
                     check_assessment, check_bounds, check_value, dump_assessment, parse_assessment, validate_snapshot)
 from .yamlio import Limits
@@ -52,6 +52,7 @@ __all__ = [
     "Change",
     "Conflict",
     "EditConflict",
+    "RestartNeeded",
     "Store",
     "Stored",
     "Summary",
@@ -240,6 +241,10 @@ _PART_EN = {"metadata": "the details of the assessment", "measures": "the measur
             "status": "the status", "language": "the language"}
 
 
+class RestartNeeded(StorageError):
+    """A newer SKB has migrated the database since this server started: it must be restarted."""
+
+
 class EditConflict(ConflictError):
     """Someone else saved the assessment first; `conflict` says who and what, `message(lang)` says it to the user."""
 
@@ -332,6 +337,8 @@ class Store:
         self._snapshots_lock = threading.Lock()
         try:
             self._upgrade()
+            with self._engine.connect() as conn:
+                self._schema = schema_mark(conn)  # what this server was started on (see _write)
         except DBAPIError as exc:
             self._engine.dispose()
             if "permission denied" in str(exc.orig) or "must be owner" in str(exc.orig):
@@ -355,7 +362,7 @@ class Store:
                 upgrade(engine)
             finally:
                 engine.dispose()
-        elif self.dialect == "postgresql" and not pending(self._engine):
+        elif self.dialect == "postgresql" and not needs_upgrade(self._engine):
             return
         else:
             upgrade(self._writer)
@@ -375,19 +382,53 @@ class Store:
 
     @contextmanager
     def _write(self) -> Iterator[Connection]:
-        """One write transaction; refusals by the freezing triggers become FrozenError."""
+        """One write transaction; refusals by the freezing triggers become FrozenError.
+
+        Last before it commits, the write checks that the schema is still the one this server
+        started on: once a newer SKB has migrated the database (docs/storage.md, "Upgrades"),
+        a server of the old version refuses every write, saying that it must be restarted,
+        rather than write rows the new schema may not expect. Checked at the end, the write
+        either committed before the migration (which then migrates it) or is rolled back."""
         try:
             with self._writer.begin() as conn:
                 yield conn
+                if schema_mark(conn) != self._schema:
+                    raise self._restart()
         except DBAPIError as exc:
             if FROZEN_MARK in str(exc.orig):
                 raise FrozenError(str(exc.orig).split(FROZEN_MARK + ": ", 1)[-1].splitlines()[0]) from None
+            if self._schema_moved():
+                raise self._restart() from None
             raise
 
     @contextmanager
     def _read(self) -> Iterator[Connection]:
+        try:
+            with self._engine.connect() as conn:
+                yield conn
+        except DBAPIError:
+            # A read that fails on a schema changed under it (a dropped column, a renamed table) says why.
+            if self._schema_moved():
+                raise self._restart() from None
+            raise
+
+    def _schema_moved(self) -> bool:
+        try:
+            with self._engine.connect() as conn:
+                return schema_mark(conn) != self._schema
+        except DBAPIError:
+            return False
+
+    def _restart(self) -> RestartNeeded:
         with self._engine.connect() as conn:
-            yield conn
+            now = schema_mark(conn)
+        return RestartNeeded(
+            f"SKB har uppgraderats medan den här servern körde: databasen har nu schema {now}, servern startades "
+            f"på {self._schema}. Ändringen sparades inte. Servern måste startas om med den nya versionen av SKB; "
+            "ladda sedan om sidan.",
+            f"SKB was upgraded while this server was running: the database now has schema {now}, the server "
+            f"started on {self._schema}. The change was not saved. The server must be restarted with the new "
+            "version of SKB; then reload the page.")
 
     def writing(self) -> Any:
         """One write transaction for the modules that keep their own tables beside the
