@@ -43,6 +43,7 @@ from .library import resolve_checklist
 from .migrations import FROZEN_MARK, needs_upgrade, schema_mark, search_text, upgrade
 from .model import (MAX_NAME, AdoptionRecord, Answer, Assessment, Provenance, Status, answer_bound_problems,
                     check_assessment, check_bounds, check_value, dump_assessment, parse_assessment, validate_snapshot)
+from .store import review as review_sql
 from .yamlio import Limits
 
 __all__ = [
@@ -780,10 +781,7 @@ class Store:
         if a.metadata.status == Status.ADOPTED:
             with self._read() as conn:
                 rev = revision if revision is not None else self._head(conn, assessment_id).revision
-                report = conn.execute(text(
-                    "SELECT lang, sha256, pdf FROM adopted_reports WHERE assessment_id = :id AND revision = :r "
-                    "ORDER BY CASE WHEN lang = :lang THEN 0 ELSE 1 END, stored_at LIMIT 1"),
-                    {"id": assessment_id, "r": rev, "lang": a.language}).one_or_none()
+                report = review_sql.report_for_export(conn, assessment_id, rev, a.language)
                 head = chain_head(conn, assessment_id)
             if report is not None:
                 a = a.model_copy(update={"adoption_record": AdoptionRecord(
@@ -818,10 +816,7 @@ class Store:
                            "lang": a.adoption_record.report_lang if a.adoption_record else a.language,
                            "sha256": a.provenance.report_sha256, "size": len(pdf), "stored_at": _now(),
                            "stored_by": author}
-                    conn.execute(text(
-                        "INSERT INTO adopted_reports (assessment_id, revision, lang, sha256, size, pdf, stored_at, "
-                        "stored_by) VALUES (:assessment_id, :revision, :lang, :sha256, :size, :pdf, :stored_at, "
-                        ":stored_by)"), {**row, "pdf": pdf})
+                    review_sql.insert_report(conn, row, pdf)
                     seal_report(conn, row)
         except IntegrityError:
             raise DuplicateError(f'{source}: bedömningen "{a.id}" finns redan; importera den som kopia (--as-new) '
