@@ -286,3 +286,37 @@ def test_a_newer_schema_recorded_only_in_the_registrys_table_is_refused_too(data
     engine.dispose()
     with pytest.raises(StorageError, match="upgraded by a newer SKB"):
         open_store(database_url)
+
+
+def test_the_wizard_on_an_old_server_says_it_must_be_restarted_and_keeps_what_was_typed(
+        app_data_dir, monkeypatch: pytest.MonkeyPatch):
+    """What a planner sees when `skb migrate` of a newer SKB ran under the server they are working on."""
+    from pathlib import Path
+
+    from streamlit.testing.v1 import AppTest
+
+    root = Path(__file__).resolve().parent.parent
+    monkeypatch.setenv("SKB_CHECKLIST_DIR", str(root / "tests" / "data"))
+    at = AppTest.from_file(str(root / "streamlit_app.py"), default_timeout=60)
+    at.run()
+    at.selectbox(key="new_checklist").set_value("wizard-odd")
+    at.text_input(key="new_title").set_value("Badplatsen i Hyllie")
+    at.button(key="create").click().run()
+    at.run()
+    assert not at.exception, at.exception
+    value = at.query_params["id"]
+    aid = value[0] if isinstance(value, list) else value
+    url = f"sqlite:///{app_data_dir / 'skb.sqlite'}"
+
+    a_newer_skb_migrates(url)
+    at.radio(key=f"w:{aid}:badar:-:value").set_value(True).run()
+    assert not at.exception, at.exception
+    said = [e.value for e in at.error]
+    assert any("måste startas om" in s and NEWER in s for s in said), said
+    assert at.radio(key=f"w:{aid}:badar:-:value").value is True  # still on the page
+    engine = _engine(url)
+    try:
+        with engine.connect() as conn:  # ... and not in the database
+            assert conn.execute(text("SELECT revision FROM assessments WHERE id = :id"), {"id": aid}).scalar() == 1
+    finally:
+        engine.dispose()
