@@ -248,3 +248,43 @@ def test_a_backup_taken_while_another_session_writes_is_one_moment(database_url:
     # The three assessments are saved in turn: a snapshot of one moment has them at most one round apart.
     first, second, third = (got[aid] for aid in ids)
     assert first >= second >= third >= first - 1
+
+
+@pytest.mark.parametrize("database_url", [pytest.param("postgresql", marks=pytest.mark.postgres)], indirect=True)
+def test_the_application_role_takes_the_backup_and_gets_its_rows_back_after_a_restore(
+        database_url: str, second_url: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]):
+    """Two roles (docs/storage.md): the app's role, which owns nothing, may back up; the owner restores and
+    grants; the app's role then works on the restored database and still cannot switch a trigger off."""
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.exc import DBAPIError
+
+    postgres_database = database_url
+    role = f"skb_app_{uuid.uuid4().hex[:8]}"
+    engine = create_engine(postgres_database)
+    with engine.begin() as conn:
+        conn.execute(text(f'CREATE ROLE "{role}" LOGIN'))
+    try:
+        assert main(["migrate", "--db", postgres_database, "--grant", role]) == 0
+        as_app = make_url(postgres_database).set(username=role).render_as_string(hide_password=False)
+        made = everything(as_app)
+        out = tmp_path / "b.skb"
+        assert main(["backup", "-o", str(out), "--db", as_app]) == 0
+        capsys.readouterr()
+        assert main(["restore", str(out), "--db", second_url, "--grant", role]) == 0
+        restored_as_app = make_url(second_url).set(username=role).render_as_string(hide_password=False)
+        with open_store(restored_as_app) as store:
+            draft = store.load(made.draft)
+            store.save_answer(made.draft, draft.revision, "belysning", None, Answer(value=2), "Anna Öberg")
+            assert store.verify(made.adopted).intact
+            with pytest.raises(DBAPIError, match="must be owner|permission denied"):
+                with store.engine.begin() as conn:
+                    conn.execute(text("ALTER TABLE versions DISABLE TRIGGER USER"))
+    finally:
+        for url in (second_url, postgres_database):
+            owner = create_engine(url)
+            with owner.begin() as conn:
+                conn.execute(text(f'DROP OWNED BY "{role}"'))
+            owner.dispose()
+        with engine.begin() as conn:
+            conn.execute(text(f'DROP ROLE "{role}"'))
+        engine.dispose()

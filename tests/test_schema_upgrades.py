@@ -320,3 +320,32 @@ def test_the_wizard_on_an_old_server_says_it_must_be_restarted_and_keeps_what_wa
             assert conn.execute(text("SELECT revision FROM assessments WHERE id = :id"), {"id": aid}).scalar() == 1
     finally:
         engine.dispose()
+
+
+@pytest.mark.postgres
+def test_an_application_role_on_a_registry_database_is_told_to_run_skb_migrate_once(postgres_database: str):
+    """The first start of this version on two roles: the owner must stamp the database for Alembic."""
+    import uuid
+
+    from sqlalchemy.engine import make_url
+
+    role = f"skb_app_{uuid.uuid4().hex[:8]}"
+    engine = create_engine(postgres_database)
+    with engine.begin() as conn:
+        conn.execute(text(f'CREATE ROLE "{role}" LOGIN'))
+    try:
+        assert main(["migrate", "--db", postgres_database, "--grant", role]) == 0
+        draft, _ = fill(postgres_database, "0007_append_only")
+        with engine.begin() as conn:
+            conn.execute(text(f"DROP TABLE {VERSION_TABLE}"))  # as the hand-written registry left it
+        as_app = make_url(postgres_database).set(username=role).render_as_string(hide_password=False)
+        with pytest.raises(StorageError, match="run skb migrate as the database's owner"):
+            open_store(as_app)
+        assert main(["migrate", "--db", postgres_database]) == 0  # stamps, applies nothing; no --grant needed
+        with open_store(as_app) as store:
+            assert store.load(draft.id).assessment == draft
+    finally:
+        with engine.begin() as conn:
+            conn.execute(text(f'DROP OWNED BY "{role}"'))
+            conn.execute(text(f'DROP ROLE "{role}"'))
+        engine.dispose()

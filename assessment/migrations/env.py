@@ -70,6 +70,10 @@ def run(conn: Connection) -> None:
         migration.stamp(context.script, legacy[-1])
     with context.begin_transaction():
         context.run_migrations()
+    if conn.dialect.name == "postgresql":
+        # Which schema the database has is no secret, and every role SKB runs as must read it: the app's
+        # role too, which owns nothing and may not have been granted a table the owner just made.
+        conn.exec_driver_sql(f"GRANT SELECT ON {VERSION_TABLE}, {LEGACY_TABLE} TO PUBLIC")
 
 
 def main() -> None:
