@@ -190,6 +190,15 @@ def backup(url: str, out: Path) -> Manifest:
     url = _normalise_url(url)
     dialect = _dialect(url)
     out = Path(out)
+    try:
+        return _backup(url, dialect, out)
+    except (OSError, sqlite3.Error) as exc:  # a full disk, a directory that is a file, no right to write
+        why = f"{exc.strerror}: {exc.filename}" if isinstance(exc, OSError) and exc.strerror else str(exc)
+        raise StorageError(f"Säkerhetskopian till {out} kunde inte göras ({why}); ingen fil skrevs.",
+                           f"The backup to {out} could not be made ({why}); no file was written.") from None
+
+
+def _backup(url: str, dialect: Dialect, out: Path) -> Manifest:
     out.parent.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix=".skb-backup-", dir=out.parent) as tmp:
         payload = Path(tmp) / PAYLOAD[dialect]
@@ -378,8 +387,13 @@ def restore(url: str, path: Path, grant: str | None = None) -> Restored:
             source = tar.extractfile(member)
             if source is None:
                 raise _not_a_backup(path, "databasen saknas i arkivet", "the database is missing from the archive")
-            with open(payload, "wb") as f:
-                shutil.copyfileobj(source, f, 1 << 20)
+            try:
+                with open(payload, "wb") as f:
+                    shutil.copyfileobj(source, f, 1 << 20)
+            except OSError as exc:  # a full disk, most likely
+                raise StorageError(f"Säkerhetskopian kunde inte packas upp ({exc.strerror}); inget återställdes.",
+                                   f"The backup could not be unpacked ({exc.strerror}); nothing was restored.") \
+                    from None
             if _sha256_of(payload) != manifest.sha256:
                 raise StorageError(f"{path} är skadad: databasen i den har inte den SHA-256 som står i den.",
                                    f"{path} is damaged: the database in it does not have the SHA-256 it names.")

@@ -162,6 +162,20 @@ def test_a_file_that_is_not_a_backup_or_comes_from_a_newer_skb_is_refused_with_a
         not Path(second_url.removeprefix("sqlite:///")).exists()
 
 
+def test_a_backup_that_cannot_be_written_says_why_and_leaves_no_file(database_url: str, tmp_path: Path,
+                                                                      capsys: pytest.CaptureFixture[str]):
+    everything(database_url)
+    occupied = tmp_path / "backups"
+    occupied.write_text("a file where the directory should be", encoding="utf-8")
+    assert main(["backup", "-o", str(occupied / "skb.skb"), "--db", database_url, "--lang", "en"]) == 1
+    err = capsys.readouterr().err
+    assert err.startswith(f"skb backup: The backup to {occupied / 'skb.skb'} could not be made (") and \
+        "no file was written" in err and "Traceback" not in err
+    assert main(["backup", "-o", str(occupied / "skb.skb"), "--db", database_url]) == 1
+    assert "kunde inte göras" in capsys.readouterr().err
+    assert occupied.is_file() and not list(tmp_path.rglob("*.skb")) and not list(tmp_path.rglob(".skb-backup-*"))
+
+
 @pytest.mark.postgres
 def test_a_backup_restores_only_into_the_kind_of_database_it_was_taken_from(postgres_database: str, tmp_path: Path):
     sqlite_url = f"sqlite:///{tmp_path / 'skb.sqlite'}"
