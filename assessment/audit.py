@@ -19,7 +19,9 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Connection, text
+from sqlalchemy import Connection
+
+from .store import people as people_sql
 
 __all__ = ["ACTIONS", "Event", "MAX_DETAIL", "record", "log", "events"]
 
@@ -49,11 +51,9 @@ def record(conn: Connection, actor: str, action: str, assessment_id: str | None 
     """Append one event inside the caller's transaction (it commits or rolls back with the change)."""
     if action not in ACTIONS:
         raise ValueError(f"unknown audit action {action!r}")
-    conn.execute(text("INSERT INTO audit_log (at, actor, action, assessment_id, org, detail) "
-                      "VALUES (:at, :actor, :action, :aid, :org, :detail)"),
-                 {"at": dt.datetime.now(dt.timezone.utc).isoformat(timespec="microseconds"),
-                  "actor": str(actor)[:254], "action": action, "aid": assessment_id, "org": str(org or "")[:200],
-                  "detail": " ".join(str(detail).split())[:MAX_DETAIL]})
+    people_sql.append_event(conn, dt.datetime.now(dt.timezone.utc).isoformat(timespec="microseconds"),
+                            str(actor)[:254], action, assessment_id, str(org or "")[:200],
+                            " ".join(str(detail).split())[:MAX_DETAIL])
 
 
 def log(store: Any, actor: str, action: str, assessment_id: str | None = None, org: str = "",
@@ -68,23 +68,14 @@ def events(store: Any, assessment_id: str | None = None, actor: str | None = Non
     """Events, newest first: of one assessment, of one person, and (when `orgs` is given)
     only those of those organisations. Who may read them is the caller's check
     (`assessment.auth`)."""
-    clauses, params = [], {"n": max(1, min(int(limit), MAX_EVENTS))}
-    if assessment_id:
-        clauses.append("assessment_id = :aid")
-        params["aid"] = assessment_id
-    if actor:
-        # Shared users are recorded by their case-folded key, local ones as written.
-        clauses.append("actor IN (:actor, :actor_key)")
-        params["actor"], params["actor_key"] = actor.strip(), " ".join(actor.split()).casefold()
+    # Shared users are recorded by their case-folded key, local ones as written.
+    actors = (actor.strip(), " ".join(actor.split()).casefold()) if actor else ()
+    names = None
     if orgs is not None:
         names = sorted(orgs)[:1000]
         if not names:
             return []
-        clauses.append("org IN (" + ", ".join(f":o{i}" for i in range(len(names))) + ")")
-        params.update({f"o{i}": o for i, o in enumerate(names)})
-    where = f"WHERE {' AND '.join(clauses)}" if clauses else ""
     with store.reading() as conn:
-        rows = conn.execute(text("SELECT id, at, actor, action, assessment_id, org, detail FROM audit_log "
-                                 f"{where} ORDER BY id DESC LIMIT :n"), params).all()
+        rows = people_sql.events(conn, max(1, min(int(limit), MAX_EVENTS)), assessment_id, actors, names)
     return [Event(int(r.id), dt.datetime.fromisoformat(r.at), r.actor, r.action, r.assessment_id, r.org, r.detail)
             for r in rows]

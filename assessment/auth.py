@@ -20,8 +20,8 @@ raises `Forbidden` with a message in Swedish and English. Grants, revocations
 and rule changes are written to the audit log in the same transaction.
 
 This module must not import streamlit; it reads and writes only its own tables
-(users, user_roles, org_settings) and the audit log, through the Store's
-`reading()`/`writing()`.
+(users, user_roles, org_settings) and the audit log, with the queries of `assessment/store/people.py`
+on the Store's `reading()`/`writing()` connections.
 """
 
 from __future__ import annotations
@@ -34,11 +34,11 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import text
-
 from .audit import record
 from .errors import Forbidden, SkbError
 from .storage import Store
+from .store import assessments as assessments_sql
+from .store import people as people_sql
 
 __all__ = [
     "ALL_ORGS",
@@ -195,9 +195,8 @@ def org_key(org: str | None) -> str:
 def assessment_org(store: Store, assessment_id: str) -> str:
     """The organisation a stored assessment belongs to ('' when it names no municipality, or is unknown)."""
     with store.reading() as conn:
-        found = conn.execute(text("SELECT municipality FROM assessments WHERE id = :id"),
-                             {"id": assessment_id}).scalar_one_or_none()
-    return org_key(found)
+        found = assessments_sql.head(conn, assessment_id)
+    return org_key(found.municipality if found is not None else None)
 
 
 def actor_of(by: Actor | str) -> Actor:
@@ -228,9 +227,8 @@ def roles_in(store: Store, actor: Actor, org: str | None) -> set[Role]:
     if not actor.shared:
         return set(Role)
     with store.reading() as conn:
-        rows = conn.execute(text("SELECT role FROM user_roles WHERE name = :n AND org IN (:org, :all)"),
-                            {"n": actor.name, "org": org_key(org), "all": ALL_ORGS}).all()
-    return {Role(r.role) for r in rows if r.role in Role._value2member_map_}
+        held = people_sql.roles_in(conn, actor.name, org_key(org), ALL_ORGS)
+    return {Role(r) for r in held if r in Role._value2member_map_}
 
 
 def roles_of(store: Store, actor: Actor) -> list[tuple[str, Role]]:
@@ -238,8 +236,7 @@ def roles_of(store: Store, actor: Actor) -> list[tuple[str, Role]]:
     if not actor.shared:
         return []
     with store.reading() as conn:
-        rows = conn.execute(text("SELECT org, role FROM user_roles WHERE name = :n ORDER BY org, role LIMIT 1000"),
-                            {"n": actor.name}).all()
+        rows = people_sql.roles_of(conn, actor.name)
     return [(r.org, Role(r.role)) for r in rows if r.role in Role._value2member_map_]
 
 
@@ -273,12 +270,11 @@ def is_admin_anywhere(store: Store, actor: Actor) -> bool:
     if not actor.shared:
         return True
     with store.reading() as conn:
-        return conn.execute(text("SELECT 1 FROM user_roles WHERE name = :n AND role = 'admin'"),
-                            {"n": actor.name}).first() is not None
+        return people_sql.is_admin_anywhere(conn, actor.name)
 
 
 def _admins_exist(conn: Any) -> bool:
-    return conn.execute(text("SELECT 1 FROM user_roles WHERE role = 'admin'")).first() is not None
+    return people_sql.admins_exist(conn)
 
 
 def _check_admin(conn: Any, by: Actor, org: str, what: Role | None = None) -> None:
@@ -286,14 +282,7 @@ def _check_admin(conn: Any, by: Actor, org: str, what: Role | None = None) -> No
     # installation's database may name one while there is none (docs/sign-in.md).
     if what == Role.ADMIN and not _admins_exist(conn):
         return
-    if org == ALL_ORGS:
-        allowed = not by.shared or conn.execute(text(
-            "SELECT 1 FROM user_roles WHERE name = :n AND org = :all AND role = 'admin'"),
-            {"n": by.name, "all": ALL_ORGS}).first() is not None
-    else:
-        allowed = not by.shared or conn.execute(text(
-            "SELECT 1 FROM user_roles WHERE name = :n AND org IN (:org, :all) AND role = 'admin'"),
-            {"n": by.name, "org": org, "all": ALL_ORGS}).first() is not None
+    allowed = not by.shared or people_sql.is_admin_of(conn, by.name, org, ALL_ORGS)
     if not allowed:
         scope_sv = "alla organisationer" if org == ALL_ORGS else org
         scope_en = "every organisation" if org == ALL_ORGS else org
@@ -319,15 +308,11 @@ def grant(store: Store, by: Actor, name: str, role: Role | str, org: str | None 
     at = _now()
     with store.writing() as conn:
         _check_admin(conn, by, where, chosen)
-        if conn.execute(text("SELECT 1 FROM user_roles WHERE name = :n AND org = :o AND role = :r"),
-                        {"n": key, "o": where, "r": chosen.value}).first() is not None:
+        if people_sql.has_role(conn, key, where, chosen.value):
             return False
-        if conn.execute(text("SELECT 1 FROM users WHERE name = :n"), {"n": key}).first() is None:
-            conn.execute(text("INSERT INTO users (name, display_name, first_seen) VALUES (:n, '', :t)"),
-                         {"n": key, "t": at})
-        conn.execute(text("INSERT INTO user_roles (name, org, role, granted_at, granted_by) "
-                          "VALUES (:n, :o, :r, :t, :by)"),
-                     {"n": key, "o": where, "r": chosen.value, "t": at, "by": by.name})
+        if not people_sql.known(conn, key):
+            people_sql.add_person(conn, key, at)
+        people_sql.add_role(conn, key, where, chosen.value, at, by.name)
         record(conn, by.name, "grant", org=where, detail=f"{key}: {chosen.value}")
     return True
 
@@ -338,17 +323,14 @@ def revoke(store: Store, by: Actor, name: str, role: Role | str, org: str | None
     key, chosen, where = _name_key(name), _role(role), _org_arg(org)
     with store.writing() as conn:
         _check_admin(conn, by, where)
-        if conn.execute(text("SELECT 1 FROM user_roles WHERE name = :n AND org = :o AND role = :r"),
-                        {"n": key, "o": where, "r": chosen.value}).first() is None:
+        if not people_sql.has_role(conn, key, where, chosen.value):
             return False
         if chosen == Role.ADMIN and where == ALL_ORGS:
-            others = conn.execute(text("SELECT COUNT(*) FROM user_roles WHERE role = 'admin' AND org = :all "
-                                       "AND name <> :n"), {"all": ALL_ORGS, "n": key}).scalar_one()
+            others = people_sql.other_admins_of_every(conn, key, ALL_ORGS)
             if not others:
                 raise Forbidden(f"{key} är den sista administratören för alla organisationer; utse en till först.",
                                 f"{key} is the last admin of every organisation; name another one first.")
-        conn.execute(text("DELETE FROM user_roles WHERE name = :n AND org = :o AND role = :r"),
-                     {"n": key, "o": where, "r": chosen.value})
+        people_sql.remove_role(conn, key, where, chosen.value)
         record(conn, by.name, "revoke", org=where, detail=f"{key}: {chosen.value}")
     return True
 
@@ -359,9 +341,8 @@ def users(store: Store, by: Actor, limit: int = 1000) -> list[User]:
         raise Forbidden(f"{by.label} är inte administratör och kan inte se användarna.",
                         f"{by.label} is not an admin and cannot see the users.")
     with store.reading() as conn:
-        people = conn.execute(text("SELECT name, display_name, first_seen, last_seen FROM users ORDER BY name "
-                                   "LIMIT :n"), {"n": max(1, min(limit, 10_000))}).all()
-        grants = conn.execute(text("SELECT name, org, role FROM user_roles ORDER BY name, org, role")).all()
+        people = people_sql.people(conn, max(1, min(limit, 10_000)))
+        grants = people_sql.all_roles(conn)
     held: dict[str, dict[str, list[Role]]] = {}
     for g in grants:
         if g.role in Role._value2member_map_:
@@ -377,9 +358,7 @@ def users(store: Store, by: Actor, limit: int = 1000) -> list[User]:
 def self_sign_off_allowed(store: Store, org: str | None) -> bool:
     """Whether an author may sign off an assessment they wrote in `org` (default: no)."""
     with store.reading() as conn:
-        rows = {r.org: r.value for r in conn.execute(text(
-            "SELECT org, value FROM org_settings WHERE setting = :s AND org IN (:org, :all)"),
-            {"s": SELF_SIGN_OFF, "org": org_key(org), "all": ALL_ORGS})}
+        rows = people_sql.settings(conn, SELF_SIGN_OFF, org_key(org), ALL_ORGS)
     value = rows.get(org_key(org), rows.get(ALL_ORGS, "no"))
     return value == "yes"
 
@@ -393,10 +372,7 @@ def set_self_sign_off(store: Store, by: Actor, allowed: bool, org: str | None = 
     at = _now()
     with store.writing() as conn:
         _check_admin(conn, by, where)
-        conn.execute(text("DELETE FROM org_settings WHERE org = :o AND setting = :s"), {"o": where, "s": SELF_SIGN_OFF})
-        conn.execute(text("INSERT INTO org_settings (org, setting, value, changed_at, changed_by) "
-                          "VALUES (:o, :s, :v, :t, :by)"),
-                     {"o": where, "s": SELF_SIGN_OFF, "v": value, "t": at, "by": by.name})
+        people_sql.set_setting(conn, where, SELF_SIGN_OFF, value, at, by.name)
         record(conn, by.name, "setting", org=where, detail=f"{SELF_SIGN_OFF}={value}")
 
 
@@ -425,18 +401,15 @@ def sign_in(store: Store, claims: Mapping[str, Any]) -> Actor:
     display = " ".join(str(claims.get("name") or key).split())[:MAX_NAME]
     at = _now()
     with store.writing() as conn:
-        row = conn.execute(text("SELECT issuer, subject FROM users WHERE name = :n"), {"n": key}).one_or_none()
+        row = people_sql.account(conn, key)
         refused = row is not None and bool(row.subject) and (row.subject, row.issuer) != (subject, issuer)
         if refused:
             record(conn, key, "sign_in_refused", detail=f"{issuer} {subject}")
         elif row is None:
-            conn.execute(text("INSERT INTO users (name, display_name, issuer, subject, first_seen, last_seen) "
-                              "VALUES (:n, :d, :i, :s, :t, :t)"),
-                         {"n": key, "d": display, "i": issuer, "s": subject, "t": at})
+            people_sql.first_sign_in(conn, key, display, issuer, subject, at)
             record(conn, key, "sign_in", detail=issuer)
         else:
-            conn.execute(text("UPDATE users SET display_name = :d, issuer = :i, subject = :s, last_seen = :t "
-                              "WHERE name = :n"), {"n": key, "d": display, "i": issuer, "s": subject, "t": at})
+            people_sql.signed_in(conn, key, display, issuer, subject, at)
             record(conn, key, "sign_in", detail=issuer)
     if refused:
         raise Forbidden(f"{key} är knutet till ett annat konto hos inloggningstjänsten. Be en administratör om hjälp.",

@@ -28,6 +28,8 @@ In a shared installation (SKB_MODE=shared, or a sign-in configured in
 SKB_USER, with that user's roles; in local mode as the OS user.
     skb verify ID            recompute the hash chain of ID's history: was it changed outside SKB? (--all)
     skb migrate              upgrade the database as its owner (--grant ROLE: the application's role)
+    skb backup -o FILE       a consistent backup of the whole database, taken while people work
+    skb restore FILE         restore a backup into an empty database, then upgrade and verify it
 """
 
 from __future__ import annotations
@@ -536,6 +538,75 @@ def cmd_migrate(args: argparse.Namespace) -> int:
     return 0
 
 
+_SIZE_UNITS = ("B", "kB", "MB", "GB", "TB")
+
+
+def _size(n: int) -> str:
+    value = float(n)
+    for unit in _SIZE_UNITS:
+        if value < 1000 or unit == _SIZE_UNITS[-1]:
+            return f"{value:.0f} {unit}" if unit == "B" else f"{value:.1f} {unit}"
+        value /= 1000
+    return f"{n} B"
+
+
+def cmd_backup(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from .backup import backup
+    from .storage import default_url
+
+    try:
+        manifest = backup(args.db or default_url(), Path(args.output))
+    except SkbError as exc:
+        _err(f"skb backup: {exc.message(args.lang)}")
+        return 1
+    n = manifest.assessments
+    if args.lang == "sv":
+        _out(f"{args.output}: säkerhetskopia av {n} {'bedömning' if n == 1 else 'bedömningar'} "
+             f"({sum(manifest.rows.values())} rader, schema {manifest.schema}, {_size(manifest.size)}), "
+             f"tagen {manifest.taken_at.isoformat(timespec='seconds')}")
+    else:
+        _out(f"{args.output}: backup of {n} {'assessment' if n == 1 else 'assessments'} "
+             f"({sum(manifest.rows.values())} rows, schema {manifest.schema}, {_size(manifest.size)}), "
+             f"taken {manifest.taken_at.isoformat(timespec='seconds')}")
+    return 0
+
+
+def cmd_restore(args: argparse.Namespace) -> int:
+    import os
+    from pathlib import Path
+
+    from .backup import restore
+    from .storage import MIGRATION_ENV, default_url
+
+    url = args.db or os.environ.get(MIGRATION_ENV, "").strip() or default_url()
+    try:
+        done = restore(url, Path(args.file), grant=args.grant)
+    except SkbError as exc:
+        _err(f"skb restore: {exc.message(args.lang)}")
+        return 1
+    m, sv = done.manifest, args.lang == "sv"
+    n = m.assessments
+    if sv:
+        _out(f"återställde {n} {'bedömning' if n == 1 else 'bedömningar'} ({sum(m.rows.values())} rader) från "
+             f"säkerhetskopian tagen {m.taken_at.isoformat(timespec='seconds')} (schema {m.schema})")
+        if done.upgraded:
+            _out("uppgraderade schemat: " + ", ".join(done.upgraded))
+    else:
+        _out(f"restored {n} {'assessment' if n == 1 else 'assessments'} ({sum(m.rows.values())} rows) from the "
+             f"backup taken {m.taken_at.isoformat(timespec='seconds')} (schema {m.schema})")
+        if done.upgraded:
+            _out("upgraded the schema: " + ", ".join(done.upgraded))
+    broken = [v for v in done.verdicts if not v.intact]
+    for verdict in broken:
+        _err(verdict.message(args.lang))
+    if not broken:
+        _out(f"historiken är obruten i alla {len(done.verdicts)} bedömningar (som skb verify --all)" if sv else
+             f"the history of each of the {len(done.verdicts)} assessments is intact (as skb verify --all)")
+    return 2 if broken else 0
+
+
 # --- the parser ------------------------------------------------------------------
 
 
@@ -699,6 +770,22 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--grant", metavar="ROLE", help="PostgreSQL: let ROLE (the application's) read and write rows, "
                                                    "and nothing more")
     p.set_defaults(handler=cmd_migrate)
+
+    p = sub.add_parser("backup", help="write a consistent backup of the whole database while people work")
+    p.add_argument("-o", "--output", metavar="FILE", required=True, help="the backup file to write")
+    p.add_argument("--lang", choices=["sv", "en"], default="sv", help="language of the message (default: sv)")
+    p.add_argument("--db", help=db_help)
+    p.set_defaults(handler=cmd_backup)
+
+    p = sub.add_parser("restore", help="restore a backup into an empty database, then upgrade and verify it "
+                                       "(exit 2 if a history does not verify)")
+    p.add_argument("file", metavar="FILE", help="a file written by skb backup")
+    p.add_argument("--grant", metavar="ROLE", help="PostgreSQL: let ROLE (the application's) read and write rows, "
+                                                   "and nothing more")
+    p.add_argument("--lang", choices=["sv", "en"], default="sv", help="language of the messages (default: sv)")
+    p.add_argument("--db", help="the empty database to restore into, as its owner (default: "
+                                "SKB_MIGRATION_DATABASE_URL, else as for the other verbs)")
+    p.set_defaults(handler=cmd_restore)
 
     return parser
 

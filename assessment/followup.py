@@ -35,7 +35,7 @@ import math
 import uuid
 from dataclasses import dataclass
 
-from sqlalchemy import Connection, text
+from sqlalchemy import Connection
 from sqlalchemy.exc import IntegrityError
 
 from .audit import record
@@ -43,6 +43,8 @@ from .auth import Action, Actor, actor_of, org_key, require
 from .errors import ConflictError, NotFound, StorageError
 from .model import MAX_TEXT, Measure, MeasureStatus, Status
 from .storage import Store
+from .store import assessments as assessments_sql
+from .store import followup as followup_sql
 
 __all__ = [
     "REVIEW_AFTER_MONTHS",
@@ -161,16 +163,12 @@ def measures(store: Store, assessment_id: str) -> list[MeasureFollowUp]:
     """Every measure of the assessment's latest version, with its follow-up, in the assessment's order."""
     stored = store.load(assessment_id)
     with store.reading() as conn:
-        heads = {r.measure_id: r for r in conn.execute(text(
-            "SELECT measure_id, status, revision, updated_at, updated_by FROM followup_measures "
-            "WHERE assessment_id = :id"), {"id": assessment_id})}
+        heads = {r.measure_id: r for r in followup_sql.measure_heads(conn, assessment_id)}
         notes: dict[str, list[Note]] = {}
-        for r in conn.execute(text("SELECT measure_id, noted_on, text, author FROM followup_notes "
-                                   "WHERE assessment_id = :id ORDER BY noted_on, at"), {"id": assessment_id}):
+        for r in followup_sql.notes(conn, assessment_id):
             notes.setdefault(r.measure_id, []).append(Note(dt.date.fromisoformat(r.noted_on), r.text, r.author, True))
         values: dict[str, list[Value]] = {}
-        for r in conn.execute(text("SELECT measure_id, measured_on, value, note, author FROM followup_values "
-                                   "WHERE assessment_id = :id ORDER BY measured_on, at"), {"id": assessment_id}):
+        for r in followup_sql.values(conn, assessment_id):
             values.setdefault(r.measure_id, []).append(
                 Value(dt.date.fromisoformat(r.measured_on), float(r.value), r.note, r.author, True))
     out = []
@@ -208,24 +206,15 @@ def _advance(conn: Connection, assessment_id: str, measure: Measure, seen: int, 
     if seen == 0:
         try:
             with conn.begin_nested():
-                conn.execute(text(
-                    "INSERT INTO followup_measures (assessment_id, measure_id, status, revision, updated_at, "
-                    "updated_by) VALUES (:id, :m, :st, 1, :t, :by)"),
-                    {"id": assessment_id, "m": measure.id, "st": str(status) if status else None, "t": at, "by": by})
+                followup_sql.start_measure(conn, assessment_id, measure.id, str(status) if status else None, at, by)
             return 1
         except IntegrityError:
             pass
     else:
-        sets = ", status = :st" if status is not None else ""
-        done = conn.execute(text(
-            f"UPDATE followup_measures SET revision = :r, updated_at = :t, updated_by = :by{sets} "
-            "WHERE assessment_id = :id AND measure_id = :m AND revision = :seen"),
-            {"r": seen + 1, "t": at, "by": by, "st": str(status) if status else None, "id": assessment_id,
-             "m": measure.id, "seen": seen})
-        if done.rowcount == 1:
+        if followup_sql.advance_measure(conn, assessment_id, measure.id, seen, at, by,
+                                        str(status) if status is not None else None):
             return seen + 1
-    row = conn.execute(text("SELECT updated_by, updated_at FROM followup_measures WHERE assessment_id = :id "
-                            "AND measure_id = :m"), {"id": assessment_id, "m": measure.id}).one_or_none()
+    row = followup_sql.measure_changed_by(conn, assessment_id, measure.id)
     raise FollowUpConflict(f'"{measure.text[:60]}"', row.updated_by if row else "?", row.updated_at if row else "")
 
 
@@ -252,10 +241,7 @@ def add_note(store: Store, assessment_id: str, measure_id: str, revision: int, d
     with store.writing() as conn:
         new = _advance(conn, assessment_id, m, revision, actor.name)
         nid = uuid.uuid4().hex[:12]
-        conn.execute(text("INSERT INTO followup_notes (id, assessment_id, measure_id, noted_on, text, author, at) "
-                          "VALUES (:nid, :id, :m, :d, :text, :by, :t)"),
-                     {"nid": nid, "id": assessment_id, "m": measure_id, "d": day.isoformat(),
-                      "text": words, "by": actor.name, "t": _now()})
+        followup_sql.insert_note(conn, nid, assessment_id, measure_id, day.isoformat(), words, actor.name, _now())
         record(conn, actor.name, "follow_up", assessment_id, org,
                f"measure {measure_id}: note {nid} of {day.isoformat()}")
     return new
@@ -274,11 +260,8 @@ def add_value(store: Store, assessment_id: str, measure_id: str, revision: int, 
     note = _text(note, ("kommentaren", "the note"))
     with store.writing() as conn:
         new = _advance(conn, assessment_id, m, revision, actor.name)
-        conn.execute(text(
-            "INSERT INTO followup_values (id, assessment_id, measure_id, measured_on, value, note, author, at) "
-            "VALUES (:vid, :id, :m, :d, :v, :note, :by, :t)"),
-            {"vid": uuid.uuid4().hex[:12], "id": assessment_id, "m": measure_id, "d": day.isoformat(),
-             "v": float(value), "note": note, "by": actor.name, "t": _now()})
+        followup_sql.insert_value(conn, uuid.uuid4().hex[:12], assessment_id, measure_id, day.isoformat(),
+                                  float(value), note, actor.name, _now())
         record(conn, actor.name, "follow_up", assessment_id, org,
                f"measure {measure_id}: value {float(value):g} on {day.isoformat()}")
     return new
@@ -302,8 +285,7 @@ def schedule(store: Store, assessment_id: str) -> Schedule:
     """When the assessment is next to be reviewed, where that date comes from, and when it last was."""
     meta = store.load(assessment_id).assessment.metadata.model_dump(mode="json")
     with store.reading() as conn:
-        row = conn.execute(text("SELECT review_date, reviewed_on, reviewed_by, revision FROM followup_schedule "
-                                "WHERE assessment_id = :id"), {"id": assessment_id}).one_or_none()
+        row = followup_sql.schedule(conn, assessment_id)
     day, source = _effective(meta, row)
     return Schedule(assessment_id, day, dt.date.fromisoformat(row.reviewed_on) if row and row.reviewed_on else None,
                     row.reviewed_by if row else "", int(row.revision) if row else 0, source)
@@ -313,8 +295,7 @@ def _write_schedule(store: Store, assessment_id: str, revision: int, by: Actor |
                     reviewed_on: dt.date | None = None) -> int:
     actor = actor_of(by)
     with store.reading() as conn:
-        found = conn.execute(text("SELECT municipality FROM assessments WHERE id = :id"),
-                             {"id": assessment_id}).one_or_none()
+        found = assessments_sql.head(conn, assessment_id)
     if found is None:
         raise NotFound(f'Det finns ingen bedömning med id "{assessment_id}". / '
                        f'There is no assessment with id "{assessment_id}".')
@@ -325,29 +306,21 @@ def _write_schedule(store: Store, assessment_id: str, revision: int, by: Actor |
         f"next review {review_date.isoformat() if review_date else '-'}"
     at = _now()
     with store.writing() as conn:
-        values = {"id": assessment_id, "d": review_date.isoformat() if review_date else None,
-                  "on": reviewed_on.isoformat() if reviewed_on else None, "by": by, "t": at, "seen": revision}
+        day = review_date.isoformat() if review_date else None
+        held = reviewed_on.isoformat() if reviewed_on else None
         if revision == 0:
             try:
                 with conn.begin_nested():
-                    conn.execute(text(
-                        "INSERT INTO followup_schedule (assessment_id, review_date, reviewed_on, reviewed_by, "
-                        "revision, updated_at, updated_by) VALUES (:id, :d, :on, :rby, 1, :t, :by)"),
-                        {**values, "rby": by if reviewed_on else ""})
+                    followup_sql.start_schedule(conn, assessment_id, day, held, by if reviewed_on else "", at, by)
                     record(conn, by, "follow_up", assessment_id, org, what)
                 return 1
             except IntegrityError:
                 pass
         else:
-            keep = "reviewed_on = :on, reviewed_by = :by, " if reviewed_on else ""
-            done = conn.execute(text(
-                f"UPDATE followup_schedule SET review_date = :d, {keep}revision = :seen + 1, updated_at = :t, "
-                "updated_by = :by WHERE assessment_id = :id AND revision = :seen"), values)
-            if done.rowcount == 1:
+            if followup_sql.advance_schedule(conn, assessment_id, revision, day, held, at, by):
                 record(conn, by, "follow_up", assessment_id, org, what)
                 return revision + 1
-        row = conn.execute(text("SELECT updated_by, updated_at FROM followup_schedule WHERE assessment_id = :id"),
-                           {"id": assessment_id}).one_or_none()
+        row = followup_sql.schedule_changed_by(conn, assessment_id)
     raise FollowUpConflict(("uppföljningsdatumet", "the review date"), row.updated_by if row else "?",
                            row.updated_at if row else "")
 
@@ -373,19 +346,9 @@ def due_reviews(store: Store, today: dt.date | None = None, within_days: int = 0
     day = today or dt.date.today()
     # The two dates are read inside the database, so the start page never parses
     # every adopted body in Python.
-    if store.dialect == "postgresql":
-        adopted_at, review_date = ("(v.body::json -> 'metadata' ->> 'adopted_at')",
-                                   "(v.body::json -> 'metadata' ->> 'review_date')")
-    else:
-        adopted_at, review_date = ("json_extract(v.body, '$.metadata.adopted_at')",
-                                   "json_extract(v.body, '$.metadata.review_date')")
     with store.reading() as conn:
-        schedules = {r.assessment_id: r for r in conn.execute(text(
-            "SELECT assessment_id, review_date FROM followup_schedule"))}
-        rows = conn.execute(text(
-            f"SELECT a.id, a.title, a.municipality, {adopted_at} AS adopted_at, {review_date} AS review_date "
-            "FROM assessments a JOIN versions v ON v.assessment_id = a.id AND v.revision = a.revision "
-            "WHERE a.status = 'adopted'")).all()
+        schedules = followup_sql.review_dates(conn)
+        rows = followup_sql.adopted_dates(conn)
     due = []
     for r in rows:
         if orgs is not None and org_key(r.municipality) not in orgs:
@@ -414,9 +377,7 @@ def reassess(store: Store, assessment_id: str, by: Actor | str) -> str:
                            "Only an adopted assessment is re-assessed.")
     new_id = store.copy_as_draft(assessment_id, actor.name, stored.revision)
     with store.writing() as conn:
-        conn.execute(text("INSERT INTO reassessments (assessment_id, source_id, source_revision, created_at, "
-                          "created_by) VALUES (:id, :src, :r, :t, :by)"),
-                     {"id": new_id, "src": assessment_id, "r": stored.revision, "t": _now(), "by": actor.name})
+        followup_sql.insert_reassessment(conn, new_id, assessment_id, stored.revision, _now(), actor.name)
         record(conn, actor.name, "copy", new_id, org, f"re-assessment of {assessment_id} version {stored.revision}")
     return new_id
 
@@ -424,6 +385,5 @@ def reassess(store: Store, assessment_id: str, by: Actor | str) -> str:
 def reassessed_from(store: Store, assessment_id: str) -> tuple[str, int] | None:
     """The adopted assessment and version a re-assessment started from, or None."""
     with store.reading() as conn:
-        row = conn.execute(text("SELECT source_id, source_revision FROM reassessments WHERE assessment_id = :id"),
-                           {"id": assessment_id}).one_or_none()
+        row = followup_sql.reassessment_source(conn, assessment_id)
     return (row.source_id, int(row.source_revision)) if row else None

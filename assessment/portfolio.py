@@ -26,13 +26,14 @@ from pathlib import Path
 from typing import Any
 
 import pandas as pd
-from sqlalchemy import Connection, text
+from sqlalchemy import Connection
 
 from .checklist import Checklist, text_for
 from .model import Assessment, Status
 from .results import Result
 from .scoring import score
 from .storage import Store
+from .store import portfolio as portfolio_sql
 
 __all__ = [
     "POLICY_AREA_IDS",
@@ -194,9 +195,7 @@ def _label_rows(checklist: Checklist) -> list[dict[str, Any]]:
 
 
 def _stale(conn: Connection) -> list[str]:
-    return [r[0] for r in conn.execute(text(
-        "SELECT a.id FROM assessments a LEFT JOIN score_heads h ON h.assessment_id = a.id "
-        "WHERE h.revision IS NULL OR h.revision <> a.revision ORDER BY a.id"))]
+    return portfolio_sql.stale(conn)
 
 
 def _chunks(items: list[str], n: int) -> Iterator[list[str]]:
@@ -207,31 +206,7 @@ def _chunks(items: list[str], n: int) -> Iterator[list[str]]:
 def write_rows(conn: Connection, heads: Iterable[dict[str, Any]], scores: Iterable[dict[str, Any]],
                areas: Iterable[dict[str, Any]], labels: Iterable[dict[str, Any]]) -> None:
     """Replace the derived rows of the assessments in `heads` (one transaction, the caller's)."""
-    heads = list(heads)
-    for h in heads:
-        for table in ("scores", "score_areas", "score_heads"):
-            conn.execute(text(f"DELETE FROM {table} WHERE assessment_id = :id"), {"id": h["assessment_id"]})
-    if heads:
-        conn.execute(text(
-            "INSERT INTO score_heads (assessment_id, revision, primary_alt, title, municipality_key, plan_type_key, "
-            "plan_type, dated, checklist_id, overall, coverage, gap_change) VALUES (:assessment_id, :revision, "
-            ":primary_alt, :title, :municipality_key, :plan_type_key, :plan_type, :dated, :checklist_id, :overall, "
-            ":coverage, :gap_change)"), heads)
-    scores = list(scores)
-    if scores:
-        conn.execute(text(
-            "INSERT INTO scores (assessment_id, revision, alternative, kind, framework, dim_key, grp, value, coverage) "
-            "VALUES (:assessment_id, :revision, :alternative, :kind, :framework, :dim_key, :grp, :value, :coverage)"),
-            scores)
-    areas = list(areas)
-    if areas:
-        conn.execute(text("INSERT INTO score_areas (assessment_id, area_key, area) VALUES (:assessment_id, "
-                          ":area_key, :area)"), areas)
-    labels = list(labels)
-    if labels:
-        conn.execute(text("INSERT INTO score_labels (kind, framework, dim_key, label_sv, label_en) VALUES "
-                          "(:kind, :framework, :dim_key, :label_sv, :label_en) "
-                          "ON CONFLICT (kind, framework, dim_key) DO NOTHING"), labels)
+    portfolio_sql.replace_rows(conn, list(heads), list(scores), list(areas), list(labels))
 
 
 def area_rows(a: Assessment) -> list[dict[str, Any]]:
@@ -272,65 +247,22 @@ def refresh_scores(store: Store) -> int:
         # Fresh statistics, or PostgreSQL plans the aggregation for a handful of
         # rows until autovacuum catches up, and a second becomes many.
         with store.writing() as conn:
-            conn.exec_driver_sql("ANALYZE score_heads, score_areas, scores")
+            portfolio_sql.analyze(conn)
     return done
 
 
 # --- aggregating -----------------------------------------------------------------------------
 
 
-def _in_orgs(column: str, orgs: set[str] | None, params: dict[str, Any]) -> str:
-    """A clause keeping the rows whose organisation key is in `orgs` (TRUE for None: every organisation)."""
-    if orgs is None:
-        return "1 = 1"
-    names = sorted(orgs)[:1000]  # roles_of reads at most 1000 grants
-    if not names:
-        return "1 = 0"
-    params.update({f"org{i}": o for i, o in enumerate(names)})
-    return f"{column} IN (" + ", ".join(f":org{i}" for i in range(len(names))) + ")"
+def _selection(f: PortfolioFilters, orgs: set[str] | None = None) -> portfolio_sql.Selection:
+    """The filters as the store takes them: text folded as the stored keys are (å, ä, ö, case, spaces)."""
+    return portfolio_sql.Selection(
+        municipality_key=_fold(f.municipality), plan_type_key=_fold(f.plan_type),
+        status=str(Status(f.status)) if f.status else "", date_from=f.date_from, date_to=f.date_to,
+        checklist_id=f.checklist_id or "", area_key=_fold(f.area),
+        orgs=frozenset(orgs) if orgs is not None else None)
 
 
-def _where(f: PortfolioFilters, orgs: set[str] | None = None) -> tuple[str, dict[str, Any]]:
-    clauses, params = ["h.revision = a.revision"], {}
-    if orgs is not None:  # the organisation key is the municipality folded as auth.org_key folds it
-        clauses.append(_in_orgs("h.municipality_key", orgs, params))
-    if f.municipality and _fold(f.municipality):
-        clauses.append("h.municipality_key = :mun")
-        params["mun"] = _fold(f.municipality)
-    if f.plan_type and _fold(f.plan_type):
-        clauses.append("h.plan_type_key = :pt")
-        params["pt"] = _fold(f.plan_type)
-    if f.status:
-        clauses.append("a.status = :st")
-        params["st"] = str(Status(f.status))
-    if f.date_from:
-        clauses.append("h.dated >= :d0")
-        params["d0"] = f.date_from.isoformat()
-    if f.date_to:
-        clauses.append("h.dated <= :d1")
-        params["d1"] = f.date_to.isoformat()
-    if f.checklist_id:
-        clauses.append("h.checklist_id = :cid")
-        params["cid"] = f.checklist_id
-    if f.area and _fold(f.area):
-        clauses.append("EXISTS (SELECT 1 FROM score_areas sa WHERE sa.assessment_id = h.assessment_id "
-                       "AND sa.area_key = :area)")
-        params["area"] = _fold(f.area)
-    return " AND ".join(clauses), params
-
-
-def _chosen(f: PortfolioFilters, orgs: set[str] | None = None) -> tuple[str, dict[str, Any]]:
-    where, params = _where(f, orgs)
-    cte = ("WITH chosen AS (SELECT h.assessment_id, h.primary_alt, h.title, h.plan_type, h.dated, h.overall, "
-           "h.coverage, h.gap_change, a.municipality, a.status FROM score_heads h JOIN assessments a "
-           "ON a.id = h.assessment_id "
-           f"WHERE {where}) ")
-    return cte, params
-
-
-_STATS = ("AVG(s.value) AS mean, MIN(s.value) AS lowest, MAX(s.value) AS highest, COUNT(s.value) AS rated, "
-          "SUM(CASE WHEN s.value > 0 THEN 1 ELSE 0 END) AS positive, "
-          "SUM(CASE WHEN s.value < 0 THEN 1 ELSE 0 END) AS negative")
 _STAT_COLUMNS = ["mean", "lowest", "highest", "rated", "positive", "negative"]
 
 
@@ -372,38 +304,13 @@ def portfolio(store: Store, filters: PortfolioFilters | None = None, refresh: bo
     f = filters or PortfolioFilters()
     if refresh:
         refresh_scores(store)
-    cte, params = _chosen(f, orgs)
+    chosen = _selection(f, orgs)
     group = f.group or ""
-    policy_ids = ", ".join(f"'{p}'" for p in POLICY_AREA_IDS)
     with store.reading() as conn:
-        # The headline figures live in score_heads; only the followed group's score is
-        # looked up, by id, one row per assessment.
-        rows = conn.execute(text(
-            cte + ", followed AS (SELECT s.assessment_id, MAX(s.value) AS group_score FROM chosen c "
-            "CROSS JOIN scores s WHERE s.assessment_id = c.assessment_id AND s.alternative = c.primary_alt "
-            "AND s.kind = 'group' AND s.grp = :grp GROUP BY s.assessment_id) "
-            "SELECT c.assessment_id, c.title, c.municipality, c.plan_type, c.status, c.dated, c.overall, "
-            "c.coverage, c.gap_change, x.group_score FROM chosen c LEFT JOIN followed x "
-            "ON x.assessment_id = c.assessment_id ORDER BY c.dated, c.assessment_id"), {**params, "grp": group}).all()
-        # CROSS JOIN: SQLite then walks the chosen assessments and seeks their figures by
-        # id in the covering index, rather than walking every score; one seek per kind
-        # of figure (UNION ALL) keeps each seek to exactly the rows it needs.
-        seek = ("SELECT s.kind, s.framework, s.dim_key, s.grp, s.value FROM chosen c CROSS JOIN scores s "
-                "WHERE s.assessment_id = c.assessment_id AND s.alternative = c.primary_alt AND ")
-        parts = [seek + "s.kind = 'group'",
-                 seek + f"s.kind = 'dimension' AND s.grp = '' AND s.framework IN ({policy_ids})"]
-        if group:
-            parts.append(seek + f"s.kind = 'group_dimension' AND s.grp = :grp AND s.framework IN ({policy_ids})")
-        aggregates = conn.execute(text(
-            cte + f"SELECT s.kind, s.framework, s.dim_key, s.grp, {_STATS} FROM ("
-            + " UNION ALL ".join(parts) + ") s "
-            "GROUP BY s.kind, s.framework, s.dim_key, s.grp ORDER BY s.kind, s.framework, s.dim_key, s.grp"),
-            {**params, "grp": group}).all()
-        area_names = conn.execute(text(
-            cte + "SELECT sa.assessment_id, sa.area_key, sa.area FROM chosen c JOIN score_areas sa "
-            "ON sa.assessment_id = c.assessment_id ORDER BY sa.area_key, sa.area"), params).all()
-        labels = {f"{r.kind}:{r.dim_key}": {"sv": r.label_sv, "en": r.label_en}
-                  for r in conn.execute(text("SELECT kind, dim_key, label_sv, label_en FROM score_labels"))}
+        rows = portfolio_sql.listing(conn, chosen, group)
+        aggregates = portfolio_sql.aggregates(conn, chosen, group, POLICY_AREA_IDS)
+        area_names = portfolio_sql.area_names(conn, chosen)
+        labels = {f"{r.kind}:{r.dim_key}": {"sv": r.label_sv, "en": r.label_en} for r in portfolio_sql.labels(conn)}
 
     listing = _frame(rows, ["id", "title", "municipality", "plan_type", "status", "date", "overall", "coverage",
                             "gap_change", "group_score"])
@@ -454,27 +361,14 @@ def choices(store: Store, orgs: set[str] | None = None) -> dict[str, list[str]]:
     (of the organisations in `orgs` only, when given, as `portfolio`).
 
     Reads the derived tables as they are; call `refresh_scores` first for the latest."""
-    params: dict[str, Any] = {}
-    mine = _in_orgs("h.municipality_key", orgs, params)
     with store.reading() as conn:
-        def distinct(sql: str) -> list[str]:
-            return sorted({r[0] for r in conn.execute(text(sql), params) if r[0]}, key=str.casefold)
-
-        return {
-            "municipality": distinct("SELECT MIN(a.municipality) FROM assessments a JOIN score_heads h "
-                                     f"ON h.assessment_id = a.id WHERE {mine} GROUP BY h.municipality_key"),
-            "area": distinct("SELECT MIN(sa.area) FROM score_areas sa JOIN score_heads h "
-                             f"ON h.assessment_id = sa.assessment_id WHERE {mine} GROUP BY sa.area_key"),
-            "plan_type": distinct(f"SELECT MIN(h.plan_type) FROM score_heads h WHERE {mine} "
-                                  "GROUP BY h.plan_type_key"),
-            "group": distinct("SELECT dim_key FROM score_labels WHERE kind = 'group'"),
-        }
+        return portfolio_sql.choices(conn, orgs)
 
 
 def group_labels(store: Store, lang: str = "sv") -> dict[str, str]:
     """The names of the groups the stored checklists declare, by id, in `lang`."""
     with store.reading() as conn:
-        rows = conn.execute(text("SELECT dim_key, label_sv, label_en FROM score_labels WHERE kind = 'group'")).all()
+        rows = portfolio_sql.group_labels(conn)
     return {r.dim_key: (r.label_en if lang == "en" else r.label_sv) or r.dim_key for r in rows}
 
 

@@ -35,7 +35,7 @@ import uuid
 from dataclasses import dataclass
 from typing import Literal
 
-from sqlalchemy import Connection, text
+from sqlalchemy import Connection
 from sqlalchemy.exc import IntegrityError
 
 from .audit import log, record
@@ -44,6 +44,8 @@ from .errors import ConflictError, LimitExceeded, NotFound, StorageError
 from .integrity import seal_post, seal_report
 from .model import MAX_TEXT, Bounds, Status
 from .storage import Store
+from .store import assessments as assessments_sql
+from .store import review as review_sql
 
 __all__ = [
     "ReviewComment",
@@ -164,8 +166,7 @@ def sha256_of(data: bytes) -> str:
 
 
 def _head(conn: Connection, assessment_id: str) -> tuple[Status, int, str]:
-    row = conn.execute(text("SELECT status, revision, municipality FROM assessments WHERE id = :id"),
-                       {"id": assessment_id}).one_or_none()
+    row = assessments_sql.head(conn, assessment_id)
     if row is None:
         raise NotFound(f'Det finns ingen bedömning med id "{assessment_id}". / '
                        f'There is no assessment with id "{assessment_id}".')
@@ -186,8 +187,7 @@ def writers(store: Store, assessment_id: str) -> set[str]:
     """Everyone who wrote the assessment: who created it, and who saved a version that changed
     anything but its status (sending for review and returning to draft are not writing)."""
     with store.reading() as conn:
-        rows = conn.execute(text("SELECT revision, author, changes FROM versions WHERE assessment_id = :id"),
-                            {"id": assessment_id}).all()
+        rows = assessments_sql.version_authors(conn, assessment_id)
     names: set[str] = set()
     for r in rows:
         try:
@@ -244,48 +244,38 @@ def thread(store: Store, assessment_id: str) -> Thread:
     inherited = [ReviewComment(c.id, c.criterion, c.author, c.at, c.text, c.reply_to, c.kind, None)
                  for c in stored.assessment.comments]
     with store.reading() as conn:
-        head = conn.execute(text("SELECT revision FROM review_threads WHERE assessment_id = :id"),
-                            {"id": assessment_id}).one_or_none()
-        rows = conn.execute(text(
-            "SELECT id, criterion, author, at, text, reply_to, kind, on_revision FROM review_comments "
-            "WHERE assessment_id = :id ORDER BY at, id"), {"id": assessment_id}).all()
+        head = review_sql.thread_revision(conn, assessment_id)
+        rows = review_sql.posts(conn, assessment_id)
     posted = [ReviewComment(r.id, r.criterion, r.author, dt.datetime.fromisoformat(r.at), r.text, r.reply_to,
                             r.kind, r.on_revision) for r in rows]
-    return Thread(assessment_id, int(head.revision) if head else 0, tuple(inherited + posted))
+    return Thread(assessment_id, head or 0, tuple(inherited + posted))
 
 
 def _advance_thread(conn: Connection, assessment_id: str, seen: int, by: str, at: str) -> int:
     if seen == 0:
         try:
             with conn.begin_nested():
-                conn.execute(text("INSERT INTO review_threads (assessment_id, revision, updated_at, updated_by) "
-                                  "VALUES (:id, 1, :t, :by)"), {"id": assessment_id, "t": at, "by": by})
+                review_sql.start_thread(conn, assessment_id, at, by)
             return 1
         except IntegrityError:
             pass  # someone started the thread first: a conflict, reported below
     else:
-        done = conn.execute(text("UPDATE review_threads SET revision = :r, updated_at = :t, updated_by = :by "
-                                 "WHERE assessment_id = :id AND revision = :seen"),
-                            {"r": seen + 1, "t": at, "by": by, "id": assessment_id, "seen": seen})
-        if done.rowcount == 1:
+        if review_sql.advance_thread(conn, assessment_id, seen, at, by):
             return seen + 1
-    current = conn.execute(text("SELECT revision FROM review_threads WHERE assessment_id = :id"),
-                           {"id": assessment_id}).scalar_one_or_none() or 0
+    current = review_sql.thread_revision(conn, assessment_id) or 0
     # Each revision of the thread is one post: the newest (current - seen) posts are the ones missed.
-    missed = conn.execute(text("SELECT author FROM review_comments WHERE assessment_id = :id "
-                               "ORDER BY at DESC LIMIT :n"), {"id": assessment_id, "n": max(int(current) - seen, 1)})
-    authors = list(dict.fromkeys(r[0] for r in missed))
+    missed = review_sql.latest_authors(conn, assessment_id, max(int(current) - seen, 1))
+    authors = list(dict.fromkeys(missed))
     raise ReviewConflict(assessment_id, seen, int(current), authors)
 
 
 def _within_bounds(conn: Connection, assessment_id: str, adding: int) -> None:
     """LimitExceeded when one more post would pass the thread's bounds (the report prints every post)."""
-    row = conn.execute(text("SELECT count(*) AS n, coalesce(sum(length(text)), 0) AS size FROM review_comments "
-                            "WHERE assessment_id = :id"), {"id": assessment_id}).one()
-    if int(row.n) >= Bounds.POSTS:
+    posted, size = review_sql.thread_size(conn, assessment_id)
+    if posted >= Bounds.POSTS:
         raise LimitExceeded([(f"granskningen har redan {Bounds.POSTS} inlägg, det högsta som är tillåtet",
                               f"the review already has {Bounds.POSTS} posts, the most allowed")])
-    if int(row.size) + adding > Bounds.THREAD_TEXT:
+    if size + adding > Bounds.THREAD_TEXT:
         raise LimitExceeded([(f"granskningens inlägg får tillsammans vara högst {Bounds.THREAD_TEXT:,} tecken"
                               .replace(",", "\u202f"),
                               f"the review's posts may together be at most {Bounds.THREAD_TEXT:,} characters")])
@@ -332,10 +322,7 @@ def post(store: Store, assessment_id: str, thread_revision: int, author: Actor |
         new = _advance_thread(conn, assessment_id, thread_revision, name, at)
         row = {"id": cid, "assessment_id": assessment_id, "on_revision": revision, "criterion": criterion,
                "author": name, "at": at, "text": words, "reply_to": reply_to, "kind": chosen}
-        conn.execute(text(
-            "INSERT INTO review_comments (id, assessment_id, on_revision, criterion, author, at, text, reply_to, "
-            "kind) VALUES (:id, :assessment_id, :on_revision, :criterion, :author, :at, :text, :reply_to, :kind)"),
-            row)
+        review_sql.insert_post(conn, row)
         seal_post(conn, row)
         record(conn, name, "comment", assessment_id, org,
                f"{chosen} {cid}" + (f" on {criterion}" if criterion else ""))
@@ -378,16 +365,12 @@ def sign_off(store: Store, assessment_id: str, revision: int, by: Actor | str, n
     words = f"Fastställd {when.isoformat()} av {name} / Adopted {when.isoformat()} by {name}"
     at = _now().isoformat(timespec="microseconds")
     with store.writing() as conn:
-        seen = conn.execute(text("SELECT revision FROM review_threads WHERE assessment_id = :id"),
-                            {"id": assessment_id}).scalar_one_or_none() or 0
+        seen = review_sql.thread_revision(conn, assessment_id) or 0
         _advance_thread(conn, assessment_id, int(seen), name, at)
         row = {"id": uuid.uuid4().hex[:12], "assessment_id": assessment_id, "on_revision": adopted,
                "criterion": None, "author": name, "at": at,
                "text": words + (f"\n{note.strip()}" if note.strip() else ""), "reply_to": None, "kind": "sign_off"}
-        conn.execute(text(
-            "INSERT INTO review_comments (id, assessment_id, on_revision, criterion, author, at, text, reply_to, "
-            "kind) VALUES (:id, :assessment_id, :on_revision, :criterion, :author, :at, :text, :reply_to, :kind)"),
-            row)
+        review_sql.insert_post(conn, row)
         seal_post(conn, row)  # the chain (assessment/integrity.py) shows a sign-off deleted or edited later
         record(conn, name, "sign_off", assessment_id, org, f"version {adopted}, {when.isoformat()}")
     store_report(store, assessment_id, actor, lang)
@@ -426,10 +409,7 @@ def store_report(store: Store, assessment_id: str, by: Actor | str, lang: str | 
         with store.writing() as conn:
             row = {"assessment_id": assessment_id, "revision": stored.revision, "lang": language, "sha256": digest,
                    "size": len(pdf), "stored_at": at.isoformat(timespec="microseconds"), "stored_by": by}
-            conn.execute(text(
-                "INSERT INTO adopted_reports (assessment_id, revision, lang, sha256, size, pdf, stored_at, stored_by) "
-                "VALUES (:assessment_id, :revision, :lang, :sha256, :size, :pdf, :stored_at, :stored_by)"),
-                {**row, "pdf": pdf})
+            review_sql.insert_report(conn, row, pdf)
             seal_report(conn, row)
             record(conn, by, "store_report", assessment_id, org,
                    f"version {stored.revision} ({language}) sha256 {digest}")
@@ -442,9 +422,7 @@ def store_report(store: Store, assessment_id: str, by: Actor | str, lang: str | 
 def stored_reports(store: Store, assessment_id: str) -> list[StoredReport]:
     """The reports stored at adoption, oldest first."""
     with store.reading() as conn:
-        rows = conn.execute(text(
-            "SELECT revision, lang, sha256, size, stored_at, stored_by FROM adopted_reports "
-            "WHERE assessment_id = :id ORDER BY stored_at"), {"id": assessment_id}).all()
+        rows = review_sql.reports(conn, assessment_id)
     return [StoredReport(assessment_id, r.revision, r.lang, r.sha256, r.size, dt.datetime.fromisoformat(r.stored_at),
                          r.stored_by) for r in rows]
 
@@ -452,12 +430,11 @@ def stored_reports(store: Store, assessment_id: str) -> list[StoredReport]:
 def report_pdf(store: Store, assessment_id: str, revision: int, lang: str) -> bytes:
     """The stored PDF bytes, exactly as they were at adoption."""
     with store.reading() as conn:
-        row = conn.execute(text("SELECT pdf FROM adopted_reports WHERE assessment_id = :id AND revision = :r "
-                                "AND lang = :lang"), {"id": assessment_id, "r": revision, "lang": lang}).one_or_none()
-    if row is None:
+        pdf = review_sql.report_pdf(conn, assessment_id, revision, lang)
+    if pdf is None:
         raise NotFound(f"Ingen lagrad rapport för {assessment_id} version {revision} ({lang}).",
                        f"No stored report for {assessment_id} version {revision} ({lang}).")
-    return bytes(row.pdf)
+    return pdf
 
 
 def verify_report(store: Store, assessment_id: str, pdf: bytes) -> Verification:

@@ -32,7 +32,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
-from sqlalchemy import Connection, Engine, create_engine, event, text
+from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.exc import DBAPIError, IntegrityError
 
 from .checklist import Checklist, text_for
@@ -40,9 +40,11 @@ from .errors import (AssessmentFileError, ConflictError, DuplicateError, FrozenE
                      StorageError)
 from .integrity import Verdict, body_digest, chain_head, check_adoption, seal_report, seal_version, verify
 from .library import resolve_checklist
-from .migrations import FROZEN_MARK, pending, search_text, upgrade
+from .migrations import FROZEN_MARK, needs_upgrade, schema_mark, search_text, upgrade
 from .model import (MAX_NAME, AdoptionRecord, Answer, Assessment, Provenance, Status, answer_bound_problems,
                     check_assessment, check_bounds, check_value, dump_assessment, parse_assessment, validate_snapshot)
+from .store import assessments as assessments_sql
+from .store import review as review_sql
 from .yamlio import Limits
 
 __all__ = [
@@ -52,6 +54,7 @@ __all__ = [
     "Change",
     "Conflict",
     "EditConflict",
+    "RestartNeeded",
     "Store",
     "Stored",
     "Summary",
@@ -240,6 +243,10 @@ _PART_EN = {"metadata": "the details of the assessment", "measures": "the measur
             "status": "the status", "language": "the language"}
 
 
+class RestartNeeded(StorageError):
+    """A newer SKB has migrated the database since this server started: it must be restarted."""
+
+
 class EditConflict(ConflictError):
     """Someone else saved the assessment first; `conflict` says who and what, `message(lang)` says it to the user."""
 
@@ -332,6 +339,8 @@ class Store:
         self._snapshots_lock = threading.Lock()
         try:
             self._upgrade()
+            with self._engine.connect() as conn:
+                self._schema = schema_mark(conn)  # what this server was started on (see _write)
         except DBAPIError as exc:
             self._engine.dispose()
             if "permission denied" in str(exc.orig) or "must be owner" in str(exc.orig):
@@ -355,7 +364,7 @@ class Store:
                 upgrade(engine)
             finally:
                 engine.dispose()
-        elif self.dialect == "postgresql" and not pending(self._engine):
+        elif self.dialect == "postgresql" and not needs_upgrade(self._engine):
             return
         else:
             upgrade(self._writer)
@@ -375,19 +384,53 @@ class Store:
 
     @contextmanager
     def _write(self) -> Iterator[Connection]:
-        """One write transaction; refusals by the freezing triggers become FrozenError."""
+        """One write transaction; refusals by the freezing triggers become FrozenError.
+
+        Last before it commits, the write checks that the schema is still the one this server
+        started on: once a newer SKB has migrated the database (docs/storage.md, "Upgrades"),
+        a server of the old version refuses every write, saying that it must be restarted,
+        rather than write rows the new schema may not expect. Checked at the end, the write
+        either committed before the migration (which then migrates it) or is rolled back."""
         try:
             with self._writer.begin() as conn:
                 yield conn
+                if schema_mark(conn) != self._schema:
+                    raise self._restart()
         except DBAPIError as exc:
             if FROZEN_MARK in str(exc.orig):
                 raise FrozenError(str(exc.orig).split(FROZEN_MARK + ": ", 1)[-1].splitlines()[0]) from None
+            if self._schema_moved():
+                raise self._restart() from None
             raise
 
     @contextmanager
     def _read(self) -> Iterator[Connection]:
+        try:
+            with self._engine.connect() as conn:
+                yield conn
+        except DBAPIError:
+            # A read that fails on a schema changed under it (a dropped column, a renamed table) says why.
+            if self._schema_moved():
+                raise self._restart() from None
+            raise
+
+    def _schema_moved(self) -> bool:
+        try:
+            with self._engine.connect() as conn:
+                return schema_mark(conn) != self._schema
+        except DBAPIError:
+            return False
+
+    def _restart(self) -> RestartNeeded:
         with self._engine.connect() as conn:
-            yield conn
+            now = schema_mark(conn)
+        return RestartNeeded(
+            f"SKB har uppgraderats medan den här servern körde: databasen har nu schema {now}, servern startades "
+            f"på {self._schema}. Ändringen sparades inte. Servern måste startas om med den nya versionen av SKB; "
+            "ladda sedan om sidan.",
+            f"SKB was upgraded while this server was running: the database now has schema {now}, the server "
+            f"started on {self._schema}. The change was not saved. The server must be restarted with the new "
+            "version of SKB; then reload the page.")
 
     def writing(self) -> Any:
         """One write transaction for the modules that keep their own tables beside the
@@ -403,7 +446,7 @@ class Store:
 
     def _store_snapshot(self, conn: Connection, checklist: Checklist) -> str:
         digest = checklist.content_hash()
-        if conn.execute(text("SELECT 1 FROM checklist_snapshots WHERE hash = :h"), {"h": digest}).first():
+        if assessments_sql.snapshot_stored(conn, digest):
             return digest
         data = checklist.model_dump(mode="json", by_alias=True, exclude_none=True)
         try:
@@ -412,10 +455,7 @@ class Store:
         except AssessmentFileError as exc:
             raise StorageError(str(exc)) from None
         body = json.dumps(data, ensure_ascii=False)
-        conn.execute(text(
-            "INSERT INTO checklist_snapshots (hash, checklist_id, version, body, stored_at) "
-            "VALUES (:h, :c, :v, :b, :t) ON CONFLICT (hash) DO NOTHING"),
-            {"h": digest, "c": checklist.id, "v": checklist.version, "b": body, "t": _now()})
+        assessments_sql.insert_snapshot(conn, digest, checklist.id, checklist.version, body, _now())
         return digest
 
     def _snapshot(self, conn: Connection, digest: str) -> Checklist:
@@ -423,10 +463,10 @@ class Store:
             cached = self._snapshots.get(digest)
         if cached is not None:
             return cached
-        row = conn.execute(text("SELECT body FROM checklist_snapshots WHERE hash = :h"), {"h": digest}).one()
+        body = assessments_sql.snapshot_body(conn, digest)
         try:
             # Through the full validator, as on import: the database is no more trusted than a file.
-            checklist = validate_snapshot(json.loads(row[0]), f"checklist {digest[:12]}")
+            checklist = validate_snapshot(json.loads(body), f"checklist {digest[:12]}")
         except (AssessmentFileError, ValueError) as exc:
             raise StorageError(f"Den lagrade checklistan {digest[:12]}… är inte giltig; kör skb verify.\n{exc}",
                                f"The stored checklist {digest[:12]}… is not valid; run skb verify.\n{exc}") from None
@@ -445,10 +485,7 @@ class Store:
     # -- reading --
 
     def _head(self, conn: Connection, assessment_id: str) -> Any:
-        row = conn.execute(text(
-            "SELECT a.revision, a.status, a.updated_at, a.updated_by, v.body, v.checklist_hash "
-            "FROM assessments a JOIN versions v ON v.assessment_id = a.id AND v.revision = a.revision "
-            "WHERE a.id = :id"), {"id": assessment_id}).one_or_none()
+        row = assessments_sql.latest(conn, assessment_id)
         if row is None:
             raise _not_found(assessment_id)
         return row
@@ -463,8 +500,7 @@ class Store:
     def version(self, assessment_id: str, revision: int) -> Assessment:
         """An assessment as it was saved at `revision`."""
         with self._read() as conn:
-            row = conn.execute(text("SELECT body, checklist_hash FROM versions WHERE assessment_id = :id "
-                                    "AND revision = :r"), {"id": assessment_id, "r": revision}).one_or_none()
+            row = assessments_sql.version_body(conn, assessment_id, revision)
             if row is None:
                 self._head(conn, assessment_id)  # NotFound for an unknown assessment
                 raise NotFound(f"Bedömningen {assessment_id} har ingen version {revision}.",
@@ -474,9 +510,7 @@ class Store:
     def history(self, assessment_id: str) -> list[Version]:
         """Every saved version, oldest first."""
         with self._read() as conn:
-            rows = conn.execute(text(
-                "SELECT revision, saved_at, author, summary, status, changes FROM versions "
-                "WHERE assessment_id = :id ORDER BY revision"), {"id": assessment_id}).all()
+            rows = assessments_sql.versions_after(conn, assessment_id)
             if not rows:
                 self._head(conn, assessment_id)
         return [_version(r) for r in rows]
@@ -495,10 +529,7 @@ class Store:
         row = {"assessment_id": assessment_id, "revision": revision, "saved_at": at, "author": author,
                "summary": summary, "changes": json.dumps({"questions": questions, "parts": parts}, ensure_ascii=False),
                "status": status, "checklist_hash": digest, "body": _encode(body)}
-        conn.execute(text(
-            "INSERT INTO versions (assessment_id, revision, saved_at, author, summary, changes, status, "
-            "checklist_hash, body) VALUES (:assessment_id, :revision, :saved_at, :author, :summary, :changes, "
-            ":status, :checklist_hash, :body)"), row)
+        assessments_sql.insert_version(conn, row)
         seal_version(conn, row)
 
     def _insert_new(self, conn: Connection, a: Assessment, author: str, summary: str) -> int:
@@ -508,18 +539,13 @@ class Store:
         meta = a.metadata
         # The head starts as a draft even for an adopted import: the freezing
         # trigger must let its first version in, then the status is set.
-        conn.execute(text(
-            "INSERT INTO assessments (id, title, municipality, status, checklist_id, checklist_version, revision, "
-            "created_at, created_by, updated_at, updated_by, search_text) "
-            "VALUES (:id, :title, :mun, :st, :cid, :cv, 1, :t, :by, :t, :by, :q)"),
-            {"id": a.id, "title": meta.title, "mun": meta.municipality,
-             "st": Status.DRAFT if meta.status == Status.ADOPTED else str(meta.status),
-             "cid": a.checklist.id, "cv": a.checklist.version, "t": at, "by": author,
-             "q": search_text(body["metadata"])})
+        assessments_sql.insert_head(conn, a.id, meta.title, meta.municipality,
+                                    str(Status.DRAFT) if meta.status == Status.ADOPTED else str(meta.status),
+                                    a.checklist.id, a.checklist.version, at, author, search_text(body["metadata"]))
         questions, _ = _diff(None, body)
         self._insert_version(conn, a.id, 1, author, summary, str(meta.status), digest, body, questions, [], at)
         if meta.status == Status.ADOPTED:
-            conn.execute(text("UPDATE assessments SET status = 'adopted' WHERE id = :id"), {"id": a.id})
+            assessments_sql.mark_adopted(conn, a.id)
         return 1
 
     def create(self, assessment: Assessment, author: str, summary: str = "") -> int:
@@ -540,10 +566,7 @@ class Store:
 
     def _conflict(self, conn: Connection, assessment_id: str, base_revision: int, current: int,
                   digest: str) -> EditConflict:
-        rows = conn.execute(text(
-            "SELECT revision, saved_at, author, summary, status, changes FROM versions "
-            "WHERE assessment_id = :id AND revision > :r ORDER BY revision"),
-            {"id": assessment_id, "r": base_revision}).all()
+        rows = assessments_sql.versions_after(conn, assessment_id, base_revision)
         changes = tuple(_version(r) for r in rows)
         checklist = self._snapshot(conn, digest)
         texts: dict[str, dict[str, str]] = {}
@@ -572,12 +595,7 @@ class Store:
         revision = base_revision + 1
         # The revision in the WHERE clause is the optimistic lock: on PostgreSQL
         # another session may have committed since _guard read the head.
-        sets = ", ".join(f"{k} = :{k}" for k in (extra or {}))
-        result = conn.execute(text(
-            f"UPDATE assessments SET revision = :r, updated_at = :t, updated_by = :by{', ' + sets if sets else ''} "
-            "WHERE id = :id AND revision = :base"),
-            {"r": revision, "t": at, "by": author, "id": assessment_id, "base": base_revision, **(extra or {})})
-        if result.rowcount != 1:
+        if not assessments_sql.advance_head(conn, assessment_id, base_revision, at, author, extra):
             head = self._head(conn, assessment_id)
             if head.status == Status.ADOPTED:
                 raise _frozen(assessment_id)
@@ -665,7 +683,7 @@ class Store:
             new_revision = self._advance(conn, assessment_id, revision, by, "fastställd / adopted", "adopted",
                                          head.checklist_hash, body, [], ["status", "metadata"])
             # Last, so that the trigger still let the adopted version itself in.
-            conn.execute(text("UPDATE assessments SET status = 'adopted' WHERE id = :id"), {"id": assessment_id})
+            assessments_sql.mark_adopted(conn, assessment_id)
             return new_revision
 
     def copy_as_draft(self, assessment_id: str, by: str, revision: int | None = None) -> str:
@@ -698,18 +716,14 @@ class Store:
                 raise StorageError(f"Bara utkast kan tas bort; {assessment_id} är under granskning.",
                                    f"Only drafts can be deleted; {assessment_id} is in review.")
             # The history goes with the draft by cascade: a version alone is never deleted (migration 0007).
-            conn.execute(text("DELETE FROM assessments WHERE id = :id"), {"id": assessment_id})
+            assessments_sql.delete(conn, assessment_id)
 
     def provenances(self, ids: list[str] | None = None) -> dict[str, Provenance]:
         """The provenance of every imported assessment (what its file claimed), by id; `ids`: only these."""
         if ids is not None and not ids:
             return {}
-        only = f" AND a.id IN ({', '.join(f':i{n}' for n in range(len(ids)))})" if ids else ""
         with self._read() as conn:
-            rows = conn.execute(text(
-                "SELECT a.id, v.body FROM assessments a JOIN versions v ON v.assessment_id = a.id "
-                "AND v.revision = a.revision WHERE v.body LIKE :pattern" + only),
-                {"pattern": '%"provenance":%', **{f"i{n}": i for n, i in enumerate(ids or [])}}).all()
+            rows = assessments_sql.bodies_with_provenance(conn, ids)
         found = {}
         for row in rows:
             data = json.loads(row.body).get("provenance")
@@ -739,10 +753,7 @@ class Store:
         if a.metadata.status == Status.ADOPTED:
             with self._read() as conn:
                 rev = revision if revision is not None else self._head(conn, assessment_id).revision
-                report = conn.execute(text(
-                    "SELECT lang, sha256, pdf FROM adopted_reports WHERE assessment_id = :id AND revision = :r "
-                    "ORDER BY CASE WHEN lang = :lang THEN 0 ELSE 1 END, stored_at LIMIT 1"),
-                    {"id": assessment_id, "r": rev, "lang": a.language}).one_or_none()
+                report = review_sql.report_for_export(conn, assessment_id, rev, a.language)
                 head = chain_head(conn, assessment_id)
             if report is not None:
                 a = a.model_copy(update={"adoption_record": AdoptionRecord(
@@ -777,10 +788,7 @@ class Store:
                            "lang": a.adoption_record.report_lang if a.adoption_record else a.language,
                            "sha256": a.provenance.report_sha256, "size": len(pdf), "stored_at": _now(),
                            "stored_by": author}
-                    conn.execute(text(
-                        "INSERT INTO adopted_reports (assessment_id, revision, lang, sha256, size, pdf, stored_at, "
-                        "stored_by) VALUES (:assessment_id, :revision, :lang, :sha256, :size, :pdf, :stored_at, "
-                        ":stored_by)"), {**row, "pdf": pdf})
+                    review_sql.insert_report(conn, row, pdf)
                     seal_report(conn, row)
         except IntegrityError:
             raise DuplicateError(f'{source}: bedömningen "{a.id}" finns redan; importera den som kopia (--as-new) '
@@ -792,20 +800,9 @@ class Store:
 
     def list(self, search: str | None = None, status: Status | str | None = None) -> list[Summary]:
         """Assessments, most recently changed first; `search` matches title, municipality, plan type and areas."""
-        clauses, params = [], {}
-        if search:
-            escaped = search.casefold().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-            clauses.append("search_text LIKE :q ESCAPE '\\'")
-            params["q"] = f"%{escaped}%"
-        if status:
-            clauses.append("status = :status")
-            params["status"] = str(Status(status))
-        where = f"WHERE {' AND '.join(clauses)}" if clauses else ""
         with self._read() as conn:
-            rows = conn.execute(text(
-                "SELECT id, title, municipality, status, checklist_id, checklist_version, revision, created_at, "
-                f"created_by, updated_at, updated_by FROM assessments {where} ORDER BY updated_at DESC, id"),
-                params).all()
+            rows = assessments_sql.summaries(conn, search.casefold() if search else None,
+                                             str(Status(status)) if status else None)
         return [Summary(r.id, r.title, r.municipality, Status(r.status), r.checklist_id, r.checklist_version,
                         r.revision, _when(r.created_at), r.created_by, _when(r.updated_at), r.updated_by)
                 for r in rows]

@@ -26,7 +26,7 @@ from streamlit.testing.v1 import AppTest
 
 from assessment.errors import AssessmentFileError
 from assessment.library import resolve_checklist
-from assessment.migrations import MIGRATIONS, applied, upgrade
+from assessment.migrations import applied, known, upgrade
 from assessment.model import Answer, dump_assessment, new_assessment, parse_assessment
 from assessment.scoring import score
 from assessment.storage import open_store
@@ -100,7 +100,7 @@ def old_assessment():
 def write_first_schema_database(url: str, a) -> None:
     """A database as the first released schema left it, holding `a` in two versions."""
     engine = create_engine(url)
-    assert upgrade(engine, upto=MIGRATIONS[0].name) == [MIGRATIONS[0].name]
+    assert upgrade(engine, upto=known()[0]) == [known()[0]]
     body = a.model_dump(mode="json", by_alias=True, exclude_none=True, exclude={"checklist"})
     empty = {**body, "answers": {}, "alternatives": {}}
     snapshot = json.dumps(a.checklist.model_dump(mode="json", by_alias=True, exclude_none=True), ensure_ascii=False)
@@ -158,7 +158,7 @@ def test_the_app_opens_an_old_database_and_an_old_checklist_version_and_keeps_wo
     assert not at.exception, at.exception
     with open_store(url) as store:
         with store.engine.connect() as conn:
-            assert applied(conn) == [m.name for m in MIGRATIONS]
+            assert applied(conn) == list(known())
         stored = store.load(old.id)
     assert stored.revision == 3
     assert stored.assessment.checklist.version == "1"

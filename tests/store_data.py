@@ -1,0 +1,116 @@
+"""A database with everything SKB keeps, for the backup and upgrade tests: an adopted assessment with its
+review thread, sign-off, stored report and follow-up, a draft being worked on, and a re-assessment.
+
+`everything(url)` fills a database and says what it made; `rows(url)` reads every row of every table, so two
+databases can be compared exactly (the PDF bytes of a stored report among them)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from sqlalchemy import create_engine, text
+
+from assessment.followup import add_note, add_value, measures, reassess, schedule, set_review_date
+from assessment.model import Answer, Measure, new_assessment
+from assessment.review import post, send_for_review, sign_off, stored_reports, thread
+from assessment.storage import Store, open_store
+from assessment.validate import parse_checklist
+
+TORG = """\
+schema_version: 1
+id: torg
+version: "1"
+title: {sv: Torgplan, en: Square plan}
+languages: [sv, en]
+scales:
+  - id: impact
+    steps:
+      - {value: -2, label: {sv: Stor negativ, en: Major negative}}
+      - {value: -1, label: {sv: Negativ, en: Negative}}
+      - {value: 0, label: {sv: Ingen, en: None}}
+      - {value: 1, label: {sv: Positiv, en: Positive}}
+      - {value: 2, label: {sv: Stor positiv, en: Major positive}}
+groups:
+  - {id: children, label: {sv: Barn, en: Children}, weight: 2, worse_off: true}
+  - {id: all, label: {sv: Alla, en: Everyone}, population: true}
+sections:
+  - id: boende
+    title: {sv: Boende och närmiljö, en: Housing and neighbourhood}
+    criteria:
+      - id: belysning
+        text: {sv: "Hur påverkas tryggheten kvällstid?", en: "How is safety in the evening affected?"}
+        type: impact
+        scale: impact
+      - id: lek
+        text: {sv: "Hur påverkas barns möjligheter till lek?", en: "How are children's chances to play affected?"}
+        type: group_impact
+        scale: impact
+"""
+
+
+def torg():
+    checklist, problems = parse_checklist(TORG, "torg.yaml")
+    assert problems == []
+    return checklist
+
+
+@dataclass(frozen=True)
+class Made:
+    adopted: str
+    draft: str
+    reassessment: str
+
+
+def everything(url: str) -> Made:
+    """Fill the database at `url` with one of each thing SKB keeps."""
+    with open_store(url) as store:
+        a = new_assessment(torg(), "Stortorget i Łódźkvarteren", municipality="Örebro", areas=["Vivalla"])
+        a.set_answer("belysning", Answer(value=-1, comment="Mörkt vid busshållplatsen"))
+        a.set_answer("lek", Answer(value={"children": 2, "all": 1}))
+        a.measures.append(Measure(id="ljus", criterion="belysning", text="Belysning längs gångstråket",
+                                  responsible="Tekniska förvaltningen", indicator="Antal nya armaturer"))
+        revision = store.create(a, "Elif Şahin")
+        revision = send_for_review(store, a.id, revision, "Elif Şahin")
+        t = post(store, a.id, 0, "Γιώργος Παπαδόπουλος", "Vilka trygghetsvandringar ligger till grund?",
+                 criterion="belysning")
+        question = thread(store, a.id).on("belysning")[0]
+        post(store, a.id, t, "Elif Şahin", "Två vandringar i oktober, med Vivalla föreningsråd.", reply_to=question.id)
+        sign_off(store, a.id, revision, "Marta Wiśniewska", note="Enligt nämndens beslut § 12")
+        r = add_note(store, a.id, "ljus", 0, dt.date(2026, 10, 1), "Tio armaturer på plats vid Ängsvägen",
+                     "Kalle Ölund")
+        add_value(store, a.id, "ljus", r, dt.date(2026, 10, 1), 10, "Kalle Ölund", note="Första etappen")
+        set_review_date(store, a.id, schedule(store, a.id).revision, dt.date(2027, 3, 1), "Kalle Ölund")
+        again = reassess(store, a.id, "Elif Şahin")
+
+        d = new_assessment(torg(), "Ängsparken", municipality="Malmö")
+        r = store.create(d, "Anna Öberg")
+        store.save_answer(d.id, r, "belysning", None, Answer(value=1), "Anna Öberg")
+    return Made(a.id, d.id, again)
+
+
+def rows(url: str) -> dict[str, list[tuple]]:
+    """Every row of every table, in a fixed order, as plain values."""
+    engine = create_engine(url.replace("postgresql://", "postgresql+psycopg://"))
+    try:
+        with engine.connect() as conn:
+            if conn.dialect.name == "postgresql":
+                tables = [r[0] for r in conn.execute(text(
+                    "SELECT tablename FROM pg_tables WHERE schemaname = current_schema()"))]
+            else:
+                tables = [r[0] for r in conn.execute(text(
+                    "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"))]
+            return {t: sorted((tuple(bytes(v) if isinstance(v, memoryview) else v for v in r)
+                               for r in conn.execute(text(f'SELECT * FROM "{t}"'))), key=repr)
+                    for t in sorted(tables)}
+    finally:
+        engine.dispose()
+
+
+def seen(store: Store, made: Made) -> dict[str, object]:
+    """What a person sees of the data through SKB: assessments, histories, threads, follow-up, reports."""
+    out: dict[str, object] = {}
+    for aid in (made.adopted, made.draft, made.reassessment):
+        out[aid] = (store.load(aid), store.history(aid), thread(store, aid), measures(store, aid),
+                    schedule(store, aid), stored_reports(store, aid))
+    return out
