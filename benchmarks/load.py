@@ -320,13 +320,14 @@ class LoadResult:
     cpu_ms_per_run: float | None
     load_before: tuple[float, float, float]
     load_after: tuple[float, float, float]
+    driver_cpu_s: float = 0.0  # this process (the sessions' client) competes for the same cores
     outage: tuple[float, float] | None = None
 
     def figures(self) -> dict[str, Any]:
         t = self.tally
         return {
             "servers": self.servers, "sessions": self.sessions, "duration_s": round(self.duration_s, 1),
-            "answers": t.answers, "runs": t.runs,
+            "answers": t.answers, "runs": t.runs, "runs_per_s": round(t.runs / self.duration_s, 1),
             "answer_to_saved_p50_ms": _ms(_percentile(t.saved_s, 0.5)),
             "answer_to_saved_p95_ms": _ms(_percentile(t.saved_s, 0.95)),
             "next_p50_ms": _ms(_percentile(t.next_s, 0.5)), "next_p95_ms": _ms(_percentile(t.next_s, 0.95)),
@@ -339,6 +340,7 @@ class LoadResult:
             "cpu_ms_per_run": round(self.cpu_ms_per_run, 1) if self.cpu_ms_per_run is not None else None,
             "load_before": [round(x, 1) for x in self.load_before],
             "load_after": [round(x, 1) for x in self.load_after],
+            "driver_cpu_s": round(self.driver_cpu_s, 1),
             "outage": self.outage,
         }
 
@@ -478,17 +480,17 @@ def run_load(cluster: Cluster, url: str, sessions: int, servers: int, duration: 
             await asyncio.gather(*tasks)
             return people
 
-        began = time.monotonic()
+        driver = os.times()
         people = asyncio.run(main())
-        took = time.monotonic() - began
+        driver_cpu = (os.times().user - driver.user) + (os.times().system - driver.system)
         sampler.halt.set()
         sampler.join(timeout=10)
         cpu = sum(_cpu_s(s.pid) for s in region.servers) - sum(cpu_before)
         load_after = os.getloadavg()
         lost, checked = _lost(url, people)
-        return LoadResult(servers, sessions, took, tally, lost, checked, sampler.rss, sampler.connections,
+        return LoadResult(servers, sessions, duration, tally, lost, checked, sampler.rss, sampler.connections,
                           cpu * 1000 / tally.runs if tally.runs else None, load_before, load_after,
-                          outage_window[0] if outage_window else None)
+                          driver_cpu, outage_window[0] if outage_window else None)
     finally:
         _stop_region(region)
 
@@ -496,8 +498,9 @@ def run_load(cluster: Cluster, url: str, sessions: int, servers: int, duration: 
 # --- the command ----------------------------------------------------------------------------
 
 
-HEAD = ("servers", "sessions", "answers", "answer→saved p50 / p95 ms", "next p50 / p95 ms", "errors", "lost",
-        "peak RSS per server MB", "peak DB conns", "server CPU ms per run", "load avg before → after")
+HEAD = ("servers", "sessions", "answers", "runs/s", "answer→saved p50 / p95 ms", "next p50 / p95 ms", "errors", "lost",
+        "peak RSS per server MB", "peak DB conns", "server CPU ms per run", "client CPU s",
+        "load avg before → after")
 
 
 def _row(r: LoadResult) -> list[str]:
@@ -506,11 +509,11 @@ def _row(r: LoadResult) -> list[str]:
     def pair(a: Any, b: Any) -> str:
         return f"{a if a is not None else '–'} / {b if b is not None else '–'}"
 
-    return [str(r.servers), str(r.sessions), str(f["answers"]),
+    return [str(r.servers), str(r.sessions), str(f["answers"]), str(f["runs_per_s"]),
             pair(f["answer_to_saved_p50_ms"], f["answer_to_saved_p95_ms"]), pair(f["next_p50_ms"], f["next_p95_ms"]),
             str(f["errors"]), f"{f['lost_answers']} of {f['answers_checked']}",
             ", ".join(str(x) for x in f["rss_mb_peak"]), str(f["db_connections_peak"]),
-            str(f["cpu_ms_per_run"]), f"{r.load_before[0]:.1f} → {r.load_after[0]:.1f}"]
+            str(f["cpu_ms_per_run"]), str(f["driver_cpu_s"]), f"{r.load_before[0]:.1f} → {r.load_after[0]:.1f}"]
 
 
 def _table(results: list[LoadResult], markdown: bool) -> str:
