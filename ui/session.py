@@ -6,7 +6,15 @@ are copies of it, never the other way round. Every change goes straight to the
 storage layer, so a refresh, a new tab or a restarted server finds it there.
 The store and the checklist library are shared per process through
 `st.cache_resource`, keyed on what selects them (the environment, the files'
-mtimes), so a test's temporary data directory never meets a user's.
+mtimes), so a test's temporary data directory never meets a user's. Both are
+right with several servers on one database (docs/deployment.md): the store is
+an engine and its pool, and its snapshot cache holds checklist snapshots by
+content hash, which never change; the library is the server's own files. The
+session's copy of its assessment is checked against the database's revision
+on every save, whichever server saved last.
+While the database is away or full (`assessment.outage`), a change stays in
+the session's copy, marked `unsaved`, and is saved with whatever follows once
+the database takes writes again (`retry_unsaved`, driven by `ui/outage.py`).
 Who is acting comes from here too (`actor`): in local mode the OS user,
 labelled as local; in shared mode (a sign-in configured in secrets.toml, or
 SKB_MODE=shared) only the identity provider's verified claims in `st.user`,
