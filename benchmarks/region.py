@@ -163,14 +163,18 @@ http {{
 
 
 class Nginx:
-    """Debian's nginx on a free loopback port in front of `upstreams` ("127.0.0.1:PORT")."""
+    """Debian's nginx on a free loopback port in front of `upstreams` ("127.0.0.1:PORT").
 
-    def __init__(self, prefix: Path, upstreams: list[str]) -> None:
+    `port` fixes the port beforehand, when the address must be known before the app servers start
+    (sign-in's redirect address names it)."""
+
+    def __init__(self, prefix: Path, upstreams: list[str], port: int | None = None) -> None:
         if NGINX is None:
             raise RuntimeError("nginx is not installed")
         self.prefix = prefix
         self.upstreams = upstreams
-        self.port = 0
+        self.fixed = port
+        self.port = port or 0
         self.process: subprocess.Popen[bytes] | None = None
 
     @property
@@ -181,8 +185,8 @@ class Nginx:
         for sub in ("tmp", "logs"):
             (self.prefix / sub).mkdir(parents=True, exist_ok=True)
         log = self.prefix / "nginx.out"
-        for _ in range(5):
-            self.port = _port()
+        for _ in range(1 if self.fixed else 5):
+            self.port = self.fixed or _port()
             conf = self.prefix / "nginx.conf"
             conf.write_text(nginx_conf(self.prefix, self.port, self.upstreams), encoding="utf-8")
             test = subprocess.run([NGINX, "-t", "-p", str(self.prefix), "-c", str(conf)], capture_output=True,
@@ -198,7 +202,7 @@ class Nginx:
                 return self
             except RuntimeError as exc:
                 said = (self.prefix / "error.log").read_text(errors="replace") if (self.prefix / "error.log").exists() else ""
-                if "Address already in use" not in str(exc) + said:
+                if self.fixed or "Address already in use" not in str(exc) + said:
                     raise RuntimeError(f"{exc}\n{said[-2000:]}") from None
         raise RuntimeError("five free ports were taken by others before nginx could bind them")
 
