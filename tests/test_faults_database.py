@@ -39,6 +39,7 @@ except ImportError:  # tests/ made a package
     from tests.server import BROWSER_WAIT_MS, TEST_CHECKLISTS, AppServer, wait_for_the_run, watch_runs
 
 CHROMIUM = Path("/usr/bin/chromium")
+ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
 _BROWSER_AND_POSTGRES = [
     pytest.mark.browser,
     pytest.mark.postgres,
@@ -191,6 +192,8 @@ def test_a_database_away_for_ten_seconds_loses_nothing_and_is_waited_out(browser
         # It keeps trying by itself, and says so, while the person's answers stay on the page.
         en.locator(".st-key-unsaved").get_by_text(re.compile(r"attempt [3-9]")).wait_for()
         sv.wait_for_timeout(4_000)  # the database stays away for ten seconds or more in all
+        ARTIFACTS.mkdir(exist_ok=True)
+        sv.screenshot(path=str(ARTIFACTS / "outage-sv.png"))  # for a person to look at
         assert sv.locator(".st-key-q-park").get_by_role("radio", name="Nej").is_checked()
         assert sv.locator(".st-key-q-beskrivning textarea").input_value() == \
             "Gamla bruksområdet vid ån; Ελλάδα-torget i söder."

@@ -1,7 +1,8 @@
 """The page's side of a database that is away for a while (assessment.outage): say so, keep what
 was typed, and try again by itself.
 
-`draw_unsaved` shows, on the wizard, that the latest changes are not stored yet and why, and saves
+`draw_unsaved` shows, on the wizard, in a panel that floats at the top of the window whatever
+is scrolled, that the latest changes are not stored yet and why, and saves
 them by itself every few seconds (a fragment that reruns on a timer, so the rest of the page and
 whatever the person is typing are left alone); once they are stored the whole page is drawn again
 and says "saved" as usual. `page_unavailable` is for a page that cannot even be read: it says so
@@ -24,6 +25,22 @@ __all__ = ["RETRY_EVERY_S", "draw_unsaved", "page_unavailable", "log_outage"]
 
 RETRY_EVERY_S = 3  # how often a page tries again; a restarting PostgreSQL is back in a few seconds
 _TRIED = "skb_unsaved_tried"  # (attempts, when the last one was made: time.monotonic)
+# The banner floats at the top of the window, so a person typing far down a long step sees it (at the
+# bottom it would cover the step's own buttons).
+# A constant: no user or checklist text is ever put into it.
+_FLOAT = """
+<style>
+.st-key-unsaved {
+  position: fixed;
+  top: 4rem;
+  right: 1rem;
+  width: min(34rem, calc(100vw - 2rem));
+  z-index: 1000;
+  background: var(--st-background-color, #ffffff);
+  box-shadow: 0 0.25rem 1rem rgba(0, 0, 0, 0.25);
+}
+</style>
+"""
 _LOG = get_logger("skb.outage")
 
 
@@ -57,6 +74,7 @@ def _unsaved() -> None:
     if doc.unsaved is None:
         st.rerun()  # stored (or refused for a reason the page shows): draw the whole page again
     L = lang()
+    st.html(_FLOAT)
     with st.container(border=True, key="unsaved"):
         st.warning(doc.unsaved.message(L), icon=":material/cloud_off:")
         left, right = st.columns([3, 1], vertical_alignment="center")
