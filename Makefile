@@ -6,7 +6,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test bench lock clean
+.PHONY: run test bench load lock clean
 
 $(STAMP): requirements.lock pyproject.toml
 	$(PYTHON) -c 'import sys; sys.exit("SKB needs Python 3.11 or newer" if sys.version_info < (3, 11) else 0)'
@@ -24,6 +24,11 @@ test: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python -m benchmarks
+
+# Many people at once: 10, 25 and 50 sessions on one app server and on two behind nginx, on loopback
+# (about eight minutes; docs/performance.md). E.g. LOAD_ARGS="--sessions 50 --servers 2 --outage-at 30".
+load: $(STAMP)
+	$(BIN)/python -m benchmarks.load $(LOAD_ARGS)
 
 # Regenerate the lockfile after changing dependencies in pyproject.toml (needs uv).
 lock:

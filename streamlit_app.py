@@ -15,7 +15,9 @@ import streamlit as st
 
 from assessment.auth import ROLE_LABELS, Role
 from assessment.errors import Forbidden, SkbError
+from assessment.outage import unavailable
 from ui.i18n import LANGUAGES, t
+from ui.outage import page_unavailable
 from ui.routes import ADMIN, COMPARE, FOLLOWUP, HISTORY, PORTFOLIO, RESULTS, REVIEW, START, WIZARD
 from ui.session import lang, my_roles, signed_in
 from ui.widgets import md
@@ -40,13 +42,24 @@ except Forbidden as refused:
 except SkbError as exc:  # the database cannot be reached to record the sign-in
     st.error(t(L, "storage_unavailable", error=exc.message(L)))
     st.stop()
+except Exception as exc:  # the database is away for a while: say so and try again by itself
+    if (outage := unavailable(exc)) is None:
+        raise
+    page_unavailable(outage)
+    st.stop()
 if person is None:  # shared mode, not yet signed in: nothing but the way in
     st.title(t(L, "sign_in_title"), anchor=False)
     st.write(t(L, "sign_in_intro"))
     st.button(t(L, "sign_in"), key="sign_in", type="primary", on_click=st.login, icon=":material/login:")
     st.stop()
 
-held = my_roles() if person.shared else []
+try:
+    held = my_roles() if person.shared else []
+except Exception as exc:  # the database is away and this session has not read its roles yet
+    if (outage := unavailable(exc)) is None:
+        raise
+    page_unavailable(outage)
+    st.stop()
 admin = any(role is Role.ADMIN for _, role in held)  # read once per run, with the roles shown below
 with st.sidebar:
     if person.shared:
@@ -80,4 +93,9 @@ if person.shared and admin:
     pages.append(st.Page(ADMIN, title=t(L, "page_admin"), icon=":material/admin_panel_settings:",
                          help=t(L, "page_admin_help")))
 page = st.navigation(pages)
-page.run()
+try:
+    page.run()
+except Exception as exc:  # the database is away for a while: say so and draw the page again by itself
+    if (outage := unavailable(exc)) is None:
+        raise
+    page_unavailable(outage)

@@ -6,7 +6,15 @@ are copies of it, never the other way round. Every change goes straight to the
 storage layer, so a refresh, a new tab or a restarted server finds it there.
 The store and the checklist library are shared per process through
 `st.cache_resource`, keyed on what selects them (the environment, the files'
-mtimes), so a test's temporary data directory never meets a user's.
+mtimes), so a test's temporary data directory never meets a user's. Both are
+right with several servers on one database (docs/deployment.md): the store is
+an engine and its pool, and its snapshot cache holds checklist snapshots by
+content hash, which never change; the library is the server's own files. The
+session's copy of its assessment is checked against the database's revision
+on every save, whichever server saved last.
+While the database is away or full (`assessment.outage`), a change stays in
+the session's copy, marked `unsaved`, and is saved with whatever follows once
+the database takes writes again (`retry_unsaved`, driven by `ui/outage.py`).
 Who is acting comes from here too (`actor`): in local mode the OS user,
 labelled as local; in shared mode (a sign-in configured in secrets.toml, or
 SKB_MODE=shared) only the identity provider's verified claims in `st.user`,
@@ -32,6 +40,7 @@ from assessment.checklist import Checklist
 from assessment.errors import ConflictError, FrozenError, LimitExceeded, NotFound, SkbError, StorageError
 from assessment.library import checklist_files, load_library, origin_note
 from assessment.model import Answer, Assessment, Status
+from assessment.outage import Outage, unavailable
 from assessment.storage import EditConflict, Store, open_store
 from assessment.validate import Problem
 
@@ -56,6 +65,7 @@ __all__ = [
     "close_assessment",
     "save_answer",
     "save_whole",
+    "retry_unsaved",
     "reload",
     "flash",
     "take_flash",
@@ -66,6 +76,7 @@ _DOC = "skb_open"
 _ACTOR = "skb_actor"
 _SAVED = "skb_audited_saves"
 _FLASH = "skb_flash"
+_ROLES = "skb_roles"
 
 
 @dataclass
@@ -78,6 +89,9 @@ class OpenAssessment:
     saved_at: str | None = None
     cache: dict[str, Any] = field(default_factory=dict)  # per-revision derived data (the score)
     read_only: bool = False  # this person may not edit it (a reader or reviewer); set by `editable`
+    # Why the latest changes are not stored yet: the database is away or full (assessment.outage).
+    # They are kept in `assessment` and saved together, as one version, once it takes writes again.
+    unsaved: Outage | None = None
 
     @property
     def frozen(self) -> bool:
@@ -173,8 +187,18 @@ def author() -> str:
 
 
 def my_roles() -> list[tuple[str, Role]]:
-    """This person's roles as (organisation, role), '*' for every organisation."""
-    return roles_of(store(), actor())
+    """This person's roles as (organisation, role), '*' for every organisation.
+
+    While the database is away, the roles this session read last (nothing can be written until it
+    is back, and every write checks the roles again then)."""
+    try:
+        roles = roles_of(store(), actor())
+    except Exception as exc:
+        if unavailable(exc) is None or _ROLES not in st.session_state:
+            raise
+        return list(st.session_state[_ROLES])
+    st.session_state[_ROLES] = roles
+    return roles
 
 
 def allowed(action: Action, org: str | None) -> bool:
@@ -192,7 +216,11 @@ def editable(doc: OpenAssessment) -> bool:
     Recorded on `doc` (`read_only`) for the widgets to draw themselves disabled; the
     store's writes are checked again in `_checked` and refused there whatever a page drew."""
     # Local mode has one person, who may do everything: no query on every rerun to learn that.
-    doc.read_only = actor().shared and not allowed(Action.EDIT, assessment_org(store(), doc.assessment.id))
+    try:
+        doc.read_only = actor().shared and not allowed(Action.EDIT, assessment_org(store(), doc.assessment.id))
+    except Exception as exc:  # the database is away: as last read; the retried save checks again
+        if unavailable(exc) is None:
+            raise
     return not doc.read_only
 
 
@@ -242,6 +270,10 @@ def reload() -> None:
 def _record(doc: OpenAssessment, action: Any) -> None:
     if doc.problem is not None:
         return  # an unresolved conflict: every further edit would be stale too
+    if doc.unsaved is not None:
+        # Earlier changes are still waiting for the database: save everything in memory at once,
+        # against the revision they were made on (someone else's save in between is a conflict).
+        action = lambda: _checked(doc) and store().save(doc.assessment, doc.revision, author())  # noqa: E731
     try:
         doc.revision = action()
     except EditConflict as exc:
@@ -256,10 +288,23 @@ def _record(doc: OpenAssessment, action: Any) -> None:
         doc.problem = exc.message(lang())
     except StorageError as exc:
         doc.problem = exc.message(lang())
+    except Exception as exc:  # the database is away or full: keep the changes and say so
+        outage = unavailable(exc)
+        if outage is None:
+            raise
+        doc.unsaved = outage  # the changes stay in memory; retry_unsaved (and the next edit) saves them
+        return
     else:
+        doc.unsaved = None
         doc.cache.clear()
         doc.saved_at = dt.datetime.now().strftime("%H:%M:%S")
-        audit_save(doc.assessment.id, doc.assessment.metadata.municipality)
+        try:
+            audit_save(doc.assessment.id, doc.assessment.metadata.municipality)
+        except Exception as exc:  # gone again right after the save: the session's next save logs it
+            if unavailable(exc) is None:
+                raise
+    if doc.problem is not None:
+        doc.unsaved = None  # refused for a reason the person must see (a conflict): shown, no longer retried
 
 
 def save_answer(doc: OpenAssessment, criterion: str, alternative: str | None, answer: Answer) -> None:
@@ -279,6 +324,15 @@ def save_answer(doc: OpenAssessment, criterion: str, alternative: str | None, an
 def save_whole(doc: OpenAssessment, summary: str = "") -> None:
     """Autosave the whole assessment (measures, metadata), after changing it in place."""
     _record(doc, lambda: _checked(doc) and store().save(doc.assessment, doc.revision, author(), summary))
+
+
+def retry_unsaved(doc: OpenAssessment) -> bool:
+    """Try again to store the changes the database could not take (`doc.unsaved`); True once stored
+    (or refused for a reason a person must see, which `doc.problem` then says)."""
+    if doc.unsaved is None:
+        return True
+    _record(doc, None)
+    return doc.unsaved is None
 
 
 def _checked(doc: OpenAssessment) -> bool:

@@ -6,6 +6,7 @@ from assessment.auth import ALL_ORGS, ROLE_LABELS, org_key
 from assessment.checklist import text_for
 from ui.i18n import t
 from ui.metadata import draw_details
+from ui.outage import draw_unsaved
 from ui.progress import survey
 from ui.routes import RESULTS, required_assessment, go, set_step, step_from_url
 from ui.session import checklist_note, editable, lang, my_roles, reload
@@ -44,7 +45,7 @@ if not doc.frozen and not may_edit:
     here = {ROLE_LABELS[L][r] for o, r in my_roles() if o in (org_key(meta.municipality), ALL_ORGS)}
     st.info(t(L, "read_only_role", org=md(meta.municipality.strip()) or t(L, "every_org"),
               roles=", ".join(sorted(here)) or "–"), icon=":material/visibility:")
-elif doc.saved_at and not doc.problem:
+elif not draw_unsaved() and doc.saved_at and not doc.problem:  # the database away: "cannot save, retrying"
     st.caption(f":material/cloud_done: {t(L, 'saved_at', time=doc.saved_at, revision=doc.revision)}")
 
 draw_details(doc, L, expanded=vis.answered == 0)
