@@ -35,7 +35,6 @@ from .scoring import score
 from .storage import Store
 
 __all__ = [
-    "POLICY_AREA_IDS",
     "PortfolioFilters",
     "PortfolioResult",
     "score_rows",
@@ -49,9 +48,6 @@ __all__ = [
     "to_csv",
     "to_xlsx",
 ]
-
-# The framework of the eight target areas, by the ids checklists give it (as the report looks for it).
-POLICY_AREA_IDS = ("policy_area", "policy_areas", "malomraden", "malomrade", "commission_areas")
 
 _REFRESH_BATCH = 200  # assessments rescored per write transaction
 _ANALYZE_AFTER = 1000  # rescored assessments after which PostgreSQL's statistics are renewed
@@ -117,8 +113,9 @@ def _fold(value: str | None) -> str:
 
 
 def _policy_framework(checklist: Checklist) -> str | None:
-    ids = [f.id for f in checklist.frameworks]
-    return next((f for f in POLICY_AREA_IDS if f in ids), None)
+    """The id of the framework the checklist marks `policy_areas: true`; None when it marks none."""
+    f = checklist.policy_framework()
+    return f.id if f is not None else None
 
 
 def _dated(a: Assessment) -> dt.date:
@@ -154,6 +151,8 @@ def score_rows(a: Assessment, revision: int, result: Result) -> list[dict[str, A
         for fid, items in r.dimensions.items():
             for iid, s in items.items():
                 add(alt, "dimension", s.value, s.coverage, framework=fid, key=iid)
+                if fid == policy:  # the policy areas, by the checklist's mark: what the portfolio aggregates
+                    add(alt, "policy_area", s.value, s.coverage, framework=fid, key=iid)
         for gid, s in r.groups.items():
             add(alt, "group", s.value, s.coverage, grp=gid)
         if policy is not None:
@@ -361,7 +360,6 @@ def portfolio(store: Store, filters: PortfolioFilters | None = None, refresh: bo
         refresh_scores(store)
     cte, params = _chosen(f, orgs)
     group = f.group or ""
-    policy_ids = ", ".join(f"'{p}'" for p in POLICY_AREA_IDS)
     with store.reading() as conn:
         # The headline figures live in score_heads; only the followed group's score is
         # looked up, by id, one row per assessment.
@@ -378,9 +376,9 @@ def portfolio(store: Store, filters: PortfolioFilters | None = None, refresh: bo
         seek = ("SELECT s.kind, s.framework, s.dim_key, s.grp, s.value FROM chosen c CROSS JOIN scores s "
                 "WHERE s.assessment_id = c.assessment_id AND s.alternative = c.primary_alt AND ")
         parts = [seek + "s.kind = 'group'",
-                 seek + f"s.kind = 'dimension' AND s.grp = '' AND s.framework IN ({policy_ids})"]
+                 seek + "s.kind = 'policy_area' AND s.grp = ''"]
         if group:
-            parts.append(seek + f"s.kind = 'group_dimension' AND s.grp = :grp AND s.framework IN ({policy_ids})")
+            parts.append(seek + "s.kind = 'group_dimension' AND s.grp = :grp")  # written for the policy areas only
         aggregates = conn.execute(text(
             cte + f"SELECT s.kind, s.framework, s.dim_key, s.grp, {_STATS} FROM ("
             + " UNION ALL ".join(parts) + ") s "
@@ -412,7 +410,7 @@ def portfolio(store: Store, filters: PortfolioFilters | None = None, refresh: bo
         listing = listing.drop(columns=["group_score"])
 
     agg = _frame(aggregates, ["kind", "framework", "key", "grp", *_STAT_COLUMNS])
-    by_policy = agg[agg["kind"] == "dimension"].drop(columns=["kind", "grp"]).reset_index(drop=True)
+    by_policy = agg[agg["kind"] == "policy_area"].drop(columns=["kind", "grp"]).reset_index(drop=True)
     by_group = agg[agg["kind"] == "group"].drop(columns=["kind", "framework", "key"]) \
         .rename(columns={"grp": "key"}).reset_index(drop=True)
     group_policy = agg[(agg["kind"] == "group_dimension") & (agg["grp"] == group)] \
