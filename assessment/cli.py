@@ -280,7 +280,7 @@ def cmd_score(args: argparse.Namespace) -> int:
 def cmd_report(args: argparse.Namespace) -> int:
     import io
 
-    from reports import render_participant_feedback, render_report
+    from reports import render_participant_feedback, render_report, render_report_html
 
     from .library import resolve_checklist
     from .model import parse_assessment
@@ -302,6 +302,8 @@ def cmd_report(args: argparse.Namespace) -> int:
     pdf = io.BytesIO()  # built in memory first: a failed build leaves no half-written file
     if args.participants:
         render_participant_feedback(assessment, pdf, lang=args.lang, result=result)
+    elif args.format == "html":  # the accessible twin: the same report, as one HTML page
+        render_report_html(assessment, pdf, lang=args.lang, result=result, checklist_note=note)
     else:
         render_report(assessment, pdf, lang=args.lang, result=result, checklist_note=note)
     try:
@@ -602,9 +604,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--lang", choices=["sv", "en"], help="language of the table (default: the assessment's)")
     p.set_defaults(handler=cmd_score)
 
-    p = sub.add_parser("report", help="write the PDF report of an assessment file")
+    p = sub.add_parser("report", help="write the PDF report of an assessment file (or its accessible HTML twin)")
     p.add_argument("file", metavar="FILE", help="an assessment file (YAML or JSON)")
-    p.add_argument("-o", "--output", metavar="OUT.pdf", required=True, help="the PDF to write")
+    p.add_argument("-o", "--output", metavar="OUT.pdf", required=True, help="the PDF (or HTML) to write")
+    p.add_argument("--format", choices=["pdf", "html"], default="pdf",
+                   help="pdf (default) or html: the same report as one accessible HTML page")
     p.add_argument("--lang", choices=["sv", "en"], default="sv", help="the report's language (default: sv)")
     p.add_argument("--participants", action="store_true",
                    help="write the short plain-language feedback letter for participants instead")

@@ -36,16 +36,21 @@ from reports.prose import mid_sentence
 
 SHOWN_LOSERS = 6  # reports.chapters.summary names six losers and counts the rest
 SHOWN_GAPS = 3
-SHOWN_FINDINGS = 4
+SHOWN_FINDINGS = 3
 
 
 def squash(text: str) -> str:
-    return re.sub(r"\s+", "", text).casefold()
+    # The hyphen goes too: pdftotext joins a word broken at a line-end hyphen ("homo-|och" reads "homooch"),
+    # so "Homo- och bisexuella" can only be found without it. The minus sign (−) of a figure stays.
+    return re.sub(r"[\s\-]+", "", text).casefold()
 
 
 def page_texts(pdf: bytes) -> list[str]:
     if shutil.which("pdftotext") is not None:
-        done = subprocess.run(["pdftotext", "-enc", "UTF-8", "-", "-"], input=pdf, capture_output=True, check=True)
+        # -raw: the text in the order it is drawn, so that the decision page's two columns (the one-glance
+        # figure beside who wins and who loses) are read one after the other, not line by line across.
+        done = subprocess.run(["pdftotext", "-raw", "-enc", "UTF-8", "-", "-"], input=pdf, capture_output=True,
+                              check=True)
         return done.stdout.decode("utf-8").split("\f")
     return [page.extract_text() or "" for page in PdfReader(io.BytesIO(pdf)).pages]
 

@@ -113,7 +113,8 @@ def test_the_contents_give_the_page_each_chapter_starts_on(sv):
                     "Jämlikhet: vilka vinner och vilka förlorar", "Delaktighet", "Åtgärder och uppföljning",
                     "Metodbilaga"):
         assert chapter in listed, (chapter, sorted(listed))
-        assert chapter in pages[listed[chapter] - 1], f"{chapter} is not on page {listed[chapter]}"
+        # The cover is not counted: page 1 is the second sheet.
+        assert chapter in pages[listed[chapter]], f"{chapter} is not on page {listed[chapter]}"
 
 
 def test_the_outline_has_every_chapter_and_points_at_its_page(sv):
@@ -126,11 +127,15 @@ def test_the_outline_has_every_chapter_and_points_at_its_page(sv):
         assert title in pages[page - 1]
 
 
-def test_every_page_says_which_page_of_how_many(sv, en):
+def test_every_page_says_which_page_of_how_many_the_cover_not_counted(sv, en):
     for pdf, word, of in ((sv, "Sida", "av"), (en, "Page", "of")):
         pages = page_texts(pdf)
-        for n, text in enumerate(pages, start=1):
-            assert f"{word} {n} {of} {len(pages)}" in text
+        assert f" {of} " not in pages[0].split("\n")[-3:] and f"{word} 1 {of}" not in pages[0]
+        for n, text in enumerate(pages[1:], start=1):
+            assert f"{word} {n} {of} {len(pages) - 1}" in text
+        # the viewer's page labels say the same: the cover "i", then 1, 2, …
+        labels = PdfReader(io.BytesIO(pdf)).page_labels
+        assert labels[:3] == ["i", "1", "2"] and labels[-1] == str(len(pages) - 1)
 
 
 def test_each_section_gives_ratings_per_alternative_motivation_evidence_and_measures(sv):

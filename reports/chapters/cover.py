@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-from reportlab.platypus import Flowable, PageBreak, Paragraph, Spacer, Table, TableStyle
-
 from ..context import ASSESSOR_SEPARATOR, ReportContext, fmt_date
-from ..fonts import FAMILY
 from ..markup import para
-from ..styles import FRAME_WIDTH, RULE
+from ..model import Block, Break, Para, Space, Table
+from ..styles import FRAME_WIDTH
 
 
-def cover_page(ctx: ReportContext) -> list[Flowable]:
+def cover_page(ctx: ReportContext) -> list[Block]:
     a = ctx.assessment
     m = a.metadata
     c = ctx.checklist
@@ -35,24 +33,16 @@ def cover_page(ctx: ReportContext) -> list[Flowable]:
     rows.append((ctx.t("cover_status"), status))
     rows.append((ctx.t("cover_checklist"), f"{para(ctx.text(c.title))} ({para(c.id)}), version {para(c.version)}"
                  + (f"<br/><b>{para(ctx.checklist_note)}</b>" if ctx.checklist_note else "")))
-    table = Table([[Paragraph(k, ctx.st.cell_head), Paragraph(v, ctx.st.body)] for k, v in rows],
-                  colWidths=[120, FRAME_WIDTH - 120], hAlign="LEFT")
-    table.setStyle(TableStyle([
-        ("FONT", (0, 0), (-1, -1), FAMILY, 9),
-        ("VALIGN", (0, 0), (-1, -1), "TOP"),
-        ("LINEBELOW", (0, 0), (-1, -1), 0.3, RULE),
-        ("TOPPADDING", (0, 0), (-1, -1), 5),
-        ("BOTTOMPADDING", (0, 0), (-1, -1), 5),
-        ("LEFTPADDING", (0, 0), (-1, -1), 0),
-    ]))
+    facts = Table([[para(k), v] for k, v in rows], [120, FRAME_WIDTH - 120], head=False, zebra=False,
+                  row_heads=True, kind="facts")
     return [
-        Spacer(1, 40),
-        Paragraph(para(ctx.t("report_kind")), ctx.st.subtitle),
-        Paragraph(para(m.title), ctx.st.title),
-        Paragraph(para(m.municipality), ctx.st.subtitle) if m.municipality else Spacer(1, 8),
-        Spacer(1, 20),
-        table,
-        Spacer(1, 30),
-        Paragraph(para(ctx.t("cover_note")), ctx.st.muted),
-        PageBreak(),
+        Space(40),
+        Para(para(ctx.t("report_kind")), "subtitle"),
+        Para(para(m.title), "title"),
+        Para(para(m.municipality), "subtitle") if m.municipality else Space(8),
+        Space(20),
+        facts,
+        Space(30),
+        Para(para(ctx.t("cover_note")), "muted"),
+        Break(),
     ]
