@@ -226,9 +226,9 @@ def glance_chart(sections: Sequence[tuple[str, Sequence[str], Sequence[Sequence[
     label_w = width - n_cols * col_w - 4
     head_lines = [wrap_label(c, col_w - 4, size - 0.5, 2, BOLD) for c in columns]
     head_h = max((len(lines) for lines in head_lines), default=1) * (size + 1) + 4
-    row_h = 11.0
-    line_h = size + 1.5
-    title_h = 12.0
+    row_h = 10.0
+    line_h = size + 1
+    title_h = 11.0
     wrapped = [[wrap_label(label, label_w - 2, size, 2) for label in labels] for _, labels, _ in sections]
     body_h = sum(title_h + sum(row_h + (len(lines) - 1) * line_h for lines in rows) for rows in wrapped)
     legend_h = 26.0
@@ -249,7 +249,7 @@ def glance_chart(sections: Sequence[tuple[str, Sequence[str], Sequence[Sequence[
             h = row_h + (len(lines) - 1) * line_h
             y -= h
             for j, line in enumerate(lines):
-                d.add(String(0, y + h - 8 - j * line_h, line, fontName=FAMILY, fontSize=size, fillColor=TEXT))
+                d.add(String(0, y + h - 7.5 - j * line_h, line, fontName=FAMILY, fontSize=size, fillColor=TEXT))
             for c in range(n_cols):
                 value = row[c] if c < len(row) else None
                 d.add(Rect(x0 + c * col_w, y, col_w - 1.5, h - 1, fillColor=_cell_colour(value), strokeColor=None))

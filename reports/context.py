@@ -115,22 +115,25 @@ class ReportContext:
     def group_label(self, group_id: str) -> str:
         return group_name(self.checklist, group_id, self.lang)
 
-    def group_words(self, group_ids: Iterable[str], start: bool = False) -> str:
+    def group_words(self, group_ids: Iterable[str], start: bool = False, short: bool = False) -> str:
         """Groups as a list inside a sentence (plain): "unga 13–25 år, barn 0–12 år och nyanlända".
 
-        `start`: the list opens a table cell, so its first label keeps its capital."""
-        return join_words([self._group_in_text(g, start and i == 0) for i, g in enumerate(group_ids)], self.lang)
+        `start`: the list opens a table cell, so its first label keeps its capital. `short`: each group's
+        `short` label where the checklist gives one (the decision page, where space is tight)."""
+        return join_words([self._group_in_text(g, start and i == 0, short) for i, g in enumerate(group_ids)],
+                          self.lang)
 
     def group_cell(self, group_ids: Sequence[str]) -> str:
         """Groups listed in a table cell (escaped): the first with its capital, the rest as within a sentence."""
         labels = [self._group_in_text(g, i == 0) for i, g in enumerate(group_ids)]
         return para(list_separator(labels).join(labels))
 
-    def _group_in_text(self, group_id: str, first: bool) -> str:
+    def _group_in_text(self, group_id: str, first: bool, short: bool = False) -> str:
         # A declared group's label is a heading-like label and is lowered inside a sentence; a
         # free name typed in a participation record ("Föreningen Ängens vänner") stays as typed.
-        label = self.group_label(group_id)
-        declared = any(g.id == group_id for g in self.checklist.groups)
+        group = next((g for g in self.checklist.groups if g.id == group_id), None)
+        label = self.short(group) if short and group is not None else self.group_label(group_id)
+        declared = group is not None
         return label if first or not declared else mid_sentence(label)
 
     def verdict(self, alternative: str) -> str:

@@ -2,15 +2,17 @@
 
 The page furniture (the numbered canvas, the contents, headings as bookmarks, the house table)
 is `reports.layout`'s; this module only maps blocks onto it. `OnePage` becomes a KeepInFrame
-that shrinks rather than spills and records how much it had to shrink (`FitFrame.scale`).
+that shrinks rather than spills; `one_page_scale` says how much it has to.
 """
 
 from __future__ import annotations
 
+import io
 from collections.abc import Sequence
 from typing import Any, BinaryIO
 
 from reportlab.lib import colors
+from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import (
     Flowable,
     KeepInFrame,
@@ -29,20 +31,27 @@ from .fonts import FAMILY, register_fonts
 from .layout import Heading as HeadingFlowable
 from .layout import HeadingContents, ReportDocument, no_stranded_headings, numbered_canvas, table
 from .model import Block, Break, Columns, Contents, Figure, Heading, Items, Keep, OnePage, Para, ReportModel, Space, Table
-from .styles import FRAME_HEIGHT, FRAME_WIDTH, RULE, Styles, styles
+from .styles import FRAME_HEIGHT, FRAME_WIDTH, PAGE, RULE, Styles, styles
 
-__all__ = ["FitFrame", "flowables", "write_pdf"]
+__all__ = ["flowables", "one_page_scale", "write_pdf"]
 
 
-class FitFrame(KeepInFrame):
-    """KeepInFrame(mode="shrink") that remembers the scale it drew at (1.0: it fitted as set)."""
+def _one_page(page: OnePage, st: Styles, nested: bool = False) -> list[Flowable]:
+    """The page's heading, then the rest in a KeepInFrame that shrinks rather than spills."""
+    inner = flowables(page.blocks, st, nested)
+    head = [f for f in inner[:1] if isinstance(f, HeadingFlowable)]
+    room = FRAME_HEIGHT - 4
+    for h in head:
+        _, hh = h.wrap(FRAME_WIDTH, FRAME_HEIGHT)
+        room -= hh + h.getSpaceAfter() + h.getSpaceBefore()
+    return [*head, KeepInFrame(FRAME_WIDTH, room, inner[len(head):], mode="shrink")]
 
-    scale = 1.0
 
-    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:  # noqa: N803
-        size = super().wrap(availWidth, availHeight)
-        FitFrame.scale = min(1.0, 1.0 / getattr(self, "_scale", 1.0))  # the last one-page block laid out
-        return size
+def one_page_scale(page: OnePage, st: Styles | None = None) -> float:
+    """The size the PDF sets `page` at to fit its one A4 page: 1.0 when it fits as written, 0.9 at 90 %."""
+    frame = _one_page(page, st or styles())[-1]
+    frame.wrapOn(Canvas(io.BytesIO(), pagesize=PAGE), FRAME_WIDTH, FRAME_HEIGHT)
+    return min(1.0, 1.0 / getattr(frame, "_scale", 1.0))
 
 
 def _cells(rows: list[list[str]], st: Styles, head: bool, row_heads: bool, kind: str) -> list[list[Paragraph]]:
@@ -102,14 +111,7 @@ def flowables(blocks: Sequence[Block], st: Styles | None = None, nested: bool = 
             inner = flowables(b.blocks, st, nested)
             out += inner if nested else [KeepTogether(inner)]
         elif isinstance(b, OnePage):
-            inner = flowables(b.blocks, st)
-            head = [f for f in inner[:1] if isinstance(f, HeadingFlowable)]
-            rest = inner[len(head):]
-            room = FRAME_HEIGHT - 4
-            for h in head:
-                _, hh = h.wrap(FRAME_WIDTH, FRAME_HEIGHT)
-                room -= hh + h.getSpaceAfter() + h.getSpaceBefore()
-            out += [*head, FitFrame(FRAME_WIDTH, room, rest, mode="shrink")]
+            out += _one_page(b, st, nested)
         elif isinstance(b, Columns):
             grid = RLTable([[flowables(b.left, st, True), flowables(b.right, st, True)]],
                            colWidths=[b.left_width, FRAME_WIDTH - b.left_width], hAlign="LEFT")

@@ -63,12 +63,15 @@ def summary_page(pdf: bytes, lang: str) -> str:
     raise AssertionError(f"no page of the report starts with {msg(lang, 'summary_title')!r}")
 
 
-def _label(assessment: Assessment, kind: str, ident: str, lang: str) -> str:
+def _label(assessment: Assessment, kind: str, ident: str, lang: str, short: bool = False) -> str:
+    """A group's or alternative's label; `short`: a group's short label where it has one (the decision page
+    names winners and losers by it)."""
     c = assessment.checklist
     items = {"group": c.groups, "alternative": c.alternatives}[kind]
     for item in items:
         if item.id == ident:
-            return text_for(item.label, lang, c.default_language)
+            return text_for(getattr(item, "short", None) if short and getattr(item, "short", None) else item.label,
+                            lang, c.default_language)
     if kind == "alternative" and ident == "proposal":
         return msg(lang, "default_proposal")
     return ident
@@ -113,11 +116,12 @@ def check_summary_page(pdf: bytes, assessment: Assessment, result: Any, lang: st
         end = page.find(more, start) + len(more) if more and more in page[start:] else page.find(").", start) + 2
         segment = page[start:end] if end > start else page[start:]
         for g in losers[:SHOWN_LOSERS]:
-            named = squash(f"{mid_sentence(_label(assessment, 'group', g, lang))} ({fmt_figure(groups[g].value)})")
+            named = squash(f"{mid_sentence(_label(assessment, 'group', g, lang, short=True))} "
+                           f"({fmt_figure(groups[g].value)})")
             assert named in segment, f"the loser {g} ({fmt_figure(groups[g].value)}) is not named: {segment}"
-        loser_labels = [squash(_label(assessment, "group", g, lang)) for g in losers]
+        loser_labels = [squash(_label(assessment, "group", g, lang, short=True)) for g in losers]
         for g in set(shown) - set(losers):
-            label = squash(_label(assessment, "group", g, lang))
+            label = squash(_label(assessment, "group", g, lang, short=True))
             if any(label in other for other in loser_labels):
                 continue  # a label inside a loser's label ("barn" in "små barn") proves nothing
             assert label + "(" not in segment, f"{g} is named as losing but its score is shown as {shown[g]}"

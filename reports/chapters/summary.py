@@ -21,7 +21,8 @@ from .charts import data_table
 
 SHOWN_FINDINGS = 3  # the most serious findings on the decision page; the rest are counted
 SHOWN_FLAGS = 3
-SUMMARY_LIMIT = 400  # characters of the assessors' summary on the one-page summary; the rest gets its own page
+SHOWN_QUESTIONS = 4
+SHOWN_RATINGS = 3  # groups named in a finding; the rest are counted
 
 
 def _rating_words(ctx: ReportContext, r: GroupRating, start: bool = False) -> str:
@@ -36,10 +37,11 @@ def _rating_words(ctx: ReportContext, r: GroupRating, start: bool = False) -> st
 def _finding_text(ctx: ReportContext, f: Finding) -> str:
     """A finding as one bullet (escaped markup): what, for whom, how large, which alternative, and its measure."""
     what = ctx.criterion_label(f.criterion)
-    ratings = [_rating_words(ctx, r) for r in f.ratings]
-    if f.more_groups:
-        ratings.append(ctx.count("summary_finding_more_groups", f.more_groups))
-    head = (f"<b>{para(clause(shorten(what, 120)))}</b> "
+    ratings = [_rating_words(ctx, r) for r in f.ratings[:SHOWN_RATINGS]]
+    more = f.more_groups + max(0, len(f.ratings) - SHOWN_RATINGS)
+    if more:
+        ratings.append(ctx.count("summary_finding_more_groups", more))
+    head = (f"<b>{para(clause(shorten(what, 100)))}</b> "
             f"({para(mid_sentence(ctx.alt_label(f.alternative)))}): {para(list_separator(ratings).join(ratings))}.")
     live = f.live_measures
     if live:
@@ -79,32 +81,36 @@ def _flag_where(ctx: ReportContext, f: FlagLine) -> str:
 
 
 def _questions(ctx: ReportContext, s: Summary) -> list[str]:
-    """Questions a politician can ask, built from what the assessment leaves open (escaped markup)."""
-    qs: list[str] = []
-    for f in s.findings:
-        if not f.has_measure:
-            qs.append(ctx.t("q_measure", criterion=para(shorten(ctx.criterion_label(f.criterion), 90))))
+    """Questions a politician can ask, built from what the assessment leaves open (escaped markup).
+
+    The most serious finding without a measure first, then the questions about the whole (the gap,
+    the losers, participation, the gaps in knowledge), then the other findings without a measure."""
+    unmet = [ctx.t("q_measure", criterion=para(shorten(ctx.criterion_label(f.criterion), 80)))
+             for f in s.findings[:SHOWN_FINDINGS] if not f.has_measure]
+    qs: list[str] = unmet[:1]
     if ctx.result.alternatives[s.primary].equity.verdict == "widens":
         qs.append(ctx.t("q_gap_widens"))
     if s.losers:
         qs.append(ctx.t("q_losers", groups=para(ctx.group_words([x.group for x in s.losers[:3]]))))
-    if s.gaps:
-        qs.append(ctx.t("q_gaps", count=len(s.gaps)))
     part = ctx.result.participation
     if part.met is False:
         qs.append(ctx.t("q_participation", reached=para(mid_sentence(ctx.ladder_label(part.reached))),
                         expected=para(mid_sentence(ctx.ladder_label(part.expected)))))
     elif not ctx.assessment.participation:
         qs.append(ctx.t("q_no_participation"))
+    if s.gaps:
+        qs.append(ctx.t("q_gaps", count=len(s.gaps)))
     if not any(a.kind.value == "zero" for a in ctx.checklist.alternatives):
         qs.append(ctx.t("q_zero"))
+    qs += unmet[1:]
     qs.append(ctx.t("q_follow_up"))
-    return qs[:6]
+    return qs[:SHOWN_QUESTIONS]
 
 
 def _standing_words(ctx: ReportContext, standings: Sequence[Standing], limit: int) -> str:
-    """Groups with their figures (plain): "unga 13–17 år (−100), barn (−50) och 2 grupper till"."""
-    words = [f"{ctx.group_words([x.group])} ({fmt_figure(x.value)})" for x in standings[:limit]]
+    """Groups with their figures (plain): "unga 13–17 år (−100), barn (−50) och 2 grupper till", each by its
+    short label where the checklist gives one."""
+    words = [f"{ctx.group_words([x.group], short=True)} ({fmt_figure(x.value)})" for x in standings[:limit]]
     if len(standings) > limit:
         more = len(standings) - limit
         words.append(ctx.count("summary_more_groups", more))
@@ -148,8 +154,8 @@ def summary_page(ctx: ReportContext) -> list[Block]:
                               f"{para(sentence(shorten(rec.text, 400)))}", "summary_body"))
     elif not s.assessors_summary.strip():
         parts.append(Para(ctx.t("summary_no_recommendation"), "summary_body"))
-    if s.assessors_summary.strip():
-        parts.append(Para(f"<i>{para(shorten(s.assessors_summary, SUMMARY_LIMIT))}</i>", "summary_body"))
+    if s.assessors_summary.strip():  # in full on the next page: here only where to read it
+        parts.append(Para(para(ctx.t("summary_see_assessors")), "small"))
 
     parts.append(Para(para(ctx.t("summary_overall")), "summary_head"))
     parts.append(Para(para(s.headline), "summary_body"))
@@ -171,12 +177,13 @@ def summary_page(ctx: ReportContext) -> list[Block]:
         else:
             who.append(Para(ctx.t("summary_no_losers_but" if s.findings else "summary_no_losers"), "summary_body"))
         if s.level:
-            who.append(Para(para(ctx.t("summary_level", groups=_standing_words(ctx, s.level, 4))), "summary_body"))
+            who.append(Para(para(ctx.t("summary_level", groups=_standing_words(ctx, s.level, 3))), "summary_body"))
     else:
         who.append(Para(ctx.t("summary_no_groups"), "summary_body"))
     who.append(Para(para(s.equity), "summary_body"))
+    under: list[Block] = []  # the alternatives, after who wins and who loses
     if len(s.alternatives) > 1:
-        who.append(Para(para(ctx.t("summary_alternatives")), "summary_head"))
+        under.append(Para(para(ctx.t("summary_alternatives")), "summary_head"))
         lines = [ctx.t("summary_alt_line", alternative=para(ctx.alt_label(a.alternative)),
                        score=ctx.score_words(ctx.result.alternatives[a.alternative].overall))
                  for a in s.alternatives[:4]]
@@ -184,22 +191,22 @@ def summary_page(ctx: ReportContext) -> list[Block]:
             if d.shown is not None:
                 lines.append(ctx.t("summary_alt_diff", other=para(mid_sentence(ctx.alt_label(d.other))),
                                    base=para(mid_sentence(ctx.alt_label(d.base))), diff=fmt_figure(d.shown)))
-        who += [Para(line, "bullet", "•") for line in lines]
+        under += [Para(line, "summary_bullet", "•") for line in lines]
 
     figure_width = FRAME_WIDTH * 0.56
     figure = glance_figure(ctx, figure_width - 10)
     if figure is not None:
         parts.append(Para(para(ctx.t("glance_title")), "summary_head"))
-        parts.append(Columns([figure], who, figure_width))
+        parts.append(Columns([figure], [*who, *under], figure_width))
     else:
-        parts += who
+        parts += [*who, *under]
 
     parts.append(Para(para(ctx.t("summary_negatives")), "summary_head"))
     if not s.findings:
         parts.append(Para(ctx.t("summary_no_negatives", alternative=para(mid_sentence(ctx.alt_label(s.primary)))),
                           "summary_body"))
     for f in s.findings[:SHOWN_FINDINGS]:
-        parts.append(Para(_finding_text(ctx, f), "bullet", "•"))
+        parts.append(Para(_finding_text(ctx, f), "summary_bullet", "•"))
     if s.negatives > min(SHOWN_FINDINGS, len(s.findings)):
         parts.append(Para(ctx.count("summary_more_negatives", s.negatives - min(SHOWN_FINDINGS, len(s.findings))),
                           "small"))
@@ -213,7 +220,7 @@ def summary_page(ctx: ReportContext) -> list[Block]:
             line = para(shorten(ctx.criterion_label(g.criterion), 110))
             if g.groups:
                 line += f" {MUTED_OPEN}({para(ctx.group_words(list(g.groups[:4])))})</font>"
-            parts.append(Para(line, "bullet", "•"))
+            parts.append(Para(line, "summary_bullet", "•"))
         if len(s.gaps) > 3:
             parts.append(Para(ctx.count("summary_more_gaps", len(s.gaps) - 3), "small"))
     else:
@@ -223,11 +230,11 @@ def summary_page(ctx: ReportContext) -> list[Block]:
     if not s.flags:
         parts.append(Para(ctx.t("summary_no_flags"), "summary_body"))
     for f in s.flags[:SHOWN_FLAGS]:
-        text = f"<b>{ctx.t('severity_' + f.severity)}:</b> {para(sentence(shorten(ctx.text(f.message), 160)))}"
+        text = f"<b>{ctx.t('severity_' + f.severity)}:</b> {para(sentence(shorten(ctx.text(f.message), 120)))}"
         where = _flag_where(ctx, f)
         if where:
             text += f" {MUTED_OPEN}{para(where)}</font>"
-        parts.append(Para(text, "bullet", "•"))
+        parts.append(Para(text, "summary_bullet", "•"))
     if len(s.flags) > SHOWN_FLAGS:
         parts.append(Para(ctx.count("summary_more_flags", len(s.flags) - SHOWN_FLAGS), "small"))
 
@@ -239,8 +246,8 @@ def summary_page(ctx: ReportContext) -> list[Block]:
 
 
 def assessors_summary_page(ctx: ReportContext) -> list[Block]:
-    """The assessors' own summary in full, when the one-page summary had to shorten it."""
+    """The assessors' own summary in full, on the page after the decision page."""
     text = ctx.assessment.metadata.summary
-    if shorten(text, SUMMARY_LIMIT) == " ".join(plain(text).split()):
+    if not text.strip():
         return []
     return [ctx.heading(ctx.t("summary_user_summary")), Para(para(text)), Break()]
