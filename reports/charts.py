@@ -224,7 +224,8 @@ def glance_chart(sections: Sequence[tuple[str, Sequence[str], Sequence[Sequence[
     n_cols = max(1, len(columns))
     col_w = min(54.0, (width * 0.5) / n_cols)
     label_w = width - n_cols * col_w - 4
-    head_lines = [wrap_label(c, col_w - 4, size - 0.5, 2, BOLD) for c in columns]
+    head_size = size - 1
+    head_lines = [wrap_label(c, col_w - 2, head_size, 2, BOLD) for c in columns]
     head_h = max((len(lines) for lines in head_lines), default=1) * (size + 1) + 4
     row_h = 10.0
     line_h = size + 1
@@ -238,7 +239,7 @@ def glance_chart(sections: Sequence[tuple[str, Sequence[str], Sequence[Sequence[
     for i, lines in enumerate(head_lines):
         cx = x0 + i * col_w + col_w / 2
         for j, line in enumerate(reversed(lines)):
-            d.add(String(cx, height - head_h + 3 + j * (size + 1), line, fontName=BOLD, fontSize=size - 0.5,
+            d.add(String(cx, height - head_h + 3 + j * (size + 1), line, fontName=BOLD, fontSize=head_size,
                          fillColor=TEXT, textAnchor="middle"))
     y = height - head_h
     for (title, _, values), rows in zip(sections, wrapped):

@@ -22,7 +22,7 @@ from .charts import data_table
 SHOWN_FINDINGS = 3  # the most serious findings on the decision page; the rest are counted
 SHOWN_FLAGS = 3
 SHOWN_QUESTIONS = 4
-SHOWN_RATINGS = 3  # groups named in a finding; the rest are counted
+SHOWN_RATINGS = 2  # groups named in a finding (the worst first); the rest are counted
 
 
 def _rating_words(ctx: ReportContext, r: GroupRating, start: bool = False) -> str:
@@ -60,7 +60,7 @@ def _flag_where(ctx: ReportContext, f: FlagLine) -> str:
     where = []
     if f.criterion:
         number = ctx.numbers.get(f.criterion)
-        text = shorten(ctx.criterion_label(f.criterion), 90)
+        text = shorten(ctx.criterion_label(f.criterion), 60)
         where.append(ctx.t("flag_question", number=number, text=text) if number
                      else ctx.t("flag_question_unnumbered", text=text))
     if f.group:
@@ -85,7 +85,7 @@ def _questions(ctx: ReportContext, s: Summary) -> list[str]:
 
     The most serious finding without a measure first, then the questions about the whole (the gap,
     the losers, participation, the gaps in knowledge), then the other findings without a measure."""
-    unmet = [ctx.t("q_measure", criterion=para(shorten(ctx.criterion_label(f.criterion), 80)))
+    unmet = [ctx.t("q_measure", criterion=para(shorten(ctx.criterion_label(f.criterion), 70)))
              for f in s.findings[:SHOWN_FINDINGS] if not f.has_measure]
     qs: list[str] = unmet[:1]
     if ctx.result.alternatives[s.primary].equity.verdict == "widens":
@@ -93,10 +93,10 @@ def _questions(ctx: ReportContext, s: Summary) -> list[str]:
     if s.losers:
         qs.append(ctx.t("q_losers", groups=para(ctx.group_words([x.group for x in s.losers[:3]]))))
     part = ctx.result.participation
-    if part.met is False:
+    if part.met is False and part.reached is not None:
         qs.append(ctx.t("q_participation", reached=para(mid_sentence(ctx.ladder_label(part.reached))),
                         expected=para(mid_sentence(ctx.ladder_label(part.expected)))))
-    elif not ctx.assessment.participation:
+    elif part.met is False or not ctx.assessment.participation:  # no level reached at all
         qs.append(ctx.t("q_no_participation"))
     if s.gaps:
         qs.append(ctx.t("q_gaps", count=len(s.gaps)))
