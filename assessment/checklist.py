@@ -192,8 +192,9 @@ class Framework(_Strict):
     title: Text
     items: list[FrameworkItem] = Field(min_length=1)
     # This framework is the policy areas (målområden): the decision page, the portfolio and the
-    # comparison read it by this mark, never by its id. At most one framework carries it.
-    policy_areas: bool = False
+    # comparison read it by this mark, never by its id. At most one framework carries it. None, not
+    # False, when absent: a checklist without it dumps (and hashes, and seals) exactly as before.
+    policy_areas: bool | None = None
 
 
 class AffectedGroup(_Strict):

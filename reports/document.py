@@ -48,7 +48,8 @@ from .i18n import msg
 from .html import write_html
 from .layout import Heading, ReportDocument, numbered_canvas
 from .markup import plain, shorten
-from .model import Block, ReportModel
+from .model import Block, ReportModel, walk
+from .model import Heading as ModelHeading
 from .pdf import write_pdf
 
 # `ReportContext`, `fmt_score`, `ReportDocument`, `numbered_canvas`, `Heading` and `group_name` were defined
@@ -81,12 +82,14 @@ def report_model(assessment: Assessment, lang: str = "sv", result: Result | None
         *method_appendix(ctx),
         *drivers_appendix(ctx),
     ]
+    blocks = [*cover_page(ctx), *summary, *contents_page(ctx), *body]
+    _unique_headings(blocks)
     m = assessment.metadata
     title = plain(m.title)
     return ReportModel(
         lang=lang,
         title=title,
-        blocks=[*cover_page(ctx), *summary, *contents_page(ctx), *body],
+        blocks=blocks,
         author=plain(ASSESSOR_SEPARATOR.join(m.assessors) or m.municipality),
         subject=plain(msg(lang, "subject", title=title)),
         # The body's digest: an adopted report names the exact assessment it was built from, so that an
@@ -97,6 +100,17 @@ def report_model(assessment: Assessment, lang: str = "sv", result: Result | None
         page_label=msg(lang, "page_of", page="{page}", pages="{pages}"),
         cover_pages=1,
     )
+
+
+def _unique_headings(blocks: list[Block]) -> None:
+    """No two headings read the same in the contents and the bookmarks: a checklist's section may carry a
+    title the report also uses ("Delaktighet"), or two records the same method; a repeat is numbered."""
+    seen: dict[str, int] = {}
+    for h in (b for b in walk(blocks) if isinstance(b, ModelHeading)):
+        n = seen.get(h.text, 0) + 1
+        seen[h.text] = n
+        if n > 1:
+            h.text = f"{h.text} ({n})"
 
 
 def render_report(assessment: Assessment, out: BinaryIO, lang: str = "sv", result: Result | None = None,

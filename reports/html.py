@@ -27,6 +27,7 @@ from .model import MUTED_OPEN, Block, Break, Columns, Contents, Figure, Heading,
 __all__ = ["inline", "write_html"]
 
 _TAG = re.compile(r"<[^>]*>")
+WIDE = 4  # columns above which a table scrolls in its own region
 _TAGS = {"<b>": "<b>", "</b>": "</b>", "<i>": "<i>", "</i>": "</i>", "<br/>": "<br>", MUTED_OPEN: '<span class="muted">',
          "</font>": "</span>"}
 # Paragraph styles that are headings in the PDF's layout, and so in the HTML's structure.
@@ -50,6 +51,7 @@ ul,ol{margin:.3rem 0 .6rem;padding-left:1.6rem}
 li{margin:.15rem 0}
 table{border-collapse:collapse;width:100%;margin:.4rem 0 .9rem;font-size:.92rem}
 th,td{text-align:left;vertical-align:top;padding:.25rem .4rem;border-bottom:1px solid #c8ccd2;overflow-wrap:break-word;hyphens:auto}
+td{overflow-wrap:anywhere}
 thead th{background:#eef2f6;border-bottom:2px solid #1d5c8f}
 tbody th{font-weight:bold}
 caption{text-align:left;font-weight:bold;padding:.2rem 0}
@@ -58,6 +60,8 @@ table.facts td,table.facts th{border-bottom:1px solid #c8ccd2;padding:.4rem .4re
 figure{margin:.6rem 0 1rem}
 figure img{width:100%;max-width:48rem;height:auto;display:block}
 figcaption{color:#5a6270;font-size:.92rem}
+.wide{overflow-x:auto;max-width:100%}
+.wide:focus{outline:2px solid #1d5c8f}
 .cols{display:flex;flex-wrap:wrap;gap:1rem}
 .cols>div{flex:1 1 18rem;min-width:0}
 nav ol{list-style:none;padding-left:0}nav ol ol{padding-left:1.2rem}
@@ -91,6 +95,11 @@ def _table(t: Table) -> str:
                 cells.append(f"<td>{inline(c)}</td>")
         out.append("<tr>" + "".join(cells) + "</tr>")
     out.append("</tbody></table>")
+    if len(t.rows[0] if t.rows else []) > WIDE:
+        # A data table too wide for a narrow window (or 200 % zoom) scrolls inside its own region, which
+        # the keyboard reaches and a screen reader names; the page itself never scrolls sideways.
+        label = html.escape(t.caption or _TAG.sub("", t.rows[0][0]) or "table")
+        return f'<div class="wide" role="region" tabindex="0" aria-label="{label}">{"".join(out)}</div>'
     return "".join(out)
 
 

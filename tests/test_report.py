@@ -110,7 +110,8 @@ def test_the_contents_give_the_page_each_chapter_starts_on(sv):
     entries = re.findall(r"^\s*(\S.*?)[ .]*?\s+(\d+)\s*$", toc, flags=re.M)
     listed = {" ".join(title.rstrip(" .").split()): int(page) for title, page in entries if "Innehåll" not in title}
     for chapter in ("Sammanfattning för beslutsfattare", "Diagram", "2. Boende och närmiljö", "3. Barnets bästa",
-                    "Jämlikhet: vilka vinner och vilka förlorar", "Delaktighet", "Åtgärder och uppföljning",
+                    "Jämlikhet: vilka vinner och vilka förlorar", "Delaktighet: dialogerna och vilka som hörts",
+                    "Alla åtgärder och deras uppföljning",
                     "Metodbilaga"):
         assert chapter in listed, (chapter, sorted(listed))
         # The cover is not counted: page 1 is the second sheet.
@@ -195,7 +196,7 @@ def test_the_participation_chapter_tells_who_was_heard_how_and_what_changed(sv):
 
 def test_the_measures_table_has_owner_date_indicator_and_status(sv):
     pages = [flat(p) for p in page_texts(sv)]
-    start = page_of(pages, "Åtgärder och uppföljning Varje negativ konsekvens")
+    start = page_of(pages, "Alla åtgärder och deras uppföljning Varje negativ konsekvens")
     table = " ".join(pages[start - 1:start + 1])
     for expected in ("Ställ krav på 30 % hyresrätter med rimlig hyra i markanvisningen.",
                      "Samhällsbyggnadsförvaltningen", "2027-06-30 Planerad", "Andel hyresrätter under 1 500 kr/kvm",
@@ -219,7 +220,7 @@ def test_english_uses_the_checklists_english_labels_and_its_own_words(en):
     text = " ".join(pages)
     assert "The plan proposal Major positive impact (+100)" in text
     assert "Unknown – needs investigation" in text
-    assert "Measures and follow-up" in text and "Method appendix" in text
+    assert "All measures and their follow-up" in text and "Method appendix" in text
     assert "Page 1 of" in text
 
 

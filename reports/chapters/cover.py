@@ -20,6 +20,8 @@ def cover_page(ctx: ReportContext) -> list[Block]:
         rows.append((ctx.t("cover_plan_type"), para(ctx.checklist.plan_type_label(m.plan_type, ctx.lang))))
     if m.areas:
         rows.append((ctx.t("cover_areas"), para(", ".join(m.areas))))
+    if m.spatial_level:
+        rows.append((ctx.t("cover_spatial_level"), para(spatial_label(ctx, m.spatial_level))))
     rows.append((ctx.t("cover_date"), fmt_date(m.created)))
     if m.decision_date:
         rows.append((ctx.t("cover_decision_date"), fmt_date(m.decision_date)))
@@ -44,5 +46,30 @@ def cover_page(ctx: ReportContext) -> list[Block]:
         facts,
         Space(30),
         Para(para(ctx.t("cover_note")), "muted"),
+        *language_note(ctx),
         Break(),
     ]
+
+
+def spatial_label(ctx: ReportContext, value: str) -> str:
+    """The assessment's spatial level as the checklist names it (a choice or a framework item with that id),
+    else as typed."""
+    c = ctx.checklist
+    for cl in c.choice_lists:
+        for o in cl.options:
+            if o.id == value:
+                return ctx.text(o.label)
+    for f in c.frameworks:
+        for i in f.items:
+            if i.id == value:
+                return ctx.text(i.title)
+    return value
+
+
+def language_note(ctx: ReportContext) -> list[Block]:
+    """A report in another language than the assessment was written in says so: its own texts stay as written."""
+    written = getattr(ctx.assessment, "language", None) or ctx.checklist.default_language
+    if written == ctx.lang:
+        return []
+    name = ctx.t(f"language_{written}") if written in ("sv", "en") else written
+    return [Para(f"<b>{para(ctx.t('case_text_language', language=name))}</b>", "muted")]

@@ -17,8 +17,8 @@ from assessment.model import NOT_RELEVANT, UNKNOWN, Answer, Measure
 from assessment.summary import fmt_figure, rating_figure
 
 from ..context import ReportContext, fmt_date
-from ..model import Block, Para, Space, Table
-from ..markup import para
+from ..model import MUTED_OPEN, Block, Para, Space, Table
+from ..markup import para, shorten
 from ..prose import clause, join_words, list_separator, mid_sentence
 from ..styles import FRAME_WIDTH
 from .review import comments_on
@@ -82,8 +82,31 @@ def _answer_text(ctx: ReportContext, crit: Criterion, value: Any) -> str:
     return para(value)
 
 
-def _notes(ctx: ReportContext, answer: Answer | None, prefix: str = "") -> list[Block]:
-    """The motivation and evidence of an answer, as paragraphs (never inside a table cell: they may be long)."""
+def _rated(value: Any) -> bool:
+    """Whether an answer holds a rating proper (a step, or a group's step), not only unknown or not relevant."""
+    values = value.values() if isinstance(value, dict) else [value]
+    return any(isinstance(v, int) and not isinstance(v, bool) for v in values)
+
+
+def _dialogue_names(ctx: ReportContext, ids: list[str]) -> str:
+    """The dialogues an answer rests on (plain), as the participation chapter numbers them: "Dialog 2: Workshop"."""
+    numbered = {r.id: (i, r) for i, r in enumerate(ctx.assessment.participation, start=1)}
+    names = []
+    for rid in ids:
+        if rid in numbered:
+            i, rec = numbered[rid]
+            name = ctx.t("participation_record", number=i)
+            names.append(f"{name}: {shorten(rec.method, 60)}" if rec.method else name)
+        else:
+            names.append(rid)
+    return "; ".join(names)
+
+
+def _notes(ctx: ReportContext, answer: Answer | None, prefix: str = "", rated: bool = False) -> list[Block]:
+    """The motivation and evidence of an answer, as paragraphs (never inside a table cell: they may be long).
+
+    `rated`: the question is rated, so a rating without evidence is marked "utan underlag", and the
+    dialogues the answer cites are named."""
     if answer is None:
         return []
     out = []
@@ -91,6 +114,12 @@ def _notes(ctx: ReportContext, answer: Answer | None, prefix: str = "") -> list[
         if text.strip():
             label = f"{para(prefix)} – {ctx.t(key)}" if prefix else ctx.t(key)
             out.append(Para(f"<b>{label}:</b> {para(text)}", "small"))
+    if rated and _rated(answer.value) and not answer.evidence.strip():
+        label = f"{para(prefix)} – {ctx.t('evidence_missing_label')}" if prefix else ctx.t("evidence_missing_label")
+        out.append(Para(f"<b>{label}:</b> {MUTED_OPEN}{para(ctx.t('evidence_missing'))}</font>", "small"))
+    if answer.dialogues:
+        label = f"{para(prefix)} – {ctx.t('rests_on_dialogue')}" if prefix else ctx.t("rests_on_dialogue")
+        out.append(Para(f"<b>{label}:</b> {para(_dialogue_names(ctx, answer.dialogues))}", "small"))
     return out
 
 
@@ -127,7 +156,7 @@ def _criterion(ctx: ReportContext, crit: Criterion, visible_for: dict[str, set[s
                 v = ans.value if ans is not None else None
                 cells.append(_rating_label(ctx, crit, v.get(g.id) if isinstance(v, dict) else v))
             rows.append(ctx.cells(cells))
-        body.append(Table(rows, [130, *[col] * len(alts)]))
+        body.append(Table(rows, [130, *[col] * len(alts)], row_heads=True))
         body.append(Space(3))
     elif crit.answered_per_alternative:
         rows = [ctx.cells([ctx.t("alternative"), ctx.t("rating")], head=True)]
@@ -136,7 +165,7 @@ def _criterion(ctx: ReportContext, crit: Criterion, visible_for: dict[str, set[s
             value = ans.value if ans is not None else None
             shown = _rating_label(ctx, crit, value) if crit.is_rated else _answer_text(ctx, crit, value)
             rows.append(ctx.cells([para(ctx.alt_label(x)), shown]))
-        body.append(Table(rows, [150, FRAME_WIDTH - 150]))
+        body.append(Table(rows, [150, FRAME_WIDTH - 150], row_heads=True))
         body.append(Space(3))
     else:
         ans = a.answer(crit.id)
@@ -144,9 +173,9 @@ def _criterion(ctx: ReportContext, crit: Criterion, visible_for: dict[str, set[s
                               "small"))
     if crit.answered_per_alternative:
         for x in alts:
-            body += _notes(ctx, a.answer(crit.id, x), ctx.alt_label(x) if len(alts) > 1 else "")
+            body += _notes(ctx, a.answer(crit.id, x), ctx.alt_label(x) if len(alts) > 1 else "", crit.is_rated)
     else:
-        body += _notes(ctx, a.answer(crit.id))
+        body += _notes(ctx, a.answer(crit.id), rated=crit.is_rated)
     measures = a.measures_for(crit.id)
     if measures:
         body.append(Para(f"<b>{ctx.t('measures')}:</b>", "small"))

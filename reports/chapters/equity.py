@@ -29,7 +29,7 @@ def equity_chapter(ctx: ReportContext) -> list[Block]:
                              *[ctx.group_cell([x.group for x in g]) or ctx.t("none") for g, _, _ in split]]))
     rows.append(ctx.cells([ctx.t("equity_losers"),
                              *[ctx.group_cell([x.group for x in lo]) or ctx.t("none") for _, lo, _ in split]]))
-    out.append(Table(rows, [170, *[col] * len(alts)]))
+    out.append(Table(rows, [170, *[col] * len(alts)], row_heads=True))
     out.append(Space(6))
     for a, e in zip(alts, eqs):
         out.append(Para(f"<b>{para(ctx.alt_label(a))}:</b> {ctx.verdict(a)}", "body"))
@@ -50,6 +50,6 @@ def equity_chapter(ctx: ReportContext) -> list[Block]:
                 s = r.alternatives[a].groups.get(g.id)
                 cells.append(ctx.score_words(s))
             rows.append(ctx.cells(cells))
-        out.append(Table(rows, [170, *[col] * len(alts)]))
+        out.append(Table(rows, [170, *[col] * len(alts)], row_heads=True))
         out += [Space(3), Para(para(ctx.t("equity_groups_caption")), "muted")]
     return out

@@ -40,7 +40,7 @@ def method_appendix(ctx: ReportContext) -> list[Block]:
         o = r.alternatives[a].overall
         cov = f"{o.coverage * 100:.0f} %" if o.coverage is not None else ctx.t("none")
         rows.append(ctx.cells([para(ctx.alt_label(a)), str(o.answered), str(o.applicable), str(o.unknown), cov]))
-    out.append(Table(rows, [170, 75, 75, 75, FRAME_WIDTH - 395]))
+    out.append(Table(rows, [170, 75, 75, 75, FRAME_WIDTH - 395], row_heads=True))
     return out
 
 

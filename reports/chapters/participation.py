@@ -22,6 +22,7 @@ def participation_chapter(ctx: ReportContext) -> list[Block]:
     records = ctx.assessment.participation
     if not records:
         out.append(Para(para(ctx.t("participation_none")), "body"))
+    out += heard_by_group(ctx)
     for i, rec in enumerate(records, start=1):
         title = ctx.t("participation_record", number=i)
         if rec.method:
@@ -33,7 +34,8 @@ def participation_chapter(ctx: ReportContext) -> list[Block]:
             (ctx.t("participation_level_label"), para(ctx.ladder_label(rec.level))),
             (ctx.t("participation_count"), str(rec.participants) if rec.participants is not None else ctx.t("none")),
         ]
-        record = Table([ctx.cells([k, v]) for k, v in rows], [120, FRAME_WIDTH - 120], head=False, zebra=False)
+        record = Table([ctx.cells([k, v]) for k, v in rows], [120, FRAME_WIDTH - 120], head=False, zebra=False,
+                       row_heads=True)
         block: list[Block] = [ctx.heading(title, 1), record, Space(4)]
         for key, text in (("participation_heard", rec.heard), ("participation_changed", rec.changed),
                           ("participation_feedback", rec.feedback)):
@@ -41,3 +43,19 @@ def participation_chapter(ctx: ReportContext) -> list[Block]:
                 block.append(Para(f"<b>{ctx.t(key)}:</b> {para(text)}", "small"))
         out += block
     return out
+
+
+def heard_by_group(ctx: ReportContext) -> list[Block]:
+    """Who was heard and who was not, per affected group: the dialogues that reached each declared group."""
+    groups = ctx.checklist.groups
+    if not groups:
+        return []
+    records = ctx.assessment.participation
+    rows = [ctx.cells([para(ctx.t("group")), para(ctx.t("participation_heard_in"))], head=True)]
+    for g in groups:
+        reached = [ctx.t("participation_record", number=i) for i, r in enumerate(records, start=1) if g.id in r.groups]
+        cell = (para(", ".join(reached)) if reached
+                else f"<b>{para(ctx.t('participation_not_heard'))}</b>")
+        rows.append(ctx.cells([para(ctx.text(g.label)), cell]))
+    return [ctx.heading(ctx.t("participation_groups"), 1),
+            Table(rows, [200, FRAME_WIDTH - 200], row_heads=True, caption=ctx.t("participation_groups")), Space(4)]
