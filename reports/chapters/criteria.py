@@ -191,8 +191,8 @@ def _criterion(ctx: ReportContext, crit: Criterion, visible_for: dict[str, set[s
 def _section(ctx: ReportContext, section: Section, index: int, visible_for: dict[str, set[str]]) -> list[Block]:
     title = ctx.text(section.title)
     out: list[Block] = [ctx.heading(f"{index}. {title}" if index else title)]
-    if section.description:
-        out.append(Para(para(ctx.text(section.description)), "muted"))
+    # The section's description is guidance for whoever fills in the form ("Svara 'vet ej' hellre än att
+    # gissa"), not a finding: the report leaves it out.
     alts = ctx.alternatives()
     scores = [(x, ctx.result.alternatives[x].sections.get(section.id)) for x in alts]
     scored = [(x, s) for x, s in scores if s is not None]
