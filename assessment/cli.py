@@ -301,7 +301,7 @@ def cmd_report(args: argparse.Namespace) -> int:
     result = score(assessment, reference=reference_for(assessment.checklist))
     pdf = io.BytesIO()  # built in memory first: a failed build leaves no half-written file
     if args.participants:
-        render_participant_feedback(assessment, pdf, lang=args.lang, result=result)
+        render_participant_feedback(assessment, pdf, lang=args.lang, result=result, children=args.children)
     elif args.format == "html":  # the accessible twin: the same report, as one HTML page
         render_report_html(assessment, pdf, lang=args.lang, result=result, checklist_note=note)
     else:
@@ -612,6 +612,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--lang", choices=["sv", "en"], default="sv", help="the report's language (default: sv)")
     p.add_argument("--participants", action="store_true",
                    help="write the short plain-language feedback letter for participants instead")
+    p.add_argument("--children", action="store_true",
+                   help="with --participants: the letter for children and young people aged 10-17")
     p.add_argument("-q", "--quiet", action="store_true", help="print nothing on success")
     p.set_defaults(handler=cmd_report)
 

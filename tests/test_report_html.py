@@ -197,3 +197,25 @@ def test_axe_finds_no_violation_in_the_html_twin(page, built, name, lang, tmp_pa
     # usable at 200 %: at half the width (what 200 % zoom gives a 1280 px window) nothing scrolls sideways
     page.set_viewport_size({"width": 640, "height": 900})
     assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")
+
+
+def test_the_letter_tells_decided_from_planned_and_is_honest_when_nothing_changed():
+    from reports import render_participant_feedback
+
+    data = sample_data()
+    for rec in data["participation"]:
+        rec["changed"] = ""
+    a = parse_assessment(yaml.safe_dump(data, allow_unicode=True), "x.yaml",
+                         resolve=lambda i, v: sample_assessment().checklist)
+    for children in (False, True):
+        out = io.BytesIO()
+        render_participant_feedback(a, out, lang="sv", children=children)
+        text = squash(" ".join(page_texts(out.getvalue())))
+        prefix = "pfc_" if children else "pf_"
+        # m1 is planned, m2 under way: each under its own heading, the planned one not as a promise
+        decided, planned = squash(msg("sv", prefix + "next_decided")), squash(msg("sv", prefix + "next_planned"))
+        assert decided in text and planned in text
+        assert text.index(decided) < text.index(squash("Hastighetsdämpande åtgärder")) < text.index(planned)
+        assert squash(msg("sv", prefix + "thanks_unchanged")) in text
+        assert squash(msg("sv", prefix + "thanks")) not in text
+    assert squash(msg("sv", "pfc_heard")) in text and squash(msg("sv", "pf_heard")) not in text
