@@ -142,7 +142,7 @@ _SV: dict[str, str] = {
     "none": "–",
     # participation
     "participation_title": "Delaktighet: dialogerna och vilka som hörts",
-    "participation_level": "Nivå på delaktighetstrappan: nådd {reached}, förväntad {expected}.",
+    "participation_level": "Nivå på delaktighetstrappan: nivån som nåddes är {reached}, nivån som förväntas är {expected}.",
     "participation_met": "Den förväntade nivån är nådd.",
     "participation_not_met": "Den förväntade nivån är inte nådd.",
     "participation_none": "Inga dialoger eller samråd är dokumenterade.",
@@ -393,7 +393,7 @@ _EN: dict[str, str] = {
     "coverage": "Coverage",
     "none": "–",
     "participation_title": "Participation: the dialogues and who was heard",
-    "participation_level": "Level on the participation ladder: reached {reached}, expected {expected}.",
+    "participation_level": "Level on the participation ladder: the level reached is {reached}, the level expected is {expected}.",
     "participation_met": "The expected level is reached.",
     "participation_not_met": "The expected level is not reached.",
     "participation_none": "No dialogues or consultations are documented.",

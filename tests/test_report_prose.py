@@ -153,7 +153,7 @@ def test_groups_read_in_lower_case_inside_the_summary_s_sentences(examples):
     assert "Lose: low socio-economic position (−100), young people aged 13–25 (−100), children aged 0–12 (−50)," in en[1]
     assert "What is done for people with low socio-economic position" in en[1]
     # the ladder's levels and the band too, and the zero alternative compared with
-    assert "nådd information, förväntad konsultation" in " ".join(sv)
+    assert "nivån som nåddes är information, nivån som förväntas är konsultation" in " ".join(sv)
     assert "Förslaget: −35 på skalan −100 till +100, negativ." in sv[1]
     assert "Skillnad, förslaget jämfört med nollalternativ: −21 (på skalan −200 till +200" in sv[1]
     # but a group label stays a label where it heads a row of a table
