@@ -125,6 +125,12 @@ def flowables(blocks: Sequence[Block], st: Styles | None = None, nested: bool = 
             pass
         else:  # pragma: no cover - a new block kind without a renderer is a programming error
             raise TypeError(f"no PDF rendering for {type(b).__name__}")
+        if (len(out) >= 2 and isinstance(out[-1], KeepTogether) and isinstance(out[-2], HeadingFlowable)
+                and not nested):
+            # A heading keeps with what follows, but reportlab's keepWithNext does not reach into a
+            # KeepTogether: the heading joins it, so a chapter title is never left alone at a page's foot.
+            kept = out.pop()
+            out.append(KeepTogether([out.pop(), *kept._content]))
     return out
 
 
@@ -144,14 +150,14 @@ def write_pdf(model: ReportModel, out: BinaryIO, **doc_kwargs: Any) -> None:
     """Build the PDF of `model` into `out`; raises ReportError when reportlab cannot lay it out."""
     register_fonts()
     st = styles()
-    story: list[Flowable] = []
-    contents_at: tuple[int, str] | None = None
-    for b in model.blocks:
-        if isinstance(b, Contents):
-            contents_at = (len(story), b.title)
-            continue
-        made = flowables([b], st)
-        story += made
+    at = next((i for i, b in enumerate(model.blocks) if isinstance(b, Contents)), None)
+    if at is None:
+        story = flowables(model.blocks, st)
+        contents_at: tuple[int, str] | None = None
+    else:
+        story = flowables(model.blocks[:at], st)
+        contents_at = (len(story), model.blocks[at].title)  # type: ignore[union-attr]
+        story += flowables(model.blocks[at + 1:], st)
     if contents_at is not None:
         at, title = contents_at
         body = no_stranded_headings(story[at:])

@@ -250,4 +250,4 @@ def assessors_summary_page(ctx: ReportContext) -> list[Block]:
     text = ctx.assessment.metadata.summary
     if not text.strip():
         return []
-    return [ctx.heading(ctx.t("summary_user_summary")), Para(para(text)), Break()]
+    return [ctx.heading(ctx.t("summary_user_summary")), Para(para(text))]
