@@ -186,7 +186,7 @@ def test_the_equity_chapter_says_the_gap_widens_for_the_proposal(sv):
 
 def test_the_participation_chapter_tells_who_was_heard_how_and_what_changed(sv):
     text = flat(" ".join(page_texts(sv)))
-    assert "Nivå på delaktighetstrappan: nådd konsultation, förväntad dialog. Den förväntade nivån är inte nådd." in text
+    assert "Nivå på delaktighetstrappan: nivån som nåddes är konsultation, nivån som förväntas är dialog. Den förväntade nivån är inte nådd." in text
     assert "Dialog 1: Trygghetsvandring med klass 5B" in text
     assert "Vilka Barn och unga, Föreningen Ängens vänner" in text
     assert "Antal deltagare 24" in text
