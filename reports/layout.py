@@ -199,9 +199,28 @@ class HeadingContents(TableOfContents):
         return size
 
 
+def _tallest_row(rows: list[list[Any]], widths: Sequence[float]) -> float:
+    """An upper estimate of the tallest row's height, from each Paragraph cell's length (no layout: the table
+    lays its cells out once, later): characters at 0.6 em each, broken into lines of the column's width."""
+    tallest = 0.0
+    for row in rows:
+        for cell, width in zip(row, widths):
+            style = getattr(cell, "style", None)
+            if isinstance(cell, Paragraph) and style is not None:
+                text = cell.getPlainText()
+                per_line = max(1.0, (width - 8) / (0.6 * style.fontSize))
+                lines = sum(1 + int(len(part) / per_line) for part in text.split("\n"))
+                tallest = max(tallest, lines * style.leading + 5.5)
+    return tallest
+
+
 def table(rows: list[list[Any]], widths: Sequence[float], head: bool = True, zebra: bool = True) -> Table:
-    """A table of Paragraph cells that wraps text, repeats its head and may split a tall row across pages."""
-    grid = Table(rows, colWidths=list(widths), repeatRows=1 if head else 0, splitInRow=1, hAlign="LEFT")
+    """A table of Paragraph cells that wraps text and repeats its head.
+
+    A row is never split across pages (a measure and its owner stay on one page), unless one row alone
+    is taller than most of a page, which only a text at the bounds' length makes: that row may split."""
+    split = 1 if _tallest_row(rows, widths) > FRAME_HEIGHT * 0.8 else 0
+    grid = Table(rows, colWidths=list(widths), repeatRows=1 if head else 0, splitInRow=split, hAlign="LEFT")
     style = [
         ("FONT", (0, 0), (-1, -1), FAMILY, 8),  # reportlab's cell default is Helvetica
         ("VALIGN", (0, 0), (-1, -1), "TOP"),
