@@ -43,6 +43,8 @@ PHRASES: Mapping[str, Mapping[str, str]] = MappingProxyType({
                        "bedömda); preliminärt {value} på skalan −100 till +100.",
         "no_score": "{alt}: ingen samlad poäng.",
         "losers_headline": "Men {groups} förlorar tydligt.",
+        "behind_headline": "Men {groups} halkar efter befolkningen.",
+        "losers_behind_headline": "Men {groups} förlorar tydligt, och {behind} halkar efter befolkningen.",
         "zero_better_headline": "Nollalternativet bedöms bättre än {alt_lower} ({zero} mot {value}).",
         "judgement_beside": "Bedömarnas eget svar på {question}: {judgement}; det räknas inte in i poängen.",
         "judgement_disagrees_beside": "Bedömarnas eget svar på {question}: {judgement}. Det skiljer sig från den "
@@ -111,6 +113,8 @@ PHRASES: Mapping[str, Mapping[str, str]] = MappingProxyType({
                        "questions are rated); provisionally {value} on the scale −100 to +100.",
         "no_score": "{alt}: no overall score.",
         "losers_headline": "But {groups} clearly lose.",
+        "behind_headline": "But {groups} fall behind the population.",
+        "losers_behind_headline": "But {groups} clearly lose, and {behind} fall behind the population.",
         "zero_better_headline": "The zero alternative is rated better than {alt_lower} ({zero} against {value}).",
         "judgement_beside": "The assessors' own answer to {question}: {judgement}; it is not counted in the score.",
         "judgement_disagrees_beside": "The assessors' own answer to {question}: {judgement}. It differs from the "
@@ -276,16 +280,25 @@ def headline_sentence(result: Result, checklist: Checklist, lang: str, alternati
     else:
         parts.append(_fill(lang, "score_no_band", alt=label, value=figure(overall.value)))
     mine = [f for f in result.findings if f.alternative == alt]
+    # A group that clearly loses and a worse-off group that gains less than the population are named
+    # apart: "förlorar tydligt" of a group at +17 would tell a reader it is worse off than today.
     losers: list[str] = []
+    behind: list[str] = []
     for f in mine:
         if f.code in ("large_loss", "worse_off_behind") and f.group is not None:
             name = _lower(names.group(f.group))
-            if name not in losers:
-                losers.append(name)
-    if losers:
+            into = losers if f.code == "large_loss" else behind
+            if name not in losers and name not in behind:
+                into.append(name)
+    if losers or behind:
         named = losers[:MAX_NAMED] if len(losers) <= MAX_NAMED + 1 else \
             [*losers[:MAX_NAMED], _fill(lang, "more_groups", count=str(len(losers) - MAX_NAMED))]
-        parts.append(_fill(lang, "losers_headline", groups=_join(named, lang)))
+        if losers and behind:
+            parts.append(_fill(lang, "losers_behind_headline", groups=_join(named, lang), behind=_join(behind, lang)))
+        elif losers:
+            parts.append(_fill(lang, "losers_headline", groups=_join(named, lang)))
+        else:
+            parts.append(_fill(lang, "behind_headline", groups=_join(behind, lang)))
     for f in mine:
         if f.code == "zero_better":
             parts.append(_fill(lang, "zero_better_headline", alt_lower=_lower(label),

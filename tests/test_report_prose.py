@@ -154,8 +154,8 @@ def test_groups_read_in_lower_case_inside_the_summary_s_sentences(examples):
     assert "What is done for people with low socio-economic position" in en[1]
     # the ladder's levels and the band too, and the zero alternative compared with
     assert "nivån som nåddes är information, nivån som förväntas är konsultation" in " ".join(sv)
-    assert "Förslaget: −35 på skalan −100 till +100, negativ." in sv[1]
-    assert "Skillnad, förslaget jämfört med nollalternativ: −21 (på skalan −200 till +200" in sv[1]
+    assert "Förslaget: −34 på skalan −100 till +100, negativ." in sv[1]
+    assert "Skillnad, förslaget jämfört med nollalternativ: −19 (på skalan −200 till +200" in sv[1]
     # but a group label stays a label where it heads a row of a table
     assert "Unga 13–25 år (↓, ×1,5)" in " ".join(sv)
 
@@ -286,8 +286,8 @@ def test_the_marks_of_the_score_per_group_table_are_explained(examples):
 def test_the_summary_says_when_groups_are_unknown_inside_rated_questions(examples):
     _, sv = examples[("grannskap-utbyggnad", "sv")]
     _, en = examples[("grannskap-utbyggnad", "en")]
-    # every question is rated, but some groups in four of them are not: "38 of 38" alone would mislead
-    assert "38 av 38 tillämpliga frågor är bedömda. Påverkan på en eller flera grupper är okänd i 4 av frågorna" in sv[1]
+    # every question is rated, but some groups in four of them are not: "39 of 39" alone would mislead
+    assert "39 av 39 tillämpliga frågor är bedömda. Påverkan på en eller flera grupper är okänd i 4 av frågorna" in sv[1]
     assert "The impact on one or more groups is unknown in 4 of the questions" in en[1]
 
 
@@ -306,9 +306,9 @@ def test_the_participant_letter_lists_groups_as_a_line_of_prose():
 def test_section_scores_and_repeated_flags_read_as_sentences(examples):
     _, sv = examples[("fritidsgard-nedlaggning", "sv")]
     _, en = examples[("fritidsgard-nedlaggning", "en")]
-    assert "Avsnittets poäng: neutral eller blandad (−14) för nollalternativ och negativ (−46) för förslaget." \
+    assert "Avsnittets poäng: negativ (−16) för nollalternativ och negativ (−42) för förslaget." \
         in " ".join(sv)
-    assert "Section score: neutral or mixed (−14) for zero alternative and negative (−46) for the proposal." \
+    assert "Section score: negative (−16) for zero alternative and negative (−42) for the proposal." \
         in " ".join(en)
     # each flag once, naming its question (with its number), its right and its alternative
     assert ("Allvarlig: Unga 13–25 år förlorar tydligt i förslaget (−100). Grupp: unga 13–25 år · "

@@ -6,6 +6,7 @@ the equity sentence and the flags say, in Swedish and in English.
 
 from __future__ import annotations
 
+from assessment.model import Answer, AnswerType
 from assessment.scoring import score
 
 from conftest import filled, inline, once, rate_group, said, set_answer
@@ -228,3 +229,40 @@ def test_several_rules_read_as_several_findings_each_stated_once(integrated):
 
 def not_relevant() -> str:
     return "not_relevant"
+
+
+def _half_as_good_for(a, group: str) -> None:
+    """`group` rated one step lower than everyone else in every other group_impact question it is rated in."""
+    rated = [k for k in a.checklist.criteria()
+             if k.type == AnswerType.GROUP_IMPACT and any(g.id == group for g in a.checklist.groups_of(k))]
+    for k in rated[::2]:
+        answer = a.alternatives["proposal"][k.id]
+        a.alternatives["proposal"][k.id] = Answer(value={**answer.value, group: answer.value[group] - 1})
+
+
+def test_a_worse_off_group_that_gains_less_is_said_to_fall_behind_not_to_lose(integrated):
+    # everyone gains a lot, people with low SES gain too but less: they fall behind, they do not lose
+    a = filled(integrated, everyone=2)
+    _half_as_good_for(a, "low_ses")
+    r = score(a)
+    low = r.headline.groups["low_ses"].value
+    assert low is not None and 0 < low < r.headline.groups["population"].value
+    assert [f.code for f in r.findings if f.group == "low_ses"] == ["worse_off_behind"]
+    s = said(a, r)
+    assert "Men personer med låg socioekonomisk position halkar efter befolkningen." in s["sv"].headline
+    assert "But people with low socio-economic position fall behind the population." in s["en"].headline
+    assert "förlorar" not in s["sv"].headline and "lose" not in s["en"].headline
+
+
+def test_a_group_that_loses_and_one_that_falls_behind_are_named_apart(integrated):
+    a = filled(integrated, everyone=2)
+    _half_as_good_for(a, "low_ses")
+    rate_group(a, "men_boys", -2)  # not a worse-off group: its loss leaves the worse-off mean alone
+    r = score(a)
+    assert {f.group: f.code for f in r.findings if f.group in ("men_boys", "low_ses")} == \
+        {"men_boys": "large_loss", "low_ses": "worse_off_behind"}
+    s = said(a, r)
+    assert "Men män och pojkar förlorar tydligt, och personer med låg socioekonomisk position halkar " \
+           "efter befolkningen." in s["sv"].headline
+    assert "But men and boys clearly lose, and people with low socio-economic position fall " \
+           "behind the population." in s["en"].headline
