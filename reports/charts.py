@@ -227,9 +227,9 @@ def glance_chart(sections: Sequence[tuple[str, Sequence[str], Sequence[Sequence[
     head_size = size - 1
     head_lines = [wrap_label(c, col_w - 2, head_size, 2, BOLD) for c in columns]
     head_h = max((len(lines) for lines in head_lines), default=1) * (size + 1) + 4
-    row_h = 10.0
-    line_h = size + 1
-    title_h = 11.0
+    row_h = 9.4
+    line_h = size + 0.8
+    title_h = 10.5
     wrapped = [[wrap_label(label, label_w - 2, size, 2) for label in labels] for _, labels, _ in sections]
     body_h = sum(title_h + sum(row_h + (len(lines) - 1) * line_h for lines in rows) for rows in wrapped)
     legend_h = 26.0
@@ -250,7 +250,7 @@ def glance_chart(sections: Sequence[tuple[str, Sequence[str], Sequence[Sequence[
             h = row_h + (len(lines) - 1) * line_h
             y -= h
             for j, line in enumerate(lines):
-                d.add(String(0, y + h - 7.5 - j * line_h, line, fontName=FAMILY, fontSize=size, fillColor=TEXT))
+                d.add(String(0, y + h - 7.2 - j * line_h, line, fontName=FAMILY, fontSize=size, fillColor=TEXT))
             for c in range(n_cols):
                 value = row[c] if c < len(row) else None
                 d.add(Rect(x0 + c * col_w, y, col_w - 1.5, h - 1, fillColor=_cell_colour(value), strokeColor=None))

@@ -85,7 +85,7 @@ def styles() -> Styles:
                                  spaceBefore=8, spaceAfter=3, keepWithNext=1),
         # The decision page: a little tighter than the body, so it fits one page without shrinking far.
         summary_head=ParagraphStyle("summary_head", parent=body, fontName=BOLD, fontSize=10, leading=12.5,
-                                    textColor=ACCENT, spaceBefore=5, spaceAfter=1.5, keepWithNext=1),
+                                    textColor=ACCENT, spaceBefore=4, spaceAfter=1.5, keepWithNext=1),
         summary_body=ParagraphStyle("summary_body", parent=body, fontSize=9, leading=11.6, spaceAfter=1.5),
         summary_bullet=ParagraphStyle("summary_bullet", parent=body, fontSize=9, leading=11.6, leftIndent=11,
                                       bulletIndent=2, spaceAfter=1.5),

@@ -60,7 +60,7 @@ def _flag_where(ctx: ReportContext, f: FlagLine) -> str:
     where = []
     if f.criterion:
         number = ctx.numbers.get(f.criterion)
-        text = shorten(ctx.criterion_label(f.criterion), 60)
+        text = shorten(ctx.criterion_label(f.criterion), 50)
         where.append(ctx.t("flag_question", number=number, text=text) if number
                      else ctx.t("flag_question_unnumbered", text=text))
     if f.group:
