@@ -19,12 +19,12 @@ import html
 import re
 from collections.abc import Sequence
 
-from reportlab.graphics import renderSVG
+from reportlab.graphics.shapes import Drawing, Group, Line, Rect, String
 
 from .model import MUTED_OPEN, Block, Break, Columns, Contents, Figure, Heading, Items, Keep, OnePage, Para, \
     ReportModel, Space, Table, walk
 
-__all__ = ["inline", "write_html"]
+__all__ = ["inline", "svg", "write_html"]
 
 _TAG = re.compile(r"<[^>]*>")
 WIDE = 4  # columns above which a table scrolls in its own region
@@ -103,9 +103,51 @@ def _table(t: Table) -> str:
     return "".join(out)
 
 
+def _colour(c: object) -> str:
+    if c is None:
+        return "none"
+    return "#" + c.hexval()[2:]  # type: ignore[attr-defined]
+
+
+def _svg_nodes(node: object, out: list[str]) -> None:
+    """One drawing's shapes as SVG elements (the report's charts use rectangles, lines, strings and groups)."""
+    if isinstance(node, Group):
+        a, b, c, d, e, f = node.transform
+        out.append(f'<g transform="matrix({a:g} {b:g} {c:g} {d:g} {e:g} {f:g})">')
+        for child in node.contents:
+            _svg_nodes(child, out)
+        out.append("</g>")
+    elif isinstance(node, Rect):
+        out.append(f'<rect x="{node.x:.2f}" y="{node.y:.2f}" width="{node.width:.2f}" height="{node.height:.2f}" '
+                   f'fill="{_colour(node.fillColor)}"/>')
+    elif isinstance(node, Line):
+        out.append(f'<line x1="{node.x1:.2f}" y1="{node.y1:.2f}" x2="{node.x2:.2f}" y2="{node.y2:.2f}" '
+                   f'stroke="{_colour(node.strokeColor)}" stroke-width="{node.strokeWidth:g}"/>')
+    elif isinstance(node, String):
+        anchor = {"start": "start", "middle": "middle", "end": "end"}.get(node.textAnchor, "start")
+        weight = ' font-weight="bold"' if "Bold" in node.fontName else ""
+        # The drawing's y axis points up; the text is flipped back so it reads upright.
+        out.append(f'<text transform="translate({node.x:.2f} {node.y:.2f}) scale(1 -1)" font-size="{node.fontSize:g}"'
+                   f'{weight} text-anchor="{anchor}" fill="{_colour(node.fillColor)}">'
+                   f"{html.escape(node.text, quote=False)}</text>")
+    else:  # pragma: no cover - a shape the charts do not draw
+        raise TypeError(f"no SVG for {type(node).__name__}")
+
+
+def svg(drawing: Drawing) -> str:
+    """A reportlab Drawing as a standalone SVG document (what renderSVG writes, without its DOM's cost)."""
+    w, h = drawing.width, drawing.height
+    out = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{w:.0f}" height="{h:.0f}" viewBox="0 0 {w:.2f} {h:.2f}" '
+           f'font-family="DejaVu Sans, Verdana, sans-serif"><g transform="matrix(1 0 0 -1 0 {h:.2f})">']
+    for node in drawing.contents:
+        _svg_nodes(node, out)
+    out.append("</g></svg>")
+    return "".join(out)
+
+
 def _figure(f: Figure) -> str:
-    svg = renderSVG.drawToString(f.draw())
-    src = "data:image/svg+xml;base64," + base64.b64encode(svg.encode("utf-8")).decode("ascii")
+    svg_text = svg(f.draw())
+    src = "data:image/svg+xml;base64," + base64.b64encode(svg_text.encode("utf-8")).decode("ascii")
     out = [f'<figure><img src="{src}" alt="{html.escape(f.alt)}">']
     if f.caption:
         out.append(f"<figcaption>{inline(f.caption)}</figcaption>")
