@@ -9,8 +9,9 @@ user mistakes go to stderr without a traceback. Verbs:
     skb list                 list stored assessments (--search, --status, --db URL)
     skb export ID -o FILE    write a stored assessment, with its checklist snapshot, to a file
     skb import FILE          store an assessment file (--as-new to import a copy under a new id)
-    skb report FILE -o OUT.pdf   the PDF report of an assessment file (--lang sv|en; --participants
-                             for the short feedback letter to the people who took part)
+    skb report FILE -o OUT.pdf   the PDF report of an assessment file (--lang sv|en; --format html for its
+                             accessible HTML twin; --participants [--children] for the short feedback
+                             letter to the people who took part)
     skb new CHECKLIST -o FILE  write an empty assessment of a checklist (a file, or an id from the library)
     skb score FILE           print the scores, equity, participation, flags and gaps (--json, --lang)
     skb portfolio            aggregate the stored assessments by policy area, group and district
