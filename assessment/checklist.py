@@ -229,6 +229,7 @@ class Ladder(_Strict):
 class FrameworkItem(_Strict):
     id: Annotated[str, Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.\-]*$", max_length=64)]
     title: Text
+    short: Text | None = None  # a short label where space is tight (the heatmap, the decision page)
 
 
 class Framework(_Strict):
@@ -238,6 +239,10 @@ class Framework(_Strict):
     id: Id
     title: Text
     items: list[FrameworkItem] = Field(min_length=1)
+    # This framework is the policy areas (målområden): the decision page, the portfolio and the
+    # comparison read it by this mark, never by its id. At most one framework carries it. None, not
+    # False, when absent: a checklist without it dumps (and hashes, and seals) exactly as before.
+    policy_areas: bool | None = None
 
 
 class AffectedGroup(_Strict):
@@ -249,6 +254,7 @@ class AffectedGroup(_Strict):
 
     id: Id
     label: Text
+    short: Text | None = None  # a short label where space is tight (the heatmap, the decision page)
     help: Text | None = None
     weight: Number = Field(default=1.0, ge=0)
     worse_off: StrictBool = False
@@ -427,6 +433,7 @@ class Section(_Strict):
 
     id: Id
     title: Text
+    short: Text | None = None  # a short title where space is tight (the charts, the decision page)
     description: Text | None = None
     weight: Number = Field(default=1.0, ge=0)
     dimensions: dict[Id, list[Annotated[str, Field(max_length=64)]]] = Field(default_factory=dict)
@@ -602,6 +609,9 @@ class Checklist(_Strict):
     def rated_groups(self) -> list[AffectedGroup]:
         """The groups impacts are rated for: every group but those kept for reporting only."""
         return [g for g in self.groups if g.rated]
+    def policy_framework(self) -> Framework | None:
+        """The framework marked `policy_areas: true` (the policy areas), or None when none is marked."""
+        return next((f for f in self.frameworks if f.policy_areas), None)
 
     def groups_of(self, criterion: Criterion) -> list[AffectedGroup]:
         if criterion.groups is None:

@@ -9,8 +9,9 @@ user mistakes go to stderr without a traceback. Verbs:
     skb list                 list stored assessments (--search, --status, --db URL)
     skb export ID -o FILE    write a stored assessment, with its checklist snapshot, to a file
     skb import FILE          store an assessment file (--as-new to import a copy under a new id)
-    skb report FILE -o OUT.pdf   the PDF report of an assessment file (--lang sv|en; --participants
-                             for the short feedback letter to the people who took part)
+    skb report FILE -o OUT.pdf   the PDF report of an assessment file (--lang sv|en; --format html for its
+                             accessible HTML twin; --participants [--children] for the short feedback
+                             letter to the people who took part)
     skb new CHECKLIST -o FILE  write an empty assessment of a checklist (a file, or an id from the library)
     skb score FILE           print the scores, equity, participation, flags and gaps (--json, --lang)
     skb portfolio            aggregate the stored assessments by policy area, group and district
@@ -282,7 +283,7 @@ def cmd_score(args: argparse.Namespace) -> int:
 def cmd_report(args: argparse.Namespace) -> int:
     import io
 
-    from reports import render_participant_feedback, render_report
+    from reports import render_participant_feedback, render_report, render_report_html
 
     from .library import resolve_checklist
     from .model import parse_assessment
@@ -303,7 +304,9 @@ def cmd_report(args: argparse.Namespace) -> int:
     result = score(assessment, reference=reference_for(assessment.checklist))
     pdf = io.BytesIO()  # built in memory first: a failed build leaves no half-written file
     if args.participants:
-        render_participant_feedback(assessment, pdf, lang=args.lang, result=result)
+        render_participant_feedback(assessment, pdf, lang=args.lang, result=result, children=args.children)
+    elif args.format == "html":  # the accessible twin: the same report, as one HTML page
+        render_report_html(assessment, pdf, lang=args.lang, result=result, checklist_note=note)
     else:
         render_report(assessment, pdf, lang=args.lang, result=result, checklist_note=note)
     try:
@@ -675,12 +678,16 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--lang", choices=["sv", "en"], help="language of the table (default: the assessment's)")
     p.set_defaults(handler=cmd_score)
 
-    p = sub.add_parser("report", help="write the PDF report of an assessment file")
+    p = sub.add_parser("report", help="write the PDF report of an assessment file (or its accessible HTML twin)")
     p.add_argument("file", metavar="FILE", help="an assessment file (YAML or JSON)")
-    p.add_argument("-o", "--output", metavar="OUT.pdf", required=True, help="the PDF to write")
+    p.add_argument("-o", "--output", metavar="OUT.pdf", required=True, help="the PDF (or HTML) to write")
+    p.add_argument("--format", choices=["pdf", "html"], default="pdf",
+                   help="pdf (default) or html: the same report as one accessible HTML page")
     p.add_argument("--lang", choices=["sv", "en"], default="sv", help="the report's language (default: sv)")
     p.add_argument("--participants", action="store_true",
                    help="write the short plain-language feedback letter for participants instead")
+    p.add_argument("--children", action="store_true",
+                   help="with --participants: the letter for children and young people aged 10-17")
     p.add_argument("-q", "--quiet", action="store_true", help="print nothing on success")
     p.set_defaults(handler=cmd_report)
 

@@ -13,7 +13,7 @@ for. Plain data only: no I/O, no streamlit.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Literal
 
 from .checklist import Checklist, text_for
@@ -59,6 +59,9 @@ class Comparison:
     rows: tuple[Row, ...]
     verdicts: tuple[str, str]  # the equity verdict of each side: narrows, widens, unchanged, unknown
     lang: str
+    # Each framework's title from either side's checklist, and the ids either marks `policy_areas: true`.
+    framework_titles: dict[str, str] = field(default_factory=dict)
+    policy: frozenset[str] = frozenset()
 
     def block(self, block: Block, framework: str | None = None) -> list[Row]:
         return [r for r in self.rows if r.block == block and (framework is None or r.framework == framework)]
@@ -131,7 +134,9 @@ def compare(a: Assessment, b: Assessment, lang: str = "sv", alt_a: str | None = 
     rows.append(Row("counts", "flags", "Flaggor" if sv else "Flags",
                     float(sum(1 for f in ra.flags if f.alternative in (None, left.alternative))),
                     float(sum(1 for f in rb.flags if f.alternative in (None, right.alternative)))))
-    return Comparison(left, right, tuple(rows), (xa.equity.verdict, xb.equity.verdict), lang)
+    titles = {f.id: text_for(f.title, lang, c.default_language) for c in reversed(both) for f in c.frameworks}
+    policy = frozenset(f.id for c in both if (f := c.policy_framework()) is not None)
+    return Comparison(left, right, tuple(rows), (xa.equity.verdict, xb.equity.verdict), lang, titles, policy)
 
 
 def _value(s: object) -> float | None:

@@ -127,6 +127,9 @@ class Answer(_Model):
     evidence: str = Field(default="", max_length=MAX_TEXT)  # underlag
     # how sure the assessors are of the rating: a level of the checklist's `certainty`, never its size
     certainty: str | None = Field(default=None, max_length=64)
+    # The participation records (their ids) this answer rests on: the report cites them under the rating.
+    # None, not [], when absent, so an answer without it dumps, hashes and seals exactly as before.
+    dialogues: list[Annotated[str, Field(max_length=64)]] | None = Field(default=None, max_length=MAX_LIST)
 
 
 class MeasureNote(_Model):

@@ -36,7 +36,6 @@ from .storage import Store
 from .store import portfolio as portfolio_sql
 
 __all__ = [
-    "POLICY_AREA_IDS",
     "group_key",
     "PortfolioFilters",
     "PortfolioResult",
@@ -51,9 +50,6 @@ __all__ = [
     "to_csv",
     "to_xlsx",
 ]
-
-# The framework of the eight target areas, by the ids checklists give it (as the report looks for it).
-POLICY_AREA_IDS = ("policy_area", "policy_areas", "malomraden", "malomrade", "commission_areas")
 
 _REFRESH_BATCH = 200  # assessments rescored per write transaction
 _ANALYZE_AFTER = 1000  # rescored assessments after which PostgreSQL's statistics are renewed
@@ -119,8 +115,9 @@ def _fold(value: str | None) -> str:
 
 
 def _policy_framework(checklist: Checklist) -> str | None:
-    ids = [f.id for f in checklist.frameworks]
-    return next((f for f in POLICY_AREA_IDS if f in ids), None)
+    """The id of the framework the checklist marks `policy_areas: true`; None when it marks none."""
+    f = checklist.policy_framework()
+    return f.id if f is not None else None
 
 
 def group_key(checklist: Checklist, group_id: str) -> str:
@@ -167,6 +164,8 @@ def score_rows(a: Assessment, revision: int, result: Result) -> list[dict[str, A
         for fid, items in r.dimensions.items():
             for iid, s in items.items():
                 add(alt, "dimension", s.value, s.coverage, framework=fid, key=iid)
+                if fid == policy:  # the policy areas, by the checklist's mark: what the portfolio aggregates
+                    add(alt, "policy_area", s.value, s.coverage, framework=fid, key=iid)
         for gid, s in r.groups.items():
             add(alt, "group", s.value, s.coverage, grp=keys[gid])
         if policy is not None:
@@ -308,7 +307,7 @@ def portfolio(store: Store, filters: PortfolioFilters | None = None, refresh: bo
     group = f.group or ""
     with store.reading() as conn:
         rows = portfolio_sql.listing(conn, chosen, group)
-        aggregates = portfolio_sql.aggregates(conn, chosen, group, POLICY_AREA_IDS)
+        aggregates = portfolio_sql.aggregates(conn, chosen, group)
         area_names = portfolio_sql.area_names(conn, chosen)
         labels = {f"{r.kind}:{r.dim_key}": {"sv": r.label_sv, "en": r.label_en} for r in portfolio_sql.labels(conn)}
 
@@ -332,7 +331,7 @@ def portfolio(store: Store, filters: PortfolioFilters | None = None, refresh: bo
         listing = listing.drop(columns=["group_score"])
 
     agg = _frame(aggregates, ["kind", "framework", "key", "grp", *_STAT_COLUMNS])
-    by_policy = agg[agg["kind"] == "dimension"].drop(columns=["kind", "grp"]).reset_index(drop=True)
+    by_policy = agg[agg["kind"] == "policy_area"].drop(columns=["kind", "grp"]).reset_index(drop=True)
     by_group = agg[agg["kind"] == "group"].drop(columns=["kind", "framework", "key"]) \
         .rename(columns={"grp": "key"}).reset_index(drop=True)
     group_policy = agg[(agg["kind"] == "group_dimension") & (agg["grp"] == group)] \

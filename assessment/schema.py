@@ -61,6 +61,7 @@ FIELD_HELP: dict[str, dict[str, str]] = {
         "low": "true: a rating this sure is also a knowledge gap (it still counts in full).",
     },
     "Section": {
+        "short": "A short title used where space is tight: chart labels.",
         "weight": "Weight of the section in the overall score (0 or more; 0 leaves it out).",
         "dimensions": "Framework items every criterion of the section counts for: {framework: [item, ...]}.",
         "show_if": "Show the section only when this condition holds (on questions of earlier sections).",
@@ -101,6 +102,15 @@ FIELD_HELP: dict[str, dict[str, str]] = {
         "reporting_only": "true: never rated (no rows in the wizard or the report); can still be named as heard.",
         "concept": "Who the group is across checklists: the portfolio adds up groups of the same concept, and "
                    "never groups that merely share an id.",
+    "Framework": {
+        "policy_areas": "true: this framework is the policy areas (målområden), read by the decision page, the "
+                        "portfolio and the comparison; at most one framework.",
+    },
+    "FrameworkItem": {
+        "short": "A short label used where space is tight: chart labels, the decision page.",
+    },
+    "AffectedGroup": {
+        "short": "A short label used where space is tight: chart labels, the decision page.",
         "weight": "More weight, more need (proportionate universalism); 0 or more, not all 0.",
         "worse_off": "true: a group with worse starting conditions; equity follows its gap to the population.",
         "population": "true: this group is the population as a whole (at most one).",

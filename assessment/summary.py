@@ -66,7 +66,6 @@ __all__ = [
     "MAX_FINDINGS",
     "RECOMMENDATION_CHOICES",
     "RIGHTS_FRAMEWORKS",
-    "POLICY_FRAMEWORKS",
     "SCORE_RANGE",
     "DIFFERENCE_RANGE",
 ]
@@ -79,7 +78,6 @@ RECOMMENDATION_CHOICES = ("recommendation", "recommendations", "rekommendation")
 # The framework a flag names as "its right": the Convention on the Rights of the Child where the
 # checklist maps questions to it, else the policy areas (målområden).
 RIGHTS_FRAMEWORKS = ("crc", "rights", "barnkonventionen")
-POLICY_FRAMEWORKS = ("policy_area", "policy_areas", "malomraden", "malomrade", "commission_areas")
 SCORE_RANGE = (-100, 100)
 DIFFERENCE_RANGE = (-200, 200)
 
@@ -365,7 +363,8 @@ def _framework(checklist: Checklist, ids: Iterable[str]) -> str | None:
 
 
 def _flags(checklist: Checklist, result: Any) -> list[FlagLine]:
-    rights = _framework(checklist, RIGHTS_FRAMEWORKS) or _framework(checklist, POLICY_FRAMEWORKS)
+    policy = checklist.policy_framework()  # by the checklist's mark, never by id
+    rights = _framework(checklist, RIGHTS_FRAMEWORKS) or (policy.id if policy is not None else None)
     order = {"serious": 0, "warning": 1, "info": 2}
     seen: set[tuple[Any, ...]] = set()
     out = []

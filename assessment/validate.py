@@ -495,6 +495,11 @@ class _Refs:
                                             "alternative (what happens without the plan); there is only one, "
                                             "so give this one kind: other", "kind")
         self.groups()
+        marked = [i for i, f in enumerate(c.frameworks) if f.policy_areas]
+        for i in marked[1:]:
+            self.error(("frameworks", i), f'framework "{c.frameworks[marked[0]].id}" is already marked as the policy '
+                                          "areas; only one framework can be, so remove policy_areas: true here",
+                       "policy_areas")
         populations = [i for i, g in enumerate(c.groups) if g.population]
         for i in populations[1:]:
             self.error(("groups", i), f'group "{c.groups[populations[0]].id}" already stands for the population '

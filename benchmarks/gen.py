@@ -166,7 +166,7 @@ def checklist_data(n_criteria: int = 500, n_sections: int = 10, checklist_id: st
         "default_language": "sv",
         "languages": ["sv", "en"],
         "frameworks": [
-            {"id": "policy_area", "title": _t("Målområden", "Policy areas"),
+            {"id": "policy_area", "title": _t("Målområden", "Policy areas"), "policy_areas": True,
              "items": [{"id": a, "title": _t(sv, en)} for a, sv, en in POLICY_AREAS]},
             {"id": "agenda2030", "title": _t("Agenda 2030", "Agenda 2030"),
              "items": [{"id": str(g), "title": _t(f"Mål {g}", f"Goal {g}")} for g in range(1, 18)]},

@@ -1,4 +1,4 @@
-"""PDF build time: the example report, and a report of a 500-criterion assessment.
+"""PDF build time: the example report, and a report of a 500-criterion assessment; and the example's HTML twin.
 
 The floor is "a bare reportlab document with the same paragraphs and tables".
 To get exactly those, the report is built once with reportlab's
@@ -27,7 +27,7 @@ from .context import Context, example_assessment, need_module
 from .gen import fill_assessment, fill_to_bounds, generate_checklist
 from .harness import NotMeasured, Row, interleaved, scaled, stats
 
-__all__ = ["captured_story", "bare_document", "example_report", "large_report", "bounded_report"]
+__all__ = ["captured_story", "bare_document", "example_report", "example_html", "large_report", "bounded_report"]
 
 
 @contextlib.contextmanager
@@ -131,6 +131,34 @@ def example_report(ctx: Context) -> Row:
     return Row(measure="PDF: the example report", unit="s", figures=scaled(o, 1.0), floor=scaled(b, 1.0),
                floor_name="bare reportlab document, same paragraphs and tables, one pass",
                samples=o.n, note=f"{pages} pages (floor {floor_pages}); {a.checklist.id}, scored once outside the timing")
+
+
+def example_html(ctx: Context) -> Row:
+    """The example report's accessible HTML twin. Floor: the report model alone (`reports.document.report_model`),
+    which the PDF builds too: the ratio is what writing the HTML, its charts as SVG included, adds."""
+    reports = need_module("reports", "the report")
+    render = getattr(reports, "render_report_html", None)
+    if render is None:
+        raise NotMeasured("reports.render_report_html does not exist yet")
+    from reports.document import report_model
+
+    a = example_assessment()
+    result = need_module("assessment.scoring", "the scoring engine").score(a)
+
+    def ours() -> bytes:
+        out = io.BytesIO()
+        render(a, out, lang="sv", result=result)
+        return out.getvalue()
+
+    def floor() -> Any:
+        return report_model(a, "sv", result)
+
+    size = len(ours())
+    ours_s, base_s = interleaved(ours, floor, max(1, ctx.n(20, 2)), warmup=1)
+    o, b = stats(ours_s), stats(base_s)
+    return Row(measure="HTML: the example report's accessible twin", unit="s", figures=scaled(o, 1.0),
+               floor=scaled(b, 1.0), floor_name="the report model alone (which the PDF builds too)",
+               samples=o.n, note=f"{size:,} bytes, charts inline as SVG; {a.checklist.id}, scored once outside the timing")
 
 
 def large_report(ctx: Context) -> Row:

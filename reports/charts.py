@@ -21,7 +21,7 @@ from assessment.summary import fmt_figure
 from .fonts import BOLD, FAMILY, register_fonts
 from .markup import plain
 
-__all__ = ["ALTERNATIVE_COLOURS", "bar_chart", "heatmap", "wrap_label"]
+__all__ = ["ALTERNATIVE_COLOURS", "bar_chart", "glance_chart", "heatmap", "wrap_label"]
 
 ALTERNATIVE_COLOURS = (
     colors.HexColor("#9aa3ad"),  # the zero alternative comes first: neutral grey
@@ -60,9 +60,12 @@ def wrap_label(text: str, width: float, size: float, max_lines: int = 2, font: s
         lines.append(current)
     if len(lines) > max_lines:
         last = lines[max_lines - 1]
+        # Whole words go first ("Kunskaper, kompetenser…", never "…kompetenser oc…"); a single word is cut.
+        while " " in last and stringWidth(last + "…", font, size) > width:
+            last = last.rsplit(" ", 1)[0].rstrip(" ,;:–-")
         while last and stringWidth(last + "…", font, size) > width:
             last = last[:-1]
-        lines = lines[: max_lines - 1] + [last.rstrip() + "…"]
+        lines = lines[: max_lines - 1] + [last.rstrip(" ,;:–-") + "…"]
     return lines or [""]
 
 
@@ -206,4 +209,71 @@ def heatmap(rows: Sequence[str], columns: Sequence[str], values: Sequence[Sequen
             dark = abs(value) > 55
             d.add(String(x0 + c * col_w + col_w / 2, y + h / 2 - size / 3, _score_text(value), fontName=FAMILY,
                          fontSize=size, fillColor=colors.white if dark else TEXT, textAnchor="middle"))
+    return d
+
+
+def glance_chart(sections: Sequence[tuple[str, Sequence[str], Sequence[Sequence[float | None]]]],
+                 columns: Sequence[str], width: float, not_rated: str, scale_words: tuple[str, str]) -> Drawing:
+    """The decision page's one-glance figure: blocks of rows (a title, row labels, a value per column each),
+    one column per alternative, every cell on the one diverging scale of `heatmap`, its figure printed.
+
+    A cell with no value is grey with a dash, never white or 0; the legend under the grid shows the
+    scale from −100 to +100 (`scale_words`: the words at its two ends) and the grey of `not_rated`."""
+    register_fonts()
+    size = 7.0
+    n_cols = max(1, len(columns))
+    col_w = min(54.0, (width * 0.5) / n_cols)
+    label_w = width - n_cols * col_w - 4
+    head_size = size - 1
+    head_lines = [wrap_label(c, col_w - 2, head_size, 2, BOLD) for c in columns]
+    head_h = max((len(lines) for lines in head_lines), default=1) * (size + 1) + 4
+    row_h = 9.4
+    line_h = size + 0.8
+    title_h = 10.5
+    wrapped = [[wrap_label(label, label_w - 2, size, 2) for label in labels] for _, labels, _ in sections]
+    body_h = sum(title_h + sum(row_h + (len(lines) - 1) * line_h for lines in rows) for rows in wrapped)
+    legend_h = 26.0
+    height = head_h + body_h + legend_h
+    d = Drawing(width, height, initialFontName=FAMILY, initialFontSize=size)
+    x0 = label_w + 4
+    for i, lines in enumerate(head_lines):
+        cx = x0 + i * col_w + col_w / 2
+        for j, line in enumerate(reversed(lines)):
+            d.add(String(cx, height - head_h + 3 + j * (size + 1), line, fontName=BOLD, fontSize=head_size,
+                         fillColor=TEXT, textAnchor="middle"))
+    y = height - head_h
+    for (title, _, values), rows in zip(sections, wrapped):
+        y -= title_h
+        d.add(String(0, y + 3, wrap_label(title, width, size, 1, BOLD)[0], fontName=BOLD, fontSize=size,
+                     fillColor=AXIS))
+        for lines, row in zip(rows, values):
+            h = row_h + (len(lines) - 1) * line_h
+            y -= h
+            for j, line in enumerate(lines):
+                d.add(String(0, y + h - 7.2 - j * line_h, line, fontName=FAMILY, fontSize=size, fillColor=TEXT))
+            for c in range(n_cols):
+                value = row[c] if c < len(row) else None
+                d.add(Rect(x0 + c * col_w, y, col_w - 1.5, h - 1, fillColor=_cell_colour(value), strokeColor=None))
+                text = _score_text(value) if value is not None else "–"
+                colour = colors.white if value is not None and abs(value) > 55 else (AXIS if value is None else TEXT)
+                d.add(String(x0 + c * col_w + col_w / 2, y + h / 2 - size / 3, text, fontName=FAMILY, fontSize=size,
+                             fillColor=colour, textAnchor="middle"))
+    # The legend: the scale in steps from −100 to +100, and the grey of "not rated" beside it.
+    steps = [-100, -75, -50, -25, 0, 25, 50, 75, 100]
+    step_w = 14.0
+    ly = 8.0
+    lx = 0.0
+    for i, v in enumerate(steps):
+        d.add(Rect(lx + i * step_w, ly, step_w, 8, fillColor=_cell_colour(v), strokeColor=None))
+    for v, anchor in ((-100, "start"), (0, "middle"), (100, "end")):
+        x = lx + steps.index(v) * step_w + (0 if anchor == "start" else step_w / 2 if anchor == "middle" else step_w)
+        d.add(String(x, 0, _score_text(v) if v else "0", fontName=FAMILY, fontSize=size - 1, fillColor=AXIS,
+                     textAnchor=anchor))
+    d.add(String(lx, ly + 10, scale_words[0], fontName=FAMILY, fontSize=size - 1, fillColor=AXIS))
+    d.add(String(lx + len(steps) * step_w, ly + 10, scale_words[1], fontName=FAMILY, fontSize=size - 1,
+                 fillColor=AXIS, textAnchor="end"))
+    gx = lx + len(steps) * step_w + 14
+    d.add(Rect(gx, ly, 12, 8, fillColor=NOT_RATED, strokeColor=None))
+    d.add(String(gx + 6, ly + 1.5, "–", fontName=FAMILY, fontSize=size - 1, fillColor=AXIS, textAnchor="middle"))
+    d.add(String(gx + 16, ly + 1.5, not_rated, fontName=FAMILY, fontSize=size - 1, fillColor=AXIS))
     return d

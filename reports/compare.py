@@ -21,8 +21,8 @@ from assessment.errors import ReportError
 from assessment.model import Assessment
 
 from .charts import bar_chart
-from .context import POLICY_AREA_IDS, fmt_score
-from .fonts import register_fonts
+from .context import ASSESSOR_SEPARATOR, fmt_score
+from .fonts import FAMILY, register_fonts
 from .i18n import msg
 from .layout import Heading, ReportDocument, numbered_canvas
 from .markup import para, plain, shorten
@@ -34,16 +34,16 @@ _WORDS = {
     "sv": {"title": "Jämförelse", "kind": "Bilaga till konsekvensbedömningen", "side_a": "A", "side_b": "B",
            "what": "Vad som jämförs", "assessment": "Bedömning", "alternative": "Alternativ",
            "municipality": "Kommun eller region", "status": "Status", "version": "Version",
-           "difference": "B − A", "overall": "Totalt", "sections": "Avsnitt", "areas": "Målområden",
-           "framework": "Ramverk: {name}", "groups": "Grupper", "equity": "Jämlikhet", "verdict": "Slutsats",
+           "difference": "B − A", "overall": "Totalt", "sections": "Avsnitt",
+           "groups": "Grupper", "equity": "Jämlikhet", "verdict": "Slutsats",
            "coverage": "Underlag", "note": "Poäng på skalan −100 till +100. En tom ruta betyder att ingenting "
            "är bedömt där (okänt eller inte relevant), aldrig noll. Skillnaden visas bara där båda sidor har ett "
            "värde.", "adopted": "Fastställd {date} av {by}", "none": "–", "same": "samma bedömning"},
     "en": {"title": "Comparison", "kind": "Appendix to the impact assessment", "side_a": "A", "side_b": "B",
            "what": "What is compared", "assessment": "Assessment", "alternative": "Alternative",
            "municipality": "Municipality or region", "status": "Status", "version": "Version",
-           "difference": "B − A", "overall": "Overall", "sections": "Sections", "areas": "Policy areas",
-           "framework": "Framework: {name}", "groups": "Groups", "equity": "Equity", "verdict": "Verdict",
+           "difference": "B − A", "overall": "Overall", "sections": "Sections",
+           "groups": "Groups", "equity": "Equity", "verdict": "Verdict",
            "coverage": "Evidence", "note": "Scores on the scale −100 to +100. An empty cell means nothing was "
            "rated there (unknown or not relevant), never zero. The difference is shown only where both sides "
            "have a value.", "adopted": "Adopted {date} by {by}", "none": "–", "same": "same assessment"},
@@ -58,6 +58,7 @@ def _w(lang: str, key: str, **fields: object) -> str:
 def _table(rows: list[list[Any]], widths: list[float]) -> Table:
     table = Table(rows, colWidths=widths, repeatRows=1, hAlign="LEFT")
     table.setStyle(TableStyle([
+        ("FONT", (0, 0), (-1, -1), FAMILY, 8),  # reportlab's cell default is Helvetica
         ("VALIGN", (0, 0), (-1, -1), "TOP"),
         ("ALIGN", (1, 1), (-1, -1), "RIGHT"),
         ("LEFTPADDING", (0, 0), (-1, -1), 4),
@@ -106,7 +107,7 @@ def _who(c: Comparison, lang: str) -> list[Flowable]:
     for label, x, y in zip(labels, meta(c.a), meta(c.b)):
         rows.append([Paragraph(para(label), st.cell_head), Paragraph(para(x), st.cell), Paragraph(para(y), st.cell)])
     table = Table(rows, colWidths=[110, (FRAME_WIDTH - 110) / 2, (FRAME_WIDTH - 110) / 2], hAlign="LEFT")
-    table.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"), ("LINEBELOW", (0, 0), (-1, -1), 0.3, RULE),
+    table.setStyle(TableStyle([("FONT", (0, 0), (-1, -1), FAMILY, 8), ("VALIGN", (0, 0), (-1, -1), "TOP"), ("LINEBELOW", (0, 0), (-1, -1), 0.3, RULE),
                                ("BACKGROUND", (0, 0), (-1, 0), SHADE)]))
     return [table]
 
@@ -141,12 +142,13 @@ def render_comparison(a: Assessment, b: Assessment, out: BinaryIO, lang: str = "
     verdicts = [msg(lang, f"verdict_{v}") for v in c.verdicts]
     story.append(Paragraph(para(f"A: {verdicts[0]}"), st.small))
     story.append(Paragraph(para(f"B: {verdicts[1]}"), st.small))
-    for fid in sorted(c.frameworks, key=lambda f: (f not in POLICY_AREA_IDS, f)):
+    # The policy areas (by the checklists' mark) first, then every other framework, each under its own title.
+    for fid in sorted(c.frameworks, key=lambda f: f not in c.policy):
         rows = c.block("dimension", fid)
         if not rows:
             continue
-        story.append(heading(_w(lang, "areas") if fid in POLICY_AREA_IDS else _w(lang, "framework", name=fid)))
-        if fid in POLICY_AREA_IDS:
+        story.append(heading(c.framework_titles.get(fid) or fid))
+        if fid in c.policy and any(r.a is not None or r.b is not None for r in rows):
             story.append(bar_chart([(shorten(r.label, 80), [r.a, r.b]) for r in rows], ["A", "B"], FRAME_WIDTH,
                                    msg(lang, "not_rated")))
             story.append(Spacer(1, 6))
@@ -158,7 +160,10 @@ def render_comparison(a: Assessment, b: Assessment, out: BinaryIO, lang: str = "
     story += [heading(_w(lang, "coverage")), _figures(c, c.block("coverage") + c.block("counts"), lang,
                                                       percent=True)]
     title = plain(f"{_w(lang, 'title')}: {c.a.label} / {c.b.label}")
-    doc = ReportDocument(out, title=title, subject=title, creator="SKB", lang=lang)
+    people = dict.fromkeys([*c.a.assessment.metadata.assessors, *c.b.assessment.metadata.assessors])
+    author = ASSESSOR_SEPARATOR.join(people) or c.a.assessment.metadata.municipality or c.b.assessment.metadata.municipality
+    doc = ReportDocument(out, title=title, author=plain(author), subject=plain(_w(lang, "kind")), creator="SKB",
+                         lang=lang)
     try:
         doc.multiBuild(story, canvasmaker=numbered_canvas(msg(lang, "page_of", page="{page}", pages="{pages}"),
                                                           shorten(_w(lang, "title"), 40)))

@@ -15,23 +15,20 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from reportlab.platypus import Paragraph
-
 from assessment.checklist import Checklist, Framework, text_for
 from assessment.model import Assessment
 from assessment.results import Result, Score
 from assessment.summary import Summary, equity_sentence, fmt_figure
 
 from .i18n import msg
-from .layout import Heading
 from .markup import para, plain
+from .model import Heading, Para
 from .prose import join_words, list_separator, mid_sentence
 from .styles import Styles, styles
 
-__all__ = ["ASSESSOR_SEPARATOR", "POLICY_AREA_IDS", "ReportContext", "fmt_date", "fmt_score", "group_name"]
+__all__ = ["ASSESSOR_SEPARATOR", "ReportContext", "fmt_date", "fmt_score", "group_name"]
 
 ASSESSOR_SEPARATOR = "; "  # between assessors, on the cover and in the PDF's Author field
-POLICY_AREA_IDS = ("policy_area", "policy_areas", "malomraden", "malomrade", "commission_areas")
 
 
 def fmt_score(value: float | None) -> str:
@@ -88,17 +85,18 @@ class ReportContext:
     def key(self) -> str:
         return f"h{next(self._keys)}"  # type: ignore[call-overload]
 
-    def heading(self, text: str, level: int = 0) -> Heading:
-        return Heading(text, self.st.h1 if level == 0 else self.st.h2, level, self.key())
+    def heading(self, text: str, level: int = 0, toc: bool = True) -> Heading:
+        """A heading (plain text): a chapter (level 0) or a sub-chapter (1), in the contents unless `toc` is False."""
+        return Heading(" ".join(plain(text).split()), level, self.key(), toc)
 
-    def p(self, markup: str, style: Any = None) -> Paragraph:
+    def p(self, markup: str, style: str = "body") -> Para:
         """A paragraph from markup that the caller built from escaped parts."""
-        return Paragraph(markup, style or self.st.body)
+        return Para(markup, style)
 
-    def cells(self, values: Sequence[str], head: bool = False) -> list[Paragraph]:
-        """Table cells from markup that the caller built from escaped parts."""
-        style = self.st.cell_head if head else self.st.cell
-        return [Paragraph(v, style) for v in values]
+    def cells(self, values: Sequence[str], head: bool = False) -> list[str]:
+        """A table row from markup that the caller built from escaped parts (`head`: kept for the callers
+        that mark their header row; the table itself knows its header row)."""
+        return list(values)
 
     # -- names of things --
 
@@ -117,22 +115,25 @@ class ReportContext:
     def group_label(self, group_id: str) -> str:
         return group_name(self.checklist, group_id, self.lang)
 
-    def group_words(self, group_ids: Iterable[str], start: bool = False) -> str:
+    def group_words(self, group_ids: Iterable[str], start: bool = False, short: bool = False) -> str:
         """Groups as a list inside a sentence (plain): "unga 13–25 år, barn 0–12 år och nyanlända".
 
-        `start`: the list opens a table cell, so its first label keeps its capital."""
-        return join_words([self._group_in_text(g, start and i == 0) for i, g in enumerate(group_ids)], self.lang)
+        `start`: the list opens a table cell, so its first label keeps its capital. `short`: each group's
+        `short` label where the checklist gives one (the decision page, where space is tight)."""
+        return join_words([self._group_in_text(g, start and i == 0, short) for i, g in enumerate(group_ids)],
+                          self.lang)
 
     def group_cell(self, group_ids: Sequence[str]) -> str:
         """Groups listed in a table cell (escaped): the first with its capital, the rest as within a sentence."""
         labels = [self._group_in_text(g, i == 0) for i, g in enumerate(group_ids)]
         return para(list_separator(labels).join(labels))
 
-    def _group_in_text(self, group_id: str, first: bool) -> str:
+    def _group_in_text(self, group_id: str, first: bool, short: bool = False) -> str:
         # A declared group's label is a heading-like label and is lowered inside a sentence; a
         # free name typed in a participation record ("Föreningen Ängens vänner") stays as typed.
-        label = self.group_label(group_id)
-        declared = any(g.id == group_id for g in self.checklist.groups)
+        group = next((g for g in self.checklist.groups if g.id == group_id), None)
+        label = self.short(group) if short and group is not None else self.group_label(group_id)
+        declared = group is not None
         return label if first or not declared else mid_sentence(label)
 
     def verdict(self, alternative: str) -> str:
@@ -169,11 +170,13 @@ class ReportContext:
         return f"{para(mid_sentence(band) if inside else band)} ({fmt_score(score.value)})"
 
     def policy_framework(self) -> Framework | None:
-        for fid in POLICY_AREA_IDS:
-            for f in self.checklist.frameworks:
-                if f.id == fid:
-                    return f
-        return self.checklist.frameworks[0] if self.checklist.frameworks else None
+        """The framework the checklist marks `policy_areas: true`; None when it marks none."""
+        return self.checklist.policy_framework()
+
+    def short(self, thing: Any) -> str:
+        """A group's, framework item's or section's short label where space is tight, else its full one."""
+        label = getattr(thing, "label", None) or getattr(thing, "title", None)
+        return self.text(getattr(thing, "short", None) or label)
 
     def ladder_label(self, level_id: str | None) -> str:
         if level_id is None:

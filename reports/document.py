@@ -26,10 +26,6 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any, BinaryIO
 
-from reportlab.platypus import Flowable
-from reportlab.platypus.doctemplate import LayoutError
-
-from assessment.errors import ReportError
 from assessment.integrity import BODY_MARK, body_digest
 from assessment.model import Assessment
 from assessment.results import Result
@@ -42,19 +38,79 @@ from .chapters.criteria import section_chapters
 from .chapters.equity import equity_chapter
 from .chapters.flags import flags_chapter
 from .chapters.measures import measures_chapter
-from .chapters.method import method_appendix
+from .chapters.method import drivers_appendix, method_appendix
 from .chapters.participation import participation_chapter
 from .chapters.review import review_chapter
 from .chapters.summary import assessors_summary_page, summary_page
 from .context import ASSESSOR_SEPARATOR, ReportContext, fmt_score, group_name
 from .fonts import register_fonts
 from .i18n import msg
-from .layout import Heading, ReportDocument, no_stranded_headings, numbered_canvas
+from .html import write_html
+from .layout import Heading, ReportDocument, numbered_canvas
 from .markup import plain, shorten
+from .model import Block, ReportModel, walk
+from .model import Heading as ModelHeading
+from .pdf import write_pdf
 
 # `ReportContext`, `fmt_score`, `ReportDocument`, `numbered_canvas`, `Heading` and `group_name` were defined
 # here before the report was split into its parts; they are still importable from here.
-__all__ = ["render_report", "ReportContext", "fmt_score", "ReportDocument", "numbered_canvas", "Heading", "group_name"]
+__all__ = ["render_report", "render_report_html", "report_model", "ReportContext", "fmt_score", "ReportDocument", "numbered_canvas", "Heading", "group_name"]
+
+
+def report_model(assessment: Assessment, lang: str = "sv", result: Result | None = None,
+                 comments: Sequence[Any] | None = None, checklist_note: str | None = None) -> ReportModel:
+    """The report as a model (`reports.model`): what the PDF and the HTML twin are both rendered from.
+
+    The arguments are `render_report`'s."""
+    if result is None:
+        from assessment.scoring import score
+
+        result = score(assessment)
+    posts = tuple(assessment.comments if comments is None else comments)
+    ctx = ReportContext(assessment, result, lang, comments=posts, checklist_note=checklist_note,
+                        summary=summarize(assessment, result, lang))
+    summary = summary_page(ctx)
+    body: list[Block] = [
+        *assessors_summary_page(ctx),
+        *charts_chapter(ctx),
+        *section_chapters(ctx),
+        *equity_chapter(ctx),
+        *participation_chapter(ctx),
+        *measures_chapter(ctx),
+        *flags_chapter(ctx),
+        *review_chapter(ctx),
+        *method_appendix(ctx),
+        *drivers_appendix(ctx),
+    ]
+    blocks = [*cover_page(ctx), *summary, *contents_page(ctx), *body]
+    _unique_headings(blocks)
+    m = assessment.metadata
+    title = plain(m.title)
+    return ReportModel(
+        lang=lang,
+        title=title,
+        blocks=blocks,
+        author=plain(ASSESSOR_SEPARATOR.join(m.assessors) or m.municipality),
+        subject=plain(msg(lang, "subject", title=title)),
+        # The body's digest: an adopted report names the exact assessment it was built from, so that an
+        # export of it can be checked elsewhere (assessment/integrity.py, check_adoption).
+        keywords=[plain(m.municipality), plain(ctx.text(ctx.checklist.title)),
+                  BODY_MARK + body_digest(assessment.model_dump(mode="json", by_alias=True, exclude_none=True))],
+        footer=shorten(" · ".join(x for x in (m.municipality, m.title) if x), 90),
+        page_label=msg(lang, "page_of", page="{page}", pages="{pages}"),
+        cover_pages=1,
+    )
+
+
+def _unique_headings(blocks: list[Block]) -> None:
+    """No two headings read the same in the contents and the bookmarks: a checklist's section may carry a
+    title the report also uses ("Delaktighet"), or two records the same method; a repeat is numbered."""
+    seen: dict[str, int] = {}
+    for h in (b for b in walk(blocks) if isinstance(b, ModelHeading)):
+        n = seen.get(h.text, 0) + 1
+        seen[h.text] = n
+        if n > 1:
+            h.text = f"{h.text} ({n})"
 
 
 def render_report(assessment: Assessment, out: BinaryIO, lang: str = "sv", result: Result | None = None,
@@ -72,44 +128,11 @@ def render_report(assessment: Assessment, out: BinaryIO, lang: str = "sv", resul
     installed checklist (the report itself reads no files). Raises ReportError when the
     report cannot be built."""
     register_fonts()
-    if result is None:
-        from assessment.scoring import score
+    write_pdf(report_model(assessment, lang, result, comments, checklist_note), out)
 
-        result = score(assessment)
-    posts = tuple(assessment.comments if comments is None else comments)
-    ctx = ReportContext(assessment, result, lang, comments=posts, checklist_note=checklist_note,
-                        summary=summarize(assessment, result, lang))
-    body: list[Flowable] = [
-        *charts_chapter(ctx),
-        *section_chapters(ctx),
-        *equity_chapter(ctx),
-        *participation_chapter(ctx),
-        *measures_chapter(ctx),
-        *flags_chapter(ctx),
-        *review_chapter(ctx),
-        *method_appendix(ctx),
-    ]
-    summary = summary_page(ctx)
-    body = [*assessors_summary_page(ctx), *body]
-    headings = [f for f in [*summary, *body] if isinstance(f, Heading)]
-    story: list[Flowable] = [*cover_page(ctx), *summary, *contents_page(ctx, headings), *no_stranded_headings(body)]
-    m = assessment.metadata
-    title = plain(m.title)
-    doc = ReportDocument(
-        out,
-        title=title,
-        author=plain(ASSESSOR_SEPARATOR.join(m.assessors) or m.municipality),
-        subject=plain(msg(lang, "subject", title=title)),
-        creator="SKB",
-        # The body's digest: an adopted report names the exact assessment it was built from, so that an
-        # export of it can be checked elsewhere (assessment/integrity.py, check_adoption).
-        keywords=[plain(m.municipality), plain(ctx.text(ctx.checklist.title)),
-                  BODY_MARK + body_digest(assessment.model_dump(mode="json", by_alias=True, exclude_none=True))],
-        lang=lang,
-    )
-    footer_left = shorten(" · ".join(x for x in (m.municipality, m.title) if x), 90)
-    try:
-        doc.multiBuild(story, canvasmaker=numbered_canvas(msg(lang, "page_of", page="{page}", pages="{pages}"),
-                                                          footer_left))
-    except LayoutError as exc:
-        raise ReportError(f"the report could not be built: {exc}") from exc
+
+def render_report_html(assessment: Assessment, out: BinaryIO, lang: str = "sv", result: Result | None = None,
+                       comments: Sequence[Any] | None = None, checklist_note: str | None = None) -> None:
+    """Write the report's accessible HTML twin (UTF-8) to `out`: the same model as the PDF, as one page."""
+    register_fonts()
+    out.write(write_html(report_model(assessment, lang, result, comments, checklist_note)).encode("utf-8"))

@@ -40,8 +40,10 @@ __all__ = ["Heading", "HeadingContents", "ReportDocument", "no_stranded_headings
 class _NumberedCanvas(Canvas):
     """A canvas that holds its pages until the end, so each footer can say "Sida 3 av 12"."""
 
-    def __init__(self, *args: Any, page_label: str = "{page} / {pages}", footer_left: str = "", **kwargs: Any):
+    def __init__(self, *args: Any, page_label: str = "{page} / {pages}", footer_left: str = "", cover: int = 0,
+                 **kwargs: Any):
         super().__init__(*args, **kwargs)
+        self._cover = cover  # pages before page 1 (the cover): no footer, and not counted
         self._page_label = page_label
         self._footer_left = footer_left
         self._pages: list[dict[str, Any]] = []
@@ -61,11 +63,19 @@ class _NumberedCanvas(Canvas):
 
     def save(self) -> None:
         total = len(self._pages)
+        if self._cover:
+            # The PDF viewer's page labels match the printed numbers: the cover is "i", then 1, 2, …
+            self.addPageLabel(0, style="ROMAN_LOWER", start=1)
+            self.addPageLabel(self._cover, style="ARABIC", start=1)
+        seen: set[str] = set()
         for state in self._pages:
             self.__dict__.update(state)
             for key, kwargs in self._page_bookmarks:
-                super().bookmarkPage(key, **kwargs)
-            self._draw_footer(total)
+                if key not in seen:  # a heading placed twice (a pass that re-flowed it) is bookmarked once
+                    seen.add(key)
+                    super().bookmarkPage(key, **kwargs)
+            if self._pageNumber > self._cover:
+                self._draw_footer(total - self._cover)
             super().showPage()
         # The contents page was drawn before later pages existed; its page numbers are
         # forms, defined here now that every heading has found its page.
@@ -73,7 +83,8 @@ class _NumberedCanvas(Canvas):
             self.beginForm(toc_form_name(key), -60, -4, 0, size + 4)
             self.setFont(font, size)
             self.setFillColor(INK)
-            self.drawRightString(0, 0, str(self.heading_pages.get(key, "?")))
+            page = self.heading_pages.get(key)
+            self.drawRightString(0, 0, str(page - self._cover) if page is not None else "?")
             self.endForm()
         super().save()
 
@@ -85,7 +96,8 @@ class _NumberedCanvas(Canvas):
         self.setLineWidth(0.4)
         y = MARGIN * 0.55
         self.line(MARGIN, y + 9, PAGE[0] - MARGIN, y + 9)
-        self.drawRightString(PAGE[0] - MARGIN, y, self._page_label.format(page=self._pageNumber, pages=total))
+        self.drawRightString(PAGE[0] - MARGIN, y, self._page_label.format(page=self._pageNumber - self._cover,
+                                                                          pages=total))
         if self._footer_left:
             self.drawString(MARGIN, y, self._footer_left)
         self.restoreState()
@@ -95,9 +107,11 @@ def toc_form_name(key: str) -> str:
     return f"skbtoc{key}"
 
 
-def numbered_canvas(page_label: str, footer_left: str = "") -> Any:
-    """A canvasmaker for `BaseDocTemplate.build`: pages numbered "page of pages", a plain-text left footer."""
-    return functools.partial(_NumberedCanvas, page_label=page_label, footer_left=footer_left)
+def numbered_canvas(page_label: str, footer_left: str = "", cover: int = 0) -> Any:
+    """A canvasmaker for `BaseDocTemplate.build`: pages numbered "page of pages", a plain-text left footer.
+
+    `cover`: the first pages (a cover) carry no footer and are not counted, in print or in the viewer."""
+    return functools.partial(_NumberedCanvas, page_label=page_label, footer_left=footer_left, cover=cover)
 
 
 class Heading(Paragraph):
@@ -185,9 +199,28 @@ class HeadingContents(TableOfContents):
         return size
 
 
+def _tallest_row(rows: list[list[Any]], widths: Sequence[float]) -> float:
+    """An upper estimate of the tallest row's height, from each Paragraph cell's length (no layout: the table
+    lays its cells out once, later): characters at 0.6 em each, broken into lines of the column's width."""
+    tallest = 0.0
+    for row in rows:
+        for cell, width in zip(row, widths):
+            style = getattr(cell, "style", None)
+            if isinstance(cell, Paragraph) and style is not None:
+                text = cell.getPlainText()
+                per_line = max(1.0, (width - 8) / (0.6 * style.fontSize))
+                lines = sum(1 + int(len(part) / per_line) for part in text.split("\n"))
+                tallest = max(tallest, lines * style.leading + 5.5)
+    return tallest
+
+
 def table(rows: list[list[Any]], widths: Sequence[float], head: bool = True, zebra: bool = True) -> Table:
-    """A table of Paragraph cells that wraps text, repeats its head and may split a tall row across pages."""
-    grid = Table(rows, colWidths=list(widths), repeatRows=1 if head else 0, splitInRow=1, hAlign="LEFT")
+    """A table of Paragraph cells that wraps text and repeats its head.
+
+    A row is never split across pages (a measure and its owner stay on one page), unless one row alone
+    is taller than most of a page, which only a text at the bounds' length makes: that row may split."""
+    split = 1 if _tallest_row(rows, widths) > FRAME_HEIGHT * 0.8 else 0
+    grid = Table(rows, colWidths=list(widths), repeatRows=1 if head else 0, splitInRow=split, hAlign="LEFT")
     style = [
         ("FONT", (0, 0), (-1, -1), FAMILY, 8),  # reportlab's cell default is Helvetica
         ("VALIGN", (0, 0), (-1, -1), "TOP"),

@@ -20,12 +20,12 @@ from reportlab.platypus import Flowable, KeepTogether, Paragraph, Spacer
 from reportlab.platypus.doctemplate import LayoutError
 
 from assessment.errors import ReportError
-from assessment.model import Assessment
+from assessment.model import Assessment, MeasureStatus
 from assessment.summary import summarize
 
 from .context import fmt_date, group_name
 from .fonts import register_fonts
-from .i18n import msg
+from .i18n import CATALOGUE, msg
 from .layout import ReportDocument, numbered_canvas
 from .markup import para, plain, shorten
 from .prose import list_separator, mid_sentence
@@ -39,10 +39,12 @@ MAX_MEASURES = 5
 
 
 def render_participant_feedback(assessment: Assessment, out: BinaryIO, lang: str = "sv",
-                                result: Any = None) -> None:
+                                result: Any = None, children: bool = False) -> None:
     """Write a plain-language feedback letter for the participants of `assessment` to `out` (PDF).
 
-    `result` is the scoring result; when None the assessment is scored here."""
+    `result` is the scoring result; when None the assessment is scored here. `children`: the letter is
+    for children and young people aged 10–17 (Barnombudsmannen's practice, for an assessment made with
+    the child checklist): shorter sentences, "what you told us", what changed, what happens next."""
     register_fonts()
     if result is None:
         from assessment.scoring import score
@@ -53,6 +55,9 @@ def render_participant_feedback(assessment: Assessment, out: BinaryIO, lang: str
     m = assessment.metadata
 
     def t(key: str, **fields: object) -> str:
+        # The children's letter has its own words where they differ (pfc_…), the letter's otherwise.
+        if children and key.startswith("pf_") and f"pfc_{key[3:]}" in CATALOGUE.get(lang, CATALOGUE["sv"]):
+            key = f"pfc_{key[3:]}"
         return msg(lang, key, **fields)
 
     place = ", ".join(m.areas) or m.municipality
@@ -91,12 +96,18 @@ def render_participant_feedback(assessment: Assessment, out: BinaryIO, lang: str
     story.append(Paragraph(para(t("pf_next")), st.big_head))
     story.append(Paragraph(para(t("pf_next_decision", date=fmt_date(m.decision_date)) if m.decision_date
                                 else t("pf_next_no_decision")), st.big))
+    # What is decided (under way or done) apart from what is only planned: a planned investigation
+    # ("Utred …") is not a promise, and the letter does not read it as one.
     promised = summary.promised[:MAX_MEASURES]
-    if promised:
-        story.append(Paragraph(para(t("pf_next_measures")), st.big))
-        for x in promised:
-            story.append(Paragraph(para(shorten(x.text, 200)), st.big, bulletText="•"))
-    story += [Spacer(1, 10), Paragraph(para(t("pf_thanks")), st.big)]
+    for status, key in (((MeasureStatus.UNDER_WAY, MeasureStatus.DONE), "pf_next_decided"),
+                        ((MeasureStatus.PLANNED,), "pf_next_planned")):
+        these = [x for x in promised if x.status in status]
+        if these:
+            story.append(Paragraph(para(t(key)), st.big))
+            for x in these:
+                story.append(Paragraph(para(shorten(x.text, 200)), st.big, bulletText="•"))
+    changed_any = any(r.changed.strip() for r in records)
+    story += [Spacer(1, 10), Paragraph(para(t("pf_thanks" if changed_any else "pf_thanks_unchanged")), st.big)]
 
     title = plain(m.title)
     doc = ReportDocument(out, title=f"{plain(msg(lang, 'pf_title'))} {title}", author=plain(m.municipality),

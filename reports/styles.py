@@ -50,6 +50,7 @@ class Styles:
     criterion: ParagraphStyle
     summary_head: ParagraphStyle
     summary_body: ParagraphStyle
+    summary_bullet: ParagraphStyle
     bullet: ParagraphStyle
     question: ParagraphStyle
     toc0: ParagraphStyle
@@ -82,13 +83,16 @@ def styles() -> Styles:
                           spaceBefore=8, spaceAfter=4, keepWithNext=1),
         criterion=ParagraphStyle("criterion", parent=body, fontName=BOLD, fontSize=9.5, leading=12.5,
                                  spaceBefore=8, spaceAfter=3, keepWithNext=1),
-        summary_head=ParagraphStyle("summary_head", parent=body, fontName=BOLD, fontSize=10.5, leading=13,
-                                    textColor=ACCENT, spaceBefore=7, spaceAfter=2, keepWithNext=1),
-        summary_body=ParagraphStyle("summary_body", parent=body, fontSize=9.5, leading=12.5, spaceAfter=2),
+        # The decision page: a little tighter than the body, so it fits one page without shrinking far.
+        summary_head=ParagraphStyle("summary_head", parent=body, fontName=BOLD, fontSize=10, leading=12.5,
+                                    textColor=ACCENT, spaceBefore=4, spaceAfter=1.5, keepWithNext=1),
+        summary_body=ParagraphStyle("summary_body", parent=body, fontSize=9, leading=11.6, spaceAfter=1.5),
+        summary_bullet=ParagraphStyle("summary_bullet", parent=body, fontSize=9, leading=11.6, leftIndent=11,
+                                      bulletIndent=2, spaceAfter=1.5),
         bullet=ParagraphStyle("bullet", parent=body, fontSize=9.5, leading=12.5, leftIndent=12, bulletIndent=2,
                               spaceAfter=2),
-        question=ParagraphStyle("question", parent=body, fontSize=9.5, leading=12.5, leftIndent=14, bulletIndent=2,
-                                spaceAfter=2),
+        question=ParagraphStyle("question", parent=body, fontSize=9, leading=11.6, leftIndent=14, bulletIndent=2,
+                                spaceAfter=1.5),
         toc0=ParagraphStyle("toc0", parent=body, fontName=BOLD, fontSize=10, leading=14, leftIndent=0,
                             firstLineIndent=0, spaceBefore=3),
         toc1=ParagraphStyle("toc1", parent=body, fontSize=9, leading=12, leftIndent=14, firstLineIndent=0),

@@ -37,9 +37,9 @@ except ImportError:  # tests/ made a package
     from tests.server import BROWSER_WAIT_MS, watch_runs
 
 try:  # the summary cross-check (tests/summary_check.py)
-    from summary_check import checked
+    from summary_check import checked, checked_html
 except ImportError:  # tests/ made a package
-    from tests.summary_check import checked
+    from tests.summary_check import checked, checked_html
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -50,6 +50,9 @@ import reports.document  # noqa: E402
 
 if not hasattr(reports.render_report, "__wrapped__"):
     reports.render_report = reports.document.render_report = checked(reports.document.render_report)
+if not hasattr(reports.render_report_html, "__wrapped__"):  # and the HTML twin's decision page the same way
+    reports.render_report_html = reports.document.render_report_html = checked_html(
+        reports.document.render_report_html)
 CHECKLISTS = ROOT / "checklists"
 EXAMPLES = ROOT / "examples"
 

@@ -48,6 +48,7 @@ title: {sv: Social konsekvensbedömning för detaljplan, en: Social impact asses
 languages: [sv, en]
 frameworks:
   - id: policy_area
+    policy_areas: true
     title: {sv: Målområden, en: Policy areas}
     items:
 %(areas)s

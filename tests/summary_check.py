@@ -1,7 +1,8 @@
-"""The summary page cross-checked against the scoring result, for every report the test suite builds.
+"""The decision page cross-checked against the scoring result, for every report the test suite builds.
 
 `tests/conftest.py` wraps `reports.render_report` so that each PDF a test renders
-passes through `check_summary_page` before the test sees it. The check reads the
+passes through `check_summary_page` before the test sees it, and `reports.render_report_html`
+so that each HTML twin passes through `check_summary_html`: the same claims on the same page. The check reads the
 summary page's text (poppler's pdftotext, else pypdf) and holds its claims against
 the `Result`, recomputed here from the result itself rather than taken from
 `assessment.summary`:
@@ -24,6 +25,7 @@ import io
 import re
 import shutil
 import subprocess
+from html.parser import HTMLParser
 from typing import Any
 
 from pypdf import PdfReader
@@ -36,16 +38,24 @@ from reports.prose import mid_sentence
 
 SHOWN_LOSERS = 6  # reports.chapters.summary names six losers and counts the rest
 SHOWN_GAPS = 3
-SHOWN_FINDINGS = 4
+SHOWN_FINDINGS = 3
+# The decision page is set at no less than this share of its size to fit its one A4 page (body text 9 pt,
+# so never below 7.6 pt): reports.pdf.one_page_scale.
+MIN_SCALE = 0.85
 
 
 def squash(text: str) -> str:
-    return re.sub(r"\s+", "", text).casefold()
+    # The hyphen goes too: pdftotext joins a word broken at a line-end hyphen ("homo-|och" reads "homooch"),
+    # so "Homo- och bisexuella" can only be found without it. The minus sign (−) of a figure stays.
+    return re.sub(r"[\s\-]+", "", text).casefold()
 
 
 def page_texts(pdf: bytes) -> list[str]:
     if shutil.which("pdftotext") is not None:
-        done = subprocess.run(["pdftotext", "-enc", "UTF-8", "-", "-"], input=pdf, capture_output=True, check=True)
+        # -raw: the text in the order it is drawn, so that the decision page's two columns (the one-glance
+        # figure beside who wins and who loses) are read one after the other, not line by line across.
+        done = subprocess.run(["pdftotext", "-raw", "-enc", "UTF-8", "-", "-"], input=pdf, capture_output=True,
+                              check=True)
         return done.stdout.decode("utf-8").split("\f")
     return [page.extract_text() or "" for page in PdfReader(io.BytesIO(pdf)).pages]
 
@@ -58,12 +68,15 @@ def summary_page(pdf: bytes, lang: str) -> str:
     raise AssertionError(f"no page of the report starts with {msg(lang, 'summary_title')!r}")
 
 
-def _label(assessment: Assessment, kind: str, ident: str, lang: str) -> str:
+def _label(assessment: Assessment, kind: str, ident: str, lang: str, short: bool = False) -> str:
+    """A group's or alternative's label; `short`: a group's short label where it has one (the decision page
+    names winners and losers by it)."""
     c = assessment.checklist
     items = {"group": c.groups, "alternative": c.alternatives}[kind]
     for item in items:
         if item.id == ident:
-            return text_for(item.label, lang, c.default_language)
+            return text_for(getattr(item, "short", None) if short and getattr(item, "short", None) else item.label,
+                            lang, c.default_language)
     if kind == "alternative" and ident == "proposal":
         return msg(lang, "default_proposal")
     return ident
@@ -73,10 +86,57 @@ def _more(lang: str, key: str, count: int) -> str:
     return msg(lang, f"{key}_one") if count == 1 else msg(lang, key, count=count)
 
 
+class _Text(HTMLParser):
+    """The text of an HTML page, its decision page apart (the `section` with the class `decision`)."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+        self.decision: list[str] = []
+        self.depth = 0  # open sections inside the decision page, while in it
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag == "section" and self.depth:
+            self.depth += 1
+        elif tag == "section" and "decision" in (dict(attrs).get("class") or "").split():
+            self.depth = 1
+        self.parts.append("\n")
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "section" and self.depth:
+            self.depth -= 1
+        self.parts.append("\n")
+
+    def handle_data(self, data: str) -> None:
+        self.parts.append(data)
+        if self.depth:
+            self.decision.append(data)
+
+
+def html_texts(page: str) -> tuple[str, str]:
+    """(the whole text, the decision page's text) of an HTML report."""
+    parser = _Text()
+    parser.feed(page)
+    return "".join(parser.parts), " ".join(parser.decision)
+
+
 def check_summary_page(pdf: bytes, assessment: Assessment, result: Any, lang: str) -> None:
     """Fail (AssertionError) when the summary page of `pdf` says something `result` does not."""
     lang = lang if lang in ("sv", "en") else "sv"
-    whole = squash(summary_page(pdf, lang))
+    check_summary_text(summary_page(pdf, lang), assessment, result, lang)
+
+
+def check_summary_html(page: str, assessment: Assessment, result: Any, lang: str) -> None:
+    """The same claims, held against the decision page of the HTML twin."""
+    lang = lang if lang in ("sv", "en") else "sv"
+    _, decision = html_texts(page)
+    assert squash(decision).startswith(squash(msg(lang, "summary_title"))), "the HTML has no decision page"
+    check_summary_text(decision, assessment, result, lang)
+
+
+def check_summary_text(text: str, assessment: Assessment, result: Any, lang: str) -> None:
+    """Fail (AssertionError) when the decision page's text says something `result` does not."""
+    whole = squash(text)
     primary = result.primary
 
     def part(head: str, end: str | None) -> str:
@@ -108,11 +168,12 @@ def check_summary_page(pdf: bytes, assessment: Assessment, result: Any, lang: st
         end = page.find(more, start) + len(more) if more and more in page[start:] else page.find(").", start) + 2
         segment = page[start:end] if end > start else page[start:]
         for g in losers[:SHOWN_LOSERS]:
-            named = squash(f"{mid_sentence(_label(assessment, 'group', g, lang))} ({fmt_figure(groups[g].value)})")
+            named = squash(f"{mid_sentence(_label(assessment, 'group', g, lang, short=True))} "
+                           f"({fmt_figure(groups[g].value)})")
             assert named in segment, f"the loser {g} ({fmt_figure(groups[g].value)}) is not named: {segment}"
-        loser_labels = [squash(_label(assessment, "group", g, lang)) for g in losers]
+        loser_labels = [squash(_label(assessment, "group", g, lang, short=True)) for g in losers]
         for g in set(shown) - set(losers):
-            label = squash(_label(assessment, "group", g, lang))
+            label = squash(_label(assessment, "group", g, lang, short=True))
             if any(label in other for other in loser_labels):
                 continue  # a label inside a loser's label ("barn" in "små barn") proves nothing
             assert label + "(" not in segment, f"{g} is named as losing but its score is shown as {shown[g]}"
@@ -190,3 +251,23 @@ def checked(render: Any) -> Any:
     render_report.__doc__ = render.__doc__
     render_report.__wrapped__ = render  # type: ignore[attr-defined]
     return render_report
+
+
+def checked_html(render: Any) -> Any:
+    """`render` (reports.render_report_html) with the same cross-check on the decision page of every HTML."""
+
+    def render_report_html(assessment: Assessment, out: Any, lang: str = "sv", result: Any = None,
+                           **kwargs: Any) -> None:
+        buffer = io.BytesIO()
+        render(assessment, buffer, lang=lang, result=result, **kwargs)
+        page = buffer.getvalue()
+        if result is None:
+            from assessment.scoring import score
+
+            result = score(assessment)
+        check_summary_html(page.decode("utf-8"), assessment, result, lang)
+        out.write(page)
+
+    render_report_html.__doc__ = render.__doc__
+    render_report_html.__wrapped__ = render  # type: ignore[attr-defined]
+    return render_report_html

@@ -48,6 +48,7 @@ scales:
       - {value: 2, label: {sv: Stor positiv, en: Major positive}}
 frameworks:
   - id: policy_area
+    policy_areas: true
     title: {sv: Målområden, en: Policy areas}
     items:
       - {id: early_life, title: {sv: Det tidiga livets villkor, en: Early life}}

@@ -110,10 +110,12 @@ def test_the_contents_give_the_page_each_chapter_starts_on(sv):
     entries = re.findall(r"^\s*(\S.*?)[ .]*?\s+(\d+)\s*$", toc, flags=re.M)
     listed = {" ".join(title.rstrip(" .").split()): int(page) for title, page in entries if "Innehåll" not in title}
     for chapter in ("Sammanfattning för beslutsfattare", "Diagram", "2. Boende och närmiljö", "3. Barnets bästa",
-                    "Jämlikhet: vilka vinner och vilka förlorar", "Delaktighet", "Åtgärder och uppföljning",
+                    "Jämlikhet: vilka vinner och vilka förlorar", "Delaktighet: dialogerna och vilka som hörts",
+                    "Alla åtgärder och deras uppföljning",
                     "Metodbilaga"):
         assert chapter in listed, (chapter, sorted(listed))
-        assert chapter in pages[listed[chapter] - 1], f"{chapter} is not on page {listed[chapter]}"
+        # The cover is not counted: page 1 is the second sheet.
+        assert chapter in pages[listed[chapter]], f"{chapter} is not on page {listed[chapter]}"
 
 
 def test_the_outline_has_every_chapter_and_points_at_its_page(sv):
@@ -126,11 +128,15 @@ def test_the_outline_has_every_chapter_and_points_at_its_page(sv):
         assert title in pages[page - 1]
 
 
-def test_every_page_says_which_page_of_how_many(sv, en):
+def test_every_page_says_which_page_of_how_many_the_cover_not_counted(sv, en):
     for pdf, word, of in ((sv, "Sida", "av"), (en, "Page", "of")):
         pages = page_texts(pdf)
-        for n, text in enumerate(pages, start=1):
-            assert f"{word} {n} {of} {len(pages)}" in text
+        assert f" {of} " not in pages[0].split("\n")[-3:] and f"{word} 1 {of}" not in pages[0]
+        for n, text in enumerate(pages[1:], start=1):
+            assert f"{word} {n} {of} {len(pages) - 1}" in text
+        # the viewer's page labels say the same: the cover "i", then 1, 2, …
+        labels = PdfReader(io.BytesIO(pdf)).page_labels
+        assert labels[:3] == ["i", "1", "2"] and labels[-1] == str(len(pages) - 1)
 
 
 def test_each_section_gives_ratings_per_alternative_motivation_evidence_and_measures(sv):
@@ -180,7 +186,7 @@ def test_the_equity_chapter_says_the_gap_widens_for_the_proposal(sv):
 
 def test_the_participation_chapter_tells_who_was_heard_how_and_what_changed(sv):
     text = flat(" ".join(page_texts(sv)))
-    assert "Nivå på delaktighetstrappan: nådd konsultation, förväntad dialog. Den förväntade nivån är inte nådd." in text
+    assert "Nivå på delaktighetstrappan: nivån som nåddes är konsultation, nivån som förväntas är dialog. Den förväntade nivån är inte nådd." in text
     assert "Dialog 1: Trygghetsvandring med klass 5B" in text
     assert "Vilka Barn och unga, Föreningen Ängens vänner" in text
     assert "Antal deltagare 24" in text
@@ -190,7 +196,7 @@ def test_the_participation_chapter_tells_who_was_heard_how_and_what_changed(sv):
 
 def test_the_measures_table_has_owner_date_indicator_and_status(sv):
     pages = [flat(p) for p in page_texts(sv)]
-    start = page_of(pages, "Åtgärder och uppföljning Varje negativ konsekvens")
+    start = page_of(pages, "Alla åtgärder och deras uppföljning Varje negativ konsekvens")
     table = " ".join(pages[start - 1:start + 1])
     for expected in ("Ställ krav på 30 % hyresrätter med rimlig hyra i markanvisningen.",
                      "Samhällsbyggnadsförvaltningen", "2027-06-30 Planerad", "Andel hyresrätter under 1 500 kr/kvm",
@@ -214,7 +220,7 @@ def test_english_uses_the_checklists_english_labels_and_its_own_words(en):
     text = " ".join(pages)
     assert "The plan proposal Major positive impact (+100)" in text
     assert "Unknown – needs investigation" in text
-    assert "Measures and follow-up" in text and "Method appendix" in text
+    assert "All measures and their follow-up" in text and "Method appendix" in text
     assert "Page 1 of" in text
 
 

@@ -138,6 +138,8 @@ def test_every_shortened_text_in_the_summary_ends_on_a_whole_word(examples, name
         words.update(re.findall(r"\w+", raw))
     for crit in a.checklist.criteria():
         words.update(re.findall(r"\w+", text_for(crit.text, lang, a.checklist.default_language)))
+    for flag in a.checklist.scoring.flags:  # the decision page shortens a long flag message too
+        words.update(re.findall(r"\w+", text_for(flag.message, lang, a.checklist.default_language)))
     cut_words = re.findall(r"(\w+)…", pages[1])
     assert all(w in words for w in cut_words), [w for w in cut_words if w not in words]
 
@@ -145,12 +147,13 @@ def test_every_shortened_text_in_the_summary_ends_on_a_whole_word(examples, name
 def test_groups_read_in_lower_case_inside_the_summary_s_sentences(examples):
     _, sv = examples[("fritidsgard-nedlaggning", "sv")]
     _, en = examples[("fritidsgard-nedlaggning", "en")]
-    assert "Förlorar: personer med låg socioekonomisk position (−100), unga 13–25 år (−100), barn 0–12 år (−50), personer som" in sv[1]
+    # the decision page names the groups by their short labels where the checklist gives them
+    assert "Förlorar: låg socioekonomisk position (−100), unga 13–25 år (−100), barn 0–12 år (−50), etnisk" in sv[1]
     assert "Vad görs för personer med låg socioekonomisk position, unga 13–25 år och barn 0–12 år, som" in sv[1]
-    assert "Lose: people with low socio-economic position (−100); young people aged 13–25 (−100); children aged 0–12 (−50);" in en[1]
+    assert "Lose: low socio-economic position (−100), young people aged 13–25 (−100), children aged 0–12 (−50)," in en[1]
     assert "What is done for people with low socio-economic position" in en[1]
     # the ladder's levels and the band too, and the zero alternative compared with
-    assert "nådd information, förväntad konsultation" in " ".join(sv)
+    assert "nivån som nåddes är information, nivån som förväntas är konsultation" in " ".join(sv)
     assert "Förslaget: −34 på skalan −100 till +100, negativ." in sv[1]
     assert "Skillnad, förslaget jämfört med nollalternativ: −19 (på skalan −200 till +200" in sv[1]
     # but a group label stays a label where it heads a row of a table

@@ -197,21 +197,19 @@ def listing(conn: Connection, s: Selection, group: str) -> list[Any]:
         "ON x.assessment_id = c.assessment_id ORDER BY c.dated, c.assessment_id"), {**params, "grp": group}).all()
 
 
-def aggregates(conn: Connection, s: Selection, group: str, policy_ids: Iterable[str]) -> list[Any]:
+def aggregates(conn: Connection, s: Selection, group: str) -> list[Any]:
     """Mean, lowest, highest and counts over the chosen assessments' primary alternatives: per group, per
-    dimension of the policy-area framework (any of `policy_ids`), and per policy area for `group`."""
+    policy area (the framework each checklist marks `policy_areas: true`), and per policy area for `group`."""
     cte, params = _chosen(s)
-    ids = ", ".join(":pa" + str(i) for i, _ in enumerate(policy_ids))
-    params.update({f"pa{i}": p for i, p in enumerate(policy_ids)})
     # CROSS JOIN: SQLite then walks the chosen assessments and seeks their figures by
     # id in the covering index, rather than walking every score; one seek per kind
     # of figure (UNION ALL) keeps each seek to exactly the rows it needs.
     seek = ("SELECT s.kind, s.framework, s.dim_key, s.grp, s.value FROM chosen c CROSS JOIN scores s "
             "WHERE s.assessment_id = c.assessment_id AND s.alternative = c.primary_alt AND ")
     parts = [seek + "s.kind = 'group'",
-             seek + f"s.kind = 'dimension' AND s.grp = '' AND s.framework IN ({ids or 'NULL'})"]
+             seek + "s.kind = 'policy_area' AND s.grp = ''"]
     if group:
-        parts.append(seek + f"s.kind = 'group_dimension' AND s.grp = :grp AND s.framework IN ({ids or 'NULL'})")
+        parts.append(seek + "s.kind = 'group_dimension' AND s.grp = :grp")  # written for the policy areas only
     return conn.execute(text(
         cte + f"SELECT s.kind, s.framework, s.dim_key, s.grp, {_STATS} FROM ("
         + " UNION ALL ".join(parts) + ") s "

@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-from reportlab.platypus import Flowable, PageBreak, Paragraph, Spacer, Table, TableStyle
-
 from ..context import ASSESSOR_SEPARATOR, ReportContext, fmt_date
-from ..fonts import FAMILY
 from ..markup import para
-from ..styles import FRAME_WIDTH, RULE
+from ..model import Block, Break, Para, Space, Table
+from ..styles import FRAME_WIDTH
 
 
-def cover_page(ctx: ReportContext) -> list[Flowable]:
+def cover_page(ctx: ReportContext) -> list[Block]:
     a = ctx.assessment
     m = a.metadata
     c = ctx.checklist
@@ -22,6 +20,8 @@ def cover_page(ctx: ReportContext) -> list[Flowable]:
         rows.append((ctx.t("cover_plan_type"), para(ctx.checklist.plan_type_label(m.plan_type, ctx.lang))))
     if m.areas:
         rows.append((ctx.t("cover_areas"), para(", ".join(m.areas))))
+    if m.spatial_level:
+        rows.append((ctx.t("cover_spatial_level"), para(spatial_label(ctx, m.spatial_level))))
     rows.append((ctx.t("cover_date"), fmt_date(m.created)))
     if m.decision_date:
         rows.append((ctx.t("cover_decision_date"), fmt_date(m.decision_date)))
@@ -35,24 +35,41 @@ def cover_page(ctx: ReportContext) -> list[Flowable]:
     rows.append((ctx.t("cover_status"), status))
     rows.append((ctx.t("cover_checklist"), f"{para(ctx.text(c.title))} ({para(c.id)}), version {para(c.version)}"
                  + (f"<br/><b>{para(ctx.checklist_note)}</b>" if ctx.checklist_note else "")))
-    table = Table([[Paragraph(k, ctx.st.cell_head), Paragraph(v, ctx.st.body)] for k, v in rows],
-                  colWidths=[120, FRAME_WIDTH - 120], hAlign="LEFT")
-    table.setStyle(TableStyle([
-        ("FONT", (0, 0), (-1, -1), FAMILY, 9),
-        ("VALIGN", (0, 0), (-1, -1), "TOP"),
-        ("LINEBELOW", (0, 0), (-1, -1), 0.3, RULE),
-        ("TOPPADDING", (0, 0), (-1, -1), 5),
-        ("BOTTOMPADDING", (0, 0), (-1, -1), 5),
-        ("LEFTPADDING", (0, 0), (-1, -1), 0),
-    ]))
+    facts = Table([[para(k), v] for k, v in rows], [120, FRAME_WIDTH - 120], head=False, zebra=False,
+                  row_heads=True, kind="facts")
     return [
-        Spacer(1, 40),
-        Paragraph(para(ctx.t("report_kind")), ctx.st.subtitle),
-        Paragraph(para(m.title), ctx.st.title),
-        Paragraph(para(m.municipality), ctx.st.subtitle) if m.municipality else Spacer(1, 8),
-        Spacer(1, 20),
-        table,
-        Spacer(1, 30),
-        Paragraph(para(ctx.t("cover_note")), ctx.st.muted),
-        PageBreak(),
+        Space(40),
+        Para(para(ctx.t("report_kind")), "subtitle"),
+        Para(para(m.title), "title"),
+        Para(para(m.municipality), "subtitle") if m.municipality else Space(8),
+        Space(20),
+        facts,
+        Space(30),
+        Para(para(ctx.t("cover_note")), "muted"),
+        *language_note(ctx),
+        Break(),
     ]
+
+
+def spatial_label(ctx: ReportContext, value: str) -> str:
+    """The assessment's spatial level as the checklist names it (a choice or a framework item with that id),
+    else as typed."""
+    c = ctx.checklist
+    for cl in c.choice_lists:
+        for o in cl.options:
+            if o.id == value:
+                return ctx.text(o.label)
+    for f in c.frameworks:
+        for i in f.items:
+            if i.id == value:
+                return ctx.text(i.title)
+    return value
+
+
+def language_note(ctx: ReportContext) -> list[Block]:
+    """A report in another language than the assessment was written in says so: its own texts stay as written."""
+    written = getattr(ctx.assessment, "language", None) or ctx.checklist.default_language
+    if written == ctx.lang:
+        return []
+    name = ctx.t(f"language_{written}") if written in ("sv", "en") else written
+    return [Para(f"<b>{para(ctx.t('case_text_language', language=name))}</b>", "muted")]

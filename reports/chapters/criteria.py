@@ -10,7 +10,6 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from reportlab.platypus import Flowable, Paragraph, Spacer
 
 from assessment.checklist import AnswerType, Criterion, Section
 from assessment.conditions import visible_criteria, visible_sections
@@ -18,8 +17,8 @@ from assessment.model import NOT_RELEVANT, UNKNOWN, Answer, Measure
 from assessment.summary import fmt_figure, rating_figure
 
 from ..context import ReportContext, fmt_date
-from ..layout import table
-from ..markup import para
+from ..model import MUTED_OPEN, Block, Para, Space, Table
+from ..markup import para, shorten
 from ..prose import clause, join_words, list_separator, mid_sentence
 from ..styles import FRAME_WIDTH
 from .review import comments_on
@@ -88,15 +87,44 @@ def _answer_text(ctx: ReportContext, crit: Criterion, value: Any) -> str:
     return para(value)
 
 
-def _notes(ctx: ReportContext, answer: Answer | None, prefix: str = "") -> list[Flowable]:
-    """The motivation and evidence of an answer, as paragraphs (never inside a table cell: they may be long)."""
+def _rated(value: Any) -> bool:
+    """Whether an answer holds a rating proper (a step, or a group's step), not only unknown or not relevant."""
+    values = value.values() if isinstance(value, dict) else [value]
+    return any(isinstance(v, int) and not isinstance(v, bool) for v in values)
+
+
+def _dialogue_names(ctx: ReportContext, ids: list[str]) -> str:
+    """The dialogues an answer rests on (plain), as the participation chapter numbers them: "Dialog 2: Workshop"."""
+    numbered = {r.id: (i, r) for i, r in enumerate(ctx.assessment.participation, start=1)}
+    names = []
+    for rid in ids:
+        if rid in numbered:
+            i, rec = numbered[rid]
+            name = ctx.t("participation_record", number=i)
+            names.append(f"{name}: {shorten(rec.method, 60)}" if rec.method else name)
+        else:
+            names.append(rid)
+    return "; ".join(names)
+
+
+def _notes(ctx: ReportContext, answer: Answer | None, prefix: str = "", rated: bool = False) -> list[Block]:
+    """The motivation and evidence of an answer, as paragraphs (never inside a table cell: they may be long).
+
+    `rated`: the question is rated, so a rating without evidence is marked "utan underlag", and the
+    dialogues the answer cites are named."""
     if answer is None:
         return []
     out = []
     for key, text in (("motivation", answer.comment), ("evidence", answer.evidence)):
         if text.strip():
             label = f"{para(prefix)} – {ctx.t(key)}" if prefix else ctx.t(key)
-            out.append(Paragraph(f"<b>{label}:</b> {para(text)}", ctx.st.small))
+            out.append(Para(f"<b>{label}:</b> {para(text)}", "small"))
+    if rated and _rated(answer.value) and not answer.evidence.strip():
+        label = f"{para(prefix)} – {ctx.t('evidence_missing_label')}" if prefix else ctx.t("evidence_missing_label")
+        out.append(Para(f"<b>{label}:</b> {MUTED_OPEN}{para(ctx.t('evidence_missing'))}</font>", "small"))
+    if answer.dialogues:
+        label = f"{para(prefix)} – {ctx.t('rests_on_dialogue')}" if prefix else ctx.t("rests_on_dialogue")
+        out.append(Para(f"<b>{label}:</b> {para(_dialogue_names(ctx, answer.dialogues))}", "small"))
     return out
 
 
@@ -117,11 +145,11 @@ def _measure_line(ctx: ReportContext, m: Measure, alternative: str = "") -> str:
     return para(m.text) + " <font color='#5a6270'>(" + "; ".join(details) + ")</font>"
 
 
-def _criterion(ctx: ReportContext, crit: Criterion, visible_for: dict[str, set[str]], number: str) -> list[Flowable]:
+def _criterion(ctx: ReportContext, crit: Criterion, visible_for: dict[str, set[str]], number: str) -> list[Block]:
     a = ctx.assessment
     alts = [alt for alt in ctx.alternatives() if crit.id in visible_for.get(alt, set())]
-    head = Paragraph(f"{number} {para(ctx.text(crit.text))}".strip(), ctx.st.criterion)
-    body: list[Flowable] = []
+    head = Para(f"{number} {para(ctx.text(crit.text))}".strip(), "criterion")
+    body: list[Block] = []
     if crit.answered_per_alternative and crit.type == AnswerType.GROUP_IMPACT:
         groups = ctx.checklist.groups_of(crit)
         col = (FRAME_WIDTH - 130) / max(1, len(alts))
@@ -133,8 +161,8 @@ def _criterion(ctx: ReportContext, crit: Criterion, visible_for: dict[str, set[s
                 v = ans.value if ans is not None else None
                 cells.append(_rating_label(ctx, crit, v.get(g.id) if isinstance(v, dict) else v))
             rows.append(ctx.cells(cells))
-        body.append(table(rows, [130, *[col] * len(alts)]))
-        body.append(Spacer(1, 3))
+        body.append(Table(rows, [130, *[col] * len(alts)], row_heads=True))
+        body.append(Space(3))
     elif crit.answered_per_alternative:
         rows = [ctx.cells([ctx.t("alternative"), ctx.t("rating")], head=True)]
         for x in alts:
@@ -142,48 +170,48 @@ def _criterion(ctx: ReportContext, crit: Criterion, visible_for: dict[str, set[s
             value = ans.value if ans is not None else None
             shown = _rating_label(ctx, crit, value) if crit.is_rated else _answer_text(ctx, crit, value)
             rows.append(ctx.cells([para(ctx.alt_label(x)), shown]))
-        body.append(table(rows, [150, FRAME_WIDTH - 150]))
-        body.append(Spacer(1, 3))
+        body.append(Table(rows, [150, FRAME_WIDTH - 150], row_heads=True))
+        body.append(Space(3))
     else:
         ans = a.answer(crit.id)
-        body.append(Paragraph(f"<b>{ctx.t('answer')}:</b> {_answer_text(ctx, crit, ans.value if ans else None)}",
-                              ctx.st.small))
+        body.append(Para(f"<b>{ctx.t('answer')}:</b> {_answer_text(ctx, crit, ans.value if ans else None)}",
+                              "small"))
     if crit.answered_per_alternative:
         for x in alts:
-            body += _notes(ctx, a.answer(crit.id, x), ctx.alt_label(x) if len(alts) > 1 else "")
+            body += _notes(ctx, a.answer(crit.id, x), ctx.alt_label(x) if len(alts) > 1 else "", crit.is_rated)
     else:
-        body += _notes(ctx, a.answer(crit.id))
+        body += _notes(ctx, a.answer(crit.id), rated=crit.is_rated)
     measures = a.measures_for(crit.id)
     if measures:
-        body.append(Paragraph(f"<b>{ctx.t('measures')}:</b>", ctx.st.small))
+        body.append(Para(f"<b>{ctx.t('measures')}:</b>", "small"))
         for m in measures:
             alt = ctx.alt_label(m.alternative) if m.alternative and len(ctx.alternatives()) > 1 else ""
-            body.append(Paragraph(_measure_line(ctx, m, alt), ctx.st.small, bulletText="–"))
+            body.append(Para(_measure_line(ctx, m, alt), "small", bullet="–"))
     body += comments_on(ctx, crit.id)
     # The question's style keeps it with what follows (keepWithNext): the question never
     # ends a page alone, and long notes may run on to the next.
     return [head, *body]
 
 
-def _section(ctx: ReportContext, section: Section, index: int, visible_for: dict[str, set[str]]) -> list[Flowable]:
+def _section(ctx: ReportContext, section: Section, index: int, visible_for: dict[str, set[str]]) -> list[Block]:
     title = ctx.text(section.title)
-    out: list[Flowable] = [ctx.heading(f"{index}. {title}" if index else title)]
-    if section.description:
-        out.append(Paragraph(para(ctx.text(section.description)), ctx.st.muted))
+    out: list[Block] = [ctx.heading(f"{index}. {title}" if index else title)]
+    # The section's description is guidance for whoever fills in the form ("Svara 'vet ej' hellre än att
+    # gissa"), not a finding: the report leaves it out.
     alts = ctx.alternatives()
     scores = [(x, ctx.result.alternatives[x].sections.get(section.id)) for x in alts]
     scored = [(x, s) for x, s in scores if s is not None]
     if len(scored) == 1:
-        out.append(Paragraph(ctx.t("section_score", scores=ctx.score_words(scored[0][1])), ctx.st.small))
+        out.append(Para(ctx.t("section_score", scores=ctx.score_words(scored[0][1])), "small"))
     elif scored:
         # "neutral eller blandad (−14) för nollalternativ och negativ (−25) för förslaget"
         shown = [ctx.t("section_score_alt", score=ctx.score_words(s, inside=True),
                        alternative=para(mid_sentence(ctx.alt_label(x)))) for x, s in scored]
-        out.append(Paragraph(ctx.t("section_score", scores=join_words(shown, ctx.lang)), ctx.st.small))
+        out.append(Para(ctx.t("section_score", scores=join_words(shown, ctx.lang)), "small"))
     visible_any = set().union(*visible_for.values()) if visible_for else set()
     criteria = [c for c in section.criteria if c.id in visible_any]
     if not criteria:
-        out.append(Paragraph(para(ctx.t("no_visible_criteria")), ctx.st.muted))
+        out.append(Para(para(ctx.t("no_visible_criteria")), "muted"))
     for n, crit in enumerate(criteria, start=1):
         number = f"{index}.{n}" if index else ""
         if number:
@@ -193,12 +221,12 @@ def _section(ctx: ReportContext, section: Section, index: int, visible_for: dict
     return out
 
 
-def section_chapters(ctx: ReportContext) -> list[Flowable]:
+def section_chapters(ctx: ReportContext) -> list[Block]:
     a = ctx.assessment
     c = ctx.checklist
     visible_for = {alt: visible_criteria(c, a, alt) for alt in c.alternative_ids()}
     shown_sections = visible_sections(c, a)
-    out: list[Flowable] = []
+    out: list[Block] = []
     # A checklist that numbers its own sections ("1. Det tidiga livets villkor") keeps its
     # numbers alone: the report never numbers twice, nor with two schemes side by side.
     numbered = not any(_SELF_NUMBERED.match(ctx.text(s.title)) for s in c.sections)

@@ -2,22 +2,21 @@
 
 from __future__ import annotations
 
-from reportlab.platypus import Flowable, PageBreak, Paragraph, Spacer
 
 from assessment.summary import standings
 
 from ..context import ReportContext, fmt_score
-from ..layout import table
+from ..model import Block, Break, Para, Space, Table
 from ..markup import para
 from ..prose import fmt_number
 from ..styles import FRAME_WIDTH
 
 
-def equity_chapter(ctx: ReportContext) -> list[Flowable]:
+def equity_chapter(ctx: ReportContext) -> list[Block]:
     r = ctx.result
     alts = ctx.alternatives()
-    out: list[Flowable] = [PageBreak(), ctx.heading(ctx.t("equity_title")),
-                           Paragraph(para(ctx.t("equity_intro")), ctx.st.body)]
+    out: list[Block] = [Break(), ctx.heading(ctx.t("equity_title")),
+                           Para(para(ctx.t("equity_intro")), "body")]
     col = (FRAME_WIDTH - 170) / max(1, len(alts))
     rows = [ctx.cells(["", *[para(ctx.alt_label(a)) for a in alts]], head=True)]
     eqs = [r.alternatives[a].equity for a in alts]
@@ -30,10 +29,10 @@ def equity_chapter(ctx: ReportContext) -> list[Flowable]:
                              *[ctx.group_cell([x.group for x in g]) or ctx.t("none") for g, _, _ in split]]))
     rows.append(ctx.cells([ctx.t("equity_losers"),
                              *[ctx.group_cell([x.group for x in lo]) or ctx.t("none") for _, lo, _ in split]]))
-    out.append(table(rows, [170, *[col] * len(alts)]))
-    out.append(Spacer(1, 6))
+    out.append(Table(rows, [170, *[col] * len(alts)], row_heads=True))
+    out.append(Space(6))
     for a, e in zip(alts, eqs):
-        out.append(Paragraph(f"<b>{para(ctx.alt_label(a))}:</b> {ctx.verdict(a)}", ctx.st.body))
+        out.append(Para(f"<b>{para(ctx.alt_label(a))}:</b> {ctx.verdict(a)}", "body"))
     groups = ctx.checklist.rated_groups()  # a group kept for reporting only has no row
     if groups:
         out.append(ctx.heading(ctx.t("equity_groups"), 1))
@@ -51,6 +50,6 @@ def equity_chapter(ctx: ReportContext) -> list[Flowable]:
                 s = r.alternatives[a].groups.get(g.id)
                 cells.append(ctx.score_words(s))
             rows.append(ctx.cells(cells))
-        out.append(table(rows, [170, *[col] * len(alts)]))
-        out += [Spacer(1, 3), Paragraph(para(ctx.t("equity_groups_caption")), ctx.st.muted)]
+        out.append(Table(rows, [170, *[col] * len(alts)], row_heads=True))
+        out += [Space(3), Para(para(ctx.t("equity_groups_caption")), "muted")]
     return out

@@ -2,20 +2,19 @@
 
 from __future__ import annotations
 
-from reportlab.platypus import Flowable, Paragraph
 
 from ..context import ReportContext
-from ..layout import table
+from ..model import Block, Para, Table
 from ..markup import para
 from ..prose import sentence
 from ..styles import FRAME_WIDTH
 
 
-def flags_chapter(ctx: ReportContext) -> list[Flowable]:
+def flags_chapter(ctx: ReportContext) -> list[Block]:
     r = ctx.result
     if not r.flags and not r.gaps:
         return []
-    out: list[Flowable] = [ctx.heading(ctx.t("flags_title"))]
+    out: list[Block] = [ctx.heading(ctx.t("flags_title"))]
     order = {"serious": 0, "warning": 1, "info": 2}
     for f in sorted(r.flags, key=lambda f: order[f.severity]):
         # Where the flag points, from the flag's own fields (its `detail` is for developers:
@@ -33,7 +32,7 @@ def flags_chapter(ctx: ReportContext) -> list[Flowable]:
         text = f"<b>{ctx.t('severity_' + f.severity)}:</b> {para(sentence(ctx.text(f.message)))}"
         if where:
             text += f"<br/><font color='#5a6270'>{para(' · '.join(where))}</font>"
-        out.append(Paragraph(text, ctx.st.bullet, bulletText="•"))
+        out.append(Para(text, "bullet", bullet="•"))
     if r.gaps:
         out.append(ctx.heading(ctx.t("gaps_list"), 1))
         rows = [ctx.cells([ctx.t("section"), ctx.t("question"), ctx.t("alternative"), ctx.t("group")], head=True)]
@@ -51,5 +50,5 @@ def flags_chapter(ctx: ReportContext) -> list[Flowable]:
             rows.append(ctx.cells([para(ctx.section_label(section)), para(ctx.criterion_label(criterion)),
                                      para(ctx.alt_label(alternative)) if alternative else ctx.t("none"),
                                      ctx.group_cell(groups) or ctx.t("none")]))
-        out.append(table(rows, [115, FRAME_WIDTH - 355, 100, 140]))
+        out.append(Table(rows, [115, FRAME_WIDTH - 355, 100, 140]))
     return out

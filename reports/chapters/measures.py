@@ -3,23 +3,22 @@
 from __future__ import annotations
 
 from reportlab.pdfbase.pdfmetrics import stringWidth
-from reportlab.platypus import Flowable, Paragraph
 
 from assessment.model import Measure
 
 from ..context import ReportContext, fmt_date
+from ..model import Block, Para, Table
 from ..fonts import FAMILY
-from ..layout import table
 from ..markup import para, plain, shorten
 from ..styles import FRAME_WIDTH
 
 
-def measures_chapter(ctx: ReportContext) -> list[Flowable]:
-    out: list[Flowable] = [ctx.heading(ctx.t("measures_title")),
-                           Paragraph(para(ctx.t("measures_intro")), ctx.st.body)]
+def measures_chapter(ctx: ReportContext) -> list[Block]:
+    out: list[Block] = [ctx.heading(ctx.t("measures_title")),
+                           Para(para(ctx.t("measures_intro")), "body")]
     measures = ctx.assessment.measures
     if not measures:
-        out.append(Paragraph(para(ctx.t("measures_none")), ctx.st.body))
+        out.append(Para(para(ctx.t("measures_none")), "body"))
         return out
     # Measure and what it concerns share a column, as do date and status. The sector
     # column is as wide as its longest word (Samhällsbyggnadsförvaltningen), within reason.
@@ -38,7 +37,7 @@ def measures_chapter(ctx: ReportContext) -> list[Flowable]:
                                  para(m.responsible) or ctx.t("none"),
                                  f"{fmt_date(m.due) if m.due else ctx.t('none')}<br/>{ctx.t(f'measure_{m.status.value}')}",
                                  _indicator_cell(ctx, m)]))
-    out.append(table(rows, widths))
+    out.append(Table(rows, widths))
     return out
 
 

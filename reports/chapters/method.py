@@ -1,36 +1,39 @@
-"""The method appendix: the checklist and its hash, the scoring in words, and the coverage per alternative."""
+"""The appendices: the method (the checklist and its hash, the scoring in words, the coverage per alternative)
+and what drives each score."""
 
 from __future__ import annotations
 
-from reportlab.platypus import Flowable, PageBreak, Paragraph
+
+from collections.abc import Sequence
+
+from assessment.results import Driver, Score
 
 from ..context import ReportContext, fmt_score
-from ..layout import table
-from ..markup import para
+from ..model import Block, Break, Para, Table
+from ..markup import para, shorten
 from ..prose import fmt_number, mid_sentence
 from ..styles import FRAME_WIDTH
 
 
-def method_appendix(ctx: ReportContext) -> list[Flowable]:
+def method_appendix(ctx: ReportContext) -> list[Block]:
     c = ctx.checklist
     r = ctx.result
-    st = ctx.st
-    out: list[Flowable] = [PageBreak(), ctx.heading(ctx.t("method_title")),
-                           Paragraph(ctx.t("method_checklist", title=para(ctx.text(c.title)), id=para(r.checklist_id),
-                                           version=para(r.checklist_version)), st.body),
-                           Paragraph(ctx.t("method_hash", hash=para(r.checklist_hash)), st.small),
+    out: list[Block] = [Break(), ctx.heading(ctx.t("method_title")),
+                           Para(ctx.t("method_checklist", title=para(ctx.text(c.title)), id=para(r.checklist_id),
+                                           version=para(r.checklist_version)), "body"),
+                           Para(ctx.t("method_hash", hash=para(r.checklist_hash)), "small"),
                            ctx.heading(ctx.t("method_scoring"), 1),
-                           Paragraph(para(ctx.t("method_scale")), st.body),
-                           Paragraph(para(ctx.t(f"method_{c.scoring.aggregation.value}")), st.body)]
+                           Para(para(ctx.t("method_scale")), "body"),
+                           Para(para(ctx.t(f"method_{c.scoring.aggregation.value}")), "body")]
     if c.rated_groups():  # a group kept for reporting only weighs nothing
         weights = ", ".join(f"{mid_sentence(ctx.text(g.label))} ×{fmt_number(g.weight, ctx.lang)}"
                             for g in c.rated_groups())
-        out.append(Paragraph(para(ctx.t("method_groups", weights=weights)), st.body))
+        out.append(Para(para(ctx.t("method_groups", weights=weights)), "body"))
     if c.scoring.bands:
         bands = "; ".join(ctx.t("method_band_from", min=fmt_score(b.min), label=mid_sentence(ctx.text(b.label)))
                           for b in sorted(c.scoring.bands, key=lambda b: b.min))
-        out.append(Paragraph(para(ctx.t("method_bands", bands=bands)), st.body))
-    out.append(Paragraph(para(ctx.t("method_hidden", count=len(r.hidden), not_relevant=len(r.not_relevant))), st.body))
+        out.append(Para(para(ctx.t("method_bands", bands=bands)), "body"))
+    out.append(Para(para(ctx.t("method_hidden", count=len(r.hidden), not_relevant=len(r.not_relevant))), "body"))
     out.append(ctx.heading(ctx.t("method_coverage"), 1))
     rows = [ctx.cells([ctx.t("alternative"), ctx.t("method_answered"), ctx.t("method_applicable"),
                          ctx.t("method_unknown"), ctx.t("coverage")], head=True)]
@@ -38,5 +41,39 @@ def method_appendix(ctx: ReportContext) -> list[Flowable]:
         o = r.alternatives[a].overall
         cov = f"{o.coverage * 100:.0f} %" if o.coverage is not None else ctx.t("none")
         rows.append(ctx.cells([para(ctx.alt_label(a)), str(o.answered), str(o.applicable), str(o.unknown), cov]))
-    out.append(table(rows, [170, 75, 75, 75, FRAME_WIDTH - 395]))
+    out.append(Table(rows, [170, 75, 75, 75, FRAME_WIDTH - 395], row_heads=True))
+    return out
+
+
+def _driver_cell(ctx: ReportContext, drivers: Sequence[Driver]) -> str:
+    """The criteria that move a score most (escaped): "3.2 Question … (−12); 4.1 … (−5)"; "–" when none."""
+    shown = []
+    for d in drivers[:2]:
+        number = ctx.numbers.get(d.criterion, "")
+        label = shorten(ctx.criterion_label(d.criterion), 70)
+        who = f" – {ctx.group_words([d.group])}" if d.group else ""
+        shown.append(para(f"{number} {label}{who}".strip()) + f" ({fmt_score(d.effect)})")
+    return "<br/>".join(shown) or ctx.t("none")
+
+
+def drivers_appendix(ctx: ReportContext) -> list[Block]:
+    """What drives each score: per alternative, the questions that raise and lower the overall score,
+    each section's and each group's most (the result's drivers, with the points each moves)."""
+    r = ctx.result
+    out: list[Block] = [ctx.heading(ctx.t("drivers_title")), Para(para(ctx.t("drivers_intro")), "body")]
+    for a in ctx.alternatives():
+        x = r.alternatives[a]
+        scores: list[tuple[str, Score]] = [(ctx.t("chart_overall"), x.overall)]
+        scores += [(ctx.section_label(sid), s) for sid, s in x.sections.items()]
+        scores += [(ctx.group_label(gid), s) for gid, s in x.groups.items()]
+        rows = [[para(ctx.t("score")), para(ctx.t("drivers_up")), para(ctx.t("drivers_down"))]]
+        for label, s in scores:
+            if s.value is None or not (s.up or s.down):
+                continue
+            rows.append([f"{para(label)} ({fmt_score(s.value)})", _driver_cell(ctx, s.up), _driver_cell(ctx, s.down)])
+        if len(rows) == 1:
+            continue
+        out.append(ctx.heading(ctx.alt_label(a), 1))
+        out.append(Table(rows, [150, (FRAME_WIDTH - 150) / 2, (FRAME_WIDTH - 150) / 2], row_heads=True,
+                         caption=f"{ctx.t('drivers_title')}: {ctx.alt_label(a)}"))
     return out

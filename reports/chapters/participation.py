@@ -2,27 +2,27 @@
 
 from __future__ import annotations
 
-from reportlab.platypus import Flowable, Paragraph, Spacer
 
 from ..context import ReportContext, fmt_date
-from ..layout import table
+from ..model import Block, Para, Space, Table
 from ..markup import para, shorten
 from ..prose import mid_sentence
 from ..styles import FRAME_WIDTH
 
 
-def participation_chapter(ctx: ReportContext) -> list[Flowable]:
+def participation_chapter(ctx: ReportContext) -> list[Block]:
     part = ctx.result.participation
-    out: list[Flowable] = [ctx.heading(ctx.t("participation_title"))]
+    out: list[Block] = [ctx.heading(ctx.t("participation_title"))]
     if part.reached is not None or part.expected is not None:
         line = ctx.t("participation_level", reached=para(mid_sentence(ctx.ladder_label(part.reached))),
                      expected=para(mid_sentence(ctx.ladder_label(part.expected))))
         if part.met is not None:
             line += " " + ctx.t("participation_met" if part.met else "participation_not_met")
-        out.append(Paragraph(line, ctx.st.body))
+        out.append(Para(line, "body"))
     records = ctx.assessment.participation
     if not records:
-        out.append(Paragraph(para(ctx.t("participation_none")), ctx.st.body))
+        out.append(Para(para(ctx.t("participation_none")), "body"))
+    out += heard_by_group(ctx)
     for i, rec in enumerate(records, start=1):
         title = ctx.t("participation_record", number=i)
         if rec.method:
@@ -34,11 +34,28 @@ def participation_chapter(ctx: ReportContext) -> list[Flowable]:
             (ctx.t("participation_level_label"), para(ctx.ladder_label(rec.level))),
             (ctx.t("participation_count"), str(rec.participants) if rec.participants is not None else ctx.t("none")),
         ]
-        record = table([ctx.cells([k, v]) for k, v in rows], [120, FRAME_WIDTH - 120], head=False, zebra=False)
-        block: list[Flowable] = [ctx.heading(title, 1), record, Spacer(1, 4)]
+        record = Table([ctx.cells([k, v]) for k, v in rows], [120, FRAME_WIDTH - 120], head=False, zebra=False,
+                       row_heads=True)
+        block: list[Block] = [ctx.heading(title, 1), record, Space(4)]
         for key, text in (("participation_heard", rec.heard), ("participation_changed", rec.changed),
                           ("participation_feedback", rec.feedback)):
             if text.strip():
-                block.append(Paragraph(f"<b>{ctx.t(key)}:</b> {para(text)}", ctx.st.small))
+                block.append(Para(f"<b>{ctx.t(key)}:</b> {para(text)}", "small"))
         out += block
     return out
+
+
+def heard_by_group(ctx: ReportContext) -> list[Block]:
+    """Who was heard and who was not, per affected group: the dialogues that reached each declared group."""
+    groups = ctx.checklist.groups
+    if not groups:
+        return []
+    records = ctx.assessment.participation
+    rows = [ctx.cells([para(ctx.t("group")), para(ctx.t("participation_heard_in"))], head=True)]
+    for g in groups:
+        reached = [ctx.t("participation_record", number=i) for i, r in enumerate(records, start=1) if g.id in r.groups]
+        cell = (para(", ".join(reached)) if reached
+                else f"<b>{para(ctx.t('participation_not_heard'))}</b>")
+        rows.append(ctx.cells([para(ctx.text(g.label)), cell]))
+    return [ctx.heading(ctx.t("participation_groups"), 1),
+            Table(rows, [200, FRAME_WIDTH - 200], row_heads=True, caption=ctx.t("participation_groups")), Space(4)]

@@ -8,9 +8,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from reportlab.platypus import Flowable, Paragraph
 
 from ..context import ReportContext, fmt_date
+from ..model import Block, Para
 from ..markup import para, shorten
 from ..prose import mid_sentence
 
@@ -32,7 +32,7 @@ def _comment_tree(ctx: ReportContext) -> tuple[list[Any], dict[str, list[Any]]]:
 
 
 def _comment_paragraphs(ctx: ReportContext, post: Any, replies: dict[str, list[Any]], depth: int = 0,
-                        seen: set[str] | None = None) -> list[Flowable]:
+                        seen: set[str] | None = None) -> list[Block]:
     """One post and, indented under it, the replies to it (a thread), each escaped like all user text."""
     seen = set() if seen is None else seen
     if post.id in seen:  # a loop of replies in a hand-edited file: each post once
@@ -40,26 +40,26 @@ def _comment_paragraphs(ctx: ReportContext, post: Any, replies: dict[str, list[A
     seen.add(post.id)
     key = {"reply": "comment_reply", "sign_off": "comment_sign_off"}.get(post.kind, "comment_by")
     who = ctx.t(key, author=f"<b>{para(post.author)}</b>", date=fmt_date(post.at))
-    style = ctx.st.comment if depth == 0 else ctx.st.reply
-    out: list[Flowable] = [Paragraph(f"{who}: {para(post.text)}", style)]
+    style = "comment" if depth == 0 else "reply"
+    out: list[Block] = [Para(f"{who}: {para(post.text)}", style)]
     for r in replies.get(post.id, []):
         out += _comment_paragraphs(ctx, r, replies, min(depth + 1, 1), seen)
     return out
 
 
-def comments_on(ctx: ReportContext, criterion_id: str) -> list[Flowable]:
+def comments_on(ctx: ReportContext, criterion_id: str) -> list[Block]:
     """The review's threads on one question, under the question in its section chapter."""
     top, replies = _comment_tree(ctx)
     threads = [c for c in top if c.criterion == criterion_id]
     if not threads:
         return []
-    out: list[Flowable] = [Paragraph(f"<b>{ctx.t('comments_on_question')}:</b>", ctx.st.small)]
+    out: list[Block] = [Para(f"<b>{ctx.t('comments_on_question')}:</b>", "small")]
     for c in threads:
         out += _comment_paragraphs(ctx, c, replies)
     return out
 
 
-def review_chapter(ctx: ReportContext) -> list[Flowable]:
+def review_chapter(ctx: ReportContext) -> list[Block]:
     """Granskning: the comments on the whole assessment, comments on questions not printed, and the sign-off."""
     m = ctx.assessment.metadata
     top, replies = _comment_tree(ctx)
@@ -69,22 +69,21 @@ def review_chapter(ctx: ReportContext) -> list[Flowable]:
     on_questions = sum(1 for c in top if c.criterion is not None and c.criterion in ctx.shown)
     if not (top or m.adopted_at or m.adopted_by):
         return []
-    st = ctx.st
-    out: list[Flowable] = [ctx.heading(ctx.t("review_title"))]
+    out: list[Block] = [ctx.heading(ctx.t("review_title"))]
     if whole:
-        out.append(Paragraph(para(ctx.t("review_whole")), st.body))
+        out.append(Para(para(ctx.t("review_whole")), "body"))
         for c in whole:
             out += _comment_paragraphs(ctx, c, replies)
     else:
-        out.append(Paragraph(para(ctx.t("review_no_whole")), st.body))
+        out.append(Para(para(ctx.t("review_no_whole")), "body"))
     if on_questions:
-        out.append(Paragraph(para(ctx.t("review_on_questions", count=on_questions)), st.muted))
+        out.append(Para(para(ctx.t("review_on_questions", count=on_questions)), "muted"))
     if elsewhere:
         out.append(ctx.heading(ctx.t("review_elsewhere"), 1))
         for c in elsewhere:
             number = ctx.numbers.get(c.criterion)
             label = shorten(ctx.criterion_label(c.criterion), 160)
-            out.append(Paragraph(para(f"{number} {label}" if number else label), st.small))
+            out.append(Para(para(f"{number} {label}" if number else label), "small"))
             out += _comment_paragraphs(ctx, c, replies)
     out.append(ctx.heading(ctx.t("review_sign_off"), 1))
     if m.adopted_at and m.adopted_by:
@@ -93,7 +92,7 @@ def review_chapter(ctx: ReportContext) -> list[Flowable]:
         line = ctx.t("review_adopted", date=fmt_date(m.adopted_at))
     else:
         line = ctx.t("review_not_adopted", status=para(mid_sentence(ctx.t(f"status_{m.status.value}"))))
-    out.append(Paragraph(line, st.body))
+    out.append(Para(line, "body"))
     for c in sign_offs:
         out += _comment_paragraphs(ctx, c, replies)
     return out

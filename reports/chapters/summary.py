@@ -8,16 +8,21 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from reportlab.platypus import Flowable, KeepInFrame, PageBreak, Paragraph
-
+from assessment.glance import glance
 from assessment.summary import RIGHTS_FRAMEWORKS, Finding, FlagLine, GroupRating, Standing, Summary, fmt_figure
 
+from ..charts import glance_chart
 from ..context import ReportContext
 from ..markup import para, plain, shorten
+from ..model import MUTED_OPEN, Block, Break, Columns, Figure, OnePage, Para
 from ..prose import clause, join_words, list_separator, mid_sentence, sentence
-from ..styles import FRAME_HEIGHT, FRAME_WIDTH
+from ..styles import FRAME_WIDTH
+from .charts import data_table
 
-SUMMARY_LIMIT = 600  # characters of the assessors' summary on the one-page summary; the rest gets its own page
+SHOWN_FINDINGS = 3  # the most serious findings on the decision page; the rest are counted
+SHOWN_FLAGS = 3
+SHOWN_QUESTIONS = 4
+SHOWN_RATINGS = 2  # groups named in a finding (the worst first); the rest are counted
 
 
 def _rating_words(ctx: ReportContext, r: GroupRating, start: bool = False) -> str:
@@ -32,10 +37,11 @@ def _rating_words(ctx: ReportContext, r: GroupRating, start: bool = False) -> st
 def _finding_text(ctx: ReportContext, f: Finding) -> str:
     """A finding as one bullet (escaped markup): what, for whom, how large, which alternative, and its measure."""
     what = ctx.criterion_label(f.criterion)
-    ratings = [_rating_words(ctx, r) for r in f.ratings]
-    if f.more_groups:
-        ratings.append(ctx.count("summary_finding_more_groups", f.more_groups))
-    head = (f"<b>{para(clause(shorten(what, 120)))}</b> "
+    ratings = [_rating_words(ctx, r) for r in f.ratings[:SHOWN_RATINGS]]
+    more = f.more_groups + max(0, len(f.ratings) - SHOWN_RATINGS)
+    if more:
+        ratings.append(ctx.count("summary_finding_more_groups", more))
+    head = (f"<b>{para(clause(shorten(what, 100)))}</b> "
             f"({para(mid_sentence(ctx.alt_label(f.alternative)))}): {para(list_separator(ratings).join(ratings))}.")
     live = f.live_measures
     if live:
@@ -54,7 +60,7 @@ def _flag_where(ctx: ReportContext, f: FlagLine) -> str:
     where = []
     if f.criterion:
         number = ctx.numbers.get(f.criterion)
-        text = shorten(ctx.criterion_label(f.criterion), 90)
+        text = shorten(ctx.criterion_label(f.criterion), 50)
         where.append(ctx.t("flag_question", number=number, text=text) if number
                      else ctx.t("flag_question_unnumbered", text=text))
     if f.group:
@@ -75,92 +81,109 @@ def _flag_where(ctx: ReportContext, f: FlagLine) -> str:
 
 
 def _questions(ctx: ReportContext, s: Summary) -> list[str]:
-    """Questions a politician can ask, built from what the assessment leaves open (escaped markup)."""
-    qs: list[str] = []
-    for f in s.findings:
-        if not f.has_measure:
-            qs.append(ctx.t("q_measure", criterion=para(shorten(ctx.criterion_label(f.criterion), 90))))
+    """Questions a politician can ask, built from what the assessment leaves open (escaped markup).
+
+    The most serious finding without a measure first, then the questions about the whole (the gap,
+    the losers, participation, the gaps in knowledge), then the other findings without a measure."""
+    unmet = [ctx.t("q_measure", criterion=para(shorten(ctx.criterion_label(f.criterion), 70)))
+             for f in s.findings[:SHOWN_FINDINGS] if not f.has_measure]
+    qs: list[str] = unmet[:1]
     if ctx.result.alternatives[s.primary].equity.verdict == "widens":
         qs.append(ctx.t("q_gap_widens"))
     if s.losers:
         qs.append(ctx.t("q_losers", groups=para(ctx.group_words([x.group for x in s.losers[:3]]))))
-    if s.gaps:
-        qs.append(ctx.t("q_gaps", count=len(s.gaps)))
     part = ctx.result.participation
-    if part.met is False:
+    if part.met is False and part.reached is not None:
         qs.append(ctx.t("q_participation", reached=para(mid_sentence(ctx.ladder_label(part.reached))),
                         expected=para(mid_sentence(ctx.ladder_label(part.expected)))))
-    elif not ctx.assessment.participation:
+    elif part.met is False or not ctx.assessment.participation:  # no level reached at all
         qs.append(ctx.t("q_no_participation"))
+    if s.gaps:
+        qs.append(ctx.t("q_gaps", count=len(s.gaps)))
     if not any(a.kind.value == "zero" for a in ctx.checklist.alternatives):
         qs.append(ctx.t("q_zero"))
+    qs += unmet[1:]
     qs.append(ctx.t("q_follow_up"))
-    return qs[:6]
+    return qs[:SHOWN_QUESTIONS]
 
 
 def _standing_words(ctx: ReportContext, standings: Sequence[Standing], limit: int) -> str:
-    """Groups with their figures (plain): "unga 13–17 år (−100), barn (−50) och 2 grupper till"."""
-    words = [f"{ctx.group_words([x.group])} ({fmt_figure(x.value)})" for x in standings[:limit]]
+    """Groups with their figures (plain): "unga 13–17 år (−100), barn (−50) och 2 grupper till", each by its
+    short label where the checklist gives one."""
+    words = [f"{ctx.group_words([x.group], short=True)} ({fmt_figure(x.value)})" for x in standings[:limit]]
     if len(standings) > limit:
         more = len(standings) - limit
         words.append(ctx.count("summary_more_groups", more))
     return join_words(words, ctx.lang)
 
 
-def summary_page(ctx: ReportContext) -> list[Flowable]:
-    st = ctx.st
+def glance_figure(ctx: ReportContext, width: float) -> Figure | None:
+    """The one-glance figure: each policy area and each worse-off group, per alternative (`assessment.glance`)."""
+    g = glance(ctx.checklist, ctx.result, ctx.lang)
+    if not g.rated:
+        return None
+    alt_names = [ctx.alt_label(a) for a in g.alternatives]
+    sections = []
+    if g.areas:
+        sections.append((g.framework_title, [r.short for r in g.areas], [r.values for r in g.areas]))
+    if g.groups:
+        sections.append((ctx.t("glance_groups"), [r.short for r in g.groups], [r.values for r in g.groups]))
+    rows = [(r.label, r.values) for r in g.rows]
+    alt = ctx.t("glance_alt", alternatives=join_words([mid_sentence(a) for a in alt_names], ctx.lang))
+    words = (ctx.t("glance_negative"), ctx.t("glance_positive"))
+    return Figure(lambda: glance_chart(sections, alt_names, width, ctx.t("not_rated"), words), alt,
+                  data_table(ctx, ctx.t("glance_title"), "", alt_names, rows))
+
+
+def summary_page(ctx: ReportContext) -> list[Block]:
+    """The decision page: the assessors' recommendation, the one-glance figure, who wins and who loses,
+    the three most serious findings, the knowledge gaps and the questions to ask, on one page."""
     s = ctx.summary
-    heading = ctx.heading(ctx.t("summary_title"))
-    parts: list[Flowable] = []
+    parts: list[Block] = []
 
-    parts.append(Paragraph(para(ctx.t("summary_overall")), st.summary_head))
-    parts.append(Paragraph(para(s.headline), st.summary_body))
-    if s.own_weights:  # a reader comparing with another municipality's assessment must know
-        parts.append(Paragraph(para(s.own_weights), st.summary_body))
-    partly = [g for g in s.gaps if g.groups]
-    if partly and s.overall.value is not None:
-        # "38 of 38 rated" next to "4 knowledge gaps" would puzzle a reader: name the unknown groups.
-        parts.append(Paragraph(ctx.t("summary_group_unknown", count=len(partly)), st.summary_body))
-    if s.message is not None:
-        parts.append(Paragraph(para(ctx.text(s.message)), st.summary_body))
-
-    parts.append(Paragraph(para(ctx.t("summary_recommendation")), st.summary_head))
+    parts.append(Para(para(ctx.t("summary_recommendation")), "summary_head"))
     rec = s.recommendation
     if rec is not None:
         if rec.choice is not None:
             line = f"<b>{para(sentence(ctx.text(rec.label) if rec.label is not None else plain(rec.choice)))}</b>"
             if rec.comment.strip():
-                line += " " + para(sentence(shorten(rec.comment, 300)))
-            parts.append(Paragraph(line, st.summary_body))
+                line += " " + para(sentence(shorten(rec.comment, 240)))
+            parts.append(Para(line, "summary_body"))
         if rec.text:
-            parts.append(Paragraph(f"<b>{para(ctx.t('summary_proposed_decision'))}:</b> "
-                                   f"{para(sentence(shorten(rec.text, 600)))}", st.summary_body))
+            parts.append(Para(f"<b>{para(ctx.t('summary_proposed_decision'))}:</b> "
+                              f"{para(sentence(shorten(rec.text, 400)))}", "summary_body"))
     elif not s.assessors_summary.strip():
-        parts.append(Paragraph(ctx.t("summary_no_recommendation"), st.summary_body))
-    if s.assessors_summary.strip():
-        parts.append(Paragraph(f"<i>{para(shorten(s.assessors_summary, SUMMARY_LIMIT))}</i>", st.summary_body))
+        parts.append(Para(ctx.t("summary_no_recommendation"), "summary_body"))
+    if s.assessors_summary.strip():  # in full on the next page: here only where to read it
+        parts.append(Para(para(ctx.t("summary_see_assessors")), "small"))
 
-    parts.append(Paragraph(para(ctx.t("summary_who", alternative=mid_sentence(ctx.alt_label(s.primary)))),
-                           st.summary_head))
+    parts.append(Para(para(ctx.t("summary_overall")), "summary_head"))
+    parts.append(Para(para(s.headline), "summary_body"))
+    if s.own_weights:  # a reader comparing with another municipality's assessment must know
+        parts.append(Para(para(s.own_weights), "summary_body"))
+    partly = [g for g in s.gaps if g.groups]
+    if partly and s.overall.value is not None:
+        parts.append(Para(ctx.t("summary_group_unknown", count=len(partly)), "summary_body"))
+    if s.message is not None:
+        parts.append(Para(para(ctx.text(s.message)), "summary_body"))
+
+    who: list[Block] = [Para(para(ctx.t("summary_who", alternative=mid_sentence(ctx.alt_label(s.primary)))),
+                             "summary_head")]
     if s.groups_rated:
         if s.gainers:
-            parts.append(Paragraph(para(ctx.t("summary_gainers", groups=_standing_words(ctx, s.gainers, 4))),
-                                   st.summary_body))
+            who.append(Para(para(ctx.t("summary_gainers", groups=_standing_words(ctx, s.gainers, 4))), "summary_body"))
         if s.losers:
-            parts.append(Paragraph(para(ctx.t("summary_losers", groups=_standing_words(ctx, s.losers, 6))),
-                                   st.summary_body))
+            who.append(Para(para(ctx.t("summary_losers", groups=_standing_words(ctx, s.losers, 6))), "summary_body"))
         else:
-            parts.append(Paragraph(ctx.t("summary_no_losers_but" if s.findings else "summary_no_losers"),
-                                   st.summary_body))
+            who.append(Para(ctx.t("summary_no_losers_but" if s.findings else "summary_no_losers"), "summary_body"))
         if s.level:
-            parts.append(Paragraph(para(ctx.t("summary_level", groups=_standing_words(ctx, s.level, 4))),
-                                   st.summary_body))
+            who.append(Para(para(ctx.t("summary_level", groups=_standing_words(ctx, s.level, 3))), "summary_body"))
     else:
-        parts.append(Paragraph(ctx.t("summary_no_groups"), st.summary_body))
-    parts.append(Paragraph(para(s.equity), st.summary_body))
-
+        who.append(Para(ctx.t("summary_no_groups"), "summary_body"))
+    who.append(Para(para(s.equity), "summary_body"))
+    under: list[Block] = []  # the alternatives, after who wins and who loses
     if len(s.alternatives) > 1:
-        parts.append(Paragraph(para(ctx.t("summary_alternatives")), st.summary_head))
+        under.append(Para(para(ctx.t("summary_alternatives")), "summary_head"))
         lines = [ctx.t("summary_alt_line", alternative=para(ctx.alt_label(a.alternative)),
                        score=ctx.score_words(ctx.result.alternatives[a.alternative].overall))
                  for a in s.alternatives[:4]]
@@ -168,56 +191,63 @@ def summary_page(ctx: ReportContext) -> list[Flowable]:
             if d.shown is not None:
                 lines.append(ctx.t("summary_alt_diff", other=para(mid_sentence(ctx.alt_label(d.other))),
                                    base=para(mid_sentence(ctx.alt_label(d.base))), diff=fmt_figure(d.shown)))
-        parts += [Paragraph(line, st.bullet, bulletText="•") for line in lines]
+        under += [Para(line, "summary_bullet", "•") for line in lines]
 
-    parts.append(Paragraph(para(ctx.t("summary_negatives")), st.summary_head))
+    figure_width = FRAME_WIDTH * 0.56
+    figure = glance_figure(ctx, figure_width - 10)
+    if figure is not None:
+        parts.append(Para(para(ctx.t("glance_title")), "summary_head"))
+        parts.append(Columns([figure], [*who, *under], figure_width))
+    else:
+        parts += [*who, *under]
+
+    parts.append(Para(para(ctx.t("summary_negatives")), "summary_head"))
     if not s.findings:
-        parts.append(Paragraph(ctx.t("summary_no_negatives", alternative=para(mid_sentence(ctx.alt_label(s.primary)))),
-                               st.summary_body))
-    for f in s.findings[:4]:
-        parts.append(Paragraph(_finding_text(ctx, f), st.bullet, bulletText="•"))
-    if s.negatives > min(4, len(s.findings)):
-        parts.append(Paragraph(ctx.count("summary_more_negatives", s.negatives - min(4, len(s.findings))), st.small))
+        parts.append(Para(ctx.t("summary_no_negatives", alternative=para(mid_sentence(ctx.alt_label(s.primary)))),
+                          "summary_body"))
+    for f in s.findings[:SHOWN_FINDINGS]:
+        parts.append(Para(_finding_text(ctx, f), "summary_bullet", "•"))
+    if s.negatives > min(SHOWN_FINDINGS, len(s.findings)):
+        parts.append(Para(ctx.count("summary_more_negatives", s.negatives - min(SHOWN_FINDINGS, len(s.findings))),
+                          "small"))
 
-    parts.append(Paragraph(para(ctx.t("summary_gaps")), st.summary_head))
+    parts.append(Para(para(ctx.t("summary_gaps")), "summary_head"))
     if s.gaps:
         # One question a line: question texts end in "?", which no separator joins well.
-        parts.append(Paragraph(ctx.t("summary_gaps_text", count=len(s.gaps),
-                                     alternative=para(mid_sentence(ctx.alt_label(s.primary)))), st.summary_body))
+        parts.append(Para(ctx.t("summary_gaps_text", count=len(s.gaps),
+                                alternative=para(mid_sentence(ctx.alt_label(s.primary)))), "summary_body"))
         for g in s.gaps[:3]:
             line = para(shorten(ctx.criterion_label(g.criterion), 110))
             if g.groups:
-                line += f" <font color='#5a6270'>({para(ctx.group_words(list(g.groups[:4])))})</font>"
-            parts.append(Paragraph(line, st.bullet, bulletText="•"))
+                line += f" {MUTED_OPEN}({para(ctx.group_words(list(g.groups[:4])))})</font>"
+            parts.append(Para(line, "summary_bullet", "•"))
         if len(s.gaps) > 3:
-            parts.append(Paragraph(ctx.count("summary_more_gaps", len(s.gaps) - 3), st.small))
+            parts.append(Para(ctx.count("summary_more_gaps", len(s.gaps) - 3), "small"))
     else:
-        parts.append(Paragraph(ctx.t("summary_no_gaps"), st.summary_body))
+        parts.append(Para(ctx.t("summary_no_gaps"), "summary_body"))
 
-    parts.append(Paragraph(para(ctx.t("summary_flags")), st.summary_head))
+    parts.append(Para(para(ctx.t("summary_flags")), "summary_head"))
     if not s.flags:
-        parts.append(Paragraph(ctx.t("summary_no_flags"), st.summary_body))
-    for f in s.flags[:4]:
-        text = f"<b>{ctx.t('severity_' + f.severity)}:</b> {para(sentence(shorten(ctx.text(f.message), 200)))}"
+        parts.append(Para(ctx.t("summary_no_flags"), "summary_body"))
+    for f in s.flags[:SHOWN_FLAGS]:
+        text = f"<b>{ctx.t('severity_' + f.severity)}:</b> {para(sentence(shorten(ctx.text(f.message), 120)))}"
         where = _flag_where(ctx, f)
         if where:
-            text += f" <font color='#5a6270'>{para(where)}</font>"
-        parts.append(Paragraph(text, st.bullet, bulletText="•"))
-    if len(s.flags) > 4:
-        parts.append(Paragraph(ctx.count("summary_more_flags", len(s.flags) - 4), st.small))
+            text += f" {MUTED_OPEN}{para(where)}</font>"
+        parts.append(Para(text, "summary_bullet", "•"))
+    if len(s.flags) > SHOWN_FLAGS:
+        parts.append(Para(ctx.count("summary_more_flags", len(s.flags) - SHOWN_FLAGS), "small"))
 
-    parts.append(Paragraph(para(ctx.t("questions_title")), st.summary_head))
+    parts.append(Para(para(ctx.t("questions_title")), "summary_head"))
     for i, q in enumerate(_questions(ctx, s), start=1):
-        parts.append(Paragraph(q, st.question, bulletText=f"{i}."))
+        parts.append(Para(q, "question", f"{i}."))
     # Shrinks rather than spills: a politician gets exactly one page.
-    _, heading_height = heading.wrap(FRAME_WIDTH, FRAME_HEIGHT)
-    room = FRAME_HEIGHT - heading_height - heading.getSpaceAfter() - heading.getSpaceBefore() - 4
-    return [heading, KeepInFrame(FRAME_WIDTH, room, parts, mode="shrink"), PageBreak()]
+    return [OnePage([ctx.heading(ctx.t("summary_title")), *parts], name="decision"), Break()]
 
 
-def assessors_summary_page(ctx: ReportContext) -> list[Flowable]:
-    """The assessors' own summary in full, when the one-page summary had to shorten it."""
+def assessors_summary_page(ctx: ReportContext) -> list[Block]:
+    """The assessors' own summary in full, on the page after the decision page."""
     text = ctx.assessment.metadata.summary
-    if shorten(text, SUMMARY_LIMIT) == " ".join(plain(text).split()):
+    if not text.strip():
         return []
-    return [ctx.heading(ctx.t("summary_user_summary")), Paragraph(para(text), ctx.st.body), PageBreak()]
+    return [ctx.heading(ctx.t("summary_user_summary")), Para(para(text))]

@@ -25,9 +25,9 @@ from assessment.validate import load_checklist, parse_checklist
 from assessment.verdict_text import equity_sentence, findings_text, headline_sentence
 
 try:  # tests/ is on sys.path under pytest's default import mode
-    from summary_check import squash, summary_page
+    from summary_check import MIN_SCALE, html_texts, squash, summary_page
 except ImportError:  # tests/ made a package
-    from tests.summary_check import squash, summary_page
+    from tests.summary_check import MIN_SCALE, html_texts, squash, summary_page
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -103,12 +103,25 @@ def the_report_says_the_same(a: Assessment, r: Result, out: dict[str, Said]) -> 
     builds, these included)."""
     import reports
 
+    from reports.document import report_model
+    from reports.model import OnePage
+    from reports.pdf import one_page_scale
+
     for lang in ("sv", "en"):
         pdf = io.BytesIO()
         reports.render_report(a, pdf, lang=lang, result=r)
         page = squash(summary_page(pdf.getvalue(), lang))
         assert squash(out[lang].headline) in page, (lang, out[lang].headline, page[:600])
         assert squash(out[lang].equity) in page, (lang, out[lang].equity, page[:1200])
+        # the HTML twin says the same on its decision page (and is cross-checked like the PDF)
+        html = io.BytesIO()
+        reports.render_report_html(a, html, lang=lang, result=r)
+        decision = squash(html_texts(html.getvalue().decode("utf-8"))[1])
+        assert squash(out[lang].headline) in decision and squash(out[lang].equity) in decision, lang
+        # and the decision page fits its one page without shrinking below MIN_SCALE
+        model = report_model(a, lang, r)
+        scale = one_page_scale(next(b for b in model.blocks if isinstance(b, OnePage)))
+        assert scale >= MIN_SCALE, f"the decision page is set at {scale:.0%} to fit its page ({lang})"
 
 
 def keeps_its_claims(r: Result, c: Checklist, out: dict[str, Said], alt: str) -> None:

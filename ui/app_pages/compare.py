@@ -132,11 +132,10 @@ st.caption(f"A: {md(c.a.label)} · B: {md(c.b.label)}")
 verdicts = [t(L, "verdict_" + v) for v in c.verdicts]
 st.markdown(f"{t(L, 'equity_verdicts')}: A – {verdicts[0]}; B – {verdicts[1]}")
 show(pd.concat([table("overall"), table("equity")], ignore_index=True), "cmp_overall")
-# Each framework under its title (from either side's checklist); the first (the policy areas in the
-# reference checklists) open, the others folded away, as on the results page.
-framework_titles = {f.id: text_for(f.title, L) for x in (b, a) for f in x.checklist.frameworks}
-for i, fid in enumerate(c.frameworks):
-    title = framework_titles.get(fid, fid)
+# Each framework under its title (from either side's checklist); the policy areas (by the checklists'
+# mark `policy_areas: true`, else the first framework) open, the others folded away, as on the results page.
+for i, fid in enumerate(sorted(c.frameworks, key=lambda f: f not in c.policy)):
+    title = c.framework_titles.get(fid, fid)
     with st.container() if i == 0 else st.expander(md(title)):
         show(table("dimension", fid), f"cmp_dimension_{fid}", heading=md(title) if i == 0 else None)
 for block in ("section", "group"):

@@ -20,7 +20,7 @@ from assessment.checklist import text_for
 from assessment.errors import SkbError
 from assessment.figures import fmt_figure
 from assessment.model import Status
-from assessment.portfolio import (POLICY_AREA_IDS, PortfolioFilters, choices, group_labels, portfolio, refresh_scores,
+from assessment.portfolio import (PortfolioFilters, choices, group_labels, portfolio, refresh_scores,
                                   to_xlsx)
 from ui.i18n import t
 from ui.routes import WIZARD, go
@@ -92,10 +92,10 @@ def policy_areas() -> dict[str, str]:
     checklists, _ = library()
     areas: dict[str, str] = {}
     for c in checklists.values():
-        for f in c.frameworks:
-            if f.id in POLICY_AREA_IDS:
-                for i in f.items:
-                    areas.setdefault(i.id, text_for(i.title, L, c.default_language))
+        f = c.policy_framework()  # the framework the checklist marks `policy_areas: true`
+        if f is not None:
+            for i in f.items:
+                areas.setdefault(i.id, text_for(i.title, L, c.default_language))
     return areas
 
 
