@@ -98,10 +98,6 @@ FIELD_HELP: dict[str, dict[str, str]] = {
         "group": "A group_impact question: read this group's rating (required there).",
         "alternative": "Flags, participation rules, always_relevant: read this alternative's answer, or chosen.",
     },
-    "AffectedGroup": {
-        "reporting_only": "true: never rated (no rows in the wizard or the report); can still be named as heard.",
-        "concept": "Who the group is across checklists: the portfolio adds up groups of the same concept, and "
-                   "never groups that merely share an id.",
     "Framework": {
         "policy_areas": "true: this framework is the policy areas (målområden), read by the decision page, the "
                         "portfolio and the comparison; at most one framework.",
@@ -110,6 +106,9 @@ FIELD_HELP: dict[str, dict[str, str]] = {
         "short": "A short label used where space is tight: chart labels, the decision page.",
     },
     "AffectedGroup": {
+        "reporting_only": "true: never rated (no rows in the wizard or the report); can still be named as heard.",
+        "concept": "Who the group is across checklists: the portfolio adds up groups of the same concept, and "
+                   "never groups that merely share an id.",
         "short": "A short label used where space is tight: chart labels, the decision page.",
         "weight": "More weight, more need (proportionate universalism); 0 or more, not all 0.",
         "worse_off": "true: a group with worse starting conditions; equity follows its gap to the population.",
