@@ -1344,7 +1344,9 @@ def _findings(index: _Index, assessment: Assessment, work: dict[str, _AltWork], 
             v = w.groups.get(gid)
             if v is not None and v <= index.large_loss:
                 lost[gid] = Finding("large_loss", "serious", alt, gid, None, {"value": v})
-        for it in w.ratings:
+        # the question cited is the weightiest at that step (ties: its id), so that it does not depend on
+        # the order the checklist lists its questions in
+        for it in sorted(w.ratings, key=lambda it: (-it.rated.weight, it.rated.id)):
             if it.state != RATED or it.groups is None or it.low > it.rated.scale_min or it.rated.scale_min >= 0:
                 continue
             for gid in index.worse_off:
