@@ -47,10 +47,12 @@ def participation_chapter(ctx: ReportContext) -> list[Block]:
 
 def heard_by_group(ctx: ReportContext) -> list[Block]:
     """Who was heard and who was not, per affected group: the dialogues that reached each declared group."""
-    groups = ctx.checklist.groups
+    records = ctx.assessment.participation
+    heard = {g for r in records for g in r.groups}
+    # the affected groups, and a group kept for reporting only when it was heard (it is never "missing")
+    groups = [g for g in ctx.checklist.groups if g.rated or g.id in heard]
     if not groups:
         return []
-    records = ctx.assessment.participation
     rows = [ctx.cells([para(ctx.t("group")), para(ctx.t("participation_heard_in"))], head=True)]
     for g in groups:
         reached = [ctx.t("participation_record", number=i) for i, r in enumerate(records, start=1) if g.id in r.groups]
