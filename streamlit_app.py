@@ -6,6 +6,8 @@ it is the OS user, labelled as local; in a shared installation the person
 signs in with the organisation's identity provider (`st.login`, configured in
 `.streamlit/secrets.toml`, see docs/sign-in.md) before any page runs, and the
 sidebar shows their name and roles. Admins get the administration page.
+An exception that no page caught is shown here as a message in the person's
+language, with a reference in the server's log (`ui.failure`).
 Nothing else happens here: no loading, no scoring.
 """
 
@@ -17,6 +19,7 @@ from assessment.auth import ROLE_LABELS, Role
 from assessment.errors import Forbidden, SkbError
 from ui.i18n import LANGUAGES, t
 from ui.routes import ADMIN, COMPARE, FOLLOWUP, HISTORY, PORTFOLIO, RESULTS, REVIEW, START, WIZARD
+from ui.failure import show_failure
 from ui.session import lang, my_roles, signed_in
 from ui.widgets import md
 
@@ -80,4 +83,7 @@ if person.shared and admin:
     pages.append(st.Page(ADMIN, title=t(L, "page_admin"), icon=":material/admin_panel_settings:",
                          help=t(L, "page_admin_help")))
 page = st.navigation(pages)
-page.run()
+try:
+    page.run()
+except Exception as exc:  # the last line of defence: a message in the person's language, never Streamlit's error page
+    show_failure(exc, L)

@@ -66,6 +66,11 @@ _SV: dict[str, str] = {
     # wizard
     "no_assessment": "Ingen bedömning är öppen. Börja eller välj en på startsidan.",
     "to_start": "Till startsidan",
+    "page_failed": "**Sidan kunde inte visas helt.** {cause} Inget har gått förlorat: dina svar sparas medan du "
+                   "skriver. Försök igen, eller gå till startsidan och öppna bedömningen på nytt. Kvarstår felet, "
+                   "kontakta den som driver tjänsten och ange felkoden **{reference}**.",
+    "page_failed_cause": "Ett oväntat fel inträffade.",
+    "page_failed_retry": "Försök igen",
     "steps": "Steg",
     "step_of": "Steg {i} av {n}",
     "answered_of": "{answered} av {applicable} besvarade",
@@ -467,6 +472,11 @@ _EN: dict[str, str] = {
     "storage_unavailable": "The storage could not be opened: {error}",
     "no_assessment": "No assessment is open. Start or choose one on the start page.",
     "to_start": "To the start page",
+    "page_failed": "**The page could not be shown in full.** {cause} Nothing is lost: your answers are saved as "
+                   "you type. Try again, or go to the start page and open the assessment anew. If it goes on, "
+                   "contact whoever runs the service and give the error code **{reference}**.",
+    "page_failed_cause": "An unexpected error occurred.",
+    "page_failed_retry": "Try again",
     "steps": "Steps",
     "step_of": "Step {i} of {n}",
     "answered_of": "{answered} of {applicable} answered",

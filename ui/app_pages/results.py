@@ -24,6 +24,7 @@ from assessment.scoring import score
 from assessment.summary import RIGHTS_FRAMEWORKS, figure, fmt_figure, summarize
 from reports import render_report
 from reports.prose import mid_sentence
+from ui.failure import guarded
 from ui.i18n import t
 from ui.progress import survey
 from ui.routes import WIZARD, required_assessment, go
@@ -370,6 +371,7 @@ TABS = (("tab_conclusions", conclusions), ("tab_flags", flags_and_gaps), ("secti
 
 
 @st.fragment
+@guarded  # a tab that fails says so in the page's language; the rest of the page stands
 def details() -> None:
     # Choosing a tab reruns this fragment alone, and only the open tab is built.
     tabs = st.tabs([t(L, key) for key, _ in TABS], key="results_tab", on_change="rerun")
