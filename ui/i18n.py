@@ -66,6 +66,9 @@ _SV: dict[str, str] = {
     # wizard
     "no_assessment": "Ingen bedömning är öppen. Börja eller välj en på startsidan.",
     "to_start": "Till startsidan",
+    "skip_to_question": "Hoppa till frågan",
+    "skip_to_content": "Hoppa till sidans innehåll",
+    "go_to_step": "Gå till steg",
     "page_failed": "**Sidan kunde inte visas helt.** {cause} Inget har gått förlorat: dina svar sparas medan du "
                    "skriver. Försök igen, eller gå till startsidan och öppna bedömningen på nytt. Kvarstår felet, "
                    "kontakta den som driver tjänsten och ange felkoden **{reference}**.",
@@ -472,6 +475,9 @@ _EN: dict[str, str] = {
     "storage_unavailable": "The storage could not be opened: {error}",
     "no_assessment": "No assessment is open. Start or choose one on the start page.",
     "to_start": "To the start page",
+    "skip_to_question": "Skip to the question",
+    "skip_to_content": "Skip to the page's content",
+    "go_to_step": "Go to step",
     "page_failed": "**The page could not be shown in full.** {cause} Nothing is lost: your answers are saved as "
                    "you type. Try again, or go to the start page and open the assessment anew. If it goes on, "
                    "contact whoever runs the service and give the error code **{reference}**.",
