@@ -24,7 +24,7 @@ from assessment.model import MeasureStatus, Status
 from ui.i18n import t
 from ui.routes import COMPARE, WIZARD, required_assessment
 from ui.session import actor, allowed, close_assessment, flash, lang, store, take_flash
-from ui.widgets import md
+from ui.widgets import date_field, md
 
 L = lang()
 doc = required_assessment()
@@ -72,15 +72,15 @@ with st.container(border=True):
         st.caption(t(L, "reviewed_last", date=plan.reviewed_on.isoformat(), by=md(plan.reviewed_by)))
     left, right = st.columns(2)
     with left:
-        new_date = st.date_input(t(L, "set_review_date"), value=plan.review_date, key="review_date_input",
-                                 format="YYYY-MM-DD", disabled=not named)
+        new_date, _ = date_field(st, t(L, "set_review_date"), "review_date_input", L,
+                                 value=plan.review_date, disabled=not named)
         if st.button(t(L, "save_review_date"), key="save_review_date", disabled=not named or new_date is None):
             _record(lambda: set_review_date(store(), aid, plan.revision, new_date, actor()))
             st.rerun()
     with right:
-        held = st.date_input(t(L, "review_held_on"), value=dt.date.today(), key="review_held_on", format="YYYY-MM-DD",
-                             disabled=not named)
-        if st.button(t(L, "record_review"), key="record_review", disabled=not named, icon=":material/event_available:"):
+        held, _ = date_field(st, t(L, "review_held_on"), "review_held_on", L, value=dt.date.today(), disabled=not named)
+        if st.button(t(L, "record_review"), key="record_review", disabled=not named or held is None,
+                     icon=":material/event_available:"):
             _record(lambda: record_review(store(), aid, plan.revision, actor(), on=held))
             st.rerun()
 
@@ -142,11 +142,11 @@ for f in followed:
             for n in f.notes:
                 st.markdown(f"{n.date.isoformat()} – {md(n.text)}" + (f" :gray[({md(n.author)})]" if n.author else ""))
             with st.form(f"note_form:{m.id}", border=False, clear_on_submit=True):
-                day = st.date_input(t(L, "date"), value=dt.date.today(), key=f"note_date:{m.id}", format="YYYY-MM-DD",
-                                    disabled=not named)
+                day, ok = date_field(st, t(L, "date"), f"note_date:{m.id}", L, value=dt.date.today(), disabled=not named)
                 words = st.text_area(t(L, "note"), key=f"note:{m.id}", max_chars=20_000, height=80, disabled=not named)
-                if st.form_submit_button(t(L, "add_note"), icon=":material/add:", disabled=not named):
-                    _record(lambda: add_note(store(), aid, m.id, f.revision, day, words or "", actor()))
+                if st.form_submit_button(t(L, "add_note"), icon=":material/add:", disabled=not named) and ok:
+                    _record(lambda: add_note(store(), aid, m.id, f.revision, day or dt.date.today(), words or "",
+                                             actor()))
                     st.rerun()
         with values_col:
             if not m.indicator:
@@ -156,16 +156,18 @@ for f in followed:
                 if f.values:
                     _values_chart(f.values)
                 with st.form(f"value_form:{m.id}", border=False, clear_on_submit=True):
-                    day = st.date_input(t(L, "date"), value=dt.date.today(), key=f"value_date:{m.id}",
-                                        format="YYYY-MM-DD", disabled=not named)
+                    day, ok = date_field(st, t(L, "date"), f"value_date:{m.id}", L, value=dt.date.today(),
+                                         disabled=not named)
                     value = st.number_input(t(L, "value"), value=None, key=f"value:{m.id}", format="%g",
                                             disabled=not named)
                     note = st.text_input(t(L, "note"), key=f"value_note:{m.id}", max_chars=500, disabled=not named)
-                    if st.form_submit_button(t(L, "add_value"), icon=":material/add_chart:", disabled=not named):
+                    if st.form_submit_button(t(L, "add_value"), icon=":material/add_chart:", disabled=not named) \
+                            and ok:
                         if value is None:
                             flash(t(L, "value_needed"))
                         else:
-                            _record(lambda: add_value(store(), aid, m.id, f.revision, day, float(value), actor(),
+                            _record(lambda: add_value(store(), aid, m.id, f.revision, day or dt.date.today(),
+                                                      float(value), actor(),
                                                       note or ""))
                         st.rerun()
 if not named:

@@ -25,7 +25,7 @@ from assessment.portfolio import (POLICY_AREA_IDS, PortfolioFilters, choices, gr
 from ui.i18n import t
 from ui.routes import WIZARD, go
 from ui.session import actor, lang, library, store
-from ui.widgets import SIGNED_LABEL, md, plan_type_labels
+from ui.widgets import SIGNED_LABEL, date_field, md, plan_type_labels
 
 L = lang()
 st.title(t(L, "page_portfolio"))
@@ -56,8 +56,8 @@ with st.container(border=True):
                              format_func=lambda p: plan_type_names.get(p, p))
     status = c5.selectbox(t(L, "status"), [s.value for s in Status], index=None, key="pf_status",
                           placeholder=t(L, "all"), format_func=lambda s: t(L, "status_" + s))
-    date_from = c6.date_input(t(L, "date_from"), value=None, key="pf_from", format="YYYY-MM-DD")
-    date_to = c7.date_input(t(L, "date_to"), value=None, key="pf_to", format="YYYY-MM-DD")
+    date_from, _ = date_field(c6, t(L, "date_from"), "pf_from", L)
+    date_to, _ = date_field(c7, t(L, "date_to"), "pf_to", L)
 
 filters = PortfolioFilters(municipality=municipality, area=area, plan_type=plan_type, status=status,
                            date_from=date_from, date_to=date_to, group=group)
