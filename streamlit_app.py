@@ -21,7 +21,7 @@ from ui.i18n import LANGUAGES, t
 from ui.routes import ADMIN, COMPARE, FOLLOWUP, HISTORY, PORTFOLIO, RESULTS, REVIEW, START, WIZARD
 from ui.failure import show_failure
 from ui.session import lang, my_roles, signed_in
-from ui.skip import skip_link
+from ui.chrome import chrome
 from ui.widgets import md
 
 # The icon is a file we ship: a ":material/…:" icon makes the browser fetch it from Google's font host,
@@ -84,7 +84,7 @@ if person.shared and admin:
     pages.append(st.Page(ADMIN, title=t(L, "page_admin"), icon=":material/admin_panel_settings:",
                          help=t(L, "page_admin_help")))
 page = st.navigation(pages)
-skip_link(L, to_question=page.url_path == "wizard")  # first in the tab order, in the page's language
+chrome(L, to_question=page.url_path == "wizard")  # Streamlit's own English replaced; the skip link first
 try:
     page.run()
 except Exception as exc:  # the last line of defence: a message in the person's language, never Streamlit's error page

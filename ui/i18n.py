@@ -66,12 +66,30 @@ _SV: dict[str, str] = {
     # wizard
     "no_assessment": "Ingen bedömning är öppen. Börja eller välj en på startsidan.",
     "to_start": "Till startsidan",
+    "milestone_created": "Skapad",
+    "milestone_copied": "Kopierad från en annan bedömning",
+    "milestone_sent_for_review": "Skickad på granskning",
+    "milestone_returned_to_draft": "Tillbaka till utkast",
+    "milestone_adopted": "Fastställd",
+    "milestone_comment_one": "1 kommentar i granskningen",
+    "milestone_comments": "{n} kommentarer i granskningen",
+    "version_n": "version {rev}",
+    "session_label": "{who} · {when} · {n} ändringar (version {versions})",
+    "history_explained": "{versions} sparade versioner i {sessions} arbetspass. Ett arbetspass är ändringar i följd av "
+                         "samma person utan paus över {minutes} minuter; öppna det för att se varje ändring. Varje "
+                         "version finns kvar och kan visas nedan.",
+    "download_version": "Ladda ner versionen (YAML)",
+    "draft_from_version": "Nytt utkast från versionen",
+    "draft_from_version_help": "Börjar en ny bedömning som en kopia av den valda versionen. Den här bedömningen och "
+                               "dess historik ändras inte.",
     "date_placeholder": "ÅÅÅÅ-MM-DD",
     "date_help": "Skriv datumet som år-månad-dag, till exempel 2026-03-15.",
     "date_invalid": "”{text}” är inget datum. Skriv år-månad-dag, till exempel 2026-03-15.",
     "skip_to_question": "Hoppa till frågan",
     "skip_to_content": "Hoppa till sidans innehåll",
     "go_to_step": "Gå till steg",
+    "running": "Arbetar …",
+    "choose_file": "Välj fil",
     "page_failed": "**Sidan kunde inte visas helt.** {cause} Inget har gått förlorat: dina svar sparas medan du "
                    "skriver. Försök igen, eller gå till startsidan och öppna bedömningen på nytt. Kvarstår felet, "
                    "kontakta den som driver tjänsten och ange felkoden **{reference}**.",
@@ -478,12 +496,30 @@ _EN: dict[str, str] = {
     "storage_unavailable": "The storage could not be opened: {error}",
     "no_assessment": "No assessment is open. Start or choose one on the start page.",
     "to_start": "To the start page",
+    "milestone_created": "Created",
+    "milestone_copied": "Copied from another assessment",
+    "milestone_sent_for_review": "Sent for review",
+    "milestone_returned_to_draft": "Returned to draft",
+    "milestone_adopted": "Adopted",
+    "milestone_comment_one": "1 comment in the review",
+    "milestone_comments": "{n} comments in the review",
+    "version_n": "version {rev}",
+    "session_label": "{who} · {when} · {n} changes (version {versions})",
+    "history_explained": "{versions} saved versions in {sessions} working sessions. A working session is the changes "
+                         "one person made one after another with no pause over {minutes} minutes; open it to see each "
+                         "change. Every version is kept and can be shown below.",
+    "download_version": "Download the version (YAML)",
+    "draft_from_version": "New draft from the version",
+    "draft_from_version_help": "Starts a new assessment as a copy of the chosen version. This assessment and its "
+                               "history do not change.",
     "date_placeholder": "YYYY-MM-DD",
     "date_help": "Type the date as year-month-day, for example 2026-03-15.",
     "date_invalid": "“{text}” is not a date. Type year-month-day, for example 2026-03-15.",
     "skip_to_question": "Skip to the question",
     "skip_to_content": "Skip to the page's content",
     "go_to_step": "Go to step",
+    "running": "Working …",
+    "choose_file": "Choose file",
     "page_failed": "**The page could not be shown in full.** {cause} Nothing is lost: your answers are saved as "
                    "you type. Try again, or go to the start page and open the assessment anew. If it goes on, "
                    "contact whoever runs the service and give the error code **{reference}**.",

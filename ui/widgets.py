@@ -305,7 +305,7 @@ def _draw_value(doc: OpenAssessment, crit: Criterion, alternative: str | None, l
                          format_func=_labeller(crit, checklist, lang), **kw)
     elif t_ == AnswerType.MULTI_CHOICE:
         st.multiselect(label, _options(crit, checklist), placeholder=t(lang, "choose"), label_visibility=shown,
-                       format_func=_labeller(crit, checklist, lang), **kw)
+                       format_func=_labeller(crit, checklist, lang), select_all=False, **kw)  # its "Select all" is English
     elif t_ == AnswerType.YES_NO:
         st.radio(label, [True, False], index=None, horizontal=True, label_visibility=shown,
                  format_func=_labeller(crit, checklist, lang, markdown=True), **kw)
@@ -582,7 +582,7 @@ def _draw_dialogues(doc: OpenAssessment, crit: Criterion, lang: str) -> None:
                         placeholder=t(lang, "choose"), **kw("level"))
             box.multiselect(t(lang, "dialogue_groups"), list(groups) + [g for g in known_groups if g not in groups],
                             format_func=lambda g: groups.get(g, g), accept_new_options=True,
-                            max_selections=50,
+                            max_selections=50, select_all=False,  # Streamlit's "Select all" is English
                             placeholder=t(lang, "choose"), **kw("groups"))
             e, f = box.columns(2)
             e.text_area(t(lang, "dialogue_heard"), height=68, max_chars=MAX_TEXT, **kw("heard"))

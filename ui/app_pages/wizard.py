@@ -9,7 +9,7 @@ from ui.metadata import draw_details
 from ui.progress import survey
 from ui.routes import RESULTS, required_assessment, go, set_step, step_from_url
 from ui.session import checklist_note, editable, lang, my_roles, reload
-from ui.skip import question_anchor
+from ui.chrome import question_anchor
 from ui.style import STEP_PICKER_KEY, STEPS_KEY, apply_style
 from ui.widgets import draw_section, md
 
