@@ -61,3 +61,31 @@ def test_a_copy_starts_with_its_own_milestone_and_a_return_to_draft_is_one():
                 version(2, 5, status=Status.IN_REVIEW), version(3, 6, status=Status.DRAFT), version(4, 7)]
     assert [e.kind if isinstance(e, Milestone) else "session" for e in timeline(versions)] == \
         ["copied", "sent_for_review", "returned_to_draft", "session"]
+
+
+def test_a_time_stored_without_its_zone_is_read_as_the_utc_the_store_writes():
+    naive = [version(1, 0, summary="skapad / created"), version(2, 5)]
+    naive.append(Version(3, (T0 + dt.timedelta(minutes=6)).replace(tzinfo=None), "Ada Şahin", "", Status.DRAFT, (), ()))
+    entries = timeline(naive, [comment(3)])
+    assert [type(e).__name__ for e in entries] == ["Milestone", "Milestone", "Session"]  # created, comment, session
+    assert [v.revision for v in entries[2].versions] == [2, 3]
+
+
+def test_the_history_page_of_an_imported_example_with_its_review_thread(app_store):
+    from pathlib import Path
+
+    from streamlit.testing.v1 import AppTest
+
+    from ui.i18n import CATALOGUE
+
+    root = Path(__file__).resolve().parent.parent
+    example = root / "examples" / "grannskap-utbyggnad.yaml"
+    aid = app_store.import_(example.read_bytes(), source=example.name, author="Ada Şahin")
+    for lang in ("sv", "en"):
+        at = AppTest.from_file(str(root / "streamlit_app.py"), default_timeout=60)
+        at.query_params.update(id=aid, lang=lang)
+        at.switch_page("ui/app_pages/history.py").run()
+        assert not at.exception and not at.error, [e.value for e in at.error]
+        said = " ".join(m.value for m in at.markdown)
+        assert CATALOGUE[lang]["milestone_created"] in said
+        assert at.selectbox(key=f"history:{aid}").options  # every version offered

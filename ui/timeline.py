@@ -51,6 +51,11 @@ class Milestone:
     count: int = 1
 
 
+def _aware(at: dt.datetime) -> dt.datetime:
+    """A stored time to compare with another: the store writes UTC, so one read without its zone is UTC."""
+    return at if at.tzinfo is not None else at.replace(tzinfo=dt.timezone.utc)
+
+
 def _milestone(version: Version, before: Version | None) -> str | None:
     if before is None:
         return "copied" if version.summary.startswith("kopia av ") else "created"
@@ -80,20 +85,20 @@ def timeline(versions: Sequence[Version], comments: Iterable[ReviewComment] = ()
             close()
             out.append(Milestone(kind, v.saved_at, v.author, v.revision))
             continue
-        if run and (v.author != run[-1].author or v.saved_at - run[-1].saved_at > gap):
+        if run and (v.author != run[-1].author or _aware(v.saved_at) - _aware(run[-1].saved_at) > gap):
             close()
         run.append(v)
     close()
 
     posts: list[Milestone] = []
-    for c in sorted((c for c in comments if c.kind != "sign_off"), key=lambda c: c.at):  # sign-off: the adoption
+    for c in sorted((c for c in comments if c.kind != "sign_off"), key=lambda c: _aware(c.at)):  # sign-off: adoption
         last = posts[-1] if posts else None
-        if last is not None and last.author == c.author and c.at - last.at <= gap:
+        if last is not None and last.author == c.author and _aware(c.at) - _aware(last.at) <= gap:
             posts[-1] = Milestone("comments", c.at, c.author, None, last.count + 1)
         else:
             posts.append(Milestone("comments", c.at, c.author))
 
     def when(entry: Session | Milestone) -> dt.datetime:
-        return entry.start if isinstance(entry, Session) else entry.at
+        return _aware(entry.start if isinstance(entry, Session) else entry.at)
 
     return sorted(out + posts, key=when)  # stable: a version's entries keep their order at equal times
