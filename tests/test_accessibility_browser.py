@@ -20,6 +20,7 @@ import pytest
 
 from assessment.checklist import text_for
 from assessment.model import new_assessment
+from assessment.review import send_for_review, sign_off
 from assessment.storage import open_store
 from assessment.validate import load_checklist
 
@@ -100,7 +101,19 @@ def test_no_page_has_a_serious_accessibility_violation(page, app_server: AppServ
     for path in ("wizard", "results"):
         page.goto(f"{app_server.url}/{path}?id={aid}&lang=sv")
         check(f"{path} at 768 px")
-    assert checked >= 2 * 2 * len(PAGES) + steps
+    # adopted: the answers drawn read-only, the stored report, the file picker to verify a PDF
+    with open_store(f"sqlite:///{app_server.data_dir / 'skb.sqlite'}") as store:
+        sign_off(store, aid, send_for_review(store, aid, store.load(aid).revision, "Ada Şahin"), "Johan Lindqvist",
+                 lang="sv")
+    page.set_viewport_size({"width": 1280, "height": 900})
+    for path in ("wizard", "review", "history", "followup"):
+        page.goto(f"{app_server.url}/{path}?id={aid}&lang=sv")
+        check(f"{path} (sv, adopted)")
+        if path == "review":  # the file picker's button named in Swedish, not Streamlit's "Upload"
+            uploader = page.locator("[data-testid=stFileUploader]")
+            assert uploader.get_by_role("button", name="Välj fil").count() == 1
+            assert "Upload" not in uploader.inner_text()
+    assert checked >= 2 * 2 * len(PAGES) + steps + 4
     assert found == {}, "\n".join(f"{where}: {v}" for where, vs in found.items() for v in vs)
 
 

@@ -21,12 +21,13 @@ escaped; no user or checklist text is put into it.
 from __future__ import annotations
 
 import html
+import json
 
 import streamlit as st
 
 from .i18n import t
 
-__all__ = ["QUESTION_ID", "chrome", "question_anchor"]
+__all__ = ["QUESTION_ID", "chrome", "question_anchor", "name_file_pickers"]
 
 QUESTION_ID = "skb-question"
 MAIN_ID = "stMain"  # the id Streamlit gives its <main>, which its own skip link targets
@@ -65,3 +66,27 @@ def chrome(lang: str, to_question: bool) -> None:
 def question_anchor() -> None:
     """Where the skip link leads on a wizard step: focus lands here, and the next Tab is the first question."""
     st.html(f'<span id="{QUESTION_ID}" tabindex="-1" class="skb-question-anchor"></span>')
+
+
+# The style sheet shows the file picker's button as "Välj fil", but a name drawn by CSS is not what every
+# screen reader or checker reads: the button gets it as its aria-label too, again whenever Streamlit draws
+# a picker anew. The name is the catalogue's, passed as a JSON string; nothing else is put into the script.
+_NAME_PICKERS = """<script>
+(() => {
+  window.skbChooseFile = %s;
+  const name = () => document.querySelectorAll('[data-testid="stFileUploaderDropzone"] button').forEach(b => {
+    if (b.getAttribute('aria-label') !== window.skbChooseFile) b.setAttribute('aria-label', window.skbChooseFile);
+  });
+  name();
+  if (!window.skbNamePickers) {
+    window.skbNamePickers = new MutationObserver(name);
+    window.skbNamePickers.observe(document.body, {childList: true, subtree: true});
+  }
+})();
+</script>"""
+
+
+def name_file_pickers(lang: str) -> None:
+    """Give every file picker's button its name in `lang` (call where a page draws a picker)."""
+    st.html(_NAME_PICKERS % json.dumps(t(lang, "choose_file")).replace("<", "\\u003c"),
+            unsafe_allow_javascript=True)

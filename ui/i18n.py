@@ -75,7 +75,7 @@ _SV: dict[str, str] = {
     "milestone_comments": "{n} kommentarer i granskningen",
     "version_n": "version {rev}",
     "session_label": "{who} · {when} · {n} ändringar (version {versions})",
-    "history_explained": "{versions} sparade versioner i {sessions} arbetspass. Ett arbetspass är ändringar i följd av "
+    "history_explained": "Sparade versioner: {versions}, i arbetspass: {sessions}. Ett arbetspass är ändringar i följd av "
                          "samma person utan paus över {minutes} minuter; öppna det för att se varje ändring. Varje "
                          "version finns kvar och kan visas nedan.",
     "download_version": "Ladda ner versionen (YAML)",
@@ -505,7 +505,7 @@ _EN: dict[str, str] = {
     "milestone_comments": "{n} comments in the review",
     "version_n": "version {rev}",
     "session_label": "{who} · {when} · {n} changes (version {versions})",
-    "history_explained": "{versions} saved versions in {sessions} working sessions. A working session is the changes "
+    "history_explained": "Saved versions: {versions}, in working sessions: {sessions}. A working session is the changes "
                          "one person made one after another with no pause over {minutes} minutes; open it to see each "
                          "change. Every version is kept and can be shown below.",
     "download_version": "Download the version (YAML)",

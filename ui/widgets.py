@@ -305,7 +305,8 @@ def _draw_value(doc: OpenAssessment, crit: Criterion, alternative: str | None, l
                          format_func=_labeller(crit, checklist, lang), **kw)
     elif t_ == AnswerType.MULTI_CHOICE:
         st.multiselect(label, _options(crit, checklist), placeholder=t(lang, "choose"), label_visibility=shown,
-                       format_func=_labeller(crit, checklist, lang), select_all=False, **kw)  # its "Select all" is English
+                       format_func=_labeller(crit, checklist, lang),
+                       select_all=False, **kw)  # Streamlit's "Select all" is English
     elif t_ == AnswerType.YES_NO:
         st.radio(label, [True, False], index=None, horizontal=True, label_visibility=shown,
                  format_func=_labeller(crit, checklist, lang, markdown=True), **kw)

@@ -60,7 +60,7 @@ def _record(action) -> None:  # type: ignore[no-untyped-def]
 # --- the review date ------------------------------------------------------------------------------
 
 plan = schedule(store(), aid)
-st.subheader(t(L, "review_date"))
+st.subheader(t(L, "review_date"), anchor=False)
 with st.container(border=True):
     if plan.review_date is None:
         st.caption(t(L, "review_date_none"))
@@ -86,7 +86,7 @@ with st.container(border=True):
 
 # --- the measures -------------------------------------------------------------------------------
 
-st.subheader(t(L, "measures_followup"))
+st.subheader(t(L, "measures_followup"), anchor=False)
 try:
     followed = measures(store(), aid)
 except SkbError as exc:
@@ -175,7 +175,7 @@ if not named:
 
 # --- re-assessment --------------------------------------------------------------------------------
 
-st.subheader(t(L, "reassessment"))
+st.subheader(t(L, "reassessment"), anchor=False)
 origin = reassessed_from(store(), aid)
 if origin is not None:
     source_id, source_revision = origin

@@ -316,7 +316,7 @@ def dimensions() -> None:
     if not shown:
         st.caption(t(L, "no_dimensions"))
         return
-    titles_of = {fw.id: text_for(fw.title, L) for fw in shown}
+    titles_of = {fw.id: md(text_for(fw.title, L)) for fw in shown}  # the control reads Markdown
     chosen = st.segmented_control(t(L, "framework"), list(titles_of), format_func=lambda f: titles_of[f],
                                   default=shown[0].id, required=True, key="results_framework")
     framework = next(fw for fw in shown if fw.id == (chosen or shown[0].id))

@@ -72,12 +72,12 @@ st.session_state["skb_step_pick"] = step
 with st.container(key=STEP_PICKER_KEY):
     st.selectbox(t(L, "go_to_step"), range(len(sections)), key="skb_step_pick",
                  on_change=lambda: set_step(st.session_state["skb_step_pick"]),
-                 format_func=lambda i: f"{md(text_for(sections[i].title, L))} · " + (
+                 format_func=lambda i: f"{text_for(sections[i].title, L)} · " + (  # plain text: no markdown here
                      f"{vis.steps[i].answered}/{vis.steps[i].applicable}" if vis.steps[i].visible else "–"))
 
 section = sections[step]
 progress = vis.steps[step]
-st.subheader(md(text_for(section.title, L)))
+st.subheader(md(text_for(section.title, L)), anchor=False)
 st.caption(t(L, "step_of", i=step + 1, n=len(sections)) + " · "
            + t(L, "answered_of", answered=progress.answered, applicable=progress.applicable))
 if section.description:
