@@ -64,3 +64,26 @@ def test_a_failing_page_says_so_in_the_persons_language_and_loses_nothing(app_st
     next(b for b in at.button if str(b.key).startswith("skb_retry_")).click().run()
     assert not at.exception and not at.error
     assert at.metric, "the results page did not draw after trying again"
+
+
+def test_a_failing_callback_is_said_in_the_persons_language_and_keeps_what_was_typed(app_store, monkeypatch,
+                                                                                     caplog) -> None:
+    import assessment.review
+
+    def planted(*args: object, **kwargs: object) -> None:
+        raise RuntimeError("planted fault in posting")
+
+    # planted before the page first runs: the callback a click calls is the one that run defined
+    monkeypatch.setattr(assessment.review, "post", planted)
+    aid = app_store.import_(EXAMPLE.read_bytes(), source=EXAMPLE.name, author="Ada")
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.query_params["id"] = aid
+    at.switch_page("ui/app_pages/review.py").run()
+    assert not at.exception, at.exception
+    at.text_area(key="skb_comment_text").input(COMMENT)
+    with caplog.at_level(logging.ERROR, logger="skb.ui"):
+        at.button(key="FormSubmitter:new_comment-Skicka").click().run()
+    assert not at.exception, "Streamlit's own error page was shown"
+    assert any(CATALOGUE["sv"]["page_failed_cause"] in e.value for e in at.error), [e.value for e in at.error]
+    assert any(r.name == "skb.ui" and "planted" in str(r.exc_info[1]) for r in caplog.records)
+    assert at.text_area(key="skb_comment_text").value == COMMENT  # nothing typed is lost

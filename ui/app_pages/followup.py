@@ -21,6 +21,7 @@ from assessment.errors import Forbidden, SkbError
 from assessment.followup import (FollowUpConflict, add_note, add_value, measures, reassess, reassessed_from,
                                  record_review, schedule, set_review_date, set_status)
 from assessment.model import MeasureStatus, Status
+from ui.failure import guarded_callback
 from ui.i18n import t
 from ui.routes import COMPARE, WIZARD, required_assessment
 from ui.session import actor, allowed, close_assessment, flash, lang, store, take_flash
@@ -97,6 +98,7 @@ if not followed:
 STATUSES = [s.value for s in MeasureStatus]
 
 
+@guarded_callback
 def _on_status(measure_id: str, revision: int, key: str) -> None:
     _record(lambda: set_status(store(), aid, measure_id, revision, st.session_state[key], actor()))
 

@@ -21,6 +21,7 @@ from assessment.review import (ReviewConflict, post, report_pdf, return_to_draft
                                store_report, stored_reports, thread, verify_report, writers)
 from assessment.storage import EditConflict
 from ui.chrome import name_file_pickers
+from ui.failure import guarded_callback
 from ui.i18n import LANGUAGES, t
 from ui.routes import FOLLOWUP, required_assessment, go
 from ui.session import actor, allowed, flash, lang, reload, store, take_flash
@@ -91,6 +92,7 @@ except SkbError as exc:
     st.stop()
 
 
+@guarded_callback
 def _post(criterion_key: str | None, text_key: str, reply_to: str | None = None) -> None:
     words = str(st.session_state.get(text_key) or "")
     criterion = st.session_state.get(criterion_key) if criterion_key else None
