@@ -52,8 +52,20 @@ def test_a_wrong_date_is_said_at_its_field_in_the_pages_language(app_store, lang
 
 def test_no_page_uses_streamlits_english_date_picker() -> None:
     calls = []
-    for path in [ROOT / "streamlit_app.py", *sorted((ROOT / "ui" / "app_pages").glob("*.py"))]:
+    for path in [ROOT / "streamlit_app.py", ROOT / "ui" / "metadata.py", *sorted((ROOT / "ui" / "app_pages").glob("*.py"))]:
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
             if isinstance(node, ast.Attribute) and node.attr == "date_input":
                 calls.append(f"{path.name}:{node.lineno}")
     assert calls == [], f"st.date_input shows English months and weekdays: {calls}"
+
+
+def test_the_decision_date_is_typed_and_a_wrong_one_refused_with_the_pages_words() -> None:
+    from assessment.model import Metadata
+    from ui.metadata import DetailsProblem, updated_metadata
+
+    meta = Metadata(title="Torget i Łódź")
+    assert updated_metadata(meta, "decision_date", "2027-03-15").decision_date == dt.date(2027, 3, 15)
+    assert updated_metadata(meta, "decision_date", "").decision_date is None
+    with pytest.raises(DetailsProblem) as refused:
+        updated_metadata(meta, "decision_date", "2027-02-30")
+    assert refused.value.key == "date_invalid" and refused.value.values == {"text": "2027\\-02\\-30"}
