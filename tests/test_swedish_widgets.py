@@ -52,7 +52,8 @@ def test_a_wrong_date_is_said_at_its_field_in_the_pages_language(app_store, lang
 
 def test_no_page_uses_streamlits_english_date_picker() -> None:
     calls = []
-    for path in [ROOT / "streamlit_app.py", ROOT / "ui" / "metadata.py", *sorted((ROOT / "ui" / "app_pages").glob("*.py"))]:
+    pages = [ROOT / "streamlit_app.py", ROOT / "ui" / "metadata.py", *sorted((ROOT / "ui" / "app_pages").glob("*.py"))]
+    for path in pages:
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
             if isinstance(node, ast.Attribute) and node.attr == "date_input":
                 calls.append(f"{path.name}:{node.lineno}")
