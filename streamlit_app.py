@@ -6,6 +6,8 @@ it is the OS user, labelled as local; in a shared installation the person
 signs in with the organisation's identity provider (`st.login`, configured in
 `.streamlit/secrets.toml`, see docs/sign-in.md) before any page runs, and the
 sidebar shows their name and roles. Admins get the administration page.
+An exception that no page caught is shown here as a message in the person's
+language, with a reference in the server's log (`ui.failure`).
 Nothing else happens here: no loading, no scoring.
 """
 
@@ -19,7 +21,9 @@ from assessment.outage import unavailable
 from ui.i18n import LANGUAGES, t
 from ui.outage import page_unavailable
 from ui.routes import ADMIN, COMPARE, FOLLOWUP, HISTORY, PORTFOLIO, RESULTS, REVIEW, START, WIZARD
+from ui.failure import show_failure
 from ui.session import lang, my_roles, signed_in
+from ui.chrome import chrome
 from ui.widgets import md
 
 # The icon is a file we ship: a ":material/…:" icon makes the browser fetch it from Google's font host,
@@ -93,9 +97,11 @@ if person.shared and admin:
     pages.append(st.Page(ADMIN, title=t(L, "page_admin"), icon=":material/admin_panel_settings:",
                          help=t(L, "page_admin_help")))
 page = st.navigation(pages)
+chrome(L, to_question=page.url_path == "wizard")  # Streamlit's own English replaced; the skip link first
 try:
     page.run()
-except Exception as exc:  # the database is away for a while: say so and draw the page again by itself
-    if (outage := unavailable(exc)) is None:
-        raise
-    page_unavailable(outage)
+except Exception as exc:
+    if (outage := unavailable(exc)) is not None:  # the database is away for a while: say so, redraw by itself
+        page_unavailable(outage)
+    else:  # the last line of defence: a message in the person's language, never Streamlit's error page
+        show_failure(exc, L)

@@ -241,10 +241,14 @@ def test_the_results_page_shows_the_summary_s_figures(stored_examples, path, lan
     # differences: the difference of the figures shown
     for d in s.differences:
         assert squash(fmt_figure(d.shown)) in flat and d.shown == d.other_shown - d.base_shown
-    # knowledge gaps counted as listed
+    # knowledge gaps counted as listed, in the tab a reader opens for them
     if s.gaps:
         from ui.i18n import CATALOGUE
 
+        at.session_state["results_tab"] = CATALOGUE[lang]["tab_flags"]
+        at.run()
+        assert not at.exception, at.exception
+        flat = squash(" ".join(str(e.value) for e in at.caption).replace("\\", ""))
         said = CATALOGUE[lang]["gaps_for_one" if len(s.gaps) == 1 else "gaps_for"].split("{alternative}")[0]
         assert squash(said.format(count=len(s.gaps))) in flat
 

@@ -26,7 +26,7 @@ from assessment.model import MAX_LIST, MAX_NAME, Metadata
 
 from .i18n import t
 from .session import OpenAssessment, current, save_whole
-from .widgets import md, plan_type_labels
+from .widgets import md, parse_date, plan_type_labels
 
 __all__ = ["FIELDS", "SPATIAL_FRAMEWORK", "DetailsProblem", "parse_detail", "updated_metadata", "draw_details"]
 
@@ -70,8 +70,13 @@ def parse_detail(field: str, raw: Any) -> Any:
         if len(names) > MAX_NAMES:
             raise DetailsProblem("details_too_many", field=field, n=MAX_NAMES)
         return [_check_short(n, field) for n in names]
-    if field == "decision_date":
-        return raw if isinstance(raw, dt.date) else None
+    if field == "decision_date":  # typed as ISO 8601: Streamlit's date picker speaks English only
+        if isinstance(raw, dt.date) or raw is None:
+            return raw
+        try:
+            return parse_date(str(raw))
+        except ValueError:
+            raise DetailsProblem("date_invalid", text=md(str(raw)[:10])) from None
     text = str(raw or "").strip() if field not in LONG_TEXTS else str(raw or "")
     if field == "spatial_level":
         return _check_short(text, field) or None
@@ -109,7 +114,7 @@ def _widget_value(meta: Metadata, field: str, choices: bool) -> Any:
     if field == "assessors":
         return "\n".join(value)
     if field == "decision_date":
-        return value
+        return value.isoformat() if value else ""
     return (value or None) if choices else (value or "")
 
 
@@ -249,11 +254,8 @@ def _draw_editable(doc: OpenAssessment, lang: str) -> None:
         st.text_area(_label("assessors", lang), help=t(lang, "details_assessors_help"), height=90, **kw("assessors"))
         problem("assessors")
     with f:
-        # Wider than Streamlit's ten years either way, and never narrower than a date already stored.
-        decided = meta.decision_date
-        st.date_input(_label("decision_date", lang), value=None, format="YYYY-MM-DD",
-                      min_value=min(dt.date(1950, 1, 1), decided or dt.date.max),
-                      max_value=max(dt.date(2100, 12, 31), decided or dt.date.min), **kw("decision_date"))
+        st.text_input(_label("decision_date", lang), max_chars=10, placeholder=t(lang, "date_placeholder"),
+                      help=t(lang, "date_help"), **kw("decision_date"))
         problem("decision_date")
     st.text_area(_label("summary", lang), help=t(lang, "details_summary_help"), height=160,
                  **kw("summary"))

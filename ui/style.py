@@ -10,13 +10,15 @@ from __future__ import annotations
 
 import streamlit as st
 
-__all__ = ["STEPS_KEY", "apply_style"]
+__all__ = ["STEPS_KEY", "STEP_PICKER_KEY", "apply_style"]
 
 STEPS_KEY = "skb-steps"  # the container of the wizard's step list in the sidebar
+STEP_PICKER_KEY = "skb-step-picker"  # the same steps in the page, for when the sidebar is folded away
 
 # Less empty space above the title, so the first question shows without
 # scrolling. The step list reads like a table of contents: left-aligned, one
-# line per step where it fits, little space between steps, the current one filled.
+# line per step where it fits, little space between steps, the current one filled. The steps'
+# picker in the page shows only while the sidebar is folded away (at 768 px and narrower, or by hand).
 _SHEET = f"""
 <style>
 [data-testid="stMainBlockContainer"] {{
@@ -40,6 +42,12 @@ _SHEET = f"""
 }}
 .st-key-{STEPS_KEY} button [data-testid="stIconMaterial"] {{
   margin-top: 0.1rem;
+}}
+.st-key-{STEP_PICKER_KEY} {{
+  display: none;
+}}
+body:has([data-testid="stSidebar"][data-collapsed="true"]) .st-key-{STEP_PICKER_KEY} {{
+  display: flex;
 }}
 </style>
 """

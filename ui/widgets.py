@@ -28,7 +28,8 @@ from .i18n import t
 from .progress import Visibility
 from .session import OpenAssessment, current, save_answer, save_whole
 
-__all__ = ["md", "widget_key", "fold_key", "draw_section", "describe", "plan_type_labels", "SIGNED_LABEL"]
+__all__ = ["md", "widget_key", "fold_key", "draw_section", "describe", "plan_type_labels", "SIGNED_LABEL", "parse_date",
+           "date_field"]
 
 # A chart's axis or legend label as every figure reads (assessment.figures.fmt_figure): "+50", "0", "−50".
 SIGNED_LABEL = "datum.value > 0 ? '+' + datum.value : datum.value < 0 ? '−' + abs(datum.value) : '0'"
@@ -311,7 +312,8 @@ def _draw_value(doc: OpenAssessment, crit: Criterion, alternative: str | None, l
                          format_func=_labeller(crit, checklist, lang), **kw)
     elif t_ == AnswerType.MULTI_CHOICE:
         st.multiselect(label, _options(crit, checklist), placeholder=t(lang, "choose"), label_visibility=shown,
-                       format_func=_labeller(crit, checklist, lang), **kw)
+                       format_func=_labeller(crit, checklist, lang),
+                       select_all=False, **kw)  # Streamlit's "Select all" is English
     elif t_ == AnswerType.YES_NO:
         st.radio(label, [True, False], index=None, horizontal=True, label_visibility=shown,
                  format_func=_labeller(crit, checklist, lang, markdown=True), **kw)
@@ -652,7 +654,7 @@ def _draw_dialogues(doc: OpenAssessment, crit: Criterion, lang: str) -> None:
                         placeholder=t(lang, "choose"), **kw("level"))
             box.multiselect(t(lang, "dialogue_groups"), list(groups) + [g for g in known_groups if g not in groups],
                             format_func=lambda g: groups.get(g, g), accept_new_options=True,
-                            max_selections=50,
+                            max_selections=50, select_all=False,  # Streamlit's "Select all" is English
                             placeholder=t(lang, "choose"), **kw("groups"))
             e, f = box.columns(2)
             e.text_area(t(lang, "dialogue_heard"), height=68, max_chars=MAX_TEXT, **kw("heard"))
@@ -675,3 +677,34 @@ def draw_section(doc: OpenAssessment, section: Section, vis: Visibility, lang: s
             continue  # hidden by its condition for every alternative; its answer stays stored, unscored
         with st.container(border=True, key=f"q-{crit.id}"):
             _draw_criterion(doc, crit, vis, lang)
+
+
+# --- a date typed, not picked ------------------------------------------------------------------------
+# Streamlit's date picker names its months and weekdays in English whatever the page's language, and
+# cannot be told otherwise; a date is typed instead, as ISO 8601 (the form every date here is shown in),
+# checked, and said wrong at its field in the page's language.
+
+
+def parse_date(text: str | None) -> dt.date | None:
+    """An ISO date ("2026-03-15") typed into a field; None when empty. ValueError when it is not one."""
+    words = (text or "").strip()
+    if not words:
+        return None
+    if len(words) != 10 or words[4] != "-" or words[7] != "-" or not (words[:4] + words[5:7] + words[8:]).isdigit():
+        raise ValueError(words)
+    return dt.date.fromisoformat(words)  # also refuses 2026-02-30
+
+
+def date_field(where: Any, label: str, key: str, lang: str, value: dt.date | None = None,
+               disabled: bool = False) -> tuple[dt.date | None, bool]:
+    """A date field in `where` (st, a column, a form): the date typed (None when empty) and whether it is one.
+
+    A text that is no date is said so under the field, with how to write it; nothing is lost."""
+    typed = where.text_input(label, value.isoformat() if value else "", key=key, max_chars=10,
+                             placeholder=t(lang, "date_placeholder"),
+                             help=t(lang, "date_help"), disabled=disabled)
+    try:
+        return parse_date(typed), True
+    except ValueError:
+        where.error(t(lang, "date_invalid", text=md(str(typed)[:10])), icon=":material/event_busy:")
+        return None, False

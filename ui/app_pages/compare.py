@@ -21,7 +21,7 @@ from ui.session import ID_PATTERN, allowed, checklist_note, current, lang, store
 from ui.widgets import md
 
 L = lang()
-st.title(t(L, "page_compare"))
+st.title(t(L, "page_compare"), anchor=False)
 st.caption(t(L, "compare_intro"))
 
 try:

@@ -21,10 +21,11 @@ from assessment.errors import Forbidden, SkbError
 from assessment.followup import (FollowUpConflict, add_note, add_value, measures, reassess, reassessed_from,
                                  record_review, schedule, set_review_date, set_status)
 from assessment.model import MeasureStatus, Status
+from ui.failure import guarded_callback
 from ui.i18n import t
 from ui.routes import COMPARE, WIZARD, required_assessment
 from ui.session import actor, allowed, close_assessment, flash, lang, store, take_flash
-from ui.widgets import md
+from ui.widgets import date_field, md
 
 L = lang()
 doc = required_assessment()
@@ -60,7 +61,7 @@ def _record(action) -> None:  # type: ignore[no-untyped-def]
 # --- the review date ------------------------------------------------------------------------------
 
 plan = schedule(store(), aid)
-st.subheader(t(L, "review_date"))
+st.subheader(t(L, "review_date"), anchor=False)
 with st.container(border=True):
     if plan.review_date is None:
         st.caption(t(L, "review_date_none"))
@@ -72,21 +73,21 @@ with st.container(border=True):
         st.caption(t(L, "reviewed_last", date=plan.reviewed_on.isoformat(), by=md(plan.reviewed_by)))
     left, right = st.columns(2)
     with left:
-        new_date = st.date_input(t(L, "set_review_date"), value=plan.review_date, key="review_date_input",
-                                 format="YYYY-MM-DD", disabled=not named)
+        new_date, _ = date_field(st, t(L, "set_review_date"), "review_date_input", L,
+                                 value=plan.review_date, disabled=not named)
         if st.button(t(L, "save_review_date"), key="save_review_date", disabled=not named or new_date is None):
             _record(lambda: set_review_date(store(), aid, plan.revision, new_date, actor()))
             st.rerun()
     with right:
-        held = st.date_input(t(L, "review_held_on"), value=dt.date.today(), key="review_held_on", format="YYYY-MM-DD",
-                             disabled=not named)
-        if st.button(t(L, "record_review"), key="record_review", disabled=not named, icon=":material/event_available:"):
+        held, _ = date_field(st, t(L, "review_held_on"), "review_held_on", L, value=dt.date.today(), disabled=not named)
+        if st.button(t(L, "record_review"), key="record_review", disabled=not named or held is None,
+                     icon=":material/event_available:"):
             _record(lambda: record_review(store(), aid, plan.revision, actor(), on=held))
             st.rerun()
 
 # --- the measures -------------------------------------------------------------------------------
 
-st.subheader(t(L, "measures_followup"))
+st.subheader(t(L, "measures_followup"), anchor=False)
 try:
     followed = measures(store(), aid)
 except SkbError as exc:
@@ -97,6 +98,7 @@ if not followed:
 STATUSES = [s.value for s in MeasureStatus]
 
 
+@guarded_callback
 def _on_status(measure_id: str, revision: int, key: str) -> None:
     _record(lambda: set_status(store(), aid, measure_id, revision, st.session_state[key], actor()))
 
@@ -142,11 +144,11 @@ for f in followed:
             for n in f.notes:
                 st.markdown(f"{n.date.isoformat()} – {md(n.text)}" + (f" :gray[({md(n.author)})]" if n.author else ""))
             with st.form(f"note_form:{m.id}", border=False, clear_on_submit=True):
-                day = st.date_input(t(L, "date"), value=dt.date.today(), key=f"note_date:{m.id}", format="YYYY-MM-DD",
-                                    disabled=not named)
+                day, ok = date_field(st, t(L, "date"), f"note_date:{m.id}", L, value=dt.date.today(), disabled=not named)
                 words = st.text_area(t(L, "note"), key=f"note:{m.id}", max_chars=20_000, height=80, disabled=not named)
-                if st.form_submit_button(t(L, "add_note"), icon=":material/add:", disabled=not named):
-                    _record(lambda: add_note(store(), aid, m.id, f.revision, day, words or "", actor()))
+                if st.form_submit_button(t(L, "add_note"), icon=":material/add:", disabled=not named) and ok:
+                    _record(lambda: add_note(store(), aid, m.id, f.revision, day or dt.date.today(), words or "",
+                                             actor()))
                     st.rerun()
         with values_col:
             if not m.indicator:
@@ -156,16 +158,18 @@ for f in followed:
                 if f.values:
                     _values_chart(f.values)
                 with st.form(f"value_form:{m.id}", border=False, clear_on_submit=True):
-                    day = st.date_input(t(L, "date"), value=dt.date.today(), key=f"value_date:{m.id}",
-                                        format="YYYY-MM-DD", disabled=not named)
+                    day, ok = date_field(st, t(L, "date"), f"value_date:{m.id}", L, value=dt.date.today(),
+                                         disabled=not named)
                     value = st.number_input(t(L, "value"), value=None, key=f"value:{m.id}", format="%g",
                                             disabled=not named)
                     note = st.text_input(t(L, "note"), key=f"value_note:{m.id}", max_chars=500, disabled=not named)
-                    if st.form_submit_button(t(L, "add_value"), icon=":material/add_chart:", disabled=not named):
+                    if st.form_submit_button(t(L, "add_value"), icon=":material/add_chart:", disabled=not named) \
+                            and ok:
                         if value is None:
                             flash(t(L, "value_needed"))
                         else:
-                            _record(lambda: add_value(store(), aid, m.id, f.revision, day, float(value), actor(),
+                            _record(lambda: add_value(store(), aid, m.id, f.revision, day or dt.date.today(),
+                                                      float(value), actor(),
                                                       note or ""))
                         st.rerun()
 if not named:
@@ -173,7 +177,7 @@ if not named:
 
 # --- re-assessment --------------------------------------------------------------------------------
 
-st.subheader(t(L, "reassessment"))
+st.subheader(t(L, "reassessment"), anchor=False)
 origin = reassessed_from(store(), aid)
 if origin is not None:
     source_id, source_revision = origin

@@ -1,4 +1,5 @@
-"""History page: every saved version (who, when, what), one version's answers, the way to adoption, and re-assessment.
+"""History page: the working sessions and milestones (sent for review, comments, adopted), any version's
+answers with a way to recover it, the way to adoption, and re-assessment.
 
 Adoption itself is the review page's sign-off (assessment.review.sign_off); this page
 only leads there, so that no version is frozen without its stored report and the
@@ -12,10 +13,12 @@ from assessment.auth import Action
 from assessment.checklist import text_for
 from assessment.errors import SkbError
 from assessment.model import Status
+from assessment.review import thread
 from ui.i18n import t
 from ui.metadata import FIELDS as DETAIL_FIELDS
 from ui.routes import REVIEW, WIZARD, required_assessment, go
 from ui.session import allowed, audit_save, author, checklist_note, close_assessment, lang, store
+from ui.timeline import SESSION_GAP, Milestone, Session, timeline
 from ui.widgets import describe, md
 
 L = lang()
@@ -60,25 +63,67 @@ def said(v) -> str:
     return v.summary_in(L)
 
 
-st.subheader(t(L, "versions"))
+# --- the way here: working sessions and milestones, newest first ----------------------------------------
+try:
+    comments = thread(store(), assessment.id).comments
+except SkbError as exc:
+    st.error(exc.message(L))
+    comments = ()
+entries = timeline(versions, comments)
+MILESTONE_ICONS = {"created": ":material/note_add:", "copied": ":material/content_copy:",
+                   "sent_for_review": ":material/send:", "returned_to_draft": ":material/undo:",
+                   "adopted": ":material/verified:", "comments": ":material/chat:"}
+
+
+def stamp(at) -> str:  # type: ignore[no-untyped-def]
+    return at.astimezone().strftime("%Y-%m-%d %H:%M")
+
+
+def milestone_words(m: Milestone) -> str:
+    what = counted_comments(m.count) if m.kind == "comments" else t(L, f"milestone_{m.kind}")
+    version = f" · {t(L, 'version_n', rev=m.revision)}" if m.revision is not None else ""
+    return f"{MILESTONE_ICONS[m.kind]} **{what}**{version} · {stamp(m.at)} · {md(m.author)}"
+
+
+def counted_comments(n: int) -> str:
+    return t(L, "milestone_comment_one") if n == 1 else t(L, "milestone_comments", n=n)
+
+
+st.subheader(t(L, "versions"), anchor=False)
 if not versions:
     st.info(t(L, "no_history"))
     st.stop()
-when = {v.revision: v.saved_at.astimezone().strftime("%Y-%m-%d %H:%M") for v in versions}
-by = {v.revision: v.author for v in versions}
-st.dataframe(pd.DataFrame([{
-    t(L, "revision"): v.revision,
-    t(L, "when"): v.saved_at.astimezone().strftime("%Y-%m-%d %H:%M:%S"),
-    t(L, "who"): v.author,
-    t(L, "what"): changed(v),
-    t(L, "status"): t(L, "status_" + v.status.value),
-} for v in reversed(versions)]), hide_index=True, width="stretch",
-    column_config={t(L, "revision"): st.column_config.NumberColumn(width="small"),
-                   t(L, "what"): st.column_config.TextColumn(width="large")})
+sessions = [e for e in entries if isinstance(e, Session)]
+st.caption(t(L, "history_explained", versions=len(versions), sessions=len(sessions),
+             minutes=int(SESSION_GAP.total_seconds() // 60)))
+for entry in reversed(entries):
+    if isinstance(entry, Milestone):
+        st.markdown(milestone_words(entry))
+        continue
+    first, last = entry.versions[0].revision, entry.versions[-1].revision
+    span = stamp(entry.start) + ("" if stamp(entry.start) == stamp(entry.end) else
+                                 "–" + entry.end.astimezone().strftime("%H:%M" if entry.start.date() == entry.end.date()
+                                                                        else "%Y-%m-%d %H:%M"))
+    label = t(L, "session_label", who=md(entry.author), when=span, n=len(entry.versions),
+              versions=f"{first}" if first == last else f"{first}–{last}")
+    # Built only when opened: a long session lists hundreds of changes.
+    box = st.expander(label, icon=":material/edit_note:", key=f"session:{assessment.id}:{first}", on_change="rerun")
+    if box.open:
+        with box:
+            st.markdown("\n".join(
+                f"- **{v.revision}** · {v.saved_at.astimezone().strftime('%H:%M:%S')} · {md(changed(v)) or '–'}"
+                for v in reversed(entry.versions)))
 
+# --- any version, shown and recoverable ----------------------------------------------------------------
+st.subheader(t(L, "view_version"), anchor=False)
+marks = {e.revision: t(L, f"milestone_{e.kind}") for e in entries if isinstance(e, Milestone) and e.revision}
+when = {v.revision: stamp(v.saved_at) for v in versions}
+by = {v.revision: v.author for v in versions}
 revisions = [v.revision for v in reversed(versions)]
 chosen = st.selectbox(t(L, "view_version"), revisions, index=0, key=f"history:{assessment.id}",
-                      format_func=lambda r: f"{r} · {when[r]} · {by[r]}")
+                      label_visibility="collapsed",
+                      format_func=lambda r: " · ".join(x for x in (t(L, "version_n", rev=r), when[r], by[r],
+                                                                   marks.get(r, "")) if x))
 shown = store().version(assessment.id, chosen)
 rows = []
 alt_labels = {a.id: text_for(a.label, L) for a in checklist.alternatives}
@@ -89,6 +134,18 @@ for cid, alt_id, ans in sorted(answered, key=lambda x: (order.get(x[0], len(orde
     crit = shown.checklist.criterion(cid)
     rows.append({t(L, "criterion"): questions.get(cid, cid), t(L, "alternative"): alt_labels.get(alt_id or "", ""),
                  t(L, "answer"): describe(shown.checklist, crit, ans.value, L), t(L, "comment"): ans.comment})
+with st.container(horizontal=True):
+    st.download_button(t(L, "download_version"), data=store().export(assessment.id, chosen),
+                       file_name=f"skb-{assessment.id[:8]}-v{chosen}.yaml", mime="application/yaml",
+                       key="download_version", icon=":material/download:", on_click="ignore")
+    if st.button(t(L, "draft_from_version"), key="draft_from_version", icon=":material/restore:",
+                 disabled=not allowed(Action.EDIT, assessment.metadata.municipality),
+                 help=t(L, "draft_from_version_help")):
+        new_id = store().copy_as_draft(assessment.id, author(), revision=chosen)
+        audit_save(new_id, assessment.metadata.municipality, "copy")
+        close_assessment()
+        st.session_state.pop("skb_step", None)
+        go(WIZARD, new_id, 0)
 st.caption(t(L, "answers_in_version", rev=chosen))
 if rows:
     st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch",

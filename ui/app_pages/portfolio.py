@@ -25,10 +25,10 @@ from assessment.portfolio import (PortfolioFilters, choices, group_labels, portf
 from ui.i18n import t
 from ui.routes import WIZARD, go
 from ui.session import actor, lang, library, store
-from ui.widgets import SIGNED_LABEL, md, plan_type_labels
+from ui.widgets import SIGNED_LABEL, date_field, md, plan_type_labels
 
 L = lang()
-st.title(t(L, "page_portfolio"))
+st.title(t(L, "page_portfolio"), anchor=False)
 st.caption(t(L, "portfolio_intro"))
 
 try:
@@ -56,8 +56,8 @@ with st.container(border=True):
                              format_func=lambda p: plan_type_names.get(p, p))
     status = c5.selectbox(t(L, "status"), [s.value for s in Status], index=None, key="pf_status",
                           placeholder=t(L, "all"), format_func=lambda s: t(L, "status_" + s))
-    date_from = c6.date_input(t(L, "date_from"), value=None, key="pf_from", format="YYYY-MM-DD")
-    date_to = c7.date_input(t(L, "date_to"), value=None, key="pf_to", format="YYYY-MM-DD")
+    date_from, _ = date_field(c6, t(L, "date_from"), "pf_from", L)
+    date_to, _ = date_field(c7, t(L, "date_to"), "pf_to", L)
 
 filters = PortfolioFilters(municipality=municipality, area=area, plan_type=plan_type, status=status,
                            date_from=date_from, date_to=date_to, group=group)
@@ -142,7 +142,8 @@ def bars(frame: pd.DataFrame, kind: str, title: str, order: dict[str, str] | Non
 
 if group:
     name = result.label("group", group, L)
-    st.subheader(t(L, "cumulative_for", group=md(name), where=md(area or municipality or t(L, "everywhere"))))
+    st.subheader(t(L, "cumulative_for", group=md(name), where=md(area or municipality or t(L, "everywhere"))),
+                 anchor=False)
     cum = result.cumulative
     if cum.empty:
         st.info(t(L, "group_not_rated", group=name))
@@ -159,13 +160,13 @@ if group:
         st.markdown(f"**{t(L, 'group_by_policy_area', group=md(name))}**")
         bars(result.group_by_policy_area, "dimension", t(L, "policy_area"), order=policy_areas())
 
-st.subheader(t(L, "by_policy_area"))
+st.subheader(t(L, "by_policy_area"), anchor=False)
 bars(result.by_policy_area, "dimension", t(L, "policy_area"), order=policy_areas())
-st.subheader(t(L, "by_group"))
+st.subheader(t(L, "by_group"), anchor=False)
 bars(result.by_group, "group", t(L, "group"))
 
 if not result.by_area.empty:
-    st.subheader(t(L, "by_area"))
+    st.subheader(t(L, "by_area"), anchor=False)
     st.dataframe(result.by_area.round({"mean": 0, "lowest": 0, "highest": 0}), hide_index=True, width="stretch",
                  key="pf_by_area",
                  column_order=["area", "mean", "lowest", "highest", "rated", "positive", "negative"],
@@ -178,7 +179,7 @@ if not result.by_area.empty:
                      "positive": st.column_config.NumberColumn(t(L, "positive")),
                      "negative": st.column_config.NumberColumn(t(L, "negative"))})
 
-st.subheader(t(L, "assessments"))
+st.subheader(t(L, "assessments"), anchor=False)
 listing = result.assessments
 # Rounded here, not only formatted: a score of -0.3 reads "+0", never "-0".
 shown = listing.round({"overall": 0, "gap_change": 0, "group_score": 0}).assign(

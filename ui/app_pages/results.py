@@ -1,4 +1,13 @@
-"""Results page: the scores with their coverage, charts, flags, knowledge gaps, drivers and the PDF."""
+"""Results page: the verdict first, then the picture and the report buttons; the details in tabs a reader opens.
+
+The verdict (the headline sentence and the overall figures), one chart and the report
+buttons are all a first load draws. The details (the assessors' conclusion, equity,
+findings, flags and gaps; the sections; one framework's chart at a time; the drivers)
+sit in tabs that rerun only their fragment when chosen, and only the open tab is
+built, so no chart or table is made for a tab nobody opened. Every claim comes from
+the one scoring result and its summary (`assessment.summary.summarize`), computed once
+per saved revision and language and kept with the open assessment.
+"""
 
 import io
 
@@ -8,12 +17,14 @@ import streamlit as st
 
 from assessment.checklist import text_for
 from assessment.errors import SkbError
+from assessment.figures import MINUS
 from assessment.library import reference_for
 from assessment.review import thread
 from assessment.scoring import score
 from assessment.summary import RIGHTS_FRAMEWORKS, figure, fmt_figure, summarize
 from reports import render_report
 from reports.prose import mid_sentence
+from ui.failure import guarded
 from ui.i18n import t
 from ui.progress import survey
 from ui.routes import WIZARD, required_assessment, go
@@ -26,7 +37,7 @@ doc = required_assessment()
 assessment = doc.assessment
 checklist = assessment.checklist
 
-# Scored once per saved revision, not on every rerun.
+# Scored once per saved revision, not on every rerun (a save clears doc.cache).
 result = doc.cache.get("result")
 if result is None:
     # scored against the reference checklist it derives from, so that weights of its own are shown
@@ -40,10 +51,13 @@ alt_labels = {a.id: text_for(a.label, L) for a in checklist.alternatives} or {"p
 group_labels = {g.id: text_for(g.label, L) for g in checklist.groups}
 section_titles = {s.id: text_for(s.title, L) for s in checklist.sections}
 questions = {c.id: text_for(c.text, L) for c in checklist.criteria()}
+many = len(result.alternatives) > 1
 SCORE_SCALE = alt.Scale(domain=[-100, 100], scheme="redblue")
 # Ticks every 20 crowded "−100 −80" together. Labels as every figure reads: "+50", "0", "−50".
 SIGNED = SIGNED_LABEL
 SCORE_AXIS = alt.Axis(values=[-100, -50, 0, 50, 100], labelExpr=SIGNED)
+# A label is never cut short nor laid over a bar: the labels sit beside the bars, as long as they are.
+LABELS = alt.Axis(labelLimit=0, labelFontSize=12)
 # The proposal in the app's own colour, the zero alternative in grey, any others after.
 _KIND_COLOURS = {"zero": "#9aa5ab", "proposal": "#1b5e7a"}
 _OTHER_COLOURS = ["#d9822b", "#7b5ea7", "#3f9c6d", "#b8445a"]
@@ -77,17 +91,34 @@ def coverage(s) -> str:
     return t(L, "coverage_of", answered=s.answered, applicable=s.applicable, pct=round(100 * s.coverage))
 
 
+def bars(rows: list[dict], order: list[str]) -> alt.Chart:
+    """Horizontal bars on −100…+100, one row per label in `order`, one bar per alternative, labels beside them."""
+    base = alt.Chart(pd.DataFrame(rows)).encode(
+        y=alt.Y("label:N", sort=order, title=None, axis=LABELS),
+        x=alt.X("score:Q", scale=alt.Scale(domain=[-100, 100]), title=t(L, "score"), axis=SCORE_AXIS),
+        tooltip=[alt.Tooltip("label:N", title=t(L, "item")), alt.Tooltip("figure:N", title=t(L, "score")),
+                 alt.Tooltip("alternative:N", title=t(L, "alternative"))])
+    if many:
+        chart = base.mark_bar().encode(color=alt.Color("alternative:N", title=t(L, "alternative"), scale=ALT_SCALE,
+                                                       legend=alt.Legend(orient="top")),
+                                       yOffset=alt.YOffset("alternative:N", sort=list(alt_labels.values())))
+    else:
+        chart = base.mark_bar().encode(color=alt.Color("score:Q", scale=SCORE_SCALE, legend=None))
+    return chart.properties(height=alt.Step(16 if many else 22))
+
+
+headline = result.headline
+head = headline.overall
+
 st.title(md(assessment.metadata.title), anchor=False)
 st.caption(f"{md(text_for(checklist.title, L))} {md(checklist.version)}")
 if note := checklist_note(checklist, L):
     st.warning(md(note), icon=":material/difference:")
-if st.button(t(L, "page_wizard"), icon=":material/arrow_back:", key="to_wizard"):
-    go(WIZARD, assessment.id)
 if result.message:
     st.info(md(text_for(result.message, L)))
 
-# --- headline figures ---------------------------------------------------------------------
-headline = result.headline
+# --- the verdict ------------------------------------------------------------------------------------
+st.markdown(f"**{md(summary.headline)}**")
 cols = st.columns(len(result.alternatives))
 for col, (alt_id, ar) in zip(cols, result.alternatives.items()):
     band = text_for(ar.overall.band, L) if ar.overall.band else None
@@ -96,237 +127,22 @@ for col, (alt_id, ar) in zip(cols, result.alternatives.items()):
                fmt_figure(ar.overall.value) if ar.overall.value is not None else t(L, "no_score"),
                help=md(band) if band else None, border=True)
     col.caption(f"{t(L, 'coverage')}: {coverage(ar.overall)}" + (f" · {md(band)}" if band else ""))
-head = headline.overall
+for d in summary.differences:
+    if d.shown is not None:
+        st.caption(t(L, "difference", other=md(mid_sentence(alt_labels.get(d.other) or d.other)),
+                     base=md(mid_sentence(alt_labels.get(d.base) or d.base)), value=fmt_figure(d.shown)))
+if summary.own_weights:  # a reader comparing with another municipality's assessment must know
+    st.warning(md(summary.own_weights), icon=":material/balance:")
 progress = survey(assessment)  # the wizard's own count, to name beside this one
 if head.applicable:  # the count beside each score explained once, with the headline alternative's figures
-    named = alt_labels.get(headline.alternative) if len(result.alternatives) > 1 else None
+    named = alt_labels.get(headline.alternative) if many else None
     st.caption(t(L, "coverage_counts", alt=f" ({md(named)})" if named else "",
                  unknown=head.unknown, missing=max(0, head.applicable - head.answered - head.unknown),
                  answered=progress.answered, applicable=progress.applicable))
 if result.hidden or result.not_relevant:
     st.caption(t(L, "hidden_note", n=len(result.hidden), m=len(result.not_relevant)))
-st.markdown(f"**{md(summary.headline)}**")
-if summary.own_weights:  # a reader comparing with another municipality's assessment must know
-    st.warning(md(summary.own_weights), icon=":material/balance:")
-for d in summary.differences:
-    if d.shown is not None:
-        st.caption(t(L, "difference", other=md(mid_sentence(alt_labels.get(d.other) or d.other)),
-                     base=md(mid_sentence(alt_labels.get(d.base) or d.base)), value=fmt_figure(d.shown)))
 
-# --- the assessors' own conclusion ------------------------------------------------------------------
-st.subheader(t(L, "recommendation"))
-rec = summary.recommendation
-if rec is not None:
-    lines = []
-    if rec.choice is not None:
-        label = text_for(rec.label, L) if rec.label is not None else rec.choice
-        lines.append(f"**{md(label)}**" + (f"  \n{md(rec.comment[:600])}" if rec.comment.strip() else ""))
-    if rec.text:
-        lines.append(f"**{t(L, 'details_recommendation')}:** {md(rec.text[:2000])}")
-    st.info("  \n".join(lines))
-elif not summary.assessors_summary.strip():
-    st.caption(t(L, "no_recommendation"))
-if summary.assessors_summary.strip():
-    st.markdown(f"*{md(' '.join(summary.assessors_summary.split())[:1200])}*")
-
-# --- equity and participation (only what the checklist asks about) ----------------------------
-eq = headline.equity
-p = result.participation
-if checklist.groups or p.question:
-    eq_col, part_col = st.columns(2)
-    if checklist.groups:
-        with eq_col:
-            st.subheader(t(L, "equity"))
-            show = {"narrows": st.success, "widens": st.error}.get(eq.verdict, st.info)
-            show(md(summary.equity))
-            if eq.gap_change is not None:
-                st.caption(t(L, "equity_gap", worse_off=fmt_figure(eq.worse_off), population=fmt_figure(eq.population),
-                             change=fmt_figure(eq.gap_change)))
-            if summary.losers:
-                st.markdown(f"**{t(L, 'losers')}:** " + group_figures(summary.losers))
-            elif summary.groups_rated:
-                st.markdown(t(L, "no_losers_but" if summary.findings else "no_losers"))
-            if summary.gainers:
-                st.caption(f"{t(L, 'gainers')}: " + group_figures(summary.gainers))
-            if summary.level:
-                st.caption(f"{t(L, 'level')}: " + group_figures(summary.level))
-    if p.question:
-        with part_col:
-            st.subheader(t(L, "participation"))
-            ladder = checklist.ladder(checklist.criterion(p.question).ladder or "")
-            levels = {lv.id: text_for(lv.label, L) for lv in ladder.levels}
-            st.markdown(t(L, "participation_reached", reached=md(levels.get(p.reached or "", "–")),
-                          expected=md(levels.get(p.expected or "", "–"))))
-            if p.met is True:
-                st.success(t(L, "participation_met"))
-            elif p.met is False:
-                st.warning(t(L, "participation_not_met"))
-
-# --- the most serious negative consequences: what, for whom, how large, which alternative -------------
-st.subheader(t(L, "findings"))
-primary_label = alt_labels.get(summary.primary) or summary.primary
-if not summary.findings:
-    st.caption(t(L, "no_findings", alternative=md(primary_label)))
-for f in summary.findings:
-    ratings = [md(rating_words(r)) for r in f.ratings]
-    if f.more_groups:
-        ratings.append(counted("finding_more_groups", f.more_groups))
-    live = f.live_measures
-    if live:
-        tail = t(L, "finding_measure", measure=md(live[0].text[:300]))
-    else:
-        tail = f"**{t(L, 'finding_dropped' if f.measures else 'finding_no_measure')}**"
-    st.markdown(f"- **{md(questions.get(f.criterion, f.criterion))}** ({md(mid_sentence(primary_label))}): "
-                f"{'; '.join(ratings)}.  \n  {tail}")
-if summary.negatives > len(summary.findings):
-    st.caption(counted("more_findings", summary.negatives - len(summary.findings)))
-
-# --- flags and knowledge gaps ---------------------------------------------------------------
-flag_col, gap_col = st.columns(2)
-framework_items = {(fw.id, i.id): text_for(i.title, L) for fw in checklist.frameworks for i in fw.items}
-with flag_col:
-    st.subheader(t(L, "flags"))
-    if not summary.flags:
-        st.caption(t(L, "no_flags"))
-    show_flag = {"serious": st.error, "warning": st.warning, "info": st.info}
-    for flag in summary.flags:  # the worst first, each once
-        rights = ""
-        if flag.rights:
-            key = "flag_right" if flag.rights[0][0] in RIGHTS_FRAMEWORKS else "flag_policy_area"
-            rights = f"{t(L, key)}: " + "; ".join(framework_items.get(r, r[1]) for r in flag.rights)
-        group = f"{t(L, 'group')}: {group_labels.get(flag.group, flag.group)}" if flag.group else ""
-        where_alt = (f"{t(L, 'alternative')}: {mid_sentence(alt_labels.get(flag.alternative) or flag.alternative)}"
-                     if flag.alternative and len(result.alternatives) > 1 else "")
-        where = " · ".join(md(x) for x in (questions.get(flag.criterion or ""), group, rights, where_alt) if x)
-        show_flag.get(flag.severity, st.info)(f"**{t(L, 'severity_' + flag.severity)}:** "
-                                              f"{md(text_for(flag.message, L))}" + (f"  \n{where}" if where else ""))
-with gap_col:
-    st.subheader(t(L, "gaps"))
-    if not summary.gaps:
-        st.caption(t(L, "no_gaps"))
-    else:
-        # One line per question, the groups rated unknown together: as many lines as the count says.
-        st.caption(counted("gaps_for", len(summary.gaps), alternative=md(mid_sentence(primary_label))))
-        lines = []
-        for g in summary.gaps[:60]:
-            groups = ", ".join(group_labels.get(x, x) for x in g.groups)
-            lines.append(f"- {md(questions.get(g.criterion, g.criterion))}" + (f"  \n  :gray[{md(groups)}]" if groups else ""))
-        with st.container(height=360 if len(lines) > 8 else "content"):
-            st.markdown("\n".join(lines))
-    elsewhere = {g.criterion for g in result.gaps} - {g.criterion for g in summary.gaps}
-    if elsewhere:
-        st.caption(t(L, "gaps_elsewhere", count=len(elsewhere)))
-
-# --- sections ------------------------------------------------------------------------------
-st.subheader(t(L, "sections"))
-primary = result.primary
-table = pd.DataFrame([{
-    "section": section_titles.get(sid, sid),
-    **{f"alt:{a}": fmt_figure(result.alternatives[a].sections[sid].value) for a in result.alternatives},
-    "coverage": None if s.coverage is None else round(100 * s.coverage), "answered": f"{s.answered}/{s.applicable}",
-} for sid, s in headline.sections.items()])
-if not table.empty:
-    many = len(result.alternatives) > 1
-    st.dataframe(table, hide_index=True, width="stretch", column_config={
-        "section": t(L, "section"),
-        **{f"alt:{a}": st.column_config.TextColumn(alt_labels.get(a) if many else t(L, "score"))
-           for a in result.alternatives},
-        "coverage": st.column_config.ProgressColumn(
-            t(L, "coverage") + (f" ({alt_labels.get(primary)})" if many else ""), min_value=0, max_value=100,
-            format="%d %%"),
-        "answered": t(L, "answered"),
-    })
-
-# --- dimensions: one chart per framework, then groups x items ---------------------------------
-for framework in checklist.frameworks:
-    titles = {i.id: text_for(i.title, L) for i in framework.items}
-    # Each bar's label carries its coverage (the headline alternative's): rated of applicable.
-    covered = headline.dimensions.get(framework.id, {})
-    bar_titles = {i: f"{title} ({covered[i].answered}/{covered[i].applicable})"
-                  if i in covered and covered[i].applicable else title for i, title in titles.items()}
-    rows = []
-    for alt_id, ar in result.alternatives.items():
-        for item_id, s in ar.dimensions.get(framework.id, {}).items():
-            rows.append({"item": bar_titles.get(item_id, item_id), "score": figure(s.value), "figure": fmt_figure(s.value),
-                         "coverage": round(100 * s.coverage) if s.coverage is not None else None,
-                         "alternative": alt_labels.get(alt_id, alt_id)})
-    df = pd.DataFrame(rows)
-    if df.empty or df["score"].isna().all():
-        continue
-    st.subheader(md(text_for(framework.title, L)))
-    order = [titles[i.id] for i in framework.items]
-    base = alt.Chart(df.dropna(subset=["score"])).encode(
-        y=alt.Y("item:N", sort=[bar_titles[i.id] for i in framework.items], title=None, axis=alt.Axis(labelLimit=320)),
-        x=alt.X("score:Q", scale=alt.Scale(domain=[-100, 100]), title=t(L, "score"), axis=SCORE_AXIS),
-        tooltip=[alt.Tooltip("item:N", title=t(L, "item")), alt.Tooltip("figure:N", title=t(L, "score")),
-                 alt.Tooltip("coverage:Q", title=t(L, "coverage") + " %"),
-                 alt.Tooltip("alternative:N", title=t(L, "alternative"))])
-    if len(result.alternatives) > 1:
-        chart = base.mark_bar().encode(color=alt.Color("alternative:N", title=t(L, "alternative"), scale=ALT_SCALE),
-                                       yOffset=alt.YOffset("alternative:N", sort=list(alt_labels.values())))
-    else:
-        chart = base.mark_bar().encode(color=alt.Color("score:Q", scale=SCORE_SCALE, legend=None))
-    st.altair_chart(chart.properties(height=alt.Step(18 if len(result.alternatives) > 1 else 24)), width="stretch")
-
-    cells = [{"group": group_labels.get(g, g), "item": titles.get(i, i), "score": figure(v), "figure": fmt_figure(v)}
-             for g, items in headline.group_dimensions.get(framework.id, {}).items()
-             for i, v in items.items() if v is not None]
-    if cells:
-        # The first framework (the policy areas in the reference checklists) shows its
-        # heatmap; the others keep theirs folded away.
-        first = framework is checklist.frameworks[0]
-        heading = t(L, "groups_x_items", framework=md(text_for(framework.title, L)))
-        box = st.container() if first else st.expander(heading)
-        if first:
-            box.caption(heading)
-        heat = alt.Chart(pd.DataFrame(cells)).mark_rect().encode(
-            x=alt.X("item:N", sort=order, title=None,
-                    axis=alt.Axis(labelAngle=-35, labelLimit=220, labelOverlap=False)),
-            y=alt.Y("group:N", sort=list(group_labels.values()), title=None, axis=alt.Axis(labelLimit=320)),
-            color=alt.Color("score:Q", scale=SCORE_SCALE, title=t(L, "score"), legend=alt.Legend(labelExpr=SIGNED)),
-            tooltip=[alt.Tooltip("group:N", title=t(L, "group")), alt.Tooltip("item:N", title=t(L, "item")),
-                     alt.Tooltip("figure:N", title=t(L, "score"))])
-        text = heat.mark_text(fontSize=11).encode(text=alt.Text("figure:N"), color=alt.value("black"))
-        box.altair_chart((heat + text).properties(height=alt.Step(26)), width="stretch")
-
-# --- alternatives compared ---------------------------------------------------------------------
-if len(result.alternatives) > 1:
-    st.subheader(t(L, "alternatives_compared"))
-    rows = [{"alternative": alt_labels.get(a, a), "part": t(L, "overall_axis"), "score": figure(ar.overall.value),
-             "figure": fmt_figure(ar.overall.value)} for a, ar in result.alternatives.items()]
-    rows += [{"alternative": alt_labels.get(a, a), "part": section_titles.get(sid, sid), "score": figure(s.value),
-              "figure": fmt_figure(s.value)}
-             for a, ar in result.alternatives.items() for sid, s in ar.sections.items()]
-    df = pd.DataFrame(rows).dropna(subset=["score"])
-    if not df.empty:
-        chart = alt.Chart(df).mark_bar().encode(
-            x=alt.X("part:N", sort=[t(L, "overall_axis")] + list(section_titles.values()), title=None,
-                    axis=alt.Axis(labelAngle=-30, labelLimit=200)),
-            xOffset=alt.XOffset("alternative:N", sort=list(alt_labels.values())),
-            y=alt.Y("score:Q", scale=alt.Scale(domain=[-100, 100]), title=t(L, "score"), axis=SCORE_AXIS),
-            color=alt.Color("alternative:N", title=t(L, "alternative"), scale=ALT_SCALE),
-            tooltip=["alternative:N", "part:N", alt.Tooltip("figure:N", title=t(L, "score"))])
-        st.altair_chart(chart, width="stretch")
-
-# --- drivers -------------------------------------------------------------------------------------
-st.subheader(t(L, "drivers"))
-up_col, down_col = st.columns(2)
-for col, key, drivers in ((up_col, "drivers_up", headline.overall.up), (down_col, "drivers_down", headline.overall.down)):
-    with col:
-        st.caption(t(L, key))
-        if not drivers:
-            st.markdown("–")
-        else:
-            st.dataframe(pd.DataFrame([{
-                t(L, "criterion"): questions.get(d.criterion, d.criterion)
-                + (f" ({group_labels.get(d.group, d.group)})" if d.group else ""),
-                t(L, "rating_scale"): fmt_figure(d.rating), t(L, "effect"): d.effect} for d in drivers]),
-                hide_index=True, width="stretch", column_config={
-                    t(L, "rating_scale"): st.column_config.TextColumn(),
-                    t(L, "effect"): st.column_config.NumberColumn(format="%+.1f")})
-
-# --- the report ------------------------------------------------------------------------------------
-st.subheader(t(L, "report"))
+# --- the buttons: back to the answers, the report -----------------------------------------------------
 # The report prints the review thread, as the report stored at sign-off does: comments
 # posted in the app belong in it. A post changes the thread, not the assessment's
 # revision, so the built PDF is kept per revision of both.
@@ -338,18 +154,231 @@ except SkbError as exc:
 pdf_key = f"pdf:{doc.revision}:{review.revision}:{L}"
 for stale in [k for k in doc.cache if k.startswith("pdf:") and not k.startswith(pdf_key.removesuffix(L))]:
     del doc.cache[stale]  # built before the last post: not offered again, and not kept in memory
-if st.button(t(L, "build_pdf"), key="build_pdf", icon=":material/picture_as_pdf:"):
-    with st.spinner(t(L, "building_pdf")):
-        out = io.BytesIO()
-        try:
-            render_report(assessment, out, lang=L, result=result, comments=review.comments,
-                          checklist_note=checklist_note(checklist, L))
-        except SkbError as exc:
-            st.error(t(L, "report_failed", error=exc.message(L)))
+with st.container(horizontal=True, key="report_buttons"):
+    if st.button(t(L, "page_wizard"), icon=":material/arrow_back:", key="to_wizard"):
+        go(WIZARD, assessment.id)
+    if pdf_key not in doc.cache and st.button(t(L, "build_pdf"), key="build_pdf", icon=":material/picture_as_pdf:",
+                                              type="primary"):
+        with st.spinner(t(L, "building_pdf")):
+            out = io.BytesIO()
+            try:
+                render_report(assessment, out, lang=L, result=result, comments=review.comments,
+                              checklist_note=checklist_note(checklist, L))
+            except SkbError as exc:
+                st.error(t(L, "report_failed", error=exc.message(L)))
+            else:
+                doc.cache[pdf_key] = out.getvalue()
+                audit_save(assessment.id, assessment.metadata.municipality, "export")  # once per session
+    if pdf_key in doc.cache:
+        st.download_button(t(L, "download_pdf"), data=doc.cache[pdf_key],
+                           file_name=f"skb-{assessment.id[:8]}-{L}.pdf", mime="application/pdf", key="download_pdf",
+                           icon=":material/download:", type="primary", on_click="ignore")
+    # The report's HTML twin gets its button here, beside the PDF's.
+
+# --- the picture: the overall score and each section's, per alternative --------------------------------
+# (the one-glance figure takes this place)
+overview = [{"label": t(L, "overall_axis"), "alternative": alt_labels.get(a, a), "score": figure(ar.overall.value),
+             "figure": fmt_figure(ar.overall.value)} for a, ar in result.alternatives.items()]
+overview += [{"label": section_titles.get(sid, sid), "alternative": alt_labels.get(a, a), "score": figure(s.value),
+              "figure": fmt_figure(s.value)}
+             for a, ar in result.alternatives.items() for sid, s in ar.sections.items()]
+overview = [r for r in overview if r["score"] is not None]
+if overview:
+    st.altair_chart(bars(overview, [t(L, "overall_axis")] + list(section_titles.values())), width="stretch")
+
+
+# --- the details, one tab at a time --------------------------------------------------------------------
+
+
+def conclusions() -> None:
+    """The assessors' own conclusion, equity and participation, and the most serious negative consequences."""
+    st.subheader(t(L, "recommendation"), anchor=False)
+    rec = summary.recommendation
+    if rec is not None:
+        lines = []
+        if rec.choice is not None:
+            label = text_for(rec.label, L) if rec.label is not None else rec.choice
+            lines.append(f"**{md(label)}**" + (f"  \n{md(rec.comment[:600])}" if rec.comment.strip() else ""))
+        if rec.text:
+            lines.append(f"**{t(L, 'details_recommendation')}:** {md(rec.text[:2000])}")
+        st.info("  \n".join(lines))
+    elif not summary.assessors_summary.strip():
+        st.caption(t(L, "no_recommendation"))
+    if summary.assessors_summary.strip():
+        st.markdown(f"*{md(' '.join(summary.assessors_summary.split())[:1200])}*")
+
+    eq = headline.equity
+    p = result.participation
+    if checklist.groups or p.question:
+        eq_col, part_col = st.columns(2)
+        if checklist.groups:
+            with eq_col:
+                st.subheader(t(L, "equity"), anchor=False)
+                show = {"narrows": st.success, "widens": st.error}.get(eq.verdict, st.info)
+                show(md(summary.equity))
+                if eq.gap_change is not None:
+                    st.caption(t(L, "equity_gap", worse_off=fmt_figure(eq.worse_off),
+                                 population=fmt_figure(eq.population), change=fmt_figure(eq.gap_change)))
+                if summary.losers:
+                    st.markdown(f"**{t(L, 'losers')}:** " + group_figures(summary.losers))
+                elif summary.groups_rated:
+                    st.markdown(t(L, "no_losers_but" if summary.findings else "no_losers"))
+                if summary.gainers:
+                    st.caption(f"{t(L, 'gainers')}: " + group_figures(summary.gainers))
+                if summary.level:
+                    st.caption(f"{t(L, 'level')}: " + group_figures(summary.level))
+        if p.question:
+            with part_col:
+                st.subheader(t(L, "participation"), anchor=False)
+                ladder = checklist.ladder(checklist.criterion(p.question).ladder or "")
+                levels = {lv.id: text_for(lv.label, L) for lv in ladder.levels}
+                st.markdown(t(L, "participation_reached", reached=md(levels.get(p.reached or "", "–")),
+                              expected=md(levels.get(p.expected or "", "–"))))
+                if p.met is True:
+                    st.success(t(L, "participation_met"))
+                elif p.met is False:
+                    st.warning(t(L, "participation_not_met"))
+
+    # what, for whom, how large, which alternative
+    st.subheader(t(L, "findings"), anchor=False)
+    primary_label = alt_labels.get(summary.primary) or summary.primary
+    if not summary.findings:
+        st.caption(t(L, "no_findings", alternative=md(primary_label)))
+    for f in summary.findings:
+        ratings = [md(rating_words(r)) for r in f.ratings]
+        if f.more_groups:
+            ratings.append(counted("finding_more_groups", f.more_groups))
+        live = f.live_measures
+        if live:
+            tail = t(L, "finding_measure", measure=md(live[0].text[:300]))
         else:
-            doc.cache[pdf_key] = out.getvalue()
-            audit_save(assessment.id, assessment.metadata.municipality, "export")  # once per session
-if pdf_key in doc.cache:
-    st.download_button(t(L, "download_pdf"), data=doc.cache[pdf_key], file_name=f"skb-{assessment.id[:8]}-{L}.pdf",
-                       mime="application/pdf", key="download_pdf", icon=":material/download:", type="primary",
-                       on_click="ignore")
+            tail = f"**{t(L, 'finding_dropped' if f.measures else 'finding_no_measure')}**"
+        st.markdown(f"- **{md(questions.get(f.criterion, f.criterion))}** ({md(mid_sentence(primary_label))}): "
+                    f"{'; '.join(ratings)}.  \n  {tail}")
+    if summary.negatives > len(summary.findings):
+        st.caption(counted("more_findings", summary.negatives - len(summary.findings)))
+
+
+def flags_and_gaps() -> None:
+    framework_items = {(fw.id, i.id): text_for(i.title, L) for fw in checklist.frameworks for i in fw.items}
+    st.subheader(t(L, "flags"), anchor=False)
+    if not summary.flags:
+        st.caption(t(L, "no_flags"))
+    show_flag = {"serious": st.error, "warning": st.warning, "info": st.info}
+    for flag in summary.flags:  # the worst first, each once
+        rights = ""
+        if flag.rights:
+            key = "flag_right" if flag.rights[0][0] in RIGHTS_FRAMEWORKS else "flag_policy_area"
+            rights = f"{t(L, key)}: " + "; ".join(framework_items.get(r, r[1]) for r in flag.rights)
+        group = f"{t(L, 'group')}: {group_labels.get(flag.group, flag.group)}" if flag.group else ""
+        where_alt = (f"{t(L, 'alternative')}: {mid_sentence(alt_labels.get(flag.alternative) or flag.alternative)}"
+                     if flag.alternative and many else "")
+        where = " · ".join(md(x) for x in (questions.get(flag.criterion or ""), group, rights, where_alt) if x)
+        show_flag.get(flag.severity, st.info)(f"**{t(L, 'severity_' + flag.severity)}:** "
+                                              f"{md(text_for(flag.message, L))}" + (f"  \n{where}" if where else ""))
+    st.subheader(t(L, "gaps"), anchor=False)
+    if not summary.gaps:
+        st.caption(t(L, "no_gaps"))
+    else:
+        # One line per question, the groups rated unknown together: as many lines as the count says.
+        primary_label = alt_labels.get(summary.primary) or summary.primary
+        st.caption(counted("gaps_for", len(summary.gaps), alternative=md(mid_sentence(primary_label))))
+        lines = []
+        for g in summary.gaps[:60]:
+            groups = ", ".join(group_labels.get(x, x) for x in g.groups)
+            lines.append(f"- {md(questions.get(g.criterion, g.criterion))}"
+                         + (f"  \n  :gray[{md(groups)}]" if groups else ""))
+        st.markdown("\n".join(lines))  # the page scrolls, not a box of its own the keyboard cannot reach
+    elsewhere = {g.criterion for g in result.gaps} - {g.criterion for g in summary.gaps}
+    if elsewhere:
+        st.caption(t(L, "gaps_elsewhere", count=len(elsewhere)))
+
+
+def sections() -> None:
+    """Each section's score per alternative and its coverage, as a table whose text is never cut."""
+    primary = result.primary
+    rows = [{
+        t(L, "section"): section_titles.get(sid, sid),
+        **{(alt_labels.get(a) if many else t(L, "score")): fmt_figure(result.alternatives[a].sections[sid].value)
+           for a in result.alternatives},
+        t(L, "coverage") + (f" ({alt_labels.get(primary)})" if many else ""):
+            "–" if s.coverage is None else f"{round(100 * s.coverage)} %",
+        t(L, "answered"): f"{s.answered}/{s.applicable}",
+    } for sid, s in headline.sections.items()]
+    if rows:
+        st.table(pd.DataFrame(rows), hide_index=True)
+
+
+def dimensions() -> None:
+    """One framework at a time: its chart per alternative, then its groups × items."""
+    shown = [fw for fw in checklist.frameworks if any(
+        s.value is not None for ar in result.alternatives.values() for s in ar.dimensions.get(fw.id, {}).values())]
+    if not shown:
+        st.caption(t(L, "no_dimensions"))
+        return
+    titles_of = {fw.id: md(text_for(fw.title, L)) for fw in shown}  # the control reads Markdown
+    chosen = st.segmented_control(t(L, "framework"), list(titles_of), format_func=lambda f: titles_of[f],
+                                  default=shown[0].id, required=True, key="results_framework")
+    framework = next(fw for fw in shown if fw.id == (chosen or shown[0].id))
+    titles = {i.id: text_for(i.title, L) for i in framework.items}
+    # Each bar's label carries its coverage (the headline alternative's): rated of applicable.
+    covered = headline.dimensions.get(framework.id, {})
+    bar_titles = {i: f"{title} ({covered[i].answered}/{covered[i].applicable})"
+                  if i in covered and covered[i].applicable else title for i, title in titles.items()}
+    rows = [{"label": bar_titles.get(item_id, item_id), "score": figure(s.value), "figure": fmt_figure(s.value),
+             "alternative": alt_labels.get(alt_id, alt_id)}
+            for alt_id, ar in result.alternatives.items()
+            for item_id, s in ar.dimensions.get(framework.id, {}).items() if s.value is not None]
+    st.subheader(md(text_for(framework.title, L)), anchor=False)
+    st.altair_chart(bars(rows, [bar_titles[i.id] for i in framework.items]), width="stretch")
+
+    cells = [{"group": group_labels.get(g, g), "item": titles.get(i, i), "score": figure(v), "figure": fmt_figure(v)}
+             for g, items in headline.group_dimensions.get(framework.id, {}).items()
+             for i, v in items.items() if v is not None]
+    if cells:
+        st.caption(t(L, "groups_x_items", framework=md(text_for(framework.title, L))))
+        heat = alt.Chart(pd.DataFrame(cells)).mark_rect().encode(
+            x=alt.X("item:N", sort=[titles[i.id] for i in framework.items], title=None,
+                    axis=alt.Axis(labelAngle=-40, labelLimit=0, labelOverlap=False)),
+            y=alt.Y("group:N", sort=list(group_labels.values()), title=None, axis=LABELS),
+            color=alt.Color("score:Q", scale=SCORE_SCALE, title=t(L, "score"), legend=alt.Legend(labelExpr=SIGNED)),
+            tooltip=[alt.Tooltip("group:N", title=t(L, "group")), alt.Tooltip("item:N", title=t(L, "item")),
+                     alt.Tooltip("figure:N", title=t(L, "score"))])
+        text = heat.mark_text(fontSize=11).encode(text=alt.Text("figure:N"), color=alt.value("black"))
+        st.altair_chart((heat + text).properties(height=alt.Step(26)), width="stretch")
+
+
+def effect(value: float) -> str:
+    return f"{value:+.1f}".replace("-", MINUS)
+
+
+def drivers() -> None:
+    """What pulls the headline alternative's overall score up and down: whole questions, every column shown."""
+    for key, found in (("drivers_up", head.up), ("drivers_down", head.down)):
+        st.subheader(t(L, key), anchor=False)
+        if not found:
+            st.markdown("–")
+            continue
+        st.table(pd.DataFrame([{
+            t(L, "criterion"): questions.get(d.criterion, d.criterion)
+            + (f" ({group_labels.get(d.group, d.group)})" if d.group else ""),
+            t(L, "rating_scale"): fmt_figure(d.rating), t(L, "effect"): effect(d.effect)} for d in found]),
+            hide_index=True)
+
+
+TABS = (("tab_conclusions", conclusions), ("tab_flags", flags_and_gaps), ("sections", sections),
+        ("tab_dimensions", dimensions), ("drivers", drivers))
+
+
+@st.fragment
+@guarded  # a tab that fails says so in the page's language; the rest of the page stands
+def details() -> None:
+    # Choosing a tab reruns this fragment alone, and only the open tab is built.
+    tabs = st.tabs([t(L, key) for key, _ in TABS], key="results_tab", on_change="rerun")
+    for tab, (_, draw) in zip(tabs, TABS):
+        if tab.open:
+            with tab:
+                draw()
+
+
+details()

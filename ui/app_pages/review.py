@@ -20,6 +20,8 @@ from assessment.model import Status
 from assessment.review import (ReviewConflict, post, report_pdf, return_to_draft, send_for_review, sign_off,
                                store_report, stored_reports, thread, verify_report, writers)
 from assessment.storage import EditConflict
+from ui.chrome import name_file_pickers
+from ui.failure import guarded_callback
 from ui.i18n import LANGUAGES, t
 from ui.routes import FOLLOWUP, required_assessment, go
 from ui.session import actor, allowed, flash, lang, reload, store, take_flash
@@ -90,6 +92,7 @@ except SkbError as exc:
     st.stop()
 
 
+@guarded_callback
 def _post(criterion_key: str | None, text_key: str, reply_to: str | None = None) -> None:
     words = str(st.session_state.get(text_key) or "")
     criterion = st.session_state.get(criterion_key) if criterion_key else None
@@ -117,7 +120,7 @@ def _show(comment, indent: bool = False) -> None:  # type: ignore[no-untyped-def
         st.markdown(md(comment.text).replace("\n", "  \n"))
 
 
-st.subheader(t(L, "review_thread"))
+st.subheader(t(L, "review_thread"), anchor=False)
 if not th.comments:
     st.caption(t(L, "no_comments"))
 places: list[str | None] = [None] + [c for c in questions if th.on(c)]
@@ -152,7 +155,7 @@ st.session_state[SEEN] = th.revision
 # --- sign-off ---------------------------------------------------------------------------------
 
 if meta.status == Status.IN_REVIEW:
-    st.subheader(t(L, "sign_off"))
+    st.subheader(t(L, "sign_off"), anchor=False)
     with st.container(border=True):
         st.caption(t(L, "sign_off_hint", rev=doc.revision))
         st.caption(t(L, "sign_off_today", date=dt.date.today().isoformat()))
@@ -178,7 +181,7 @@ if meta.status == Status.IN_REVIEW:
 # --- the stored report --------------------------------------------------------------------------
 
 if meta.status == Status.ADOPTED:
-    st.subheader(t(L, "stored_report"))
+    st.subheader(t(L, "stored_report"), anchor=False)
     reports = stored_reports(store(), aid)
     if not reports:
         # Adopted without this page's sign-off (an imported adopted file, or adopted before
@@ -201,6 +204,7 @@ if meta.status == Status.ADOPTED:
             st.download_button(t(L, "download_stored"), data=report_pdf(store(), aid, r.revision, r.lang),
                                file_name=f"skb-{aid[:8]}-v{r.revision}-{r.lang}.pdf", mime="application/pdf",
                                key=f"stored:{r.revision}:{r.lang}", icon=":material/download:", on_click="ignore")
+    name_file_pickers(L)  # its button in the page's language (Streamlit names it "Upload")
     upload = st.file_uploader(t(L, "verify_upload"), type=["pdf"], key="verify_upload")
     if upload is not None:
         check = verify_report(store(), aid, upload.getvalue())

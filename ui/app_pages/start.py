@@ -14,7 +14,7 @@ from ui.session import (OpenAssessment, actor, audit_save, author, close_assessm
 from ui.widgets import md, plan_type_labels
 
 L = lang()
-st.title(t(L, "app_title"))
+st.title(t(L, "app_title"), anchor=False)
 st.caption(t(L, "start_intro"))
 
 message = take_flash()
@@ -60,7 +60,7 @@ if doc is not None:
 new_col, list_col = st.columns([2, 3], gap="large")
 
 with new_col:
-    st.subheader(t(L, "new_assessment"))
+    st.subheader(t(L, "new_assessment"), anchor=False)
     me = actor()
     if me.shared and not any(role == Role.AUTHOR for _, role in my_roles()):
         st.info(t(L, "no_author_role"), icon=":material/edit_off:")  # a reader or reviewer writes nothing
@@ -109,7 +109,7 @@ with new_col:
                     go(WIZARD, assessment.id, 0)
 
 with list_col:
-    st.subheader(t(L, "assessments"))
+    st.subheader(t(L, "assessments"), anchor=False)
     search = st.text_input(t(L, "search"), key="search", placeholder=t(L, "search_placeholder"),
                            label_visibility="collapsed", icon=":material/search:")
     rows = [r for r in assessments_store.list(search=search or None)

@@ -10,7 +10,8 @@ from ui.outage import draw_unsaved
 from ui.progress import survey
 from ui.routes import RESULTS, required_assessment, go, set_step, step_from_url
 from ui.session import checklist_note, editable, lang, my_roles, reload
-from ui.style import STEPS_KEY, apply_style
+from ui.chrome import question_anchor
+from ui.style import STEP_PICKER_KEY, STEPS_KEY, apply_style
 from ui.widgets import draw_general_measures, draw_section, md
 
 L = lang()
@@ -66,14 +67,24 @@ with st.sidebar, st.container(key=STEPS_KEY, gap=None):
         st.button(f"{md(text_for(section.title, L))} · {counts}", key=f"step:{i}", on_click=_go_to, args=(i,),
                   type="primary" if i == step else "tertiary", icon=icon, width="stretch")
 
+# Where the sidebar is folded away (a narrow screen, or folded by hand) its step list is out of sight:
+# the same steps are offered here, shown only then (ui/style.py).
+st.session_state["skb_step_pick"] = step
+with st.container(key=STEP_PICKER_KEY):
+    st.selectbox(t(L, "go_to_step"), range(len(sections)), key="skb_step_pick",
+                 on_change=lambda: set_step(st.session_state["skb_step_pick"]),
+                 format_func=lambda i: f"{text_for(sections[i].title, L)} · " + (  # plain text: no markdown here
+                     f"{vis.steps[i].answered}/{vis.steps[i].applicable}" if vis.steps[i].visible else "–"))
+
 section = sections[step]
 progress = vis.steps[step]
-st.subheader(md(text_for(section.title, L)))
+st.subheader(md(text_for(section.title, L)), anchor=False)
 st.caption(t(L, "step_of", i=step + 1, n=len(sections)) + " · "
            + t(L, "answered_of", answered=progress.answered, applicable=progress.applicable))
 if section.description:
     st.markdown(md(text_for(section.description, L)))
 
+question_anchor()  # where "skip to the question", first in the tab order, leads
 if not progress.visible:
     st.info(t(L, "section_hidden"), icon=":material/visibility_off:")
 else:
