@@ -210,7 +210,8 @@ def complete_and_check(data_dir: Path, checklist_id: str) -> None:
     # the PDF is built from the results page
     at.button(key="build_pdf").click().run()
     assert not at.exception, at.exception
-    assert at.get("download_button"), "no download button after building the PDF"
+    buttons = at.get("download_button")
+    assert len(buttons) == 2, "no PDF and HTML download buttons after building the report"
 
 
 def test_written_for_the_test_checklist_runs_through_unchanged(data_dir: Path) -> None:

@@ -156,20 +156,24 @@ def test_a_short_assessment_survives_a_reload_and_downloads_its_report(page, app
 
     # results and the PDF
     page.get_by_role("button", name="Se resultatet").click()
-    page.get_by_role("button", name="Skapa PDF-rapport").wait_for()
+    page.get_by_role("button", name="Skapa rapporten (PDF och HTML)").wait_for()
     settle(page)
     shot(page, "results-sv")
-    page.get_by_role("button", name="Skapa PDF-rapport").click()
+    page.get_by_role("button", name="Skapa rapporten (PDF och HTML)").click()
     download_button = page.get_by_role("button", name="Ladda ner PDF")
     download_button.wait_for(timeout=2 * TIMEOUT)  # the PDF is built first
     with page.expect_download() as info:
         download_button.click()
     pdf = Path(info.value.path()).read_bytes()
     assert pdf.startswith(b"%PDF") and len(pdf) > 5_000
+    with page.expect_download() as info:  # its accessible HTML twin, built with it
+        page.get_by_role("button", name="Ladda ner HTML").click()
+    html = Path(info.value.path()).read_text(encoding="utf-8")
+    assert '<html lang="sv"' in html and "Åby" in html
 
     # the same pages in English
     page.get_by_text("en", exact=True).click()
-    page.get_by_role("button", name="Build the PDF report").wait_for()
+    page.get_by_role("button", name="Build the report (PDF and HTML)").wait_for()
     settle(page)
     assert "lang=en" in page.url
     shot(page, "results-en")

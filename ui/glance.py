@@ -64,7 +64,7 @@ def show_glance(checklist: Checklist, result: Result, lang: str,
         )
         rated = base.transform_filter("datum.value !== null").mark_rect().encode(
             color=alt.Color("value:Q", scale=colour, legend=legend))
-        unrated = base.transform_filter("datum.value === null").mark_rect(color="#e5e7eb")  # not rated: grey, "–"
+        unrated = base.transform_filter("datum.value === null").mark_rect(color="#e5e7eb", aria=False)  # not rated: grey, "–" (read from the text layer)
         text = base.mark_text(fontSize=12).encode(
             text="shown:N",
             color=alt.condition("datum.value !== null && (datum.value > 55 || datum.value < -55)",

@@ -18,13 +18,15 @@ import streamlit as st
 from assessment.checklist import text_for
 from assessment.errors import SkbError
 from assessment.figures import MINUS
+from assessment.glance import glance
 from assessment.library import reference_for
 from assessment.review import thread
 from assessment.scoring import score
 from assessment.summary import RIGHTS_FRAMEWORKS, figure, fmt_figure, summarize
-from reports import render_report
+from reports import render_report, render_report_html
 from reports.prose import mid_sentence
 from ui.failure import guarded
+from ui.glance import show_glance
 from ui.i18n import t
 from ui.progress import survey
 from ui.routes import WIZARD, required_assessment, go
@@ -151,8 +153,9 @@ try:
 except SkbError as exc:
     st.error(t(L, "report_failed", error=exc.message(L)))
     st.stop()
-pdf_key = f"pdf:{doc.revision}:{review.revision}:{L}"
-for stale in [k for k in doc.cache if k.startswith("pdf:") and not k.startswith(pdf_key.removesuffix(L))]:
+built = f"{doc.revision}:{review.revision}"
+pdf_key, html_key = f"pdf:{built}:{L}", f"html:{built}:{L}"
+for stale in [k for k in doc.cache if k.startswith(("pdf:", "html:")) and k.split(":")[1:3] != built.split(":")]:
     del doc.cache[stale]  # built before the last post: not offered again, and not kept in memory
 with st.container(horizontal=True, key="report_buttons"):
     if st.button(t(L, "page_wizard"), icon=":material/arrow_back:", key="to_wizard"):
@@ -160,31 +163,39 @@ with st.container(horizontal=True, key="report_buttons"):
     if pdf_key not in doc.cache and st.button(t(L, "build_pdf"), key="build_pdf", icon=":material/picture_as_pdf:",
                                               type="primary"):
         with st.spinner(t(L, "building_pdf")):
-            out = io.BytesIO()
-            try:
+            out, html = io.BytesIO(), io.BytesIO()
+            try:  # the PDF and its accessible HTML twin, from one report model: they cannot disagree
                 render_report(assessment, out, lang=L, result=result, comments=review.comments,
                               checklist_note=checklist_note(checklist, L))
+                render_report_html(assessment, html, lang=L, result=result, comments=review.comments,
+                                   checklist_note=checklist_note(checklist, L))
             except SkbError as exc:
                 st.error(t(L, "report_failed", error=exc.message(L)))
             else:
                 doc.cache[pdf_key] = out.getvalue()
+                doc.cache[html_key] = html.getvalue()
                 audit_save(assessment.id, assessment.metadata.municipality, "export")  # once per session
     if pdf_key in doc.cache:
         st.download_button(t(L, "download_pdf"), data=doc.cache[pdf_key],
                            file_name=f"skb-{assessment.id[:8]}-{L}.pdf", mime="application/pdf", key="download_pdf",
                            icon=":material/download:", type="primary", on_click="ignore")
-    # The report's HTML twin gets its button here, beside the PDF's.
+        st.download_button(t(L, "download_html"), data=doc.cache[html_key],
+                           file_name=f"skb-{assessment.id[:8]}-{L}.html", mime="text/html", key="download_html",
+                           icon=":material/accessibility_new:", help=t(L, "download_html_help"), on_click="ignore")
 
-# --- the picture: the overall score and each section's, per alternative --------------------------------
-# (the one-glance figure takes this place)
-overview = [{"label": t(L, "overall_axis"), "alternative": alt_labels.get(a, a), "score": figure(ar.overall.value),
-             "figure": fmt_figure(ar.overall.value)} for a, ar in result.alternatives.items()]
-overview += [{"label": section_titles.get(sid, sid), "alternative": alt_labels.get(a, a), "score": figure(s.value),
-              "figure": fmt_figure(s.value)}
-             for a, ar in result.alternatives.items() for sid, s in ar.sections.items()]
-overview = [r for r in overview if r["score"] is not None]
-if overview:
-    st.altair_chart(bars(overview, [t(L, "overall_axis")] + list(section_titles.values())), width="stretch")
+# --- the picture: each policy area and each worse-off group, per alternative (the report's decision page);
+# a checklist with neither gets the overall score and each section's instead
+if glance(checklist, result, L).rated:
+    show_glance(checklist, result, L, alternative_labels=alt_labels)
+else:
+    overview = [{"label": t(L, "overall_axis"), "alternative": alt_labels.get(a, a), "score": figure(ar.overall.value),
+                 "figure": fmt_figure(ar.overall.value)} for a, ar in result.alternatives.items()]
+    overview += [{"label": section_titles.get(sid, sid), "alternative": alt_labels.get(a, a),
+                  "score": figure(s.value), "figure": fmt_figure(s.value)}
+                 for a, ar in result.alternatives.items() for sid, s in ar.sections.items()]
+    overview = [r for r in overview if r["score"] is not None]
+    if overview:
+        st.altair_chart(bars(overview, [t(L, "overall_axis")] + list(section_titles.values())), width="stretch")
 
 
 # --- the details, one tab at a time --------------------------------------------------------------------
