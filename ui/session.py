@@ -240,6 +240,7 @@ def reload() -> None:
 
 
 def _record(doc: OpenAssessment, action: Any) -> None:
+    doc.cache.clear()  # the assessment in memory has changed, saved or not
     if doc.problem is not None:
         return  # an unresolved conflict: every further edit would be stale too
     try:
@@ -257,7 +258,6 @@ def _record(doc: OpenAssessment, action: Any) -> None:
     except StorageError as exc:
         doc.problem = exc.message(lang())
     else:
-        doc.cache.clear()
         doc.saved_at = dt.datetime.now().strftime("%H:%M:%S")
         audit_save(doc.assessment.id, doc.assessment.metadata.municipality)
 

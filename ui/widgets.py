@@ -209,10 +209,21 @@ def plan_type_labels(checklists: Iterable[Checklist], lang: str) -> dict[str, st
 # --- callbacks: widget -> Assessment -> store ---------------------------------------
 
 
+def _redraw(doc: OpenAssessment, revision: int, whole_page: bool = False) -> None:
+    """After an edit: what to draw again. A widget inside the wizard's fragment reruns that
+    fragment by itself (the answer, the progress, the step list, the save status). When the
+    save did not go through (a conflict, the database away) or the edit shows outside the
+    fragment (the plan type, in the caption and the details), the whole page reruns, so that
+    everything it says about the assessment and its saving is drawn anew."""
+    if whole_page or doc.problem is not None or doc.revision == revision:
+        st.rerun()
+
+
 def _on_change(criterion: str, alternative: str | None, part: str, key: str) -> None:
     doc = current()
     if doc is None or doc.locked:
         return
+    revision = doc.revision
     crit = doc.assessment.checklist.criterion(criterion)
     raw = st.session_state.get(key)
     old = doc.assessment.answer(criterion, alternative)
@@ -246,8 +257,10 @@ def _on_change(criterion: str, alternative: str | None, part: str, key: str) -> 
         if part == "value" and chosen != a.metadata.plan_type:
             a.metadata = a.metadata.model_copy(update={"plan_type": chosen})
         save_whole(doc)
+        _redraw(doc, revision, whole_page=True)
         return
     save_answer(doc, criterion, alternative, answer)
+    _redraw(doc, revision)
 
 
 def _bound(doc: OpenAssessment, crit: Criterion, alternative: str | None, part: str, value: Any) -> dict[str, Any]:
@@ -385,6 +398,34 @@ def _draw_reasoning(doc: OpenAssessment, crit: Criterion, alternative: str | Non
                       **_bound(doc, crit, alternative, "evidence", evidence))
 
 
+_SCALES = (AnswerType.IMPACT, AnswerType.LADDER)  # drawn as a row of radio buttons, one option per step
+
+
+def _draw_scales(doc: OpenAssessment, crit: Criterion, vis: Visibility, lang: str) -> None:
+    """A scale per alternative, one under the other, and their motivations side by side below.
+
+    A column per alternative halved the line a scale has, and its seven options
+    (five steps, "don't know", "not relevant") wrapped two or three to a line:
+    easy to misread, and a step of such questions some 4,000 px tall. One under
+    the other, each alternative's options read as one line (the style sheet lets
+    a long label take two short lines, `ui.style`)."""
+    checklist = doc.assessment.checklist
+    labels = _alternative_labels(checklist, lang)
+    shown = []
+    for alt in checklist.alternative_ids():
+        if crit.id not in vis.per_alternative.get(alt, frozenset()):
+            st.caption(f"{md(labels[alt])}: {t(lang, 'not_applicable_alt')}")
+            continue
+        shown.append(alt)
+        _draw_value(doc, crit, alt, lang, labels[alt])
+    cols = st.columns(len(shown)) if len(shown) > 1 else [st.container()]
+    for col, alt in zip(cols, shown):
+        with col:
+            if len(shown) > 1 and not doc.frozen:
+                st.caption(md(labels[alt]))
+            _draw_reasoning(doc, crit, alt, lang)
+
+
 def _alternative_labels(checklist: Checklist, lang: str) -> dict[str, str]:
     labels = {a.id: text_for(a.label, lang) for a in checklist.alternatives}
     return labels or {"proposal": ""}
@@ -406,6 +447,8 @@ def _draw_criterion(doc: OpenAssessment, crit: Criterion, vis: Visibility, lang:
         if crit.type == AnswerType.GROUP_IMPACT:
             shown = [a for a in alternatives if crit.id in vis.per_alternative.get(a, frozenset())]
             _draw_groups(doc, crit, shown, lang)
+        elif crit.type in _SCALES and len(alternatives) > 1:
+            _draw_scales(doc, crit, vis, lang)
         else:
             cols = st.columns(len(alternatives)) if len(alternatives) > 1 else [st.container()]
             for col, alt in zip(cols, alternatives):
@@ -441,7 +484,9 @@ def _on_measure(measure_id: str, part: str, key: str) -> None:
         measure.due = raw if isinstance(raw, dt.date) else None
     else:
         setattr(measure, part, str(raw or ""))
+    revision = doc.revision
     save_whole(doc, f"measure {measure_id}")
+    _redraw(doc, revision)
 
 
 def _add_measure(criterion: str) -> None:
@@ -449,7 +494,9 @@ def _add_measure(criterion: str) -> None:
     if doc is None or doc.locked or len(doc.assessment.measures) >= Bounds.MEASURES:
         return  # the button is disabled at the bound; a stale click adds nothing
     doc.assessment.measures.append(Measure(criterion=criterion, text=""))
+    revision = doc.revision
     save_whole(doc, f"measure added to {criterion}")
+    _redraw(doc, revision)
 
 
 def _remove_measure(measure_id: str) -> None:
@@ -457,7 +504,9 @@ def _remove_measure(measure_id: str) -> None:
     if doc is None or doc.locked:
         return
     doc.assessment.measures = [m for m in doc.assessment.measures if m.id != measure_id]
+    revision = doc.revision
     save_whole(doc, f"measure {measure_id} removed")
+    _redraw(doc, revision)
 
 
 def _draw_measures(doc: OpenAssessment, crit: Criterion, lang: str) -> None:
@@ -523,7 +572,9 @@ def _on_dialogue(record_id: str, part: str, key: str) -> None:
         record.groups = [str(g) for g in raw or []]
     else:
         setattr(record, part, str(raw or ""))
+    revision = doc.revision
     save_whole(doc, f"participation {record_id}")
+    _redraw(doc, revision)
 
 
 def _add_dialogue() -> None:
@@ -531,7 +582,9 @@ def _add_dialogue() -> None:
     if doc is None or doc.locked or len(doc.assessment.participation) >= Bounds.PARTICIPATION:
         return  # the button is disabled at the bound; a stale click adds nothing
     doc.assessment.participation.append(ParticipationRecord())
+    revision = doc.revision
     save_whole(doc, "participation added")
+    _redraw(doc, revision)
 
 
 def _remove_dialogue(record_id: str) -> None:
@@ -539,7 +592,9 @@ def _remove_dialogue(record_id: str) -> None:
     if doc is None or doc.locked:
         return
     doc.assessment.participation = [r for r in doc.assessment.participation if r.id != record_id]
+    revision = doc.revision
     save_whole(doc, f"participation {record_id} removed")
+    _redraw(doc, revision)
 
 
 def _dialogue_question(checklist: Checklist) -> str | None:

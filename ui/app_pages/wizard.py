@@ -1,4 +1,16 @@
-"""Wizard page: one step per checklist section, generated from the checklist."""
+"""Wizard page: one step per checklist section, generated from the checklist.
+
+Everything an answer or a move between steps changes is drawn by one fragment
+(`st.fragment`): the save status, the overall progress, the step list in the
+sidebar and the step itself. An answer, a fold, "next", "back" or a step
+chosen in the list reruns that fragment only, not the page around it (the
+title, the details, the language, the navigation): the browser is sent the
+fragment's elements and nothing else. The status and the progress sit above
+the details, so the fragment writes them into containers the page leaves for
+them there. An edit the fragment cannot show (the plan type, which the
+caption and the details show, or a save that did not go through) reruns the
+whole page; `ui.widgets` decides that.
+"""
 
 import streamlit as st
 
@@ -6,84 +18,123 @@ from assessment.auth import ALL_ORGS, ROLE_LABELS, org_key
 from assessment.checklist import text_for
 from ui.i18n import t
 from ui.metadata import draw_details
-from ui.progress import survey
+from ui.progress import Visibility, survey
 from ui.routes import RESULTS, required_assessment, go, set_step, step_from_url
-from ui.session import checklist_note, editable, lang, my_roles, reload
+from ui.session import OpenAssessment, checklist_note, current, editable, lang, my_roles, reload
 from ui.style import STEPS_KEY, apply_style
 from ui.widgets import draw_section, md
 
-L = lang()
-doc = required_assessment()
+_SURVEY = "survey"  # doc.cache key: what applies and what is answered, once per revision
 
-assessment = doc.assessment
-checklist = assessment.checklist
-sections = checklist.sections
-step = step_from_url(doc, len(sections))
-vis = survey(assessment)
+
+def _survey(doc: OpenAssessment) -> Visibility:
+    """Which questions apply and how many are answered; the store's save clears the cache."""
+    vis = doc.cache.get(_SURVEY)
+    if vis is None:
+        vis = doc.cache[_SURVEY] = survey(doc.assessment)
+    return vis
 
 
 def _go_to(i: int) -> None:
     set_step(i)
 
 
+L = lang()
+doc = required_assessment()
+assessment = doc.assessment
+checklist = assessment.checklist
 meta = assessment.metadata
-may_edit = editable(doc)  # before any widget: someone who may not edit sees every field disabled
+editable(doc)  # before any widget: someone who may not edit sees every field disabled (doc.read_only)
+
 st.title(md(meta.title), anchor=False)
 st.caption(" · ".join(md(x) for x in (meta.municipality, checklist.plan_type_label(meta.plan_type, L), ", ".join(meta.areas),
                                        text_for(checklist.title, L)) if x))
 if note := checklist_note(checklist, L):
     st.warning(md(note), icon=":material/difference:")
-
-if doc.problem:
-    with st.container(border=True, key="problem"):
-        st.error(doc.problem, icon=":material/sync_problem:")
-        st.button(t(L, "reload"), key="reload", on_click=reload, icon=":material/refresh:", type="primary")
-elif doc.frozen:
-    st.info(t(L, "frozen"), icon=":material/lock:")
-if not doc.frozen and not may_edit:
-    here = {ROLE_LABELS[L][r] for o, r in my_roles() if o in (org_key(meta.municipality), ALL_ORGS)}
-    st.info(t(L, "read_only_role", org=md(meta.municipality.strip()) or t(L, "every_org"),
-              roles=", ".join(sorted(here)) or "–"), icon=":material/visibility:")
-elif doc.saved_at and not doc.problem:
-    st.caption(f":material/cloud_done: {t(L, 'saved_at', time=doc.saved_at, revision=doc.revision)}")
-
-draw_details(doc, L, expanded=vis.answered == 0)
-
-overall_applicable = vis.applicable
-st.progress(vis.answered / overall_applicable if overall_applicable else 0.0,
-            text=t(L, "overall_progress", answered=vis.answered, applicable=overall_applicable))
-st.caption(t(L, "progress_counts"))  # why the results page's count of rated questions is smaller
-
+status_box = st.container()
+draw_details(doc, L, expanded=_survey(doc).answered == 0)
+progress_box = st.container()
 apply_style()
-with st.sidebar, st.container(key=STEPS_KEY, gap=None):
-    st.caption(t(L, "steps"))
-    for i, (section, progress) in enumerate(zip(sections, vis.steps)):
-        done = progress.applicable and progress.answered == progress.applicable
-        icon = ":material/check_circle:" if done else (":material/block:" if not progress.visible
-                                                        else ":material/radio_button_unchecked:")
-        counts = f"{progress.answered}/{progress.applicable}" if progress.visible else "–"
-        st.button(f"{md(text_for(section.title, L))} · {counts}", key=f"step:{i}", on_click=_go_to, args=(i,),
-                  type="primary" if i == step else "tertiary", icon=icon, width="stretch")
 
-section = sections[step]
-progress = vis.steps[step]
-st.subheader(md(text_for(section.title, L)))
-st.caption(t(L, "step_of", i=step + 1, n=len(sections)) + " · "
-           + t(L, "answered_of", answered=progress.answered, applicable=progress.applicable))
-if section.description:
-    st.markdown(md(text_for(section.description, L)))
 
-if not progress.visible:
-    st.info(t(L, "section_hidden"), icon=":material/visibility_off:")
-else:
-    draw_section(doc, section, vis, L)
+def _status(doc: OpenAssessment, lang_: str) -> None:
+    meta = doc.assessment.metadata
+    if doc.problem:
+        with st.container(border=True, key="problem"):
+            st.error(doc.problem, icon=":material/sync_problem:")
+            st.button(t(lang_, "reload"), key="reload", on_click=reload, icon=":material/refresh:", type="primary")
+    elif doc.frozen:
+        st.info(t(lang_, "frozen"), icon=":material/lock:")
+    if not doc.frozen and doc.read_only:
+        here = {ROLE_LABELS[lang_][r] for o, r in my_roles() if o in (org_key(meta.municipality), ALL_ORGS)}
+        st.info(t(lang_, "read_only_role", org=md(meta.municipality.strip()) or t(lang_, "every_org"),
+                  roles=", ".join(sorted(here)) or "–"), icon=":material/visibility:")
+    elif doc.saved_at and not doc.problem:
+        st.caption(f":material/cloud_done: {t(lang_, 'saved_at', time=doc.saved_at, revision=doc.revision)}")
 
-back, _, forward = st.columns([1, 2, 1])
-back.button(t(L, "back"), key="back", on_click=_go_to, args=(step - 1,), disabled=step == 0,
-            icon=":material/arrow_back:", width="stretch")
-if step + 1 < len(sections):
-    forward.button(t(L, "next"), key="next", on_click=_go_to, args=(step + 1,), type="primary",
-                   icon=":material/arrow_forward:", width="stretch")
-elif forward.button(t(L, "to_results"), key="to_results", type="primary", icon=":material/bar_chart:",
-                    width="stretch"):
-    go(RESULTS, assessment.id)
+
+def _progress(vis: Visibility, lang_: str) -> None:
+    applicable = vis.applicable
+    st.progress(vis.answered / applicable if applicable else 0.0,
+                text=t(lang_, "overall_progress", answered=vis.answered, applicable=applicable))
+    st.caption(t(lang_, "progress_counts"))  # why the results page's count of rated questions is smaller
+
+
+def _step_list(doc: OpenAssessment, vis: Visibility, step: int, lang_: str) -> None:
+    with st.container(key=STEPS_KEY, gap=None):
+        st.caption(t(lang_, "steps"))
+        for i, (section, progress) in enumerate(zip(doc.assessment.checklist.sections, vis.steps)):
+            done = progress.applicable and progress.answered == progress.applicable
+            icon = ":material/check_circle:" if done else (":material/block:" if not progress.visible
+                                                            else ":material/radio_button_unchecked:")
+            counts = f"{progress.answered}/{progress.applicable}" if progress.visible else "–"
+            st.button(f"{md(text_for(section.title, lang_))} · {counts}", key=f"step:{i}", on_click=_go_to,
+                      args=(i,), type="primary" if i == step else "tertiary", icon=icon, width="stretch")
+
+
+@st.fragment
+def _wizard() -> None:
+    """The part of the page an answer or a step changes; rerun alone after each."""
+    doc = current()
+    if doc is None:  # closed meanwhile (another tab, a reload that failed): the page says what to do
+        st.rerun()
+    lang_ = lang()
+    sections = doc.assessment.checklist.sections
+    step = step_from_url(doc, len(sections))
+    vis = _survey(doc)
+    # A block of its own in each container, written on every run (a status may be empty), so that
+    # Streamlit keeps the container's place for the fragment's later runs. The browser draws what
+    # it is sent in order: the status and the progress (two elements) first, then the step, and
+    # the step list (a button per step) last.
+    with status_box.container():
+        _status(doc, lang_)
+    with progress_box.container():
+        _progress(vis, lang_)
+    steps_box = st.sidebar.container()
+
+    section = sections[step]
+    progress = vis.steps[step]
+    st.subheader(md(text_for(section.title, lang_)))
+    st.caption(t(lang_, "step_of", i=step + 1, n=len(sections)) + " · "
+               + t(lang_, "answered_of", answered=progress.answered, applicable=progress.applicable))
+    if section.description:
+        st.markdown(md(text_for(section.description, lang_)))
+    if not progress.visible:
+        st.info(t(lang_, "section_hidden"), icon=":material/visibility_off:")
+    else:
+        draw_section(doc, section, vis, lang_)
+
+    back, _, forward = st.columns([1, 2, 1])
+    back.button(t(lang_, "back"), key="back", on_click=_go_to, args=(step - 1,), disabled=step == 0,
+                icon=":material/arrow_back:", width="stretch")
+    if step + 1 < len(sections):
+        forward.button(t(lang_, "next"), key="next", on_click=_go_to, args=(step + 1,), type="primary",
+                       icon=":material/arrow_forward:", width="stretch")
+    elif forward.button(t(lang_, "to_results"), key="to_results", type="primary", icon=":material/bar_chart:",
+                        width="stretch"):
+        go(RESULTS, doc.assessment.id)
+    with steps_box:
+        _step_list(doc, vis, step, lang_)
+
+
+_wizard()
