@@ -194,6 +194,7 @@ def _measure_bare(ctx: Context, browser: Any, specs: dict[str, str], n_load: int
             page.goto(f"{server.url}/?mode={prefix}answer")
             radio = page.locator(css_key("answer"))
             radio.wait_for()
+            page.locator('[data-testid="stProgress"]').first.wait_for()  # drawn after the radio: the run is under way
             wait_idle(page)
             for i in range(n_act):
                 label = "Nej" if i % 2 == 0 else "Ja"
@@ -260,6 +261,8 @@ def _measure_app(ctx: Context, browser: Any, checklist: Checklist, env: dict[str
         page.goto(wizard.wizard_url(server.url, aid, control_step))
         radio = page.locator(css_key(f"w:{aid}:{question}:-:value"))
         radio.wait_for(timeout=60_000)
+        page.locator(css_key(f"q:{question}")).wait_for(timeout=60_000)
+        page.locator('[data-testid="stProgress"]').first.wait_for(timeout=60_000)
         wait_idle(page)
         for i in range(n_act):
             label = "Nej" if i % 2 == 0 else "Ja"
@@ -334,32 +337,36 @@ def _next_pass(browser: Any, base: str, targets: list[str | None], aid: str, pas
 
 
 def _results_loaded(page: Any, title: str) -> None:
-    """The results page drawn: its heading (written after the scoring) shown and its script finished."""
+    """The results page drawn: its address, its heading and its PDF button (drawn after the scoring and
+    the summary) shown, and its script finished. The wizard's heading is the same title, so the
+    button tells the two pages apart."""
+    page.wait_for_url("**/results?*", timeout=120_000)
     page.locator("h1").filter(has_text=title).first.wait_for(timeout=120_000)
+    page.locator(css_key("build_pdf")).wait_for(timeout=120_000)
     wait_idle(page, timeout_ms=120_000)
 
 
 def _measure_results(ctx: Context, browser: Any, env: dict[str, str], ids: list[str], titles: list[str],
-                     n_cold: int) -> dict[str, list[float]]:
-    """The results page's first load: right after a server started (a wizard page served first, as a
-    planner arrives from the wizard), and of each further assessment on a server already warm."""
+                     last_step: int, n_cold: int) -> dict[str, list[float]]:
+    """The results page's first load, as a planner gets there: from the wizard's last step, its
+    button to the results, on a server just started (nothing scored, no results page drawn yet);
+    and a new browser session opening the results of each further assessment on that server."""
     from . import wizard
 
-    out: dict[str, list[float]] = {"results-cold": [], "results-first": []}
+    out: dict[str, list[float]] = {"results-cold": [], "results-session": []}
     for n in range(n_cold):
         with StreamlitServer(ctx.root / "streamlit_app.py", env=env) as server:
             with session(browser) as page:
-                page.goto(wizard.wizard_url(server.url, ids[0], 0))
+                page.goto(wizard.wizard_url(server.url, ids[0], last_step))
+                button = page.locator(css_key("to_results")).locator("button")
+                button.wait_for(timeout=120_000)
                 wait_idle(page, timeout_ms=120_000)
-            with session(browser) as page:
-                out["results-cold"].append(_timed(
-                    lambda: page.goto(f"{server.url}/results?id={ids[0]}", wait_until="commit"),
-                    lambda: _results_loaded(page, titles[0])))
+                out["results-cold"].append(_timed(button.click, lambda: _results_loaded(page, titles[0])))
             if n:
                 continue
-            for aid, title in zip(ids[1:], titles[1:]):  # each assessment's first scoring, on this warm server
+            for aid, title in zip(ids[1:], titles[1:]):
                 with session(browser) as page:
-                    out["results-first"].append(_timed(
+                    out["results-session"].append(_timed(
                         lambda: page.goto(f"{server.url}/results?id={aid}", wait_until="commit"),
                         lambda: _results_loaded(page, title)))
     return out
@@ -407,7 +414,7 @@ def browser_rows(ctx: Context) -> list[Row]:
             peer, peer_note = measure_peer(browser, n_load, n_act, passes)
         base, minimal = _measure_bare(ctx, browser, specs, n_load, n_act)
         ours, note = _measure_app(ctx, browser, checklist, env, ids[0], n_load, n_act, passes, targets)
-        ours.update(_measure_results(ctx, browser, env, ids, titles, ctx.n(3, 1)))
+        ours.update(_measure_results(ctx, browser, env, ids, titles, len(checklist.sections) - 1, ctx.n(3, 1)))
     finally:
         browser.close()
         pw.stop()
@@ -428,7 +435,8 @@ def browser_rows(ctx: Context) -> list[Row]:
     # Against the peer, from the same run: our figure, the peer's in the floor column, the ratio ours / peer.
     # And Streamlit's own minimum against the peer: where it misses a target, no Streamlit page can meet it.
     pass_note = (f"SKB's \"next\" is every step of a full pass ({len(ours['pass'])} steps timed, "
-                 f"{passes} pass(es)); its cold load opens the largest step; {load}")
+                 f"{passes} pass(es)), its answer the yes/no of the floor rows above, its cold load the largest "
+                 f"step; {load}")
     for key, ours_key, what, factor_limit in (
         ("load", "load", "cold load to the first question visible", 0.6),
         ("answer", "answer", "an answer to its dependent parts updated", 0.7),
@@ -445,13 +453,20 @@ def browser_rows(ctx: Context) -> list[Row]:
             o, b = stats(samples), stats(peer[key])
             why = pass_note if who == "SKB" else (
                 f"a bare Streamlit script with one radio, one button and one line of text, no SKB; {load}")
+            if key == "load" and who == "SKB":
+                why = f"{peer_note}; {why}"  # what the peer's figures are, said once
             rows.append(Row(measure=title, unit=unit, figures=scaled(o, factor), floor=scaled(b, factor),
-                            floor_name="the peer, " + peer_note, targets=[target], samples=o.n, note=why))
-    results_note = (f"a new browser session opening the results page of an assessment answered throughout, "
-                    f"to its heading shown and its script finished; {load}")
-    for key, title in (("results-cold", "Results page: first load after the server started"),
-                       ("results-first", "Results page: first load of each assessment, server warm")):
-        o = stats(ours[key])
-        rows.append(Row(measure=title, unit="s", figures=scaled(o, 1.0), samples=o.n, note=results_note,
-                        targets=[Target("median", "<=", 1.0, "median <= 1 s")]))
+                            floor_name="the peer, in the same Chromium and the same run", targets=[target],
+                            samples=o.n, note=why))
+    results_note = (f"an assessment answered throughout, to the results page's heading shown and its script "
+                    f"finished (its charts draw after); {load}")
+    o = stats(ours["results-cold"])
+    rows.append(Row(measure="Results page: first load after the server started, from the wizard's last step",
+                    unit="s", figures=scaled(o, 1.0), samples=o.n, note=results_note,
+                    targets=[Target("median", "<=", 1.0, "median <= 1 s")]))
+    o, b = stats(ours["results-session"]), stats(minimal["load"])
+    rows.append(Row(measure="Results page: a new browser session opening it (each assessment's first)", unit="s",
+                    figures=scaled(o, 1.0), floor=scaled(b, 1.0), samples=o.n, note=results_note,
+                    floor_name="Streamlit's minimum cold load: a bare script's one line of text in a new session",
+                    targets=[Target("median", "<=", 1.0, "median <= 1 s")]))
     return rows

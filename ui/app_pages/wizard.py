@@ -12,6 +12,8 @@ caption and the details show, or a save that did not go through) reruns the
 whole page; `ui.widgets` decides that.
 """
 
+import threading
+
 import streamlit as st
 
 from assessment.auth import ALL_ORGS, ROLE_LABELS, org_key
@@ -37,6 +39,25 @@ def _survey(doc: OpenAssessment) -> Visibility:
 
 def _go_to(i: int) -> None:
     set_step(i)
+
+
+def _import_results_modules() -> None:
+    import altair as alt
+    import pandas as pd
+
+    import reports  # noqa: F401  (the PDF's modules)
+
+    alt.Chart(pd.DataFrame({"x": [0]})).mark_bar().encode(x="x:Q").to_dict()  # reads Vega-Lite's schema once
+
+
+@st.cache_resource(show_spinner=False)
+def _warm_results_page() -> threading.Thread:
+    """Once per process, while a planner is in the wizard: import what the results page needs
+    (charts, tables, the report: some 1.5 s on a busy machine) in the background, so that its first
+    load does not wait for them. Nothing else is shared: the thread only fills Python's module cache."""
+    thread = threading.Thread(target=_import_results_modules, name="skb-warm-results", daemon=True)
+    thread.start()
+    return thread
 
 
 L = lang()
@@ -138,3 +159,4 @@ def _wizard() -> None:
 
 
 _wizard()
+_warm_results_page()
