@@ -373,7 +373,10 @@ def _draw_groups(doc: OpenAssessment, crit: Criterion, shown: list[str], lang: s
             _draw_reasoning(doc, crit, alt, lang)
 
 
-def _draw_reasoning(doc: OpenAssessment, crit: Criterion, alternative: str | None, lang: str) -> None:
+def _draw_reasoning(doc: OpenAssessment, crit: Criterion, alternative: str | None, lang: str,
+                    owner: str = "") -> None:
+    """The motivation and evidence of one answer, in a fold; `owner` names the alternative in the
+    fold's label where the fold does not stand under its alternative's own answer."""
     answer = doc.assessment.answer(crit.id, alternative)
     comment = answer.comment if answer else ""
     if doc.frozen:  # adopted: the motivation and the evidence as text, only where written
@@ -387,7 +390,8 @@ def _draw_reasoning(doc: OpenAssessment, crit: Criterion, alternative: str | Non
                       **_bound(doc, crit, alternative, "comment", comment))
         return
     evidence = answer.evidence if answer else ""
-    fold = _fold(doc, crit, alternative, "reasoning", f"{t(lang, 'comment')} · {t(lang, 'evidence')}")
+    label = f"{t(lang, 'comment')} · {t(lang, 'evidence')}"
+    fold = _fold(doc, crit, alternative, "reasoning", f"{md(owner)}: {label}" if owner else label)
     if not fold.open:
         _preview([(t(lang, "comment"), comment), (t(lang, "evidence"), evidence)])
         return
@@ -421,9 +425,9 @@ def _draw_scales(doc: OpenAssessment, crit: Criterion, vis: Visibility, lang: st
     cols = st.columns(len(shown)) if len(shown) > 1 else [st.container()]
     for col, alt in zip(cols, shown):
         with col:
-            if len(shown) > 1 and not doc.frozen:
+            if doc.frozen and len(shown) > 1:
                 st.caption(md(labels[alt]))
-            _draw_reasoning(doc, crit, alt, lang)
+            _draw_reasoning(doc, crit, alt, lang, owner=labels[alt] if len(shown) > 1 else "")
 
 
 def _alternative_labels(checklist: Checklist, lang: str) -> dict[str, str]:
