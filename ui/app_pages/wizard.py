@@ -92,6 +92,8 @@ def _status(doc: OpenAssessment, lang_: str) -> None:
                   roles=", ".join(sorted(here)) or "–"), icon=":material/visibility:")
     elif doc.saved_at and not doc.problem:
         st.caption(f":material/cloud_done: {t(lang_, 'saved_at', time=doc.saved_at, revision=doc.revision)}")
+    else:
+        st.empty()  # nothing to say yet; the slot keeps the status's place for the fragment's runs
 
 
 def _progress(vis: Visibility, lang_: str) -> None:
@@ -123,15 +125,14 @@ def _wizard() -> None:
     sections = doc.assessment.checklist.sections
     step = step_from_url(doc, len(sections))
     vis = _survey(doc)
-    # A block of its own in each container, written on every run (a status may be empty), so that
-    # Streamlit keeps the container's place for the fragment's later runs. The browser draws what
-    # it is sent in order: the status and the progress (two elements) first, then the step, and
-    # the step list (a button per step) last.
-    with status_box.container():
+    # Written straight into the page's containers, every run (an empty status as an empty slot, so
+    # that Streamlit keeps the container's place for the fragment's later runs): an element at the
+    # same place is updated where it stands, not drawn anew beside a stale copy. The browser draws
+    # what it is sent in order: the status and the progress first, then the step, the step list last.
+    with status_box:
         _status(doc, lang_)
-    with progress_box.container():
+    with progress_box:
         _progress(vis, lang_)
-    steps_box = st.sidebar.container()
 
     section = sections[step]
     progress = vis.steps[step]
@@ -154,7 +155,7 @@ def _wizard() -> None:
     elif forward.button(t(lang_, "to_results"), key="to_results", type="primary", icon=":material/bar_chart:",
                         width="stretch"):
         go(RESULTS, doc.assessment.id)
-    with steps_box:
+    with st.sidebar:
         _step_list(doc, vis, step, lang_)
 
 
