@@ -12,6 +12,14 @@ that changes a progress bar and shows a question, one button that swaps two
 steps. So the ratio shows what the wizard adds to what Streamlit and Chromium
 cost for those widgets. Runs against a real `streamlit run` server on a
 temporary database; "not measured" with the reason when Chromium is missing.
+
+In the same run, against the peer (`benchmarks.peer`, Canada's Algorithmic
+Impact Assessment from ../shared/peer/): the same three figures of SKB ("next"
+here through every step of a full pass) with the peer's in the floor column,
+and beside each Streamlit's minimum (one radio, one button, one line of text)
+against the same peer, the floor no Streamlit page goes under. And the results
+page's first load: from the wizard's last step on a server just started, and
+in a new browser session (floor: Streamlit's minimum cold load).
 """
 
 from __future__ import annotations
