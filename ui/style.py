@@ -52,6 +52,7 @@ _SHEET = f"""
   }}
   [data-testid="stMain"] [data-testid="stRadioGroup"]:has(> :nth-child(5)) [data-testid="stRadioOption"] p {{
     white-space: normal;
+    hyphens: auto;
     overflow-wrap: anywhere;
     line-height: 1.3;
   }}
