@@ -240,6 +240,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         rows, errors = run(chosen, ctx, echo=lambda s: print(s, file=sys.stderr, flush=True))
         wall = time.perf_counter() - wall
     print(table(rows))
+    after = os.getloadavg() if hasattr(os, "getloadavg") else None
+    if load_before and after:  # the figures move with other work on the machine: say how much there was
+        print(f"\nLoad average (1, 5, 15 min): {', '.join(f'{x:.1f}' for x in load_before)} when the run began, "
+              f"{', '.join(f'{x:.1f}' for x in after)} when it ended; {os.cpu_count()} CPUs.")
     if args.markdown:
         print()
         print(markdown(rows))

@@ -95,3 +95,17 @@ def test_percentiles_ratios_and_targets() -> None:
     assert slow.ratio == 1.5 and [met for _, met in slow.verdicts()] == [True, False]
     rate = Row(measure="y", unit="/s", figures={"median": 5000.0}, floor={"median": 20000.0}, higher_is_better=True)
     assert rate.ratio == 4.0  # four times the floor's cost per item
+
+
+def test_without_the_peer_beside_the_project_its_rows_say_not_measured(tmp_path: Path) -> None:
+    """`make bench` measures the peer from ../shared/peer/; where that is absent the rows say why."""
+    from benchmarks.harness import NotMeasured
+    from benchmarks.peer import peer_missing, serve_peer
+
+    assert "../shared/peer/" in peer_missing(tmp_path)
+    with pytest.raises(NotMeasured, match="not beside the project"):
+        with serve_peer(tmp_path):
+            pass
+    (tmp_path / "aia-eia-js").mkdir()
+    (tmp_path / "aia-eia-js" / "index.html").write_text("<!doctype html>", encoding="utf-8")
+    assert peer_missing(tmp_path) == ""

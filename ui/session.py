@@ -268,6 +268,7 @@ def reload() -> None:
 
 
 def _record(doc: OpenAssessment, action: Any) -> None:
+    doc.cache.clear()  # the assessment in memory has changed, saved or not
     if doc.problem is not None:
         return  # an unresolved conflict: every further edit would be stale too
     if doc.unsaved is not None:
@@ -296,7 +297,6 @@ def _record(doc: OpenAssessment, action: Any) -> None:
         return
     else:
         doc.unsaved = None
-        doc.cache.clear()
         doc.saved_at = dt.datetime.now().strftime("%H:%M:%S")
         try:
             audit_save(doc.assessment.id, doc.assessment.metadata.municipality)

@@ -49,6 +49,22 @@ _SHEET = f"""
 body:has([data-testid="stSidebar"][data-collapsed="true"]) .st-key-{STEP_PICKER_KEY} {{
   display: flex;
 }}
+/* A scale (five or more options: an impact's steps with "don't know" and "not relevant", a ladder)
+   reads as one line: the options share the line in equal cells, a long label wraps inside its own. */
+@media (min-width: 640px) {{
+  [data-testid="stMain"] [data-testid="stRadioGroup"][aria-orientation="horizontal"]:has(> :nth-child(5)) {{
+    display: grid;
+    grid-auto-flow: column;
+    grid-auto-columns: minmax(0, 1fr);
+    column-gap: 0.5rem;
+  }}
+  [data-testid="stMain"] [data-testid="stRadioGroup"]:has(> :nth-child(5)) [data-testid="stRadioOption"] p {{
+    white-space: normal;
+    hyphens: auto;
+    overflow-wrap: anywhere;
+    line-height: 1.3;
+  }}
+}}
 </style>
 """
 

@@ -215,10 +215,21 @@ def plan_type_labels(checklists: Iterable[Checklist], lang: str) -> dict[str, st
 # --- callbacks: widget -> Assessment -> store ---------------------------------------
 
 
+def _redraw(doc: OpenAssessment, revision: int, whole_page: bool = False) -> None:
+    """After an edit: what to draw again. A widget inside the wizard's fragment reruns that
+    fragment by itself (the answer, the progress, the step list, the save status). When the
+    save did not go through (a conflict, the database away) or the edit shows outside the
+    fragment (the plan type, in the caption and the details), the whole page reruns, so that
+    everything it says about the assessment and its saving is drawn anew."""
+    if whole_page or doc.problem is not None or doc.revision == revision:
+        st.rerun()
+
+
 def _on_change(criterion: str, alternative: str | None, part: str, key: str) -> None:
     doc = current()
     if doc is None or doc.locked:
         return
+    revision = doc.revision
     crit = doc.assessment.checklist.criterion(criterion)
     raw = st.session_state.get(key)
     old = doc.assessment.answer(criterion, alternative)
@@ -254,8 +265,10 @@ def _on_change(criterion: str, alternative: str | None, part: str, key: str) -> 
         if part == "value" and chosen != a.metadata.plan_type:
             a.metadata = a.metadata.model_copy(update={"plan_type": chosen})
         save_whole(doc)
+        _redraw(doc, revision, whole_page=True)
         return
     save_answer(doc, criterion, alternative, answer)
+    _redraw(doc, revision)
 
 
 def _bound(doc: OpenAssessment, crit: Criterion, alternative: str | None, part: str, value: Any) -> dict[str, Any]:
@@ -369,8 +382,10 @@ def _draw_groups(doc: OpenAssessment, crit: Criterion, shown: list[str], lang: s
             _draw_reasoning(doc, crit, alt, lang)
 
 
-def _draw_certainty(doc: OpenAssessment, crit: Criterion, alternative: str | None, lang: str) -> None:
-    """How sure the assessors are of the rating, when the checklist asks it: its levels, in its words."""
+def _draw_certainty(doc: OpenAssessment, crit: Criterion, alternative: str | None, lang: str,
+                    owner: str = "") -> None:
+    """How sure the assessors are of the rating, when the checklist asks it: its levels, in its words;
+    `owner` names the alternative where the question does not stand under its alternative's answer."""
     checklist = doc.assessment.checklist
     if checklist.certainty is None or not checklist.asks_certainty(crit):
         return
@@ -378,6 +393,8 @@ def _draw_certainty(doc: OpenAssessment, crit: Criterion, alternative: str | Non
     levels = {lv.id: text_for(lv.label, lang) for lv in checklist.certainty.levels}
     current_level = answer.certainty if answer is not None and answer.certainty in levels else None
     title = text_for(checklist.certainty.title, lang) or t(lang, "certainty")
+    if owner:
+        title = f"{owner}: {title}"
     if doc.frozen:
         if current_level is not None:
             st.markdown(f"{md(title)}: **{md(levels[current_level])}**")
@@ -387,8 +404,11 @@ def _draw_certainty(doc: OpenAssessment, crit: Criterion, alternative: str | Non
              **_bound(doc, crit, alternative, "certainty", current_level))
 
 
-def _draw_reasoning(doc: OpenAssessment, crit: Criterion, alternative: str | None, lang: str) -> None:
-    _draw_certainty(doc, crit, alternative, lang)
+def _draw_reasoning(doc: OpenAssessment, crit: Criterion, alternative: str | None, lang: str,
+                    owner: str = "") -> None:
+    """How sure the assessors are (when asked), then the motivation and evidence of one answer, in a fold;
+    `owner` names the alternative where the fold does not stand under its alternative's own answer."""
+    _draw_certainty(doc, crit, alternative, lang, owner)
     answer = doc.assessment.answer(crit.id, alternative)
     comment = answer.comment if answer else ""
     if doc.frozen:  # adopted: the motivation and the evidence as text, only where written
@@ -402,7 +422,8 @@ def _draw_reasoning(doc: OpenAssessment, crit: Criterion, alternative: str | Non
                       **_bound(doc, crit, alternative, "comment", comment))
         return
     evidence = answer.evidence if answer else ""
-    fold = _fold(doc, crit, alternative, "reasoning", f"{t(lang, 'comment')} · {t(lang, 'evidence')}")
+    label = f"{t(lang, 'comment')} · {t(lang, 'evidence')}"
+    fold = _fold(doc, crit, alternative, "reasoning", f"{md(owner)}: {label}" if owner else label)
     if not fold.open:
         _preview([(t(lang, "comment"), comment), (t(lang, "evidence"), evidence)])
         return
@@ -411,6 +432,34 @@ def _draw_reasoning(doc: OpenAssessment, crit: Criterion, alternative: str | Non
                      **_bound(doc, crit, alternative, "comment", comment))
         st.text_input(t(lang, "evidence"), help=t(lang, "evidence_help"), max_chars=MAX_TEXT,
                       **_bound(doc, crit, alternative, "evidence", evidence))
+
+
+_SCALES = (AnswerType.IMPACT, AnswerType.LADDER)  # drawn as a row of radio buttons, one option per step
+
+
+def _draw_scales(doc: OpenAssessment, crit: Criterion, vis: Visibility, lang: str) -> None:
+    """A scale per alternative, one under the other, and their motivations side by side below.
+
+    A column per alternative halved the line a scale has, and its seven options
+    (five steps, "don't know", "not relevant") wrapped two or three to a line:
+    easy to misread, and a step of such questions some 4,000 px tall. One under
+    the other, each alternative's options read as one line (the style sheet lets
+    a long label take two short lines, `ui.style`)."""
+    checklist = doc.assessment.checklist
+    labels = _alternative_labels(checklist, lang)
+    shown = []
+    for alt in checklist.alternative_ids():
+        if crit.id not in vis.per_alternative.get(alt, frozenset()):
+            st.caption(f"{md(labels[alt])}: {t(lang, 'not_applicable_alt')}")
+            continue
+        shown.append(alt)
+        _draw_value(doc, crit, alt, lang, labels[alt])
+    cols = st.columns(len(shown)) if len(shown) > 1 else [st.container()]
+    for col, alt in zip(cols, shown):
+        with col:
+            if doc.frozen and len(shown) > 1:
+                st.caption(md(labels[alt]))
+            _draw_reasoning(doc, crit, alt, lang, owner=labels[alt] if len(shown) > 1 else "")
 
 
 def _alternative_labels(checklist: Checklist, lang: str) -> dict[str, str]:
@@ -434,6 +483,8 @@ def _draw_criterion(doc: OpenAssessment, crit: Criterion, vis: Visibility, lang:
         if crit.type == AnswerType.GROUP_IMPACT:
             shown = [a for a in alternatives if crit.id in vis.per_alternative.get(a, frozenset())]
             _draw_groups(doc, crit, shown, lang)
+        elif crit.type in _SCALES and len(alternatives) > 1:
+            _draw_scales(doc, crit, vis, lang)
         else:
             cols = st.columns(len(alternatives)) if len(alternatives) > 1 else [st.container()]
             for col, alt in zip(cols, alternatives):
@@ -469,7 +520,9 @@ def _on_measure(measure_id: str, part: str, key: str) -> None:
         measure.due = raw if isinstance(raw, dt.date) else None
     else:
         setattr(measure, part, str(raw or ""))
+    revision = doc.revision
     save_whole(doc, f"measure {measure_id}")
+    _redraw(doc, revision)
 
 
 def _add_measure(criterion: str | None) -> None:
@@ -477,7 +530,9 @@ def _add_measure(criterion: str | None) -> None:
     if doc is None or doc.locked or len(doc.assessment.measures) >= Bounds.MEASURES:
         return  # the button is disabled at the bound; a stale click adds nothing
     doc.assessment.measures.append(Measure(criterion=criterion, text=""))
+    revision = doc.revision
     save_whole(doc, f"measure added to {criterion or 'the assessment'}")
+    _redraw(doc, revision)
 
 
 def _remove_measure(measure_id: str) -> None:
@@ -485,7 +540,9 @@ def _remove_measure(measure_id: str) -> None:
     if doc is None or doc.locked:
         return
     doc.assessment.measures = [m for m in doc.assessment.measures if m.id != measure_id]
+    revision = doc.revision
     save_whole(doc, f"measure {measure_id} removed")
+    _redraw(doc, revision)
 
 
 def _on_measure_list(measure_id: str, part: str, key: str) -> None:
@@ -596,7 +653,9 @@ def _on_dialogue(record_id: str, part: str, key: str) -> None:
         record.groups = [str(g) for g in raw or []]
     else:
         setattr(record, part, str(raw or ""))
+    revision = doc.revision
     save_whole(doc, f"participation {record_id}")
+    _redraw(doc, revision)
 
 
 def _add_dialogue() -> None:
@@ -604,7 +663,9 @@ def _add_dialogue() -> None:
     if doc is None or doc.locked or len(doc.assessment.participation) >= Bounds.PARTICIPATION:
         return  # the button is disabled at the bound; a stale click adds nothing
     doc.assessment.participation.append(ParticipationRecord())
+    revision = doc.revision
     save_whole(doc, "participation added")
+    _redraw(doc, revision)
 
 
 def _remove_dialogue(record_id: str) -> None:
@@ -612,7 +673,9 @@ def _remove_dialogue(record_id: str) -> None:
     if doc is None or doc.locked:
         return
     doc.assessment.participation = [r for r in doc.assessment.participation if r.id != record_id]
+    revision = doc.revision
     save_whole(doc, f"participation {record_id} removed")
+    _redraw(doc, revision)
 
 
 def _dialogue_question(checklist: Checklist) -> str | None:

@@ -1,103 +1,180 @@
-"""Wizard page: one step per checklist section, generated from the checklist."""
+"""Wizard page: one step per checklist section, generated from the checklist.
+
+Everything an answer or a move between steps changes is drawn by one fragment
+(`st.fragment`): the save status, the overall progress, the step list in the
+sidebar and the step itself. An answer, a fold, "next", "back" or a step
+chosen in the list reruns that fragment only, not the page around it (the
+title, the details, the language, the navigation): the browser is sent the
+fragment's elements and nothing else. The status and the progress sit above
+the details, so the fragment writes them into containers the page leaves for
+them there. An edit the fragment cannot show (the plan type, which the
+caption and the details show, or a save that did not go through) reruns the
+whole page; `ui.widgets` decides that.
+"""
+
+import threading
 
 import streamlit as st
 
 from assessment.auth import ALL_ORGS, ROLE_LABELS, org_key
 from assessment.checklist import text_for
 from ui.i18n import t
+from ui.chrome import question_anchor
 from ui.metadata import draw_details
 from ui.outage import draw_unsaved
-from ui.progress import survey
+from ui.progress import Visibility, survey
 from ui.routes import RESULTS, required_assessment, go, set_step, step_from_url
-from ui.session import checklist_note, editable, lang, my_roles, reload
-from ui.chrome import question_anchor
+from ui.session import OpenAssessment, checklist_note, current, editable, lang, my_roles, reload
 from ui.style import STEP_PICKER_KEY, STEPS_KEY, apply_style
 from ui.widgets import draw_general_measures, draw_section, md
 
-L = lang()
-doc = required_assessment()
+_SURVEY = "survey"  # doc.cache key: what applies and what is answered, once per revision
 
-assessment = doc.assessment
-checklist = assessment.checklist
-sections = checklist.sections
-step = step_from_url(doc, len(sections))
-vis = survey(assessment)
+
+def _survey(doc: OpenAssessment) -> Visibility:
+    """Which questions apply and how many are answered; the store's save clears the cache."""
+    vis = doc.cache.get(_SURVEY)
+    if vis is None:
+        vis = doc.cache[_SURVEY] = survey(doc.assessment)
+    return vis
 
 
 def _go_to(i: int) -> None:
     set_step(i)
 
 
+def _import_results_modules() -> None:
+    import altair as alt
+    import pandas as pd
+
+    import reports  # noqa: F401  (the PDF's modules)
+
+    alt.Chart(pd.DataFrame({"x": [0]})).mark_bar().encode(x="x:Q").to_dict()  # reads Vega-Lite's schema once
+
+
+@st.cache_resource(show_spinner=False)
+def _warm_results_page() -> threading.Thread:
+    """Once per process, while a planner is in the wizard: import what the results page needs
+    (charts, tables, the report: some 1.5 s on a busy machine) in the background, so that its first
+    load does not wait for them. Nothing else is shared: the thread only fills Python's module cache."""
+    thread = threading.Thread(target=_import_results_modules, name="skb-warm-results", daemon=True)
+    thread.start()
+    return thread
+
+
+L = lang()
+doc = required_assessment()
+assessment = doc.assessment
+checklist = assessment.checklist
 meta = assessment.metadata
-may_edit = editable(doc)  # before any widget: someone who may not edit sees every field disabled
+editable(doc)  # before any widget: someone who may not edit sees every field disabled (doc.read_only)
+
 st.title(md(meta.title), anchor=False)
 st.caption(" · ".join(md(x) for x in (meta.municipality, checklist.plan_type_label(meta.plan_type, L), ", ".join(meta.areas),
                                        text_for(checklist.title, L)) if x))
 if note := checklist_note(checklist, L):
     st.warning(md(note), icon=":material/difference:")
-
-if doc.problem:
-    with st.container(border=True, key="problem"):
-        st.error(doc.problem, icon=":material/sync_problem:")
-        st.button(t(L, "reload"), key="reload", on_click=reload, icon=":material/refresh:", type="primary")
-elif doc.frozen:
-    st.info(t(L, "frozen"), icon=":material/lock:")
-if not doc.frozen and not may_edit:
-    here = {ROLE_LABELS[L][r] for o, r in my_roles() if o in (org_key(meta.municipality), ALL_ORGS)}
-    st.info(t(L, "read_only_role", org=md(meta.municipality.strip()) or t(L, "every_org"),
-              roles=", ".join(sorted(here)) or "–"), icon=":material/visibility:")
-elif not draw_unsaved() and doc.saved_at and not doc.problem:  # the database away: "cannot save, retrying"
-    st.caption(f":material/cloud_done: {t(L, 'saved_at', time=doc.saved_at, revision=doc.revision)}")
-
-draw_details(doc, L, expanded=vis.answered == 0)
-
-overall_applicable = vis.applicable
-st.progress(vis.answered / overall_applicable if overall_applicable else 0.0,
-            text=t(L, "overall_progress", answered=vis.answered, applicable=overall_applicable))
-st.caption(t(L, "progress_counts"))  # why the results page's count of rated questions is smaller
-
+# The database away: changes kept in memory, "cannot save, retrying" (a floating panel that retries by
+# itself); a save that does not go through reruns the whole page, so it is drawn here, outside the fragment.
+draw_unsaved()
+status_box = st.container()
+draw_details(doc, L, expanded=_survey(doc).answered == 0)
+progress_box = st.container()
 apply_style()
-with st.sidebar, st.container(key=STEPS_KEY, gap=None):
-    st.caption(t(L, "steps"))
-    for i, (section, progress) in enumerate(zip(sections, vis.steps)):
-        done = progress.applicable and progress.answered == progress.applicable
-        icon = ":material/check_circle:" if done else (":material/block:" if not progress.visible
-                                                        else ":material/radio_button_unchecked:")
-        counts = f"{progress.answered}/{progress.applicable}" if progress.visible else "–"
-        st.button(f"{md(text_for(section.title, L))} · {counts}", key=f"step:{i}", on_click=_go_to, args=(i,),
-                  type="primary" if i == step else "tertiary", icon=icon, width="stretch")
 
-# Where the sidebar is folded away (a narrow screen, or folded by hand) its step list is out of sight:
-# the same steps are offered here, shown only then (ui/style.py).
-st.session_state["skb_step_pick"] = step
-with st.container(key=STEP_PICKER_KEY):
-    st.selectbox(t(L, "go_to_step"), range(len(sections)), key="skb_step_pick",
-                 on_change=lambda: set_step(st.session_state["skb_step_pick"]),
-                 format_func=lambda i: f"{text_for(sections[i].title, L)} · " + (  # plain text: no markdown here
-                     f"{vis.steps[i].answered}/{vis.steps[i].applicable}" if vis.steps[i].visible else "–"))
 
-section = sections[step]
-progress = vis.steps[step]
-st.subheader(md(text_for(section.title, L)), anchor=False)
-st.caption(t(L, "step_of", i=step + 1, n=len(sections)) + " · "
-           + t(L, "answered_of", answered=progress.answered, applicable=progress.applicable))
-if section.description:
-    st.markdown(md(text_for(section.description, L)))
+def _status(doc: OpenAssessment, lang_: str) -> None:
+    meta = doc.assessment.metadata
+    if doc.problem:
+        with st.container(border=True, key="problem"):
+            st.error(doc.problem, icon=":material/sync_problem:")
+            st.button(t(lang_, "reload"), key="reload", on_click=reload, icon=":material/refresh:", type="primary")
+    elif doc.frozen:
+        st.info(t(lang_, "frozen"), icon=":material/lock:")
+    if not doc.frozen and doc.read_only:
+        here = {ROLE_LABELS[lang_][r] for o, r in my_roles() if o in (org_key(meta.municipality), ALL_ORGS)}
+        st.info(t(lang_, "read_only_role", org=md(meta.municipality.strip()) or t(lang_, "every_org"),
+                  roles=", ".join(sorted(here)) or "–"), icon=":material/visibility:")
+    elif doc.saved_at and not doc.problem and doc.unsaved is None:
+        st.caption(f":material/cloud_done: {t(lang_, 'saved_at', time=doc.saved_at, revision=doc.revision)}")
+    else:
+        st.empty()  # nothing to say yet; the slot keeps the status's place for the fragment's runs
 
-question_anchor()  # where "skip to the question", first in the tab order, leads
-if not progress.visible:
-    st.info(t(L, "section_hidden"), icon=":material/visibility_off:")
-else:
-    draw_section(doc, section, vis, L)
-if step + 1 == len(sections):  # the measures for the whole assessment, after the last question
-    draw_general_measures(doc, L)
 
-back, _, forward = st.columns([1, 2, 1])
-back.button(t(L, "back"), key="back", on_click=_go_to, args=(step - 1,), disabled=step == 0,
-            icon=":material/arrow_back:", width="stretch")
-if step + 1 < len(sections):
-    forward.button(t(L, "next"), key="next", on_click=_go_to, args=(step + 1,), type="primary",
-                   icon=":material/arrow_forward:", width="stretch")
-elif forward.button(t(L, "to_results"), key="to_results", type="primary", icon=":material/bar_chart:",
-                    width="stretch"):
-    go(RESULTS, assessment.id)
+def _progress(vis: Visibility, lang_: str) -> None:
+    applicable = vis.applicable
+    st.progress(vis.answered / applicable if applicable else 0.0,
+                text=t(lang_, "overall_progress", answered=vis.answered, applicable=applicable))
+    st.caption(t(lang_, "progress_counts"))  # why the results page's count of rated questions is smaller
+
+
+def _step_list(doc: OpenAssessment, vis: Visibility, step: int, lang_: str) -> None:
+    with st.container(key=STEPS_KEY, gap=None):
+        st.caption(t(lang_, "steps"))
+        for i, (section, progress) in enumerate(zip(doc.assessment.checklist.sections, vis.steps)):
+            done = progress.applicable and progress.answered == progress.applicable
+            icon = ":material/check_circle:" if done else (":material/block:" if not progress.visible
+                                                            else ":material/radio_button_unchecked:")
+            counts = f"{progress.answered}/{progress.applicable}" if progress.visible else "–"
+            st.button(f"{md(text_for(section.title, lang_))} · {counts}", key=f"step:{i}", on_click=_go_to,
+                      args=(i,), type="primary" if i == step else "tertiary", icon=icon, width="stretch")
+
+
+@st.fragment
+def _wizard() -> None:
+    """The part of the page an answer or a step changes; rerun alone after each."""
+    doc = current()
+    if doc is None:  # closed meanwhile (another tab, a reload that failed): the page says what to do
+        st.rerun()
+    lang_ = lang()
+    sections = doc.assessment.checklist.sections
+    step = step_from_url(doc, len(sections))
+    vis = _survey(doc)
+    # Written straight into the page's containers, every run (an empty status as an empty slot, so
+    # that Streamlit keeps the container's place for the fragment's later runs): an element at the
+    # same place is updated where it stands, not drawn anew beside a stale copy. The browser draws
+    # what it is sent in order: the status and the progress first, then the step, the step list last.
+    with status_box:
+        _status(doc, lang_)
+    with progress_box:
+        _progress(vis, lang_)
+
+    # Where the sidebar is folded away (a narrow screen, or folded by hand) its step list is out of sight:
+    # the same steps are offered here, shown only then (ui/style.py).
+    st.session_state["skb_step_pick"] = step
+    with st.container(key=STEP_PICKER_KEY):
+        st.selectbox(t(lang_, "go_to_step"), range(len(sections)), key="skb_step_pick",
+                     on_change=lambda: set_step(st.session_state["skb_step_pick"]),
+                     format_func=lambda i: f"{text_for(sections[i].title, lang_)} · " + (  # plain text: no markdown
+                         f"{vis.steps[i].answered}/{vis.steps[i].applicable}" if vis.steps[i].visible else "–"))
+
+    section = sections[step]
+    progress = vis.steps[step]
+    st.subheader(md(text_for(section.title, lang_)), anchor=False)
+    st.caption(t(lang_, "step_of", i=step + 1, n=len(sections)) + " · "
+               + t(lang_, "answered_of", answered=progress.answered, applicable=progress.applicable))
+    if section.description:
+        st.markdown(md(text_for(section.description, lang_)))
+    question_anchor()  # where "skip to the question", first in the tab order, leads
+    if not progress.visible:
+        st.info(t(lang_, "section_hidden"), icon=":material/visibility_off:")
+    else:
+        draw_section(doc, section, vis, lang_)
+    if step + 1 == len(sections):  # the measures for the whole assessment, after the last question
+        draw_general_measures(doc, lang_)
+
+    back, _, forward = st.columns([1, 2, 1])
+    back.button(t(lang_, "back"), key="back", on_click=_go_to, args=(step - 1,), disabled=step == 0,
+                icon=":material/arrow_back:", width="stretch")
+    if step + 1 < len(sections):
+        forward.button(t(lang_, "next"), key="next", on_click=_go_to, args=(step + 1,), type="primary",
+                       icon=":material/arrow_forward:", width="stretch")
+    elif forward.button(t(lang_, "to_results"), key="to_results", type="primary", icon=":material/bar_chart:",
+                        width="stretch"):
+        go(RESULTS, doc.assessment.id)
+    with st.sidebar:
+        _step_list(doc, vis, step, lang_)
+
+
+_wizard()
+_warm_results_page()
