@@ -129,7 +129,7 @@ def compare(a: Assessment, b: Assessment, lang: str = "sv", alt_a: str | None = 
                     "Change in the gap (worse-off minus population)", xa.equity.gap_change, xb.equity.gap_change))
     rows.append(Row("coverage", "coverage", "Andel bedömda kriterier (%)" if sv else "Share of criteria rated (%)",
                     _pct(xa.overall.coverage), _pct(xb.overall.coverage)))
-    rows.append(Row("counts", "unknown", "Okända (kunskapsluckor)" if sv else "Unknown (knowledge gaps)",
+    rows.append(Row("counts", "unknown", "”Vet ej” (kunskapsluckor)" if sv else "“Don't know” (knowledge gaps)",
                     float(xa.overall.unknown), float(xb.overall.unknown)))
     rows.append(Row("counts", "flags", "Flaggor" if sv else "Flags",
                     float(sum(1 for f in ra.flags if f.alternative in (None, left.alternative))),

@@ -96,8 +96,8 @@ AVERAGE_HIDES_GAP: Mapping[str, str] = MappingProxyType({
 
 MESSAGES: Mapping[str, Mapping[str, str]] = MappingProxyType({
     "all_unknown": MappingProxyType({
-        "sv": "Ingen poäng: varje tillämpligt kriterium är besvarat som okänt. Se kunskapsluckorna.",
-        "en": "No score: every applicable criterion is answered unknown. See the knowledge gaps.",
+        "sv": "Ingen poäng: varje tillämplig fråga är besvarad med ”vet ej”. Se kunskapsluckorna.",
+        "en": "No score: every applicable question is answered “don't know”. See the knowledge gaps.",
     }),
     "nothing_rated": MappingProxyType({
         "sv": "Ingen poäng ännu: inget tillämpligt kriterium är bedömt.",

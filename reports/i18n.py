@@ -116,7 +116,7 @@ _SV: dict[str, str] = {
     "motivation": "Motivering",
     "evidence": "Underlag",
     "measures": "Åtgärder",
-    "unknown": "Okänt – behöver utredas",
+    "unknown": "Vet ej – behöver utredas",
     "not_relevant": "Ej relevant",
     "unanswered": "Ej besvarad",
     "yes": "Ja",
@@ -175,7 +175,7 @@ _SV: dict[str, str] = {
     "severity_serious": "Allvarlig",
     "severity_warning": "Varning",
     "severity_info": "Information",
-    "gaps_list": "Okända frågor som behöver utredas",
+    "gaps_list": "Kunskapsluckor som behöver utredas",
     "flag_question": "Fråga {number} ”{text}”",
     "flag_question_unnumbered": "Frågan ”{text}”",
     "flag_right": "Rättighet",
@@ -200,7 +200,7 @@ _SV: dict[str, str] = {
     "method_hash": "Checklistans kontrollsumma (sha256): {hash}",
     "method_scoring": "Så räknas poängen",
     "method_scale": "Varje bedömning delas med skalans största steg och blir en poäng från −100 till +100. "
-                    "”Okänt” räknas aldrig som noll: det är en kunskapslucka och lämnas utanför medelvärdet. "
+                    "”Vet ej” räknas aldrig som noll: det är en kunskapslucka och lämnas utanför medelvärdet. "
                     "”Ej relevant” och dolda frågor räknas inte alls.",
     "method_weighted_mean": "Avsnitt och helhet är viktade medelvärden av frågornas poäng (frågornas och avsnittens vikter).",
     "method_worst": "Ett avsnitt är lika bra som sin sämsta fråga; helheten är ett viktat medelvärde av avsnitten.",
@@ -211,7 +211,7 @@ _SV: dict[str, str] = {
     "method_hidden": "Frågor dolda av villkor: {count}. Frågor bedömda som ej relevanta: {not_relevant}. Ingen av dem räknas.",
     "method_answered": "Bedömda",
     "method_applicable": "Tillämpliga",
-    "method_unknown": "Okända",
+    "method_unknown": "Vet ej",
     # page furniture
     "page_of": "Sida {page} av {pages}",
     "subject": "Social konsekvensbedömning av {title}",
@@ -369,7 +369,7 @@ _EN: dict[str, str] = {
     "motivation": "Motivation",
     "evidence": "Evidence",
     "measures": "Measures",
-    "unknown": "Unknown – needs investigation",
+    "unknown": "Don't know – needs investigation",
     "not_relevant": "Not relevant",
     "unanswered": "Not answered",
     "yes": "Yes",
@@ -424,7 +424,7 @@ _EN: dict[str, str] = {
     "severity_serious": "Serious",
     "severity_warning": "Warning",
     "severity_info": "Information",
-    "gaps_list": "Unknown questions that need investigation",
+    "gaps_list": "Knowledge gaps that need investigation",
     "flag_question": "Question {number} “{text}”",
     "flag_question_unnumbered": "The question “{text}”",
     "flag_right": "Right",
@@ -447,7 +447,7 @@ _EN: dict[str, str] = {
     "method_hash": "Checklist checksum (sha256): {hash}",
     "method_scoring": "How the scores are computed",
     "method_scale": "Each rating is divided by the largest step of its scale and becomes a score from −100 to +100. "
-                    "“Unknown” never counts as zero: it is a knowledge gap and is left out of the mean. "
+                    "“Don't know” never counts as zero: it is a knowledge gap and is left out of the mean. "
                     "“Not relevant” and hidden questions do not count at all.",
     "method_weighted_mean": "Sections and the whole are weighted means of the questions' scores (question and section weights).",
     "method_worst": "A section is as good as its worst question; the whole is a weighted mean of the sections.",
@@ -458,7 +458,7 @@ _EN: dict[str, str] = {
     "method_hidden": "Questions hidden by conditions: {count}. Questions rated not relevant: {not_relevant}. Neither counts.",
     "method_answered": "Rated",
     "method_applicable": "Applicable",
-    "method_unknown": "Unknown",
+    "method_unknown": "Don't know",
     "page_of": "Page {page} of {pages}",
     "subject": "Social impact assessment of {title}",
     "pf_title": "Thank you for taking part!",

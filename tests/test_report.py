@@ -148,7 +148,7 @@ def test_each_section_gives_ratings_per_alternative_motivation_evidence_and_meas
     assert "Planförslaget – Underlag: Grönstrukturplan 2024" in text
     # a group-impact question is a small table: group, then each alternative's rating
     assert "Hushåll med låg inkomst Viss negativ påverkan (−50) Stor negativ påverkan (−100)" in text
-    assert "Äldre Ingen påverkan (0) Okänt – behöver utredas" in text
+    assert "Äldre Ingen påverkan (0) Vet ej – behöver utredas" in text
     assert "Planförslaget Ej relevant" in text
     # a measure under its question, with its owner and follow-up
     assert "Hastighetsdämpande åtgärder på Ängsvägen. (Ansvarig: Tekniska förvaltningen; Klart: 2027-09-01" in text
@@ -219,7 +219,7 @@ def test_english_uses_the_checklists_english_labels_and_its_own_words(en):
     assert "Questions to ask" in pages[1]
     text = " ".join(pages)
     assert "The plan proposal Major positive impact (+100)" in text
-    assert "Unknown – needs investigation" in text
+    assert "Don't know – needs investigation" in text
     assert "All measures and their follow-up" in text and "Method appendix" in text
     assert "Page 1 of" in text
 

@@ -268,7 +268,7 @@ def test_each_flag_names_its_question_group_and_alternative_in_the_report_langua
 def test_a_question_unknown_for_several_groups_is_one_row_of_the_gaps_list(examples):
     _, pages = examples[("grannskap-utbyggnad", "en")]
     text = " ".join(pages)
-    gaps = text[text.rindex("Unknown questions that need investigation"):text.rindex("Review")]
+    gaps = text[text.rindex("Knowledge gaps that need investigation"):text.rindex("Review")]
     # the safety question is unknown for two groups under each of two alternatives: two rows, the groups
     # side by side (and once more for the discrimination question)
     assert gaps.count("How is safety in the area affected") == 2

@@ -52,7 +52,7 @@ def test_a_wrong_date_is_said_at_its_field_in_the_pages_language(app_store, lang
 
 def test_no_page_uses_streamlits_english_date_picker() -> None:
     calls = []
-    pages = [ROOT / "streamlit_app.py", ROOT / "ui" / "metadata.py", *sorted((ROOT / "ui" / "app_pages").glob("*.py"))]
+    pages = [ROOT / "streamlit_app.py", *sorted((ROOT / "ui").rglob("*.py"))]  # the wizard's widgets too
     for path in pages:
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
             if isinstance(node, ast.Attribute) and node.attr == "date_input":

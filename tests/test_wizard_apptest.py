@@ -23,6 +23,7 @@ from assessment.scoring import score
 from assessment.storage import open_store
 from assessment.summary import fmt_figure
 from assessment.validate import load_checklist
+from ui.i18n import CATALOGUE
 from ui.widgets import fold_key
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -80,7 +81,7 @@ def planned_value(checklist: Checklist, key: str) -> object:
     if crit.type == AnswerType.NUMBER:
         return crit.min if crit.min is not None else 12
     if crit.type == AnswerType.DATE:
-        return dt.date(2030, 6, 1)
+        return "2030-06-01"  # typed: Streamlit's date picker speaks only English
     raise AssertionError(f"no planned answer for {crit.type}")
 
 
@@ -431,7 +432,7 @@ def test_measures_are_added_filled_in_and_removed(data_dir: Path) -> None:
     first, second = open_store().load(assessment_id).assessment.measures
     at.text_input(key=f"m:{assessment_id}:{first.id}:text").set_value("Ramp ner till vattnet vid Ελλάδα-bryggan")
     at.text_input(key=f"m:{assessment_id}:{first.id}:responsible").set_value("Tekniska förvaltningen")
-    at.date_input(key=f"m:{assessment_id}:{first.id}:due").set_value(dt.date(2027, 5, 31))
+    at.text_input(key=f"m:{assessment_id}:{first.id}:due").set_value("2027-05-31")
     at.text_input(key=f"m:{assessment_id}:{first.id}:indicator").set_value("Andel badplatser med ramp")
     at.run()
     at.button(key=f"m:{assessment_id}:{second.id}:remove").click().run()
@@ -501,7 +502,7 @@ def test_dialogues_are_recorded_beside_the_ladder_question(data_dir: Path) -> No
     (record,) = open_store().load(assessment_id).assessment.participation
     key = f"p:{assessment_id}:{record.id}"
     at.text_input(key=f"{key}:method").set_value("Trygghetsvandring med Şahin och grannarna")
-    at.date_input(key=f"{key}:date").set_value(dt.date(2026, 9, 14))
+    at.text_input(key=f"{key}:date").set_value("2026-09-14")
     at.number_input(key=f"{key}:participants").set_value(23)
     at.selectbox(key=f"{key}:level").set_value("forhandla")
     at.multiselect(key=f"{key}:groups").set_value(["fiskare", "alla"])
@@ -550,3 +551,21 @@ def test_the_downloaded_report_carries_the_review_thread_as_it_stands(data_dir: 
     assert at.get("download_button")
     text = built_text()
     assert "Beskriv hur Łódź-gruppen nåddes." in text and "Via föreningsrådet i Ελλάδα-parken." in text
+
+
+def test_a_date_is_typed_and_a_wrong_one_is_kept_said_and_not_saved(data_dir: Path) -> None:
+    # Streamlit's date picker names months and weekdays in English only: a date question is typed as ISO 8601
+    checklist = load_checklist(DATA / "wizard-odd.yaml")
+    at = app(who="Kim")
+    assessment_id = start_assessment(at, "wizard-odd", "Datum i Łódź")
+    step = next(i for i, s in enumerate(checklist.sections) if any(c.id == "klart" for c in s.criteria))
+    at.button(key=f"step:{step}").click().run()
+    key = f"w:{assessment_id}:klart:-:value"
+    at.text_input(key=key).set_value("2030-02-30").run()
+    assert not at.exception, at.exception
+    assert [e.value for e in at.error] == [CATALOGUE["sv"]["date_invalid"].format(text="2030\\-02\\-30")]
+    assert at.text_input(key=key).value == "2030-02-30"  # what was typed stays in the field
+    assert open_store().load(assessment_id).assessment.answer("klart") is None  # and nothing was saved
+    at.text_input(key=key).set_value("2030-06-01").run()
+    assert not at.exception and not at.error
+    assert open_store().load(assessment_id).assessment.answer("klart").value == "2030-06-01"

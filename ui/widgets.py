@@ -340,7 +340,7 @@ def _draw_value(doc: OpenAssessment, crit: Criterion, alternative: str | None, l
         st.number_input(label, value=None, min_value=crit.min, max_value=crit.max, step=1.0, format="%g",
                         label_visibility=shown, **kw)
     elif t_ == AnswerType.DATE:
-        st.date_input(label, value=None, label_visibility=shown, format="YYYY-MM-DD", **kw)
+        _date_input(st, label, kw["key"], lang, _on_change, kw["args"], kw["disabled"], shown)
 
 
 def _draw_groups(doc: OpenAssessment, crit: Criterion, shown: list[str], lang: str) -> None:
@@ -611,8 +611,7 @@ def _measure_rows(doc: OpenAssessment, measures: list[Measure], lang: str, quest
         b.text_input(t(lang, "measure_responsible"), key=key, args=(measure.id, "responsible", key),
                      max_chars=MAX_NAME, **kw)
         key = _measure_key(doc, measure, "due")
-        c.date_input(t(lang, "measure_due"), value=None, format="YYYY-MM-DD", key=key,
-                     args=(measure.id, "due", key), **kw)
+        _date_input(c, t(lang, "measure_due"), key, lang, _on_measure, (measure.id, "due", key), doc.locked)
         key = _measure_key(doc, measure, "indicator")
         d.text_input(t(lang, "measure_indicator"), key=key, args=(measure.id, "indicator", key),
                      max_chars=MAX_NAME, **kw)
@@ -710,7 +709,8 @@ def _draw_dialogues(doc: OpenAssessment, crit: Criterion, lang: str) -> None:
             a, b, c, d = box.columns([3.4, 2.6, 2, 3], vertical_alignment="bottom")
             a.text_input(t(lang, "dialogue_method"), help=t(lang, "dialogue_method_help"), max_chars=MAX_NAME,
                          **kw("method"))
-            b.date_input(t(lang, "dialogue_date"), value=None, format="YYYY-MM-DD", **kw("date"))
+            _date_input(b, t(lang, "dialogue_date"), kw("date")["key"], lang, _on_dialogue, kw("date")["args"],
+                        doc.locked)
             c.number_input(t(lang, "dialogue_participants"), value=None, min_value=0.0, step=1.0, format="%g",
                            **kw("participants"))
             d.selectbox(t(lang, "dialogue_level"), list(levels), index=None, format_func=levels.__getitem__,
@@ -771,3 +771,38 @@ def date_field(where: Any, label: str, key: str, lang: str, value: dt.date | Non
     except ValueError:
         where.error(t(lang, "date_invalid", text=md(str(typed)[:10])), icon=":material/event_busy:")
         return None, False
+
+
+_BAD_DATE = ":typed"  # beside a date field's key: what was typed that is no date, kept until it is one
+
+
+def _on_date(inner: Any, key: str, *args: Any) -> None:
+    """A date field's callback: a typed ISO date reaches `inner` as a date (as a picker would give it);
+    a text that is no date is kept, said wrong at its field, and saves nothing."""
+    typed = st.session_state.get(key)
+    try:
+        day = parse_date(typed)
+    except ValueError:
+        st.session_state[key + _BAD_DATE] = str(typed)[:10]
+        return
+    st.session_state.pop(key + _BAD_DATE, None)
+    st.session_state[key] = day
+    try:
+        inner(*args)
+    finally:
+        st.session_state[key] = day.isoformat() if day else ""
+
+
+def _date_input(where: Any, label: str, key: str, lang: str, inner: Any, args: tuple[Any, ...], disabled: bool,
+                label_visibility: str = "visible") -> None:
+    """A date typed, for a field whose state is primed with a date (a question, a measure's due date, a
+    dialogue's date): shown as ISO 8601, handed to `inner` as a date, a wrong one said at the field."""
+    bad = st.session_state.get(key + _BAD_DATE)
+    value = st.session_state.get(key)
+    st.session_state[key] = bad if bad is not None else (
+        value.isoformat() if isinstance(value, dt.date) else (value if isinstance(value, str) else ""))
+    where.text_input(label, key=key, max_chars=10, placeholder=t(lang, "date_placeholder"), help=t(lang, "date_help"),
+                     on_change=_on_date, args=(inner, key, *args), disabled=disabled,
+                     label_visibility=label_visibility)
+    if bad is not None:
+        where.error(t(lang, "date_invalid", text=md(bad)), icon=":material/event_busy:")

@@ -85,10 +85,10 @@ def test_no_score_at_all_says_why_instead_of_a_figure(integrated):
         if k.is_rated:
             set_answer(a, k.id, "unknown")
     s = said(a)
-    assert s["sv"].headline.startswith("Förslaget: ingen samlad poäng. Ingen poäng: varje tillämpligt kriterium är "
-                                       "besvarat som okänt.")
-    assert s["en"].headline.startswith("The proposal: no overall score. No score: every applicable criterion is "
-                                       "answered unknown.")
+    assert s["sv"].headline.startswith("Förslaget: ingen samlad poäng. Ingen poäng: varje tillämplig fråga är "
+                                       "besvarad med ”vet ej”.")
+    assert s["en"].headline.startswith("The proposal: no overall score. No score: every applicable question is "
+                                       "answered “don't know”.")
     assert s["sv"].equity.startswith("Det går inte att säga om klyftan minskar eller ökar")
     assert s["en"].equity.startswith("It cannot be said whether the gap narrows or widens")
 
