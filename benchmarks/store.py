@@ -18,7 +18,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from assessment.model import Answer, Assessment
+from assessment.model import Answer, Assessment, Status
 
 from .context import Context, example_assessment, integrated_checklist, need_module
 from .gen import fill_assessment, generate_checklist
@@ -216,6 +216,8 @@ def _seed_portfolio(store: Any, count: int) -> tuple[int, int]:
     municipalities = {}
     for name in _EXAMPLES:
         a = example_assessment(name)
+        if a.metadata.status == Status.ADOPTED:  # adoption goes through review, never create: seeded as a draft
+            a.metadata = a.metadata.model_copy(update={"status": Status.DRAFT})
         store.create(a, AUTHOR)
         bases.append(a.id)
         municipalities[a.id] = a.metadata.municipality
