@@ -102,7 +102,7 @@ def _imported(example: str) -> str:
 
 @pytest.mark.parametrize(("lang", "wizard_words", "results_words"), [
     ("sv", ("frågor besvarade", "också ”vet ej” eller ”ej relevant”"), ("”vet ej” och", "obesvarade saknar bedömning", "av")),
-    ("en", ("questions answered", "also “unknown” or “not relevant”"), ("“unknown” and", "unanswered have no rating", "of")),
+    ("en", ("questions answered", "also “don't know” or “not relevant”"), ("“don't know” and", "unanswered have no rating", "of")),
 ])
 def test_answered_in_the_wizard_and_rated_in_the_results_are_explained_where_they_appear(
         app_data_dir: Path, capsys, lang: str, wizard_words: tuple[str, str], results_words: tuple[str, str, str]):

@@ -23,6 +23,8 @@ from reports.prose import join_words, mid_sentence
 
 __all__ = ["glance_frame", "show_glance"]
 
+CELL_WIDTH = 120  # px per alternative: room for "Nollalternativ" and a figure
+
 
 def glance_frame(g: Glance, lang: str, alternative_labels: dict[str, str] | None = None) -> pd.DataFrame:
     """One row per cell: block, row label (short), full label, alternative, value (None: not rated), figure shown."""
@@ -69,8 +71,9 @@ def show_glance(checklist: Checklist, result: Result, lang: str,
             text="shown:N",
             color=alt.condition("datum.value !== null && (datum.value > 55 || datum.value < -55)",
                                 alt.value("white"), alt.value("#1f2328")))
-        charts.append((rated + unrated + text).properties(height=24 * len(order)))
-    st.altair_chart(alt.vconcat(*charts).resolve_scale(color="shared"), width="stretch")
+        # a fixed cell width: a concatenated chart stretched to the page crops its last column
+        charts.append((rated + unrated + text).properties(height=24 * len(order), width=alt.Step(CELL_WIDTH)))
+    st.altair_chart(alt.vconcat(*charts).resolve_scale(color="shared"), width="content")
     names = [mid_sentence(a) for a in alts]
     st.caption(msg(lang, "glance_alt", alternatives=join_words(names, lang)))
     with st.expander(msg(lang, "glance_title")):

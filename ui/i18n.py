@@ -543,7 +543,7 @@ _EN: dict[str, str] = {
     "answered_of": "{answered} of {applicable} answered",
     "answered": "Answered",
     "overall_progress": "Overall: {answered} of {applicable} questions answered",
-    "progress_counts": "A question with an answer is answered, also “unknown” or “not relevant”. The results count "
+    "progress_counts": "A question with an answer is answered, also “don't know” or “not relevant”. The results count "
                        "rated impact questions instead: those with a step on the scale, of the relevant ones.",
     "back": "Previous",
     "next": "Next",
@@ -611,8 +611,8 @@ _EN: dict[str, str] = {
     "coverage": "Coverage",
     "coverage_of": "{answered} of {applicable} rated ({pct} %)",
     "coverage_counts": "Rated is an impact question with a step on the scale, of those relevant{alt}: "
-                       "{unknown} “unknown” and {missing} unanswered have no rating, and “not relevant” is not counted. "
-                       "The wizard counts every question with an answer instead, “unknown” and “not relevant” included: "
+                       "{unknown} “don't know” and {missing} unanswered have no rating, and “not relevant” is not counted. "
+                       "The wizard counts every question with an answer instead, “don't know” and “not relevant” included: "
                        "{answered} of {applicable} questions answered.",
     "no_score": "No score yet",
     "sections": "Sections",

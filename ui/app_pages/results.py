@@ -121,6 +121,7 @@ if result.message:
 
 # --- the verdict ------------------------------------------------------------------------------------
 st.markdown(f"**{md(summary.headline)}**")
+st.markdown(md(summary.equity))  # who gains, who loses, does the gap narrow: beside the score, never only in a tab
 cols = st.columns(len(result.alternatives))
 for col, (alt_id, ar) in zip(cols, result.alternatives.items()):
     band = text_for(ar.overall.band, L) if ar.overall.band else None
