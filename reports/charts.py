@@ -16,7 +16,7 @@ from reportlab.graphics.shapes import Drawing, Group, Line, Rect, String, mmult,
 from reportlab.lib import colors
 from reportlab.pdfbase.pdfmetrics import stringWidth
 
-from assessment.summary import fmt_figure
+from assessment.scoring.summary import fmt_figure
 
 from .fonts import BOLD, FAMILY, register_fonts
 from .markup import plain
@@ -70,7 +70,7 @@ def wrap_label(text: str, width: float, size: float, max_lines: int = 2, font: s
 
 
 def _score_text(value: float | None) -> str:
-    """The figure printed on a bar or in a cell: the one every surface shows (`assessment.summary.fmt_figure`)."""
+    """The figure printed on a bar or in a cell: the one every surface shows (`assessment.scoring.summary.fmt_figure`)."""
     return fmt_figure(value)
 
 

@@ -4,7 +4,7 @@ Residents and children who joined a walk-through, a workshop or a school visit
 should hear back in simple words. This builds a one-to-two-page PDF from the
 assessment's participation records (heard, changed, feedback) and the measures
 the municipality has promised, with large type and no scores or jargon. What
-is promised is the summary's (`assessment.summary`): the measures of the
+is promised is the summary's (`assessment.scoring.summary`): the measures of the
 proposal that are not dropped, as the report's summary counts them, never a
 measure of the zero alternative. User text is escaped through
 `reports.markup.para` like everywhere in the report. It shares fonts and styles
@@ -20,8 +20,8 @@ from reportlab.platypus import Flowable, KeepTogether, Paragraph, Spacer
 from reportlab.platypus.doctemplate import LayoutError
 
 from assessment.errors import ReportError
-from assessment.model import Assessment, MeasureStatus
-from assessment.summary import summarize
+from assessment.answers.model import Assessment, MeasureStatus
+from assessment.scoring.summary import summarize
 
 from .context import fmt_date, group_name
 from .fonts import register_fonts
@@ -30,6 +30,7 @@ from .layout import ReportDocument, numbered_canvas
 from .markup import para, plain, shorten
 from .prose import list_separator, mid_sentence
 from .styles import styles
+from assessment.scoring.scoring import score
 
 __all__ = ["render_participant_feedback"]
 
@@ -47,7 +48,6 @@ def render_participant_feedback(assessment: Assessment, out: BinaryIO, lang: str
     the child checklist): shorter sentences, "what you told us", what changed, what happens next."""
     register_fonts()
     if result is None:
-        from assessment.scoring import score
 
         result = score(assessment)
     summary = summarize(assessment, result, lang)

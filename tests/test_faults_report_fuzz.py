@@ -24,8 +24,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from pypdf import PdfReader
 
-from assessment.checklist import AnswerType
-from assessment.model import Assessment, IndicatorValue, Status
+from assessment.checklist.checklist import AnswerType
+from assessment.answers.model import Assessment, IndicatorValue, Status
 from benchmarks.gen import fill_assessment, generate_checklist
 
 reports = pytest.importorskip("reports", reason="the PDF report (reports/) is not there")

@@ -17,11 +17,11 @@ import pytest
 import yaml
 from pypdf import PdfReader
 
-from assessment.glance import glance
-from assessment.library import resolve_checklist
-from assessment.model import Assessment, parse_assessment
-from assessment.scoring import score
-from assessment.validate import parse_checklist
+from assessment.scoring.glance import glance
+from assessment.checklist.library import resolve_checklist
+from assessment.answers.model import Assessment, parse_assessment
+from assessment.scoring.scoring import score
+from assessment.checklist.validate import parse_checklist
 from reports import render_report, render_report_html
 from reports.document import report_model
 from reports.html import inline

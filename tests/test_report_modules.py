@@ -113,7 +113,7 @@ def test_the_check_finds_a_private_import(source: str, expected: list[tuple[int,
 
 @pytest.mark.parametrize("source", [
     "from ..context import ReportContext, fmt_date\n",
-    "from assessment.summary import _private_elsewhere\n",  # not a reports module: not this rule
+    "from assessment.scoring.summary import _private_elsewhere\n",  # not a reports module: not this rule
     "from typing import Any\nclass A:\n    def f(self):\n        return self._x\n",
     "from ..markup import para\npara.__name__\n",
 ])

@@ -7,13 +7,13 @@
     people        users, user_roles, org_settings, audit_log
 
 Each table is defined once here as SQLAlchemy Core (`Table` on `metadata`), as the
-Alembic revisions in `assessment/migrations/versions/` made it: a test compares the
+Alembic revisions in `assessment/store/migrations/versions/` made it: a test compares the
 two on SQLite and PostgreSQL (tests/test_store_tables.py), so a revision that changes
 a table must change its definition here too. The queries are functions that take a
 Connection from `Store.writing()` or `Store.reading()`, so they run inside the
 caller's transaction (a review post, its seal and its audit event commit together).
-Outside the store (`assessment/storage.py`, `assessment/backup.py`,
-`assessment/integrity.py`, `assessment/migrations/` and this package) no code writes
+Outside the store (`assessment/store/storage.py`, `assessment/store/backup.py`,
+`assessment/store/integrity.py`, `assessment/store/migrations/` and this package) no code writes
 SQL: it calls these functions.
 
 This package must not import streamlit, and keeps no state.

@@ -12,8 +12,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from assessment.checklist import Framework
-from assessment.results import Score
+from assessment.checklist.checklist import Framework
+from assessment.scoring.results import Score
 
 from ..charts import bar_chart, heatmap
 from ..context import ReportContext, fmt_score

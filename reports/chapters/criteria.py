@@ -11,10 +11,10 @@ import re
 from typing import Any
 
 
-from assessment.checklist import AnswerType, Criterion, Section
-from assessment.conditions import visible_criteria, visible_sections
-from assessment.model import NOT_RELEVANT, UNKNOWN, Answer, Measure
-from assessment.summary import fmt_figure, rating_figure
+from assessment.checklist.checklist import AnswerType, Criterion, Section
+from assessment.answers.conditions import visible_criteria, visible_sections
+from assessment.answers.model import NOT_RELEVANT, UNKNOWN, Answer, Measure
+from assessment.scoring.summary import fmt_figure, rating_figure
 
 from ..context import ReportContext, fmt_date
 from ..model import MUTED_OPEN, Block, Para, Space, Table

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 
-from assessment.summary import standings
+from assessment.scoring.summary import standings
 
 from ..context import ReportContext, fmt_score
 from ..model import Block, Break, Para, Space, Table

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from reportlab.pdfbase.pdfmetrics import stringWidth
 
-from assessment.model import Measure
+from assessment.answers.model import Measure
 
 from ..context import ReportContext, fmt_date
 from ..model import Block, Para, Table

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from assessment.results import Driver, Score
+from assessment.scoring.results import Driver, Score
 
 from ..context import ReportContext, fmt_score
 from ..model import Block, Break, Para, Table
