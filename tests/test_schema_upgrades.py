@@ -227,7 +227,7 @@ def test_alembics_own_command_runs_the_shipped_revisions(database_url: str):
     from alembic.config import Config
 
     cfg = Config()  # as an alembic.ini would say it
-    cfg.set_main_option("script_location", "assessment:migrations")
+    cfg.set_main_option("script_location", "assessment:store/migrations")
     cfg.set_main_option("sqlalchemy.url", database_url.replace("postgresql://", "postgresql+psycopg://"))
     command.upgrade(cfg, "head")
     engine = _engine(database_url)

@@ -1,6 +1,6 @@
 """How Alembic runs SKB's revisions, for every caller alike: the store as it opens a database,
 `skb migrate`, `skb restore`, and `alembic upgrade head` run by hand with a configuration
-whose script_location is `assessment:migrations`.
+whose script_location is `assessment:store/migrations`.
 
 On the connection it is given (`config.attributes["connection"]`, inside the caller's
 transaction), else on `sqlalchemy.url` or SKB's own setting in one transaction of its own:
