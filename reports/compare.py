@@ -20,13 +20,13 @@ from assessment.scoring.compare import Comparison, Row, compare
 from assessment.errors import ReportError
 from assessment.answers.model import Assessment
 
-from .charts import bar_chart
+from .toolkit.charts import bar_chart
 from .context import ASSESSOR_SEPARATOR, fmt_score
-from .fonts import FAMILY, register_fonts
+from .toolkit.fonts import FAMILY, register_fonts
 from .i18n import msg
-from .layout import Heading, ReportDocument, numbered_canvas
-from .markup import para, plain, shorten
-from .styles import ACCENT, FRAME_WIDTH, RULE, SHADE, styles
+from .toolkit.layout import Heading, ReportDocument, numbered_canvas
+from .toolkit.markup import para, plain, shorten
+from .toolkit.styles import ACCENT, FRAME_WIDTH, RULE, SHADE, styles
 
 __all__ = ["render_comparison"]
 

@@ -21,10 +21,10 @@ from assessment.scoring.results import Result, Score
 from assessment.scoring.summary import Summary, equity_sentence, fmt_figure
 
 from .i18n import msg
-from .markup import para, plain
-from .model import Heading, Para
+from .toolkit.markup import para, plain
+from .toolkit.model import Heading, Para
 from .prose import join_words, list_separator, mid_sentence
-from .styles import Styles, styles
+from .toolkit.styles import Styles, styles
 
 __all__ = ["ASSESSOR_SEPARATOR", "ReportContext", "fmt_date", "fmt_score", "group_name"]
 

@@ -7,14 +7,14 @@ review's comments under each question), equity, participation, measures and
 follow-up, flags and gaps, the review (granskning) and a method appendix.
 
 This module only assembles the report. The parts live beside it:
-- `reports.layout`, the page-layout toolkit: the document, its numbered pages, headings that feed the
+- `reports.toolkit.layout`, the page-layout toolkit: the document, its numbered pages, headings that feed the
   contents and the bookmarks, the contents page, the house table;
 - `reports.context`, what every chapter reads (`ReportContext`: the assessment, its result, the
   language, the labels of the checklist's things) and the one way scores and dates are shown;
 - `reports.chapters`, one module per part: cover, summary, contents, charts, criteria (the section
   chapters), equity, participation, measures, flags, review and method.
 
-Every piece of user text passes through `reports.markup.para` (or `plain` for
+Every piece of user text passes through `reports.toolkit.markup.para` (or `plain` for
 bookmarks and chart labels); every sentence assembled from pieces goes through
 `reports.prose`, so no "?." is printed and labels read in lower case mid-sentence. The report reads the
 assessment and the result; it never scores by itself beyond calling `assessment.scoring.scoring.score` when no
@@ -29,6 +29,7 @@ from typing import Any, BinaryIO
 from assessment.store.integrity import BODY_MARK, body_digest
 from assessment.answers.model import Assessment
 from assessment.scoring.results import Result
+from assessment.scoring.scoring import score
 from assessment.scoring.summary import summarize
 
 from .chapters.charts import charts_chapter
@@ -43,15 +44,14 @@ from .chapters.participation import participation_chapter
 from .chapters.review import review_chapter
 from .chapters.summary import assessors_summary_page, summary_page
 from .context import ASSESSOR_SEPARATOR, ReportContext, fmt_score, group_name
-from .fonts import register_fonts
+from .toolkit.fonts import register_fonts
 from .i18n import msg
-from .html import write_html
-from .layout import Heading, ReportDocument, numbered_canvas
-from .markup import plain, shorten
-from .model import Block, ReportModel, walk
-from .model import Heading as ModelHeading
-from .pdf import write_pdf
-from assessment.scoring.scoring import score
+from .toolkit.html import write_html
+from .toolkit.layout import Heading, ReportDocument, numbered_canvas
+from .toolkit.markup import plain, shorten
+from .toolkit.model import Block, ReportModel, walk
+from .toolkit.model import Heading as ModelHeading
+from .toolkit.pdf import write_pdf
 
 # `ReportContext`, `fmt_score`, `ReportDocument`, `numbered_canvas`, `Heading` and `group_name` were defined
 # here before the report was split into its parts; they are still importable from here.
@@ -60,7 +60,7 @@ __all__ = ["render_report", "render_report_html", "report_model", "ReportContext
 
 def report_model(assessment: Assessment, lang: str = "sv", result: Result | None = None,
                  comments: Sequence[Any] | None = None, checklist_note: str | None = None) -> ReportModel:
-    """The report as a model (`reports.model`): what the PDF and the HTML twin are both rendered from.
+    """The report as a model (`reports.toolkit.model`): what the PDF and the HTML twin are both rendered from.
 
     The arguments are `render_report`'s."""
     if result is None:

@@ -40,7 +40,7 @@ SHOWN_LOSERS = 6  # reports.chapters.summary names six losers and counts the res
 SHOWN_GAPS = 3
 SHOWN_FINDINGS = 3
 # The decision page is set at no less than this share of its size to fit its one A4 page (body text 9 pt,
-# so never below 7.6 pt): reports.pdf.one_page_scale.
+# so never below 7.6 pt): reports.toolkit.pdf.one_page_scale.
 MIN_SCALE = 0.85
 
 

@@ -105,7 +105,7 @@ def squeeze(text: str) -> str:
 
 def covered_alphabet() -> str:
     """Printable letters, digits, punctuation and symbols of Latin, Greek and Cyrillic that the report's font draws."""
-    from reports.fonts import BOLD, FAMILY, register_fonts
+    from reports.toolkit.fonts import BOLD, FAMILY, register_fonts
     from reportlab.pdfbase.pdfmetrics import getFont
 
     register_fonts()

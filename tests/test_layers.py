@@ -49,12 +49,17 @@ def test_the_contract_names_every_layer_in_order():
     # nothing at assessment/'s top level but the layers, the package's face and `python -m assessment`
     loose = {p.name for p in (ROOT / "assessment").glob("*.py")}
     assert loose == {"__init__.py", "__main__.py", "errors.py"}
+    # and inside reports/: the assembly, the chapters, the context, the toolkit, each a contract's layer
+    report = next(c for c in config["contracts"] if c["id"] == "report-layers")
+    assert report["containers"] == ["reports"]
+    assert report["layers"][1:] == ["chapters", "context", "i18n", "prose", "toolkit"]
+    assert (ROOT / "reports" / "chapters").is_dir() and (ROOT / "reports" / "toolkit").is_dir()
 
 
 def test_the_layers_contracts_are_kept():
     run = lint_imports(ROOT)
     assert run.returncode == 0, run.stdout + run.stderr
-    assert "2 kept, 0 broken" in run.stdout, run.stdout
+    assert "3 kept, 0 broken" in run.stdout, run.stdout
 
 
 @pytest.mark.slow

@@ -26,7 +26,7 @@ from assessment.scoring.scoring import score
 from assessment.checklist.validate import parse_checklist
 from reports import render_report
 from reports.i18n import msg
-from reports.markup import shorten
+from reports.toolkit.markup import shorten
 from reports.prose import clause, fill, fmt_number, join_words, mid_sentence, sentence
 from render import page_texts, sample_assessment, sample_checklist_yaml, sample_data
 

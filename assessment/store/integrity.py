@@ -35,6 +35,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import Connection, text
+
 from assessment.checklist.checklist import Checklist
 
 __all__ = [

@@ -17,10 +17,10 @@ from assessment.answers.model import NOT_RELEVANT, UNKNOWN, Answer, Measure
 from assessment.scoring.summary import fmt_figure, rating_figure
 
 from ..context import ReportContext, fmt_date
-from ..model import MUTED_OPEN, Block, Para, Space, Table
-from ..markup import para, shorten
+from ..toolkit.model import MUTED_OPEN, Block, Para, Space, Table
+from ..toolkit.markup import para, shorten
 from ..prose import clause, join_words, list_separator, mid_sentence
-from ..styles import FRAME_WIDTH
+from ..toolkit.styles import FRAME_WIDTH
 from .review import comments_on
 
 # A section title that carries its own number: "1. Om beslutet", "Steg 4a. Barnets rättigheter", "Step 2: …".

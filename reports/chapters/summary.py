@@ -11,12 +11,12 @@ from collections.abc import Sequence
 from assessment.scoring.glance import glance
 from assessment.scoring.summary import RIGHTS_FRAMEWORKS, Finding, FlagLine, GroupRating, Standing, Summary, fmt_figure
 
-from ..charts import glance_chart
+from ..toolkit.charts import glance_chart
 from ..context import ReportContext
-from ..markup import para, plain, shorten
-from ..model import MUTED_OPEN, Block, Break, Columns, Figure, OnePage, Para
+from ..toolkit.markup import para, plain, shorten
+from ..toolkit.model import MUTED_OPEN, Block, Break, Columns, Figure, OnePage, Para
 from ..prose import clause, join_words, list_separator, mid_sentence, sentence
-from ..styles import FRAME_WIDTH
+from ..toolkit.styles import FRAME_WIDTH
 from .charts import data_table
 
 SHOWN_FINDINGS = 3  # the most serious findings on the decision page; the rest are counted

@@ -104,8 +104,8 @@ def the_report_says_the_same(a: Assessment, r: Result, out: dict[str, Said]) -> 
     import reports
 
     from reports.document import report_model
-    from reports.model import OnePage
-    from reports.pdf import one_page_scale
+    from reports.toolkit.model import OnePage
+    from reports.toolkit.pdf import one_page_scale
 
     for lang in ("sv", "en"):
         pdf = io.BytesIO()

@@ -1,7 +1,7 @@
-"""The report model (`reports.model`) as a PDF: each block becomes reportlab flowables.
+"""The report model (`reports.toolkit.model`) as a PDF: each block becomes reportlab flowables.
 
 The page furniture (the numbered canvas, the contents, headings as bookmarks, the house table)
-is `reports.layout`'s; this module only maps blocks onto it. `OnePage` becomes a KeepInFrame
+is `reports.toolkit.layout`'s; this module only maps blocks onto it. `OnePage` becomes a KeepInFrame
 that shrinks rather than spills; `one_page_scale` says how much it has to.
 """
 

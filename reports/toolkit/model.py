@@ -3,10 +3,10 @@
 The chapters (`reports.chapters`) build a list of blocks: headings, paragraphs, bulleted or
 numbered items, tables with header cells, figures with their text alternative and their data as
 a table, and a few layout hints the PDF needs (a page break, keep together, shrink onto one page,
-two columns). `reports.pdf` turns the blocks into reportlab flowables and `reports.html` into
+two columns). `reports.toolkit.pdf` turns the blocks into reportlab flowables and `reports.toolkit.html` into
 HTML, so the two documents say the same things in the same order and cannot diverge.
 
-Text in a block is *inline markup*: user text escaped by `reports.markup.para` and at most the
+Text in a block is *inline markup*: user text escaped by `reports.toolkit.markup.para` and at most the
 tags `<b>`, `<i>`, `<br/>` and `<font color='#5a6270'>` (muted text) that the report itself adds.
 Both renderers read exactly that: reportlab as its paragraph markup, the HTML renderer by
 translating those four tags and escaping anything else. Headings and alt texts are plain text.
@@ -36,7 +36,7 @@ class Heading:
 @dataclass
 class Para:
     markup: str
-    style: str = "body"  # a style of `reports.styles.Styles` (body, small, muted, summary_head, ...)
+    style: str = "body"  # a style of `reports.toolkit.styles.Styles` (body, small, muted, summary_head, ...)
     bullet: str | None = None  # "•" or "–" for an item of a list, "1." for a numbered one
 
     @property

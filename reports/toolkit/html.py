@@ -1,4 +1,4 @@
-"""The report model (`reports.model`) as one accessible HTML page: the PDF's twin.
+"""The report model (`reports.toolkit.model`) as one accessible HTML page: the PDF's twin.
 
 Built from the same blocks as the PDF, so the two say the same. What makes it accessible
 (WCAG 2.1 AA, which lag 2018:1937 asks of what a municipality publishes):

@@ -1,6 +1,6 @@
 """The report's style sheet: page geometry, colours and paragraph styles, as data.
 
-Every style uses the DejaVu Sans family registered by `reports.fonts`, so bold,
+Every style uses the DejaVu Sans family registered by `reports.toolkit.fonts`, so bold,
 italic and non-Latin names render the same in body text, tables, the table of
 contents and the charts. Headings keep with what follows (no orphan headings).
 This module holds no state and draws nothing.
