@@ -16,9 +16,9 @@ from typing import Any, BinaryIO
 from reportlab.platypus import Flowable, Paragraph, Spacer, Table, TableStyle
 from reportlab.platypus.doctemplate import LayoutError
 
-from assessment.scoring.compare import Comparison, Row, compare
-from assessment.errors import ReportError
 from assessment.answers.model import Assessment
+from assessment.errors import ReportError
+from assessment.scoring.compare import Comparison, Row, compare
 
 from .toolkit.charts import bar_chart
 from .context import ASSESSOR_SEPARATOR, fmt_score

@@ -15,8 +15,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from assessment.checklist.checklist import Checklist, Framework, text_for
 from assessment.answers.model import Assessment
+from assessment.checklist.checklist import Checklist, Framework, text_for
 from assessment.scoring.results import Result, Score
 from assessment.scoring.summary import Summary, equity_sentence, fmt_figure
 

@@ -26,11 +26,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any, BinaryIO
 
-from assessment.store.integrity import BODY_MARK, body_digest
 from assessment.answers.model import Assessment
 from assessment.scoring.results import Result
 from assessment.scoring.scoring import score
 from assessment.scoring.summary import summarize
+from assessment.store.integrity import BODY_MARK, body_digest
 
 from .chapters.charts import charts_chapter
 from .chapters.contents import contents_page

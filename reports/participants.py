@@ -19,8 +19,8 @@ from typing import Any, BinaryIO
 from reportlab.platypus import Flowable, KeepTogether, Paragraph, Spacer
 from reportlab.platypus.doctemplate import LayoutError
 
-from assessment.errors import ReportError
 from assessment.answers.model import Assessment, MeasureStatus
+from assessment.errors import ReportError
 from assessment.scoring.scoring import score
 from assessment.scoring.summary import summarize
 

@@ -22,9 +22,9 @@ from typing import Annotated, Any, Literal, Union, get_args, get_origin
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from assessment.checklist.checklist import AnswerType, Checklist, Criterion, text_for
-from assessment.errors import AssessmentFileError, LimitExceeded
-from assessment.checklist.yamlio import Limits, Located, UnsafeInput, dump_yaml, load_located
 from assessment.checklist.validate import check_checklist
+from assessment.checklist.yamlio import Limits, Located, UnsafeInput, dump_yaml, load_located
+from assessment.errors import AssessmentFileError, LimitExceeded
 
 __all__ = [
     "ASSESSMENT_SCHEMA_VERSION",

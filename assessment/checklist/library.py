@@ -11,8 +11,8 @@ import os
 from pathlib import Path
 
 from assessment.checklist.checklist import Checklist
-from assessment.errors import AssessmentFileError
 from assessment.checklist.validate import Problem, read_checklist_file
+from assessment.errors import AssessmentFileError
 
 __all__ = ["checklist_dirs", "checklist_files", "load_library", "resolve_checklist", "reference_for",
            "snapshot_origin", "origin_note"]

@@ -48,8 +48,8 @@ from assessment.checklist.checklist import (
     SCHEMA_VERSION,
     UNKNOWN_ANSWER,
 )
-from assessment.errors import ChecklistError
 from assessment.checklist.yamlio import Limits, Located, UnsafeInput, load_located
+from assessment.errors import ChecklistError
 
 __all__ = ["Problem", "load_checklist", "check_checklist", "parse_checklist", "read_checklist_file"]
 

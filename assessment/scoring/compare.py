@@ -16,8 +16,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Literal
 
-from assessment.checklist.checklist import Checklist, text_for
 from assessment.answers.model import Assessment
+from assessment.checklist.checklist import Checklist, text_for
 from assessment.scoring.results import Result
 from assessment.scoring.scoring import score
 

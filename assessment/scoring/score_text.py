@@ -15,8 +15,8 @@ and must not import streamlit; the report has its own layout.
 
 from __future__ import annotations
 
-from assessment.checklist.checklist import Checklist, text_for
 from assessment.answers.model import Assessment
+from assessment.checklist.checklist import Checklist, text_for
 from assessment.scoring.results import AlternativeResult, Driver, Result, Score
 from assessment.scoring.summary import figure, fmt_figure
 from assessment.scoring.verdict_text import equity_sentence, findings_text, headline_sentence, own_weights_sentence

@@ -57,8 +57,8 @@ from assessment.checklist.checklist import (
     Text,
 )
 from assessment.answers.conditions import compile_condition, ladder_ranks, split_key
-from assessment.scoring.verdict_text import finding_messages
 from assessment.answers.model import NOT_RELEVANT, UNKNOWN, Answer, Assessment
+from assessment.scoring.verdict_text import finding_messages
 from assessment.scoring.results import (
     UNCHANGED_WITHIN,
     AlternativeResult,

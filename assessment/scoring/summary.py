@@ -41,10 +41,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
+from assessment.answers.model import NOT_RELEVANT, UNKNOWN, Assessment, Measure, MeasureStatus
 from assessment.checklist.checklist import AnswerType, Checklist, Text
 from assessment.scoring import verdict_text
 from assessment.scoring.figures import figure, fmt_figure
-from assessment.answers.model import NOT_RELEVANT, UNKNOWN, Assessment, Measure, MeasureStatus
 
 __all__ = [
     "figure",

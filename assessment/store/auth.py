@@ -34,11 +34,11 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
-from assessment.store.audit import record
 from assessment.errors import Forbidden, SkbError
-from assessment.store.storage import Store
 from assessment.store import assessments as assessments_sql
 from assessment.store import people as people_sql
+from assessment.store.audit import record
+from assessment.store.storage import Store
 
 __all__ = [
     "ALL_ORGS",

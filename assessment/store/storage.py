@@ -38,14 +38,14 @@ from sqlalchemy.exc import DBAPIError, IntegrityError
 from assessment.checklist.checklist import Checklist, text_for
 from assessment.errors import (AssessmentFileError, ConflictError, DuplicateError, FrozenError, LimitExceeded, NotFound,
                      StorageError)
-from assessment.store.integrity import Verdict, body_digest, chain_head, check_adoption, seal_report, seal_version, verify
 from assessment.checklist.library import resolve_checklist
+from assessment.store.integrity import Verdict, body_digest, chain_head, check_adoption, seal_report, seal_version, verify
 from assessment.store.migrations import FROZEN_MARK, needs_upgrade, schema_mark, search_text, upgrade
 from assessment.answers.model import (MAX_NAME, AdoptionRecord, Answer, Assessment, Provenance, Status, answer_bound_problems,
                     check_assessment, check_bounds, check_value, dump_assessment, parse_assessment, validate_snapshot)
+from assessment.checklist.yamlio import Limits
 from assessment.store import assessments as assessments_sql
 from assessment.store import review as review_sql
-from assessment.checklist.yamlio import Limits
 
 __all__ = [
     "DATABASE_ENV",

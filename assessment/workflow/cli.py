@@ -45,11 +45,11 @@ from assessment.checklist.library import load_library, origin_note, reference_fo
 from assessment.checklist.schema import checklist_json_schema
 from assessment.checklist.validate import load_checklist, read_checklist_file
 from assessment.checklist.yamlio import Limits
+from assessment.errors import Forbidden, SkbError
 from assessment.scoring.results import result_json
 from assessment.scoring.score_text import score_table
 from assessment.scoring.scoring import score
 from assessment.store.audit import events, log
-from assessment.errors import Forbidden, SkbError
 from assessment.store.auth import (ALL_ORGS, USER_ENV, Action, Actor, Role, assessment_org, grant, org_key, require,
                                    revoke, roles_of, set_self_sign_off, shared_mode, users, visible_orgs)
 from assessment.store.backup import backup, restore

@@ -38,13 +38,13 @@ from dataclasses import dataclass
 from sqlalchemy import Connection
 from sqlalchemy.exc import IntegrityError
 
-from assessment.store.audit import record
-from assessment.store.auth import Action, Actor, actor_of, org_key, require
-from assessment.errors import ConflictError, NotFound, StorageError
 from assessment.answers.model import MAX_TEXT, Measure, MeasureStatus, Status
-from assessment.store.storage import Store
+from assessment.errors import ConflictError, NotFound, StorageError
 from assessment.store import assessments as assessments_sql
 from assessment.store import followup as followup_sql
+from assessment.store.audit import record
+from assessment.store.auth import Action, Actor, actor_of, org_key, require
+from assessment.store.storage import Store
 
 __all__ = [
     "REVIEW_AFTER_MONTHS",

@@ -28,12 +28,12 @@ from typing import Any
 import pandas as pd
 from sqlalchemy import Connection
 
-from assessment.checklist.checklist import Checklist, text_for
 from assessment.answers.model import Assessment, Status
+from assessment.checklist.checklist import Checklist, text_for
 from assessment.scoring.results import Result
 from assessment.scoring.scoring import score
-from assessment.store.storage import Store
 from assessment.store import portfolio as portfolio_sql
+from assessment.store.storage import Store
 
 __all__ = [
     "group_key",

@@ -38,16 +38,16 @@ from typing import Literal
 from sqlalchemy import Connection
 from sqlalchemy.exc import IntegrityError
 
-from assessment.store.audit import log, record
-from assessment.store.auth import Action, Actor, Forbidden, actor_of, org_key, require, self_sign_off_allowed
-from assessment.errors import ConflictError, LimitExceeded, NotFound, StorageError
-from assessment.store.integrity import seal_post, seal_report
 from assessment.answers.model import MAX_TEXT, Bounds, Status
-from assessment.store.storage import Store
+from assessment.checklist.library import reference_for
+from assessment.errors import ConflictError, LimitExceeded, NotFound, StorageError
+from assessment.scoring.scoring import score
 from assessment.store import assessments as assessments_sql
 from assessment.store import review as review_sql
-from assessment.checklist.library import reference_for
-from assessment.scoring.scoring import score
+from assessment.store.audit import log, record
+from assessment.store.auth import Action, Actor, Forbidden, actor_of, org_key, require, self_sign_off_allowed
+from assessment.store.integrity import seal_post, seal_report
+from assessment.store.storage import Store
 from reports import render_report
 
 __all__ = [

@@ -11,9 +11,9 @@ import re
 from typing import Any
 
 
-from assessment.checklist.checklist import AnswerType, Criterion, Section
 from assessment.answers.conditions import visible_criteria, visible_sections
 from assessment.answers.model import NOT_RELEVANT, UNKNOWN, Answer, Measure
+from assessment.checklist.checklist import AnswerType, Criterion, Section
 from assessment.scoring.summary import fmt_figure, rating_figure
 
 from ..context import ReportContext, fmt_date

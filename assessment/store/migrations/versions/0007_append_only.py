@@ -12,8 +12,8 @@ from collections.abc import Sequence
 from alembic import op
 from sqlalchemy import Connection
 
-from assessment.store.migrations import FROZEN_MARK
 from assessment.store.integrity import seal_all
+from assessment.store.migrations import FROZEN_MARK
 
 revision = "0007_append_only"
 down_revision = "0006_people_audit"
