@@ -15,9 +15,9 @@ from pathlib import Path
 
 import streamlit as st
 
-from assessment.auth import ROLE_LABELS, Role
+from assessment.store.auth import ROLE_LABELS, Role
 from assessment.errors import Forbidden, SkbError
-from assessment.outage import unavailable
+from assessment.store.outage import unavailable
 from ui.i18n import LANGUAGES, t
 from ui.outage import page_unavailable
 from ui.routes import ADMIN, COMPARE, FOLLOWUP, HISTORY, PORTFOLIO, RESULTS, REVIEW, START, WIZARD

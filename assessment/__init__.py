@@ -4,8 +4,8 @@ Data flows one way: checklist YAML -> validated `Checklist` -> answers in an
 `Assessment` -> stored -> scored -> report. Nothing here imports streamlit.
 """
 
-from .checklist import Checklist, Criterion, Section, text_for
-from .errors import (
+from assessment.checklist.checklist import Checklist, Criterion, Section, text_for
+from assessment.errors import (
     AssessmentFileError,
     ChecklistError,
     ConflictError,
@@ -17,8 +17,8 @@ from .errors import (
     SkbError,
     StorageError,
 )
-from .model import Answer, Assessment, Measure, new_assessment, parse_assessment, dump_assessment
-from .validate import Problem, load_checklist, read_checklist_file
+from assessment.answers.model import Answer, Assessment, Measure, new_assessment, parse_assessment, dump_assessment
+from assessment.checklist.validate import Problem, load_checklist, read_checklist_file
 
 __all__ = [
     "Answer",

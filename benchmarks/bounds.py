@@ -13,7 +13,7 @@ import json
 import time
 
 from assessment.errors import LimitExceeded
-from assessment.model import dump_assessment, new_assessment, parse_assessment
+from assessment.answers.model import dump_assessment, new_assessment, parse_assessment
 
 from .context import Context, integrated_checklist
 from .harness import Row, scaled, stats

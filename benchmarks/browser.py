@@ -32,7 +32,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from assessment.checklist import AnswerType, Checklist
+from assessment.checklist.checklist import AnswerType, Checklist
 
 from .context import Context, integrated_checklist
 from .harness import NotMeasured, Row, Target, not_measured_row, scaled, stats
@@ -386,7 +386,7 @@ def _load_text() -> str:
 
 
 def browser_rows(ctx: Context) -> list[Row]:
-    from assessment.storage import open_store
+    from assessment.store.storage import open_store
 
     from . import wizard
     from .bare_widgets import step_spec

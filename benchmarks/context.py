@@ -16,8 +16,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from types import ModuleType
 
-from assessment.checklist import Checklist
-from assessment.model import Assessment
+from assessment.checklist.checklist import Checklist
+from assessment.answers.model import Assessment
 
 from .harness import NotMeasured
 
@@ -59,7 +59,7 @@ def need_module(name: str, what: str) -> ModuleType:
 
 @functools.cache
 def integrated_checklist(root: Path = ROOT) -> Checklist:
-    from assessment.validate import load_checklist
+    from assessment.checklist.validate import load_checklist
 
     path = root / "checklists" / f"{INTEGRATED}.yaml"
     if not path.exists():
@@ -69,8 +69,8 @@ def integrated_checklist(root: Path = ROOT) -> Checklist:
 
 def example_assessment(name: str = EXAMPLE, root: Path = ROOT) -> Assessment:
     """A fresh copy of an example assessment from `examples/`, its checklist resolved from the library."""
-    from assessment.library import resolve_checklist
-    from assessment.model import parse_assessment
+    from assessment.checklist.library import resolve_checklist
+    from assessment.answers.model import parse_assessment
 
     path = root / "examples" / f"{name}.yaml"
     if not path.exists():

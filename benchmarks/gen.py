@@ -20,12 +20,12 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from assessment.checklist import AnswerType, Checklist
+from assessment.checklist.checklist import AnswerType, Checklist
 from assessment.errors import ChecklistError
-from assessment.model import NOT_RELEVANT, UNKNOWN, Answer, Assessment, Comment, Measure, MeasureNote, \
+from assessment.answers.model import NOT_RELEVANT, UNKNOWN, Answer, Assessment, Comment, Measure, MeasureNote, \
     ParticipationRecord, new_assessment
-from assessment.validate import parse_checklist
-from assessment.yamlio import dump_yaml
+from assessment.checklist.validate import parse_checklist
+from assessment.checklist.yamlio import dump_yaml
 
 __all__ = ["POLICY_AREAS", "checklist_data", "generate_checklist", "write_checklist", "fill_assessment", "fill_to_bounds",
            "step_widgets", "largest_section"]
@@ -327,13 +327,13 @@ def fill_assessment(checklist: Checklist, seed: int = 0, unknown_share: float = 
 
 
 def fill_to_bounds(checklist: Checklist, seed: int = 0) -> Assessment:
-    """The largest assessment of `checklist` that SKB's bounds allow (assessment/model.py `Bounds`).
+    """The largest assessment of `checklist` that SKB's bounds allow (assessment/answers/model.py `Bounds`).
 
     `fill_assessment` answered throughout, then as many measures, participation
     records and comments as allowed, the short fields at their maximum length, and
     free text spread over them until the total text budget (`Bounds.TOTAL_TEXT`) is
     spent: what a report must still build in bounded time (`make bench`, pdf-bounds)."""
-    from assessment.model import MAX_LIST, MAX_NAME, MAX_PLACE, Bounds, Comment, Measure, ParticipationRecord, \
+    from assessment.answers.model import MAX_LIST, MAX_NAME, MAX_PLACE, Bounds, Comment, Measure, ParticipationRecord, \
         bound_problems
 
     rng = random.Random(seed)

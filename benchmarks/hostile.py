@@ -69,7 +69,7 @@ def _refuse(store: Any, raw: bytes, errors: type[Exception]) -> Callable[[], Non
 
 
 def _refusals(ctx: Context, storage: ModuleType, errors: type[Exception], valid: str) -> Row:
-    from assessment.model import parse_assessment
+    from assessment.answers.model import parse_assessment
 
     n = ctx.n(5, 1)
     d = ctx.subdir("hostile")
@@ -103,8 +103,8 @@ def _refusals(ctx: Context, storage: ModuleType, errors: type[Exception], valid:
 
 
 def _oversized_cli(ctx: Context) -> Row:
-    from assessment import cli
-    from assessment.yamlio import Limits
+    from assessment.workflow import cli
+    from assessment.checklist.yamlio import Limits
 
     d = ctx.subdir("hostile-cli")
     path = d / "stor.yaml"
@@ -131,9 +131,9 @@ def _oversized_cli(ctx: Context) -> Row:
 
 
 def hostile_files(ctx: Context) -> list[Row]:
-    storage = need_module("assessment.storage", "the storage layer")
+    storage = need_module("assessment.store.storage", "the storage layer")
     from assessment.errors import SkbError
-    from assessment.model import dump_assessment
+    from assessment.answers.model import dump_assessment
 
     valid = dump_assessment(example_assessment())
     return [_refusals(ctx, storage, SkbError, valid), _oversized_cli(ctx)]

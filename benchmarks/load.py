@@ -383,9 +383,9 @@ class Sampler(threading.Thread):
 
 
 def _assessments(url: str, n: int) -> list[str]:
-    from assessment.model import new_assessment
-    from assessment.storage import open_store
-    from assessment.validate import load_checklist
+    from assessment.answers.model import new_assessment
+    from assessment.store.storage import open_store
+    from assessment.checklist.validate import load_checklist
 
     checklist = load_checklist(CHECKLIST)
     ids = []
@@ -399,8 +399,8 @@ def _assessments(url: str, n: int) -> list[str]:
 
 def _lost(url: str, people: list[Person]) -> tuple[int, int]:
     """Answers each person gave last that the database does not hold; and how many were checked."""
-    from assessment.checklist import AnswerType
-    from assessment.storage import open_store
+    from assessment.checklist.checklist import AnswerType
+    from assessment.store.storage import open_store
     from ui.widgets import _options  # the wizard's own options, in the order its radios show them
 
     lost = checked = 0
@@ -569,7 +569,7 @@ def main(argv: list[str] | None = None) -> int:
         try:
             cluster.sql("CREATE DATABASE skb ENCODING 'UTF8' TEMPLATE template0")
             url = cluster.url("skb") + "?connect_timeout=5"
-            from assessment.storage import open_store
+            from assessment.store.storage import open_store
 
             open_store(url).close()  # the schema, before any server starts
             for sessions, servers in plan.configurations():

@@ -21,7 +21,7 @@ from reportlab.lib.pagesizes import A4
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Table, TableStyle
 from reportlab.platypus.doctemplate import BaseDocTemplate
 
-from assessment.model import Assessment
+from assessment.answers.model import Assessment
 
 from .context import Context, example_assessment, need_module
 from .gen import fill_assessment, fill_to_bounds, generate_checklist
@@ -95,7 +95,7 @@ def _measure(ctx: Context, a: Assessment, n: int, lang: str = "sv",
     render = getattr(reports, "render_report", None)
     if render is None:
         raise NotMeasured("reports.render_report does not exist yet")
-    result = need_module("assessment.scoring", "the scoring engine").score(a)
+    result = need_module("assessment.scoring.scoring", "the scoring engine").score(a)
 
     def ours() -> bytes:
         out = io.BytesIO()
@@ -143,7 +143,7 @@ def example_html(ctx: Context) -> Row:
     from reports.document import report_model
 
     a = example_assessment()
-    result = need_module("assessment.scoring", "the scoring engine").score(a)
+    result = need_module("assessment.scoring.scoring", "the scoring engine").score(a)
 
     def ours() -> bytes:
         out = io.BytesIO()
@@ -175,7 +175,7 @@ def bounded_report(ctx: Context) -> Row:
     """The report of the largest assessment SKB's bounds allow: 1,000 questions, and every count and the
     whole text budget spent (benchmarks/gen.py `fill_to_bounds`). Sign-off builds it synchronously, so
     this is the longest a sign-off can wait for its report."""
-    from assessment.model import Bounds
+    from assessment.answers.model import Bounds
 
     checklist = generate_checklist(Bounds.CRITERIA)
     a = fill_to_bounds(checklist, seed=1)

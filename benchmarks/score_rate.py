@@ -16,7 +16,7 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-from assessment.model import Assessment
+from assessment.answers.model import Assessment
 
 from .context import Context, integrated_checklist, need_module
 from .gen import fill_assessment
@@ -83,7 +83,7 @@ def _rates(fn: Callable[[Assessment], Any], pool: list[Assessment], seconds: flo
 
 
 def _pool() -> tuple[Any, list[Assessment]]:
-    scoring = need_module("assessment.scoring", "the scoring engine")
+    scoring = need_module("assessment.scoring.scoring", "the scoring engine")
     checklist = integrated_checklist()
     pool = [fill_assessment(checklist, seed=s) for s in range(16)]
     for a in pool:  # warm the per-checklist caches, as a long-running server has them

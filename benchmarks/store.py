@@ -18,7 +18,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from assessment.model import Answer, Assessment, Status
+from assessment.answers.model import Answer, Assessment, Status
 
 from .context import Context, example_assessment, integrated_checklist, need_module
 from .gen import fill_assessment, generate_checklist
@@ -153,7 +153,7 @@ def _autosave_row(measure: str, store: Any, floor: Any, a: Assessment, n: int, f
 
 
 def autosave_sqlite(ctx: Context) -> Row:
-    storage = need_module("assessment.storage", "the storage layer")
+    storage = need_module("assessment.store.storage", "the storage layer")
     a, note = _subject()
     n = ctx.n(300, 20)
     d = ctx.subdir("autosave-sqlite")
@@ -167,7 +167,7 @@ def autosave_sqlite(ctx: Context) -> Row:
 
 
 def autosave_postgres(ctx: Context) -> Row:
-    storage = need_module("assessment.storage", "the storage layer")
+    storage = need_module("assessment.store.storage", "the storage layer")
     from .pg import postgres_url
 
     a, note = _subject()
@@ -210,7 +210,7 @@ def _seed_portfolio(store: Any, count: int) -> tuple[int, int]:
     is measured. Returns (assessments, score rows)."""
     from sqlalchemy import inspect, text
 
-    from assessment.portfolio import refresh_scores
+    from assessment.workflow.portfolio import refresh_scores
 
     bases = []
     municipalities = {}
@@ -260,8 +260,8 @@ def _floor_query(store: Any) -> None:
 
 
 def _portfolio_row(ctx: Context, dialect: str, url: str) -> Row:
-    storage = need_module("assessment.storage", "the storage layer")
-    module = need_module("assessment.portfolio", "the portfolio")
+    storage = need_module("assessment.store.storage", "the storage layer")
+    module = need_module("assessment.workflow.portfolio", "the portfolio")
     from sqlalchemy import text
 
     store = storage.open_store(url)
@@ -299,6 +299,6 @@ def portfolio_sqlite(ctx: Context) -> Row:
 def portfolio_postgres(ctx: Context) -> Row:
     from .pg import postgres_url
 
-    need_module("assessment.portfolio", "the portfolio")
+    need_module("assessment.workflow.portfolio", "the portfolio")
     with postgres_url(ctx.tmp) as url:
         return _portfolio_row(ctx, "PostgreSQL", url)

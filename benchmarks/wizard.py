@@ -20,7 +20,7 @@ import time
 from collections.abc import Iterator
 from typing import Any
 
-from assessment.checklist import Checklist, text_for
+from assessment.checklist.checklist import Checklist, text_for
 
 from .bare_widgets import script_for, spec_from_app, widget_count
 from .context import Context, integrated_checklist, need_module
@@ -48,7 +48,7 @@ st.text_area("Motivering", height=68)
 
 def seed_store(url: str, count: int, checklist: Checklist | None = None) -> tuple[Checklist, list[str], int]:
     """`count` assessments answered throughout, stored at `url`; with the wizard's largest step."""
-    storage = need_module("assessment.storage", "the storage layer")
+    storage = need_module("assessment.store.storage", "the storage layer")
     checklist = checklist or integrated_checklist()
     ids = []
     store = storage.open_store(url)

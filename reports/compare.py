@@ -4,7 +4,7 @@
 report: who and what is compared, then tables of the overall score, sections,
 policy areas and other framework items, groups, the equity gap, coverage and
 counts, each with both sides and the difference, and a chart of the policy
-areas. The figures come from `assessment.compare`; this module only lays them
+areas. The figures come from `assessment.scoring.compare`; this module only lays them
 out. Every piece of user text passes through `para`/`plain`; it never touches
 files other than `out`, and never imports streamlit.
 """
@@ -16,17 +16,17 @@ from typing import Any, BinaryIO
 from reportlab.platypus import Flowable, Paragraph, Spacer, Table, TableStyle
 from reportlab.platypus.doctemplate import LayoutError
 
-from assessment.compare import Comparison, Row, compare
+from assessment.answers.model import Assessment
 from assessment.errors import ReportError
-from assessment.model import Assessment
+from assessment.scoring.compare import Comparison, Row, compare
 
-from .charts import bar_chart
+from .toolkit.charts import bar_chart
 from .context import ASSESSOR_SEPARATOR, fmt_score
-from .fonts import FAMILY, register_fonts
+from .toolkit.fonts import FAMILY, register_fonts
 from .i18n import msg
-from .layout import Heading, ReportDocument, numbered_canvas
-from .markup import para, plain, shorten
-from .styles import ACCENT, FRAME_WIDTH, RULE, SHADE, styles
+from .toolkit.layout import Heading, ReportDocument, numbered_canvas
+from .toolkit.markup import para, plain, shorten
+from .toolkit.styles import ACCENT, FRAME_WIDTH, RULE, SHADE, styles
 
 __all__ = ["render_comparison"]
 

@@ -15,16 +15,16 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from assessment.checklist import Checklist, Framework, text_for
-from assessment.model import Assessment
-from assessment.results import Result, Score
-from assessment.summary import Summary, equity_sentence, fmt_figure
+from assessment.answers.model import Assessment
+from assessment.checklist.checklist import Checklist, Framework, text_for
+from assessment.scoring.results import Result, Score
+from assessment.scoring.summary import Summary, equity_sentence, fmt_figure
 
 from .i18n import msg
-from .markup import para, plain
-from .model import Heading, Para
+from .toolkit.markup import para, plain
+from .toolkit.model import Heading, Para
 from .prose import join_words, list_separator, mid_sentence
-from .styles import Styles, styles
+from .toolkit.styles import Styles, styles
 
 __all__ = ["ASSESSOR_SEPARATOR", "ReportContext", "fmt_date", "fmt_score", "group_name"]
 
@@ -34,7 +34,7 @@ ASSESSOR_SEPARATOR = "; "  # between assessors, on the cover and in the PDF's Au
 def fmt_score(value: float | None) -> str:
     """A score as a signed whole number with a real minus sign; "–" when there is none.
 
-    The one figure shown for a score everywhere (`assessment.summary.fmt_figure`): rounded half away from zero."""
+    The one figure shown for a score everywhere (`assessment.scoring.summary.fmt_figure`): rounded half away from zero."""
     return fmt_figure(value)
 
 
@@ -61,10 +61,10 @@ class ReportContext:
     # The review's posts (assessment.comments, or a review thread given to render_report): anything
     # with id, criterion, author, at, text, reply_to and kind.
     comments: Sequence[Any] = ()
-    # Every claim of the summary page, derived once from the result (`assessment.summary`).
+    # Every claim of the summary page, derived once from the result (`assessment.scoring.summary`).
     summary: Summary | None = None
     # "Modified copy: …" when the snapshot reuses an installed checklist's id with other content
-    # (assessment.library.origin_note); shown on the cover beside the checklist.
+    # (assessment.checklist.library.origin_note); shown on the cover beside the checklist.
     checklist_note: str | None = None
 
     @property

@@ -84,7 +84,7 @@ _SV: dict[str, str] = {
     "q_no_participation": "Vilka av dem som berörs har fått komma till tals, och hur?",
     "q_follow_up": "Hur och när följs konsekvenserna upp, och vem rapporterar till nämnden?",
     "q_zero": "Vad händer om planen inte genomförs (nollalternativet), och är förslaget bättre för alla grupper?",
-    # verdicts (the comparison appendix; the report's own equity sentences come from assessment.summary)
+    # verdicts (the comparison appendix; the report's own equity sentences come from assessment.scoring.summary)
     "verdict_narrows": "Skillnaderna minskar. De grupper som har det sämre ställt vinner mer än befolkningen i stort.",
     "verdict_widens": "Skillnaderna ökar. De grupper som har det sämre ställt vinner mindre eller förlorar mer än "
                       "befolkningen i stort.",

@@ -4,11 +4,11 @@ Residents and children who joined a walk-through, a workshop or a school visit
 should hear back in simple words. This builds a one-to-two-page PDF from the
 assessment's participation records (heard, changed, feedback) and the measures
 the municipality has promised, with large type and no scores or jargon. What
-is promised is the summary's (`assessment.summary`): the measures of the
+is promised is the summary's (`assessment.scoring.summary`): the measures of the
 proposal that are not dropped, as the report's summary counts them, never a
 measure of the zero alternative. User text is escaped through
-`reports.markup.para` like everywhere in the report. It shares fonts and styles
-with the report, and its page canvas (`reports.layout`); it scores only when given no result,
+`reports.toolkit.markup.para` like everywhere in the report. It shares fonts and styles
+with the report, and its page canvas (`reports.toolkit.layout`); it scores only when given no result,
 and must not read files or import streamlit.
 """
 
@@ -19,17 +19,18 @@ from typing import Any, BinaryIO
 from reportlab.platypus import Flowable, KeepTogether, Paragraph, Spacer
 from reportlab.platypus.doctemplate import LayoutError
 
+from assessment.answers.model import Assessment, MeasureStatus
 from assessment.errors import ReportError
-from assessment.model import Assessment, MeasureStatus
-from assessment.summary import summarize
+from assessment.scoring.scoring import score
+from assessment.scoring.summary import summarize
 
 from .context import fmt_date, group_name
-from .fonts import register_fonts
+from .toolkit.fonts import register_fonts
 from .i18n import CATALOGUE, msg
-from .layout import ReportDocument, numbered_canvas
-from .markup import para, plain, shorten
+from .toolkit.layout import ReportDocument, numbered_canvas
+from .toolkit.markup import para, plain, shorten
 from .prose import list_separator, mid_sentence
-from .styles import styles
+from .toolkit.styles import styles
 
 __all__ = ["render_participant_feedback"]
 
@@ -47,7 +48,6 @@ def render_participant_feedback(assessment: Assessment, out: BinaryIO, lang: str
     the child checklist): shorter sentences, "what you told us", what changed, what happens next."""
     register_fonts()
     if result is None:
-        from assessment.scoring import score
 
         result = score(assessment)
     summary = summarize(assessment, result, lang)

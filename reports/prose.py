@@ -5,7 +5,7 @@ texts that already end in "?", measures that end in ".", group labels written
 as headings ("Personer med låg inkomst"). Every sentence the report assembles
 goes through these helpers, so that no "?." or ".;" is ever printed and a label
 reads as a label at the start of a sentence and in lower case inside one. They
-work on plain text, before `reports.markup.para` escapes it; they must not
+work on plain text, before `reports.toolkit.markup.para` escapes it; they must not
 escape, build flowables or know about reportlab.
 """
 

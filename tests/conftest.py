@@ -27,7 +27,7 @@ from pathlib import Path
 import pytest
 from hypothesis import settings
 
-from assessment.storage import Store, open_store
+from assessment.store.storage import Store, open_store
 
 try:  # the PostgreSQL fixtures (tests/pg.py); tests/ is on sys.path under pytest's default import mode
     from pg import database_url, postgres_database, postgres_server  # noqa: F401

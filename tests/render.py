@@ -26,8 +26,8 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from assessment.checklist import Checklist  # noqa: E402
-from assessment.model import Assessment, parse_assessment  # noqa: E402
+from assessment.checklist.checklist import Checklist  # noqa: E402
+from assessment.answers.model import Assessment, parse_assessment  # noqa: E402
 
 AREAS = [
     ("early_life", "Det tidiga livets villkor", "Early life"),
@@ -179,7 +179,7 @@ def sample_checklist_yaml() -> str:
 
 
 def sample_checklist() -> Checklist:
-    from assessment.validate import parse_checklist
+    from assessment.checklist.validate import parse_checklist
 
     checklist, problems = parse_checklist(sample_checklist_yaml(), "report-case.yaml")
     assert checklist is not None, "\n".join(map(str, problems))
@@ -324,7 +324,7 @@ def render_pages(pdf: bytes, out_dir: Path, dpi: int = 60) -> list[Path]:
 def _main(argv: list[str]) -> int:
     import argparse
 
-    from assessment.library import resolve_checklist
+    from assessment.checklist.library import resolve_checklist
     from reports import render_report
 
     parser = argparse.ArgumentParser(description="Render a report's pages to PNG to look at them.")

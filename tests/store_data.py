@@ -11,11 +11,11 @@ from dataclasses import dataclass
 
 from sqlalchemy import create_engine, text
 
-from assessment.followup import add_note, add_value, measures, reassess, schedule, set_review_date
-from assessment.model import Answer, Measure, new_assessment
-from assessment.review import post, send_for_review, sign_off, stored_reports, thread
-from assessment.storage import Store, open_store
-from assessment.validate import parse_checklist
+from assessment.workflow.followup import add_note, add_value, measures, reassess, schedule, set_review_date
+from assessment.answers.model import Answer, Measure, new_assessment
+from assessment.workflow.review import post, send_for_review, sign_off, stored_reports, thread
+from assessment.store.storage import Store, open_store
+from assessment.checklist.validate import parse_checklist
 
 TORG = """\
 schema_version: 1

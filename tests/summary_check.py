@@ -5,7 +5,7 @@ passes through `check_summary_page` before the test sees it, and `reports.render
 so that each HTML twin passes through `check_summary_html`: the same claims on the same page. The check reads the
 summary page's text (poppler's pdftotext, else pypdf) and holds its claims against
 the `Result`, recomputed here from the result itself rather than taken from
-`assessment.summary`:
+`assessment.scoring.summary`:
 
 - the groups named as losing are exactly the groups whose score, as shown, is below 0
   (the first six by name, the rest counted), and no group is said to lose when none does;
@@ -30,9 +30,9 @@ from typing import Any
 
 from pypdf import PdfReader
 
-from assessment.checklist import text_for
-from assessment.model import Assessment, MeasureStatus
-from assessment.summary import figure, fmt_figure, summarize
+from assessment.checklist.checklist import text_for
+from assessment.answers.model import Assessment, MeasureStatus
+from assessment.scoring.summary import figure, fmt_figure, summarize
 from reports.i18n import msg
 from reports.prose import mid_sentence
 
@@ -40,7 +40,7 @@ SHOWN_LOSERS = 6  # reports.chapters.summary names six losers and counts the res
 SHOWN_GAPS = 3
 SHOWN_FINDINGS = 3
 # The decision page is set at no less than this share of its size to fit its one A4 page (body text 9 pt,
-# so never below 7.6 pt): reports.pdf.one_page_scale.
+# so never below 7.6 pt): reports.toolkit.pdf.one_page_scale.
 MIN_SCALE = 0.85
 
 
@@ -242,7 +242,7 @@ def checked(render: Any) -> Any:
         render(assessment, buffer, lang=lang, result=result, **kwargs)
         pdf = buffer.getvalue()
         if result is None:
-            from assessment.scoring import score
+            from assessment.scoring.scoring import score
 
             result = score(assessment)
         check_summary_page(pdf, assessment, result, lang)
@@ -262,7 +262,7 @@ def checked_html(render: Any) -> Any:
         render(assessment, buffer, lang=lang, result=result, **kwargs)
         page = buffer.getvalue()
         if result is None:
-            from assessment.scoring import score
+            from assessment.scoring.scoring import score
 
             result = score(assessment)
         check_summary_html(page.decode("utf-8"), assessment, result, lang)

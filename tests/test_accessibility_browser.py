@@ -18,11 +18,11 @@ from pathlib import Path
 
 import pytest
 
-from assessment.checklist import text_for
-from assessment.model import new_assessment
-from assessment.review import send_for_review, sign_off
-from assessment.storage import open_store
-from assessment.validate import load_checklist
+from assessment.checklist.checklist import text_for
+from assessment.answers.model import new_assessment
+from assessment.workflow.review import send_for_review, sign_off
+from assessment.store.storage import open_store
+from assessment.checklist.validate import load_checklist
 
 try:  # tests/ is on sys.path under pytest's default import mode
     from axe_check import AXE_JS, MISSING, SERIOUS, violations

@@ -15,16 +15,16 @@ import inspect
 import pytest
 from sqlalchemy import text
 
-from assessment import followup, review
-from assessment.audit import events
-from assessment.auth import (Action, Actor, Role, can, grant, revoke, roles_in, self_sign_off_allowed,
+from assessment.workflow import followup, review
+from assessment.store.audit import events
+from assessment.store.auth import (Action, Actor, Role, can, grant, revoke, roles_in, self_sign_off_allowed,
                              set_self_sign_off, sign_in, users, visible_orgs)
-from assessment.portfolio import choices, portfolio
-from assessment.cli import main
+from assessment.workflow.portfolio import choices, portfolio
+from assessment.workflow.cli import main
 from assessment.errors import Forbidden
-from assessment.model import Answer, Measure, MeasureStatus, Status, new_assessment
-from assessment.review import post, return_to_draft, send_for_review, sign_off, thread
-from assessment.storage import Store, open_store
+from assessment.answers.model import Answer, Measure, MeasureStatus, Status, new_assessment
+from assessment.workflow.review import post, return_to_draft, send_for_review, sign_off, thread
+from assessment.store.storage import Store, open_store
 
 try:  # tests/ is on sys.path under pytest's default import mode
     from test_review import torg
@@ -332,7 +332,7 @@ def test_the_command_line_acts_as_the_named_user_with_the_same_roles(orebro: Sto
 
 
 def test_the_mode_is_local_unless_a_sign_in_is_configured_or_asked_for(monkeypatch):
-    from assessment.auth import shared_mode
+    from assessment.store.auth import shared_mode
     from assessment.errors import SkbError
 
     monkeypatch.delenv("SKB_MODE", raising=False)

@@ -18,13 +18,13 @@ from pathlib import Path
 import pytest
 from sqlalchemy import create_engine, text
 
-from assessment.backup import MANIFEST, backup, read_manifest, restore
-from assessment.cli import main
+from assessment.store.backup import MANIFEST, backup, read_manifest, restore
+from assessment.workflow.cli import main
 from assessment.errors import StorageError
-from assessment.migrations import known
-from assessment.model import Answer, new_assessment
-from assessment.review import post, report_pdf, stored_reports, thread
-from assessment.storage import open_store
+from assessment.store.migrations import known
+from assessment.answers.model import Answer, new_assessment
+from assessment.workflow.review import post, report_pdf, stored_reports, thread
+from assessment.store.storage import open_store
 from store_data import everything, rows, seen, torg
 
 

@@ -16,8 +16,8 @@ from pathlib import Path
 
 import pytest
 
-from assessment.checklist import AnswerType
-from assessment.model import NOT_RELEVANT, UNKNOWN, check_assessment
+from assessment.checklist.checklist import AnswerType
+from assessment.answers.model import NOT_RELEVANT, UNKNOWN, check_assessment
 from benchmarks.gen import checklist_data, fill_assessment, generate_checklist, largest_section, step_widgets
 from benchmarks.harness import Row, Target, stats
 

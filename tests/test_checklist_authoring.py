@@ -10,11 +10,11 @@ from pathlib import Path
 
 import pytest
 
-from assessment.cli import main
-from assessment.library import load_library
-from assessment.model import Answer, new_assessment
-from assessment.scoring import score, weight_differences
-from assessment.validate import load_checklist, parse_checklist
+from assessment.workflow.cli import main
+from assessment.checklist.library import load_library
+from assessment.answers.model import Answer, new_assessment
+from assessment.scoring.scoring import score, weight_differences
+from assessment.checklist.validate import load_checklist, parse_checklist
 
 try:
     from test_wizard_apptest import complete_and_check, data_dir  # noqa: F401  (the fixture, shared)

@@ -17,11 +17,11 @@ from typing import Any, get_args, get_origin
 import pytest
 from pydantic import BaseModel
 
-from assessment.checklist import OPERATORS, AlternativeKind, AnswerType, Checklist, FlagKind
-from assessment.cli import main
-from assessment.schema import checklist_json_schema
-from assessment.validate import parse_checklist, read_checklist_file
-from assessment.yamlio import dump_yaml, load_located
+from assessment.checklist.checklist import OPERATORS, AlternativeKind, AnswerType, Checklist, FlagKind
+from assessment.workflow.cli import main
+from assessment.checklist.schema import checklist_json_schema
+from assessment.checklist.validate import parse_checklist, read_checklist_file
+from assessment.checklist.yamlio import dump_yaml, load_located
 
 ROOT = Path(__file__).resolve().parent.parent
 FORMAT_DOC = ROOT / "docs" / "checklist-format.md"

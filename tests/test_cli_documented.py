@@ -1,6 +1,6 @@
 """Every `skb` verb, and every option of it, is documented.
 
-The verbs come from the real parser (`assessment.cli.build_parser()`), so a
+The verbs come from the real parser (`assessment.workflow.cli.build_parser()`), so a
 verb added without documentation fails here: README.md or docs/ must mention
 `skb VERB`, docs/cli.md must have a `### skb VERB` section, and that section
 must name each of the verb's options.
@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from assessment.cli import build_parser
+from assessment.workflow.cli import build_parser
 
 ROOT = Path(__file__).resolve().parent.parent
 CLI_DOC = ROOT / "docs" / "cli.md"

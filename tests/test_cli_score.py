@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from assessment.cli import main
-from assessment.model import parse_assessment
+from assessment.workflow.cli import main
+from assessment.answers.model import parse_assessment
 
 CHECKLIST = """\
 schema_version: 1

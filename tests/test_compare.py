@@ -14,13 +14,13 @@ import pytest
 from pypdf import PdfReader
 from streamlit.testing.v1 import AppTest
 
-from assessment.cli import main
-from assessment.compare import compare
-from assessment.library import resolve_checklist
-from assessment.model import Answer, new_assessment, parse_assessment
-from assessment.scoring import score
-from assessment.storage import Store, open_store
-from assessment.validate import parse_checklist
+from assessment.workflow.cli import main
+from assessment.scoring.compare import compare
+from assessment.checklist.library import resolve_checklist
+from assessment.answers.model import Answer, new_assessment, parse_assessment
+from assessment.scoring.scoring import score
+from assessment.store.storage import Store, open_store
+from assessment.checklist.validate import parse_checklist
 from reports.compare import render_comparison
 
 ROOT = Path(__file__).resolve().parent.parent

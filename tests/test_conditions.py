@@ -8,10 +8,10 @@ import pytest
 import yaml
 from pydantic import TypeAdapter
 
-from assessment.checklist import Condition
-from assessment.conditions import compile_condition, holds, ladder_ranks, visible_criteria, visible_sections
-from assessment.model import Answer, new_assessment
-from assessment.validate import parse_checklist
+from assessment.checklist.checklist import Condition
+from assessment.answers.conditions import compile_condition, holds, ladder_ranks, visible_criteria, visible_sections
+from assessment.answers.model import Answer, new_assessment
+from assessment.checklist.validate import parse_checklist
 
 CHECKLIST = """\
 schema_version: 1

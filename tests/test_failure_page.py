@@ -15,8 +15,8 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-import assessment.scoring
-from assessment.storage import open_store
+import assessment.scoring.scoring
+from assessment.store.storage import open_store
 from ui.i18n import CATALOGUE
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -42,7 +42,7 @@ def test_a_failing_page_says_so_in_the_persons_language_and_loses_nothing(app_st
         raise RuntimeError("planted fault in scoring")
 
     with monkeypatch.context() as patched, caplog.at_level(logging.ERROR, logger="skb.ui"):
-        patched.setattr(assessment.scoring, "score", planted)
+        patched.setattr(assessment.scoring.scoring, "score", planted)
         at.switch_page("ui/app_pages/results.py").run()
     assert not at.exception, "Streamlit's own error page was shown"
     said = [e.value for e in at.error]
@@ -68,13 +68,13 @@ def test_a_failing_page_says_so_in_the_persons_language_and_loses_nothing(app_st
 
 def test_a_failing_callback_is_said_in_the_persons_language_and_keeps_what_was_typed(app_store, monkeypatch,
                                                                                      caplog) -> None:
-    import assessment.review
+    import assessment.workflow.review
 
     def planted(*args: object, **kwargs: object) -> None:
         raise RuntimeError("planted fault in posting")
 
     # planted before the page first runs: the callback a click calls is the one that run defined
-    monkeypatch.setattr(assessment.review, "post", planted)
+    monkeypatch.setattr(assessment.workflow.review, "post", planted)
     aid = app_store.import_(EXAMPLE.read_bytes(), source=EXAMPLE.name, author="Ada")
     at = AppTest.from_file(APP, default_timeout=60)
     at.query_params["id"] = aid

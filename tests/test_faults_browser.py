@@ -22,10 +22,10 @@ from pathlib import Path
 
 import pytest
 
-from assessment.auth import Actor
-from assessment.model import new_assessment
-from assessment.storage import open_store
-from assessment.validate import parse_checklist
+from assessment.store.auth import Actor
+from assessment.answers.model import new_assessment
+from assessment.store.storage import open_store
+from assessment.checklist.validate import parse_checklist
 
 try:  # tests/ is on sys.path under pytest's default import mode
     from server import BROWSER_WAIT_MS, AppServer, wait_for_the_run, watch_runs

@@ -24,10 +24,10 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.exc import DBAPIError
 
 from assessment.errors import StorageError
-from assessment.model import new_assessment
-from assessment.outage import DatabaseUnavailable, Outage, unavailable
-from assessment.storage import open_store
-from assessment.validate import load_checklist
+from assessment.answers.model import new_assessment
+from assessment.store.outage import DatabaseUnavailable, Outage, unavailable
+from assessment.store.storage import open_store
+from assessment.checklist.validate import load_checklist
 
 try:  # tests/ is on sys.path under pytest's default import mode
     from pg import _pg_bin, _spare_port

@@ -23,12 +23,12 @@ from pathlib import Path
 import pytest
 import yaml
 
-from assessment import cli
+from assessment.workflow import cli
 from assessment.errors import SkbError
-from assessment.library import resolve_checklist
-from assessment.model import Answer, dump_assessment, new_assessment, parse_assessment
-from assessment.storage import open_store
-from assessment.validate import parse_checklist
+from assessment.checklist.library import resolve_checklist
+from assessment.answers.model import Answer, dump_assessment, new_assessment, parse_assessment
+from assessment.store.storage import open_store
+from assessment.checklist.validate import parse_checklist
 
 MEMORY_BOUND = 48 * 1024 * 1024  # bytes allocated at the peak, beyond the file itself
 

@@ -25,12 +25,12 @@ from sqlalchemy import create_engine, text
 from streamlit.testing.v1 import AppTest
 
 from assessment.errors import AssessmentFileError
-from assessment.library import resolve_checklist
-from assessment.migrations import applied, known, upgrade
-from assessment.model import Answer, dump_assessment, new_assessment, parse_assessment
-from assessment.scoring import score
-from assessment.storage import open_store
-from assessment.validate import parse_checklist
+from assessment.checklist.library import resolve_checklist
+from assessment.store.migrations import applied, known, upgrade
+from assessment.answers.model import Answer, dump_assessment, new_assessment, parse_assessment
+from assessment.scoring.scoring import score
+from assessment.store.storage import open_store
+from assessment.checklist.validate import parse_checklist
 
 ROOT = Path(__file__).resolve().parent.parent
 APP = str(ROOT / "streamlit_app.py")

@@ -24,8 +24,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from pypdf import PdfReader
 
-from assessment.checklist import AnswerType
-from assessment.model import Assessment, IndicatorValue, Status
+from assessment.checklist.checklist import AnswerType
+from assessment.answers.model import Assessment, IndicatorValue, Status
 from benchmarks.gen import fill_assessment, generate_checklist
 
 reports = pytest.importorskip("reports", reason="the PDF report (reports/) is not there")
@@ -105,7 +105,7 @@ def squeeze(text: str) -> str:
 
 def covered_alphabet() -> str:
     """Printable letters, digits, punctuation and symbols of Latin, Greek and Cyrillic that the report's font draws."""
-    from reports.fonts import BOLD, FAMILY, register_fonts
+    from reports.toolkit.fonts import BOLD, FAMILY, register_fonts
     from reportlab.pdfbase.pdfmetrics import getFont
 
     register_fonts()

@@ -17,15 +17,15 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from assessment.auth import Actor
-from assessment.compare import compare
+from assessment.store.auth import Actor
+from assessment.scoring.compare import compare
 from assessment.errors import NotFound, StorageError
-from assessment.followup import (FollowUpConflict, add_months, add_note, add_value, due_reviews, measures,
+from assessment.workflow.followup import (FollowUpConflict, add_months, add_note, add_value, due_reviews, measures,
                                  reassess, reassessed_from, record_review, schedule, set_review_date, set_status)
-from assessment.model import Answer, Measure, MeasureNote, MeasureStatus, Status, new_assessment
-from assessment import storage
-from assessment.storage import Store
-from assessment.validate import parse_checklist
+from assessment.answers.model import Answer, Measure, MeasureNote, MeasureStatus, Status, new_assessment
+from assessment.store import storage
+from assessment.store.storage import Store
+from assessment.checklist.validate import parse_checklist
 
 PARK = """\
 schema_version: 1

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import datetime as dt
 
-from assessment.model import Status
-from assessment.review import ReviewComment
-from assessment.storage import Version
+from assessment.answers.model import Status
+from assessment.workflow.review import ReviewComment
+from assessment.store.storage import Version
 from ui.timeline import SESSION_GAP, Milestone, Session, timeline
 
 T0 = dt.datetime(2026, 3, 2, 13, 0, tzinfo=dt.timezone.utc)

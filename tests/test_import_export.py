@@ -10,11 +10,11 @@ import tracemalloc
 
 import pytest
 
-from assessment import cli
+from assessment.workflow import cli
 from assessment.errors import AssessmentFileError, DuplicateError
-from assessment.model import Answer, Status, dump_assessment, new_assessment
-from assessment.storage import Store, open_store
-from assessment.validate import parse_checklist
+from assessment.answers.model import Answer, Status, dump_assessment, new_assessment
+from assessment.store.storage import Store, open_store
+from assessment.checklist.validate import parse_checklist
 
 CHECKLIST = """\
 schema_version: 1

@@ -1,4 +1,4 @@
-from assessment.validate import parse_checklist
+from assessment.checklist.validate import parse_checklist
 
 MINI = """\
 schema_version: 1
@@ -48,7 +48,7 @@ def test_load_checklist_raises_a_checklist_error_listing_every_error(tmp_path):
     import pytest
 
     from assessment.errors import ChecklistError
-    from assessment.validate import load_checklist
+    from assessment.checklist.validate import load_checklist
 
     path = tmp_path / "mini.yaml"
     path.write_text(MINI.replace("type: impact", "type: impact\n        hepl: Tänk på barnen"), encoding="utf-8")
@@ -63,7 +63,7 @@ def test_load_checklist_raises_a_checklist_error_listing_every_error(tmp_path):
 
 
 def test_a_missing_file_is_a_problem_not_an_exception(tmp_path):
-    from assessment.validate import read_checklist_file
+    from assessment.checklist.validate import read_checklist_file
 
     checklist, problems = read_checklist_file(tmp_path / "saknas.yaml")
     assert checklist is None
@@ -71,7 +71,7 @@ def test_a_missing_file_is_a_problem_not_an_exception(tmp_path):
 
 
 def test_a_file_over_the_size_limit_is_refused_before_it_is_parsed():
-    from assessment.yamlio import Limits
+    from assessment.checklist.yamlio import Limits
 
     raw = MINI.encode() + b"#" * 2000
     checklist, problems = parse_checklist(raw, "stor.yaml", Limits(max_bytes=1000))
@@ -89,7 +89,7 @@ def test_a_byte_order_mark_and_swedish_letters_are_read():
 def test_json_numbers_that_are_not_finite_or_absurdly_long_are_refused():
     import pytest
 
-    from assessment.yamlio import UnsafeInput, load_located
+    from assessment.checklist.yamlio import UnsafeInput, load_located
 
     for text, message in [('{"a": 1e400}', "must be finite"), ('{"a": ' + "9" * 5000 + "}", "too long")]:
         with pytest.raises(UnsafeInput, match=message):

@@ -15,9 +15,9 @@ from typing import Any
 
 import pytest
 
-from assessment.cli import main
-from assessment.validate import check_checklist, parse_checklist
-from assessment.yamlio import Located, dump_yaml, load_located
+from assessment.workflow.cli import main
+from assessment.checklist.validate import check_checklist, parse_checklist
+from assessment.checklist.yamlio import Located, dump_yaml, load_located
 
 CORPUS_DIR = Path(__file__).resolve().parent / "malformed"
 CORPUS = sorted(CORPUS_DIR.glob("*.yaml"))

@@ -14,11 +14,11 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from assessment.errors import FrozenError, SkbError, StorageError
-from assessment.followup import FollowUpConflict
-from assessment.library import load_library
-from assessment.model import new_assessment
-from assessment.review import send_for_review, sign_off
-from assessment.storage import open_store, summary_in
+from assessment.workflow.followup import FollowUpConflict
+from assessment.checklist.library import load_library
+from assessment.answers.model import new_assessment
+from assessment.workflow.review import send_for_review, sign_off
+from assessment.store.storage import open_store, summary_in
 
 ROOT = Path(__file__).resolve().parent.parent
 APP = str(ROOT / "streamlit_app.py")
@@ -93,7 +93,7 @@ def test_the_history_page_shows_the_milestones_in_its_language(app_store, lang: 
 
 
 def _imported(example: str) -> str:
-    from assessment.cli import main
+    from assessment.workflow.cli import main
 
     assert main(["import", str(ROOT / "examples" / example)]) == 0
     with open_store() as store:
@@ -106,7 +106,7 @@ def _imported(example: str) -> str:
 ])
 def test_answered_in_the_wizard_and_rated_in_the_results_are_explained_where_they_appear(
         app_data_dir: Path, capsys, lang: str, wizard_words: tuple[str, str], results_words: tuple[str, str, str]):
-    from assessment.scoring import score
+    from assessment.scoring.scoring import score
     from ui.progress import survey
 
     aid = _imported("ny-skola-detaljplan.yaml")

@@ -11,11 +11,11 @@ import pytest
 import yaml
 from streamlit.testing.v1 import AppTest
 
-from assessment.checklist import AnswerType, Checklist
-from assessment.cli import main
-from assessment.model import Answer, new_assessment
-from assessment.storage import open_store
-from assessment.validate import load_checklist
+from assessment.checklist.checklist import AnswerType, Checklist
+from assessment.workflow.cli import main
+from assessment.answers.model import Answer, new_assessment
+from assessment.store.storage import open_store
+from assessment.checklist.validate import load_checklist
 from reports import render_report
 
 try:  # tests/ is on sys.path under pytest's default import mode

@@ -16,11 +16,11 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from assessment.cli import main
-from assessment.library import load_library
-from assessment.model import dump_assessment, new_assessment
-from assessment.storage import open_store
-from assessment.validate import parse_checklist
+from assessment.workflow.cli import main
+from assessment.checklist.library import load_library
+from assessment.answers.model import dump_assessment, new_assessment
+from assessment.store.storage import open_store
+from assessment.checklist.validate import parse_checklist
 
 ROOT = Path(__file__).resolve().parent.parent
 APP = str(ROOT / "streamlit_app.py")

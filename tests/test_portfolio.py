@@ -23,14 +23,14 @@ from openpyxl import load_workbook
 from sqlalchemy import text
 from streamlit.testing.v1 import AppTest
 
-from assessment.cli import main
-from assessment.migrations import search_text
-from assessment.model import Answer, Status, new_assessment
-from assessment.portfolio import (PortfolioFilters, choices, group_labels, head_row, portfolio, refresh_scores,
+from assessment.workflow.cli import main
+from assessment.store.migrations import search_text
+from assessment.answers.model import Answer, Status, new_assessment
+from assessment.workflow.portfolio import (PortfolioFilters, choices, group_labels, head_row, portfolio, refresh_scores,
                                   score_rows, to_csv, to_xlsx)
-from assessment.scoring import score
-from assessment.storage import Store
-from assessment.validate import parse_checklist
+from assessment.scoring.scoring import score
+from assessment.store.storage import Store
+from assessment.checklist.validate import parse_checklist
 
 DISTRICT = """\
 schema_version: 1
@@ -321,7 +321,7 @@ def test_the_portfolio_page_answers_for_children_in_vivalla_and_offers_the_files
     at.switch_page("ui/app_pages/portfolio.py").run()
     assert not at.exception, at.exception
     assert at.metric[0].value == "3"
-    # the mean as every figure reads (assessment.figures): a whole number, a real minus sign, never "+0"
+    # the mean as every figure reads (assessment.scoring.figures): a whole number, a real minus sign, never "+0"
     assert at.metric[1].value[0] in "+−0" and "-" not in at.metric[1].value
 
     at.selectbox(key="pf_area").set_value("Vivalla").run()

@@ -16,7 +16,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from assessment.storage import open_store
+from assessment.store.storage import open_store
 
 try:  # tests/ is on sys.path under pytest's default import mode
     from server import AppServer, app_server  # noqa: F401  (the fixture)

@@ -20,13 +20,13 @@ from pathlib import Path
 import pytest
 import yaml
 
-from assessment.checklist import Checklist
-from assessment.cli import main as skb
-from assessment.library import resolve_checklist
-from assessment.model import Answer, Measure, new_assessment, parse_assessment
-from assessment.portfolio import group_key
-from assessment.scoring import score
-from assessment.validate import read_checklist_file
+from assessment.checklist.checklist import Checklist
+from assessment.workflow.cli import main as skb
+from assessment.checklist.library import resolve_checklist
+from assessment.answers.model import Answer, Measure, new_assessment, parse_assessment
+from assessment.workflow.portfolio import group_key
+from assessment.scoring.scoring import score
+from assessment.checklist.validate import read_checklist_file
 
 ROOT = Path(__file__).resolve().parent.parent
 CHECKLISTS = ROOT / "checklists"

@@ -17,9 +17,9 @@ import pytest
 import yaml
 from pypdf import PdfReader
 
-from assessment.cli import main
-from assessment.model import dump_assessment, parse_assessment
-from assessment.scoring import score
+from assessment.workflow.cli import main
+from assessment.answers.model import dump_assessment, parse_assessment
+from assessment.scoring.scoring import score
 from reports import render_participant_feedback, render_report
 from reports.i18n import CATALOGUE, LANGUAGES
 from render import page_texts, pdftotext_pages, sample_assessment, sample_data, sample_checklist
@@ -321,9 +321,9 @@ EXAMPLES = sorted((Path(__file__).resolve().parent.parent / "examples").glob("*.
 @pytest.mark.parametrize("path", EXAMPLES, ids=[p.stem for p in EXAMPLES])
 @pytest.mark.parametrize("lang", ["sv", "en"])
 def test_every_example_has_its_parts_in_place(path: Path, lang: str):
-    from assessment.conditions import visible_criteria, visible_sections
-    from assessment.checklist import text_for
-    from assessment.library import resolve_checklist
+    from assessment.answers.conditions import visible_criteria, visible_sections
+    from assessment.checklist.checklist import text_for
+    from assessment.checklist.library import resolve_checklist
 
     a = parse_assessment(path.read_bytes(), path.name, resolve=resolve_checklist)
     out = io.BytesIO()
@@ -350,7 +350,7 @@ def test_every_example_has_its_parts_in_place(path: Path, lang: str):
 
 @pytest.mark.parametrize("path", EXAMPLES, ids=[p.stem for p in EXAMPLES])
 def test_every_examples_participant_letter_is_one_or_two_pages(path: Path):
-    from assessment.library import resolve_checklist
+    from assessment.checklist.library import resolve_checklist
 
     a = parse_assessment(path.read_bytes(), path.name, resolve=resolve_checklist)
     out = io.BytesIO()
@@ -382,8 +382,8 @@ sections:
 
 
 def test_a_checklist_without_groups_areas_bands_or_alternatives_gives_a_plain_report():
-    from assessment.model import Answer, new_assessment
-    from assessment.validate import parse_checklist
+    from assessment.answers.model import Answer, new_assessment
+    from assessment.checklist.validate import parse_checklist
 
     checklist, problems = parse_checklist(BARE_CHECKLIST, "bare.yaml")
     assert checklist is not None, problems

@@ -1,6 +1,6 @@
 """Every sentence pattern the report, the letter and the verdict assemble, filled and read for grammar.
 
-Each template of `reports.i18n` and `assessment.verdict_text.PHRASES`, in Swedish and English, is filled
+Each template of `reports.i18n` and `assessment.scoring.verdict_text.PHRASES`, in Swedish and English, is filled
 through the same `fill` the report uses, with representative values chosen to be awkward: a question
 that ends in "?", a band that is a whole clause ("barnets rättigheter stärks"), a group label with a
 comma, a figure with a minus sign. The filled text must then keep the rules a language editor asked for:
@@ -16,7 +16,7 @@ import re
 
 import pytest
 
-from assessment.verdict_text import PHRASES
+from assessment.scoring.verdict_text import PHRASES
 from reports.i18n import CATALOGUE
 from reports.prose import fill
 

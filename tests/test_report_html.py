@@ -17,17 +17,17 @@ import pytest
 import yaml
 from pypdf import PdfReader
 
-from assessment.glance import glance
-from assessment.library import resolve_checklist
-from assessment.model import Assessment, parse_assessment
-from assessment.scoring import score
-from assessment.validate import parse_checklist
+from assessment.scoring.glance import glance
+from assessment.checklist.library import resolve_checklist
+from assessment.answers.model import Assessment, parse_assessment
+from assessment.scoring.scoring import score
+from assessment.checklist.validate import parse_checklist
 from reports import render_report, render_report_html
 from reports.document import report_model
-from reports.html import inline
+from reports.toolkit.html import inline
 from reports.i18n import msg
-from reports.model import Figure, Heading, OnePage, Table, walk
-from reports.pdf import one_page_scale
+from reports.toolkit.model import Figure, Heading, OnePage, Table, walk
+from reports.toolkit.pdf import one_page_scale
 
 try:  # tests/ is on sys.path under pytest's default import mode
     from axe_check import AXE_JS, MISSING, violations

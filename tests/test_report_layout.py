@@ -16,7 +16,7 @@ import pytest
 from PIL import Image
 
 from reports import render_participant_feedback, render_report
-from reports.styles import MARGIN, PAGE
+from reports.toolkit.styles import MARGIN, PAGE
 from render import page_texts, render_pages, sample_assessment
 
 DPI = 50

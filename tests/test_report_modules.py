@@ -1,6 +1,6 @@
 """The report's modules share only public names: no module in `reports/` reads a sibling's private name.
 
-`reports/` is split into the page-layout toolkit (`layout.py`), the context (`context.py`: labels and
+`reports/` is split into the page-layout toolkit (`toolkit/`), the context (`context.py`: labels and
 formatting), one module per part of the report (`chapters/`) and the assembler (`document.py`). What
 two of them share is public in the module that owns it; a name with a leading underscore stays inside
 its module. Parsed with `ast`, so a private name reached by `from .x import _y`, by `from . import x`
@@ -86,7 +86,7 @@ def _dotted(node: ast.expr) -> str | None:
 def test_the_split_is_there() -> None:
     """The toolkit, the context, the assembler and one module per part are where the test looks."""
     names = {module_name(p) for p in REPORT_FILES}
-    assert {"reports.layout", "reports.context", "reports.document"} <= names
+    assert {"reports.toolkit.layout", "reports.context", "reports.document"} <= names
     chapters = {"cover", "summary", "contents", "charts", "criteria", "equity", "participation", "measures",
                 "flags", "review", "method"}
     assert {f"reports.chapters.{c}" for c in chapters} <= names
@@ -113,7 +113,7 @@ def test_the_check_finds_a_private_import(source: str, expected: list[tuple[int,
 
 @pytest.mark.parametrize("source", [
     "from ..context import ReportContext, fmt_date\n",
-    "from assessment.summary import _private_elsewhere\n",  # not a reports module: not this rule
+    "from assessment.scoring.summary import _private_elsewhere\n",  # not a reports module: not this rule
     "from typing import Any\nclass A:\n    def f(self):\n        return self._x\n",
     "from ..markup import para\npara.__name__\n",
 ])

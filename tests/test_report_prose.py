@@ -18,15 +18,15 @@ from pathlib import Path
 import pytest
 import yaml
 
-from assessment.checklist import text_for
-from assessment.library import resolve_checklist
-from assessment.model import parse_assessment
-from assessment.results import Flag
-from assessment.scoring import score
-from assessment.validate import parse_checklist
+from assessment.checklist.checklist import text_for
+from assessment.checklist.library import resolve_checklist
+from assessment.answers.model import parse_assessment
+from assessment.scoring.results import Flag
+from assessment.scoring.scoring import score
+from assessment.checklist.validate import parse_checklist
 from reports import render_report
 from reports.i18n import msg
-from reports.markup import shorten
+from reports.toolkit.markup import shorten
 from reports.prose import clause, fill, fmt_number, join_words, mid_sentence, sentence
 from render import page_texts, sample_assessment, sample_checklist_yaml, sample_data
 
@@ -221,7 +221,7 @@ def test_the_review_chapter_in_english_names_the_sign_off():
 
 
 def test_a_review_thread_given_to_the_renderer_replaces_the_file_s_comments():
-    from assessment.review import ReviewComment
+    from assessment.workflow.review import ReviewComment
     import datetime as dt
 
     posted = [ReviewComment("r1", None, "Ayşe Demir", dt.datetime(2026, 11, 2, 9, 30), "Klart för nämnden.", None,

@@ -19,8 +19,8 @@ from hypothesis import strategies as st
 from pypdf import PdfReader
 
 from reports import render_participant_feedback, render_report
-from reports.fonts import BOLD, FAMILY, register_fonts
-from reports.markup import para, plain
+from reports.toolkit.fonts import BOLD, FAMILY, register_fonts
+from reports.toolkit.markup import para, plain
 from render import page_texts, pdftotext_pages, sample_assessment
 
 HOSTILE = {

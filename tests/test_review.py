@@ -18,14 +18,14 @@ from pypdf import PdfReader
 from sqlalchemy import text
 from streamlit.testing.v1 import AppTest
 
-from assessment.auth import Actor
-from assessment.cli import main
+from assessment.store.auth import Actor
+from assessment.workflow.cli import main
 from assessment.errors import FrozenError, StorageError
-from assessment.model import Answer, Measure, Status, new_assessment
-from assessment.review import (ReviewConflict, post, report_pdf, return_to_draft, send_for_review, sign_off,
+from assessment.answers.model import Answer, Measure, Status, new_assessment
+from assessment.workflow.review import (ReviewConflict, post, report_pdf, return_to_draft, send_for_review, sign_off,
                                store_report, stored_reports, thread, verify_report)
-from assessment.storage import EditConflict, Store, open_store
-from assessment.validate import parse_checklist
+from assessment.store.storage import EditConflict, Store, open_store
+from assessment.checklist.validate import parse_checklist
 
 TORG = """\
 schema_version: 1
@@ -326,8 +326,8 @@ def test_in_local_mode_the_person_is_the_os_user_and_no_name_can_be_typed(data_d
 
 
 def test_deleting_a_draft_takes_its_thread_follow_up_and_scores_with_it(store: Store, case):
-    from assessment.followup import set_status
-    from assessment.portfolio import portfolio
+    from assessment.workflow.followup import set_status
+    from assessment.workflow.portfolio import portfolio
 
     aid, _ = case
     post(store, aid, 0, "Johan Lindqvist", "Ett utkast som ska bort")

@@ -25,9 +25,9 @@ from pathlib import Path
 
 import pytest
 
-from assessment.validate import load_checklist
-from assessment.model import new_assessment
-from assessment.storage import open_store
+from assessment.checklist.validate import load_checklist
+from assessment.answers.model import new_assessment
+from assessment.store.storage import open_store
 
 try:  # tests/ is on sys.path under pytest's default import mode
     from scaleout import NGINX, Cluster, Nginx

@@ -22,10 +22,10 @@ from pathlib import Path
 
 import pytest
 
-from assessment.auth import Actor, grant
-from assessment.model import new_assessment
-from assessment.storage import open_store
-from assessment.validate import load_checklist
+from assessment.store.auth import Actor, grant
+from assessment.answers.model import new_assessment
+from assessment.store.storage import open_store
+from assessment.checklist.validate import load_checklist
 
 try:  # tests/ is on sys.path under pytest's default import mode
     from pg import _pg_bin

@@ -19,16 +19,16 @@ import json
 import pytest
 from sqlalchemy import create_engine, text
 
-from assessment.auth import Actor, roles_of
-from assessment.cli import main
+from assessment.store.auth import Actor, roles_of
+from assessment.workflow.cli import main
 from assessment.errors import FrozenError, StorageError
-from assessment.followup import measures, schedule
-from assessment.integrity import seal_all
-from assessment.migrations import LEGACY_TABLE, VERSION_TABLE, applied, known, upgrade
-from assessment.model import Answer, Measure, Status, new_assessment
-from assessment.portfolio import portfolio
-from assessment.review import post, report_pdf, stored_reports, thread
-from assessment.storage import RestartNeeded, open_store
+from assessment.workflow.followup import measures, schedule
+from assessment.store.integrity import seal_all
+from assessment.store.migrations import LEGACY_TABLE, VERSION_TABLE, applied, known, upgrade
+from assessment.answers.model import Answer, Measure, Status, new_assessment
+from assessment.workflow.portfolio import portfolio
+from assessment.workflow.review import post, report_pdf, stored_reports, thread
+from assessment.store.storage import RestartNeeded, open_store
 from store_data import everything, rows, seen, torg
 
 RELEASED = ["0001_first_schema", "0002_search_text", "0003_review_followup", "0004_scores", "0005_scores_lookup",
@@ -227,7 +227,7 @@ def test_alembics_own_command_runs_the_shipped_revisions(database_url: str):
     from alembic.config import Config
 
     cfg = Config()  # as an alembic.ini would say it
-    cfg.set_main_option("script_location", "assessment:migrations")
+    cfg.set_main_option("script_location", "assessment:store/migrations")
     cfg.set_main_option("sqlalchemy.url", database_url.replace("postgresql://", "postgresql+psycopg://"))
     command.upgrade(cfg, "head")
     engine = _engine(database_url)

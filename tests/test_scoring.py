@@ -7,10 +7,10 @@ import json
 import pytest
 import yaml
 
-from assessment.model import Assessment, parse_assessment
-from assessment.results import result_from_json, result_json
-from assessment.scoring import AVERAGE_HIDES_GAP_RULE, score
-from assessment.validate import parse_checklist
+from assessment.answers.model import Assessment, parse_assessment
+from assessment.scoring.results import result_from_json, result_json
+from assessment.scoring.scoring import AVERAGE_HIDES_GAP_RULE, score
+from assessment.checklist.validate import parse_checklist
 
 BASE = """\
 schema_version: 1
@@ -497,7 +497,7 @@ def test_a_checklist_without_alternatives_scores_the_proposal():
 def test_no_score_says_why(answers, key):
     r = score(assess(BASE + SECTIONS, answers))
     assert r.headline.overall.value is None
-    from assessment.scoring import MESSAGES
+    from assessment.scoring.scoring import MESSAGES
     assert r.message == MESSAGES[key]
 
 

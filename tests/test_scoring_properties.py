@@ -16,10 +16,10 @@ from typing import Any
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from assessment.checklist import Checklist
-from assessment.model import NOT_RELEVANT, UNKNOWN, Answer, Assessment, Measure, new_assessment
-from assessment.results import Result, result_json
-from assessment.scoring import MESSAGES, score
+from assessment.checklist.checklist import Checklist
+from assessment.answers.model import NOT_RELEVANT, UNKNOWN, Answer, Assessment, Measure, new_assessment
+from assessment.scoring.results import Result, result_json
+from assessment.scoring.scoring import MESSAGES, score
 
 SETTINGS = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 ALTERNATIVES = ("noll", "forslag")

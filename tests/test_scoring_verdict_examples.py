@@ -15,11 +15,11 @@ from typing import Any
 import pytest
 import yaml
 
-from assessment.checklist import AnswerType, Checklist
-from assessment.model import Answer, ParticipationRecord, new_assessment, parse_assessment
-from assessment.scoring import score
-from assessment.validate import load_checklist, parse_checklist
-from assessment.verdict_text import equity_sentence, findings_text, headline_sentence, own_weights_sentence
+from assessment.checklist.checklist import AnswerType, Checklist
+from assessment.answers.model import Answer, ParticipationRecord, new_assessment, parse_assessment
+from assessment.scoring.scoring import score
+from assessment.checklist.validate import load_checklist, parse_checklist
+from assessment.scoring.verdict_text import equity_sentence, findings_text, headline_sentence, own_weights_sentence
 
 ROOT = Path(__file__).resolve().parent.parent
 DOC = ROOT / "docs" / "scoring.md"

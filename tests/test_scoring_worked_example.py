@@ -12,9 +12,9 @@ from pathlib import Path
 import pytest
 import yaml
 
-from assessment.model import parse_assessment
-from assessment.scoring import AVERAGE_HIDES_GAP_RULE, score
-from assessment.validate import parse_checklist
+from assessment.answers.model import parse_assessment
+from assessment.scoring.scoring import AVERAGE_HIDES_GAP_RULE, score
+from assessment.checklist.validate import parse_checklist
 
 DOC = Path(__file__).resolve().parent.parent / "docs" / "scoring.md"
 

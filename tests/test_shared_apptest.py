@@ -18,12 +18,12 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from assessment import storage
-from assessment.auth import Actor, grant
-from assessment.followup import measures
-from assessment.model import Answer, Measure, MeasureStatus, ParticipationRecord, Status, new_assessment
-from assessment.storage import Store, open_store
-from assessment.validate import load_checklist
+from assessment.store import storage
+from assessment.store.auth import Actor, grant
+from assessment.workflow.followup import measures
+from assessment.answers.model import Answer, Measure, MeasureStatus, ParticipationRecord, Status, new_assessment
+from assessment.store.storage import Store, open_store
+from assessment.checklist.validate import load_checklist
 from ui.widgets import fold_key
 
 try:  # tests/ is on sys.path under pytest's default import mode

@@ -27,11 +27,11 @@ from pathlib import Path
 
 import pytest
 
-from assessment.audit import events
-from assessment.auth import Actor, grant
-from assessment.model import Answer, Status, new_assessment
-from assessment.review import send_for_review
-from assessment.storage import open_store
+from assessment.store.audit import events
+from assessment.store.auth import Actor, grant
+from assessment.answers.model import Answer, Status, new_assessment
+from assessment.workflow.review import send_for_review
+from assessment.store.storage import open_store
 
 try:  # tests/ is on sys.path under pytest's default import mode
     from server import AppServer, free_port, wait_for_url

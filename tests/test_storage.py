@@ -15,9 +15,9 @@ import pytest
 from sqlalchemy import text
 
 from assessment.errors import FrozenError, NotFound, StorageError
-from assessment.model import Answer, Measure, Status, new_assessment
-from assessment.storage import EditConflict, Store, open_store, server_date
-from assessment.validate import parse_checklist
+from assessment.answers.model import Answer, Measure, Status, new_assessment
+from assessment.store.storage import EditConflict, Store, open_store, server_date
+from assessment.checklist.validate import parse_checklist
 
 CHECKLIST = """\
 schema_version: 1
@@ -365,7 +365,7 @@ def test_default_database_is_a_sqlite_file_in_the_data_directory(tmp_path, monke
     assert (tmp_path / "data" / "skb" / "skb.sqlite").is_file()
     monkeypatch.delenv("SKB_DATA_DIR")
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg"))
-    from assessment.storage import data_dir
+    from assessment.store.storage import data_dir
 
     assert data_dir() == tmp_path / "xdg" / "skb"
 

@@ -12,9 +12,9 @@ from pathlib import Path
 
 from sqlalchemy import text
 
-from assessment.model import Answer, new_assessment
-from assessment.storage import open_store
-from assessment.validate import parse_checklist
+from assessment.answers.model import Answer, new_assessment
+from assessment.store.storage import open_store
+from assessment.checklist.validate import parse_checklist
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -45,8 +45,8 @@ sections:
 # The writer: autosaves forever, printing each revision only after save_answer returned.
 WRITER = """\
 import sys
-from assessment.model import Answer
-from assessment.storage import open_store
+from assessment.answers.model import Answer
+from assessment.store.storage import open_store
 store = open_store(sys.argv[1])
 revision = int(sys.argv[3])
 n = 0

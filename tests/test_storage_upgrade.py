@@ -10,11 +10,11 @@ import pytest
 from sqlalchemy import create_engine, text
 
 from assessment.errors import FrozenError, StorageError
-from assessment.library import load_library
-from assessment.migrations import applied, known, upgrade
-from assessment.model import Answer, Status, check_assessment, new_assessment, parse_assessment
-from assessment.storage import open_store
-from assessment.validate import parse_checklist
+from assessment.checklist.library import load_library
+from assessment.store.migrations import applied, known, upgrade
+from assessment.answers.model import Answer, Status, check_assessment, new_assessment, parse_assessment
+from assessment.store.storage import open_store
+from assessment.checklist.validate import parse_checklist
 
 CHECKLIST = """\
 schema_version: 1
@@ -123,7 +123,7 @@ def test_opening_again_applies_nothing_and_a_newer_database_is_refused(database_
 
 def test_an_assessment_opens_and_scores_after_its_checklist_file_changed_and_then_went_away(
         database_url: str, tmp_path, monkeypatch):
-    from assessment.scoring import score
+    from assessment.scoring.scoring import score
 
     library = tmp_path / "checklists"
     library.mkdir()

@@ -1,4 +1,4 @@
-"""The summary's claims: derived once (assessment/summary.py), the same on every surface, true to the result.
+"""The summary's claims: derived once (assessment/scoring/summary.py), the same on every surface, true to the result.
 
 Each example and a few small cases are summarized and held against their scoring
 result: losers are the groups shown below zero, a difference is the difference of
@@ -19,13 +19,13 @@ import pytest
 import yaml
 from streamlit.testing.v1 import AppTest
 
-from assessment.checklist import text_for
-from assessment.cli import main
-from assessment.library import resolve_checklist
-from assessment.model import Assessment, parse_assessment
-from assessment.scoring import score
-from assessment.storage import open_store
-from assessment.summary import fmt_figure, figure, summarize
+from assessment.checklist.checklist import text_for
+from assessment.workflow.cli import main
+from assessment.checklist.library import resolve_checklist
+from assessment.answers.model import Assessment, parse_assessment
+from assessment.scoring.scoring import score
+from assessment.store.storage import open_store
+from assessment.scoring.summary import fmt_figure, figure, summarize
 from reports import render_report
 from render import sample_assessment, sample_checklist, sample_data
 from summary_check import check_summary_page, squash
@@ -139,7 +139,7 @@ def _sample(**changes) -> Assessment:
 def test_a_group_whose_score_rounds_to_zero_is_shown_as_zero_and_not_named_as_losing():
     # children: -1 on "affordable" (-50, weight 1.01) against +1 on "child_voice" (+50, weight 1): a mean of
     # -0.25. Scoring calls that negative; the page shows it as 0, so the summary names it neither way.
-    from assessment.validate import parse_checklist
+    from assessment.checklist.validate import parse_checklist
     from render import sample_checklist_yaml
 
     text = sample_checklist_yaml().replace("        type: group_impact\n        scale: impact\n        measures: true\n"
@@ -318,7 +318,7 @@ def test_the_cross_check_catches_a_wrong_gap_count_and_a_difference_that_does_no
 
 
 def test_the_participant_letter_promises_the_summary_s_measures_only():
-    from assessment.model import Measure
+    from assessment.answers.model import Measure
     from reports import render_participant_feedback
 
     from render import page_texts

@@ -61,7 +61,7 @@ def test_no_page_uses_streamlits_english_date_picker() -> None:
 
 
 def test_the_decision_date_is_typed_and_a_wrong_one_refused_with_the_pages_words() -> None:
-    from assessment.model import Metadata
+    from assessment.answers.model import Metadata
     from ui.metadata import DetailsProblem, updated_metadata
 
     meta = Metadata(title="Torget i Łódź")

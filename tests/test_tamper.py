@@ -15,13 +15,13 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError
 
-from assessment.cli import main
+from assessment.workflow.cli import main
 from assessment.errors import FrozenError, StorageError
-from assessment.migrations import FROZEN_MARK
-from assessment.model import Answer, new_assessment
-from assessment.review import post, send_for_review, sign_off, thread
-from assessment.storage import Store, open_store
-from assessment.validate import parse_checklist
+from assessment.store.migrations import FROZEN_MARK
+from assessment.answers.model import Answer, new_assessment
+from assessment.workflow.review import post, send_for_review, sign_off, thread
+from assessment.store.storage import Store, open_store
+from assessment.checklist.validate import parse_checklist
 
 PARK = """\
 schema_version: 1
@@ -192,7 +192,7 @@ def test_a_rewritten_chain_is_caught_when_the_links_are_keyed(database_url: str,
         store.create(a, "Märta")
         assert store.verify(a.id).keyed and store.verify(a.id).intact
         # An owner who edits a version and recomputes its digest and link without the key:
-        from assessment.integrity import _link, _row_digest, _VERSION_COLUMNS
+        from assessment.store.integrity import _link, _row_digest, _VERSION_COLUMNS
 
         owner_sql(store, "UPDATE versions SET author = 'Någon annan' WHERE assessment_id = :id", params={"id": a.id})
         with store.reading() as conn:

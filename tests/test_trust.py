@@ -20,13 +20,13 @@ from pathlib import Path
 import pytest
 import yaml
 
-from assessment.cli import main
+from assessment.workflow.cli import main
 from assessment.errors import AssessmentFileError, FrozenError, LimitExceeded, StorageError
-from assessment.library import load_library, origin_note, snapshot_origin
-from assessment.model import (Bounds, Measure, ParticipationRecord, Status, dump_assessment, new_assessment,
+from assessment.checklist.library import load_library, origin_note, snapshot_origin
+from assessment.answers.model import (Bounds, Measure, ParticipationRecord, Status, dump_assessment, new_assessment,
                               parse_assessment)
-from assessment.review import send_for_review, sign_off, store_report, stored_reports, verify_report
-from assessment.storage import Store, open_store
+from assessment.workflow.review import send_for_review, sign_off, store_report, stored_reports, verify_report
+from assessment.store.storage import Store, open_store
 
 from test_tamper import park
 
@@ -142,7 +142,7 @@ def test_a_new_assessment_cannot_be_created_adopted_through_the_python_api(store
 
 def with_snapshot(edit) -> str:  # type: ignore[no-untyped-def]
     """An assessment file whose snapshot was edited, with the snapshot's hash recomputed to match."""
-    from assessment.checklist import Checklist
+    from assessment.checklist.checklist import Checklist
 
     a = new_assessment(park(), "Redigerad checklista")
     data = json.loads(dump_assessment(a, "json"))
@@ -201,7 +201,7 @@ def test_a_snapshot_that_borrows_an_installed_id_is_shown_as_a_modified_copy(tmp
     assert snapshot_origin(a.checklist, installed) == "installed" and origin_note(a.checklist) is None
     data = json.loads(dump_assessment(a, "json"))
     data["checklist"]["title"]["sv"] = "Integrerad (ändrad)"
-    from assessment.checklist import Checklist
+    from assessment.checklist.checklist import Checklist
 
     data["checklist_ref"]["hash"] = Checklist.model_validate(data["checklist"]).content_hash()
     path = tmp_path / "lanad.json"
@@ -267,7 +267,7 @@ def test_every_text_field_of_an_assessment_has_a_maximum_length():
 
     from pydantic import BaseModel
 
-    from assessment.model import Assessment
+    from assessment.answers.model import Assessment
 
     unbounded = []
 
@@ -291,7 +291,7 @@ def test_every_text_field_of_an_assessment_has_a_maximum_length():
 
 
 def test_the_review_thread_is_bounded_in_posts_and_in_text(store: Store, monkeypatch):
-    from assessment.review import post, thread
+    from assessment.workflow.review import post, thread
 
     monkeypatch.setattr(Bounds, "POSTS", 3)
     monkeypatch.setattr(Bounds, "THREAD_TEXT", 50)
@@ -328,7 +328,7 @@ def test_the_start_and_history_pages_show_what_an_imported_file_claimed(tmp_path
 
 
 def test_a_checklist_built_in_python_meets_the_validator_before_it_is_stored(store: Store):
-    from assessment.checklist import Checklist
+    from assessment.checklist.checklist import Checklist
 
     data = park().model_dump(mode="json", by_alias=True, exclude_none=True)
     duplicate_ids(data)

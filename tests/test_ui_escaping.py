@@ -16,9 +16,9 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from assessment.model import Answer, dump_assessment, new_assessment
-from assessment.storage import open_store
-from assessment.validate import parse_checklist
+from assessment.answers.model import Answer, dump_assessment, new_assessment
+from assessment.store.storage import open_store
+from assessment.checklist.validate import parse_checklist
 
 try:  # tests/ is on sys.path under pytest's default import mode
     from server import AppServer

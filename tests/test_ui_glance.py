@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from streamlit.testing.v1 import AppTest
 
-from assessment.glance import glance
-from assessment.scoring import score
+from assessment.scoring.glance import glance
+from assessment.scoring.scoring import score
 from reports.i18n import msg
 
 try:  # tests/ is on sys.path under pytest's default import mode
@@ -20,7 +20,7 @@ def _page(lang: str) -> None:
     sys.path.insert(0, "tests")
     from render import sample_assessment as sample  # noqa: PLC0415 (the app script imports its own)
 
-    from assessment.scoring import score as rescore
+    from assessment.scoring.scoring import score as rescore
     from ui.glance import show_glance
 
     a = sample()

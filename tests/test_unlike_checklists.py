@@ -18,14 +18,14 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
-from assessment.checklist import AnswerType, Checklist
-from assessment.model import (NOT_RELEVANT, UNKNOWN, Answer, Assessment, Measure, ParticipationRecord, check_assessment,
+from assessment.checklist.checklist import AnswerType, Checklist
+from assessment.answers.model import (NOT_RELEVANT, UNKNOWN, Answer, Assessment, Measure, ParticipationRecord, check_assessment,
                               new_assessment)
-from assessment.portfolio import PortfolioFilters, group_key, portfolio
-from assessment.score_text import score_table
-from assessment.scoring import score
-from assessment.storage import Store, open_store
-from assessment.validate import load_checklist, parse_checklist
+from assessment.workflow.portfolio import PortfolioFilters, group_key, portfolio
+from assessment.scoring.score_text import score_table
+from assessment.scoring.scoring import score
+from assessment.store.storage import Store, open_store
+from assessment.checklist.validate import load_checklist, parse_checklist
 from reports import render_report
 
 try:

@@ -15,14 +15,14 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from assessment.auth import Actor
-from assessment.checklist import AnswerType, Checklist
-from assessment.library import load_library
-from assessment.model import UNKNOWN, Answer
-from assessment.scoring import score
-from assessment.storage import open_store
-from assessment.summary import fmt_figure
-from assessment.validate import load_checklist
+from assessment.store.auth import Actor
+from assessment.checklist.checklist import AnswerType, Checklist
+from assessment.checklist.library import load_library
+from assessment.answers.model import UNKNOWN, Answer
+from assessment.scoring.scoring import score
+from assessment.store.storage import open_store
+from assessment.scoring.summary import fmt_figure
+from assessment.checklist.validate import load_checklist
 from ui.i18n import CATALOGUE
 from ui.widgets import fold_key
 
@@ -456,7 +456,7 @@ def test_measures_are_added_filled_in_and_removed(data_dir: Path) -> None:
 
 
 def test_at_the_bound_no_measure_can_be_added_and_the_limit_is_named(data_dir: Path) -> None:
-    from assessment.model import Bounds, Measure, new_assessment
+    from assessment.answers.model import Bounds, Measure, new_assessment
 
     a = new_assessment(load_checklist(DATA / "wizard-odd.yaml"), "Fullt av åtgärder")
     a.set_answer("badar", Answer(value=True))
@@ -524,7 +524,7 @@ def test_the_downloaded_report_carries_the_review_thread_as_it_stands(data_dir: 
 
     from pypdf import PdfReader
 
-    from assessment.review import post, thread
+    from assessment.workflow.review import post, thread
 
     def built_text() -> str:
         [pdf] = [v for k, v in at.session_state["skb_open"].cache.items() if k.startswith("pdf:")]

@@ -14,8 +14,8 @@ from pathlib import Path
 
 import pytest
 
-from assessment.auth import Actor
-from assessment.storage import open_store
+from assessment.store.auth import Actor
+from assessment.store.storage import open_store
 
 try:  # tests/ is on sys.path under pytest's default import mode
     from server import BROWSER_WAIT_MS, AppServer, app_server, wait_for_the_run  # noqa: F401  (the fixture)

@@ -17,9 +17,9 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from assessment.auth import Actor
-from assessment.model import Metadata
-from assessment.storage import open_store
+from assessment.store.auth import Actor
+from assessment.answers.model import Metadata
+from assessment.store.storage import open_store
 from ui.metadata import MAX_NAMES, SHORT_TEXT, DetailsProblem, updated_metadata
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -263,8 +263,8 @@ def test_the_proposed_decision_is_written_in_the_details_and_printed_on_the_summ
 
     from io import BytesIO
 
-    from assessment.summary import summarize
-    from assessment.scoring import score
+    from assessment.scoring.summary import summarize
+    from assessment.scoring.scoring import score
     from reports import render_report
     from summary_check import squash, summary_page
 

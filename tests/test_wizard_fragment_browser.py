@@ -16,9 +16,9 @@ from pathlib import Path
 
 import pytest
 
-from assessment.storage import open_store
-from assessment.validate import load_checklist
-from assessment.model import new_assessment
+from assessment.store.storage import open_store
+from assessment.checklist.validate import load_checklist
+from assessment.answers.model import new_assessment
 
 try:  # tests/ is on sys.path under pytest's default import mode
     from server import AppServer, wait_for_the_run

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from assessment.model import Answer, new_assessment
-from assessment.validate import parse_checklist
+from assessment.answers.model import Answer, new_assessment
+from assessment.checklist.validate import parse_checklist
 from ui.progress import survey
 
 CHECKLIST = """

@@ -2,7 +2,7 @@
 
 Each policy area (the framework the checklist marks `policy_areas: true`) and each worse-off group, for
 each alternative, on one diverging scale from −100 (red) to +100 (blue); a cell nobody rated is grey with
-a dash, never 0. The data is `assessment.glance.glance`, the same the PDF and the HTML twin draw, so the
+a dash, never 0. The data is `assessment.scoring.glance.glance`, the same the PDF and the HTML twin draw, so the
 three cannot disagree; the figures are `fmt_figure`'s. Under the chart: its text alternative and its
 data as a table (for a screen reader, and for anyone who reads figures better than colours).
 Altair ships with Streamlit: nothing is fetched from a CDN.
@@ -14,10 +14,10 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
-from assessment.checklist import Checklist
-from assessment.glance import Glance, glance
-from assessment.results import Result
-from assessment.summary import fmt_figure
+from assessment.checklist.checklist import Checklist
+from assessment.scoring.glance import Glance, glance
+from assessment.scoring.results import Result
+from assessment.scoring.summary import fmt_figure
 from reports.i18n import msg
 from reports.prose import join_words, mid_sentence
 

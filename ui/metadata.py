@@ -21,8 +21,8 @@ from typing import Any
 import streamlit as st
 from pydantic import ValidationError
 
-from assessment.checklist import Checklist, text_for
-from assessment.model import MAX_LIST, MAX_NAME, Metadata
+from assessment.checklist.checklist import Checklist, text_for
+from assessment.answers.model import MAX_LIST, MAX_NAME, Metadata
 
 from .i18n import t
 from .session import OpenAssessment, current, save_whole

@@ -1,4 +1,4 @@
-"""The page's side of a database that is away for a while (assessment.outage): say so, keep what
+"""The page's side of a database that is away for a while (assessment.store.outage): say so, keep what
 was typed, and try again by itself.
 
 `draw_unsaved` shows, on the wizard, in a panel that floats at the top of the window whatever
@@ -16,7 +16,7 @@ import time
 import streamlit as st
 from streamlit.logger import get_logger
 
-from assessment.outage import Outage
+from assessment.store.outage import Outage
 
 from .i18n import t
 from .session import current, lang, retry_unsaved

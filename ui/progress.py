@@ -2,7 +2,7 @@
 
 One pass over the checklist per rerun gives, for every step (section), the
 questions that apply to each alternative under the current answers (via
-`assessment.conditions`, the same rules scoring uses) and how many of them are
+`assessment.answers.conditions`, the same rules scoring uses) and how many of them are
 answered. A question answered per alternative counts once per alternative it
 applies to. This module is pure: no streamlit, no storage, no scoring.
 """
@@ -11,9 +11,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from assessment.checklist import AnswerType, Criterion
-from assessment.conditions import ladder_ranks, visibility
-from assessment.model import NOT_RELEVANT, UNKNOWN, Answer, Assessment
+from assessment.checklist.checklist import AnswerType, Criterion
+from assessment.answers.conditions import ladder_ranks, visibility
+from assessment.answers.model import NOT_RELEVANT, UNKNOWN, Answer, Assessment
 
 __all__ = ["StepProgress", "Visibility", "is_answered", "survey"]
 

@@ -14,7 +14,7 @@ import re
 
 import streamlit as st
 
-from assessment.auth import Forbidden
+from assessment.store.auth import Forbidden
 from assessment.errors import NotFound, StorageError
 
 from .i18n import t

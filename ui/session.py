@@ -12,15 +12,15 @@ an engine and its pool, and its snapshot cache holds checklist snapshots by
 content hash, which never change; the library is the server's own files. The
 session's copy of its assessment is checked against the database's revision
 on every save, whichever server saved last.
-While the database is away or full (`assessment.outage`), a change stays in
+While the database is away or full (`assessment.store.outage`), a change stays in
 the session's copy, marked `unsaved`, and is saved with whatever follows once
 the database takes writes again (`retry_unsaved`, driven by `ui/outage.py`).
 Who is acting comes from here too (`actor`): in local mode the OS user,
 labelled as local; in shared mode (a sign-in configured in secrets.toml, or
 SKB_MODE=shared) only the identity provider's verified claims in `st.user`,
 never a name typed into the page or the URL. Every save is checked against the
-person's roles (`assessment.auth`) before it reaches the store.
-This module holds no domain rules: it calls `assessment.storage` to save.
+person's roles (`assessment.store.auth`) before it reaches the store.
+This module holds no domain rules: it calls `assessment.store.storage` to save.
 """
 
 from __future__ import annotations
@@ -33,16 +33,16 @@ from typing import Any
 
 import streamlit as st
 
-from assessment.audit import log
-from assessment.auth import (Action, Actor, Forbidden, Role, assessment_org, org_key, require, roles_of, shared_mode,
+from assessment.store.audit import log
+from assessment.store.auth import (Action, Actor, Forbidden, Role, assessment_org, org_key, require, roles_of, shared_mode,
                              sign_in)
-from assessment.checklist import Checklist
+from assessment.checklist.checklist import Checklist
 from assessment.errors import ConflictError, FrozenError, LimitExceeded, NotFound, SkbError, StorageError
-from assessment.library import checklist_files, load_library, origin_note
-from assessment.model import Answer, Assessment, Status
-from assessment.outage import Outage, unavailable
-from assessment.storage import EditConflict, Store, open_store
-from assessment.validate import Problem
+from assessment.checklist.library import checklist_files, load_library, origin_note
+from assessment.answers.model import Answer, Assessment, Status
+from assessment.store.outage import Outage, unavailable
+from assessment.store.storage import EditConflict, Store, open_store
+from assessment.checklist.validate import Problem
 
 from .i18n import language, t
 
@@ -89,7 +89,7 @@ class OpenAssessment:
     saved_at: str | None = None
     cache: dict[str, Any] = field(default_factory=dict)  # per-revision derived data (the score)
     read_only: bool = False  # this person may not edit it (a reader or reviewer); set by `editable`
-    # Why the latest changes are not stored yet: the database is away or full (assessment.outage).
+    # Why the latest changes are not stored yet: the database is away or full (assessment.store.outage).
     # They are kept in `assessment` and saved together, as one version, once it takes writes again.
     unsaved: Outage | None = None
 

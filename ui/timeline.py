@@ -14,9 +14,9 @@ import datetime as dt
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from assessment.model import Status
-from assessment.review import ReviewComment
-from assessment.storage import Version
+from assessment.answers.model import Status
+from assessment.workflow.review import ReviewComment
+from assessment.store.storage import Version
 
 __all__ = ["SESSION_GAP", "Session", "Milestone", "timeline"]
 

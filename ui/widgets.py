@@ -21,8 +21,8 @@ from typing import Any
 
 import streamlit as st
 
-from assessment.checklist import PLAN_TYPES, AnswerType, Checklist, Criterion, Section, text_for
-from assessment.model import MAX_NAME, MAX_TEXT, NOT_RELEVANT, UNKNOWN, Answer, Bounds, Measure, ParticipationRecord
+from assessment.checklist.checklist import PLAN_TYPES, AnswerType, Checklist, Criterion, Section, text_for
+from assessment.answers.model import MAX_NAME, MAX_TEXT, NOT_RELEVANT, UNKNOWN, Answer, Bounds, Measure, ParticipationRecord
 
 from .i18n import t
 from .progress import Visibility
@@ -31,7 +31,7 @@ from .session import OpenAssessment, current, save_answer, save_whole
 __all__ = ["md", "widget_key", "fold_key", "draw_section", "describe", "plan_type_labels", "SIGNED_LABEL", "parse_date",
            "date_field"]
 
-# A chart's axis or legend label as every figure reads (assessment.figures.fmt_figure): "+50", "0", "−50".
+# A chart's axis or legend label as every figure reads (assessment.scoring.figures.fmt_figure): "+50", "0", "−50".
 SIGNED_LABEL = "datum.value > 0 ? '+' + datum.value : datum.value < 0 ? '−' + abs(datum.value) : '0'"
 
 # ":" too: it starts Streamlit's own directives (:red[...], :material/icon:), and escaped it keeps

@@ -1,7 +1,7 @@
 """The assessments' own tables: snapshots, heads, versions, and the integrity chain (revisions 0001, 0002, 0007).
 
-The queries the Store (`assessment/storage.py`: autosave, history, adoption, import, export) and the
-other features run on them. The chain's rows are written and checked by `assessment/integrity.py`."""
+The queries the Store (`assessment/store/storage.py`: autosave, history, adoption, import, export) and the
+other features run on them. The chain's rows are written and checked by `assessment/store/integrity.py`."""
 
 from __future__ import annotations
 

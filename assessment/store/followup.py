@@ -1,6 +1,6 @@
 """The follow-up's tables and queries: each measure's status and revision, its dated notes and indicator
 values, the review date, and where a re-assessment came from (revision 0003). The rules (who may record,
-what a value may be, when a review is due) are in `assessment/followup.py`."""
+what a value may be, when a review is due) are in `assessment/workflow/followup.py`."""
 
 from __future__ import annotations
 

@@ -1,6 +1,6 @@
 """People and the audit log: who is known, their roles per organisation, an organisation's rules, and who
 did what when (revision 0006; the audit log is append-only by trigger). The rules (who may grant, what a
-role allows, the first admin) are in `assessment/auth.py`; what an event may say in `assessment/audit.py`."""
+role allows, the first admin) are in `assessment/store/auth.py`; what an event may say in `assessment/store/audit.py`."""
 
 from __future__ import annotations
 

@@ -1,7 +1,7 @@
 """The portfolio's derived tables and their queries: each assessment's headline figures, its areas, every
 score of its alternatives, and the names of what was scored (revisions 0004, 0005). Rebuilt from the versions
 whenever stale, never frozen. What is scored, and how the figures are read into tables, is in
-`assessment/portfolio.py`; this module aggregates in the database."""
+`assessment/workflow/portfolio.py`; this module aggregates in the database."""
 
 from __future__ import annotations
 
@@ -114,7 +114,7 @@ def analyze(conn: Connection) -> None:
 
 @dataclass(frozen=True)
 class Selection:
-    """Which assessments a portfolio takes, as keys already folded (`assessment/portfolio.py` folds them).
+    """Which assessments a portfolio takes, as keys already folded (`assessment/workflow/portfolio.py` folds them).
 
     `orgs`: only these organisation keys (None: every organisation)."""
 

@@ -1,6 +1,6 @@
 """The review's tables and queries: the thread's revision, its posts, and the reports stored at adoption
 (revisions 0003, 0007). The rules (who may post, the bounds, the conflict message) are in
-`assessment/review.py`; the append-only triggers in the revisions."""
+`assessment/workflow/review.py`; the append-only triggers in the revisions."""
 
 from __future__ import annotations
 

@@ -5,22 +5,22 @@ Each framework gets its own chart under its own title from the checklist (the po
 by the checklist's mark `policy_areas: true`). A chart with nothing rated is not drawn and gets no
 heading: it is named once, in a line, as having nothing to show. Each chart is a `Figure` with its
 text alternative and its data as a table, which the HTML prints under the image. The drawings
-themselves are `reports.charts`.
+themselves are `reports.toolkit.charts`.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 
-from assessment.checklist import Framework
-from assessment.results import Score
+from assessment.checklist.checklist import Framework
+from assessment.scoring.results import Score
 
-from ..charts import bar_chart, heatmap
+from ..toolkit.charts import bar_chart, heatmap
 from ..context import ReportContext, fmt_score
-from ..markup import para
-from ..model import Block, Break, Figure, Keep, Para, Space, Table
+from ..toolkit.markup import para
+from ..toolkit.model import Block, Break, Figure, Keep, Para, Space, Table
 from ..prose import join_words, mid_sentence
-from ..styles import FRAME_WIDTH
+from ..toolkit.styles import FRAME_WIDTH
 
 
 def value_cell(ctx: ReportContext, value: float | None) -> str:

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from ..context import ASSESSOR_SEPARATOR, ReportContext, fmt_date
-from ..markup import para
-from ..model import Block, Break, Para, Space, Table
-from ..styles import FRAME_WIDTH
+from ..toolkit.markup import para
+from ..toolkit.model import Block, Break, Para, Space, Table
+from ..toolkit.styles import FRAME_WIDTH
 
 
 def cover_page(ctx: ReportContext) -> list[Block]:

@@ -11,16 +11,16 @@ import re
 from typing import Any
 
 
-from assessment.checklist import AnswerType, Criterion, Section
-from assessment.conditions import visible_criteria, visible_sections
-from assessment.model import NOT_RELEVANT, UNKNOWN, Answer, Measure
-from assessment.summary import fmt_figure, rating_figure
+from assessment.answers.conditions import visible_criteria, visible_sections
+from assessment.answers.model import NOT_RELEVANT, UNKNOWN, Answer, Measure
+from assessment.checklist.checklist import AnswerType, Criterion, Section
+from assessment.scoring.summary import fmt_figure, rating_figure
 
 from ..context import ReportContext, fmt_date
-from ..model import MUTED_OPEN, Block, Para, Space, Table
-from ..markup import para, shorten
+from ..toolkit.model import MUTED_OPEN, Block, Para, Space, Table
+from ..toolkit.markup import para, shorten
 from ..prose import clause, join_words, list_separator, mid_sentence
-from ..styles import FRAME_WIDTH
+from ..toolkit.styles import FRAME_WIDTH
 from .review import comments_on
 
 # A section title that carries its own number: "1. Om beslutet", "Steg 4a. Barnets rättigheter", "Step 2: …".

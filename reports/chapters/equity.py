@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 
-from assessment.summary import standings
+from assessment.scoring.summary import standings
 
 from ..context import ReportContext, fmt_score
-from ..model import Block, Break, Para, Space, Table
-from ..markup import para
+from ..toolkit.model import Block, Break, Para, Space, Table
+from ..toolkit.markup import para
 from ..prose import fmt_number
-from ..styles import FRAME_WIDTH
+from ..toolkit.styles import FRAME_WIDTH
 
 
 def equity_chapter(ctx: ReportContext) -> list[Block]:

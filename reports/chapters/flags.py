@@ -4,10 +4,10 @@ from __future__ import annotations
 
 
 from ..context import ReportContext
-from ..model import Block, Para, Table
-from ..markup import para
+from ..toolkit.model import Block, Para, Table
+from ..toolkit.markup import para
 from ..prose import sentence
-from ..styles import FRAME_WIDTH
+from ..toolkit.styles import FRAME_WIDTH
 
 
 def flags_chapter(ctx: ReportContext) -> list[Block]:

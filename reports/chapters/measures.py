@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from reportlab.pdfbase.pdfmetrics import stringWidth
 
-from assessment.model import Measure
+from assessment.answers.model import Measure
 
 from ..context import ReportContext, fmt_date
-from ..model import Block, Para, Table
-from ..fonts import FAMILY
-from ..markup import para, plain, shorten
-from ..styles import FRAME_WIDTH
+from ..toolkit.model import Block, Para, Table
+from ..toolkit.fonts import FAMILY
+from ..toolkit.markup import para, plain, shorten
+from ..toolkit.styles import FRAME_WIDTH
 
 
 def measures_chapter(ctx: ReportContext) -> list[Block]:

@@ -6,13 +6,13 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from assessment.results import Driver, Score
+from assessment.scoring.results import Driver, Score
 
 from ..context import ReportContext, fmt_score
-from ..model import Block, Break, Para, Table
-from ..markup import para, shorten
+from ..toolkit.model import Block, Break, Para, Table
+from ..toolkit.markup import para, shorten
 from ..prose import fmt_number, mid_sentence
-from ..styles import FRAME_WIDTH
+from ..toolkit.styles import FRAME_WIDTH
 
 
 def method_appendix(ctx: ReportContext) -> list[Block]:

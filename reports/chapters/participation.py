@@ -4,10 +4,10 @@ from __future__ import annotations
 
 
 from ..context import ReportContext, fmt_date
-from ..model import Block, Para, Space, Table
-from ..markup import para, shorten
+from ..toolkit.model import Block, Para, Space, Table
+from ..toolkit.markup import para, shorten
 from ..prose import mid_sentence
-from ..styles import FRAME_WIDTH
+from ..toolkit.styles import FRAME_WIDTH
 
 
 def participation_chapter(ctx: ReportContext) -> list[Block]:

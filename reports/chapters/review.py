@@ -10,8 +10,8 @@ from typing import Any
 
 
 from ..context import ReportContext, fmt_date
-from ..model import Block, Para
-from ..markup import para, shorten
+from ..toolkit.model import Block, Para
+from ..toolkit.markup import para, shorten
 from ..prose import mid_sentence
 
 

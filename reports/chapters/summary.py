@@ -1,6 +1,6 @@
 """The one-page summary for decision-makers, and the assessors' own summary in full when it had to be shortened.
 
-Every claim comes from `ctx.summary` (`assessment.summary.summarize`); this module only words it.
+Every claim comes from `ctx.summary` (`assessment.scoring.summary.summarize`); this module only words it.
 The page shrinks rather than spills: a politician gets exactly one page.
 """
 
@@ -8,15 +8,15 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from assessment.glance import glance
-from assessment.summary import RIGHTS_FRAMEWORKS, Finding, FlagLine, GroupRating, Standing, Summary, fmt_figure
+from assessment.scoring.glance import glance
+from assessment.scoring.summary import RIGHTS_FRAMEWORKS, Finding, FlagLine, GroupRating, Standing, Summary, fmt_figure
 
-from ..charts import glance_chart
+from ..toolkit.charts import glance_chart
 from ..context import ReportContext
-from ..markup import para, plain, shorten
-from ..model import MUTED_OPEN, Block, Break, Columns, Figure, OnePage, Para
+from ..toolkit.markup import para, plain, shorten
+from ..toolkit.model import MUTED_OPEN, Block, Break, Columns, Figure, OnePage, Para
 from ..prose import clause, join_words, list_separator, mid_sentence, sentence
-from ..styles import FRAME_WIDTH
+from ..toolkit.styles import FRAME_WIDTH
 from .charts import data_table
 
 SHOWN_FINDINGS = 3  # the most serious findings on the decision page; the rest are counted
@@ -118,7 +118,7 @@ def _standing_words(ctx: ReportContext, standings: Sequence[Standing], limit: in
 
 
 def glance_figure(ctx: ReportContext, width: float) -> Figure | None:
-    """The one-glance figure: each policy area and each worse-off group, per alternative (`assessment.glance`)."""
+    """The one-glance figure: each policy area and each worse-off group, per alternative (`assessment.scoring.glance`)."""
     g = glance(ctx.checklist, ctx.result, ctx.lang)
     if not g.rated:
         return None

@@ -17,12 +17,12 @@ from typing import Any
 import pytest
 import yaml
 
-from assessment.checklist import AnswerType, Checklist
-from assessment.model import Answer, Assessment, new_assessment, parse_assessment
-from assessment.results import Result
-from assessment.scoring import score
-from assessment.validate import load_checklist, parse_checklist
-from assessment.verdict_text import equity_sentence, findings_text, headline_sentence
+from assessment.checklist.checklist import AnswerType, Checklist
+from assessment.answers.model import Answer, Assessment, new_assessment, parse_assessment
+from assessment.scoring.results import Result
+from assessment.scoring.scoring import score
+from assessment.checklist.validate import load_checklist, parse_checklist
+from assessment.scoring.verdict_text import equity_sentence, findings_text, headline_sentence
 
 try:  # tests/ is on sys.path under pytest's default import mode
     from summary_check import MIN_SCALE, html_texts, squash, summary_page
@@ -104,8 +104,8 @@ def the_report_says_the_same(a: Assessment, r: Result, out: dict[str, Said]) -> 
     import reports
 
     from reports.document import report_model
-    from reports.model import OnePage
-    from reports.pdf import one_page_scale
+    from reports.toolkit.model import OnePage
+    from reports.toolkit.pdf import one_page_scale
 
     for lang in ("sv", "en"):
         pdf = io.BytesIO()

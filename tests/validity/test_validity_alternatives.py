@@ -3,9 +3,9 @@ the computed score, and a checklist's own weights are said out loud."""
 
 from __future__ import annotations
 
-from assessment.checklist import Checklist
-from assessment.model import new_assessment
-from assessment.scoring import score
+from assessment.checklist.checklist import Checklist
+from assessment.answers.model import new_assessment
+from assessment.scoring.scoring import score
 
 from conftest import filled, rate_group, reference, said, set_answer
 

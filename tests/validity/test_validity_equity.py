@@ -6,8 +6,8 @@ the equity sentence and the flags say, in Swedish and in English.
 
 from __future__ import annotations
 
-from assessment.model import Answer, AnswerType
-from assessment.scoring import score
+from assessment.answers.model import Answer, AnswerType
+from assessment.scoring.scoring import score
 
 from conftest import filled, inline, once, rate_group, said, set_answer
 

@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import datetime as dt
 
-from assessment.model import Answer, Measure, ParticipationRecord
-from assessment.results import result_json
-from assessment.scoring import score
+from assessment.answers.model import Answer, Measure, ParticipationRecord
+from assessment.scoring.results import result_json
+from assessment.scoring.scoring import score
 
 from conftest import filled, inline, rate_group, said, set_answer
 

@@ -10,8 +10,8 @@ sees all of it. Every text from the database is escaped before it is drawn.
 import pandas as pd
 import streamlit as st
 
-from assessment.audit import events
-from assessment.auth import ALL_ORGS, ROLE_LABELS, Role, roles_of, self_sign_off_allowed, users
+from assessment.store.audit import events
+from assessment.store.auth import ALL_ORGS, ROLE_LABELS, Role, roles_of, self_sign_off_allowed, users
 from assessment.errors import Forbidden
 from ui.i18n import t
 from ui.session import actor, lang, store

@@ -2,7 +2,7 @@
 
 The URL may name the sides (`a`, `b`, and the versions `ra`, `rb`), as the
 follow-up page does for before and after a re-assessment; otherwise the open
-assessment is side A. Figures come from `assessment.compare`, the PDF from
+assessment is side A. Figures come from `assessment.scoring.compare`, the PDF from
 `reports.compare`.
 """
 
@@ -11,9 +11,9 @@ import io
 import pandas as pd
 import streamlit as st
 
-from assessment.auth import Action
-from assessment.checklist import text_for
-from assessment.compare import compare
+from assessment.store.auth import Action
+from assessment.checklist.checklist import text_for
+from assessment.scoring.compare import compare
 from assessment.errors import SkbError
 from reports.compare import render_comparison
 from ui.i18n import t

@@ -1,11 +1,11 @@
 """Follow-up page (uppföljning): each measure's status, dated notes and indicator values, the review date, re-assessment.
 
-Recorded in `assessment.followup`, beside the assessment, so an adopted
+Recorded in `assessment.workflow.followup`, beside the assessment, so an adopted
 (frozen) assessment can still be followed. Every change carries the measure's
 follow-up revision this page showed; a stale one is refused with who changed
 it. A re-assessment starts from the adopted version and links to the
 comparison of before and after. Who may record is decided in the core
-(`assessment.followup` checks the role, author or reviewer, and writes the
+(`assessment.workflow.followup` checks the role, author or reviewer, and writes the
 audit log); this page only greys out what the person's role does not allow.
 """
 
@@ -15,12 +15,12 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
-from assessment.auth import Action
-from assessment.checklist import text_for
+from assessment.store.auth import Action
+from assessment.checklist.checklist import text_for
 from assessment.errors import Forbidden, SkbError
-from assessment.followup import (FollowUpConflict, add_note, add_value, measures, reassess, reassessed_from,
+from assessment.workflow.followup import (FollowUpConflict, add_note, add_value, measures, reassess, reassessed_from,
                                  record_review, schedule, set_review_date, set_status)
-from assessment.model import MeasureStatus, Status
+from assessment.answers.model import MeasureStatus, Status
 from ui.failure import guarded_callback
 from ui.i18n import t
 from ui.routes import COMPARE, WIZARD, required_assessment

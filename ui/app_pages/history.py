@@ -1,7 +1,7 @@
 """History page: the working sessions and milestones (sent for review, comments, adopted), any version's
 answers with a way to recover it, the way to adoption, and re-assessment.
 
-Adoption itself is the review page's sign-off (assessment.review.sign_off); this page
+Adoption itself is the review page's sign-off (assessment.workflow.review.sign_off); this page
 only leads there, so that no version is frozen without its stored report and the
 sign-off in the review thread.
 """
@@ -9,11 +9,11 @@ sign-off in the review thread.
 import pandas as pd
 import streamlit as st
 
-from assessment.auth import Action
-from assessment.checklist import text_for
+from assessment.store.auth import Action
+from assessment.checklist.checklist import text_for
 from assessment.errors import SkbError
-from assessment.model import Status
-from assessment.review import thread
+from assessment.answers.model import Status
+from assessment.workflow.review import thread
 from ui.i18n import t
 from ui.metadata import FIELDS as DETAIL_FIELDS
 from ui.routes import REVIEW, WIZARD, required_assessment, go

@@ -1,10 +1,10 @@
 """Portfolio page (portfölj): every assessment together, filtered, aggregated, and the cumulative impact on one group.
 
-All figures come from `assessment.portfolio.portfolio`, which rescores what
+All figures come from `assessment.workflow.portfolio.portfolio`, which rescores what
 changed and aggregates in the database; this page only asks for the filters,
 draws the tables and charts, and offers CSV and Excel downloads. In a shared
 installation it counts only the organisations where the person holds a role
-(`assessment.auth.visible_orgs`), as `skb portfolio --as` does.
+(`assessment.store.auth.visible_orgs`), as `skb portfolio --as` does.
 """
 
 import datetime as dt
@@ -15,12 +15,12 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
-from assessment.auth import visible_orgs
-from assessment.checklist import text_for
+from assessment.store.auth import visible_orgs
+from assessment.checklist.checklist import text_for
 from assessment.errors import SkbError
-from assessment.figures import fmt_figure
-from assessment.model import Status
-from assessment.portfolio import (PortfolioFilters, choices, group_labels, portfolio, refresh_scores,
+from assessment.scoring.figures import fmt_figure
+from assessment.answers.model import Status
+from assessment.workflow.portfolio import (PortfolioFilters, choices, group_labels, portfolio, refresh_scores,
                                   to_xlsx)
 from ui.i18n import t
 from ui.routes import WIZARD, go

@@ -5,7 +5,7 @@ buttons are all a first load draws. The details (the assessors' conclusion, equi
 findings, flags and gaps; the sections; one framework's chart at a time; the drivers)
 sit in tabs that rerun only their fragment when chosen, and only the open tab is
 built, so no chart or table is made for a tab nobody opened. Every claim comes from
-the one scoring result and its summary (`assessment.summary.summarize`), computed once
+the one scoring result and its summary (`assessment.scoring.summary.summarize`), computed once
 per saved revision and language and kept with the open assessment.
 """
 
@@ -15,14 +15,14 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
-from assessment.checklist import text_for
+from assessment.checklist.checklist import text_for
 from assessment.errors import SkbError
-from assessment.figures import MINUS
-from assessment.glance import glance
-from assessment.library import reference_for
-from assessment.review import thread
-from assessment.scoring import score
-from assessment.summary import RIGHTS_FRAMEWORKS, figure, fmt_figure, summarize
+from assessment.scoring.figures import MINUS
+from assessment.scoring.glance import glance
+from assessment.checklist.library import reference_for
+from assessment.workflow.review import thread
+from assessment.scoring.scoring import score
+from assessment.scoring.summary import RIGHTS_FRAMEWORKS, figure, fmt_figure, summarize
 from reports import render_report, render_report_html
 from reports.prose import mid_sentence
 from ui.failure import guarded

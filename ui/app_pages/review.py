@@ -1,6 +1,6 @@
 """Review page (granskning): send for review, comment on criteria and on the whole, reply, sign off, verify a report.
 
-The thread lives beside the assessment (`assessment.review`), so commenting
+The thread lives beside the assessment (`assessment.workflow.review`), so commenting
 never changes an answer and goes on after adoption. A post carries the thread
 revision this page last showed; if someone posted in between, the post is
 refused and the text stays in the box. Who acts is the session's person
@@ -13,13 +13,13 @@ import datetime as dt
 
 import streamlit as st
 
-from assessment.auth import Action, Forbidden, self_sign_off_allowed
-from assessment.checklist import text_for
+from assessment.store.auth import Action, Forbidden, self_sign_off_allowed
+from assessment.checklist.checklist import text_for
 from assessment.errors import SkbError
-from assessment.model import Status
-from assessment.review import (ReviewConflict, post, report_pdf, return_to_draft, send_for_review, sign_off,
+from assessment.answers.model import Status
+from assessment.workflow.review import (ReviewConflict, post, report_pdf, return_to_draft, send_for_review, sign_off,
                                store_report, stored_reports, thread, verify_report, writers)
-from assessment.storage import EditConflict
+from assessment.store.storage import EditConflict
 from ui.chrome import name_file_pickers
 from ui.failure import guarded_callback
 from ui.i18n import LANGUAGES, t

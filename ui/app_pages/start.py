@@ -2,11 +2,11 @@
 
 import streamlit as st
 
-from assessment.auth import Action, Forbidden, Role, org_key, require, visible_orgs
-from assessment.checklist import text_for
+from assessment.store.auth import Action, Forbidden, Role, org_key, require, visible_orgs
+from assessment.checklist.checklist import text_for
 from assessment.errors import SkbError
-from assessment.followup import due_reviews
-from assessment.model import MAX_NAME, new_assessment
+from assessment.workflow.followup import due_reviews
+from assessment.answers.model import MAX_NAME, new_assessment
 from ui.i18n import t
 from ui.routes import FOLLOWUP, WIZARD, go
 from ui.session import (OpenAssessment, actor, audit_save, author, close_assessment, current, lang, library,

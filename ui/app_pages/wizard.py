@@ -16,8 +16,8 @@ import threading
 
 import streamlit as st
 
-from assessment.auth import ALL_ORGS, ROLE_LABELS, org_key
-from assessment.checklist import text_for
+from assessment.store.auth import ALL_ORGS, ROLE_LABELS, org_key
+from assessment.checklist.checklist import text_for
 from ui.i18n import t
 from ui.chrome import question_anchor
 from ui.metadata import draw_details
