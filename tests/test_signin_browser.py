@@ -210,7 +210,7 @@ def test_roles_apply_after_signing_in_with_the_provider(browser, shared_app) -> 
     # The admin sees the users, their roles and the audit log.
     context, page = sign_in_as(browser, "admin")
     page.get_by_role("link", name="Administration").click()
-    page.get_by_text("Audit log").wait_for()
+    page.get_by_role("heading", name="Audit log").wait_for()  # not the link's tooltip, which names it too
     settle(page)
     # Users, the rule per organisation, the log: three tables (drawn on a canvas, so their
     # content was checked through the store above); a picture for a person to look at.
