@@ -40,11 +40,12 @@ def glance_frame(g: Glance, lang: str, alternative_labels: dict[str, str] | None
 
 
 def show_glance(checklist: Checklist, result: Result, lang: str,
-                alternative_labels: dict[str, str] | None = None) -> None:
-    """Draw the one-glance figure of `result` with its text alternative and its data table.
+                alternative_labels: dict[str, str] | None = None, figure: Glance | None = None) -> None:
+    """Draw the one-glance figure of `result` (`figure`, when the caller has made it already) with its text
+    alternative and its data table.
 
     Draws nothing (and says so) when nothing in it is rated."""
-    g = glance(checklist, result, lang)
+    g = figure if figure is not None else glance(checklist, result, lang)
     st.markdown(f"**{msg(lang, 'glance_title')}**")
     if not g.rated:
         st.caption(msg(lang, "chart_no_data"))

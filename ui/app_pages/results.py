@@ -186,8 +186,9 @@ with st.container(horizontal=True, key="report_buttons"):
 
 # --- the picture: each policy area and each worse-off group, per alternative (the report's decision page);
 # a checklist with neither gets the overall score and each section's instead
-if glance(checklist, result, L).rated:
-    show_glance(checklist, result, L, alternative_labels=alt_labels)
+at_a_glance = glance(checklist, result, L)
+if at_a_glance.rated:
+    show_glance(checklist, result, L, alternative_labels=alt_labels, figure=at_a_glance)
 else:
     overview = [{"label": t(L, "overall_axis"), "alternative": alt_labels.get(a, a), "score": figure(ar.overall.value),
                  "figure": fmt_figure(ar.overall.value)} for a, ar in result.alternatives.items()]
