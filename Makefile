@@ -6,7 +6,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test bench load lock clean
+.PHONY: run test bench load lock catalogue clean
 
 $(STAMP): requirements.lock pyproject.toml
 	$(PYTHON) -c 'import sys; sys.exit("SKB needs Python 3.11 or newer" if sys.version_info < (3, 11) else 0)'
@@ -29,6 +29,12 @@ bench: $(STAMP)
 # (about eight minutes; docs/performance.md). E.g. LOAD_ARGS="--sessions 50 --servers 2 --outage-at 30".
 load: $(STAMP)
 	$(BIN)/python -m benchmarks.load $(LOAD_ARGS)
+
+# Tidy the catalogue of SKB's own words (assessment/locale, sorted by id) and list the ids the code uses
+# that it lacks (docs/translations.md).
+catalogue: $(STAMP)
+	$(BIN)/python -m assessment.catalogue format
+	$(BIN)/python -m assessment.catalogue check
 
 # Regenerate the lockfile after changing dependencies in pyproject.toml (needs uv).
 lock:

@@ -41,14 +41,15 @@ def test_the_contract_names_every_layer_in_order():
     layers = next(c for c in config["contracts"] if c["id"] == "layers")
     assert layers["type"] == "layers"
     assert layers["layers"] == ["ui", "assessment.workflow", "reports", "assessment.store", "assessment.scoring",
-                                "assessment.answers", "assessment.checklist", "assessment.errors"]
-    # every layer inside assessment/ is a folder (or, for the ground, the one module of errors)
+                                "assessment.answers", "assessment.checklist", "assessment.errors",
+                                "assessment.catalogue"]
+    # every layer inside assessment/ is a folder (or, for the ground, the module of errors and the catalogue)
     for name in layers["layers"]:
         path = ROOT.joinpath(*name.split("."))
         assert path.is_dir() or path.with_suffix(".py").is_file(), name
     # nothing at assessment/'s top level but the layers, the package's face and `python -m assessment`
     loose = {p.name for p in (ROOT / "assessment").glob("*.py")}
-    assert loose == {"__init__.py", "__main__.py", "errors.py"}
+    assert loose == {"__init__.py", "__main__.py", "errors.py", "catalogue.py"}
     # and inside reports/: the assembly, the chapters, the context, the toolkit, each a contract's layer
     report = next(c for c in config["contracts"] if c["id"] == "report-layers")
     assert report["containers"] == ["reports"]
