@@ -124,6 +124,7 @@ class _Rated:
     items: tuple[tuple[str, str], ...]  # (framework id, item id), the criterion's and its section's
     scale_min: int  # the scale's lowest step ("stor negativ"), in the scale's own units
     item_ix: tuple[int, ...] = ()  # positions of `items` in `_Index.item_keys`
+    pos: int = 0  # its position in `_Index.rated`
 
 
 @dataclass(frozen=True, slots=True)
@@ -201,8 +202,27 @@ class _Index:
                 if key not in numbered:
                     numbered[key] = len(self.item_keys)
                     self.item_keys.append(key)
-            rated[i] = dataclasses.replace(r, item_ix=tuple(numbered[key] for key in r.items))
+            rated[i] = dataclasses.replace(r, item_ix=tuple(numbered[key] for key in r.items), pos=i)
         self.rated = rated
+        # Which rated criteria each section and each framework item aggregates, as positions in `rated`
+        # (in checklist order, as the sums run). Two items, or an item and a section (when the checklist
+        # does not aggregate by the worst criterion), over the same criteria are one aggregate: it is
+        # computed once per alternative and its frozen Score shared.
+        plans: dict[tuple[tuple[int, ...], bool], int] = {}
+        self.aggregate_members: list[tuple[tuple[int, ...], bool]] = []
+
+        def plan(members: tuple[int, ...], worst: bool) -> int:
+            key = (members, worst)
+            if key not in plans:
+                plans[key] = len(self.aggregate_members)
+                self.aggregate_members.append(key)
+            return plans[key]
+
+        self.section_plan = [(s.id, s.weight, plan(members, self.worst))
+                             for s in c.sections
+                             if (members := tuple(r.pos for r in rated if r.section == s.id))]
+        self.item_plan = [(fw, [(item, plan(members, False) if (members := tuple(
+            r.pos for r in rated if (fw, item) in r.items)) else None) for item in ids]) for fw, ids in self.frameworks]
         self.rated_by_id = {r.id: r for r in rated}
         self.judged = judged
         sc = c.scoring
@@ -236,6 +256,8 @@ class _Index:
         # (rating, gap share) or (state, gap share), so bounded by the scales' steps.
         self.shared_scores: dict[tuple[Any, ...], Score] = {}
         self.empty_score = Score(None, None, 0, 0, 0, None, 0, None, (), ())
+        # A section or item with one impact rating, by (criterion, state, rating, worst): bounded by the steps.
+        self.single_aggregates: dict[tuple[str, int, float, bool], Score] = {}
         p = c.scoring.participation
         self.participation = p
         self.participation_levels: list[str] = []
@@ -368,15 +390,25 @@ def _drivers(entries: list[Entry], scale: float = 1.0) -> Drivers:
     An entry may carry its effect times a common positive factor (weight x rating, before
     dividing by the total weight): the order is the same, and `scale` turns the few that
     are kept into score points."""
+    if not entries:
+        return NO_DRIVERS
     entries.sort()
     # An effect within rounding error of zero (a group mean of +x and -x) moves nothing; without
     # this, the order of the answers would decide whether it is listed.
     least = _NO_EFFECT / scale
-    up = tuple([Driver(e[1], e[4], e[2] or None, e[3], -e[0] * scale)
-                for e in entries[:MAX_DRIVERS] if e[0] < -least])
-    down = tuple([Driver(e[1], e[4], e[2] or None, e[3], -e[0] * scale)
-                  for e in entries[:-MAX_DRIVERS - 1:-1] if e[0] > least])
-    return up, down
+    # Sorted, the upward effects form a prefix and the downward a suffix: each side stops at the first
+    # entry that does not move the score its way. Plain loops: a score is made thousands of times a second.
+    up: list[Driver] = []
+    for e in entries[:MAX_DRIVERS]:
+        if e[0] >= -least:
+            break
+        up.append(Driver(e[1], e[4], e[2] or None, e[3], -e[0] * scale))
+    down: list[Driver] = []
+    for e in entries[:-MAX_DRIVERS - 1:-1]:
+        if e[0] <= least:
+            break
+        down.append(Driver(e[1], e[4], e[2] or None, e[3], -e[0] * scale))
+    return tuple(up), tuple(down)
 
 
 def _score(index: _Index, value: float | None, answered: int, applicable: int, unknown: int,
@@ -589,6 +621,19 @@ def _lowest(items: list[_Rating]) -> _Rating:
 
 def _aggregate(index: _Index, items: list[_Rating], worst: bool = False) -> Score:
     """The weighted mean (or the worst) of `items` by criterion weight, with counts and drivers."""
+    if len(items) == 1 and items[0].groups is None:
+        # one impact rating (or an unknown, or a blank): its score is one of a few per criterion and scale
+        # step, equal by construction to every other; made once per checklist and shared
+        it = items[0]
+        key = (it.rated.id, it.state, it.value, worst)
+        shared = index.single_aggregates.get(key)
+        if shared is None:
+            shared = index.single_aggregates[key] = _weighted_score(index, items, worst)
+        return shared
+    return _weighted_score(index, items, worst)
+
+
+def _weighted_score(index: _Index, items: list[_Rating], worst: bool) -> Score:
     total = 0.0
     acc = 0.0
     answered = unknown = group_unknown = 0
@@ -675,19 +720,22 @@ def _alternative(index: _Index, assessment: Assessment, alt: str, seen: set[str]
                 answer = (own if it.rated.per_alternative else shared).get(it.rated.id)
                 it.low_certainty = answer is not None and answer.certainty in low_levels
 
-    by_section: dict[str, list[_Rating]] = {}
-    per_item: dict[tuple[str, str], list[_Rating]] = {}
+    # each aggregate of the checklist (`_Index.aggregate_members`) over this alternative's applicable
+    # ratings, made when a section or an item first asks for it
+    at: list[_Rating | None] = [None] * len(index.rated)
     for it in ratings:
-        sid = it.rated.section
-        if sid in by_section:
-            by_section[sid].append(it)
-        else:
-            by_section[sid] = [it]
-        for key in it.rated.items:
-            if key in per_item:
-                per_item[key].append(it)
-            else:
-                per_item[key] = [it]
+        at[it.rated.pos] = it
+    members: list[list[_Rating] | None] = [None] * len(index.aggregate_members)
+    made: list[Score | None] = [None] * len(index.aggregate_members)
+
+    def aggregate(k: int) -> tuple[list[_Rating], Score | None]:
+        items = members[k]
+        if items is None:
+            positions, worst = index.aggregate_members[k]
+            items = members[k] = [x for p in positions if (x := at[p]) is not None]
+            if items:
+                made[k] = _aggregate(index, items, worst)
+        return items, made[k]
 
     # the overall score weighs the sections by section weight
     section_values: dict[str, float | None] = {}
@@ -696,15 +744,13 @@ def _alternative(index: _Index, assessment: Assessment, alt: str, seen: set[str]
     total = 0.0
     acc = 0.0
     worst = index.worst
-    for sid in index.section_ids:
-        items = by_section.get(sid)
-        if items is None:
+    for sid, weight, k in index.section_plan:
+        items, section = aggregate(k)
+        if section is None:
             continue
-        section = _aggregate(index, items, worst)
         sections[sid] = section
         value = section.value
         section_values[sid] = value
-        weight = index.section_weight[sid]
         if value is not None and weight > 0:
             weighted_sections.append((weight, items, _rated_weight(items)))
             total += weight
@@ -723,11 +769,10 @@ def _alternative(index: _Index, assessment: Assessment, alt: str, seen: set[str]
 
     empty = index.empty_score
     dimensions: dict[str, dict[str, Score]] = {}
-    for fw, item_ids in index.frameworks:
+    for fw, plan in index.item_plan:
         scores: dict[str, Score] = {}
-        for item in item_ids:
-            items = per_item.get((fw, item))
-            scores[item] = _aggregate(index, items) if items else empty
+        for item, k in plan:
+            scores[item] = empty if k is None else aggregate(k)[1] or empty
         dimensions[fw] = scores
     groups = _group_scores(index, ratings)
     group_values = _group_values(groups)
