@@ -824,13 +824,10 @@ def _rated_weight(items: list[_Rating]) -> float:
     return total
 
 
-def _group_drivers(gid: str, rated: list[tuple[float, float, _Rated]], total: float) -> Drivers:
-    return _drivers([(-(w * v), r.id, gid, v, r.section) for w, v, r in rated], 1.0 / total)
-
-
 def _group_scores(index: _Index, ratings: list[_Rating]) -> dict[str, Score]:
     """Each group's score over the group_impact criteria that rate it."""
-    # per group: [weight total, weighted sum, answered, applicable, unknown, [(weight, rating, criterion)]]
+    # per group: [weight total, weighted sum, answered, applicable, unknown, [driver candidates]]; each group
+    # sums over the ratings in checklist order, whatever order a rating's groups are visited in
     acc: dict[str, list[Any]] = {g: [0.0, 0.0, 0, 0, 0, []] for g in index.group_ids}
     for it in ratings:
         r = it.rated
@@ -845,29 +842,31 @@ def _group_scores(index: _Index, ratings: list[_Rating]) -> dict[str, Score]:
                 a[3] += 1
                 a[4] += whole_unknown
             continue
-        values = it.groups or {}
-        unknown = it.group_unknown
         w = r.weight
-        for gid, _ in groups:
-            v = values.get(gid)
-            a = acc[gid]
-            if v is not None:
+        if it.groups:
+            rid = r.id
+            section = r.section
+            for gid, v in it.groups.items():  # the groups rated
+                a = acc[gid]
                 a[2] += 1
                 a[3] += 1
                 if w > 0:
+                    wv = w * v
                     a[0] += w
-                    a[1] += w * v
-                    a[5].append((w, v, r))
-            elif gid in unknown:
-                a[3] += 1
-                a[4] += 1
-            elif gid not in raw:  # this group left unanswered; answered not_relevant leaves it out
-                a[3] += 1
+                    a[1] += wv
+                    a[5].append((-wv, rid, gid, v, section))
+        for gid in it.group_unknown:
+            a = acc[gid]
+            a[3] += 1
+            a[4] += 1
+        for gid, _ in groups:
+            if gid not in raw:  # this group left unanswered; answered not_relevant leaves it out
+                acc[gid][3] += 1
     scores: dict[str, Score] = {}
     for gid, (total, weighted, answered, applicable, unknown_n, rated) in acc.items():
         if total > 0:
             scores[gid] = _score(index, weighted / total, answered, applicable, unknown_n,
-                                 _group_drivers(gid, rated, total))
+                                 _drivers(rated, 1.0 / total))
         else:
             scores[gid] = _score(index, None, answered, applicable, unknown_n)
     return scores
@@ -1253,7 +1252,7 @@ def _flags(index: _Index, assessment: Assessment, work: dict[str, _AltWork],
                 # group ratings answered unknown count too, as parts of their criterion (Score.unknown_share)
                 if overall.unknown_share is not None and overall.unknown_share > fr.threshold:
                     raised.append((pos, _flag(rule, alternative=alt, detail=_knowledge_gaps_detail(overall))))
-    out = _said_once(raised)
+    out = _said_once(raised, [fr.words for fr in index.flag_rules])
     for alt in plan:
         eq = work[alt].result.equity
         if eq.average_hides_gap:
@@ -1265,12 +1264,13 @@ def _flags(index: _Index, assessment: Assessment, work: dict[str, _AltWork],
     return out
 
 
-def _said_once(raised: list[tuple[int, Flag]]) -> list[Flag]:
+def _said_once(raised: list[tuple[int, Flag]], words: list[str]) -> list[Flag]:
     """Every flag raised, except that the same words about the same subject (kind, criterion, group,
-    alternative) are said once, by the most severe rule that says them (the first declared on a tie)."""
+    alternative) are said once, by the most severe rule that says them (the first declared on a tie).
+    `words` is each rule's message as `_words` gives it (every flag raised by a rule says its message)."""
     best: dict[tuple[str, str | None, str | None, str | None, str], tuple[int, int]] = {}
-    for i, (_, f) in enumerate(raised):
-        key = (f.kind, f.criterion, f.group, f.alternative, _words(f.message))
+    for i, (pos, f) in enumerate(raised):
+        key = (f.kind, f.criterion, f.group, f.alternative, words[pos])
         rank = SEVERITY_RANK[f.severity]
         if key not in best or rank > best[key][0]:
             best[key] = (rank, i)
