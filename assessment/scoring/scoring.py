@@ -204,6 +204,8 @@ class _Index:
                     self.item_keys.append(key)
             rated[i] = dataclasses.replace(r, item_ix=tuple(numbered[key] for key in r.items), pos=i)
         self.rated = rated
+        # positions in `rated`, weightiest first (ties: the id): the question a finding cites
+        self.weightiest_first = [r.pos for r in sorted(rated, key=lambda r: (-r.weight, r.id))]
         # Which rated criteria each section and each framework item aggregates, as positions in `rated`
         # (in checklist order, as the sums run). Two items, or an item and a section (when the checklist
         # does not aggregate by the worst criterion), over the same criteria are one aggregate: it is
@@ -701,6 +703,7 @@ class _AltWork:
     lookup: Callable[[str], Any]
     sections: dict[str, float | None]  # the value of each section with an applicable rated criterion
     groups: dict[str, float | None]  # the value of each group
+    at: list[_Rating | None]  # the rating of each of `_Index.rated`, by position; None: not applicable
 
 
 def _alternative(index: _Index, assessment: Assessment, alt: str, seen: set[str] | None = None) -> _AltWork:
@@ -782,7 +785,7 @@ def _alternative(index: _Index, assessment: Assessment, alt: str, seen: set[str]
         _group_matrix(index, ratings), _equity(index, group_values, overall.value, ratings),
         rated_share, provisional, judgement,
         _low_certainty_share(weighted_sections, total, worst) if index.asks_certainty else None)
-    return _AltWork(result, ratings, not_relevant, visible, lookup, section_values, group_values)
+    return _AltWork(result, ratings, not_relevant, visible, lookup, section_values, group_values, at)
 
 
 def _low_certainty_share(weighted_sections: list[tuple[float, list[_Rating], float]], total: float,
@@ -1391,7 +1394,9 @@ def _findings(index: _Index, assessment: Assessment, work: dict[str, _AltWork], 
                 lost[gid] = Finding("large_loss", "serious", alt, gid, None, {"value": v})
         # the question cited is the weightiest at that step (ties: its id), so that it does not depend on
         # the order the checklist lists its questions in
-        for it in sorted(w.ratings, key=lambda it: (-it.rated.weight, it.rated.id)):
+        for it in (w.at[p] for p in index.weightiest_first):
+            if it is None:
+                continue
             if it.state != RATED or it.groups is None or it.low > it.rated.scale_min or it.rated.scale_min >= 0:
                 continue
             for gid in index.worse_off:
