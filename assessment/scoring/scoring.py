@@ -291,12 +291,6 @@ class _Index:
                          frozenset(MEASURE_NEEDS if rule.measure_needs is None else rule.measure_needs),
                          _words(rule.message))
 
-    def band(self, value: float | None) -> Text | None:
-        if value is None or not self.band_mins:
-            return None
-        i = bisect.bisect_right(self.band_mins, value) - 1
-        return self.bands[i][1] if i >= 0 else None
-
 
 class _Key:
     """A checklist keyed by its content hash, so the LRU cache compares hashes, not models."""
@@ -418,10 +412,15 @@ def _score(index: _Index, value: float | None, answered: int, applicable: int, u
     """A score with its counts and drivers (`_drivers`; none without them)."""
     if gaps is None:
         gaps = float(unknown)
+    band = None  # the label of the band the value falls in
+    if value is not None and index.band_mins:
+        i = bisect.bisect_right(index.band_mins, value) - 1
+        if i >= 0:
+            band = index.bands[i][1]
     if applicable:
-        return Score(value, index.band(value), answered, applicable, unknown, answered / applicable, group_unknown,
+        return Score(value, band, answered, applicable, unknown, answered / applicable, group_unknown,
                      gaps / applicable, *drivers)
-    return Score(value, index.band(value), answered, applicable, unknown, None, group_unknown, None, *drivers)
+    return Score(value, band, answered, applicable, unknown, None, group_unknown, None, *drivers)
 
 
 def _weighted(pairs: list[tuple[float, float]]) -> float | None:
