@@ -158,7 +158,6 @@ class _Index:
         self.same_visibility = not any(self.per_alternative.get(q, False)
                                        for cond in conditions for q in _questions(cond))
         self.section_of = {k.id: s.id for s in c.sections for k in s.criteria}
-        self.section_weight = {s.id: s.weight for s in c.sections}
         self.section_ids = [s.id for s in c.sections]
         self.worst = c.scoring.aggregation == Aggregation.WORST
         self.bands = sorted(((b.min, b.label) for b in c.scoring.bands), key=lambda b: b[0])
@@ -220,11 +219,20 @@ class _Index:
                 self.aggregate_members.append(key)
             return plans[key]
 
-        self.section_plan = [(s.id, s.weight, plan(members, self.worst))
-                             for s in c.sections
-                             if (members := tuple(r.pos for r in rated if r.section == s.id))]
-        self.item_plan = [(fw, [(item, plan(members, False) if (members := tuple(
-            r.pos for r in rated if (fw, item) in r.items)) else None) for item in ids]) for fw, ids in self.frameworks]
+        # (section id, section weight, aggregate), for the sections with a rated criterion
+        self.section_plan: list[tuple[str, float, int]] = []
+        for s in c.sections:
+            members = tuple(r.pos for r in rated if r.section == s.id)
+            if members:
+                self.section_plan.append((s.id, s.weight, plan(members, self.worst)))
+        # per framework, (item id, aggregate or None when no rated criterion carries the item)
+        self.item_plan: list[tuple[str, list[tuple[str, int | None]]]] = []
+        for fw, ids in self.frameworks:
+            row: list[tuple[str, int | None]] = []
+            for item in ids:
+                members = tuple(r.pos for r in rated if (fw, item) in r.items)
+                row.append((item, plan(members, False) if members else None))
+            self.item_plan.append((fw, row))
         self.rated_by_id = {r.id: r for r in rated}
         self.judged = judged
         sc = c.scoring
