@@ -124,6 +124,7 @@ class _Rated:
     items: tuple[tuple[str, str], ...]  # (framework id, item id), the criterion's and its section's
     scale_min: int  # the scale's lowest step ("stor negativ"), in the scale's own units
     item_ix: tuple[int, ...] = ()  # positions of `items` in `_Index.item_keys`
+    pos: int = 0  # its position in `_Index.rated`
 
 
 @dataclass(frozen=True, slots=True)
@@ -157,7 +158,6 @@ class _Index:
         self.same_visibility = not any(self.per_alternative.get(q, False)
                                        for cond in conditions for q in _questions(cond))
         self.section_of = {k.id: s.id for s in c.sections for k in s.criteria}
-        self.section_weight = {s.id: s.weight for s in c.sections}
         self.section_ids = [s.id for s in c.sections]
         self.worst = c.scoring.aggregation == Aggregation.WORST
         self.bands = sorted(((b.min, b.label) for b in c.scoring.bands), key=lambda b: b[0])
@@ -201,8 +201,38 @@ class _Index:
                 if key not in numbered:
                     numbered[key] = len(self.item_keys)
                     self.item_keys.append(key)
-            rated[i] = dataclasses.replace(r, item_ix=tuple(numbered[key] for key in r.items))
+            rated[i] = dataclasses.replace(r, item_ix=tuple(numbered[key] for key in r.items), pos=i)
         self.rated = rated
+        # positions in `rated`, weightiest first (ties: the id): the question a finding cites
+        self.weightiest_first = [r.pos for r in sorted(rated, key=lambda r: (-r.weight, r.id))]
+        # Which rated criteria each section and each framework item aggregates, as positions in `rated`
+        # (in checklist order, as the sums run). Two items, or an item and a section (when the checklist
+        # does not aggregate by the worst criterion), over the same criteria are one aggregate: it is
+        # computed once per alternative and its frozen Score shared.
+        plans: dict[tuple[tuple[int, ...], bool], int] = {}
+        self.aggregate_members: list[tuple[tuple[int, ...], bool]] = []
+
+        def plan(members: tuple[int, ...], worst: bool) -> int:
+            key = (members, worst)
+            if key not in plans:
+                plans[key] = len(self.aggregate_members)
+                self.aggregate_members.append(key)
+            return plans[key]
+
+        # (section id, section weight, aggregate), for the sections with a rated criterion
+        self.section_plan: list[tuple[str, float, int]] = []
+        for s in c.sections:
+            members = tuple(r.pos for r in rated if r.section == s.id)
+            if members:
+                self.section_plan.append((s.id, s.weight, plan(members, self.worst)))
+        # per framework, (item id, aggregate or None when no rated criterion carries the item)
+        self.item_plan: list[tuple[str, list[tuple[str, int | None]]]] = []
+        for fw, ids in self.frameworks:
+            row: list[tuple[str, int | None]] = []
+            for item in ids:
+                members = tuple(r.pos for r in rated if (fw, item) in r.items)
+                row.append((item, plan(members, False) if members else None))
+            self.item_plan.append((fw, row))
         self.rated_by_id = {r.id: r for r in rated}
         self.judged = judged
         sc = c.scoring
@@ -236,6 +266,8 @@ class _Index:
         # (rating, gap share) or (state, gap share), so bounded by the scales' steps.
         self.shared_scores: dict[tuple[Any, ...], Score] = {}
         self.empty_score = Score(None, None, 0, 0, 0, None, 0, None, (), ())
+        # A section or item with one impact rating, by (criterion, state, rating, worst): bounded by the steps.
+        self.single_aggregates: dict[tuple[str, int, float, bool], Score] = {}
         p = c.scoring.participation
         self.participation = p
         self.participation_levels: list[str] = []
@@ -266,12 +298,6 @@ class _Index:
                          compile_condition(rule.when, self.ranks) if rule.when is not None else None,
                          frozenset(MEASURE_NEEDS if rule.measure_needs is None else rule.measure_needs),
                          _words(rule.message))
-
-    def band(self, value: float | None) -> Text | None:
-        if value is None or not self.band_mins:
-            return None
-        i = bisect.bisect_right(self.band_mins, value) - 1
-        return self.bands[i][1] if i >= 0 else None
 
 
 class _Key:
@@ -368,15 +394,25 @@ def _drivers(entries: list[Entry], scale: float = 1.0) -> Drivers:
     An entry may carry its effect times a common positive factor (weight x rating, before
     dividing by the total weight): the order is the same, and `scale` turns the few that
     are kept into score points."""
+    if not entries:
+        return NO_DRIVERS
     entries.sort()
     # An effect within rounding error of zero (a group mean of +x and -x) moves nothing; without
     # this, the order of the answers would decide whether it is listed.
     least = _NO_EFFECT / scale
-    up = tuple([Driver(e[1], e[4], e[2] or None, e[3], -e[0] * scale)
-                for e in entries[:MAX_DRIVERS] if e[0] < -least])
-    down = tuple([Driver(e[1], e[4], e[2] or None, e[3], -e[0] * scale)
-                  for e in entries[:-MAX_DRIVERS - 1:-1] if e[0] > least])
-    return up, down
+    # Sorted, the upward effects form a prefix and the downward a suffix: each side stops at the first
+    # entry that does not move the score its way. Plain loops: a score is made thousands of times a second.
+    up: list[Driver] = []
+    for e in entries[:MAX_DRIVERS]:
+        if e[0] >= -least:
+            break
+        up.append(Driver(e[1], e[4], e[2] or None, e[3], -e[0] * scale))
+    down: list[Driver] = []
+    for e in entries[:-MAX_DRIVERS - 1:-1]:
+        if e[0] <= least:
+            break
+        down.append(Driver(e[1], e[4], e[2] or None, e[3], -e[0] * scale))
+    return tuple(up), tuple(down)
 
 
 def _score(index: _Index, value: float | None, answered: int, applicable: int, unknown: int,
@@ -384,10 +420,15 @@ def _score(index: _Index, value: float | None, answered: int, applicable: int, u
     """A score with its counts and drivers (`_drivers`; none without them)."""
     if gaps is None:
         gaps = float(unknown)
+    band = None  # the label of the band the value falls in
+    if value is not None and index.band_mins:
+        i = bisect.bisect_right(index.band_mins, value) - 1
+        if i >= 0:
+            band = index.bands[i][1]
     if applicable:
-        return Score(value, index.band(value), answered, applicable, unknown, answered / applicable, group_unknown,
+        return Score(value, band, answered, applicable, unknown, answered / applicable, group_unknown,
                      gaps / applicable, *drivers)
-    return Score(value, index.band(value), answered, applicable, unknown, None, group_unknown, None, *drivers)
+    return Score(value, band, answered, applicable, unknown, None, group_unknown, None, *drivers)
 
 
 def _weighted(pairs: list[tuple[float, float]]) -> float | None:
@@ -589,6 +630,19 @@ def _lowest(items: list[_Rating]) -> _Rating:
 
 def _aggregate(index: _Index, items: list[_Rating], worst: bool = False) -> Score:
     """The weighted mean (or the worst) of `items` by criterion weight, with counts and drivers."""
+    if len(items) == 1 and items[0].groups is None:
+        # one impact rating (or an unknown, or a blank): its score is one of a few per criterion and scale
+        # step, equal by construction to every other; made once per checklist and shared
+        it = items[0]
+        key = (it.rated.id, it.state, it.value, worst)
+        shared = index.single_aggregates.get(key)
+        if shared is None:
+            shared = index.single_aggregates[key] = _weighted_score(index, items, worst)
+        return shared
+    return _weighted_score(index, items, worst)
+
+
+def _weighted_score(index: _Index, items: list[_Rating], worst: bool) -> Score:
     total = 0.0
     acc = 0.0
     answered = unknown = group_unknown = 0
@@ -656,6 +710,7 @@ class _AltWork:
     lookup: Callable[[str], Any]
     sections: dict[str, float | None]  # the value of each section with an applicable rated criterion
     groups: dict[str, float | None]  # the value of each group
+    at: list[_Rating | None]  # the rating of each of `_Index.rated`, by position; None: not applicable
 
 
 def _alternative(index: _Index, assessment: Assessment, alt: str, seen: set[str] | None = None) -> _AltWork:
@@ -675,19 +730,22 @@ def _alternative(index: _Index, assessment: Assessment, alt: str, seen: set[str]
                 answer = (own if it.rated.per_alternative else shared).get(it.rated.id)
                 it.low_certainty = answer is not None and answer.certainty in low_levels
 
-    by_section: dict[str, list[_Rating]] = {}
-    per_item: dict[tuple[str, str], list[_Rating]] = {}
+    # each aggregate of the checklist (`_Index.aggregate_members`) over this alternative's applicable
+    # ratings, made when a section or an item first asks for it
+    at: list[_Rating | None] = [None] * len(index.rated)
     for it in ratings:
-        sid = it.rated.section
-        if sid in by_section:
-            by_section[sid].append(it)
-        else:
-            by_section[sid] = [it]
-        for key in it.rated.items:
-            if key in per_item:
-                per_item[key].append(it)
-            else:
-                per_item[key] = [it]
+        at[it.rated.pos] = it
+    members: list[list[_Rating] | None] = [None] * len(index.aggregate_members)
+    made: list[Score | None] = [None] * len(index.aggregate_members)
+
+    def aggregate(k: int) -> tuple[list[_Rating], Score | None]:
+        items = members[k]
+        if items is None:
+            positions, worst = index.aggregate_members[k]
+            items = members[k] = [x for p in positions if (x := at[p]) is not None]
+            if items:
+                made[k] = _aggregate(index, items, worst)
+        return items, made[k]
 
     # the overall score weighs the sections by section weight
     section_values: dict[str, float | None] = {}
@@ -696,15 +754,13 @@ def _alternative(index: _Index, assessment: Assessment, alt: str, seen: set[str]
     total = 0.0
     acc = 0.0
     worst = index.worst
-    for sid in index.section_ids:
-        items = by_section.get(sid)
-        if items is None:
+    for sid, weight, k in index.section_plan:
+        items, section = aggregate(k)
+        if section is None:
             continue
-        section = _aggregate(index, items, worst)
         sections[sid] = section
         value = section.value
         section_values[sid] = value
-        weight = index.section_weight[sid]
         if value is not None and weight > 0:
             weighted_sections.append((weight, items, _rated_weight(items)))
             total += weight
@@ -723,11 +779,10 @@ def _alternative(index: _Index, assessment: Assessment, alt: str, seen: set[str]
 
     empty = index.empty_score
     dimensions: dict[str, dict[str, Score]] = {}
-    for fw, item_ids in index.frameworks:
+    for fw, plan in index.item_plan:
         scores: dict[str, Score] = {}
-        for item in item_ids:
-            items = per_item.get((fw, item))
-            scores[item] = _aggregate(index, items) if items else empty
+        for item, k in plan:
+            scores[item] = empty if k is None else aggregate(k)[1] or empty
         dimensions[fw] = scores
     groups = _group_scores(index, ratings)
     group_values = _group_values(groups)
@@ -737,7 +792,7 @@ def _alternative(index: _Index, assessment: Assessment, alt: str, seen: set[str]
         _group_matrix(index, ratings), _equity(index, group_values, overall.value, ratings),
         rated_share, provisional, judgement,
         _low_certainty_share(weighted_sections, total, worst) if index.asks_certainty else None)
-    return _AltWork(result, ratings, not_relevant, visible, lookup, section_values, group_values)
+    return _AltWork(result, ratings, not_relevant, visible, lookup, section_values, group_values, at)
 
 
 def _low_certainty_share(weighted_sections: list[tuple[float, list[_Rating], float]], total: float,
@@ -779,13 +834,10 @@ def _rated_weight(items: list[_Rating]) -> float:
     return total
 
 
-def _group_drivers(gid: str, rated: list[tuple[float, float, _Rated]], total: float) -> Drivers:
-    return _drivers([(-(w * v), r.id, gid, v, r.section) for w, v, r in rated], 1.0 / total)
-
-
 def _group_scores(index: _Index, ratings: list[_Rating]) -> dict[str, Score]:
     """Each group's score over the group_impact criteria that rate it."""
-    # per group: [weight total, weighted sum, answered, applicable, unknown, [(weight, rating, criterion)]]
+    # per group: [weight total, weighted sum, answered, applicable, unknown, [driver candidates]]; each group
+    # sums over the ratings in checklist order, whatever order a rating's groups are visited in
     acc: dict[str, list[Any]] = {g: [0.0, 0.0, 0, 0, 0, []] for g in index.group_ids}
     for it in ratings:
         r = it.rated
@@ -800,29 +852,31 @@ def _group_scores(index: _Index, ratings: list[_Rating]) -> dict[str, Score]:
                 a[3] += 1
                 a[4] += whole_unknown
             continue
-        values = it.groups or {}
-        unknown = it.group_unknown
         w = r.weight
-        for gid, _ in groups:
-            v = values.get(gid)
-            a = acc[gid]
-            if v is not None:
+        if it.groups:
+            rid = r.id
+            section = r.section
+            for gid, v in it.groups.items():  # the groups rated
+                a = acc[gid]
                 a[2] += 1
                 a[3] += 1
                 if w > 0:
+                    wv = w * v
                     a[0] += w
-                    a[1] += w * v
-                    a[5].append((w, v, r))
-            elif gid in unknown:
-                a[3] += 1
-                a[4] += 1
-            elif gid not in raw:  # this group left unanswered; answered not_relevant leaves it out
-                a[3] += 1
+                    a[1] += wv
+                    a[5].append((-wv, rid, gid, v, section))
+        for gid in it.group_unknown:
+            a = acc[gid]
+            a[3] += 1
+            a[4] += 1
+        for gid, _ in groups:
+            if gid not in raw:  # this group left unanswered; answered not_relevant leaves it out
+                acc[gid][3] += 1
     scores: dict[str, Score] = {}
     for gid, (total, weighted, answered, applicable, unknown_n, rated) in acc.items():
         if total > 0:
             scores[gid] = _score(index, weighted / total, answered, applicable, unknown_n,
-                                 _group_drivers(gid, rated, total))
+                                 _drivers(rated, 1.0 / total))
         else:
             scores[gid] = _score(index, None, answered, applicable, unknown_n)
     return scores
@@ -1208,7 +1262,7 @@ def _flags(index: _Index, assessment: Assessment, work: dict[str, _AltWork],
                 # group ratings answered unknown count too, as parts of their criterion (Score.unknown_share)
                 if overall.unknown_share is not None and overall.unknown_share > fr.threshold:
                     raised.append((pos, _flag(rule, alternative=alt, detail=_knowledge_gaps_detail(overall))))
-    out = _said_once(raised)
+    out = _said_once(raised, [fr.words for fr in index.flag_rules])
     for alt in plan:
         eq = work[alt].result.equity
         if eq.average_hides_gap:
@@ -1220,12 +1274,13 @@ def _flags(index: _Index, assessment: Assessment, work: dict[str, _AltWork],
     return out
 
 
-def _said_once(raised: list[tuple[int, Flag]]) -> list[Flag]:
+def _said_once(raised: list[tuple[int, Flag]], words: list[str]) -> list[Flag]:
     """Every flag raised, except that the same words about the same subject (kind, criterion, group,
-    alternative) are said once, by the most severe rule that says them (the first declared on a tie)."""
+    alternative) are said once, by the most severe rule that says them (the first declared on a tie).
+    `words` is each rule's message as `_words` gives it (every flag raised by a rule says its message)."""
     best: dict[tuple[str, str | None, str | None, str | None, str], tuple[int, int]] = {}
-    for i, (_, f) in enumerate(raised):
-        key = (f.kind, f.criterion, f.group, f.alternative, _words(f.message))
+    for i, (pos, f) in enumerate(raised):
+        key = (f.kind, f.criterion, f.group, f.alternative, words[pos])
         rank = SEVERITY_RANK[f.severity]
         if key not in best or rank > best[key][0]:
             best[key] = (rank, i)
@@ -1346,7 +1401,9 @@ def _findings(index: _Index, assessment: Assessment, work: dict[str, _AltWork], 
                 lost[gid] = Finding("large_loss", "serious", alt, gid, None, {"value": v})
         # the question cited is the weightiest at that step (ties: its id), so that it does not depend on
         # the order the checklist lists its questions in
-        for it in sorted(w.ratings, key=lambda it: (-it.rated.weight, it.rated.id)):
+        for it in (w.at[p] for p in index.weightiest_first):
+            if it is None:
+                continue
             if it.state != RATED or it.groups is None or it.low > it.rated.scale_min or it.rated.scale_min >= 0:
                 continue
             for gid in index.worse_off:
