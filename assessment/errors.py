@@ -27,6 +27,7 @@ the fields its raise sites pass.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from types import MappingProxyType
@@ -116,20 +117,38 @@ def word(value: Any, lang: str) -> str:
     return str(value)
 
 
+_CODE = re.compile(r"[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)*")
+
+
 class SkbError(Exception):
-    """Something went wrong that the user can act on: `code` names the message (`error.<code>` in the catalogue),
-    `params` fill its fields. `message(lang)` is what a page or the command line in that language says."""
+    """Something went wrong that the user can act on: `code` names the message, `params` fill its fields.
+    `message(lang)` is what a page or the command line in that language says.
+
+    A code is `error.<code>` in the catalogue; a dotted code is a whole message id of its own namespace (a
+    checklist's error may be worded by `checklist.*`). Anything else given as the code is a text as written,
+    the same in every language: how the checklist layer still raises until its texts have codes (the catalogue
+    test lists the files that may)."""
 
     def __init__(self, code: str, /, **params: Any) -> None:
         self.code = code
         self.params: Mapping[str, Any] = MappingProxyType(params)
         super().__init__(code)
 
+    @property
+    def key(self) -> str | None:
+        """The catalogue id of the message (None for a text as written)."""
+        if not _CODE.fullmatch(self.code):
+            return None
+        return self.code if "." in self.code else f"error.{self.code}"
+
     def message(self, lang: str = catalogue.DEFAULT_LANGUAGE) -> str:
-        return catalogue.text(lang, f"error.{self.code}", **{k: word(v, lang) for k, v in self.params.items()})
+        key = self.key
+        if key is None:
+            return self.code
+        return catalogue.text(lang, key, **{k: word(v, lang) for k, v in self.params.items()})
 
     def __str__(self) -> str:
-        return f"{self.message(LOG_LANGUAGE)} [{self.code}]"
+        return f"{self.message(LOG_LANGUAGE)} [{self.code}]" if self.key is not None else self.code
 
 
 class ChecklistError(SkbError):
