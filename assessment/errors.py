@@ -59,7 +59,7 @@ LOG_LANGUAGE = "en"  # the language of str(error): logs and tracebacks
 
 @dataclass(frozen=True, slots=True, init=False)
 class Term:
-    """Words from the catalogue as a parameter: `key` (a whole message id, e.g. "workflow.followup_review_date")
+    """Words from the catalogue as a parameter: `key` (a whole message id, e.g. "workflow.the_review_date")
     worded in the message's language, with its own `fields` (themselves parameters). A plural id takes `n`."""
 
     key: str
@@ -126,8 +126,8 @@ class SkbError(Exception):
 
     A code is `error.<code>` in the catalogue; a dotted code is a whole message id of its own namespace (a
     checklist's error may be worded by `checklist.*`). Anything else given as the code is a text as written,
-    the same in every language: how the checklist layer still raises until its texts have codes (the catalogue
-    test lists the files that may)."""
+    the same in every language: how the checklist layer still raises until its texts have codes
+    (tests/test_error_codes.py, AS_WRITTEN, lists the files that may)."""
 
     def __init__(self, code: str, /, **params: Any) -> None:
         self.code = code
