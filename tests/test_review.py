@@ -122,8 +122,9 @@ def test_a_comment_on_a_stale_thread_is_refused_and_names_who_posted(store: Stor
 
 def test_a_comment_must_say_something_and_name_a_real_question(store: Store, case):
     aid, _ = case
-    with pytest.raises(StorageError, match="tom"):
+    with pytest.raises(StorageError, match="cannot be empty") as refused:
         post(store, aid, 0, "Johan", "   ")
+    assert refused.value.message("sv") == "En kommentar kan inte vara tom."
     with pytest.raises(StorageError, match="no question \"parkering\""):
         post(store, aid, 0, "Johan", "Och parkeringen?", criterion="parkering")
     with pytest.raises(StorageError, match="no comment"):

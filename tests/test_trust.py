@@ -188,9 +188,12 @@ def test_skb_score_and_report_refuse_an_edited_snapshot_without_a_traceback(tmp_
     path = tmp_path / "redigerad.json"
     path.write_text(with_snapshot(unknown_scale), encoding="utf-8")
     argv = [verb, str(path)] + (["-o", str(tmp_path / "out.pdf")] if verb == "report" else [])
-    assert main(argv) == 1
+    assert main([*argv, "--lang", "en"]) == 1
     err = capsys.readouterr().err
     assert "the checklist in the file is not valid" in err and "Traceback" not in err
+    assert main([*argv, "--lang", "sv"]) == 1  # one language at a time, the one asked for
+    err = capsys.readouterr().err
+    assert "checklistan i filen är inte giltig" in err and "not valid" not in err and "Traceback" not in err
     assert not (tmp_path / "out.pdf").exists()
 
 

@@ -24,7 +24,8 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from assessment.checklist.checklist import AnswerType, Checklist, Criterion, text_for
 from assessment.checklist.validate import check_checklist
 from assessment.checklist.yamlio import Limits, Located, UnsafeInput, dump_yaml, load_located
-from assessment.errors import AssessmentFileError, LimitExceeded
+from assessment.catalogue import text as msg
+from assessment.errors import AssessmentFileError, LimitExceeded, Lines, Number, Term
 
 __all__ = [
     "ASSESSMENT_SCHEMA_VERSION",
@@ -164,14 +165,13 @@ class Measure(_Model):
         groups = {g.id: g.label for g in checklist.groups}
         if self.criterion is not None:
             return text_for(questions.get(self.criterion), lang) or self.criterion
-        sv = lang == "sv"
-        words = "Hela bedömningen" if sv else "The whole assessment"
+        words = msg(lang, "model.whole_assessment")
         named = [text_for(questions[q], lang) if q in questions else q for q in self.questions or ()]
         if named:
-            words += (": svarar mot " if sv else ": answers ") + "; ".join(named)
+            words += msg(lang, "model.answers_questions", questions="; ".join(named))
         if self.groups:
-            words += (" – för " if sv else " – for ") + ", ".join(
-                text_for(groups[g], lang) if g in groups else g for g in self.groups)
+            words += msg(lang, "model.for_groups", groups=", ".join(
+                text_for(groups[g], lang) if g in groups else g for g in self.groups))
         return words
     responsible: str = Field(default="", max_length=MAX_NAME)  # the sector or unit that owns it (ansvarig)
     due: dt.date | None = None
@@ -251,28 +251,21 @@ class Provenance(_Model):
 
     def describe(self, lang: str = "sv") -> str:
         """One sentence for the history, the start page and `skb list`."""
-        sv = lang == "sv"
         when = self.imported_at.astimezone().strftime("%Y-%m-%d")
-        head = (f"Importerad från {self.source} {when} av {self.imported_by}." if sv else
-                f"Imported from {self.source} on {when} by {self.imported_by}.")
+        head = msg(lang, "model.imported", source=self.source, when=when, by=self.imported_by)
         if self.adoption == "verified":
-            digest = (self.report_sha256 or "")[:16]
-            return ((f"Fastställd på annat håll, verifierad (rapportens SHA-256 {digest}…). " if sv else
-                     f"Adopted elsewhere, verified (the report's SHA-256 {digest}…). ") + head)
+            return msg(lang, "model.adopted_elsewhere_verified", digest=(self.report_sha256 or "")[:16], head=head)
         if self.adoption == "none" and self.claimed_status == Status.DRAFT:
             return head
-        status = {"sv": {"adopted": "fastställd", "in_review": "under granskning", "draft": "utkast"},
-                  "en": {"adopted": "adopted", "in_review": "in review", "draft": "draft"}}["sv" if sv else "en"]
-        claim = status[self.claimed_status.value]
+        claim = msg(lang, f"model.claimed_{self.claimed_status.value}")
         if self.claimed_adopted_by or self.claimed_adopted_at:
-            by = f" {'av' if sv else 'by'} {self.claimed_adopted_by}" if self.claimed_adopted_by else ""
+            by = msg(lang, "model.claimed_by", name=self.claimed_adopted_by) if self.claimed_adopted_by else ""
             on = f" {self.claimed_adopted_at.isoformat()}" if self.claimed_adopted_at else ""
             claim += f"{by}{on}"
-        why = self.note.split(" / ")[0 if sv else -1] if self.note else ""
-        return head + (f" Filen påstod: {claim}. Det är inte verifierat{f' ({why})' if why else ''}; "
-                       "bedömningen är ett utkast." if sv else
-                       f" The file claimed: {claim}. That is not verified{f' ({why})' if why else ''}; "
-                       "the assessment is a draft.")
+        # The note is stored "Swedish / English" (what the store wrote when the file arrived).
+        why = self.note.split(" / ")[0 if lang == "sv" else -1] if self.note else ""
+        return msg(lang, "model.claim_unverified", head=head, claim=claim,
+                   why=msg(lang, "model.claim_why", why=why) if why else "")
 
 
 class AdoptionRecord(_Model):
@@ -516,33 +509,22 @@ def check_assessment(a: Assessment) -> list[str]:
 # save through the store (the Python API and the UI), where lists may have grown
 # after the model was built. The limits are the models' own `max_length`s.
 
-_LABELS = {
-    "answers": ("svar", "answers"), "measures": ("åtgärder", "measures"),
-    "participation": ("delaktighetsposter", "participation records"), "comments": ("kommentarer", "comments"),
-    "notes": ("anteckningar", "notes"), "values": ("indikatorvärden", "indicator values"),
-    "areas": ("områden", "areas"), "assessors": ("bedömare", "assessors"), "groups": ("grupper", "groups"),
-    "alternatives": ("alternativ", "alternatives"),
-}
-
-
-def _n(value: int, lang: str) -> str:
-    return f"{value:,}".replace(",", "\u202f" if lang == "sv" else ",")
+_COUNTED = frozenset({"answers", "measures", "participation", "comments", "notes", "values", "areas", "assessors",
+                      "groups", "alternatives"})  # the lists a bound names in words (model.items_<name>)
 
 
 def _where(path: tuple[Any, ...]) -> str:
     return " › ".join(str(p) for p in path) or "assessment"
 
 
-def _too_many(path: tuple[Any, ...], count: int, limit: int) -> tuple[str, str]:
-    sv, en = _LABELS.get(str(path[-1]), (str(path[-1]), str(path[-1])))
-    return (f"{_where(path)}: {_n(count, 'sv')} {sv}; högst {_n(limit, 'sv')} är tillåtet",
-            f"{_where(path)}: {_n(count, 'en')} {en}; at most {_n(limit, 'en')} are allowed")
+def _too_many(path: tuple[Any, ...], count: int, limit: int) -> Term:
+    name = str(path[-1])
+    return Term("model.too_many", where=_where(path), count=Number(count), limit=Number(limit),
+                what=Term(f"model.items_{name}") if name in _COUNTED else name)
 
 
-def _too_long(path: tuple[Any, ...], length: int, limit: int) -> tuple[str, str]:
-    return (f"{_where(path)}: texten är {_n(length, 'sv')} tecken lång; högst {_n(limit, 'sv')} tecken är tillåtet",
-            f"{_where(path)}: the text is {_n(length, 'en')} characters long; at most {_n(limit, 'en')} "
-            "characters are allowed")
+def _too_long(path: tuple[Any, ...], length: int, limit: int) -> Term:
+    return Term("model.too_long", where=_where(path), length=Number(length), limit=Number(limit))
 
 
 def _max_length(metadata: list[Any]) -> int | None:
@@ -558,7 +540,7 @@ def _max_length(metadata: list[Any]) -> int | None:
 
 class _Walk:
     def __init__(self) -> None:
-        self.problems: list[tuple[str, str]] = []
+        self.problems: list[Term] = []
         self.text = 0
 
     def model(self, cls: type[BaseModel], data: Any, path: tuple[Any, ...]) -> None:
@@ -608,8 +590,8 @@ class _Walk:
                 self.value(item, v, None, (*path, k))
 
 
-def bound_problems(data: Any) -> list[tuple[str, str]]:
-    """Every limit the plain assessment data (a file's, or a model's dump) goes beyond, as (sv, en) messages."""
+def bound_problems(data: Any) -> list[Term]:
+    """Every limit the plain assessment data (a file's, or a model's dump) goes beyond, as coded items."""
     walk = _Walk()
     if isinstance(data, dict):
         answers = data.get("answers")
@@ -636,13 +618,11 @@ def _text_size(data: Any) -> int:
     return 0
 
 
-def _total_text(size: int) -> tuple[str, str]:
-    return (f"all text i bedömningen är {_n(size, 'sv')} tecken; högst {_n(Bounds.TOTAL_TEXT, 'sv')} är tillåtet",
-            f"all text in the assessment is {_n(size, 'en')} characters; at most {_n(Bounds.TOTAL_TEXT, 'en')} "
-            "are allowed")
+def _total_text(size: int) -> Term:
+    return Term("model.total_text", size=Number(size), limit=Number(Bounds.TOTAL_TEXT))
 
 
-def answer_bound_problems(body: dict[str, Any]) -> list[tuple[str, str]]:
+def answer_bound_problems(body: dict[str, Any]) -> list[Term]:
     """The bounds one new answer can cross: the count of answers and the total text.
 
     For autosave, where the answer itself was built (and its texts bounded) by
@@ -678,23 +658,17 @@ def validate_snapshot(data: Any, source: str, located: Located | None = None) ->
 
     size = len(json.dumps(data, ensure_ascii=False)) if isinstance(data, dict) else 0
     if size > Bounds.SNAPSHOT:
-        raise LimitExceeded([(f"{source}: checklistan är {_n(size, 'sv')} tecken; högst {_n(Bounds.SNAPSHOT, 'sv')} "
-                              "är tillåtet",
-                              f"{source}: the checklist is {_n(size, 'en')} characters; at most "
-                              f"{_n(Bounds.SNAPSHOT, 'en')} are allowed")])
+        raise LimitExceeded([Term("model.snapshot_too_large", source=source, size=Number(size),
+                                  limit=Number(Bounds.SNAPSHOT))])
     checklist, problems = check_checklist(located or Located(data), source)
     if checklist is None:
-        errors = [str(p) for p in problems if p.severity == "error"]
-        more = f"\n(and {len(errors) - 10} more)" if len(errors) > 10 else ""
-        listed = "\n".join(errors[:10]) + more
-        raise AssessmentFileError(f"{source}: checklistan i filen är inte giltig:\n{listed}",
-                                  f"{source}: the checklist in the file is not valid:\n{listed}")
+        errors = [p for p in problems if p.severity == "error"]
+        raise AssessmentFileError("snapshot_checklist_invalid", source=source, problems=Lines(errors[:10]),
+                                  more=Term("model.and_more", n=len(errors) - 10) if len(errors) > 10 else "")
     count = len(checklist.criteria())
     if count > Bounds.CRITERIA:
-        raise LimitExceeded([(f"{source}: checklistan har {_n(count, 'sv')} frågor; högst {_n(Bounds.CRITERIA, 'sv')} "
-                              "är tillåtet",
-                              f"{source}: the checklist has {_n(count, 'en')} questions; at most "
-                              f"{_n(Bounds.CRITERIA, 'en')} are allowed")])
+        raise LimitExceeded([Term("model.too_many_questions", source=source, count=Number(count),
+                                  limit=Number(Bounds.CRITERIA))])
     return checklist
 
 
@@ -711,17 +685,17 @@ def parse_assessment(raw: bytes | str, source: str = "assessment", limits: Limit
         located = load_located(raw, limits)
     except UnsafeInput as exc:
         where = f"{source}:{exc.line}" if exc.line else source
-        raise AssessmentFileError(f"{where}: {exc.message}") from None
+        raise AssessmentFileError("unsafe_input", where=where, problem=exc) from None
     data = located.data
     if not isinstance(data, dict) or data.get("format") != "skb-assessment":
-        raise AssessmentFileError(f"{source}: this is not an SKB assessment file (it has no format: skb-assessment)")
+        raise AssessmentFileError("not_an_assessment", source=source)
     version = data.get("schema_version")
     if version != ASSESSMENT_SCHEMA_VERSION:
-        raise AssessmentFileError(f"{source}: assessment format version {version!r} is not one this SKB reads "
-                                  f"(it reads {ASSESSMENT_SCHEMA_VERSION})")
+        raise AssessmentFileError("assessment_version", source=source, version=repr(version),
+                                  reads=ASSESSMENT_SCHEMA_VERSION)
     over = bound_problems(data)
     if over:
-        raise LimitExceeded([(f"{source}: {sv}", f"{source}: {en}") for sv, en in over])
+        raise LimitExceeded([Term("model.in_source", source=source, problem=p) for p in over])
     ref = data.get("checklist_ref")
     if isinstance(data.get("checklist"), dict):
         inner = Located(data["checklist"], {p[1:]: n for p, n in located.lines.items() if p[:1] == ("checklist",)})
@@ -740,11 +714,12 @@ def parse_assessment(raw: bytes | str, source: str = "assessment", limits: Limit
             line = located.line_of(path)
             where = f"{source}:{line}" if line else source
             lines.append(f"{where}: {' › '.join(map(str, path))}: {err['msg']}")
-        more = f"\n(and {exc.error_count() - 5} more)" if exc.error_count() > 5 else ""
-        raise AssessmentFileError("the assessment file is not valid:\n" + "\n".join(lines) + more) from None
+        raise AssessmentFileError("assessment_invalid", problems=Lines(lines),
+                                  more=Term("model.and_more", n=exc.error_count() - 5) if exc.error_count() > 5 else "") \
+            from None
     problems = check_assessment(assessment)
     if problems:
-        raise AssessmentFileError(f"{source}: the answers do not fit the checklist:\n" + "\n".join(problems[:10]))
+        raise AssessmentFileError("answers_do_not_fit_file", source=source, problems=Lines(problems[:10]))
     return assessment
 
 

@@ -34,7 +34,8 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
-from assessment.errors import Forbidden, SkbError
+from assessment.catalogue import LANGUAGES, text
+from assessment.errors import Forbidden, SkbError, Term
 from assessment.store import assessments as assessments_sql
 from assessment.store import people as people_sql
 from assessment.store.audit import record
@@ -111,17 +112,17 @@ PERMISSIONS: dict[Action, frozenset[Role]] = {
     Action.ADMINISTER: frozenset({Role.ADMIN}),
 }
 
-_ACTION_SV = {Action.READ: "läsa", Action.EDIT: "ändra bedömningar", Action.SEND_FOR_REVIEW: "skicka på granskning",
-              Action.RETURN_TO_DRAFT: "lämna tillbaka till utkast", Action.COMMENT: "kommentera",
-              Action.SIGN_OFF: "fastställa", Action.FOLLOW_UP: "följa upp bedömningar",
-              Action.ADMINISTER: "administrera användare och regler"}
-_ACTION_EN = {Action.READ: "read", Action.EDIT: "change assessments", Action.SEND_FOR_REVIEW: "send for review",
-              Action.RETURN_TO_DRAFT: "return to draft", Action.COMMENT: "comment",
-              Action.SIGN_OFF: "adopt (sign off)", Action.FOLLOW_UP: "record follow-up",
-              Action.ADMINISTER: "administer users and rules"}
-ROLE_LABELS = {"sv": {Role.READER: "läsare", Role.AUTHOR: "författare", Role.REVIEWER: "granskare",
-                      Role.ADMIN: "administratör"},
-               "en": {Role.READER: "reader", Role.AUTHOR: "author", Role.REVIEWER: "reviewer", Role.ADMIN: "admin"}}
+ROLE_LABELS = {lang: {role: text(lang, f"store.role_{role.value}") for role in Role} for lang in LANGUAGES}
+
+
+@dataclass(frozen=True)
+class _Roles:
+    """The roles that would allow an action, worded "author or reviewer" in the message's language."""
+
+    roles: tuple[Role, ...]
+
+    def text(self, lang: str) -> str:
+        return text(lang, "store.or").join(text(lang, f"store.role_{role.value}") for role in self.roles)
 
 
 @dataclass(frozen=True)
@@ -176,10 +177,9 @@ def _now() -> str:
 def _name_key(name: str) -> str:
     key = " ".join(str(name).split()).casefold()
     if not key:
-        raise Forbidden("Ange vem du är (ett användarnamn).", "Say who you are (a user name).")
+        raise Forbidden("no_user_name")
     if len(key) > MAX_NAME:
-        raise Forbidden(f"Ett användarnamn får vara högst {MAX_NAME} tecken.",
-                        f"A user name may be at most {MAX_NAME} characters.")
+        raise Forbidden("user_name_too_long", limit=MAX_NAME)
     return key
 
 
@@ -187,8 +187,7 @@ def org_key(org: str | None) -> str:
     """The organisation an assessment belongs to, from its municipality: compared without case or extra spaces."""
     key = " ".join(str(org or "").split()).casefold()
     if len(key) > MAX_ORG:
-        raise Forbidden(f"Ett organisationsnamn får vara högst {MAX_ORG} tecken.",
-                        f"An organisation name may be at most {MAX_ORG} characters.")
+        raise Forbidden("org_name_too_long", limit=MAX_ORG)
     return key
 
 
@@ -214,8 +213,7 @@ def shared_mode(secrets: Mapping[str, Any] | None = None) -> bool:
     if explicit in ("shared", "local"):
         return explicit == "shared"
     if explicit:
-        raise SkbError(f'{MODE_ENV} ska vara "shared" eller "local", inte "{explicit[:20]}". / '
-                       f'{MODE_ENV} must be "shared" or "local", not "{explicit[:20]}".')
+        raise SkbError("mode_unknown", variable=MODE_ENV, value=explicit[:20])
     return bool(secrets and "auth" in secrets)
 
 
@@ -248,13 +246,10 @@ def require(store: Store, actor: Actor, action: Action, org: str | None) -> None
     """Forbidden unless `actor` has a role that allows `action` in `org`."""
     if can(store, actor, action, org):
         return
-    need_sv = " eller ".join(ROLE_LABELS["sv"][r] for r in Role if r in PERMISSIONS[action])
-    need_en = " or ".join(ROLE_LABELS["en"][r] for r in Role if r in PERMISSIONS[action])
     where = org_key(org)
-    raise Forbidden(f"{actor.label} får inte {_ACTION_SV[action]}"
-                    f"{' i ' + where if where else ''}: det kräver rollen {need_sv}. Be en administratör om den.",
-                    f"{actor.label} may not {_ACTION_EN[action]}"
-                    f"{' in ' + where if where else ''}: that needs the role {need_en}. Ask an admin for it.")
+    raise Forbidden("role_needed", who=actor.label, action=Term(f"store.action_{action.value}"),
+                    where=Term("store.in_org", org=where) if where else "",
+                    roles=_Roles(tuple(r for r in Role if r in PERMISSIONS[action])))
 
 
 def visible_orgs(store: Store, actor: Actor) -> set[str] | None:
@@ -284,9 +279,7 @@ def _check_admin(conn: Any, by: Actor, org: str, what: Role | None = None) -> No
         return
     allowed = not by.shared or people_sql.is_admin_of(conn, by.name, org, ALL_ORGS)
     if not allowed:
-        scope_sv = "alla organisationer" if org == ALL_ORGS else org
-        scope_en = "every organisation" if org == ALL_ORGS else org
-        raise Forbidden(f"{by.label} är inte administratör för {scope_sv}.", f"{by.label} is not an admin of {scope_en}.")
+        raise Forbidden("not_admin_of", who=by.label, org=Term("store.every_org") if org == ALL_ORGS else org)
 
 
 def _org_arg(org: str | None) -> str:
@@ -298,8 +291,7 @@ def _role(role: Role | str) -> Role:
         return Role(str(role).strip().lower())
     except ValueError:
         names = ", ".join(r.value for r in Role)
-        raise Forbidden(f'Det finns ingen roll "{str(role)[:30]}"; rollerna är {names}.',
-                        f'There is no role "{str(role)[:30]}"; the roles are {names}.') from None
+        raise Forbidden("no_role", role=str(role)[:30], roles=names) from None
 
 
 def grant(store: Store, by: Actor, name: str, role: Role | str, org: str | None = None) -> bool:
@@ -328,8 +320,7 @@ def revoke(store: Store, by: Actor, name: str, role: Role | str, org: str | None
         if chosen == Role.ADMIN and where == ALL_ORGS:
             others = people_sql.other_admins_of_every(conn, key, ALL_ORGS)
             if not others:
-                raise Forbidden(f"{key} är den sista administratören för alla organisationer; utse en till först.",
-                                f"{key} is the last admin of every organisation; name another one first.")
+                raise Forbidden("last_admin", who=key)
         people_sql.remove_role(conn, key, where, chosen.value)
         record(conn, by.name, "revoke", org=where, detail=f"{key}: {chosen.value}")
     return True
@@ -338,8 +329,7 @@ def revoke(store: Store, by: Actor, name: str, role: Role | str, org: str | None
 def users(store: Store, by: Actor, limit: int = 1000) -> list[User]:
     """Everyone known to the installation and their roles (admins only)."""
     if not is_admin_anywhere(store, by):
-        raise Forbidden(f"{by.label} är inte administratör och kan inte se användarna.",
-                        f"{by.label} is not an admin and cannot see the users.")
+        raise Forbidden("not_admin_users", who=by.label)
     with store.reading() as conn:
         people = people_sql.people(conn, max(1, min(limit, 10_000)))
         grants = people_sql.all_roles(conn)
@@ -385,8 +375,7 @@ def name_from_claims(claims: Mapping[str, Any]) -> str:
         value = claims.get(claim)
         if isinstance(value, str) and value.strip():
             return _name_key(value)
-    raise Forbidden("Inloggningen gav ingen identitet (varken e-post, användarnamn eller subject).",
-                    "The sign-in gave no identity (no e-mail, user name or subject).")
+    raise Forbidden("no_identity")
 
 
 def sign_in(store: Store, claims: Mapping[str, Any]) -> Actor:
@@ -412,6 +401,5 @@ def sign_in(store: Store, claims: Mapping[str, Any]) -> Actor:
             people_sql.signed_in(conn, key, display, issuer, subject, at)
             record(conn, key, "sign_in", detail=issuer)
     if refused:
-        raise Forbidden(f"{key} är knutet till ett annat konto hos inloggningstjänsten. Be en administratör om hjälp.",
-                        f"{key} is bound to another account at the identity provider. Ask an admin for help.")
+        raise Forbidden("other_account", who=key)
     return Actor(key, display, shared=True)

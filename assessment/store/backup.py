@@ -44,7 +44,7 @@ from typing import Literal
 from sqlalchemy import Connection, create_engine
 from sqlalchemy.engine import make_url
 
-from assessment.errors import StorageError
+from assessment.errors import StorageError, Term
 from assessment.store.integrity import Verdict
 from assessment.store.migrations import current, grant_app_role, known
 from assessment.store.storage import Store, _normalise_url
@@ -112,15 +112,13 @@ def _dialect(url: str) -> Dialect:
         return "sqlite"
     if url.startswith("postgresql"):
         return "postgresql"
-    raise StorageError(f"SKB lagrar i SQLite eller PostgreSQL; kan inte använda {url.split(':')[0]!r}.",
-                       f"SKB stores assessments in SQLite or PostgreSQL; cannot use {url.split(':')[0]!r}.")
+    raise StorageError("database_kind", scheme=repr(url.split(':')[0]))
 
 
 def _sqlite_path(url: str) -> Path:
     database = make_url(url).database
     if not database or database == ":memory:":
-        raise StorageError("Ange en SQLite-fil: sqlite:///sökväg/skb.sqlite",
-                           "Give a SQLite file: sqlite:///path/skb.sqlite")
+        raise StorageError("sqlite_file_needed")
     return Path(database)
 
 
@@ -159,8 +157,7 @@ def _pg_tool(name: str) -> str:
     candidates = sorted(glob.glob(f"/usr/lib/postgresql/*/bin/{name}"), key=major)
     if candidates:
         return candidates[-1]
-    raise StorageError(f"{name} saknas: installera PostgreSQL:s klientprogram (Debian: postgresql-client).",
-                       f"{name} is missing: install PostgreSQL's client programs (Debian: postgresql-client).")
+    raise StorageError("pg_tool_missing", program=name)
 
 
 def _libpq(url: str) -> tuple[str, dict[str, str]]:
@@ -172,11 +169,11 @@ def _libpq(url: str) -> tuple[str, dict[str, str]]:
     return parsed.set(drivername="postgresql", password=None).render_as_string(hide_password=False), env
 
 
-def _run(argv: list[str], env: dict[str, str], what: tuple[str, str]) -> None:
+def _run(argv: list[str], env: dict[str, str], program: str) -> None:
     done = subprocess.run(argv, env=env, capture_output=True, text=True)
     if done.returncode != 0:
         said = (done.stderr or done.stdout).strip()[-2000:]
-        raise StorageError(f"{what[0]} misslyckades:\n{said}", f"{what[1]} failed:\n{said}")
+        raise StorageError("program_failed", program=program, said=said)
 
 
 # --- taking a backup ---------------------------------------------------------------------------------
@@ -194,8 +191,7 @@ def backup(url: str, out: Path) -> Manifest:
         return _backup(url, dialect, out)
     except (OSError, sqlite3.Error) as exc:  # a full disk, a directory that is a file, no right to write
         why = f"{exc.strerror}: {exc.filename}" if isinstance(exc, OSError) and exc.strerror else str(exc)
-        raise StorageError(f"Säkerhetskopian till {out} kunde inte göras ({why}); ingen fil skrevs.",
-                           f"The backup to {out} could not be made ({why}); no file was written.") from None
+        raise StorageError("backup_failed", out=out, why=why) from None
 
 
 def _backup(url: str, dialect: Dialect, out: Path) -> Manifest:
@@ -226,14 +222,13 @@ def _backup(url: str, dialect: Dialect, out: Path) -> Manifest:
 def _schema_of(conn: Connection, where: str) -> str:
     schema = current(conn)
     if schema is None:
-        raise StorageError(f"{where} har ingen SKB-databas: det finns inget att säkerhetskopiera.",
-                           f"{where} holds no SKB database: there is nothing to back up.")
+        raise StorageError("backup_no_database", where=where)
     return schema
 
 
 def _backup_sqlite(source: Path, payload: Path) -> tuple[str, dict[str, int]]:
     if not source.is_file():
-        raise StorageError(f"Det finns ingen databas i {source}.", f"There is no database at {source}.")
+        raise StorageError("backup_no_source", source=source)
     src = sqlite3.connect(source, timeout=30)
     try:
         src.execute("PRAGMA busy_timeout=30000")
@@ -244,8 +239,7 @@ def _backup_sqlite(source: Path, payload: Path) -> tuple[str, dict[str, int]]:
             src.backup(dst, pages=-1)
             dst.execute("PRAGMA journal_mode=DELETE")  # one self-contained file, no -wal beside it
             if dst.execute("PRAGMA integrity_check").fetchone()[0] != "ok":
-                raise StorageError("Kopian av databasen klarade inte SQLite:s integritetskontroll.",
-                                   "The copy of the database failed SQLite's integrity check.")
+                raise StorageError("backup_copy_integrity")
         finally:
             dst.close()
     finally:
@@ -268,7 +262,7 @@ def _backup_postgres(url: str, payload: Path) -> tuple[str, dict[str, int]]:
             snapshot = conn.exec_driver_sql("SELECT pg_export_snapshot()").scalar()
             schema, rows = _schema_of(conn, make_url(url).database or "databasen"), row_counts(conn)
             _run([pg_dump, "--format=custom", "--no-owner", "--no-acl", f"--snapshot={snapshot}",
-                  f"--file={payload}", f"--dbname={conninfo}"], env, ("pg_dump", "pg_dump"))
+                  f"--file={payload}", f"--dbname={conninfo}"], env, "pg_dump")
     finally:
         engine.dispose()
     return schema, rows
@@ -277,20 +271,19 @@ def _backup_postgres(url: str, payload: Path) -> tuple[str, dict[str, int]]:
 # --- reading a backup file -----------------------------------------------------------------------
 
 
-def _not_a_backup(path: Path, why_sv: str, why_en: str) -> StorageError:
-    return StorageError(f"{path} är inte en säkerhetskopia från SKB ({why_sv}).",
-                        f"{path} is not an SKB backup ({why_en}).")
+def _not_a_backup(path: Path, why: str, **fields: object) -> StorageError:
+    return StorageError("not_a_backup", path=path, why=Term(f"store.backup_{why}", **fields))
 
 
 @contextmanager
 def _opened(path: Path) -> Iterator[tuple[Manifest, tarfile.TarFile, tarfile.TarInfo]]:
     path = Path(path)
     if not path.is_file():
-        raise StorageError(f"Filen {path} finns inte.", f"There is no file {path}.")
+        raise StorageError("no_file", path=path)
     try:
         tar = tarfile.open(path, "r:*")
     except (tarfile.TarError, OSError, EOFError, ValueError):
-        raise _not_a_backup(path, "inget tar-arkiv", "not a tar archive") from None
+        raise _not_a_backup(path, "not_tar") from None
     try:
         members = {}
         try:
@@ -299,15 +292,14 @@ def _opened(path: Path) -> Iterator[tuple[Manifest, tarfile.TarFile, tarfile.Tar
                 if len(members) > 10:
                     break
         except (tarfile.TarError, OSError, EOFError, ValueError):
-            raise _not_a_backup(path, "arkivet är skadat", "the archive is damaged") from None
+            raise _not_a_backup(path, "damaged") from None
         info = members.get(MANIFEST)
         if info is None or not info.isfile() or info.size > MAX_MANIFEST:
-            raise _not_a_backup(path, f"ingen {MANIFEST}", f"no {MANIFEST}")
+            raise _not_a_backup(path, "no_manifest", manifest=MANIFEST)
         manifest = _manifest(path, tar.extractfile(info).read())  # type: ignore[union-attr]
         payload = members.get(PAYLOAD[manifest.dialect])
         if payload is None or not payload.isfile() or payload.size != manifest.size:
-            raise _not_a_backup(path, "databasen saknas i arkivet eller har fel storlek",
-                                "the database is missing from the archive or has the wrong size")
+            raise _not_a_backup(path, "payload_size")
         yield manifest, tar, payload
     finally:
         tar.close()
@@ -317,17 +309,14 @@ def _manifest(path: Path, raw: bytes) -> Manifest:
     try:
         data = json.loads(raw.decode("utf-8"))
     except (UnicodeDecodeError, ValueError):
-        raise _not_a_backup(path, f"{MANIFEST} är inte JSON", f"{MANIFEST} is not JSON") from None
+        raise _not_a_backup(path, "manifest_not_json", manifest=MANIFEST) from None
     if not isinstance(data, dict) or data.get("format") != FORMAT:
-        raise _not_a_backup(path, "fel format", "wrong format")
+        raise _not_a_backup(path, "wrong_format")
     version = data.get("format_version")
     if not isinstance(version, int) or isinstance(version, bool):
-        raise _not_a_backup(path, "ingen formatversion", "no format version")
+        raise _not_a_backup(path, "no_format_version")
     if version > FORMAT_VERSION:
-        raise StorageError(f"{path} är gjord av en nyare SKB (säkerhetskopieformat {version}); installera den "
-                           "versionen av SKB för att återställa den.",
-                           f"{path} was made by a newer SKB (backup format {version}); install that version of "
-                           "SKB to restore it.")
+        raise StorageError("backup_newer_format", path=path, version=version)
     try:
         rows = data["rows"]
         manifest = Manifest(dialect=data["dialect"], schema=str(data["schema"]),
@@ -335,9 +324,9 @@ def _manifest(path: Path, raw: bytes) -> Manifest:
                             rows={str(k): int(v) for k, v in rows.items()}, sha256=str(data["sha256"]),
                             size=int(data["size"]), skb_version=str(data.get("skb_version", "")))
     except (KeyError, TypeError, ValueError, AttributeError):
-        raise _not_a_backup(path, f"{MANIFEST} saknar uppgifter", f"{MANIFEST} is incomplete") from None
+        raise _not_a_backup(path, "manifest_incomplete", manifest=MANIFEST) from None
     if manifest.dialect not in PAYLOAD:
-        raise _not_a_backup(path, f"okänd databas {manifest.dialect!r}", f"unknown database {manifest.dialect!r}")
+        raise _not_a_backup(path, "unknown_dialect", dialect=repr(manifest.dialect))
     return manifest
 
 
@@ -362,20 +351,12 @@ def restore(url: str, path: Path, grant: str | None = None) -> Restored:
     path = Path(path)
     with _opened(path) as (manifest, tar, member):
         if manifest.schema not in known():
-            raise StorageError(
-                f"{path} är tagen från en nyare SKB (schema {manifest.schema}); installera den versionen av SKB "
-                "för att återställa den.",
-                f"{path} was taken from a newer SKB (schema {manifest.schema}); install that version of SKB to "
-                "restore it.")
+            raise StorageError("backup_newer_schema", path=path, schema=manifest.schema)
         if manifest.dialect != dialect:
             names = {"sqlite": "SQLite", "postgresql": "PostgreSQL"}
-            raise StorageError(
-                f"{path} är en säkerhetskopia av en {names[manifest.dialect]}-databas och kan bara återställas "
-                f"till {names[manifest.dialect]}; flytta enskilda bedömningar med skb export och skb import.",
-                f"{path} is a backup of a {names[manifest.dialect]} database and restores only into "
-                f"{names[manifest.dialect]}; move single assessments with skb export and skb import.")
+            raise StorageError("backup_other_dialect", path=path, dialect=names[manifest.dialect])
         if grant is not None and dialect != "postgresql":
-            raise StorageError("Roller finns bara i PostgreSQL.", "Roles exist only on PostgreSQL.")
+            raise StorageError("roles_postgresql_only")
         target = _sqlite_path(url) if dialect == "sqlite" else None
         _refuse_unless_empty(url, target)
         workdir = target.parent if target is not None else None
@@ -385,17 +366,14 @@ def restore(url: str, path: Path, grant: str | None = None) -> Restored:
             payload = Path(tmp) / member.name
             source = tar.extractfile(member)
             if source is None:
-                raise _not_a_backup(path, "databasen saknas i arkivet", "the database is missing from the archive")
+                raise _not_a_backup(path, "payload_missing")
             try:
                 with open(payload, "wb") as f:
                     shutil.copyfileobj(source, f, 1 << 20)
             except OSError as exc:  # a full disk, most likely
-                raise StorageError(f"Säkerhetskopian kunde inte packas upp ({exc.strerror}); inget återställdes.",
-                                   f"The backup could not be unpacked ({exc.strerror}); nothing was restored.") \
-                    from None
+                raise StorageError("backup_unpack_failed", why=exc.strerror) from None
             if _sha256_of(payload) != manifest.sha256:
-                raise StorageError(f"{path} är skadad: databasen i den har inte den SHA-256 som står i den.",
-                                   f"{path} is damaged: the database in it does not have the SHA-256 it names.")
+                raise StorageError("backup_sha256_differs", path=path)
             if target is not None:
                 _restore_sqlite(payload, target)
             else:
@@ -408,9 +386,7 @@ def restore(url: str, path: Path, grant: str | None = None) -> Restored:
         engine.dispose()
     if counted != manifest.rows:
         differ = sorted(t for t in set(counted) | set(manifest.rows) if counted.get(t) != manifest.rows.get(t))
-        raise StorageError(f"Återställningen gav inte de rader säkerhetskopian säger att den har (tabellerna "
-                           f"{', '.join(differ)}).",
-                           f"The restore did not give the rows the backup says it holds (tables {', '.join(differ)}).")
+        raise StorageError("restore_rows_differ", tables=", ".join(differ))
     before = set(known()[:known().index(manifest.schema) + 1])
     with Store(url) as store:  # upgrades an older backup to this SKB's schema
         upgraded = tuple(name for name in known() if name not in before)
@@ -428,28 +404,21 @@ def _refuse_unless_empty(url: str, target: Path | None) -> None:
         with engine.connect() as conn:
             counts = row_counts(conn)
     except Exception as exc:  # noqa: BLE001 - whatever it is, it is not an empty SKB database
-        raise StorageError(f"Databasen går inte att läsa, så den återställs inte: {exc}",
-                           f"The database cannot be read, so nothing is restored into it: {exc}") from None
+        raise StorageError("restore_target_unreadable", cause=exc) from None
     finally:
         engine.dispose()
     held = {t: n for t, n in counts.items() if n and t not in MARKERS}
     if held:
         n, rows = counts.get("assessments", 0), sum(held.values())
-        raise StorageError(
-            f"Databasen är inte tom ({n} {'bedömning' if n == 1 else 'bedömningar'}, {rows} rader i {len(held)} "
-            "tabeller): en säkerhetskopia återställs bara till en tom databas, så att inget skrivs över. Återställ "
-            "till en ny databas (--db).",
-            f"The database is not empty ({n} {'assessment' if n == 1 else 'assessments'}, {rows} rows in "
-            f"{len(held)} tables): a backup is restored only into an empty database, so that nothing is "
-            "overwritten. Restore into a new database (--db).")
+        raise StorageError("restore_target_not_empty", assessments=Term("store.assessments_count", n=n), rows=rows,
+                           tables=len(held))
 
 
 def _restore_sqlite(payload: Path, target: Path) -> None:
     src = sqlite3.connect(payload)
     try:
         if src.execute("PRAGMA integrity_check").fetchone()[0] != "ok":
-            raise StorageError("Databasen i säkerhetskopian klarar inte SQLite:s integritetskontroll.",
-                               "The database in the backup fails SQLite's integrity check.")
+            raise StorageError("backup_payload_integrity")
         dst = sqlite3.connect(target, timeout=30)
         try:
             src.backup(dst, pages=-1)  # replaces the (empty) target page by page, under its write lock
@@ -477,5 +446,5 @@ def _restore_postgres(url: str, payload: Path) -> None:
         engine.dispose()
     conninfo, env = _libpq(url)
     _run([pg_restore, "--no-owner", "--no-acl", "--single-transaction", "--exit-on-error", f"--dbname={conninfo}",
-          str(payload)], env, ("pg_restore", "pg_restore"))
+          str(payload)], env, "pg_restore")
 

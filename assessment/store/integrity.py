@@ -36,7 +36,9 @@ from typing import Any
 
 from sqlalchemy import Connection, text
 
+from assessment.catalogue import text as msg
 from assessment.checklist.checklist import Checklist
+from assessment.errors import Term
 
 __all__ = [
     "KEY_ENV",
@@ -169,7 +171,8 @@ def seal_all(conn: Connection) -> int:
 
 @dataclass(frozen=True)
 class Verdict:
-    """What `verify` found: `problems` are (Swedish, English) pairs; none means the history is intact."""
+    """What `verify` found: `problems` are coded items (`Term`s, worded in the reader's language); none means the
+    history is intact."""
 
     assessment_id: str
     versions: int
@@ -177,33 +180,27 @@ class Verdict:
     reports: int
     head: str | None  # the last link of the chain
     keyed: bool  # every link was made with SKB_INTEGRITY_KEY
-    problems: tuple[tuple[str, str], ...] = field(default_factory=tuple)
+    problems: tuple[Term, ...] = field(default_factory=tuple)
 
     @property
     def intact(self) -> bool:
         return not self.problems
 
     def message(self, lang: str = "sv") -> str:
-        sv = lang == "sv"
         if self.intact:
-            seal = (("med installationens nyckel" if sv else "with the installation's key") if self.keyed else
-                    ("utan nyckel" if sv else "without a key"))
-            return (f"{self.assessment_id}: historiken är oförändrad ({self.versions} versioner, {self.posts} "
-                    f"inlägg, {self.reports} lagrade rapporter; förseglad {seal}). Kedjans huvud: {self.head}"
-                    if sv else
-                    f"{self.assessment_id}: the history is unchanged ({self.versions} versions, {self.posts} posts, "
-                    f"{self.reports} stored reports; sealed {seal}). Chain head: {self.head}")
-        head = (f"{self.assessment_id}: historiken har ändrats utanför SKB:" if sv else
-                f"{self.assessment_id}: the history has been changed outside SKB:")
-        return head + "\n" + "\n".join("  " + (p[0] if sv else p[1]) for p in self.problems)
+            return msg(lang, "store.verify_intact", id=self.assessment_id, versions=self.versions, posts=self.posts,
+                       reports=self.reports, head=self.head,
+                       seal=msg(lang, "store.verify_keyed" if self.keyed else "store.verify_unkeyed"))
+        return msg(lang, "store.verify_changed", id=self.assessment_id) + "\n" + "\n".join(
+            "  " + p.text(lang) for p in self.problems)
 
 
-_WHAT = {"version": ("version", "version"), "post": ("inlägget", "post"), "report": ("rapporten", "report")}
+_WHAT = {"version": "store.chain_version", "post": "store.chain_post", "report": "store.chain_report"}
 
 
 def verify(conn: Connection, assessment_id: str) -> Verdict:
     """Recompute the chain of one assessment from its rows as they are now."""
-    problems: list[tuple[str, str]] = []
+    problems: list[Term] = []
     head = conn.execute(text("SELECT revision, status FROM assessments WHERE id = :id"),
                         {"id": assessment_id}).one()
     rows = {(kind, ref): row for kind, ref, row in _rows(conn, assessment_id).get(assessment_id, [])}
@@ -214,38 +211,29 @@ def verify(conn: Connection, assessment_id: str) -> Verdict:
     seen: set[tuple[str, str]] = set()
     keyed = bool(chain)
     for n, link in enumerate(chain, start=1):
-        sv_what, en_what = _WHAT.get(link.kind, (link.kind, link.kind))
-        label_sv, label_en = f"{sv_what} {link.ref}", f"{en_what} {link.ref}"
+        label = Term(_WHAT[link.kind], ref=link.ref) if link.kind in _WHAT else f"{link.kind} {link.ref}"
         if int(link.seq) != n:
-            problems.append((f"länk {n} saknas i kedjan (borttagen)", f"link {n} of the chain is missing (deleted)"))
+            problems.append(Term("store.chain_link_missing", n=n))
         if link.alg == "hmac-sha256":
             if key is None:
-                problems.append((f"länken för {label_sv} är förseglad med en nyckel; sätt {KEY_ENV} för att "
-                                 "kontrollera den",
-                                 f"the link of {label_en} is sealed with a key; set {KEY_ENV} to check it"))
+                problems.append(Term("store.chain_needs_key", what=label, variable=KEY_ENV))
             elif not hmac.compare_digest(_link(prev, link.kind, link.ref, link.digest, key), link.link):
-                problems.append((f"kedjans länk för {label_sv} stämmer inte", f"the chain's link of {label_en} "
-                                                                                "does not match"))
+                problems.append(Term("store.chain_link_differs", what=label))
         else:
             keyed = False
             if _link(prev, link.kind, link.ref, link.digest, None) != link.link:
-                problems.append((f"kedjans länk för {label_sv} stämmer inte",
-                                 f"the chain's link of {label_en} does not match"))
+                problems.append(Term("store.chain_link_differs", what=label))
             elif key is not None:
-                problems.append((f"{label_sv} är förseglad utan installationens nyckel",
-                                 f"{label_en} is sealed without the installation's key"))
+                problems.append(Term("store.chain_sealed_without_key", what=label))
         prev = link.link
         seen.add((link.kind, link.ref))
         row = rows.get((link.kind, link.ref))
         if row is None:
-            problems.append((f"{label_sv} har tagits bort", f"{label_en} has been deleted"))
+            problems.append(Term("store.chain_row_deleted", what=label))
         elif _row_digest(row, _COLUMNS[link.kind]) != link.digest:
-            problems.append((f"{label_sv} har ändrats efter att den skrevs",
-                             f"{label_en} has been changed after it was written"))
+            problems.append(Term("store.chain_row_changed", what=label))
     for kind, ref in rows.keys() - seen:
-        sv_what, en_what = _WHAT[kind]
-        problems.append((f"{sv_what} {ref} finns inte i kedjan (tillagd utanför SKB)",
-                         f"{en_what} {ref} is not in the chain (added outside SKB)"))
+        problems.append(Term("store.chain_row_added", what=Term(_WHAT[kind], ref=ref)))
     problems.extend(_check_rows(conn, assessment_id, head, rows))
     counts = {k: sum(1 for kind, _ in rows if kind == k) for k in ("version", "post", "report")}
     return Verdict(assessment_id, counts["version"], counts["post"], counts["report"],
@@ -253,33 +241,29 @@ def verify(conn: Connection, assessment_id: str) -> Verdict:
 
 
 def _check_rows(conn: Connection, assessment_id: str, head: Any,
-                rows: dict[tuple[str, str], Any]) -> Iterable[tuple[str, str]]:
+                rows: dict[tuple[str, str], Any]) -> Iterable[Term]:
     """What the rows say that their own content denies: a head ahead of its history, an edited snapshot or PDF."""
     versions = sorted((int(ref), row) for (kind, ref), row in rows.items() if kind == "version")
     if versions:
         last_revision, last = versions[-1]
         if int(head.revision) != last_revision:
-            yield (f"bedömningen säger version {head.revision}, men den senaste sparade är {last_revision}",
-                   f"the assessment says version {head.revision}, but the latest saved one is {last_revision}")
+            yield Term("store.chain_head_ahead", revision=head.revision, last=last_revision)
         if head.status != last.status:
-            yield (f"bedömningen säger status {head.status}, men den senaste versionen har {last.status}",
-                   f"the assessment says status {head.status}, but its latest version has {last.status}")
+            yield Term("store.chain_status_differs", status=head.status, last=last.status)
     hashes = {row.checklist_hash for _, row in versions}
     for digest in sorted(hashes):
         snap = conn.execute(text("SELECT body FROM checklist_snapshots WHERE hash = :h"), {"h": digest}).one_or_none()
         if snap is None:
-            yield (f"checklistan {digest[:12]}… saknas", f"the checklist {digest[:12]}… is missing")
+            yield Term("store.chain_snapshot_missing", digest=digest[:12])
         elif _snapshot_hash(snap.body) != digest:
-            yield (f"checklistan {digest[:12]}… har ändrats: innehållet har inte längre sin hash",
-                   f"the checklist {digest[:12]}… has been changed: its content no longer has its hash")
+            yield Term("store.chain_snapshot_changed", digest=digest[:12])
     for (kind, ref), row in rows.items():
         if kind == "report":
             pdf = conn.execute(text("SELECT pdf FROM adopted_reports WHERE assessment_id = :id AND revision = :r "
                                     "AND lang = :lang"), {"id": assessment_id, "r": row.revision,
                                                           "lang": row.lang}).scalar_one()
             if _sha(bytes(pdf)) != row.sha256:
-                yield (f"rapporten {ref} har ändrats: PDF-filen har inte längre sin SHA-256",
-                       f"the report {ref} has been changed: the PDF no longer has its SHA-256")
+                yield Term("store.chain_report_changed", ref=ref)
 
 
 def _snapshot_hash(body: str) -> str:
@@ -301,8 +285,8 @@ def chain_head(conn: Connection, assessment_id: str) -> str | None:
 
 
 def check_adoption(body: dict[str, Any], record: dict[str, Any] | None,
-                   trusted_sha256: str | None) -> tuple[bool, str, str, bytes | None]:
-    """Does an imported file's adoption verify? Returns (verified, why not in Swedish, in English, the PDF).
+                   trusted_sha256: str | None) -> tuple[bool, Term | None, bytes | None]:
+    """Does an imported file's adoption verify? Returns (verified, why not as a coded item, the PDF).
 
     It verifies only when the importer was given the SHA-256 of the adopted
     report from outside the file (the decision record, or `skb verify-report`
@@ -310,19 +294,16 @@ def check_adoption(body: dict[str, Any], record: dict[str, Any] | None,
     SHA-256, and that report names the file's body in its keywords. Nothing
     the file says about itself is enough."""
     if record is None:
-        return False, "filen har ingen fastställd rapport med sig", "the file carries no adopted report", None
+        return False, Term("store.adoption_no_report"), None
     if not trusted_sha256:
-        return (False, "ingen SHA-256 för den fastställda rapporten angavs att kontrollera mot",
-                "no SHA-256 of the adopted report was given to check it against", None)
+        return False, Term("store.adoption_no_sha256"), None
     try:
         pdf = base64.b64decode(record["report_pdf"], validate=True)
     except (ValueError, KeyError):
-        return False, "rapporten i filen går inte att läsa", "the report in the file cannot be read", None
+        return False, Term("store.adoption_unreadable"), None
     if not hmac.compare_digest(_sha(pdf), trusted_sha256.strip().lower()):
-        return (False, "rapporten i filen har inte den angivna SHA-256",
-                "the report in the file does not have the SHA-256 given", None)
+        return False, Term("store.adoption_other_sha256"), None
     digest = body_digest(body)
     if record.get("body_sha256") != digest or (BODY_MARK + digest).encode() not in pdf:
-        return (False, "bedömningen i filen är inte den som rapporten byggdes på",
-                "the assessment in the file is not the one the report was built from", None)
-    return True, "", "", pdf
+        return False, Term("store.adoption_other_body"), None
+    return True, None, pdf

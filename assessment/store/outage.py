@@ -24,18 +24,13 @@ from typing import Literal
 
 from sqlalchemy import exc as sa
 
-from assessment.errors import StorageError
+from assessment.catalogue import text
+from assessment.errors import StorageError, Term, word
 
 __all__ = ["Outage", "DatabaseUnavailable", "unavailable"]
 
 Kind = Literal["unreachable", "full", "read_only", "busy"]
 
-_WHAT = {
-    "unreachable": ("databasen svarar inte", "the database does not answer"),
-    "full": ("databasens disk är full", "the database's disk is full"),
-    "read_only": ("databasen går inte att skriva till", "the database cannot be written to"),
-    "busy": ("databasen är upptagen", "the database is busy"),
-}
 _SQLITE_PASSING = ("database is locked", "disk is full", "readonly database", "unable to open database file",
                    "disk I/O error")
 _TELL_IT = {"full", "read_only"}  # these do not pass by themselves: someone has to act
@@ -51,16 +46,13 @@ class Outage:
     def message(self, lang: str = "sv", saving: bool = True) -> str:
         """What the person is told: while saving, that their changes are kept and retried; while
         reading a page, that it is shown again once the database answers."""
-        sv = lang == "sv"
-        what = _WHAT[self.kind][0 if sv else 1]
-        it = (" Säg till er IT-avdelning." if sv else " Tell your IT department.") if self.kind in _TELL_IT else ""
-        if saving:
-            return (f"Kan inte spara just nu: {what}. Dina ändringar finns kvar här på sidan, och SKB försöker "
-                    f"spara dem igen av sig själv.{it}" if sv else
-                    f"Cannot save right now: {what}. Your changes are kept on this page, and SKB keeps trying to "
-                    f"save them by itself.{it}")
-        return (f"Sidan kan inte visas just nu: {what}. SKB försöker igen av sig själv.{it}" if sv else
-                f"This page cannot be shown right now: {what}. SKB keeps trying by itself.{it}")
+        return text(lang, "error.outage_saving" if saving else "store.outage_reading",
+                    **{k: word(v, lang) for k, v in self.params().items()})
+
+    def params(self) -> dict[str, Term | str]:
+        """What the message says: which outage, and whether someone has to act."""
+        return {"what": Term(f"store.outage_{self.kind}"),
+                "tell_it": Term("store.outage_tell_it") if self.kind in _TELL_IT else ""}
 
 
 class DatabaseUnavailable(StorageError):
@@ -68,7 +60,7 @@ class DatabaseUnavailable(StorageError):
 
     def __init__(self, outage: Outage) -> None:
         self.outage = outage
-        super().__init__(outage.message("sv"), outage.message("en"))
+        super().__init__("outage_saving", **outage.params())
 
 
 def _kind(error: BaseException) -> Kind:

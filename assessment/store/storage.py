@@ -35,9 +35,10 @@ from typing import Any, Literal
 from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.exc import DBAPIError, IntegrityError
 
+from assessment.catalogue import has, template, text
 from assessment.checklist.checklist import Checklist, text_for
 from assessment.errors import (AssessmentFileError, ConflictError, DuplicateError, FrozenError, LimitExceeded, NotFound,
-                     StorageError)
+                               Lines, StorageError, Term)
 from assessment.checklist.library import resolve_checklist
 from assessment.store.integrity import Verdict, body_digest, chain_head, check_adoption, seal_report, seal_version, verify
 from assessment.store.migrations import FROZEN_MARK, needs_upgrade, schema_mark, search_text, upgrade
@@ -171,9 +172,24 @@ class Version:
         return summary_in(self.summary, lang)
 
 
-# The summaries the store and the review write themselves, each "Swedish / English".
-_OWN_SUMMARY = re.compile(r"(skapad|fastställd|skickad på granskning|tillbaka till utkast|kopia av \S+ version \d+)"
-                          r" / (created|adopted|sent for review|returned to draft|copy of \S+ version \d+)")
+# The summaries the store and the review write themselves, each "Swedish / English" (`stored_summary`), and
+# read back in one language. These catalogue texts are also stored words: a database keeps the ones it was
+# written with, so changing one of them leaves the old versions' summaries shown as they were written.
+OWN_SUMMARIES = ("store.summary_created", "store.summary_adopted", "store.summary_sent_for_review",
+                 "store.summary_returned_to_draft", "store.summary_copy")
+_FIELD = re.compile(r"\\\{(\w+)\\\}")
+
+
+def stored_summary(key: str, **fields: object) -> str:
+    """A summary the store writes itself: both languages, "Swedish / English", read back by `summary_in`."""
+    return f"{text('sv', key, **fields)} / {text('en', key, **fields)}"
+
+
+def _summary_pattern(lang: str) -> str:
+    return "|".join(_FIELD.sub(r"\\S+", re.escape(template(lang, key))) for key in OWN_SUMMARIES)
+
+
+_OWN_SUMMARY = re.compile(f"({_summary_pattern('sv')}) / ({_summary_pattern('en')})")
 
 
 def summary_in(summary: str, lang: str) -> str:
@@ -211,36 +227,24 @@ class Conflict:
 
     def message(self, lang: str = "sv") -> str:
         """A message for the planner whose save was refused, in Swedish (sv) or English."""
-        sv = lang == "sv"
-        who = ", ".join(self.authors) or ("någon annan" if sv else "someone else")
-        last = max((c.saved_at for c in self.changes), default=None)
-        when = last.astimezone().strftime("%Y-%m-%d %H:%M") if last else ""
+        return EditConflict(self).message(lang)
+
+
+@dataclass(frozen=True)
+class _Changed:
+    """What a conflict says changed: the questions (by id and their text in the reader's language) and the parts."""
+
+    questions: tuple[str, ...]
+    question_texts: dict[str, dict[str, str]]
+    parts: tuple[str, ...]
+
+    def text(self, lang: str) -> str:
         labels = [f"{q} ({self.question_texts[q].get(lang) or next(iter(self.question_texts[q].values()), '')})"
                   if q in self.question_texts else q for q in self.questions]
-        part_names = [(_PART_SV if sv else _PART_EN).get(p, p) for p in self.parts]
-        if sv:
-            what = []
-            if labels:
-                what.append(("frågan " if len(labels) == 1 else "frågorna ") + ", ".join(labels))
-            what.extend(part_names)
-            return (f"Bedömningen har ändrats av {who} ({when}) sedan du öppnade den: "
-                    f"{' och '.join(what) or 'ändringar'}. Din senaste ändring är inte sparad. "
-                    f"Läs in den nya versionen (version {self.current_revision}) och gör om ändringen.")
-        what = []
-        if labels:
-            what.append(("question " if len(labels) == 1 else "questions ") + ", ".join(labels))
-        what.extend(part_names)
-        return (f"The assessment was changed by {who} ({when}) since you opened it: "
-                f"{' and '.join(what) or 'changes'}. Your latest change was not saved. "
-                f"Reload the new version (version {self.current_revision}) and make your change again.")
-
-
-_PART_SV = {"metadata": "uppgifterna om bedömningen", "measures": "åtgärderna", "participation": "delaktigheten",
-            "comments": "kommentarerna", "checklist": "checklistan", "status": "statusen",
-            "language": "språket"}
-_PART_EN = {"metadata": "the details of the assessment", "measures": "the measures",
-            "participation": "the participation records", "comments": "the comments", "checklist": "the checklist",
-            "status": "the status", "language": "the language"}
+        what = [text(lang, "store.conflict_question" if len(labels) == 1 else "store.conflict_questions",
+                     labels=", ".join(labels))] if labels else []
+        what += [text(lang, f"store.part_{p}") if has(f"store.part_{p}") else p for p in self.parts]
+        return text(lang, "store.and").join(what) or text(lang, "store.changes")
 
 
 class RestartNeeded(StorageError):
@@ -252,21 +256,19 @@ class EditConflict(ConflictError):
 
     def __init__(self, conflict: Conflict) -> None:
         self.conflict = conflict
-        super().__init__(conflict.message("sv") + "\n" + conflict.message("en"))
-
-    def message(self, lang: str = "sv") -> str:
-        return self.conflict.message(lang)
+        last = max((c.saved_at for c in conflict.changes), default=None)
+        super().__init__("edit_conflict", who=", ".join(conflict.authors) or Term("store.someone_else"),
+                         when=last.astimezone().strftime("%Y-%m-%d %H:%M") if last else "",
+                         what=_Changed(tuple(conflict.questions), conflict.question_texts, tuple(conflict.parts)),
+                         revision=conflict.current_revision)
 
 
 def _frozen(assessment_id: str) -> FrozenError:
-    return FrozenError(f"Bedömningen {assessment_id} är fastställd och kan inte ändras; kopiera den till ett nytt "
-                       f"utkast för att bedöma om.", f"Assessment {assessment_id} is adopted and cannot change; "
-                       "copy it into a new draft to re-assess.")
+    return FrozenError("frozen", id=assessment_id)
 
 
 def _not_found(assessment_id: str) -> NotFound:
-    return NotFound(f'Det finns ingen bedömning med id "{assessment_id}".',
-                    f'There is no assessment with id "{assessment_id}".')
+    return NotFound("not_found", id=assessment_id)
 
 
 # --- bodies: an assessment without its snapshot ------------------------------------------
@@ -324,7 +326,7 @@ class Store:
         if url.startswith("sqlite"):
             if url.rstrip("/").endswith(("sqlite:", ":memory:")):
                 # An in-memory database is a different one per connection: autosaves would vanish.
-                raise StorageError("SKB needs a SQLite file, not an in-memory database: sqlite:///path/skb.sqlite")
+                raise StorageError("sqlite_in_memory")
             self.dialect = "sqlite"
             self._engine = create_engine(url, connect_args={"timeout": 30})
             event.listen(self._engine, "connect", _sqlite_connect)
@@ -333,7 +335,7 @@ class Store:
             self.dialect = "postgresql"
             self._engine = create_engine(url, pool_pre_ping=True)
         else:
-            raise StorageError(f"SKB stores assessments in SQLite or PostgreSQL; cannot use {url.split(':')[0]!r}")
+            raise StorageError("database_kind", scheme=repr(url.split(':')[0]))
         self._writer = self._engine.execution_options(skb_write=True)
         self._snapshots: dict[str, Checklist] = {}
         self._snapshots_lock = threading.Lock()
@@ -344,12 +346,8 @@ class Store:
         except DBAPIError as exc:
             self._engine.dispose()
             if "permission denied" in str(exc.orig) or "must be owner" in str(exc.orig):
-                raise StorageError(
-                    "Databasen behöver uppgraderas, och SKB:s roll får inte ändra tabeller: kör skb migrate som "
-                    f"databasens ägare, eller sätt {MIGRATION_ENV}.\n({exc.orig})",
-                    "The database needs upgrading and SKB's role may not alter tables: run skb migrate as the "
-                    f"database's owner, or set {MIGRATION_ENV}.\n({exc.orig})") from None
-            raise StorageError(f"cannot open the database: {exc.orig}") from None
+                raise StorageError("migrate_as_owner", variable=MIGRATION_ENV, cause=exc.orig) from None
+            raise StorageError("database_unopenable", cause=exc.orig) from None
         except BaseException:
             self._engine.dispose()
             raise
@@ -398,7 +396,8 @@ class Store:
                     raise self._restart()
         except DBAPIError as exc:
             if FROZEN_MARK in str(exc.orig):
-                raise FrozenError(str(exc.orig).split(FROZEN_MARK + ": ", 1)[-1].splitlines()[0]) from None
+                raise FrozenError("database_refused",
+                                  said=str(exc.orig).split(FROZEN_MARK + ": ", 1)[-1].splitlines()[0]) from None
             if self._schema_moved():
                 raise self._restart() from None
             raise
@@ -424,13 +423,7 @@ class Store:
     def _restart(self) -> RestartNeeded:
         with self._engine.connect() as conn:
             now = schema_mark(conn)
-        return RestartNeeded(
-            f"SKB har uppgraderats medan den här servern körde: databasen har nu schema {now}, servern startades "
-            f"på {self._schema}. Ändringen sparades inte. Servern måste startas om med den nya versionen av SKB; "
-            "ladda sedan om sidan.",
-            f"SKB was upgraded while this server was running: the database now has schema {now}, the server "
-            f"started on {self._schema}. The change was not saved. The server must be restarted with the new "
-            "version of SKB; then reload the page.")
+        return RestartNeeded("restart_needed", schema=now, started=self._schema)
 
     def writing(self) -> Any:
         """One write transaction for the modules that keep their own tables beside the
@@ -453,7 +446,7 @@ class Store:
             # A checklist built in Python has not met the validator; it does before it is stored.
             validate_snapshot(data, f"checklist {checklist.id}")
         except AssessmentFileError as exc:
-            raise StorageError(str(exc)) from None
+            raise StorageError("snapshot_invalid", cause=exc) from None
         body = json.dumps(data, ensure_ascii=False)
         assessments_sql.insert_snapshot(conn, digest, checklist.id, checklist.version, body, _now())
         return digest
@@ -468,8 +461,7 @@ class Store:
             # Through the full validator, as on import: the database is no more trusted than a file.
             checklist = validate_snapshot(json.loads(body), f"checklist {digest[:12]}")
         except (AssessmentFileError, ValueError) as exc:
-            raise StorageError(f"Den lagrade checklistan {digest[:12]}… är inte giltig; kör skb verify.\n{exc}",
-                               f"The stored checklist {digest[:12]}… is not valid; run skb verify.\n{exc}") from None
+            raise StorageError("stored_checklist_invalid", digest=digest[:12], cause=exc) from None
         with self._snapshots_lock:
             if len(self._snapshots) >= _SNAPSHOT_CACHE:
                 self._snapshots.pop(next(iter(self._snapshots)))
@@ -503,8 +495,7 @@ class Store:
             row = assessments_sql.version_body(conn, assessment_id, revision)
             if row is None:
                 self._head(conn, assessment_id)  # NotFound for an unknown assessment
-                raise NotFound(f"Bedömningen {assessment_id} har ingen version {revision}.",
-                               f"Assessment {assessment_id} has no version {revision}.")
+                raise NotFound("no_version", id=assessment_id, revision=revision)
             return self._assemble(conn, row.body, row.checklist_hash)
 
     def history(self, assessment_id: str) -> list[Version]:
@@ -521,7 +512,7 @@ class Store:
         check_bounds(a)
         problems = check_assessment(a)
         if problems:
-            raise StorageError("the assessment does not fit its checklist:\n" + "\n".join(problems[:10]))
+            raise StorageError("answers_do_not_fit", problems=Lines(problems[:10]))
 
     def _insert_version(self, conn: Connection, assessment_id: str, revision: int, author: str, summary: str,
                         status: str, digest: str, body: dict[str, Any], questions: list[str],
@@ -554,15 +545,13 @@ class Store:
         An adopted assessment is not created: adoption goes through `adopt` (sign-off), and an
         adoption made elsewhere comes in through `import_`, where it is checked."""
         if assessment.metadata.status == Status.ADOPTED:
-            raise StorageError("En ny bedömning kan inte skapas som fastställd; den fastställs genom granskning.",
-                               "A new assessment cannot be created adopted; it is adopted through review.")
+            raise StorageError("create_adopted")
         self._check(assessment)
         try:
             with self._write() as conn:
-                return self._insert_new(conn, assessment, author, summary or "skapad / created")
+                return self._insert_new(conn, assessment, author, summary or stored_summary("store.summary_created"))
         except IntegrityError:
-            raise DuplicateError(f'Det finns redan en bedömning med id "{assessment.id}". / '
-                                 f'An assessment with id "{assessment.id}" already exists.') from None
+            raise DuplicateError("duplicate", id=assessment.id) from None
 
     def _conflict(self, conn: Connection, assessment_id: str, base_revision: int, current: int,
                   digest: str) -> EditConflict:
@@ -611,7 +600,7 @@ class Store:
         adopted. Saving what is already stored changes nothing and returns
         `base_revision`. Adoption goes through `adopt`, not through here."""
         if assessment.metadata.status == Status.ADOPTED:
-            raise StorageError("adopt an assessment with Store.adopt, which records who adopted it and when")
+            raise StorageError("adopt_through_review")
         self._check(assessment)
         body = _body(assessment)
         with self._write() as conn:
@@ -645,14 +634,14 @@ class Store:
             try:
                 crit = checklist.criterion(criterion)
             except KeyError:
-                raise StorageError(f'the checklist has no question "{criterion}"') from None
+                raise StorageError("no_question", question=criterion) from None
             if answer is not None and (problem := check_value(checklist, crit, answer.value)) is not None:
-                raise StorageError(f'answer to "{criterion}": {problem}')
+                raise StorageError("answer_invalid", question=criterion, problem=problem)
             body = json.loads(head.body)
             if crit.answered_per_alternative:
                 alt = alternative or checklist.alternative_ids()[-1]
                 if alt not in checklist.alternative_ids():
-                    raise StorageError(f'the checklist has no alternative "{alt}"')
+                    raise StorageError("no_alternative", alternative=alt)
                 target = body.setdefault("alternatives", {}).setdefault(alt, {})
             else:
                 target = body.setdefault("answers", {})
@@ -680,7 +669,7 @@ class Store:
             meta["status"] = str(Status.ADOPTED)
             meta["adopted_at"] = server_date().isoformat()
             meta["adopted_by"] = by
-            new_revision = self._advance(conn, assessment_id, revision, by, "fastställd / adopted", "adopted",
+            new_revision = self._advance(conn, assessment_id, revision, by, stored_summary("store.summary_adopted"), "adopted",
                                          head.checklist_hash, body, [], ["status", "metadata"])
             # Last, so that the trigger still let the adopted version itself in.
             assessments_sql.mark_adopted(conn, assessment_id)
@@ -702,8 +691,7 @@ class Store:
         copy.provenance = None
         copy.adoption_record = None
         with self._write() as conn:
-            self._insert_new(conn, copy, by, f"kopia av {assessment_id} version {rev} / copy of {assessment_id} "
-                                             f"version {rev}")
+            self._insert_new(conn, copy, by, stored_summary("store.summary_copy", id=assessment_id, revision=rev))
         return copy.id
 
     def delete(self, assessment_id: str) -> None:
@@ -713,8 +701,7 @@ class Store:
             if head.status == Status.ADOPTED:
                 raise _frozen(assessment_id)
             if head.status != Status.DRAFT:
-                raise StorageError(f"Bara utkast kan tas bort; {assessment_id} är under granskning.",
-                                   f"Only drafts can be deleted; {assessment_id} is in review.")
+                raise StorageError("delete_not_draft", id=assessment_id)
             # The history goes with the draft by cascade: a version alone is never deleted (migration 0007).
             assessments_sql.delete(conn, assessment_id)
 
@@ -781,8 +768,8 @@ class Store:
         a, pdf = _received(a, source, author, adopted_report_sha256)
         try:
             with self._write() as conn:
-                revision = self._insert_new(conn, a, author, f"importerad från {source[:MAX_NAME]} / imported from "
-                                                             f"{source[:MAX_NAME]}")
+                revision = self._insert_new(conn, a, author, stored_summary("store.summary_imported",
+                                                                          source=source[:MAX_NAME]))
                 if pdf is not None and a.provenance is not None:
                     row = {"assessment_id": a.id, "revision": revision,
                            "lang": a.adoption_record.report_lang if a.adoption_record else a.language,
@@ -791,9 +778,7 @@ class Store:
                     review_sql.insert_report(conn, row, pdf)
                     seal_report(conn, row)
         except IntegrityError:
-            raise DuplicateError(f'{source}: bedömningen "{a.id}" finns redan; importera den som kopia (--as-new) '
-                                 f'i stället för att skriva över den. / assessment "{a.id}" already exists; import '
-                                 "it as a copy (--as-new) rather than overwrite it.") from None
+            raise DuplicateError("import_duplicate", source=source, id=a.id) from None
         return a.id
 
     # -- listing (last in the class: its name shadows the builtin `list` in annotations below it) --
@@ -815,18 +800,18 @@ def _received(a: Assessment, source: str, author: str,
     meta = a.metadata
     claimed = meta.status != Status.DRAFT or meta.adopted_by is not None or meta.adopted_at is not None
     record = a.adoption_record
-    verified, why_sv, why_en, pdf = False, "", "", None
+    verified, why, pdf = False, None, None
     if meta.status == Status.ADOPTED:
-        verified, why_sv, why_en, pdf = check_adoption(_body(a), record.model_dump() if record else None,
-                                                       trusted_sha256)
+        verified, why, pdf = check_adoption(_body(a), record.model_dump() if record else None,
+                                            trusted_sha256)
     elif trusted_sha256:
-        why_sv, why_en = "filen säger inte att bedömningen är fastställd", "the file does not claim an adoption"
+        why = Term("store.adoption_not_claimed")
     provenance = Provenance(
         source=source[:MAX_NAME], imported_at=dt.datetime.now(dt.timezone.utc), imported_by=author[:MAX_NAME],
         claimed_status=meta.status, claimed_adopted_at=meta.adopted_at, claimed_adopted_by=meta.adopted_by,
         adoption="verified" if verified else ("unverified" if claimed else "none"),
         report_sha256=record.report_sha256 if verified and record else None,
-        note=f"{why_sv} / {why_en}"[:MAX_NAME] if why_sv else "")
+        note=f"{why.text('sv')} / {why.text('en')}"[:MAX_NAME] if why is not None else "")
     received = a.model_copy(deep=True, update={"provenance": provenance, "adoption_record": None})
     if not verified:
         received.metadata.status = Status.DRAFT

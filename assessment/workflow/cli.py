@@ -41,11 +41,13 @@ import sys
 from collections.abc import Callable, Sequence
 
 from assessment.answers.model import dump_assessment, new_assessment, parse_assessment
+from assessment.catalogue import plural
+from assessment.catalogue import text as msg
 from assessment.checklist.library import load_library, origin_note, reference_for, resolve_checklist
 from assessment.checklist.schema import checklist_json_schema
 from assessment.checklist.validate import load_checklist, read_checklist_file
 from assessment.checklist.yamlio import Limits
-from assessment.errors import Forbidden, SkbError
+from assessment.errors import Forbidden, Number, SkbError
 from assessment.scoring.results import result_json
 from assessment.scoring.score_text import score_table
 from assessment.scoring.scoring import score
@@ -82,12 +84,14 @@ def cmd_validate(args: argparse.Namespace) -> int:
     for path in args.paths:
         checklist, problems = read_checklist_file(path)
         for p in problems:
-            _err(p.text(args.lang))
+            _err(p.text(_lang(args)))
         if checklist is None:
             failed += 1
         elif not args.quiet:
-            n = len(checklist.criteria())
-            _out(f"{path}: ok ({checklist.id} {checklist.version}, {len(checklist.sections)} sections, {n} criteria)")
+            lang = _lang(args)
+            _out(msg(lang, "cli.validate_ok", path=path, id=checklist.id, version=checklist.version,
+                      sections=plural(lang, "cli.sections", len(checklist.sections)),
+                      criteria=plural(lang, "cli.criteria", len(checklist.criteria()))))
     return 1 if failed else 0
 
 
@@ -127,8 +131,7 @@ def _actor(args: argparse.Namespace):  # type: ignore[no-untyped-def]
     if shared_mode(_secrets()):
         name = getattr(args, "as_user", None) or os.environ.get(USER_ENV, "")
         if not name.strip():
-            raise Forbidden("Installationen är delad: säg vem du är med --as ANVÄNDARE eller SKB_USER.",
-                            "The installation is shared: say who you are with --as USER or SKB_USER.")
+            raise Forbidden("shared_needs_user")
         return Actor.named(name)
     return Actor.local()
 
@@ -154,7 +157,7 @@ def cmd_list(args: argparse.Namespace) -> int:
             _out(f"{s.id}  {s.status.value:<9}  rev {s.revision:<4}  {s.updated_at:%Y-%m-%d %H:%M}  "
                  f"{s.title}" + (f" ({s.municipality})" if s.municipality else ""))
             if s.id in origins:
-                _out(f"    {origins[s.id].describe(args.lang)}")
+                _out(f"    {origins[s.id].describe(_lang(args))}")
     return 0
 
 
@@ -198,7 +201,7 @@ def cmd_import(args: argparse.Namespace) -> int:
         log(store, actor.name, "import", new_id, org, f"from {args.file}"[:200])
     _out(new_id)
     if provenance is not None and provenance.adoption != "none":
-        (_out if provenance.adoption == "verified" else _err)(provenance.describe(args.lang))
+        (_out if provenance.adoption == "verified" else _err)(provenance.describe(_lang(args)))
     return 0
 
 
@@ -239,19 +242,21 @@ def cmd_new(args: argparse.Namespace) -> int:
     else:
         found, _ = load_library()
         if args.checklist not in found:
-            _err(f'skb new: "{args.checklist}" is neither a checklist file nor an installed checklist '
-                 f"(installed: {', '.join(sorted(found)) or 'none'})")
+            lang = _lang(args)
+            _err("skb new: " + msg(lang, "cli.new_unknown_checklist", checklist=args.checklist,
+                                    installed=", ".join(sorted(found)) or msg(lang, "cli.none")))
             return 1
         checklist = found[args.checklist]
     if os.path.exists(args.output) and not args.force:
-        _err(f"skb new: {args.output} already exists; choose another name or add --force to overwrite it")
+        _err("skb new: " + msg(_lang(args), "cli.new_exists", path=args.output))
         return 1
     assessment = new_assessment(checklist, args.title, municipality=args.municipality or "",
                                 plan_type=args.plan_type or "")
     text = dump_assessment(assessment, "json" if args.output.lower().endswith(".json") else "yaml")
     with open(args.output, "w", encoding="utf-8") as f:
         f.write(text if text.endswith("\n") else text + "\n")
-    _out(f"{args.output}: new assessment {assessment.id} of {checklist.id} {checklist.version}")
+    _out(msg(_lang(args), "cli.new_written", path=args.output, id=assessment.id, checklist=checklist.id,
+              version=checklist.version))
     return 0
 
 
@@ -288,16 +293,17 @@ def cmd_report(args: argparse.Namespace) -> int:
         _err(f"skb report: {args.file}: {exc.strerror}")
         return 1
     assessment = parse_assessment(raw, args.file, limits, resolve=resolve_checklist)
-    note = _warn_modified(assessment, args.lang)
+    lang = _lang(args)
+    note = _warn_modified(assessment, lang)
 
     result = score(assessment, reference=reference_for(assessment.checklist))
     pdf = io.BytesIO()  # built in memory first: a failed build leaves no half-written file
     if args.participants:
-        render_participant_feedback(assessment, pdf, lang=args.lang, result=result, children=args.children)
+        render_participant_feedback(assessment, pdf, lang=lang, result=result, children=args.children)
     elif args.format == "html":  # the accessible twin: the same report, as one HTML page
-        render_report_html(assessment, pdf, lang=args.lang, result=result, checklist_note=note)
+        render_report_html(assessment, pdf, lang=lang, result=result, checklist_note=note)
     else:
-        render_report(assessment, pdf, lang=args.lang, result=result, checklist_note=note)
+        render_report(assessment, pdf, lang=lang, result=result, checklist_note=note)
     try:
         with open(args.output, "wb") as f:
             f.write(pdf.getvalue())
@@ -305,7 +311,7 @@ def cmd_report(args: argparse.Namespace) -> int:
         _err(f"skb report: {args.output}: {exc.strerror}")
         return 1
     if not args.quiet:
-        _out(f"{args.output}: {len(pdf.getvalue()):,} bytes")
+        _out(_written(lang, args.output, len(pdf.getvalue())))
     return 0
 
 
@@ -339,15 +345,14 @@ def cmd_portfolio(args: argparse.Namespace) -> int:
     with _store(args) as store:
         # In a shared installation only the organisations where the user holds a role are counted.
         result = portfolio(store, filters, orgs=visible_orgs(store, actor))
-    lang = args.lang
-    sv = lang == "sv"
+    lang = _lang(args)
     if args.csv:
         to_csv(result, args.csv)
     if args.xlsx:
         to_xlsx(result, args.xlsx, lang=lang)
     if args.quiet:
         return 0
-    _out(f"{result.count} " + ("bedömningar" if sv else "assessments"))
+    _out(plural(lang, "cli.assessments", result.count))
 
     def table(title: str, frame, kind: str) -> None:  # type: ignore[no-untyped-def]
         if frame.empty:
@@ -357,16 +362,16 @@ def cmd_portfolio(args: argparse.Namespace) -> int:
             name = row.area if kind == "area" else result.label(kind, row.key, lang)
             _out(f"  {name[:48]:<48} {_fmt(row.mean):>5}  (n={row.rated}, +{row.positive} / −{row.negative})")
 
-    table("Målområden (medel)" if sv else "Policy areas (mean)", result.by_policy_area, "dimension")
-    table("Grupper (medel)" if sv else "Groups (mean)", result.by_group, "group")
-    table("Områden, totalpoäng (medel)" if sv else "Districts, overall score (mean)", result.by_area, "area")
+    table(msg(lang, "cli.portfolio_policy_areas"), result.by_policy_area, "dimension")
+    table(msg(lang, "cli.portfolio_groups"), result.by_group, "group")
+    table(msg(lang, "cli.portfolio_districts"), result.by_area, "area")
     if args.group:
         label = result.label("group", args.group, lang)
-        table((f"{label} per målområde" if sv else f"{label} by policy area"), result.group_by_policy_area,
+        table(msg(lang, "cli.portfolio_group_by_policy_area", group=label), result.group_by_policy_area,
               "dimension")
     if not result.cumulative.empty:
-        followed = result.label("group", args.group, lang) if args.group else ("totalpoäng" if sv else "overall")
-        _out("\n" + (f"Kumulativ påverkan ({followed})" if sv else f"Cumulative impact ({followed})"))
+        followed = result.label("group", args.group, lang) if args.group else msg(lang, "cli.portfolio_overall")
+        _out("\n" + msg(lang, "cli.portfolio_cumulative", followed=followed))
         for row in result.cumulative.itertuples(index=False):
             _out(f"  {row.date}  {row.title[:44]:<44} {_fmt(row.value):>5}  Σ {_fmt(row.running_total):>6}")
     return 0
@@ -393,7 +398,7 @@ def cmd_compare(args: argparse.Namespace) -> int:
     b = a if args.b in (None, args.a) else _side(args.b, args.db, Limits())
     pdf = io.BytesIO()
     try:
-        render_comparison(a, b, pdf, lang=args.lang, alt_a=args.alt_a, alt_b=args.alt_b)
+        render_comparison(a, b, pdf, lang=_lang(args), alt_a=args.alt_a, alt_b=args.alt_b)
     except ValueError as exc:  # an alternative the assessment does not have
         _err(f"skb compare: {exc}")
         return 1
@@ -403,7 +408,7 @@ def cmd_compare(args: argparse.Namespace) -> int:
     except OSError as exc:
         _err(f"skb compare: {args.output}: {exc.strerror}")
         return 1
-    _out(f"{args.output}: {len(pdf.getvalue()):,} bytes")
+    _out(_written(_lang(args), args.output, len(pdf.getvalue())))
     return 0
 
 
@@ -417,7 +422,7 @@ def cmd_verify_report(args: argparse.Namespace) -> int:
         return 1
     with _store(args) as store:
         verdict = verify_report(store, args.id, pdf)
-    (_out if verdict.matches else _err)(verdict.message(args.lang))
+    (_out if verdict.matches else _err)(verdict.message(_lang(args)))
     return 0 if verdict.matches else 2
 
 
@@ -428,9 +433,11 @@ def cmd_users(args: argparse.Namespace) -> int:
 
     with _store(args) as store:
         people = users(store, _actor(args))
+    lang = _lang(args)
     for u in people:
         held = "; ".join(f"{org}: {', '.join(r.value for r in roles)}" for org, roles in u.roles.items()) or "–"
-        seen = f"last signed in {u.last_seen[:16].replace('T', ' ')}" if u.last_seen else "never signed in"
+        seen = (msg(lang, "cli.last_signed_in", when=u.last_seen[:16].replace("T", " ")) if u.last_seen else
+                msg(lang, "cli.never_signed_in"))
         _out(f"{u.name}  [{held}]  " + (f"{u.display_name}, " if u.display_name else "") + seen)
     return 0
 
@@ -440,7 +447,7 @@ def cmd_grant(args: argparse.Namespace) -> int:
     with _store(args) as store:
         changed = grant(store, _actor(args), args.user, args.role, args.org)
     where = args.org or "*"
-    _out(f"{args.user}: {args.role} ({where})" + ("" if changed else " – already held"))
+    _out(f"{args.user}: {args.role} ({where})" + ("" if changed else msg(_lang(args), "cli.already_held")))
     return 0
 
 
@@ -449,7 +456,7 @@ def cmd_revoke(args: argparse.Namespace) -> int:
     with _store(args) as store:
         changed = revoke(store, _actor(args), args.user, args.role, args.org)
     where = args.org or "*"
-    _out(f"{args.user}: {args.role} ({where}) " + ("revoked" if changed else "was not held"))
+    _out(f"{args.user}: {args.role} ({where}) " + msg(_lang(args), "cli.revoked" if changed else "cli.not_held"))
     return 0 if changed else 1
 
 
@@ -457,8 +464,9 @@ def cmd_self_sign_off(args: argparse.Namespace) -> int:
 
     with _store(args) as store:
         set_self_sign_off(store, _actor(args), args.rule == "allow", args.org)
-    verdict = "allowed" if args.rule == "allow" else "forbidden"
-    _out(f"adopting one's own assessment is now {verdict} in {args.org or 'every organisation'}")
+    lang = _lang(args)
+    _out(msg(lang, "cli.self_sign_off_allowed" if args.rule == "allow" else "cli.self_sign_off_forbidden",
+              org=args.org or msg(lang, "store.every_org")))
     return 0
 
 
@@ -470,8 +478,7 @@ def cmd_audit(args: argparse.Namespace) -> int:
         if actor.shared:
             admin_of = {org for org, role in roles_of(store, actor) if role == Role.ADMIN}
             if not admin_of:
-                raise Forbidden(f"{actor.name} är inte administratör och kan inte läsa granskningsloggen.",
-                                f"{actor.name} is not an admin and cannot read the audit log.")
+                raise Forbidden("not_admin_audit", who=actor.name)
             orgs = None if ALL_ORGS in admin_of else admin_of
         found = events(store, assessment_id=args.assessment, actor=args.user, orgs=orgs, limit=args.limit)
     for e in found:
@@ -485,12 +492,12 @@ def cmd_verify(args: argparse.Namespace) -> int:
     with _store(args) as store:
         ids = [s.id for s in store.list()] if args.all else [args.id]
         if not args.all and not args.id:
-            _err("skb verify: give an assessment id, or --all")
+            _err("skb verify: " + msg(_lang(args), "cli.verify_what"))
             return 1
         broken = 0
         for assessment_id in ids:
             verdict = store.verify(assessment_id)
-            (_out if verdict.intact else _err)(verdict.message(args.lang))
+            (_out if verdict.intact else _err)(verdict.message(_lang(args)))
             broken += not verdict.intact
     return 2 if broken else 0
 
@@ -504,11 +511,12 @@ def cmd_migrate(args: argparse.Namespace) -> int:
     url = _normalise_url(args.db or os.environ.get(MIGRATION_ENV, "").strip() or default_url())
     engine = create_engine(url)
     try:
+        lang = _lang(args)
         done = upgrade(engine)
-        _out(("applied: " + ", ".join(done)) if done else "the database is up to date")
+        _out(msg(lang, "cli.migrated", applied=", ".join(done)) if done else msg(lang, "cli.up_to_date"))
         if args.grant:
             grant_app_role(engine, args.grant)
-            _out(f"granted reading and writing rows (nothing more) to {args.grant}")
+            _out(msg(lang, "cli.granted_rows", role=args.grant))
     finally:
         engine.dispose()
     return 0
@@ -530,20 +538,16 @@ def cmd_backup(args: argparse.Namespace) -> int:
     from pathlib import Path
 
 
+    lang = _lang(args)
     try:
         manifest = backup(args.db or default_url(), Path(args.output))
     except SkbError as exc:
-        _err(f"skb backup: {exc.message(args.lang)}")
+        _err(f"skb backup: {exc.message(lang)}")
         return 1
-    n = manifest.assessments
-    if args.lang == "sv":
-        _out(f"{args.output}: säkerhetskopia av {n} {'bedömning' if n == 1 else 'bedömningar'} "
-             f"({sum(manifest.rows.values())} rader, schema {manifest.schema}, {_size(manifest.size)}), "
-             f"tagen {manifest.taken_at.isoformat(timespec='seconds')}")
-    else:
-        _out(f"{args.output}: backup of {n} {'assessment' if n == 1 else 'assessments'} "
-             f"({sum(manifest.rows.values())} rows, schema {manifest.schema}, {_size(manifest.size)}), "
-             f"taken {manifest.taken_at.isoformat(timespec='seconds')}")
+    _out(msg(lang, "cli.backup_written", path=args.output,
+              assessments=plural(lang, "store.assessments_count", manifest.assessments),
+              rows=sum(manifest.rows.values()), schema=manifest.schema, size=_size(manifest.size),
+              taken=manifest.taken_at.isoformat(timespec="seconds")))
     return 0
 
 
@@ -553,47 +557,47 @@ def cmd_restore(args: argparse.Namespace) -> int:
 
 
     url = args.db or os.environ.get(MIGRATION_ENV, "").strip() or default_url()
+    lang = _lang(args)
     try:
         done = restore(url, Path(args.file), grant=args.grant)
     except SkbError as exc:
-        _err(f"skb restore: {exc.message(args.lang)}")
+        _err(f"skb restore: {exc.message(lang)}")
         return 1
-    m, sv = done.manifest, args.lang == "sv"
-    n = m.assessments
-    if sv:
-        _out(f"återställde {n} {'bedömning' if n == 1 else 'bedömningar'} ({sum(m.rows.values())} rader) från "
-             f"säkerhetskopian tagen {m.taken_at.isoformat(timespec='seconds')} (schema {m.schema})")
-        if done.upgraded:
-            _out("uppgraderade schemat: " + ", ".join(done.upgraded))
-    else:
-        _out(f"restored {n} {'assessment' if n == 1 else 'assessments'} ({sum(m.rows.values())} rows) from the "
-             f"backup taken {m.taken_at.isoformat(timespec='seconds')} (schema {m.schema})")
-        if done.upgraded:
-            _out("upgraded the schema: " + ", ".join(done.upgraded))
+    m = done.manifest
+    _out(msg(lang, "cli.restored", assessments=plural(lang, "store.assessments_count", m.assessments),
+              rows=sum(m.rows.values()), taken=m.taken_at.isoformat(timespec="seconds"), schema=m.schema))
+    if done.upgraded:
+        _out(msg(lang, "cli.upgraded_schema", applied=", ".join(done.upgraded)))
     broken = [v for v in done.verdicts if not v.intact]
     for verdict in broken:
-        _err(verdict.message(args.lang))
+        _err(verdict.message(lang))
     if not broken:
-        _out(f"historiken är obruten i alla {len(done.verdicts)} bedömningar (som skb verify --all)" if sv else
-             f"the history of each of the {len(done.verdicts)} assessments is intact (as skb verify --all)")
+        _out(plural(lang, "cli.restored_intact", len(done.verdicts)))
     return 2 if broken else 0
 
 
 # --- the parser ------------------------------------------------------------------
 
 
+HELP_LANGUAGE = "en"  # the help is English, as argparse's own words are; the texts naming Swedish things are
+# in the catalogue in both languages
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="skb",
-        description="SKB – social konsekvensbedömning: checklists, assessments, scores and reports.",
+        description=msg(HELP_LANGUAGE, "cli.description"),
+        epilog="Messages and errors are printed in the language of --lang where a verb has it, else in SKB_LANG "
+               "(sv or en), else in the verb's default: sv for a verb that writes a report or a table, for the "
+               "others the locale's language (Swedish, or else English).",
     )
     sub = parser.add_subparsers(dest="verb", metavar="VERB", required=True)
 
     p = sub.add_parser("validate", help="check checklist files and report every problem with its line")
     p.add_argument("paths", nargs="+", metavar="PATH")
     p.add_argument("-q", "--quiet", action="store_true", help="print only problems")
-    p.add_argument("--lang", choices=["en", "sv"], default="en",
-                   help="language of the messages where the catalogue has it (default: en)")
+    p.add_argument("--lang", choices=["sv", "en"], help="language of the messages (default: SKB_LANG, else en)")
+    p.set_defaults(lang_default="en")
     p.set_defaults(handler=cmd_validate)
 
     p = sub.add_parser("schema", help="print the JSON Schema of the checklist format (for editors)")
@@ -605,7 +609,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--status", choices=["draft", "in_review", "adopted"])
     p.add_argument("--as", dest="as_user", metavar="USER", help="in a shared installation, the user acting "
                                                                 "(default: SKB_USER)")
-    p.add_argument("--lang", choices=["sv", "en"], default="sv", help="language of the provenance lines")
+    p.add_argument("--lang", choices=["sv", "en"], help="language of the provenance lines and messages (default: SKB_LANG, "
+                                                             "else sv)")
+    p.set_defaults(lang_default="sv")
     p.add_argument("--db", help=db_help)
     p.set_defaults(handler=cmd_list)
 
@@ -628,15 +634,16 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--adopted-report-sha256", metavar="HEX",
                    help="the SHA-256 of the adopted report, known from outside the file (the decision record); "
                         "an adopted file verifies only against it")
-    p.add_argument("--lang", choices=["sv", "en"], default="sv", help="language of messages (default: sv)")
+    p.add_argument("--lang", choices=["sv", "en"], help="language of messages (default: SKB_LANG, else sv)")
+    p.set_defaults(lang_default="sv")
     p.add_argument("--db", help=db_help)
     p.set_defaults(handler=cmd_import)
 
     p = sub.add_parser("new", help="write an empty assessment of a checklist, ready to fill in")
     p.add_argument("checklist", metavar="CHECKLIST", help="a checklist file, or the id of an installed checklist")
     p.add_argument("-o", "--output", metavar="FILE", required=True, help="file to write: YAML, or JSON if it ends .json")
-    p.add_argument("--title", required=True, help="what is assessed, e.g. Detaljplan för kvarteret Ängen")
-    p.add_argument("--municipality", help="kommun or region")
+    p.add_argument("--title", required=True, help=msg(HELP_LANGUAGE, "cli.help_title"))
+    p.add_argument("--municipality", help=msg(HELP_LANGUAGE, "cli.help_municipality"))
     p.add_argument("--plan-type", help="e.g. detaljplan, bygglov, budget, policy")
     p.add_argument("--force", action="store_true", help="overwrite FILE if it exists")
     p.set_defaults(handler=cmd_new)
@@ -644,7 +651,8 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("score", help="score an assessment file: a table to read, or JSON for other programs")
     p.add_argument("file", metavar="FILE")
     p.add_argument("--json", action="store_true", help="print the full result as JSON")
-    p.add_argument("--lang", choices=["sv", "en"], help="language of the table (default: the assessment's)")
+    p.add_argument("--lang", choices=["sv", "en"], help="language of the table (default: the assessment's) and of messages "
+                                                         "(default: SKB_LANG, else the locale's)")
     p.set_defaults(handler=cmd_score)
 
     p = sub.add_parser("report", help="write the PDF report of an assessment file (or its accessible HTML twin)")
@@ -652,7 +660,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("-o", "--output", metavar="OUT.pdf", required=True, help="the PDF (or HTML) to write")
     p.add_argument("--format", choices=["pdf", "html"], default="pdf",
                    help="pdf (default) or html: the same report as one accessible HTML page")
-    p.add_argument("--lang", choices=["sv", "en"], default="sv", help="the report's language (default: sv)")
+    p.add_argument("--lang", choices=["sv", "en"], help="the report's language, and the messages' (default: SKB_LANG, "
+                                                                           "else sv)")
+    p.set_defaults(lang_default="sv")
     p.add_argument("--participants", action="store_true",
                    help="write the short plain-language feedback letter for participants instead")
     p.add_argument("--children", action="store_true",
@@ -673,7 +683,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--checklist", help="only assessments of this checklist id")
     p.add_argument("--csv", metavar="FILE", help="write the assessments, one row each, as CSV")
     p.add_argument("--xlsx", metavar="FILE", help="write every table as a sheet of an Excel workbook")
-    p.add_argument("--lang", choices=["sv", "en"], default="sv", help="language of labels (default: sv)")
+    p.add_argument("--lang", choices=["sv", "en"], help="language of labels and messages (default: SKB_LANG, else sv)")
+    p.set_defaults(lang_default="sv")
     p.add_argument("-q", "--quiet", action="store_true", help="print nothing (with --csv or --xlsx)")
     p.add_argument("--as", dest="as_user", metavar="USER", help="in a shared installation, the user acting "
                                                                 "(default: SKB_USER); only the organisations "
@@ -687,7 +698,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("-o", "--output", metavar="OUT.pdf", required=True, help="the PDF to write")
     p.add_argument("--alt-a", help="the alternative of A (default: its proposal)")
     p.add_argument("--alt-b", help="the alternative of B (default: its proposal)")
-    p.add_argument("--lang", choices=["sv", "en"], default="sv", help="the language (default: sv)")
+    p.add_argument("--lang", choices=["sv", "en"], help="the language (default: SKB_LANG, else sv)")
+    p.set_defaults(lang_default="sv")
     p.add_argument("--db", help=db_help)
     p.set_defaults(handler=cmd_compare)
 
@@ -695,7 +707,8 @@ def build_parser() -> argparse.ArgumentParser:
                                              "was adopted (exit 2 if not)")
     p.add_argument("id", metavar="ID")
     p.add_argument("file", metavar="FILE.pdf")
-    p.add_argument("--lang", choices=["sv", "en"], default="sv", help="language of the message (default: sv)")
+    p.add_argument("--lang", choices=["sv", "en"], help="language of the message (default: SKB_LANG, else sv)")
+    p.set_defaults(lang_default="sv")
     p.add_argument("--db", help=db_help)
     p.set_defaults(handler=cmd_verify_report)
 
@@ -736,7 +749,8 @@ def build_parser() -> argparse.ArgumentParser:
                                       "changed outside SKB (exit 2 if anything was)")
     p.add_argument("id", metavar="ID", nargs="?")
     p.add_argument("--all", action="store_true", help="every stored assessment")
-    p.add_argument("--lang", choices=["sv", "en"], default="sv", help="language of the message (default: sv)")
+    p.add_argument("--lang", choices=["sv", "en"], help="language of the message (default: SKB_LANG, else sv)")
+    p.set_defaults(lang_default="sv")
     p.add_argument("--db", help=db_help)
     p.set_defaults(handler=cmd_verify)
 
@@ -749,7 +763,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("backup", help="write a consistent backup of the whole database while people work")
     p.add_argument("-o", "--output", metavar="FILE", required=True, help="the backup file to write")
-    p.add_argument("--lang", choices=["sv", "en"], default="sv", help="language of the message (default: sv)")
+    p.add_argument("--lang", choices=["sv", "en"], help="language of the message (default: SKB_LANG, else sv)")
+    p.set_defaults(lang_default="sv")
     p.add_argument("--db", help=db_help)
     p.set_defaults(handler=cmd_backup)
 
@@ -758,7 +773,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("file", metavar="FILE", help="a file written by skb backup")
     p.add_argument("--grant", metavar="ROLE", help="PostgreSQL: let ROLE (the application's) read and write rows, "
                                                    "and nothing more")
-    p.add_argument("--lang", choices=["sv", "en"], default="sv", help="language of the messages (default: sv)")
+    p.add_argument("--lang", choices=["sv", "en"], help="language of the messages (default: SKB_LANG, else sv)")
+    p.set_defaults(lang_default="sv")
     p.add_argument("--db", help="the empty database to restore into, as its owner (default: "
                                 "SKB_MIGRATION_DATABASE_URL, else as for the other verbs)")
     p.set_defaults(handler=cmd_restore)
@@ -766,12 +782,23 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _cli_lang() -> str:
-    """The language of refusals: SKB_LANG, else the locale's (sv for Swedish), else English."""
+LANG_ENV = "SKB_LANG"
+
+
+def _lang(args: argparse.Namespace) -> str:
+    """The language of what a verb prints, its messages and errors included: --lang when given, else SKB_LANG,
+    else the verb's own default (sv for a verb that writes a report or table; for a verb without --lang the
+    locale's language, Swedish or else English)."""
     import os
 
-    chosen = os.environ.get("SKB_LANG") or os.environ.get("LC_ALL") or os.environ.get("LANG") or ""
+    chosen = getattr(args, "lang", None) or os.environ.get(LANG_ENV) or getattr(args, "lang_default", None)
+    if not chosen:
+        chosen = os.environ.get("LC_ALL") or os.environ.get("LANG") or ""
     return "sv" if chosen.lower().startswith("sv") else "en"
+
+
+def _written(lang: str, path: str, size: int) -> str:
+    return msg(lang, "cli.written", path=path, size=Number(size).text(lang))
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -780,11 +807,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     handler: Handler = args.handler
     try:
         return handler(args)
-    except Forbidden as exc:
-        _err(f"skb {args.verb}: {exc.message(_cli_lang())}")
-        return 1
-    except SkbError as exc:
-        _err(f"skb {args.verb}: {exc}")
+    except SkbError as exc:  # the user's to act on: said in their language, without a traceback
+        _err(f"skb {args.verb}: {exc.message(_lang(args))}")
         return 1
     except BrokenPipeError:
         return 0

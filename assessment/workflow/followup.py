@@ -39,7 +39,7 @@ from sqlalchemy import Connection
 from sqlalchemy.exc import IntegrityError
 
 from assessment.answers.model import MAX_TEXT, Measure, MeasureStatus, Status
-from assessment.errors import ConflictError, NotFound, StorageError
+from assessment.errors import ConflictError, NotFound, StorageError, Term
 from assessment.store import assessments as assessments_sql
 from assessment.store import followup as followup_sql
 from assessment.store.audit import record
@@ -73,18 +73,10 @@ REVIEW_AFTER_MONTHS = 6
 class FollowUpConflict(ConflictError):
     """Someone recorded follow-up of this measure since you read it; reload and record again."""
 
-    def __init__(self, what: str | tuple[str, str], by: str, at: str) -> None:
-        self.what = what if isinstance(what, tuple) else (what, what)  # (Swedish, English), or a name as written
+    def __init__(self, what: Term | str, by: str, at: str) -> None:
+        self.what = what  # a catalogue term ("the review date"), or a name as written (a measure's text)
         self.by, self.at = by, at
-        super().__init__(self.message("sv") + "\n" + self.message("en"))
-
-    def message(self, lang: str = "sv") -> str:
-        when = self.at[:16].replace("T", " ")
-        if lang == "sv":
-            return (f"{self.by} har ändrat uppföljningen av {self.what[0]} ({when}) sedan du läste den. "
-                    "Din ändring är inte sparad: läs in den nya och gör om ändringen.")
-        return (f"{self.by} changed the follow-up of {self.what[1]} ({when}) since you read it. "
-                "Your change was not saved: reload and make it again.")
+        super().__init__("followup_conflict", who=by, what=what, when=at[:16].replace("T", " "))
 
 
 @dataclass(frozen=True)
@@ -148,11 +140,10 @@ def _now() -> str:
     return dt.datetime.now(dt.timezone.utc).isoformat(timespec="microseconds")
 
 
-def _text(words: str, what: tuple[str, str]) -> str:
+def _text(words: str, what: Term) -> str:
     words = words.strip()
     if len(words) > MAX_TEXT:
-        sv, en = what
-        raise StorageError(f"{sv.capitalize()}: högst {MAX_TEXT} tecken.", f"{en.capitalize()}: at most {MAX_TEXT} characters.")
+        raise StorageError("text_too_long", what=what, limit=MAX_TEXT)
     return words
 
 
@@ -195,8 +186,7 @@ def _measure(store: Store, assessment_id: str, measure_id: str, actor: Actor) ->
     for m in stored.assessment.measures:
         if m.id == measure_id:
             return m, org
-    raise NotFound(f'Bedömningen {assessment_id} har ingen åtgärd "{measure_id}". / '
-                   f'Assessment {assessment_id} has no measure "{measure_id}".')
+    raise NotFound("no_measure", id=assessment_id, measure=measure_id)
 
 
 def _advance(conn: Connection, assessment_id: str, measure: Measure, seen: int, by: str,
@@ -234,9 +224,9 @@ def add_note(store: Store, assessment_id: str, measure_id: str, revision: int, d
              by: Actor | str) -> int:
     """Add a dated note to the measure's follow-up; returns its follow-up revision."""
     actor = actor_of(by)
-    words = _text(words, ("anteckningen", "the note"))
+    words = _text(words, Term("workflow.note_label"))
     if not words:
-        raise StorageError("En anteckning kan inte vara tom.", "A note cannot be empty.")
+        raise StorageError("note_empty")
     m, org = _measure(store, assessment_id, measure_id, actor)
     with store.writing() as conn:
         new = _advance(conn, assessment_id, m, revision, actor.name)
@@ -252,12 +242,11 @@ def add_value(store: Store, assessment_id: str, measure_id: str, revision: int, 
     """Record a value of the measure's follow-up indicator on `day`; returns its follow-up revision."""
     actor = actor_of(by)
     if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
-        raise StorageError("Ett indikatorvärde måste vara ett tal.", "An indicator value must be a number.")
+        raise StorageError("value_not_a_number")
     m, org = _measure(store, assessment_id, measure_id, actor)
     if not m.indicator.strip():
-        raise StorageError("Åtgärden har ingen uppföljningsindikator att ge värden.",
-                           "The measure has no follow-up indicator to give values to.")
-    note = _text(note, ("kommentaren", "the note"))
+        raise StorageError("no_indicator")
+    note = _text(note, Term("workflow.value_note_label"))
     with store.writing() as conn:
         new = _advance(conn, assessment_id, m, revision, actor.name)
         followup_sql.insert_value(conn, uuid.uuid4().hex[:12], assessment_id, measure_id, day.isoformat(),
@@ -297,8 +286,7 @@ def _write_schedule(store: Store, assessment_id: str, revision: int, by: Actor |
     with store.reading() as conn:
         found = assessments_sql.head(conn, assessment_id)
     if found is None:
-        raise NotFound(f'Det finns ingen bedömning med id "{assessment_id}". / '
-                       f'There is no assessment with id "{assessment_id}".')
+        raise NotFound("not_found", id=assessment_id)
     org = org_key(found.municipality)
     require(store, actor, Action.FOLLOW_UP, org)
     by = actor.name
@@ -321,7 +309,7 @@ def _write_schedule(store: Store, assessment_id: str, revision: int, by: Actor |
                 record(conn, by, "follow_up", assessment_id, org, what)
                 return revision + 1
         row = followup_sql.schedule_changed_by(conn, assessment_id)
-    raise FollowUpConflict(("uppföljningsdatumet", "the review date"), row.updated_by if row else "?",
+    raise FollowUpConflict(Term("workflow.the_review_date"), row.updated_by if row else "?",
                            row.updated_at if row else "")
 
 
@@ -373,8 +361,7 @@ def reassess(store: Store, assessment_id: str, by: Actor | str) -> str:
     org = org_key(stored.assessment.metadata.municipality)
     require(store, actor, Action.EDIT, org)
     if stored.assessment.metadata.status != Status.ADOPTED:
-        raise StorageError("Bara en fastställd bedömning kan bedömas om.",
-                           "Only an adopted assessment is re-assessed.")
+        raise StorageError("reassess_needs_adoption")
     new_id = store.copy_as_draft(assessment_id, actor.name, stored.revision)
     with store.writing() as conn:
         followup_sql.insert_reassessment(conn, new_id, assessment_id, stored.revision, _now(), actor.name)

@@ -29,6 +29,7 @@ import pandas as pd
 from sqlalchemy import Connection
 
 from assessment.answers.model import Assessment, Status
+from assessment.catalogue import text as msg
 from assessment.checklist.checklist import Checklist, text_for
 from assessment.scoring.results import Result
 from assessment.scoring.scoring import score
@@ -382,14 +383,13 @@ def _labelled(result: PortfolioResult, lang: str) -> dict[str, pd.DataFrame]:
                        [result.label(kind, k, lang) for k in out["key"]] if kind != "area" else out.pop("area"))
         return out
 
-    sv = lang == "sv"
     return {
-        ("Bedömningar" if sv else "Assessments"): result.assessments,
-        ("Målområden" if sv else "Policy areas"): name(result.by_policy_area, "dimension"),
-        ("Grupper" if sv else "Groups"): name(result.by_group, "group"),
-        ("Områden" if sv else "Districts"): name(result.by_area, "area"),
-        ("Grupp per målområde" if sv else "Group by policy area"): name(result.group_by_policy_area, "dimension"),
-        ("Kumulativ påverkan" if sv else "Cumulative impact"): result.cumulative,
+        msg(lang, "workflow.sheet_assessments"): result.assessments,
+        msg(lang, "workflow.sheet_policy_areas"): name(result.by_policy_area, "dimension"),
+        msg(lang, "workflow.sheet_groups"): name(result.by_group, "group"),
+        msg(lang, "workflow.sheet_districts"): name(result.by_area, "area"),
+        msg(lang, "workflow.sheet_group_by_policy_area"): name(result.group_by_policy_area, "dimension"),
+        msg(lang, "workflow.sheet_cumulative"): result.cumulative,
     }
 
 

@@ -40,14 +40,15 @@ from sqlalchemy.exc import IntegrityError
 
 from assessment.answers.model import MAX_TEXT, Bounds, Status
 from assessment.checklist.library import reference_for
-from assessment.errors import ConflictError, LimitExceeded, NotFound, StorageError
+from assessment.catalogue import text as msg
+from assessment.errors import ConflictError, LimitExceeded, NotFound, Number, StorageError, Term
 from assessment.scoring.scoring import score
 from assessment.store import assessments as assessments_sql
 from assessment.store import review as review_sql
 from assessment.store.audit import log, record
 from assessment.store.auth import Action, Actor, Forbidden, actor_of, org_key, require, self_sign_off_allowed
 from assessment.store.integrity import seal_post, seal_report
-from assessment.store.storage import Store
+from assessment.store.storage import Store, stored_summary
 from reports import render_report
 
 __all__ = [
@@ -77,15 +78,7 @@ class ReviewConflict(ConflictError):
 
     def __init__(self, assessment_id: str, seen: int, current: int, authors: list[str]) -> None:
         self.assessment_id, self.seen, self.current, self.authors = assessment_id, seen, current, authors
-        super().__init__(self.message("sv") + "\n" + self.message("en"))
-
-    def message(self, lang: str = "sv") -> str:
-        who = ", ".join(self.authors) or ("någon annan" if lang == "sv" else "someone else")
-        if lang == "sv":
-            return (f"{who} har skrivit i granskningen sedan du läste den. Din kommentar är inte sparad: "
-                    "läs de nya inläggen och skicka den igen.")
-        return (f"{who} posted in the review since you read it. Your comment was not saved: read the new posts "
-                "and send it again.")
+        super().__init__("review_conflict", who=", ".join(authors) or Term("store.someone_else"))
 
 
 @dataclass(frozen=True)
@@ -147,17 +140,11 @@ class Verification:
     def message(self, lang: str = "sv") -> str:
         r = self.report
         if self.matches and r is not None:
-            return (f"Filen är den rapport som lagrades när version {r.revision} fastställdes "
-                    f"({r.stored_at:%Y-%m-%d}, SHA-256 {self.sha256[:16]}…)." if lang == "sv" else
-                    f"The file is the report stored when version {r.revision} was adopted "
-                    f"({r.stored_at:%Y-%m-%d}, SHA-256 {self.sha256[:16]}…).")
+            return msg(lang, "workflow.report_matches", revision=r.revision, date=f"{r.stored_at:%Y-%m-%d}",
+                       sha256=self.sha256[:16])
         if r is None:
-            return ("Bedömningen har ingen lagrad rapport från ett fastställande." if lang == "sv" else
-                    "The assessment has no report stored at adoption.")
-        return (f"Filen stämmer INTE med den lagrade rapporten (filens SHA-256 {self.sha256[:16]}…, "
-                f"lagrad {r.sha256[:16]}…): den är ändrad eller kommer från en annan version." if lang == "sv" else
-                f"The file does NOT match the stored report (file SHA-256 {self.sha256[:16]}…, stored "
-                f"{r.sha256[:16]}…): it has been changed or comes from another version.")
+            return msg(lang, "workflow.report_none_stored")
+        return msg(lang, "workflow.report_differs", sha256=self.sha256[:16], stored=r.sha256[:16])
 
 
 def _now() -> dt.datetime:
@@ -171,8 +158,7 @@ def sha256_of(data: bytes) -> str:
 def _head(conn: Connection, assessment_id: str) -> tuple[Status, int, str]:
     row = assessments_sql.head(conn, assessment_id)
     if row is None:
-        raise NotFound(f'Det finns ingen bedömning med id "{assessment_id}". / '
-                       f'There is no assessment with id "{assessment_id}".')
+        raise NotFound("not_found", id=assessment_id)
     return Status(row.status), int(row.revision), org_key(row.municipality)
 
 
@@ -222,7 +208,7 @@ def send_for_review(store: Store, assessment_id: str, revision: int, by: Actor |
     org = _org(store, assessment_id)
     require(store, actor, Action.SEND_FOR_REVIEW, org)
     new = _set_status(store, assessment_id, revision, actor, Status.IN_REVIEW,
-                      "skickad på granskning / sent for review")
+                      stored_summary("store.summary_sent_for_review"))
     log(store, actor.name, "send_for_review", assessment_id, org, f"version {new}")
     return new
 
@@ -233,7 +219,7 @@ def return_to_draft(store: Store, assessment_id: str, revision: int, by: Actor |
     org = _org(store, assessment_id)
     require(store, actor, Action.RETURN_TO_DRAFT, org)
     new = _set_status(store, assessment_id, revision, actor, Status.DRAFT,
-                      "tillbaka till utkast / returned to draft")
+                      stored_summary("store.summary_returned_to_draft"))
     log(store, actor.name, "return_to_draft", assessment_id, org, f"version {new}")
     return new
 
@@ -276,12 +262,9 @@ def _within_bounds(conn: Connection, assessment_id: str, adding: int) -> None:
     """LimitExceeded when one more post would pass the thread's bounds (the report prints every post)."""
     posted, size = review_sql.thread_size(conn, assessment_id)
     if posted >= Bounds.POSTS:
-        raise LimitExceeded([(f"granskningen har redan {Bounds.POSTS} inlägg, det högsta som är tillåtet",
-                              f"the review already has {Bounds.POSTS} posts, the most allowed")])
+        raise LimitExceeded([Term("workflow.too_many_posts", limit=Bounds.POSTS)])
     if size + adding > Bounds.THREAD_TEXT:
-        raise LimitExceeded([(f"granskningens inlägg får tillsammans vara högst {Bounds.THREAD_TEXT:,} tecken"
-                              .replace(",", "\u202f"),
-                              f"the review's posts may together be at most {Bounds.THREAD_TEXT:,} characters")])
+        raise LimitExceeded([Term("workflow.thread_too_long", limit=Number(Bounds.THREAD_TEXT))])
 
 
 def post(store: Store, assessment_id: str, thread_revision: int, author: Actor | str, body: str,
@@ -294,12 +277,11 @@ def post(store: Store, assessment_id: str, thread_revision: int, author: Actor |
     actor = actor_of(author)
     words = body.strip()
     if not words:
-        raise StorageError("En kommentar kan inte vara tom.", "A comment cannot be empty.")
+        raise StorageError("comment_empty")
     if len(words) > MAX_TEXT:
-        raise StorageError(f"En kommentar får vara högst {MAX_TEXT} tecken.",
-                           f"A comment may be at most {MAX_TEXT} characters.")
+        raise StorageError("comment_too_long", limit=MAX_TEXT)
     if not actor.name.strip():
-        raise StorageError("Skriv ditt namn innan du kommenterar.", "Give your name before commenting.")
+        raise StorageError("comment_needs_name")
     require(store, actor, Action.COMMENT, _org(store, assessment_id))
     chosen: Kind = kind or ("reply" if reply_to else "comment")
     stored = store.load(assessment_id)
@@ -308,13 +290,11 @@ def post(store: Store, assessment_id: str, thread_revision: int, author: Actor |
         try:
             a.checklist.criterion(criterion)
         except KeyError:
-            raise StorageError(f'Checklistan har ingen fråga "{criterion}". / '
-                               f'The checklist has no question "{criterion}".') from None
+            raise StorageError("comment_no_question", question=criterion) from None
     if reply_to is not None:
         known = {c.id: c for c in thread(store, assessment_id).comments}
         if reply_to not in known:
-            raise StorageError(f'Det finns ingen kommentar "{reply_to}" att svara på. / '
-                               f'There is no comment "{reply_to}" to reply to.')
+            raise StorageError("no_comment", comment=reply_to)
         criterion = known[reply_to].criterion  # a reply belongs where its comment is
     at = _now().isoformat(timespec="microseconds")
     name = actor.name.strip()
@@ -352,20 +332,17 @@ def sign_off(store: Store, assessment_id: str, revision: int, by: Actor | str, n
     actor = actor_of(by)
     name = actor.name.strip()
     if not name:
-        raise StorageError("Fastställande kräver ett namn.", "Adoption needs a name.")
+        raise StorageError("adoption_needs_name")
     with store.reading() as conn:
         status, _, org = _head(conn, assessment_id)
     require(store, actor, Action.SIGN_OFF, org)
     if status == Status.DRAFT:
-        raise StorageError("Skicka bedömningen på granskning innan den fastställs.",
-                           "Send the assessment for review before adopting it.")
+        raise StorageError("adopt_draft")
     if actor.shared and name in writers(store, assessment_id) and not self_sign_off_allowed(store, org):
-        raise Forbidden(f"{actor.label} har själv skrivit i bedömningen och kan inte fastställa den: "
-                        "en annan granskare måste göra det.",
-                        f"{actor.label} wrote part of this assessment and cannot adopt it: another reviewer must.")
+        raise Forbidden("own_sign_off", who=actor.label)
     adopted = store.adopt(assessment_id, revision, name)  # dated by the server's clock
     when = store.version(assessment_id, adopted).metadata.adopted_at or dt.date.today()
-    words = f"Fastställd {when.isoformat()} av {name} / Adopted {when.isoformat()} by {name}"
+    words = stored_summary("workflow.signed_off", date=when.isoformat(), name=name)
     at = _now().isoformat(timespec="microseconds")
     with store.writing() as conn:
         seen = review_sql.thread_revision(conn, assessment_id) or 0
@@ -392,8 +369,7 @@ def store_report(store: Store, assessment_id: str, by: Actor | str, lang: str | 
     by = actor.name
     stored = store.load(assessment_id)
     if stored.assessment.metadata.status != Status.ADOPTED:
-        raise StorageError("Bara en fastställd bedömning får en lagrad rapport.",
-                           "Only an adopted assessment gets a stored report.")
+        raise StorageError("report_needs_adoption")
     language = lang or stored.assessment.language
     existing = [r for r in stored_reports(store, assessment_id) if r.revision == stored.revision and r.lang == language]
     if existing:
@@ -432,8 +408,7 @@ def report_pdf(store: Store, assessment_id: str, revision: int, lang: str) -> by
     with store.reading() as conn:
         pdf = review_sql.report_pdf(conn, assessment_id, revision, lang)
     if pdf is None:
-        raise NotFound(f"Ingen lagrad rapport för {assessment_id} version {revision} ({lang}).",
-                       f"No stored report for {assessment_id} version {revision} ({lang}).")
+        raise NotFound("no_stored_report", id=assessment_id, revision=revision, lang=lang)
     return pdf
 
 

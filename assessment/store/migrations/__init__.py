@@ -79,10 +79,7 @@ def known() -> tuple[str, ...]:
 
 
 def newer_schema(name: str) -> StorageError:
-    return StorageError(f"databasen har uppgraderats av en nyare SKB (schema {name}); installera den versionen av "
-                        "SKB för att öppna den",
-                        f"the database has been upgraded by a newer SKB (schema {name}); install that version of "
-                        "SKB to open it")
+    return StorageError("newer_schema", schema=name)
 
 
 def _has_table(conn: Connection, name: str) -> bool:
@@ -101,8 +98,7 @@ def current(conn: Connection) -> str | None:
     if _has_table(conn, VERSION_TABLE):
         found = list(conn.exec_driver_sql(f"SELECT version_num FROM {VERSION_TABLE}").scalars())
         if len(found) > 1:
-            raise StorageError(f"databasen har flera schemaversioner ({', '.join(found)})",
-                               f"the database has several schema versions ({', '.join(found)})")
+            raise StorageError("several_schemas", schemas=", ".join(found))
     legacy = conn.exec_driver_sql(f"SELECT max(name) FROM {LEGACY_TABLE}").scalar() \
         if _has_table(conn, LEGACY_TABLE) else None
     for mark in (*found, legacy):
@@ -173,9 +169,9 @@ def grant_app_role(engine: Engine, role: str) -> None:
     """Let `role` read and write rows on PostgreSQL, and nothing more: it owns no table, so it cannot
     alter one, drop or switch off a trigger, or truncate (docs/storage.md). Run as the owner."""
     if engine.dialect.name != "postgresql":
-        raise StorageError("Roller finns bara i PostgreSQL.", "Roles exist only on PostgreSQL.")
+        raise StorageError("roles_postgresql_only")
     if not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]{0,62}", role):
-        raise StorageError(f"Ogiltigt rollnamn {role!r}.", f"Not a valid role name: {role!r}.")
+        raise StorageError("role_name_invalid", role=repr(role))
     with engine.begin() as conn:
         for statement in (f'GRANT USAGE ON SCHEMA public TO "{role}"',
                           f'GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO "{role}"',

@@ -66,8 +66,7 @@ def run(conn: Connection) -> None:
     if legacy and not migration.get_current_heads():
         # A database of the hand-written registry: it applied its migrations in order, always.
         if legacy != list(known()[:len(legacy)]):
-            raise StorageError(f"skb_migrations räknar upp {', '.join(legacy)}, vilket ingen version av SKB gjort",
-                               f"skb_migrations lists {', '.join(legacy)}, which no version of SKB made")
+            raise StorageError("legacy_migrations_unknown", names=", ".join(legacy))
         migration.stamp(context.script, legacy[-1])
     with context.begin_transaction():
         context.run_migrations()
