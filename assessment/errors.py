@@ -17,6 +17,11 @@ The UI shows `error.message(lang)`, in the page's language; it never shows a tra
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from typing import Protocol
+
+from assessment.catalogue import text
+
 __all__ = [
     "SkbError",
     "ChecklistError",
@@ -30,6 +35,12 @@ __all__ = [
     "Forbidden",
     "LimitExceeded",
 ]
+
+
+class Located(Protocol):
+    """A problem found at a place in a file, worded in a language (a checklist validator's `Problem`)."""
+
+    def text(self, lang: str) -> str: ...
 
 
 class SkbError(Exception):
@@ -47,12 +58,25 @@ class SkbError(Exception):
 
 
 class ChecklistError(SkbError):
-    """The checklist is not valid."""
+    """The checklist in `source` is not valid; `problems` are the validator's, each a code with its fields and a
+    place in the file (`assessment.checklist.validate.Problem`). `message(lang)` words the headline from the
+    catalogue (`checklist.invalid`) and every problem from its `checklist.<code>`; `str()` is the English."""
 
-    def __init__(self, source: str, messages: list[str]) -> None:
+    code = "invalid"
+
+    def __init__(self, source: str, problems: Sequence[Located], /) -> None:
         self.source = source
-        self.messages = messages
-        super().__init__(f"{source}: the checklist is not valid:\n" + "\n".join(messages))
+        self.problems = tuple(problems)
+        self.params = {"source": source}
+        Exception.__init__(self, self.message("en"))
+
+    def message(self, lang: str = "sv") -> str:
+        return "\n".join([text(lang, f"checklist.{self.code}", **self.params), *(p.text(lang) for p in self.problems)])
+
+    @property
+    def messages(self) -> list[str]:
+        """Each problem in English, located (file:line: where: what)."""
+        return [p.text("en") for p in self.problems]
 
 
 class AssessmentFileError(SkbError):
