@@ -257,19 +257,17 @@ def _shape_message(err: dict[str, Any], data: Any) -> tuple[Path, Said]:
         bound = ctx.get("ge", ctx.get("gt"))
         if bound == 0:
             return parent, Said("must_be_zero_or_more", field=field, got=_short(value))
-        if isinstance(bound, (int, float)):
-            return parent, Said("must_be_at_least", field=field, bound=f"{bound:g}", got=_short(value))
-        return parent, Said("must_be_larger", field=field, got=_short(value))
+        return parent, Said("must_be_at_least", field=field, bound=_bound(bound), got=_short(value))
     if kind in {"less_than_equal", "less_than"}:
-        bound = ctx.get("le", ctx.get("lt"))
-        if isinstance(bound, (int, float)):
-            return parent, Said("must_be_at_most", field=field, bound=f"{bound:g}", got=_short(value))
-        return parent, Said("must_be_smaller", field=field, got=_short(value))
+        return parent, Said("must_be_at_most", field=field, bound=_bound(ctx.get("le", ctx.get("lt"))),
+                            got=_short(value))
     if kind == "too_short":
         if isinstance(value, (list, dict)):
             return parent, Said("needs_entries", n=ctx.get("min_length", 1), field=field, got=len(value))
         return parent, Said("must_not_be_empty", field=field)
-    if kind == "too_long":
+    if kind == "string_too_short":
+        return parent, Said("must_not_be_empty", field=field)
+    if kind in ("too_long", "string_too_long"):
         return parent, Said("too_long", field=field, limit=ctx.get("max_length"))
     if kind == "enum":
         return parent, Said("not_one_of", field=field, value=_short(value), expected=_one_of(ctx))
@@ -404,6 +402,10 @@ def _condition_message(value: Any) -> Said:
     return Said("condition_not_a_map", kinds=_CONDITION_KINDS, got=_short(value))
 
 
+def _bound(bound: Any) -> str:
+    return f"{bound:g}" if isinstance(bound, (int, float)) else str(bound)
+
+
 def _one_of(ctx: dict[str, Any]) -> Said | str:
     """The values pydantic expected ("'a', 'b' or 'c'"), listed in words: a, b or c."""
     values = re.findall(r"'([^']*)'", str(ctx.get("expected", "")))
@@ -435,6 +437,8 @@ def _short(value: Any) -> str | Said:
         return Said("value_list")
     if value is None:
         return Said("value_nothing")
+    if isinstance(value, bool):
+        return "true" if value else "false"  # as the author wrote it, not as Python prints it
     return repr(value)
 
 
@@ -789,14 +793,17 @@ class _Refs:
             if never:
                 also = Said("and_specials", specials=", ".join(specials)) \
                     if specials and op in ("equals", "in") else ""
-                fields = {"question": crit.id, "value": _short(v), "scale": scale.id,
-                          "steps": ", ".join(f"{st:+d}" if st else "0" for st in steps), "specials": also}
+                shown, scale_steps = _short(v), ", ".join(f"{st:+d}" if st else "0" for st in steps)
                 if op == "gte":
-                    self.error(path, Said("never_step_at_least", **fields))
+                    said = Said("never_step_at_least", question=crit.id, value=shown, scale=scale.id,
+                                steps=scale_steps, specials=also)
                 elif op == "lte":
-                    self.error(path, Said("never_step_at_most", **fields))
+                    said = Said("never_step_at_most", question=crit.id, value=shown, scale=scale.id,
+                                steps=scale_steps, specials=also)
                 else:
-                    self.error(path, Said("never_step", **fields))
+                    said = Said("never_step", question=crit.id, value=shown, scale=scale.id, steps=scale_steps,
+                                specials=also)
+                self.error(path, said)
 
     def number_values(self, path: Path, op: str, values: list[Any], crit: Criterion) -> None:
         low, high = crit.min, crit.max
@@ -809,13 +816,13 @@ class _Refs:
                     if low is not None and high is not None else \
                     Said("bounds_at_least", low=f"{low:g}") if low is not None else \
                     Said("bounds_at_most", high=f"{high:g}")
-                fields = {"question": crit.id, "value": f"{v:g}", "bounds": bounds}
                 if op == "gte":
-                    self.error(path, Said("never_number_at_least", **fields))
+                    said = Said("never_number_at_least", question=crit.id, value=f"{v:g}", bounds=bounds)
                 elif op == "lte":
-                    self.error(path, Said("never_number_at_most", **fields))
+                    said = Said("never_number_at_most", question=crit.id, value=f"{v:g}", bounds=bounds)
                 else:
-                    self.error(path, Said("never_number", **fields))
+                    said = Said("never_number", question=crit.id, value=f"{v:g}", bounds=bounds)
+                self.error(path, said)
 
     def _answer_values(self, crit: Criterion) -> list[str] | None:
         c = self.c
@@ -932,17 +939,11 @@ Owner = tuple[str, str]
 ("participation", "")."""
 
 
-def _owner(owner: Owner) -> Said | str:
+def _owner(owner: Owner) -> Said:
+    """The owner of a condition that refers to a later question: a section or a criterion (a flag, the
+    expected participation and always_relevant come after every question, so none is later than them)."""
     kind, name = owner
-    if kind == "section":
-        return Said("owner_section")
-    if kind == "criterion":
-        return Said("owner_criterion", id=name)
-    if kind == "flag":
-        return Said("owner_flag", id=name)
-    if kind == "participation":
-        return Said("owner_participation")
-    return kind  # always_relevant: the key as written
+    return Said("owner_section") if kind == "section" else Said("owner_criterion", id=name)
 
 
 def _a_question(answer_type: str) -> Said:
