@@ -19,6 +19,8 @@ import pytest
 import yaml
 
 from assessment.catalogue import LANGUAGES, messages
+from assessment.errors import AssessmentFileError
+from assessment.checklist.library import load_library, origin_note, resolve_checklist
 from assessment.checklist.said import NAMESPACE, Said
 from assessment.checklist.validate import Problem, _shape_message, parse_checklist, read_checklist_file
 from assessment.checklist.yamlio import Limits, UnsafeInput, _syntax_error, load_located
@@ -132,10 +134,27 @@ def _shape(err: dict[str, Any]) -> list[Said]:
     return [_shape_message(err, {})[1]]
 
 
+def _library_refuses(checklist_id: str, version: str, said: Said) -> list[Said]:
+    with pytest.raises(AssessmentFileError) as refused:
+        resolve_checklist(checklist_id, version)
+    assert [refused.value.message(lang) for lang in LANGUAGES] == [said.text(lang) for lang in LANGUAGES]
+    return [said]
+
+
+def _modified_copy() -> list[Said]:
+    installed = load_library()[0]
+    original = next(iter(installed.values()))
+    copy = original.model_copy(update={"title": {"sv": "Egen kopia", "en": "Own copy"}})
+    said = Said("modified_copy", id=copy.id, version=copy.version, installed=original.version)
+    assert [origin_note(copy, lang, installed) for lang in LANGUAGES] == [said.text(lang) for lang in LANGUAGES]
+    return [said]
+
+
 # What no file in tests/malformed/ can show, each shown here instead: a text given as a string (an upload) or
 # a bound set small, so that the case stays small; a file that cannot be read; JSON, which a checklist is never
 # read as but an assessment file is (the same reader); and the fallbacks for what pydantic or PyYAML may report
-# that the validator has no words of its own for (then their words are shown, located, after SKB's).
+# that the validator has no words of its own for (then their words are shown, located, after SKB's); and the
+# library's words about installed checklists.
 NOT_A_CHECKLIST_FILE: dict[str, Callable[[Path, pytest.MonkeyPatch], list[Said]]] = {
     "text_too_large": lambda tmp, mp: [p.said for p in parse_checklist("x" * 200, "upload.yaml",
                                                                       Limits(max_bytes=100))[1]],
@@ -145,6 +164,13 @@ NOT_A_CHECKLIST_FILE: dict[str, Callable[[Path, pytest.MonkeyPatch], list[Said]]
     "no_such_file": lambda tmp, mp: _unreadable(tmp, lambda d: d / "missing.yaml"),
     "is_a_directory": lambda tmp, mp: _unreadable(tmp, lambda d: d),
     "permission_denied": lambda tmp, mp: _unreadable(tmp, lambda d: _refuse_to_read(d, mp)),
+    "not_installed": lambda tmp, mp: _library_refuses("okand", "1", Said("not_installed", id="okand", installed=", ".join(
+        sorted(load_library()[0])))),
+    "other_version_installed": lambda tmp, mp: _library_refuses(
+        next(iter(load_library()[0])), "0.0-none", Said("other_version_installed", id=next(iter(load_library()[0])),
+                                                        version="0.0-none",
+                                                        installed=next(iter(load_library()[0].values())).version)),
+    "modified_copy": lambda tmp, mp: _modified_copy(),
     "json_constant": lambda tmp, mp: _refused('{"a": NaN}'),
     "json_not_finite": lambda tmp, mp: _refused('{"a": 1e999}'),
     "json_duplicate_key": lambda tmp, mp: _refused('{"a": 1, "a": 2}'),

@@ -49,6 +49,7 @@ from assessment.checklist.checklist import (
     UNKNOWN_ANSWER,
 )
 from assessment.checklist.said import Said
+from assessment.checklist.yes_no import FALSE_WORDS, TRUE_WORDS
 from assessment.checklist.yamlio import Limits, Located, UnsafeInput, load_located
 from assessment.errors import ChecklistError
 
@@ -324,10 +325,6 @@ def _as_float(text: str) -> float | None:
         return None
 
 
-_TRUE_WORDS = {"yes", "true", "on", "ja", "y", "1"}
-_FALSE_WORDS = {"no", "false", "off", "nej", "n", "0"}
-
-
 def _quote_hint(kind: str, value: Any, field: Any = None) -> Said | str:
     """How to write the value so that it is read as what it must be, when that is plain."""
     if kind == "string_type" and isinstance(value, (int, float)) and not isinstance(value, bool):
@@ -337,9 +334,9 @@ def _quote_hint(kind: str, value: Any, field: Any = None) -> Said | str:
     key = f"{field}: " if isinstance(field, str) else ""
     if kind == "bool_type" and isinstance(value, str):
         word = value.strip().lower()
-        if word in _TRUE_WORDS or word in _FALSE_WORDS:
+        if word in TRUE_WORDS or word in FALSE_WORDS:
             # a quoted "yes" is a text, which is never read as true: say what to write
-            return Said("hint_write_unquoted", written=f"{key}{'true' if word in _TRUE_WORDS else 'false'}")
+            return Said("hint_write_unquoted", written=f"{key}{'true' if word in TRUE_WORDS else 'false'}")
         return Said("hint_true_or_false", key=key)
     if kind in ("float_type", "int_type") and isinstance(value, str) and _as_float(value.strip()) is not None:
         number = _as_float(value.strip()) or 0.0
