@@ -45,7 +45,7 @@ from assessment.checklist.library import load_library, origin_note, reference_fo
 from assessment.checklist.schema import checklist_json_schema
 from assessment.checklist.validate import load_checklist, read_checklist_file
 from assessment.checklist.yamlio import Limits
-from assessment.errors import Forbidden, SkbError
+from assessment.errors import ChecklistError, Forbidden, SkbError
 from assessment.scoring.results import result_json
 from assessment.scoring.score_text import score_table
 from assessment.scoring.scoring import score
@@ -781,6 +781,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return handler(args)
     except Forbidden as exc:
+        _err(f"skb {args.verb}: {exc.message(_cli_lang())}")
+        return 1
+    except ChecklistError as exc:  # every problem, located, in the person's language
         _err(f"skb {args.verb}: {exc.message(_cli_lang())}")
         return 1
     except SkbError as exc:
