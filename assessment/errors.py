@@ -37,7 +37,7 @@ __all__ = [
 ]
 
 
-class Located(Protocol):
+class WordedProblem(Protocol):
     """A problem found at a place in a file, worded in a language (a checklist validator's `Problem`)."""
 
     def text(self, lang: str) -> str: ...
@@ -64,7 +64,7 @@ class ChecklistError(SkbError):
 
     code = "invalid"
 
-    def __init__(self, source: str, problems: Sequence[Located], /) -> None:
+    def __init__(self, source: str, problems: Sequence[WordedProblem], /) -> None:
         self.source = source
         self.problems = tuple(problems)
         self.params = {"source": source}
