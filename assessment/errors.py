@@ -120,6 +120,12 @@ def word(value: Any, lang: str) -> str:
 _CODE = re.compile(r"[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)*")
 
 
+class WordedProblem(Protocol):
+    """A problem found at a place in a file, worded in a language (a checklist validator's `Problem`)."""
+
+    def text(self, lang: str) -> str: ...
+
+
 class SkbError(Exception):
     """Something went wrong that the user can act on: `code` names the message, `params` fill its fields.
     `message(lang)` is what a page or the command line in that language says.
@@ -152,12 +158,25 @@ class SkbError(Exception):
 
 
 class ChecklistError(SkbError):
-    """The checklist is not valid."""
+    """The checklist in `source` is not valid; `problems` are the validator's, each a code with its fields and a
+    place in the file (`assessment.checklist.validate.Problem`). `message(lang)` words the headline from the
+    catalogue (`checklist.invalid`) and every problem from its `checklist.<code>`; `str()` is the English."""
 
-    def __init__(self, source: str, messages: list[str]) -> None:
+    def __init__(self, source: str, problems: Sequence[WordedProblem], /) -> None:
         self.source = source
-        self.messages = messages
-        super().__init__("checklist_invalid", source=source, problems=Lines(messages))
+        self.problems = tuple(problems)
+        super().__init__("checklist.invalid", source=source)
+
+    def message(self, lang: str = catalogue.DEFAULT_LANGUAGE) -> str:
+        return "\n".join([super().message(lang), *(p.text(lang) for p in self.problems)])
+
+    def __str__(self) -> str:
+        return self.message(LOG_LANGUAGE)
+
+    @property
+    def messages(self) -> list[str]:
+        """Each problem in English, located (file:line: where: what)."""
+        return [p.text("en") for p in self.problems]
 
 
 class AssessmentFileError(SkbError):

@@ -204,7 +204,7 @@ def generate_checklist(n_criteria: int = 500, n_sections: int = 10, checklist_id
     checklist, problems = parse_checklist(text, f"{checklist_id}.yaml")
     errors = [p for p in problems if p.severity == "error"] if problems else []
     if checklist is None or errors:
-        raise ChecklistError(f"{checklist_id}.yaml", [str(p) for p in (errors or problems)])
+        raise ChecklistError(f"{checklist_id}.yaml", errors or problems)
     return checklist
 
 

@@ -33,8 +33,6 @@ SOURCES = sorted([ROOT / "streamlit_app.py"] + [p for pkg in ("assessment", "rep
 
 # Files that may still raise an error with a text as written (no code), and why.
 AS_WRITTEN: dict[str, str] = {
-    **{f"assessment/checklist/{name}": "the checklist layer's own messages move to checklist.* with that layer"
-       for name in ("library.py", "validate.py", "yamlio.py", "schema.py", "checklist.py")},
     "reports/compare.py": "a layout failure of the comparison PDF: reportlab's own English words",
     "reports/participants.py": "a layout failure of the participant letter: reportlab's own English words",
     "reports/toolkit/pdf.py": "a layout failure of the report: reportlab's own English words",

@@ -60,6 +60,13 @@ def test_load_checklist_raises_a_checklist_error_listing_every_error(tmp_path):
         "measures, per_alternative, show_if, required)"
     ]
     assert str(caught.value).startswith(f"{path}: the checklist is not valid:\n")
+    assert caught.value.message("sv") == (
+        f"{path}: checklistan är inte giltig:\n"
+        f'{path}:12: section "boende" › criterion "b1": okänd nyckel "hepl"; menade du "help"? '
+        "(tillåtna här: id, text, help, type, scale, groups, choices, ladder, min, max, unit, weight, dimensions, "
+        "measures, per_alternative, show_if, required)")
+    assert [p.code for p in caught.value.problems] == ["unknown_key"]
+    assert caught.value.problems[0].said.params["key"] == "hepl"
 
 
 def test_a_missing_file_is_a_problem_not_an_exception(tmp_path):
@@ -68,6 +75,8 @@ def test_a_missing_file_is_a_problem_not_an_exception(tmp_path):
     checklist, problems = read_checklist_file(tmp_path / "saknas.yaml")
     assert checklist is None
     assert [p.message for p in problems] == ["cannot read the file: No such file or directory"]
+    assert [p.text("sv") for p in problems] == [f"{tmp_path / 'saknas.yaml'}: kan inte läsa filen: filen eller mappen "
+                                                "finns inte"]
 
 
 def test_a_file_over_the_size_limit_is_refused_before_it_is_parsed():

@@ -205,3 +205,17 @@ def test_a_mutated_checklist_still_gets_a_located_message():
         '"scale" is "X Y"; an id uses only lowercase letters a-z, digits, "_" and "-", and starts with a letter '
         'or digit (for example "x_y")'
     ]
+
+
+@pytest.mark.parametrize("lang", ["sv", "en"])
+def test_a_verb_that_loads_a_malformed_checklist_words_every_problem_in_the_persons_language(lang, capsys,
+                                                                                            monkeypatch, tmp_path):
+    path = CORPUS_DIR / "unknown_key_condition.yaml"
+    monkeypatch.chdir(CORPUS_DIR.parent.parent)
+    monkeypatch.setenv("SKB_LANG", lang)
+    code = main(["new", SOURCE.format(path.name), "--title", "Łódź torg", "-o", str(tmp_path / "ny.yaml")])
+    _, err = capsys.readouterr()
+    head = {"sv": "checklistan är inte giltig:", "en": "the checklist is not valid:"}[lang]
+    assert code == 1 and not (tmp_path / "ny.yaml").exists()
+    assert err.splitlines() == [f"skb new: {SOURCE.format(path.name)}: {head}",
+                                *(expected_sv(path) if lang == "sv" else expected(path)[0])]

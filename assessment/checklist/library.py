@@ -11,6 +11,7 @@ import os
 from pathlib import Path
 
 from assessment.checklist.checklist import Checklist
+from assessment.checklist.said import Said
 from assessment.checklist.validate import Problem, read_checklist_file
 from assessment.errors import AssessmentFileError
 
@@ -55,10 +56,11 @@ def resolve_checklist(checklist_id: str, version: str) -> Checklist:
     found, _ = load_library()
     checklist = found.get(checklist_id)
     if checklist is None:
-        raise AssessmentFileError(f'no checklist "{checklist_id}" is installed (installed: {", ".join(sorted(found)) or "none"})')
+        raise AssessmentFileError("checklist.not_installed", id=checklist_id,
+                                  installed=", ".join(sorted(found)) or Said("none"))
     if checklist.version != version:
-        raise AssessmentFileError(f'the file answers checklist "{checklist_id}" version {version}, but version '
-                                  f"{checklist.version} is installed; include the checklist snapshot in the file")
+        raise AssessmentFileError("checklist.other_version_installed", id=checklist_id, version=version,
+                                  installed=checklist.version)
     return checklist
 
 
@@ -91,8 +93,5 @@ def origin_note(checklist: Checklist, lang: str = "sv", installed: dict[str, Che
     if snapshot_origin(checklist, found) != "modified":
         return None
     library = found[checklist.id]
-    if lang == "sv":
-        return (f'Ändrad kopia: checklistan kallar sig "{checklist.id}" version {checklist.version} men innehållet '
-                f"skiljer sig från den installerade checklistan {checklist.id} version {library.version}.")
-    return (f'Modified copy: the checklist calls itself "{checklist.id}" version {checklist.version}, but its content '
-            f"differs from the installed checklist {checklist.id} version {library.version}.")
+    return Said("modified_copy", id=checklist.id, version=checklist.version,
+                installed=library.version).text(lang)

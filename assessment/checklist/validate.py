@@ -48,6 +48,8 @@ from assessment.checklist.checklist import (
     SCHEMA_VERSION,
     UNKNOWN_ANSWER,
 )
+from assessment.checklist.said import Said
+from assessment.checklist.yes_no import FALSE_WORDS, TRUE_WORDS
 from assessment.checklist.yamlio import Limits, Located, UnsafeInput, load_located
 from assessment.errors import ChecklistError
 
@@ -76,36 +78,33 @@ _SINGULAR = {
 
 @dataclass(frozen=True)
 class Problem:
-    """One thing wrong with a checklist, located for its author."""
+    """One thing wrong with a checklist, located for its author: what is wrong is `said`, a code and its fields
+    (`assessment.checklist.said`), worded by `text(lang)` from the catalogue's `checklist.<code>`."""
 
     severity: Literal["error", "warning"]
     source: str
     line: int | None
     where: str
-    message: str
-    sv: str | None = None  # the message in Swedish, where the catalogue has it
+    said: Said
+
+    @property
+    def code(self) -> str:
+        return self.said.code
+
+    @property
+    def message(self) -> str:
+        """What is wrong, in English (for a log; a person reads `text(lang)`)."""
+        return self.said.text("en")
 
     def __str__(self) -> str:
         return self.text("en")
 
     def text(self, lang: str = "en") -> str:
-        """The problem as `skb validate` prints it, in `lang` where the message has that language."""
+        """The problem as `skb validate` prints it: file:line: [warning: ]where: what, in `lang`."""
         loc = f"{self.source}:{self.line}" if self.line else self.source
-        sv = lang == "sv" and self.sv is not None
-        prefix = ("varning: " if sv else "warning: ") if self.severity == "warning" else ""
+        prefix = f"{Said('warning').text(lang)}: " if self.severity == "warning" else ""
         where = f"{self.where}: " if self.where else ""
-        return f"{loc}: {prefix}{where}{self.sv if sv else self.message}"
-
-
-class Said(str):
-    """A message in English (the str) that also carries its Swedish wording."""
-
-    sv: str
-
-    def __new__(cls, en: str, sv: str) -> Said:
-        said = super().__new__(cls, en)
-        said.sv = sv
-        return said
+        return f"{loc}: {prefix}{where}{self.said.text(lang)}"
 
 
 def describe(data: Any, path: Path) -> str:
@@ -140,9 +139,9 @@ def describe(data: Any, path: Path) -> str:
     return " › ".join(parts)
 
 
-def _names(items: Iterable[str]) -> str:
+def _names(items: Iterable[str]) -> str | Said:
     listed = sorted(set(items))
-    return ", ".join(listed) if listed else "none"
+    return ", ".join(listed) if listed else Said("none")
 
 
 # --- pass 2: the shape, from pydantic's errors -------------------------------------
@@ -209,7 +208,7 @@ def _clean_loc(loc: tuple[Any, ...]) -> Path:
     return tuple(cleaned)
 
 
-def _shape_message(err: dict[str, Any], data: Any) -> tuple[Path, str]:
+def _shape_message(err: dict[str, Any], data: Any) -> tuple[Path, Said]:
     """The path of the object at fault and a message for one pydantic error."""
     loc = _clean_loc(tuple(err["loc"]))
     kind = err["type"]
@@ -217,90 +216,76 @@ def _shape_message(err: dict[str, Any], data: Any) -> tuple[Path, str]:
     ctx = err.get("ctx") or {}
     if len(loc) >= 2 and loc[-1] == "[key]":  # a key of a map (a framework id in dimensions) is wrong
         key, at = loc[-2], loc[:-2]
-        suggestion = _slug(str(key))
-        example = f' (for example "{suggestion}")' if suggestion and suggestion != key else ""
-        return at, (f'the key "{key}" is not a valid id; an id uses only lowercase letters a-z, digits, "_" '
-                    f'and "-", and starts with a letter or digit{example}')
+        return at, Said("key_not_an_id", key=key, example=_example(str(key)))
     if len(loc) >= 2 and loc[-2] in _SPECIALS and loc[-1] in ("bool", "SpecialAnswer"):
         special = loc[-2]
         hint = _quote_hint("bool_type", value, special) if isinstance(value, str) else ""
-        return loc[:-2], Said(
-            f'"{special}" is true (offered), false (switched off) or a map like {{label: …}} that relabels it '
-            f"(got {'the text ' if isinstance(value, str) else ''}{_short(value)}){hint}",
-            f'"{special}" är true (erbjuds), false (avstängt) eller en karta som {{label: …}} som byter dess '
-            f"etikett (fick {'texten ' if isinstance(value, str) else ''}{_short(value)})"
-            f"{_quote_hint_sv('bool_type', value, special) if isinstance(value, str) else ''}")
+        return loc[:-2], Said("special_answer", special=special, got=_got(value), hint=hint)
     scalar = _condition_scalar(loc)
     if scalar is not None:  # one message for a compared value, not one per type it could have been
         at, question = scalar
         if value is None:
             return at, _null_message(question)
-        return at, (f"a condition compares with one value: a text, a number or true/false (got {_short(value)})"
-                    + ("; to compare with several, write in: {question: …, values: [...]}"
-                       if isinstance(value, list) else ""))
+        return at, Said("condition_one_value", got=_short(value),
+                        hint=Said("condition_use_in") if isinstance(value, list) else "")
     field = loc[-1] if loc else ""
     parent = loc[:-1]
     if isinstance(field, int):  # an entry of a list: name the entry, not its index
         if kind == "string_pattern_mismatch" and len(loc) >= 2 and loc[-2] == "languages":
-            return loc, f"{_short(value)} is not a two-letter language code such as sv or en"
+            return loc, Said("not_language_code", value=_short(value))
         return loc, _entry_message(kind, value, ctx, err)
     if kind == "extra_forbidden":
         allowed = _allowed_keys(Checklist, parent)
         guess = difflib.get_close_matches(str(field), allowed or [], n=1, cutoff=0.6)
-        did_you_mean = f'; did you mean "{guess[0]}"?' if guess else "; check its spelling"
-        hint = f" (allowed here: {', '.join(allowed)})" if allowed else ""
-        return parent, f'unknown key "{field}"{did_you_mean}{hint}'
+        did_you_mean = Said("did_you_mean", guess=guess[0]) if guess else Said("check_spelling")
+        hint = Said("allowed_here", keys=", ".join(allowed)) if allowed else ""
+        return parent, Said("unknown_key", key=field, guess=did_you_mean, allowed=hint)
     if kind == "missing":
         hint = _MISSING_HINTS.get(str(field), "")
-        where = "at the top of the checklist" if not parent else "here"
-        return parent, f'"{field}" is missing; it is required {where}{hint}'
+        if not parent:
+            return parent, Said("missing_at_top", field=field, hint=hint)
+        return parent, Said("missing_here", field=field, hint=hint)
     if kind == "literal_error" and loc == ("schema_version",):
-        return (), (f"schema_version is {_short(value)}, but this SKB reads checklist format version "
-                    f"{SCHEMA_VERSION}; write schema_version: {SCHEMA_VERSION}")
+        return (), Said("schema_version_wrong", got=_short(value), version=SCHEMA_VERSION)
     if kind == "condition":
         return loc, _condition_message(value)
     if kind == "string_pattern_mismatch":
         if field in ("default_language", "languages") or (parent and parent[-1] == "languages"):
-            return parent, f"{_short(value)} is not a two-letter language code such as sv or en"
-        suggestion = _slug(value) if isinstance(value, str) else ""
-        example = f' (for example "{suggestion}")' if suggestion and suggestion != value else ""
-        return parent, (f'"{field}" is {_short(value)}; an id uses only lowercase letters a-z, digits, "_" and "-", '
-                        f"and starts with a letter or digit{example}")
+            return parent, Said("not_language_code", value=_short(value))
+        return parent, Said("field_not_an_id", field=field, value=_short(value),
+                            example=_example(value) if isinstance(value, str) else "")
     if kind in {"greater_than_equal", "greater_than"}:
         bound = ctx.get("ge", ctx.get("gt"))
-        least = "zero or more" if bound == 0 else f"at least {bound:g}" if isinstance(bound, (int, float)) \
-            else "larger"
-        return parent, f'"{field}" must be {least} (got {_short(value)})'
+        if bound == 0:
+            return parent, Said("must_be_zero_or_more", field=field, got=_short(value))
+        return parent, Said("must_be_at_least", field=field, bound=_bound(bound), got=_short(value))
     if kind in {"less_than_equal", "less_than"}:
-        bound = ctx.get("le", ctx.get("lt"))
-        most = f"at most {bound:g}" if isinstance(bound, (int, float)) else "smaller"
-        return parent, f'"{field}" must be {most} (got {_short(value)})'
+        return parent, Said("must_be_at_most", field=field, bound=_bound(ctx.get("le", ctx.get("lt"))),
+                            got=_short(value))
     if kind == "too_short":
         if isinstance(value, (list, dict)):
-            n = ctx.get("min_length", 1)
-            return parent, f'"{field}" needs at least {n} {"entry" if n == 1 else "entries"} (got {len(value)})'
-        return parent, f'"{field}" must not be empty'
-    if kind == "too_long":
-        return parent, f'"{field}" is too long: at most {ctx.get("max_length")} characters'
+            return parent, Said("needs_entries", n=ctx.get("min_length", 1), field=field, got=len(value))
+        return parent, Said("must_not_be_empty", field=field)
+    if kind == "string_too_short":
+        return parent, Said("must_not_be_empty", field=field)
+    if kind in ("too_long", "string_too_long"):
+        return parent, Said("too_long", field=field, limit=ctx.get("max_length"))
     if kind == "enum":
-        expected = str(ctx.get("expected", "")).replace("'", "")
-        return parent, f'"{field}" is {_short(value)}; it must be one of: {expected}'
+        return parent, Said("not_one_of", field=field, value=_short(value), expected=_one_of(ctx))
     if kind in ("float_type", "int_type") and isinstance(value, str) and _as_float(value) is not None \
             and not math.isfinite(_as_float(value) or 0.0):
-        return parent, (f'"{field}" must be a finite number (got {value.strip()}); write a number such as 2 '
-                        "or 0.5")
-    if kind in ("bool_type", "float_type", "int_type") and isinstance(value, str):
-        # a quoted "yes" or "2": lax parsing would have turned it into true or 2 without a word
-        return parent, Said(
-            f'"{field}" must be {_WANTED[kind]} (got the text {_short(value)}){_quote_hint(kind, value, field)}',
-            f'"{field}" måste vara {_WANTED_SV[kind]} (fick texten {_short(value)})'
-            f"{_quote_hint_sv(kind, value, field)}")
+        return parent, Said("must_be_finite", field=field, value=value.strip())
     if kind in _WANTED:
-        return parent, f'"{field}" must be {_WANTED[kind]} (got {_short(value)}){_quote_hint(kind, value, field)}'
+        # a quoted "yes" or "2" is named as the text it is: lax parsing would have turned it into true or 2
+        quoted = kind in ("bool_type", "float_type", "int_type")
+        return parent, Said("must_be", field=field, wanted=_WANTED[kind], got=_got(value) if quoted else _short(value),
+                            hint=_quote_hint(kind, value, field))
     if kind == "value_error":
         msg = str(err.get("ctx", {}).get("error", err["msg"]))
-        return parent, f'"{field}" {msg}'
-    return parent, f'"{field}": {err["msg"]}'
+        if msg.startswith("must be a text, or a map"):  # assessment.checklist.checklist._check_text
+            return parent, Said("not_a_text", field=field)
+        return parent, Said("value_error", field=field, problem=msg)
+    return parent, Said("shape_other", field=field, problem=err["msg"])
 
 
 _UNION_TAGS = {"bool", "int", "float", "str"}
@@ -321,19 +306,16 @@ def _condition_scalar(loc: Path) -> tuple[Path, str | None] | None:
 
 
 def _null_message(question: str | None) -> Said:
-    q = question or "q1"
-    return Said(f"a condition never compares with nothing (null): an unanswered question has no value to be equal "
-                f"to; to ask whether {f'{chr(34)}{q}{chr(34)}' if question else 'a question'} is unanswered, write "
-                f"{{not: {{answered: {q}}}}}",
-                f"ett villkor jämför aldrig med ingenting (null): en obesvarad fråga har inget värde att vara lika "
-                f"med; för att fråga om {f'{chr(34)}{q}{chr(34)}' if question else 'en fråga'} är obesvarad, skriv "
-                f"{{not: {{answered: {q}}}}}")
+    if question:
+        return Said("condition_null_question", question=question)
+    return Said("condition_null")
 
 
-_WANTED = {"string_type": "a text", "int_type": "a whole number", "int_parsing": "a whole number",
-           "int_from_float": "a whole number", "float_type": "a number", "float_parsing": "a number",
-           "bool_type": "true or false", "bool_parsing": "true or false", "list_type": "a list",
-           "dict_type": "a map of keys", "model_type": "a map of keys", "model_attributes_type": "a map of keys"}
+_WANTED = {"string_type": Said("want_text"), "int_type": Said("want_whole"), "int_parsing": Said("want_whole"),
+           "int_from_float": Said("want_whole"), "float_type": Said("want_number"),
+           "float_parsing": Said("want_number"), "bool_type": Said("want_bool"), "bool_parsing": Said("want_bool"),
+           "list_type": Said("want_list"), "dict_type": Said("want_map"), "model_type": Said("want_map"),
+           "model_attributes_type": Said("want_map")}
 
 
 def _as_float(text: str) -> float | None:
@@ -343,64 +325,51 @@ def _as_float(text: str) -> float | None:
         return None
 
 
-_WANTED_SV = {"bool_type": "true eller false", "float_type": "ett tal", "int_type": "ett heltal"}
-
-
-def _quote_hint_sv(kind: str, value: str, field: Any) -> str:
-    en = _quote_hint(kind, value, field)
-    return (en.replace(", without quotes", ", utan citattecken").replace("; write ", "; skriv ")
-            .replace(" or ", " eller "))
-
-
-_TRUE_WORDS = {"yes", "true", "on", "ja", "y", "1"}
-_FALSE_WORDS = {"no", "false", "off", "nej", "n", "0"}
-
-
-def _quote_hint(kind: str, value: Any, field: Any = None) -> str:
+def _quote_hint(kind: str, value: Any, field: Any = None) -> Said | str:
     """How to write the value so that it is read as what it must be, when that is plain."""
     if kind == "string_type" and isinstance(value, (int, float)) and not isinstance(value, bool):
-        return f'; put it in quotes: "{value}"'
+        return Said("hint_quote_number", value=value)
     if kind == "string_type" and isinstance(value, bool):
-        return '; put it in quotes, or YAML reads yes/no/on/off as true/false'
+        return Said("hint_quote_yes_no")
     key = f"{field}: " if isinstance(field, str) else ""
     if kind == "bool_type" and isinstance(value, str):
         word = value.strip().lower()
-        if word in _TRUE_WORDS or word in _FALSE_WORDS:
+        if word in TRUE_WORDS or word in FALSE_WORDS:
             # a quoted "yes" is a text, which is never read as true: say what to write
-            return f"; write {key}{'true' if word in _TRUE_WORDS else 'false'}, without quotes"
-        return f"; write {key}true or {key}false"
+            return Said("hint_write_unquoted", written=f"{key}{'true' if word in TRUE_WORDS else 'false'}")
+        return Said("hint_true_or_false", key=key)
     if kind in ("float_type", "int_type") and isinstance(value, str) and _as_float(value.strip()) is not None:
         number = _as_float(value.strip()) or 0.0
         if kind == "float_type" or number.is_integer():
-            return f"; write {key}{value.strip()}, without quotes"
+            return Said("hint_write_unquoted", written=f"{key}{value.strip()}")
     if kind in ("float_type", "int_type") and isinstance(value, bool):
-        return "; true and false are not numbers"
+        return Said("hint_bool_not_number")
     return ""
 
 
-def _entry_message(kind: str, value: Any, ctx: dict[str, Any], err: dict[str, Any]) -> str:
+def _entry_message(kind: str, value: Any, ctx: dict[str, Any], err: dict[str, Any]) -> Said:
     """A message for a wrong entry of a list; the path already names the entry."""
     if kind in _WANTED:
         wanted = _WANTED[kind]
-        if wanted == "a map of keys":
-            wanted = "a map of keys like {id: …, label: …}"
-        return f"this entry must be {wanted} (got {_short(value)}){_quote_hint(kind, value)}"
+        if wanted.code == "want_map":
+            wanted = Said("want_map_like")
+        return Said("entry_must_be", wanted=wanted, got=_short(value), hint=_quote_hint(kind, value))
+    if kind in ("enum", "literal_error"):
+        return Said("entry_not_one_of", value=_short(value), expected=_one_of(ctx))
     if kind == "string_pattern_mismatch":
-        suggestion = _slug(value) if isinstance(value, str) else ""
-        example = f' (for example "{suggestion}")' if suggestion and suggestion != value else ""
-        return (f'{_short(value)} is not a valid id; an id uses only lowercase letters a-z, digits, "_" and "-", '
-                f"and starts with a letter or digit{example}")
-    return f"this entry: {err['msg']}"
+        return Said("entry_not_an_id", value=_short(value),
+                    example=_example(value) if isinstance(value, str) else "")
+    return Said("entry_other", problem=err["msg"])
 
 
 _COND_TAGS = {"equals", "in", "includes", "gte", "lte", "answered", "all", "any", "not"}
 
 _MISSING_HINTS = {
-    "schema_version": " (write schema_version: 1)",
-    "version": ' (the version of the content, for example version: "2025.1")',
-    "type": " (one of: " + ", ".join(t.value for t in AnswerType) + ")",
-    "criteria": " (the questions of the section)",
-    "steps": " (for example - {value: -1, label: Negativ})",
+    "schema_version": Said("hint_schema_version"),
+    "version": Said("hint_version"),
+    "type": Said("hint_type", types=", ".join(t.value for t in AnswerType)),
+    "criteria": Said("hint_criteria"),
+    "steps": Said("hint_steps"),
 }
 
 _LEAF_ARGS = {"equals": ["question", "group", "alternative", "value"],
@@ -413,22 +382,39 @@ _CONDITION_KINDS = ", ".join(sorted(_COND_TAGS, key=["equals", "in", "includes",
                                                      "any", "not"].index))
 
 
-def _condition_message(value: Any) -> str:
+def _condition_message(value: Any) -> Said:
     if isinstance(value, dict):
         ops = [k for k in value if k in _COND_TAGS]
         others = [k for k in value if k not in _COND_TAGS]
         if len(ops) > 1:
             joined = ", ".join(f"{{{op}: …}}" for op in ops)
-            return (f"a condition has exactly one operator, but this one has {len(ops)} ({', '.join(ops)}); "
-                    f"to require all of them write all: [{joined}], to require one of them any: [...]")
+            return Said("condition_operators", count=len(ops), operators=", ".join(ops), joined=joined)
         if others:
             guess = difflib.get_close_matches(str(others[0]), sorted(_COND_TAGS), n=1, cutoff=0.6)
-            did_you_mean = f'; did you mean "{guess[0]}"?' if guess else ""
-            return (f'unknown condition operator "{others[0]}"{did_you_mean} '
-                    f"(a condition is one of: {_CONDITION_KINDS})")
+            did_you_mean = Said("did_you_mean", guess=guess[0]) if guess else ""
+            return Said("condition_unknown_operator", operator=others[0], guess=did_you_mean,
+                        kinds=_CONDITION_KINDS)
         if not value:
-            return f"the condition is empty; write one of: {_CONDITION_KINDS}"
-    return f"a condition is a map with one of: {_CONDITION_KINDS} (got {_short(value)})"
+            return Said("condition_empty", kinds=_CONDITION_KINDS)
+    return Said("condition_not_a_map", kinds=_CONDITION_KINDS, got=_short(value))
+
+
+def _bound(bound: Any) -> str:
+    return f"{bound:g}" if isinstance(bound, (int, float)) else str(bound)
+
+
+def _one_of(ctx: dict[str, Any]) -> Said | str:
+    """The values pydantic expected ("'a', 'b' or 'c'"), listed in words: a, b or c."""
+    values = re.findall(r"'([^']*)'", str(ctx.get("expected", "")))
+    if len(values) < 2:
+        return ", ".join(values) or str(ctx.get("expected", ""))
+    return Said("or_list", head=", ".join(values[:-1]), last=values[-1])
+
+
+def _example(name: str) -> Said | str:
+    """' (for example "boende_och_narmiljo")' for a name that is not an id, when a suggestion differs from it."""
+    suggestion = _slug(name)
+    return Said("for_example", id=suggestion) if suggestion and suggestion != name else ""
 
 
 def _slug(text: str) -> str:
@@ -437,17 +423,25 @@ def _slug(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "_", plain).strip("_")[:64]
 
 
-def _short(value: Any) -> str:
+def _short(value: Any) -> str | Said:
+    """A value as a message shows it: a text quoted and cut short, a map, a list or nothing named in words."""
     if isinstance(value, str):
         text = value if len(value) <= 40 else value[:37] + "..."
         return f'"{text}"'
     if isinstance(value, dict):
-        return "a map"
+        return Said("value_map")
     if isinstance(value, list):
-        return "a list"
+        return Said("value_list")
     if value is None:
-        return "nothing"
+        return Said("value_nothing")
+    if isinstance(value, bool):
+        return "true" if value else "false"  # as the author wrote it, not as Python prints it
     return repr(value)
+
+
+def _got(value: Any) -> str | Said:
+    """What was written, for "(got …)": "the text "yes"" for a text, else the value."""
+    return Said("got_text", value=_short(value)) if isinstance(value, str) else _short(value)
 
 
 # --- pass 3: cross-references ------------------------------------------------------
@@ -458,59 +452,56 @@ class _Refs:
 
     def __init__(self, checklist: Checklist) -> None:
         self.c = checklist
-        self.problems: list[tuple[Path, str, Literal["error", "warning"], str | None]] = []
+        self.problems: list[tuple[Path, Said, Literal["error", "warning"], str | None]] = []
 
-    def error(self, path: Path, message: str, key: str | None = None) -> None:
+    def error(self, path: Path, said: Said, key: str | None = None) -> None:
         """A problem in the object at `path`; `key` points the line at one of its keys."""
-        self.problems.append((path, message, "error", key))
+        self.problems.append((path, said, "error", key))
 
-    def warn(self, path: Path, message: str) -> None:
-        self.problems.append((path, message, "warning", None))
+    def warn(self, path: Path, said: Said) -> None:
+        self.problems.append((path, said, "warning", None))
 
-    def run(self) -> list[tuple[Path, str, Literal["error", "warning"], str | None]]:
+    def run(self) -> list[tuple[Path, Said, Literal["error", "warning"], str | None]]:
         c = self.c
-        self.unique(("scales",), [s.id for s in c.scales], "scale")
-        self.unique(("choice_lists",), [s.id for s in c.choice_lists], "choice list")
-        self.unique(("ladders",), [s.id for s in c.ladders], "ladder")
-        self.unique(("frameworks",), [s.id for s in c.frameworks], "framework")
-        self.unique(("groups",), [s.id for s in c.groups], "group")
-        self.unique(("alternatives",), [s.id for s in c.alternatives], "alternative")
-        self.unique(("sections",), [s.id for s in c.sections], "section")
-        self.unique(("scoring", "flags"), [f.id for f in c.scoring.flags], "flag")
+        self.unique(("scales",), [s.id for s in c.scales], Said("noun_scale"))
+        self.unique(("choice_lists",), [s.id for s in c.choice_lists], Said("noun_choice_list"))
+        self.unique(("ladders",), [s.id for s in c.ladders], Said("noun_ladder"))
+        self.unique(("frameworks",), [s.id for s in c.frameworks], Said("noun_framework"))
+        self.unique(("groups",), [s.id for s in c.groups], Said("noun_group"))
+        self.unique(("alternatives",), [s.id for s in c.alternatives], Said("noun_alternative"))
+        self.unique(("sections",), [s.id for s in c.sections], Said("noun_section"))
+        self.unique(("scoring", "flags"), [f.id for f in c.scoring.flags], Said("noun_flag"))
         for i, s in enumerate(c.scales):
-            self.unique(("scales", i, "steps"), [str(st.value) for st in s.steps], "step value")
+            self.unique(("scales", i, "steps"), [str(st.value) for st in s.steps], None)
         for i, cl in enumerate(c.choice_lists):
-            self.unique(("choice_lists", i, "options"), [o.id for o in cl.options], "option")
+            self.unique(("choice_lists", i, "options"), [o.id for o in cl.options], Said("noun_option"))
         for i, lad in enumerate(c.ladders):
-            self.unique(("ladders", i, "levels"), [lv.id for lv in lad.levels], "level")
+            self.unique(("ladders", i, "levels"), [lv.id for lv in lad.levels], Said("noun_level"))
         for i, fw in enumerate(c.frameworks):
-            self.unique(("frameworks", i, "items"), [it.id for it in fw.items], "item")
+            self.unique(("frameworks", i, "items"), [it.id for it in fw.items], Said("noun_item"))
         self.criteria_unique()
         self.finite(c.model_dump(by_alias=True, exclude_none=True), ())
         self.languages()
         self.weights()
         zeros = [i for i, a in enumerate(c.alternatives) if a.kind == "zero"]
         for i in zeros[1:]:
-            self.error(("alternatives", i), f'alternative "{c.alternatives[zeros[0]].id}" is already the zero '
-                                            "alternative (what happens without the plan); there is only one, "
-                                            "so give this one kind: other", "kind")
+            self.error(("alternatives", i), Said("second_zero_alternative", first=c.alternatives[zeros[0]].id),
+                       "kind")
         self.groups()
         marked = [i for i, f in enumerate(c.frameworks) if f.policy_areas]
         for i in marked[1:]:
-            self.error(("frameworks", i), f'framework "{c.frameworks[marked[0]].id}" is already marked as the policy '
-                                          "areas; only one framework can be, so remove policy_areas: true here",
+            self.error(("frameworks", i), Said("second_policy_areas", first=c.frameworks[marked[0]].id),
                        "policy_areas")
         populations = [i for i, g in enumerate(c.groups) if g.population]
         for i in populations[1:]:
-            self.error(("groups", i), f'group "{c.groups[populations[0]].id}" already stands for the population '
-                                      "as a whole; only one group can, so remove population: true here", "population")
+            self.error(("groups", i), Said("second_population", first=c.groups[populations[0]].id), "population")
         earlier: dict[str, Criterion] = {}
         for si, section in enumerate(c.sections):
             sp: Path = ("sections", si)
             if not section.criteria:
-                self.error(sp, "the section has no criteria; add at least one or remove the section")
+                self.error(sp, Said("section_without_criteria"))
             if section.show_if is not None:
-                self.condition((*sp, "show_if"), section.show_if, earlier, "this section")
+                self.condition((*sp, "show_if"), section.show_if, earlier, ("section", section.id))
             self.dimensions(sp, section.dimensions)
             for ci, crit in enumerate(section.criteria):
                 cp: Path = (*sp, "criteria", ci)
@@ -519,16 +510,16 @@ class _Refs:
         self.scoring(earlier)
         return self.problems
 
-    def unique(self, path: Path, ids: list[str], what: str) -> None:
+    def unique(self, path: Path, ids: list[str], noun: Said | None) -> None:
+        """Each id once; `noun` names what has the ids (None: the values of a scale's steps)."""
         seen: dict[str, int] = {}
         for i, value in enumerate(ids):
             if value in seen:
-                if what == "step value":
-                    self.error((*path, i), f"two steps have the value {value} (steps {seen[value] + 1} and {i + 1}); "
-                                           "give each step its own value", "value")
+                if noun is None:
+                    self.error((*path, i), Said("duplicate_step_value", value=value, first=seen[value] + 1,
+                                                second=i + 1), "value")
                 else:
-                    self.error((*path, i), f'duplicate {what} id "{value}" ({what} {seen[value] + 1} has it too); '
-                                           f"give each {what} its own id", "id")
+                    self.error((*path, i), Said("duplicate_id", thing=noun, id=value, first=seen[value] + 1), "id")
             else:
                 seen[value] = i
 
@@ -538,9 +529,7 @@ class _Refs:
             for ci, crit in enumerate(s.criteria):
                 if crit.id in seen:
                     self.error(("sections", si, "criteria", ci),
-                               f'duplicate criterion id "{crit.id}" (also in section "{seen[crit.id]}"); '
-                               "answers are kept by criterion id, so each id must be unique in the whole checklist",
-                               "id")
+                               Said("duplicate_criterion", id=crit.id, section=seen[crit.id]), "id")
                 else:
                     seen[crit.id] = s.id
 
@@ -550,26 +539,20 @@ class _Refs:
         declared_list = ", ".join(c.languages)
         if c.default_language not in c.languages and "default_language" not in given:
             # the file never set default_language: point at what it did set, not at a line it lacks
-            first = c.languages[0]
-            self.error(("languages",), Said(
-                f'default_language is not set, so it is "{c.default_language}", which is not one of the declared '
-                f"languages ({declared_list}); add default_language: {first}",
-                f'default_language saknas och är därför "{c.default_language}", som inte är ett av de angivna '
-                f"språken ({declared_list}); lägg till default_language: {first}"))
+            self.error(("languages",), Said("default_language_unset", default=c.default_language,
+                                            declared=declared_list, first=c.languages[0]))
         elif c.default_language not in c.languages and "languages" not in given:
-            self.error(("default_language",), Said(
-                f'"{c.default_language}" is the default language, but languages is not set, so only '
-                f"{declared_list} is declared; add languages: [{c.default_language}]",
-                f'"{c.default_language}" är standardspråket, men languages saknas och därför är bara '
-                f"{declared_list} angivet; lägg till languages: [{c.default_language}]"))
+            self.error(("default_language",), Said("languages_unset", default=c.default_language,
+                                                   declared=declared_list))
         elif c.default_language not in c.languages:
-            self.error(("default_language",), f'"{c.default_language}" is not one of the declared languages '
-                                              f"({declared_list}); add it to languages or choose one of them")
+            self.error(("default_language",), Said("default_language_not_declared", default=c.default_language,
+                                                   declared=declared_list))
         texts = list(_texts(c.model_dump(by_alias=True, exclude_none=True), ()))
         for path, text in texts:
             values = list(text.values()) if isinstance(text, dict) else [text]
             if path[-1] in _REQUIRED_TEXTS and any(not v.strip() for v in values):
-                self.error(path[:-1], f'"{path[-1]}" is empty; write the {_REQUIRED_TEXTS[path[-1]]}', str(path[-1]))
+                self.error(path[:-1], Said("empty_text", key=path[-1], what=_REQUIRED_TEXTS[str(path[-1])]),
+                           str(path[-1]))
         declared = set(c.languages)
         if len(declared) < 2:
             return
@@ -578,10 +561,10 @@ class _Refs:
                 missing = sorted(declared - set(text))
                 if missing:
                     shown = c.default_language if c.default_language in text else next(iter(text))
-                    self.warn(path, f"no {', '.join(missing)} translation; the {shown} text is shown instead")
+                    self.warn(path, Said("missing_translation", missing=", ".join(missing), shown=shown))
             elif isinstance(text, str) and text.strip():
-                self.warn(path, f"a single text where {', '.join(sorted(declared))} are declared; "
-                                "write {" + ", ".join(f"{code}: …" for code in c.languages) + "}")
+                self.warn(path, Said("single_text", declared=", ".join(sorted(declared)),
+                                     example=", ".join(f"{code}: …" for code in c.languages)))
 
     def finite(self, data: Any, path: Path) -> None:
         """No weight, bound or threshold may be infinite: YAML reads `inf` and `1e400` as text,
@@ -589,8 +572,7 @@ class _Refs:
         if isinstance(data, dict):
             for key, value in data.items():
                 if isinstance(value, float) and not math.isfinite(value):
-                    self.error(path, f'"{key}" must be a finite number (got {value}); write a number such as 2 '
-                                     "or 0.5", key)
+                    self.error(path, Said("must_be_finite", field=key, value=str(value)), key)
                 else:
                     self.finite(value, (*path, key))
         elif isinstance(data, list):
@@ -600,28 +582,26 @@ class _Refs:
     def weights(self) -> None:
         c = self.c
         if c.sections and all(s.weight == 0 for s in c.sections):
-            self.error(("sections",), "every section has weight 0, so nothing could be scored; give one a weight above 0")
+            self.error(("sections",), Said("all_sections_weight_zero"))
         for si, s in enumerate(c.sections):
             rated = [crit for crit in s.criteria if crit.is_rated]
             if rated and all(crit.weight == 0 for crit in rated):
-                self.error(("sections", si), "every rated criterion in the section has weight 0; "
-                                             "give one a weight above 0 or set the section's weight to 0")
+                self.error(("sections", si), Said("all_criteria_weight_zero"))
         if c.rated_groups() and all(g.weight == 0 for g in c.rated_groups()):
-            self.error(("groups",), "every group has weight 0, so impacts on groups would count for nothing; "
-                                    "give at least one group a weight above 0")
+            self.error(("groups",), Said("all_groups_weight_zero"))
 
     def dimensions(self, path: Path, dims: dict[str, list[str]]) -> None:
         frameworks = {f.id: f for f in self.c.frameworks}
         for fid, items in dims.items():
             if fid not in frameworks:
-                self.error((*path, "dimensions", fid), f'unknown framework "{fid}" in dimensions '
-                                                       f"(declared frameworks: {_names(frameworks)})")
+                self.error((*path, "dimensions", fid), Said("unknown_framework", framework=fid,
+                                                            declared=_names(frameworks)))
                 continue
             known = [it.id for it in frameworks[fid].items]
             for item in items:
                 if item not in known:
-                    self.error((*path, "dimensions", fid), f'unknown item "{item}" of framework "{fid}" '
-                                                           f"(its items: {', '.join(known)})")
+                    self.error((*path, "dimensions", fid), Said("unknown_framework_item", item=item, framework=fid,
+                                                                items=", ".join(known)))
 
     def criterion(self, path: Path, crit: Criterion, earlier: dict[str, Criterion]) -> None:
         c = self.c
@@ -634,41 +614,37 @@ class _Refs:
         for key, needed in needs.items():
             value = getattr(crit, key)
             if needed and value is None:
-                self.error(path, f'{_article(t.value)} {t.value} question needs "{key}"; name one of the declared '
-                                 f"{_plural(key)} ({_names(self._ids(key))})")
+                self.error(path, Said("needs_reference", question=_a_question(t.value), key=key,
+                                      things=_REFERRED[key][2], declared=_names(self._ids(key))))
             elif not needed and value is not None:
-                self.error(path, f'"{key}" is only used by {_users(key)} questions, not {t.value}; remove it', key)
+                self.error(path, Said("only_used_by", key=key, users=_REFERRED[key][3], type=t.value), key)
             elif needed and value not in self._ids(key):
-                self.error(path, f'unknown {_singular(key)} "{value}" (declared {_plural(key)}: '
-                                 f"{_names(self._ids(key))})", key)
+                self.error(path, Said("unknown_reference", thing=_REFERRED[key][0], value=value,
+                                      things=_REFERRED[key][1], declared=_names(self._ids(key))), key)
         if crit.groups is not None:
             if t != AnswerType.GROUP_IMPACT:
-                self.error(path, f'"groups" is only used by group_impact questions, not {t.value}; remove it', "groups")
+                self.error(path, Said("only_used_by", key="groups", users="group_impact", type=t.value), "groups")
             for i, g in enumerate(crit.groups):
                 if g not in {grp.id for grp in c.groups}:
-                    self.error((*path, "groups"), f'unknown group "{g}" (declared groups: {_names(g.id for g in c.groups)})')
+                    self.error((*path, "groups"), Said("unknown_group", group=g,
+                                                       declared=_names(g.id for g in c.groups)))
                 elif not c.group(g).rated:
                     self.error((*path, "groups"), _reporting_only_named(g))
                 elif g in crit.groups[:i]:
-                    self.error((*path, "groups"), f'group "{g}" is listed twice; each group is rated once')
+                    self.error((*path, "groups"), Said("group_listed_twice", group=g))
         if t == AnswerType.GROUP_IMPACT and crit.groups == []:
-            self.error(path, "groups: [] rates no group at all; list the groups to rate, or leave groups out to "
-                             "rate every declared group", "groups")
+            self.error(path, Said("group_impact_empty_groups"), "groups")
         elif crit.groups is None and t == AnswerType.GROUP_IMPACT and not c.groups:
-            self.error(path, "a group_impact question needs affected groups; declare them under groups")
+            self.error(path, Said("group_impact_without_groups"))
         elif crit.groups is None and t == AnswerType.GROUP_IMPACT and not c.rated_groups():
-            self.error(path, Said(
-                "a group_impact question needs groups to rate, but every declared group is kept for reporting "
-                "only; rate at least one group",
-                "en group_impact-fråga behöver grupper att bedöma, men alla grupper finns bara för redovisning; "
-                "låt minst en grupp bedömas"))
+            self.error(path, Said("group_impact_only_reporting_groups"))
         if t != AnswerType.NUMBER and (crit.min is not None or crit.max is not None or crit.unit is not None):
-            self.error(path, f'"min", "max" and "unit" are only used by number questions, not {t.value}; remove them')
+            self.error(path, Said("number_keys_only", type=t.value))
         if crit.min is not None and crit.max is not None and crit.min > crit.max:
-            self.error(path, f"min ({crit.min:g}) is greater than max ({crit.max:g}); swap them", "min")
+            self.error(path, Said("min_above_max", min=f"{crit.min:g}", max=f"{crit.max:g}"), "min")
         self.dimensions(path, crit.dimensions)
         if crit.show_if is not None:
-            self.condition((*path, "show_if"), crit.show_if, earlier, f'criterion "{crit.id}"')
+            self.condition((*path, "show_if"), crit.show_if, earlier, ("criterion", crit.id))
 
     def bands_on_scale(self, mins: list[float]) -> None:
         """Bands written in a scale's own steps (-2, 0, 1) rather than on the score's -100..+100."""
@@ -680,38 +656,24 @@ class _Refs:
         top, scale_id = max(tops)
         if not 1 <= top < 100 or any(abs(m) > top for m in mins):
             return
-        written = ", ".join(f"{m:g}" for m in mins)
-        meant = ", ".join(f"{m * 100 / top:g}" for m in mins)
-        self.error(("scoring", "bands"), Said(
-            f'the bands start at {written}, within the steps of scale "{scale_id}" (-{top}…+{top}), but scores run '
-            f"from -100 to +100, so these bands would be almost all one band; on the score's range write "
-            f"{meant}",
-            f'banden börjar vid {written}, inom stegen på skalan "{scale_id}" (-{top}…+{top}), men poängen går '
-            f"från -100 till +100, så banden blir nästan ett enda band; skriv dem på poängens skala: {meant}"))
+        self.error(("scoring", "bands"), Said("bands_on_scale_steps", written=", ".join(f"{m:g}" for m in mins),
+                                              scale=scale_id, top=top,
+                                              meant=", ".join(f"{m * 100 / top:g}" for m in mins)))
 
     def certainty(self, every: dict[str, Criterion]) -> None:
         cert = self.c.certainty
         if cert is None:
             return
         cp: Path = ("certainty",)
-        self.unique((*cp, "levels"), [lv.id for lv in cert.levels], "level")
+        self.unique((*cp, "levels"), [lv.id for lv in cert.levels], Said("noun_level"))
         lows = [lv.id for lv in cert.levels if lv.low]
         if not lows or len(lows) == len(cert.levels):
-            self.error(cp, Said(
-                "mark some of the certainty levels, and not all, with low: true: a rating given at a low level "
-                f"is named as a knowledge gap (levels: {', '.join(lv.id for lv in cert.levels)})",
-                "markera några av säkerhetsnivåerna, men inte alla, med low: true: en bedömning på en låg nivå "
-                f"redovisas som en kunskapslucka (nivåer: {', '.join(lv.id for lv in cert.levels)})"), "levels")
+            self.error(cp, Said("certainty_low_levels", levels=", ".join(lv.id for lv in cert.levels)), "levels")
         rated = sorted(k.id for k in every.values() if k.is_rated)
         for j, cid in enumerate(cert.criteria or ()):
             if cid not in rated:
-                what = "no question" if cid not in every else f"a {every[cid].type.value} question"
-                what_sv = "ingen fråga" if cid not in every else f"en {every[cid].type.value}-fråga"
-                self.error((*cp, "criteria", j), Said(
-                    f'"{cid}" is {what}; certainty is asked beside a rating, so name impact or group_impact '
-                    f"questions (rated questions: {_names(rated)})",
-                    f'"{cid}" är {what_sv}; säkerheten anges vid en bedömning, så ange impact- eller '
-                    f"group_impact-frågor (bedömda frågor: {_names(rated)})"))
+                self.error((*cp, "criteria", j), Said("certainty_on_unrated", question=cid,
+                                                      what=_what_question(cid, every), rated=_names(rated)))
 
     def groups(self) -> None:
         c = self.c
@@ -720,19 +682,10 @@ class _Refs:
             gp: Path = ("groups", i)
             if g.reporting_only and (g.worse_off or g.population):
                 key = "worse_off" if g.worse_off else "population"
-                self.error(gp, Said(
-                    f'a group kept for reporting only is never rated, so it cannot be {key}: equity follows the '
-                    f"ratings of the groups it compares; remove {key} or reporting_only",
-                    f"en grupp som bara finns för redovisning bedöms aldrig och kan därför inte vara {key}: "
-                    f"jämlikheten följer bedömningarna av grupperna den jämför; ta bort {key} eller reporting_only"),
-                    key)
+                self.error(gp, Said("reporting_only_cannot_be", key=key), key)
             if g.concept is not None:
                 if g.concept in concepts:
-                    self.error(gp, Said(
-                        f'group "{concepts[g.concept]}" already stands for concept "{g.concept}"; a concept is one '
-                        "group per checklist, or the portfolio would count the same people twice",
-                        f'gruppen "{concepts[g.concept]}" står redan för begreppet "{g.concept}"; ett begrepp är en '
-                        "grupp per checklista, annars räknar portföljen samma människor två gånger"), "concept")
+                    self.error(gp, Said("concept_twice", group=concepts[g.concept], concept=g.concept), "concept")
                 else:
                     concepts[g.concept] = g.id
 
@@ -741,7 +694,7 @@ class _Refs:
         return {"scale": [s.id for s in c.scales], "choices": [s.id for s in c.choice_lists],
                 "ladder": [s.id for s in c.ladders]}[key]
 
-    def condition(self, path: Path, cond: Condition, earlier: dict[str, Criterion], owner: str) -> None:
+    def condition(self, path: Path, cond: Condition, earlier: dict[str, Criterion], owner: Owner) -> None:
         if isinstance(cond, AllOf):
             for i, sub in enumerate(cond.all):
                 self.condition((*path, "all", i), sub, earlier, owner)
@@ -765,12 +718,10 @@ class _Refs:
             return
         if op in ("gte", "lte") and crit.type not in (AnswerType.NUMBER, AnswerType.DATE, AnswerType.LADDER,
                                                       AnswerType.IMPACT, AnswerType.GROUP_IMPACT):
-            self.error(path, f'"{op}" compares numbers, dates or ladder levels, but "{crit.id}" is a '
-                             f"{crit.type.value} question; use equals or in")
+            self.error(path, Said("compare_needs_order", op=op, question=crit.id, type=crit.type.value))
             return
         if op == "includes" and crit.type != AnswerType.MULTI_CHOICE:
-            self.error(path, f'"includes" is for multi_choice questions, but "{crit.id}" is a {crit.type.value} '
-                             "question; use equals or in")
+            self.error(path, Said("includes_needs_multi_choice", question=crit.id, type=crit.type.value))
             return
         if crit.is_rated:
             self.rated_values(path, op, values, crit, args.group)
@@ -782,53 +733,35 @@ class _Refs:
             for v in values:
                 if (str(v).lower() if isinstance(v, bool) or crit.type == AnswerType.YES_NO else str(v)) \
                         not in allowed:
-                    self.error(path, f'"{crit.id}" can never be {_short(v)}; its answers are: {", ".join(allowed)}')
+                    self.error(path, Said("never_answer", question=crit.id, value=_short(v),
+                                          answers=", ".join(allowed)))
 
-    def reads(self, path: Path, op: str, args: Any, crit: Criterion, owner: str) -> bool:
+    def reads(self, path: Path, op: str, args: Any, crit: Criterion, owner: Owner) -> bool:
         """Whether the group and the alternative a leaf names can be read from `crit`; says why not."""
         c = self.c
         ok = True
         if args.group is not None:
             rated = [g.id for g in c.groups_of(crit)] if crit.type == AnswerType.GROUP_IMPACT else []
             if crit.type != AnswerType.GROUP_IMPACT:
-                self.error(path, Said(
-                    f'the condition names group "{args.group}", but "{crit.id}" is {_article(crit.type.value)} '
-                    f"{crit.type.value} question, "
-                    "answered once for everyone; only a group_impact question has a rating per group, so remove "
-                    "group",
-                    f'villkoret anger gruppen "{args.group}", men "{crit.id}" är en {crit.type.value}-fråga som '
-                    "besvaras en gång för alla; bara en group_impact-fråga har ett svar per grupp, så ta bort group"),
-                    op)
+                self.error(path, Said("condition_group_on_ungrouped", group=args.group, question=crit.id,
+                                      a_question=_a_question(crit.type.value)), op)
                 ok = False
             elif args.group not in rated:
-                self.error(path, Said(
-                    f'the condition reads group "{args.group}", which "{crit.id}" does not rate, so it can never '
-                    f"be true (groups rated: {_names(rated)})",
-                    f'villkoret läser gruppen "{args.group}", som "{crit.id}" inte bedömer, så det kan aldrig '
-                    f"vara sant (grupper som bedöms: {_names(rated)})"), op)
+                self.error(path, Said("condition_group_not_rated", group=args.group, question=crit.id,
+                                      rated=_names(rated)), op)
                 ok = False
         if args.alternative is not None:
             alternatives = c.alternative_ids()
-            if owner == "this section" or owner.startswith("criterion "):
-                self.error(path, Said(
-                    f'a question is shown or hidden for each alternative on its own answers, so show_if cannot name '
-                    f'alternative "{args.alternative}"; name alternatives in flag rules (when) instead',
-                    f'en fråga visas eller döljs för varje alternativ utifrån dess egna svar, så show_if kan inte '
-                    f'ange alternative "{args.alternative}"; ange alternativ i flaggregler (when) i stället'), op)
+            if owner[0] in ("section", "criterion"):
+                self.error(path, Said("show_if_names_alternative", alternative=args.alternative), op)
                 ok = False
             elif not crit.answered_per_alternative:
-                self.error(path, Said(
-                    f'"{crit.id}" is answered once for every alternative, so naming alternative '
-                    f'"{args.alternative}" reads the same answer; remove alternative',
-                    f'"{crit.id}" besvaras en gång för alla alternativ, så alternative "{args.alternative}" läser '
-                    "samma svar; ta bort alternative"), op)
+                self.error(path, Said("alternative_answered_once", question=crit.id,
+                                      alternative=args.alternative), op)
                 ok = False
             elif args.alternative != CHOSEN and args.alternative not in alternatives:
-                self.error(path, Said(
-                    f'unknown alternative "{args.alternative}" (alternatives: {", ".join(alternatives)}, or '
-                    f"{CHOSEN} for the chosen alternative)",
-                    f'okänt alternativ "{args.alternative}" (alternativ: {", ".join(alternatives)}, eller '
-                    f"{CHOSEN} för det valda alternativet)"), op)
+                self.error(path, Said("unknown_alternative", alternative=args.alternative,
+                                      alternatives=", ".join(alternatives), chosen=CHOSEN), op)
                 ok = False
         return ok
 
@@ -844,32 +777,30 @@ class _Refs:
         for v in values:
             if isinstance(v, str) and v in (UNKNOWN_ANSWER, NOT_RELEVANT_ANSWER) and op in ("equals", "in"):
                 if v not in specials:
-                    self.error(path, Said(
-                        f'"{crit.id}" can never be {v}: its scale "{scale.id}" has switched that answer off',
-                        f'"{crit.id}" kan aldrig vara {v}: dess skala "{scale.id}" har stängt av det svaret'))
+                    self.error(path, Said("special_switched_off", question=crit.id, value=v, scale=scale.id))
                 continue
             if per_group:
                 example = self.c.groups_of(crit)[0].id if self.c.groups_of(crit) else "g1"
-                self.error(path, Said(
-                    f'"{crit.id}" is rated per group, so its answer is never the single value {_short(v)} and the '
-                    f"condition can never be true; name the group: {{{op}: {{question: {crit.id}, group: {example}, "
-                    f"{'values' if op == 'in' else 'value'}: …}}}}",
-                    f'"{crit.id}" bedöms per grupp, så svaret är aldrig det enda värdet {_short(v)} och villkoret '
-                    f"kan aldrig vara sant; ange gruppen: {{{op}: {{question: {crit.id}, group: {example}, "
-                    f"{'values' if op == 'in' else 'value'}: …}}}}"))
+                self.error(path, Said("rated_per_group", question=crit.id, value=_short(v), op=op, example=example,
+                                      key="values" if op == "in" else "value"))
                 return
             number = v if isinstance(v, (int, float)) and not isinstance(v, bool) else None
-            scale_text = ", ".join(f"{st:+d}" if st else "0" for st in steps)
             never = number is None or (op in ("equals", "in") and number not in steps) \
                 or (op == "gte" and number > steps[-1]) or (op == "lte" and number < steps[0])
             if never:
-                self.error(path, Said(
-                    f'"{crit.id}" can never be {"at least " if op == "gte" else "at most " if op == "lte" else ""}'
-                    f'{_short(v)}: its scale "{scale.id}" has the steps {scale_text}'
-                    + (f", and {', '.join(specials)}" if specials and op in ("equals", "in") else ""),
-                    f'"{crit.id}" kan aldrig vara {"minst " if op == "gte" else "högst " if op == "lte" else ""}'
-                    f'{_short(v)}: dess skala "{scale.id}" har stegen {scale_text}'
-                    + (f", samt {', '.join(specials)}" if specials and op in ("equals", "in") else "")))
+                also = Said("and_specials", specials=", ".join(specials)) \
+                    if specials and op in ("equals", "in") else ""
+                shown, scale_steps = _short(v), ", ".join(f"{st:+d}" if st else "0" for st in steps)
+                if op == "gte":
+                    said = Said("never_step_at_least", question=crit.id, value=shown, scale=scale.id,
+                                steps=scale_steps, specials=also)
+                elif op == "lte":
+                    said = Said("never_step_at_most", question=crit.id, value=shown, scale=scale.id,
+                                steps=scale_steps, specials=also)
+                else:
+                    said = Said("never_step", question=crit.id, value=shown, scale=scale.id, steps=scale_steps,
+                                specials=also)
+                self.error(path, said)
 
     def number_values(self, path: Path, op: str, values: list[Any], crit: Criterion) -> None:
         low, high = crit.min, crit.max
@@ -878,15 +809,17 @@ class _Refs:
                 continue
             if (op in ("equals", "in", "gte") and high is not None and v > high) or \
                     (op in ("equals", "in", "lte") and low is not None and v < low):
-                bounds = f"{low:g} … {high:g}" if low is not None and high is not None else \
-                    f"at least {low:g}" if low is not None else f"at most {high:g}"
-                bounds_sv = f"{low:g} … {high:g}" if low is not None and high is not None else \
-                    f"minst {low:g}" if low is not None else f"högst {high:g}"
-                self.error(path, Said(
-                    f'"{crit.id}" can never be {"at least " if op == "gte" else "at most " if op == "lte" else ""}'
-                    f"{v:g}: its answers are {bounds}",
-                    f'"{crit.id}" kan aldrig vara {"minst " if op == "gte" else "högst " if op == "lte" else ""}'
-                    f"{v:g}: svaren är {bounds_sv}"))
+                bounds = Said("bounds_between", low=f"{low:g}", high=f"{high:g}") \
+                    if low is not None and high is not None else \
+                    Said("bounds_at_least", low=f"{low:g}") if low is not None else \
+                    Said("bounds_at_most", high=f"{high:g}")
+                if op == "gte":
+                    said = Said("never_number_at_least", question=crit.id, value=f"{v:g}", bounds=bounds)
+                elif op == "lte":
+                    said = Said("never_number_at_most", question=crit.id, value=f"{v:g}", bounds=bounds)
+                else:
+                    said = Said("never_number", question=crit.id, value=f"{v:g}", bounds=bounds)
+                self.error(path, said)
 
     def _answer_values(self, crit: Criterion) -> list[str] | None:
         c = self.c
@@ -898,25 +831,21 @@ class _Refs:
             return ["true", "false", "yes", "no"]
         return None
 
-    def reference(self, path: Path, qid: str, earlier: dict[str, Criterion], owner: str) -> Criterion | None:
+    def reference(self, path: Path, qid: str, earlier: dict[str, Criterion], owner: Owner) -> Criterion | None:
         if qid in earlier:
             return earlier[qid]
-        if owner == f'criterion "{qid}"':
-            self.error(path, f'the condition refers to "{qid}" itself, so the question could never be shown; '
-                             "refer to an earlier question")
-        elif owner == "this section" and len(path) > 1 and isinstance(path[1], int) \
+        if owner == ("criterion", qid):
+            self.error(path, Said("condition_on_itself", question=qid))
+        elif owner[0] == "section" and len(path) > 1 and isinstance(path[1], int) \
                 and any(crit.id == qid for crit in self.c.sections[path[1]].criteria):
-            self.error(path, f'the condition refers to "{qid}", a question inside this section; a section can '
-                             "only depend on questions in earlier sections, so move the question or put the "
-                             "condition on the criteria instead")
+            self.error(path, Said("section_condition_on_own_question", question=qid))
         elif any(crit.id == qid for crit in self.c.criteria()):
-            self.error(path, f'the condition refers to "{qid}", which comes later than {owner}; '
-                             "a condition may only refer to earlier questions, so move one of them")
+            self.error(path, Said("condition_on_later_question", question=qid, owner=_owner(owner)))
         else:
             guess = difflib.get_close_matches(qid, list(earlier), n=1, cutoff=0.6)
-            hint = f'; did you mean "{guess[0]}"?' if guess else \
-                f" (earlier questions: {_names(earlier)})" if earlier else "; there are no earlier questions"
-            self.error(path, f'the condition refers to an unknown question "{qid}"{hint}')
+            hint = Said("did_you_mean", guess=guess[0]) if guess else \
+                Said("earlier_questions", questions=_names(earlier)) if earlier else Said("no_earlier_questions")
+            self.error(path, Said("condition_on_unknown_question", question=qid, hint=hint))
         return None
 
     def scoring(self, criteria: dict[str, Criterion]) -> None:
@@ -924,8 +853,7 @@ class _Refs:
         s = c.scoring
         mins = [b.min for b in s.bands]
         if mins != sorted(mins) or len(set(mins)) != len(mins):
-            self.error(("scoring", "bands"), "score bands must be listed from the lowest min to the highest, "
-                                             f"each min different (they are: {', '.join(f'{m:g}' for m in mins)})")
+            self.error(("scoring", "bands"), Said("bands_out_of_order", mins=", ".join(f"{m:g}" for m in mins)))
         self.bands_on_scale(mins)
         group_ids = {g.id for g in c.groups}
         section_ids = {sec.id for sec in c.sections}
@@ -934,90 +862,111 @@ class _Refs:
             fp: Path = ("scoring", "flags", i)
             for g in rule.groups or []:
                 if g not in group_ids:
-                    self.error(fp, f'unknown group "{g}" (declared groups: {_names(group_ids)})', "groups")
+                    self.error(fp, Said("unknown_group", group=g, declared=_names(group_ids)), "groups")
                 elif not c.group(g).rated:
                     self.error(fp, _reporting_only_named(g), "groups")
             for sec in rule.sections or []:
                 if sec not in section_ids:
-                    self.error(fp, f'unknown section "{sec}" (sections: {_names(section_ids)})', "sections")
+                    self.error(fp, Said("unknown_section", section=sec, sections=_names(section_ids)), "sections")
             if rule.dimension is not None:
                 fid, _, item = rule.dimension.partition(":")
                 fws = {f.id: f for f in c.frameworks}
                 if fid not in fws or item not in [it.id for it in fws[fid].items]:
-                    self.error(fp, f'dimension "{rule.dimension}" is not a declared framework item; '
-                                   'write it as framework:item, for example policy_area:housing', "dimension")
+                    self.error(fp, Said("flag_dimension_unknown", dimension=rule.dimension), "dimension")
             if rule.kind == FlagKind.CONDITION:
                 if rule.when is None:
-                    self.error(fp, 'a flag of kind condition needs "when": the condition that raises it, '
-                               "for example when: {equals: {question: q1, value: true}}")
+                    self.error(fp, Said("condition_flag_without_when"))
                 else:
-                    self.condition((*fp, "when"), rule.when, every, f'flag "{rule.id}"')
+                    self.condition((*fp, "when"), rule.when, every, ("flag", rule.id))
             elif rule.when is not None:
-                self.error(fp, f'"when" is only used by flags of kind condition, not {rule.kind.value}; remove it',
-                           "when")
+                self.error(fp, Said("when_only_for_condition_flags", kind=rule.kind.value), "when")
             if rule.kind == FlagKind.KNOWLEDGE_GAPS and not (rule.threshold is not None and 0 <= rule.threshold <= 1):
-                got = "none" if rule.threshold is None else f"{rule.threshold:g}"
-                hint = f"; write {rule.threshold / 100:g} for {rule.threshold:g} %" \
+                got = Said("value_none") if rule.threshold is None else f"{rule.threshold:g}"
+                hint = Said("hint_share", share=f"{rule.threshold / 100:g}", percent=f"{rule.threshold:g}") \
                     if rule.threshold is not None and 1 < rule.threshold <= 100 else ""
-                self.error(fp, "a knowledge_gaps flag needs a threshold between 0 and 1, the share of unknown "
-                               f"answers that raises it (got {got}{hint})", "threshold")
+                self.error(fp, Said("knowledge_gaps_threshold", got=got, hint=hint), "threshold")
             if rule.kind == FlagKind.PARTICIPATION_BELOW_EXPECTED and s.participation is None:
-                self.error(fp, "this flag compares with the expected participation level; "
-                               "declare scoring.participation")
+                self.error(fp, Said("participation_flag_without_expected"))
             if rule.measure_needs is not None and rule.kind != FlagKind.NEGATIVE_WITHOUT_MEASURE:
-                self.error(fp, f'"measure_needs" is only used by flags of kind negative_without_measure, not '
-                               f"{rule.kind.value}; remove it", "measure_needs")
+                self.error(fp, Said("measure_needs_only_for_negative", kind=rule.kind.value), "measure_needs")
             if rule.kind == FlagKind.GAP_WIDENS and not any(g.worse_off for g in c.groups):
-                self.error(fp, "a gap_widens flag needs at least one group with worse_off: true")
+                self.error(fp, Said("gap_widens_without_worse_off"))
         rated = {k.id for k in every.values() if k.is_rated}
         self.certainty(every)
         for i, cid in enumerate(s.overall_judgement):
             if cid not in rated:
-                what = "no question" if cid not in every else f"a {every[cid].type.value} question"
                 self.error(("scoring", "overall_judgement", i),
-                           f'"{cid}" is {what}; an overall judgement must be an impact or group_impact question '
-                           f"(rated questions: {_names(rated)})")
+                           Said("overall_judgement_not_rated", question=cid, what=_what_question(cid, every),
+                                rated=_names(rated)))
         for i, rule in enumerate(s.always_relevant):
             ap: Path = ("scoring", "always_relevant", i)
             for j, cid in enumerate(rule.criteria):
                 if cid not in every:
                     guess = difflib.get_close_matches(cid, list(every), n=1, cutoff=0.6)
-                    hint = f'; did you mean "{guess[0]}"?' if guess else ""
-                    self.error((*ap, "criteria", j), f'unknown question "{cid}"{hint}')
+                    self.error((*ap, "criteria", j), Said("unknown_question", question=cid,
+                                                          guess=Said("did_you_mean", guess=guess[0]) if guess else ""))
                 elif every[cid].is_rated and (scale := c.scale_of(every[cid])) is not None \
                         and not scale.offers(NOT_RELEVANT_ANSWER):
-                    self.error((*ap, "criteria", j), Said(
-                        f'"{cid}" can never be answered not relevant: its scale "{scale.id}" has switched that '
-                        "answer off, so this rule never applies; remove it from the list",
-                        f'"{cid}" kan aldrig besvaras som ej relevant: dess skala "{scale.id}" har stängt av det '
-                        "svaret, så regeln gäller aldrig; ta bort frågan ur listan"))
+                    self.error((*ap, "criteria", j), Said("always_relevant_switched_off", question=cid,
+                                                          scale=scale.id))
             if rule.when is not None:
-                self.condition((*ap, "when"), rule.when, every, "always_relevant")
+                self.condition((*ap, "when"), rule.when, every, ("always_relevant", ""))
         if s.participation is not None:
             pp: Path = ("scoring", "participation")
             q = every.get(s.participation.question)
             if q is None or q.type != AnswerType.LADDER or q.ladder not in self._ids("ladder"):
                 ladders = [k.id for k in every.values() if k.type == AnswerType.LADDER]
-                what = "no question" if q is None else f"a {q.type.value} question"
-                self.error(pp, f'the expected participation is read from "{s.participation.question}", which is '
-                               f"{what}; name a ladder question (ladder questions: {_names(ladders)})", "question")
+                self.error(pp, Said("participation_not_a_ladder", question=s.participation.question,
+                                    what=_what_question(s.participation.question, every),
+                                    ladders=_names(ladders)), "question")
                 return
             levels = [lv.id for lv in c.ladder(q.ladder).levels]
             if s.participation.default not in levels:
-                self.error(pp, f'unknown level "{s.participation.default}" (levels of ladder "{q.ladder}": '
-                               f"{', '.join(levels)})", "default")
+                self.error(pp, Said("unknown_level", level=s.participation.default, ladder=q.ladder,
+                                    levels=", ".join(levels)), "default")
             for i, rule in enumerate(s.participation.rules):
                 if rule.level not in levels:
-                    self.error((*pp, "rules", i), f'unknown level "{rule.level}" (levels of ladder "{q.ladder}": '
-                                                  f"{', '.join(levels)})", "level")
-                self.condition((*pp, "rules", i, "when"), rule.when, every, "the expected participation")
+                    self.error((*pp, "rules", i), Said("unknown_level", level=rule.level, ladder=q.ladder,
+                                                       levels=", ".join(levels)), "level")
+                self.condition((*pp, "rules", i, "when"), rule.when, every, ("participation", ""))
+
+
+Owner = tuple[str, str]
+"""Whose condition is checked: ("section", id), ("criterion", id), ("flag", id), ("always_relevant", "") or
+("participation", "")."""
+
+
+def _owner(owner: Owner) -> Said:
+    """The owner of a condition that refers to a later question: a section or a criterion (a flag, the
+    expected participation and always_relevant come after every question, so none is later than them)."""
+    kind, name = owner
+    return Said("owner_section") if kind == "section" else Said("owner_criterion", id=name)
+
+
+def _a_question(answer_type: str) -> Said:
+    """'an impact question', 'a ladder question'."""
+    return Said("an_answer_type_question", type=answer_type) if answer_type[:1] in "aeiou" \
+        else Said("a_answer_type_question", type=answer_type)
+
+
+def _what_question(cid: str, every: dict[str, Criterion]) -> Said:
+    """What `cid` is, for a message that wanted another kind: no question, or 'a text question'."""
+    return Said("no_question") if cid not in every else _a_question(every[cid].type.value)
 
 
 def _reporting_only_named(group: str) -> Said:
-    return Said(f'group "{group}" is kept for reporting only, so it is never rated; remove it here, or remove '
-                "reporting_only from the group",
-                f'gruppen "{group}" finns bara för redovisning och bedöms aldrig; ta bort den här, eller ta bort '
-                "reporting_only från gruppen")
+    return Said("reporting_only_group_named", group=group)
+
+
+# What a criterion refers to by `scale`, `choices` and `ladder`: the thing, the things (after "declared"), the
+# things one is named among ("name one of the declared …"), and the answer types that use the key.
+_REFERRED: dict[str, tuple[Said, Said, Said, Said | str]] = {
+    "scale": (Said("noun_scale"), Said("nouns_scale"), Said("the_nouns_scale"),
+              Said("users_two", first="impact", second="group_impact")),
+    "choices": (Said("noun_choice_list"), Said("nouns_choice_list"), Said("the_nouns_choice_list"),
+                Said("users_two", first="single_choice", second="multi_choice")),
+    "ladder": (Said("noun_ladder"), Said("nouns_ladder"), Said("the_nouns_ladder"), "ladder"),
+}
 
 
 def _leaf(cond: Any) -> tuple[str, Any]:
@@ -1027,27 +976,10 @@ def _leaf(cond: Any) -> tuple[str, Any]:
     raise TypeError(cond)
 
 
-def _article(word: str) -> str:
-    return "an" if word[:1] in "aeiou" else "a"
-
-
-def _plural(key: str) -> str:
-    return {"scale": "scales", "choices": "choice lists", "ladder": "ladders"}[key]
-
-
-def _singular(key: str) -> str:
-    return {"scale": "scale", "choices": "choice list", "ladder": "ladder"}[key]
-
-
-def _users(key: str) -> str:
-    return {"scale": "impact and group_impact", "choices": "single_choice and multi_choice",
-            "ladder": "ladder"}[key]
-
-
 _TEXT_KEYS = {"title", "description", "label", "help", "text", "message", "unit"}
 
-_REQUIRED_TEXTS = {"title": "title", "text": "question", "label": "label people will see",
-                   "message": "message the flag shows"}
+_REQUIRED_TEXTS = {"title": Said("required_title"), "text": Said("required_question"),
+                   "label": Said("required_label"), "message": Said("required_message")}
 
 
 def _texts(data: Any, path: Path) -> Iterator[tuple[Path, Any]]:
@@ -1069,19 +1001,15 @@ def check_checklist(located: Located, source: str) -> tuple[Checklist | None, li
     """Validate data read from `source`; return the checklist (None on errors) and every problem."""
     data = located.data
 
-    def problem(path: Path, message: str, severity: Literal["error", "warning"] = "error") -> Problem:
-        return Problem(severity, source, located.line_of(path), describe(data, path), message)
-
     if not isinstance(data, dict):
-        return None, [problem((), "a checklist must be a map of keys (schema_version, id, version, title, "
-                                  "sections, ...); the file holds " + _short(data))]
+        return None, [Problem("error", source, located.line_of(()), describe(data, ()),
+                              Said("not_a_map", got=_short(data)))]
     try:
         checklist = Checklist.model_validate(data)
     except ValidationError as exc:
         return None, _shape_problems(exc, data, located, source)
-    problems = [Problem(sev, source, located.line_of((*p, key) if key else p), describe(data, p), str(m),
-                        getattr(m, "sv", None))
-                for p, m, sev, key in _Refs(checklist).run()]
+    problems = [Problem(sev, source, located.line_of((*p, key) if key else p), describe(data, p), said)
+                for p, said, sev, key in _Refs(checklist).run()]
     if any(p.severity == "error" for p in problems):
         return None, problems
     return checklist, problems
@@ -1100,7 +1028,7 @@ def _shape_problems(exc: ValidationError, data: Any, located: Located, source: s
     deeper = {tuple(e["loc"])[:tuple(e["loc"]).index("SpecialAnswer")] for e in errors
               if "SpecialAnswer" in tuple(e["loc"])[:-1]}
     problems: list[Problem] = []
-    seen: set[tuple[Path, str]] = set()
+    seen: set[tuple[Path, Said]] = set()
     for err in errors:
         loc = _clean_loc(tuple(err["loc"]))
         if len(loc) >= 2 and loc[-2] in _SPECIALS and loc[-1] == "bool" and tuple(err["loc"])[:-1] in deeper:
@@ -1126,8 +1054,7 @@ def _shape_problems(exc: ValidationError, data: Any, located: Located, source: s
             odd = [k for k in err["input"] if k not in _COND_TAGS] or ops[1:]
             if odd:
                 line = located.lines.get((*loc, odd[0]), line)
-        problems.append(Problem("error", source, line, describe(data, path), str(message),
-                                getattr(message, "sv", None)))
+        problems.append(Problem("error", source, line, describe(data, path), message))
     return problems
 
 
@@ -1149,7 +1076,7 @@ def read_checklist_file(path: str | FsPath, limits: Limits = Limits()) -> tuple[
     try:
         raw = FsPath(path).read_bytes()
     except OSError as exc:
-        return None, [Problem("error", source, None, "", f"cannot read the file: {exc.strerror or exc}")]
+        return None, [Problem("error", source, None, "", Said("cannot_read", reason=_os_reason(exc)))]
     return parse_checklist(raw, source, limits)
 
 
@@ -1158,7 +1085,7 @@ def parse_checklist(raw: bytes | str, source: str, limits: Limits = Limits()) ->
     try:
         located = load_located(raw, limits, json_ok=False)
     except UnsafeInput as exc:
-        return None, [Problem("error", source, exc.line, "", exc.message)]
+        return None, [Problem("error", source, exc.line, "", exc.said)]
     return check_checklist(located, source)
 
 
@@ -1166,5 +1093,16 @@ def load_checklist(path: str | FsPath) -> Checklist:
     """The checklist in `path`, or ChecklistError listing every problem."""
     checklist, problems = read_checklist_file(path)
     if checklist is None:
-        raise ChecklistError(str(path), [str(p) for p in problems if p.severity == "error"])
+        raise ChecklistError(str(path), [p for p in problems if p.severity == "error"])
     return checklist
+
+
+def _os_reason(exc: OSError) -> Said | str:
+    """Why a file cannot be read, in words for the common cases (the system's own words otherwise)."""
+    if isinstance(exc, FileNotFoundError):
+        return Said("no_such_file")
+    if isinstance(exc, PermissionError):
+        return Said("permission_denied")
+    if isinstance(exc, IsADirectoryError):
+        return Said("is_a_directory")
+    return exc.strerror or str(exc)

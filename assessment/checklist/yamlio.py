@@ -19,6 +19,8 @@ from typing import Any
 
 import yaml
 
+from assessment.checklist.said import Said
+
 __all__ = ["Limits", "Located", "UnsafeInput", "load_located", "dump_yaml"]
 
 Path = tuple[str | int, ...]
@@ -35,12 +37,20 @@ class Limits:
 
 
 class UnsafeInput(ValueError):
-    """The file cannot be read as data: the message says why and where."""
+    """The file cannot be read as data: `said` says why (a code and its fields, `assessment.checklist.said`),
+    `line` where. `text(lang)` words it; `message` is the English, for a log."""
 
-    def __init__(self, message: str, line: int | None = None) -> None:
-        super().__init__(message)
-        self.message = message
+    def __init__(self, code: str, /, line: int | None = None, **params: object) -> None:
+        self.said = Said(code, **params)
         self.line = line
+        super().__init__(self.said.text("en"))
+
+    @property
+    def message(self) -> str:
+        return self.said.text("en")
+
+    def text(self, lang: str) -> str:
+        return self.said.text(lang)
 
 
 @dataclass
@@ -77,42 +87,32 @@ class _Builder:
         self.count += 1
         if self.count > self.limits.max_values:
             if self.aliased:
-                raise UnsafeInput(f"the aliases (*name) in this file expand to more than {self.limits.max_values:,} "
-                                  "values, far more than any checklist or assessment holds; "
-                                  "write the values out instead of repeating aliases", node.start_mark.line + 1)
-            raise UnsafeInput(f"the file holds more than {self.limits.max_values:,} values, far more than any "
-                              "checklist or assessment; split it or check that it is the right file",
-                              node.start_mark.line + 1)
+                raise UnsafeInput("aliases_too_many", node.start_mark.line + 1, limit=self.limits.max_values)
+            raise UnsafeInput("values_too_many", node.start_mark.line + 1, limit=self.limits.max_values)
         if isinstance(node, (yaml.MappingNode, yaml.SequenceNode)):
             # an alias is the very same node object built a second time
             if id(node) in self.seen:
                 self.aliased = True
             self.seen.add(id(node))
         if depth > self.limits.max_depth:
-            raise UnsafeInput(f"the data is nested more than {self.limits.max_depth} levels deep",
-                              node.start_mark.line + 1)
+            raise UnsafeInput("too_deep", node.start_mark.line + 1, limit=self.limits.max_depth)
         self.lines.setdefault(path, node.start_mark.line + 1)
         if not isinstance(node, yaml.ScalarNode) and node.tag not in _PLAIN_COLLECTIONS:
-            raise UnsafeInput(f'the tag "{_written(node.tag)}" is not allowed; write plain values',
-                              node.start_mark.line + 1)
+            raise UnsafeInput("tag_not_allowed", node.start_mark.line + 1, tag=_written(node.tag))
         if isinstance(node, yaml.MappingNode):
             out: dict[str, Any] = {}
             for key_node, value_node in node.value:
                 if key_node.tag == "tag:yaml.org,2002:merge":
-                    raise UnsafeInput("merge keys (<<) are not supported; write the keys out",
-                                      key_node.start_mark.line + 1)
+                    raise UnsafeInput("merge_key", key_node.start_mark.line + 1)
                 key = self.build(key_node, path, depth + 1)
                 if isinstance(key, (int, float, bool)) or key is None:
                     key = "null" if key is None else str(key).lower() if isinstance(key, bool) else str(key)
                 if not isinstance(key, str):
-                    raise UnsafeInput("a key must be a plain word, not a list or a map",
-                                      key_node.start_mark.line + 1)
+                    raise UnsafeInput("key_not_plain", key_node.start_mark.line + 1)
                 if key in out:
                     first = self.lines.get((*path, key))
-                    also = f" (first on line {first})" if first else ""
-                    raise UnsafeInput(f'the key "{key}" appears twice in the same map{also}; '
-                                      "YAML would silently keep only the last one, so remove or rename one",
-                                      key_node.start_mark.line + 1)
+                    also = Said("first_on_line", line=first) if first else ""
+                    raise UnsafeInput("duplicate_key", key_node.start_mark.line + 1, key=key, first=also)
                 out[key] = self.build(value_node, (*path, key), depth + 1)
                 self.lines[(*path, key)] = key_node.start_mark.line + 1
             return out
@@ -133,16 +133,16 @@ def _scalar(node: yaml.ScalarNode) -> Any:
     if tag == "tag:yaml.org,2002:int":
         text = node.value.replace("_", "")
         if len(text) > 30:
-            raise UnsafeInput("a number is too long", node.start_mark.line + 1)
+            raise UnsafeInput("number_too_long", node.start_mark.line + 1)
         return yaml.SafeLoader.construct_yaml_int(yaml.SafeLoader(""), node)
     if tag == "tag:yaml.org,2002:float":
         value = yaml.SafeLoader.construct_yaml_float(yaml.SafeLoader(""), node)
         if not math.isfinite(value):
-            raise UnsafeInput("a number must be finite (not .inf or .nan)", node.start_mark.line + 1)
+            raise UnsafeInput("number_not_finite", node.start_mark.line + 1)
         return value
     if tag == "tag:yaml.org,2002:timestamp":
         return node.value  # dates stay text; the models parse them
-    raise UnsafeInput(f'the tag "{_written(tag)}" is not allowed; write plain values', node.start_mark.line + 1)
+    raise UnsafeInput("tag_not_allowed", node.start_mark.line + 1, tag=_written(tag))
 
 
 def _written(tag: str) -> str:
@@ -158,18 +158,18 @@ def load_located(raw: bytes | str, limits: Limits = Limits(), *, json_ok: bool =
     plain, bounded, UTF-8 data."""
     if isinstance(raw, bytes):
         if len(raw) > limits.max_bytes:
-            raise UnsafeInput(f"the file is {len(raw):,} bytes; the largest accepted is {limits.max_bytes:,}")
+            raise UnsafeInput("file_too_large", size=len(raw), limit=limits.max_bytes)
         try:
             text = raw.decode("utf-8-sig")
         except UnicodeDecodeError as exc:
             line = raw[: exc.start].count(b"\n") + 1
-            raise UnsafeInput(f"the file is not valid UTF-8 (byte {exc.start + 1}); save it as UTF-8", line) from None
+            raise UnsafeInput("not_utf8", line, byte=exc.start + 1) from None
     else:
         text = raw
         if len(text.encode("utf-8", "surrogatepass")) > limits.max_bytes:
-            raise UnsafeInput(f"the text is larger than {limits.max_bytes:,} bytes")
+            raise UnsafeInput("text_too_large", limit=limits.max_bytes)
     if "\x00" in text:
-        raise UnsafeInput("the file contains a NUL character; it is not a text file")
+        raise UnsafeInput("nul_character")
     if json_ok and text.lstrip().startswith(("{", "[")):
         return _load_json(text, limits)
     _bound_flow_depth(text, limits)
@@ -180,7 +180,7 @@ def load_located(raw: bytes | str, limits: Limits = Limits(), *, json_ok: bool =
     try:
         data = builder.build(node, (), 0)
     except RecursionError:
-        raise UnsafeInput(f"the data is nested more than {limits.max_depth} levels deep") from None
+        raise UnsafeInput("too_deep", limit=limits.max_depth) from None
     return Located(data=data, lines=builder.lines)
 
 
@@ -204,8 +204,7 @@ def _bound_flow_depth(text: str, limits: Limits) -> None:
         if ch in "[{":
             depth += 1
             if depth > limits.max_depth:
-                raise UnsafeInput(f"the data is nested more than {limits.max_depth} levels deep",
-                                  text.count("\n", 0, match.start()) + 1)
+                raise UnsafeInput("too_deep", text.count("\n", 0, match.start()) + 1, limit=limits.max_depth)
         elif ch in "]}":
             depth = max(0, depth - 1)
 
@@ -232,50 +231,40 @@ def _compose(text: str, limits: Limits) -> yaml.Node | None:
                 first = exc
         if "nesting depth" in str(first.problem):
             mark = first.problem_mark
-            raise UnsafeInput(f"the data is nested more than {limits.max_depth} levels deep",
-                              mark.line + 1 if mark else None) from None
+            raise UnsafeInput("too_deep", mark.line + 1 if mark else None, limit=limits.max_depth) from None
         raise _syntax_error(first) from None
     except yaml.YAMLError as exc:
-        raise UnsafeInput(f"YAML syntax: {exc}") from None
+        raise UnsafeInput("yaml_syntax", problem=str(exc)) from None
     except RecursionError:
-        raise UnsafeInput(f"the data is nested more than {limits.max_depth} levels deep") from None
+        raise UnsafeInput("too_deep", limit=limits.max_depth) from None
 
 
 def _syntax_error(exc: yaml.MarkedYAMLError) -> UnsafeInput:
     """PyYAML's parser words, turned towards what the author should change."""
     mark = exc.problem_mark or exc.context_mark
     line = mark.line + 1 if mark else None
-    problem = exc.problem or "the YAML cannot be read"
+    problem = exc.problem or ""
     if "'\\t'" in problem or "\t" in problem:
-        return UnsafeInput("YAML syntax: a tab character is used for indentation; "
-                           "YAML indents with spaces only, so replace the tab with spaces", line)
+        return UnsafeInput("yaml_tab", line)
     if "but got '?'" in problem or "but found '?'" in problem:
-        return UnsafeInput("YAML syntax: a text with a question mark inside {…} or […]; put the text in quotes, "
-                           'for example {sv: "Hur påverkas barnen?"}', line)
+        return UnsafeInput("yaml_question_mark", line)
     context = exc.context or ""
     if exc.context_mark is not None and exc.problem_mark is not None \
             and exc.context_mark.line != exc.problem_mark.line:
         opened = exc.context_mark.line + 1
         if "flow mapping" in context:
-            return UnsafeInput(f"YAML syntax: {problem}; the {{ opened on line {opened} is probably not closed "
-                               "with }", line)
+            return UnsafeInput("yaml_brace_open", line, problem=problem, opened=opened)
         if "flow sequence" in context:
-            return UnsafeInput(f"YAML syntax: {problem}; the [ opened on line {opened} is probably not closed "
-                               "with ]", line)
+            return UnsafeInput("yaml_bracket_open", line, problem=problem, opened=opened)
         if "quoted scalar" in context:
-            return UnsafeInput(f"YAML syntax: {problem}; the quote opened on line {opened} is probably not "
-                               "closed", line)
+            return UnsafeInput("yaml_quote_open", line, problem=problem, opened=opened)
         if "block mapping" in context or "block collection" in context:
-            return UnsafeInput("YAML syntax: this line is indented differently from the keys above it "
-                               f"(the map that starts on line {opened}); keys of one map need the same indentation",
-                               line)
+            return UnsafeInput("yaml_indentation", line, opened=opened)
         if context:
-            return UnsafeInput(f"YAML syntax: {problem} ({context} that starts on line {opened}); "
-                               "check the indentation", line)
+            return UnsafeInput("yaml_context", line, problem=problem, context=context, opened=opened)
     if "mapping values are not allowed" in problem:
-        return UnsafeInput("YAML syntax: a colon followed by a space inside a value, or a key indented wrongly; "
-                           'put such a value in quotes (text: "Boende: trygghet") or check the indentation', line)
-    return UnsafeInput(f"YAML syntax: {problem}", line)
+        return UnsafeInput("yaml_colon", line)
+    return UnsafeInput("yaml_syntax", line, problem=problem or Said("yaml_unreadable"))
 
 
 def _load_json(text: str, limits: Limits) -> Located:
@@ -297,29 +286,29 @@ def _load_json(text: str, limits: Limits) -> Located:
             depth += 1
             deepest = max(deepest, depth)
             if deepest > limits.max_depth:
-                raise UnsafeInput(f"the data is nested more than {limits.max_depth} levels deep")
+                raise UnsafeInput("too_deep", limit=limits.max_depth)
         elif ch in "]}":
             depth -= 1
 
     def no_constants(name: str) -> Any:
-        raise UnsafeInput(f"{name} is not a number SKB accepts")
+        raise UnsafeInput("json_constant", name=name)
 
     def finite(text: str) -> float:
         value = float(text)
         if not math.isfinite(value):
-            raise UnsafeInput(f"the number {text[:30]} is too large; a number must be finite")
+            raise UnsafeInput("json_not_finite", number=text[:30])
         return value
 
     def whole(text: str) -> int:
         if len(text) > 30:
-            raise UnsafeInput("a number is too long")
+            raise UnsafeInput("number_too_long")
         return int(text)
 
     def pairs(items: list[tuple[str, Any]]) -> dict[str, Any]:
         out: dict[str, Any] = {}
         for key, value in items:
             if key in out:
-                raise UnsafeInput(f'the key "{key}" appears twice in the same map')
+                raise UnsafeInput("json_duplicate_key", key=key)
             out[key] = value
         return out
 
@@ -327,7 +316,7 @@ def _load_json(text: str, limits: Limits) -> Located:
         data = json.loads(text, object_pairs_hook=pairs, parse_constant=no_constants,
                           parse_float=finite, parse_int=whole)
     except json.JSONDecodeError as exc:
-        raise UnsafeInput(f"JSON syntax: {exc.msg}", exc.lineno) from None
+        raise UnsafeInput("json_syntax", exc.lineno, problem=exc.msg) from None
     return Located(data=data)
 
 

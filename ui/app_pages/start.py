@@ -48,7 +48,7 @@ if broken:
     with st.expander(t(L, "broken_checklists", n=len(broken)), expanded=not checklists, icon=":material/error:"):
         st.caption(t(L, "broken_checklist_hint"))
         for source, problems in broken.items():
-            st.error("\n\n".join(md(p.text(L)) for p in problems[:20]))  # in Swedish where the catalogue has it
+            st.error("\n\n".join(md(p.text(L)) for p in problems[:20]))  # each worded in L (checklist.* ids)
 
 doc = current()
 if doc is not None:
