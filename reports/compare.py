@@ -98,7 +98,7 @@ def _who(c: Comparison, lang: str) -> list[Flowable]:
 
     def meta(side: Any) -> list[str]:
         m = side.assessment.metadata
-        status = msg(lang, f"status_{m.status.value}")
+        status = msg(lang, f"common.status_{m.status.value}")
         if m.adopted_at:
             status = _w(lang, "adopted", date=m.adopted_at.isoformat(), by=m.adopted_by or "")
         return [m.title, side.alternative_label, m.municipality or "–", status]
@@ -139,7 +139,7 @@ def render_comparison(a: Assessment, b: Assessment, out: BinaryIO, lang: str = "
         heading(_w(lang, "overall")),
         _figures(c, c.block("overall") + c.block("equity"), lang),
     ]
-    verdicts = [msg(lang, f"verdict_{v}") for v in c.verdicts]
+    verdicts = [msg(lang, f"report.verdict_{v}") for v in c.verdicts]
     story.append(Paragraph(para(f"A: {verdicts[0]}"), st.small))
     story.append(Paragraph(para(f"B: {verdicts[1]}"), st.small))
     # The policy areas (by the checklists' mark) first, then every other framework, each under its own title.
@@ -150,7 +150,7 @@ def render_comparison(a: Assessment, b: Assessment, out: BinaryIO, lang: str = "
         story.append(heading(c.framework_titles.get(fid) or fid))
         if fid in c.policy and any(r.a is not None or r.b is not None for r in rows):
             story.append(bar_chart([(shorten(r.label, 80), [r.a, r.b]) for r in rows], ["A", "B"], FRAME_WIDTH,
-                                   msg(lang, "not_rated")))
+                                   msg(lang, "report.not_rated")))
             story.append(Spacer(1, 6))
         story.append(_figures(c, rows, lang))
     if c.block("section"):
@@ -165,7 +165,7 @@ def render_comparison(a: Assessment, b: Assessment, out: BinaryIO, lang: str = "
     doc = ReportDocument(out, title=title, author=plain(author), subject=plain(_w(lang, "kind")), creator="SKB",
                          lang=lang)
     try:
-        doc.multiBuild(story, canvasmaker=numbered_canvas(msg(lang, "page_of", page="{page}", pages="{pages}"),
+        doc.multiBuild(story, canvasmaker=numbered_canvas(msg(lang, "report.page_of", page="{page}", pages="{pages}"),
                                                           shorten(_w(lang, "title"), 40)))
     except LayoutError as exc:
         raise ReportError(f"the comparison could not be built: {exc}") from exc

@@ -240,7 +240,7 @@ def test_the_model_decides_which_details_pass() -> None:
     assert empty.value.key == "title_required"
     with pytest.raises(DetailsProblem) as many:
         updated_metadata(meta, "assessors", "\n".join(f"Person {i}" for i in range(MAX_NAMES + 1)))
-    assert (many.value.key, many.value.values["n"]) == ("details_too_many", MAX_NAMES)
+    assert (many.value.key, many.value.values["n"]) == ("ui.details_too_many", MAX_NAMES)
     with pytest.raises(DetailsProblem) as summary:
         updated_metadata(meta, "summary", "å" * 20_001)
     assert summary.value.values == {"field": "summary", "n": 20_000}
