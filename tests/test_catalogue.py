@@ -48,12 +48,6 @@ PENDING: set[str] = {
     "assessment/checklist/validate.py",
     "assessment/checklist/yamlio.py",
     "assessment/errors.py",
-    "assessment/scoring/compare.py",
-    "assessment/scoring/glance.py",
-    "assessment/scoring/score_text.py",
-    "assessment/scoring/scoring.py",
-    "assessment/scoring/summary.py",
-    "assessment/scoring/verdict_text.py",
     "assessment/store/auth.py",
     "assessment/store/backup.py",
     "assessment/store/integrity.py",
@@ -65,11 +59,6 @@ PENDING: set[str] = {
     "assessment/workflow/followup.py",
     "assessment/workflow/portfolio.py",
     "assessment/workflow/review.py",
-    "reports/compare.py",
-    "reports/i18n.py",
-    "reports/prose.py",
-    "ui/i18n.py",
-    "ui/session.py",
 }
 
 

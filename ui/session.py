@@ -177,7 +177,7 @@ def actor() -> Actor:
     """The person acting; the app's entry has made sure there is one before any page runs."""
     found = signed_in()
     if found is None:
-        raise Forbidden("Logga in först.", "Sign in first.")
+        raise Forbidden(t("sv", "ui.sign_in_first"), t("en", "ui.sign_in_first"))
     return found
 
 

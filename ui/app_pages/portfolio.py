@@ -46,7 +46,7 @@ groups = sorted(groups, key=lambda g: group_names.get(g, g).casefold())  # as a 
 
 with st.container(border=True):
     c1, c2, c3 = st.columns(3)
-    municipality = c1.selectbox(t(L, "ui.municipality"), municipalities, index=None, key="pf_municipality",
+    municipality = c1.selectbox(t(L, "common.municipality"), municipalities, index=None, key="pf_municipality",
                                 placeholder=t(L, "ui.all"))
     area = c2.selectbox(t(L, "ui.areas_filter"), areas, index=None, key="pf_area", placeholder=t(L, "ui.all"))
     group = c3.selectbox(t(L, "ui.group_followed"), groups, index=None, key="pf_group", placeholder=t(L, "ui.none_chosen"),
@@ -198,7 +198,7 @@ if "group_score" in shown:
     columns["group_score"] = st.column_config.NumberColumn(result.label("group", group or "", L), format=SCORE)
 columns |= {
     "coverage": st.column_config.ProgressColumn(t(L, "common.coverage"), min_value=0, max_value=100, format="%d %%"),
-    "municipality": st.column_config.TextColumn(t(L, "ui.municipality")),
+    "municipality": st.column_config.TextColumn(t(L, "common.municipality")),
     "areas": st.column_config.TextColumn(t(L, "ui.areas_filter")),
     "plan_type": st.column_config.TextColumn(t(L, "ui.plan_type_short")),
 }

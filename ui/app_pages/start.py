@@ -78,7 +78,7 @@ with new_col:
             title = st.text_input(t(L, "ui.title"), key="new_title", max_chars=MAX_NAME,
                                   placeholder=t(L, "ui.title_placeholder"))
             title_problem = st.empty()  # an empty title is said here, at its field
-            municipality = st.text_input(t(L, "ui.municipality"), key="new_municipality", max_chars=MAX_NAME)
+            municipality = st.text_input(t(L, "common.municipality"), key="new_municipality", max_chars=MAX_NAME)
             plan_type = st.selectbox(t(L, "ui.plan_type"), list(plan_types), index=None, key="new_plan_type",
                                      accept_new_options=True, placeholder=t(L, "ui.choose"),
                                      format_func=lambda p: plan_types.get(p, p), help=t(L, "ui.plan_type_help"))
