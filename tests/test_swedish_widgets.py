@@ -69,4 +69,4 @@ def test_the_decision_date_is_typed_and_a_wrong_one_refused_with_the_pages_words
     assert updated_metadata(meta, "decision_date", "").decision_date is None
     with pytest.raises(DetailsProblem) as refused:
         updated_metadata(meta, "decision_date", "2027-02-30")
-    assert refused.value.key == "date_invalid" and refused.value.values == {"text": "2027\\-02\\-30"}
+    assert refused.value.key == "ui.date_invalid" and refused.value.values == {"text": "2027\\-02\\-30"}

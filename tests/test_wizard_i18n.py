@@ -14,7 +14,7 @@ from assessment.catalogue import has, messages
 from assessment.scoring.compare import Block
 from assessment.scoring.results import EquityResult, Flag
 from ui.i18n import DEFAULT_LANGUAGE, LANGUAGES, language, t, tn
-from ui.metadata import FIELDS
+from ui.metadata import FIELDS, LABELS, label
 
 
 def _blanks(text: str) -> set[str]:
@@ -73,7 +73,6 @@ FAMILIES = {
     "ui.severity_": ["info", "warning", "serious"],
     "ui.verdict_": ["narrows", "widens", "unchanged", "unknown"],
     "ui.block_": [b for b in get_args(Block) if b != "dimension"],
-    "ui.details_": list(FIELDS),
     "ui.milestone_": ["created", "copied", "sent_for_review", "returned_to_draft", "adopted"],
     "ui.history_part_": ["status", "metadata", "measures", "participation", "comments", "checklist", "language"],
     "ui.review_source_": ["set", "assessment", "adoption", "none"],
@@ -87,6 +86,15 @@ def test_every_id_built_at_run_time_resolves(prefix: str) -> None:
         assert has(prefix + value), prefix + value
         for lang in LANGUAGES:
             assert t(lang, prefix + value).strip()
+
+
+def test_every_detail_has_a_label_in_both_languages() -> None:
+    # The details form labels each field by LABELS (the report's id where the report names the detail too).
+    assert set(LABELS) == set(FIELDS)
+    for field in FIELDS:
+        assert has(LABELS[field]), field
+        assert label(field, "sv") != label(field, "en") or len(label(field, "sv").split()) <= 2
+    assert label("assessors", "sv") == "Bedömare" and LABELS["assessors"] == "common.assessors"
 
 
 def test_the_families_name_every_value_of_their_types() -> None:

@@ -22,12 +22,12 @@ def cover_page(ctx: ReportContext) -> list[Block]:
     if m.areas:
         rows.append((msg(ctx.lang, "report.cover_areas"), para(", ".join(m.areas))))
     if m.spatial_level:
-        rows.append((msg(ctx.lang, "report.cover_spatial_level"), para(spatial_label(ctx, m.spatial_level))))
+        rows.append((msg(ctx.lang, "common.spatial_level"), para(spatial_label(ctx, m.spatial_level))))
     rows.append((msg(ctx.lang, "report.cover_date"), fmt_date(m.created)))
     if m.decision_date:
-        rows.append((msg(ctx.lang, "report.cover_decision_date"), fmt_date(m.decision_date)))
+        rows.append((msg(ctx.lang, "common.decision_date"), fmt_date(m.decision_date)))
     # An assessor is often written "name, role, unit": the semicolon keeps one person's commas apart from the next.
-    rows.append((msg(ctx.lang, "report.cover_assessors"), para(ASSESSOR_SEPARATOR.join(m.assessors)) or msg(ctx.lang, "report.none")))
+    rows.append((msg(ctx.lang, "common.assessors"), para(ASSESSOR_SEPARATOR.join(m.assessors)) or msg(ctx.lang, "report.none")))
     status = msg(ctx.lang, f"common.status_{m.status.value}")
     if m.adopted_at and m.adopted_by:  # the sign-off: who adopted this version, and when
         status = msg(ctx.lang, "common.adopted_on_by", date=fmt_date(m.adopted_at), by=para(m.adopted_by))

@@ -151,7 +151,7 @@ def summary_page(ctx: ReportContext) -> list[Block]:
                 line += " " + para(sentence(shorten(rec.comment, 240)))
             parts.append(Para(line, "summary_body"))
         if rec.text:
-            parts.append(Para(f"<b>{para(msg(ctx.lang, 'report.summary_proposed_decision'))}:</b> "
+            parts.append(Para(f"<b>{para(msg(ctx.lang, 'common.proposed_decision'))}:</b> "
                               f"{para(sentence(shorten(rec.text, 400)))}", "summary_body"))
     elif not s.assessors_summary.strip():
         parts.append(Para(msg(ctx.lang, "common.no_recommendation"), "summary_body"))

@@ -16,6 +16,7 @@ from assessment.answers.model import Status
 from assessment.workflow.review import thread
 from ui.i18n import t, tn
 from ui.metadata import FIELDS as DETAIL_FIELDS
+from ui.metadata import label as detail_label
 from ui.routes import REVIEW, WIZARD, required_assessment, go
 from ui.session import allowed, audit_save, author, checklist_note, close_assessment, lang, store
 from ui.timeline import SESSION_GAP, Milestone, Session, timeline
@@ -59,7 +60,7 @@ def said(v) -> str:
     label, the store's own milestones in one language, anything else as written."""
     field = v.summary.removeprefix("details: ")
     if field != v.summary and field in DETAIL_FIELDS:
-        return t(L, f"ui.details_{field}")
+        return detail_label(field, L)
     return v.summary_in(L)
 
 

@@ -208,7 +208,7 @@ def conclusions() -> None:
             label = text_for(rec.label, L) if rec.label is not None else rec.choice
             lines.append(f"**{md(label)}**" + (f"  \n{md(rec.comment[:600])}" if rec.comment.strip() else ""))
         if rec.text:
-            lines.append(f"**{t(L, 'ui.details_recommendation')}:** {md(rec.text[:2000])}")
+            lines.append(f"**{t(L, 'common.proposed_decision')}:** {md(rec.text[:2000])}")
         st.info("  \n".join(lines))
     elif not summary.assessors_summary.strip():
         st.caption(t(L, "common.no_recommendation"))
