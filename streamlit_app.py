@@ -33,18 +33,18 @@ st.set_page_config(page_title="SKB", page_icon=str(FAVICON), layout="wide")
 
 with st.sidebar:
     # The codes themselves are the options: a bound widget writes what it shows into the URL (?lang=en).
-    st.radio(t(lang(), "language"), list(LANGUAGES), horizontal=True, key="lang", bind="query-params",
+    st.radio(t(lang(), "ui.language"), list(LANGUAGES), horizontal=True, key="lang", bind="query-params",
              help=" · ".join(LANGUAGES.values()))
 
 L = lang()
 try:
     person = signed_in()
 except Forbidden as refused:
-    st.error(t(L, "sign_in_refused", reason=refused.message(L)))
-    st.button(t(L, "sign_out"), key="sign_out", on_click=st.logout, icon=":material/logout:")
+    st.error(t(L, "ui.sign_in_refused", reason=refused.message(L)))
+    st.button(t(L, "ui.sign_out"), key="sign_out", on_click=st.logout, icon=":material/logout:")
     st.stop()
 except SkbError as exc:  # the database cannot be reached to record the sign-in
-    st.error(t(L, "storage_unavailable", error=exc.message(L)))
+    st.error(t(L, "ui.storage_unavailable", error=exc.message(L)))
     st.stop()
 except Exception as exc:  # the database is away for a while: say so and try again by itself
     if (outage := unavailable(exc)) is None:
@@ -52,9 +52,9 @@ except Exception as exc:  # the database is away for a while: say so and try aga
     page_unavailable(outage)
     st.stop()
 if person is None:  # shared mode, not yet signed in: nothing but the way in
-    st.title(t(L, "sign_in_title"), anchor=False)
-    st.write(t(L, "sign_in_intro"))
-    st.button(t(L, "sign_in"), key="sign_in", type="primary", on_click=st.login, icon=":material/login:")
+    st.title(t(L, "ui.sign_in_title"), anchor=False)
+    st.write(t(L, "ui.sign_in_intro"))
+    st.button(t(L, "ui.sign_in"), key="sign_in", type="primary", on_click=st.login, icon=":material/login:")
     st.stop()
 
 try:
@@ -67,35 +67,35 @@ except Exception as exc:  # the database is away and this session has not read i
 admin = any(role is Role.ADMIN for _, role in held)  # read once per run, with the roles shown below
 with st.sidebar:
     if person.shared:
-        st.markdown(":material/person: " + t(L, "signed_in_as", name=md(person.label)))
+        st.markdown(":material/person: " + t(L, "ui.signed_in_as", name=md(person.label)))
         if held:
-            roles = ", ".join(f"{ROLE_LABELS[L][role]} ({md(org) if org != '*' else t(L, 'every_org')})"
+            roles = ", ".join(f"{ROLE_LABELS[L][role]} ({md(org) if org != '*' else t(L, 'ui.every_org')})"
                               for org, role in held)
-            st.caption(t(L, "your_roles", roles=roles))
+            st.caption(t(L, "ui.your_roles", roles=roles))
         else:
-            st.caption(t(L, "no_roles"))
-        st.button(t(L, "sign_out"), key="sign_out", on_click=st.logout, icon=":material/logout:")
+            st.caption(t(L, "ui.no_roles"))
+        st.button(t(L, "ui.sign_out"), key="sign_out", on_click=st.logout, icon=":material/logout:")
     else:
-        st.caption(":material/computer: " + t(L, "local_user", name=md(person.label)))
+        st.caption(":material/computer: " + t(L, "ui.local_user", name=md(person.label)))
 
 if person.shared and not held:  # signed in, but nobody has given them a role yet: nothing to see
-    st.title(t(L, "app_title"), anchor=False)
-    st.info(t(L, "no_roles"), icon=":material/person_off:")
+    st.title(t(L, "ui.app_title"), anchor=False)
+    st.info(t(L, "ui.no_roles"), icon=":material/person_off:")
     st.stop()
 
 pages = [
-    st.Page(START, title=t(L, "page_start"), icon=":material/home:", default=True, help=t(L, "page_start_help")),
-    st.Page(WIZARD, title=t(L, "page_wizard"), icon=":material/checklist:", help=t(L, "page_wizard_help")),
-    st.Page(RESULTS, title=t(L, "page_results"), icon=":material/bar_chart:", help=t(L, "page_results_help")),
-    st.Page(HISTORY, title=t(L, "page_history"), icon=":material/history:", help=t(L, "page_history_help")),
-    st.Page(REVIEW, title=t(L, "page_review"), icon=":material/rate_review:", help=t(L, "page_review_help")),
-    st.Page(FOLLOWUP, title=t(L, "page_followup"), icon=":material/monitoring:", help=t(L, "page_followup_help")),
-    st.Page(PORTFOLIO, title=t(L, "page_portfolio"), icon=":material/dashboard:", help=t(L, "page_portfolio_help")),
-    st.Page(COMPARE, title=t(L, "page_compare"), icon=":material/compare:", help=t(L, "page_compare_help")),
+    st.Page(START, title=t(L, "ui.page_start"), icon=":material/home:", default=True, help=t(L, "ui.page_start_help")),
+    st.Page(WIZARD, title=t(L, "ui.page_wizard"), icon=":material/checklist:", help=t(L, "ui.page_wizard_help")),
+    st.Page(RESULTS, title=t(L, "ui.page_results"), icon=":material/bar_chart:", help=t(L, "ui.page_results_help")),
+    st.Page(HISTORY, title=t(L, "ui.page_history"), icon=":material/history:", help=t(L, "ui.page_history_help")),
+    st.Page(REVIEW, title=t(L, "ui.page_review"), icon=":material/rate_review:", help=t(L, "ui.page_review_help")),
+    st.Page(FOLLOWUP, title=t(L, "ui.page_followup"), icon=":material/monitoring:", help=t(L, "ui.page_followup_help")),
+    st.Page(PORTFOLIO, title=t(L, "ui.page_portfolio"), icon=":material/dashboard:", help=t(L, "ui.page_portfolio_help")),
+    st.Page(COMPARE, title=t(L, "ui.page_compare"), icon=":material/compare:", help=t(L, "ui.page_compare_help")),
 ]
 if person.shared and admin:
-    pages.append(st.Page(ADMIN, title=t(L, "page_admin"), icon=":material/admin_panel_settings:",
-                         help=t(L, "page_admin_help")))
+    pages.append(st.Page(ADMIN, title=t(L, "ui.page_admin"), icon=":material/admin_panel_settings:",
+                         help=t(L, "ui.page_admin_help")))
 page = st.navigation(pages)
 chrome(L, to_question=page.url_path == "wizard")  # Streamlit's own English replaced; the skip link first
 try:

@@ -30,30 +30,7 @@ from .toolkit.styles import ACCENT, FRAME_WIDTH, RULE, SHADE, styles
 
 __all__ = ["render_comparison"]
 
-_WORDS = {
-    "sv": {"title": "Jämförelse", "kind": "Bilaga till konsekvensbedömningen", "side_a": "A", "side_b": "B",
-           "what": "Vad som jämförs", "assessment": "Bedömning", "alternative": "Alternativ",
-           "municipality": "Kommun eller region", "status": "Status", "version": "Version",
-           "difference": "B − A", "overall": "Totalt", "sections": "Avsnitt",
-           "groups": "Grupper", "equity": "Jämlikhet", "verdict": "Slutsats",
-           "coverage": "Underlag", "note": "Poäng på skalan −100 till +100. En tom ruta betyder att ingenting "
-           "är bedömt där (okänt eller inte relevant), aldrig noll. Skillnaden visas bara där båda sidor har ett "
-           "värde.", "adopted": "Fastställd {date} av {by}", "none": "–", "same": "samma bedömning"},
-    "en": {"title": "Comparison", "kind": "Appendix to the impact assessment", "side_a": "A", "side_b": "B",
-           "what": "What is compared", "assessment": "Assessment", "alternative": "Alternative",
-           "municipality": "Municipality or region", "status": "Status", "version": "Version",
-           "difference": "B − A", "overall": "Overall", "sections": "Sections",
-           "groups": "Groups", "equity": "Equity", "verdict": "Verdict",
-           "coverage": "Evidence", "note": "Scores on the scale −100 to +100. An empty cell means nothing was "
-           "rated there (unknown or not relevant), never zero. The difference is shown only where both sides "
-           "have a value.", "adopted": "Adopted {date} by {by}", "none": "–", "same": "same assessment"},
-}
-
-
-def _w(lang: str, key: str, **fields: object) -> str:
-    words = _WORDS.get(lang, _WORDS["sv"])[key]
-    return words.format(**fields) if fields else words
-
+DIFFERENCE = "B − A"  # the difference column: a formula, the same in every language
 
 def _table(rows: list[list[Any]], widths: list[float]) -> Table:
     table = Table(rows, colWidths=widths, repeatRows=1, hAlign="LEFT")
@@ -78,7 +55,7 @@ def _diff(value: float | None) -> str:
 
 def _figures(c: Comparison, rows: list[Row], lang: str, percent: bool = False) -> Table:
     st = styles()
-    head = ["", "A", "B", _w(lang, "difference")]
+    head = ["", "A", "B", DIFFERENCE]
     out = [[Paragraph(para(h), st.cell_head) for h in head]]
     for r in rows:
         def cell(v: float | None) -> str:
@@ -98,12 +75,12 @@ def _who(c: Comparison, lang: str) -> list[Flowable]:
 
     def meta(side: Any) -> list[str]:
         m = side.assessment.metadata
-        status = msg(lang, f"status_{m.status.value}")
+        status = msg(lang, f"common.status_{m.status.value}")
         if m.adopted_at:
-            status = _w(lang, "adopted", date=m.adopted_at.isoformat(), by=m.adopted_by or "")
+            status = msg(lang, "common.adopted_on_by", date=m.adopted_at.isoformat(), by=m.adopted_by or "")
         return [m.title, side.alternative_label, m.municipality or "–", status]
 
-    labels = [_w(lang, "assessment"), _w(lang, "alternative"), _w(lang, "municipality"), _w(lang, "status")]
+    labels = [msg(lang, "report.compare_assessment"), msg(lang, "common.alternative"), msg(lang, "common.municipality"), msg(lang, "common.status")]
     for label, x, y in zip(labels, meta(c.a), meta(c.b)):
         rows.append([Paragraph(para(label), st.cell_head), Paragraph(para(x), st.cell), Paragraph(para(y), st.cell)])
     table = Table(rows, colWidths=[110, (FRAME_WIDTH - 110) / 2, (FRAME_WIDTH - 110) / 2], hAlign="LEFT")
@@ -127,19 +104,19 @@ def render_comparison(a: Assessment, b: Assessment, out: BinaryIO, lang: str = "
         return Heading(words, st.h1 if level == 0 else st.h2, level, f"c{next(keys)}")
 
     story: list[Flowable] = [
-        Paragraph(para(_w(lang, "kind")), st.subtitle),
-        Paragraph(para(_w(lang, "title")), st.title),
+        Paragraph(para(msg(lang, "report.compare_kind")), st.subtitle),
+        Paragraph(para(msg(lang, "report.compare_title")), st.title),
         Paragraph(para(f"A: {c.a.label}"), st.big),
         Paragraph(para(f"B: {c.b.label}"), st.big),
         Spacer(1, 6),
-        heading(_w(lang, "what")),
+        heading(msg(lang, "report.compare_what")),
         *_who(c, lang),
         Spacer(1, 6),
-        Paragraph(para(_w(lang, "note")), st.muted),
-        heading(_w(lang, "overall")),
+        Paragraph(para(msg(lang, "report.compare_note")), st.muted),
+        heading(msg(lang, "common.compare_overall")),
         _figures(c, c.block("overall") + c.block("equity"), lang),
     ]
-    verdicts = [msg(lang, f"verdict_{v}") for v in c.verdicts]
+    verdicts = [msg(lang, f"report.verdict_{v}") for v in c.verdicts]
     story.append(Paragraph(para(f"A: {verdicts[0]}"), st.small))
     story.append(Paragraph(para(f"B: {verdicts[1]}"), st.small))
     # The policy areas (by the checklists' mark) first, then every other framework, each under its own title.
@@ -150,22 +127,22 @@ def render_comparison(a: Assessment, b: Assessment, out: BinaryIO, lang: str = "
         story.append(heading(c.framework_titles.get(fid) or fid))
         if fid in c.policy and any(r.a is not None or r.b is not None for r in rows):
             story.append(bar_chart([(shorten(r.label, 80), [r.a, r.b]) for r in rows], ["A", "B"], FRAME_WIDTH,
-                                   msg(lang, "not_rated")))
+                                   msg(lang, "report.not_rated")))
             story.append(Spacer(1, 6))
         story.append(_figures(c, rows, lang))
     if c.block("section"):
-        story += [heading(_w(lang, "sections")), _figures(c, c.block("section"), lang)]
+        story += [heading(msg(lang, "common.sections")), _figures(c, c.block("section"), lang)]
     if c.block("group"):
-        story += [heading(_w(lang, "groups")), _figures(c, c.block("group"), lang)]
-    story += [heading(_w(lang, "coverage")), _figures(c, c.block("coverage") + c.block("counts"), lang,
+        story += [heading(msg(lang, "report.compare_groups")), _figures(c, c.block("group"), lang)]
+    story += [heading(msg(lang, "common.evidence")), _figures(c, c.block("coverage") + c.block("counts"), lang,
                                                       percent=True)]
-    title = plain(f"{_w(lang, 'title')}: {c.a.label} / {c.b.label}")
+    title = plain(f"{msg(lang, 'report.compare_title')}: {c.a.label} / {c.b.label}")
     people = dict.fromkeys([*c.a.assessment.metadata.assessors, *c.b.assessment.metadata.assessors])
     author = ASSESSOR_SEPARATOR.join(people) or c.a.assessment.metadata.municipality or c.b.assessment.metadata.municipality
-    doc = ReportDocument(out, title=title, author=plain(author), subject=plain(_w(lang, "kind")), creator="SKB",
+    doc = ReportDocument(out, title=title, author=plain(author), subject=plain(msg(lang, "report.compare_kind")), creator="SKB",
                          lang=lang)
     try:
-        doc.multiBuild(story, canvasmaker=numbered_canvas(msg(lang, "page_of", page="{page}", pages="{pages}"),
-                                                          shorten(_w(lang, "title"), 40)))
+        doc.multiBuild(story, canvasmaker=numbered_canvas(msg(lang, "report.page_of", page="{page}", pages="{pages}"),
+                                                          shorten(msg(lang, "report.compare_title"), 40)))
     except LayoutError as exc:
         raise ReportError(f"the comparison could not be built: {exc}") from exc

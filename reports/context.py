@@ -71,13 +71,6 @@ class ReportContext:
     def checklist(self) -> Checklist:
         return self.assessment.checklist
 
-    def t(self, key: str, **fields: object) -> str:
-        return msg(self.lang, key, **fields)
-
-    def count(self, key: str, count: int) -> str:
-        """`key` filled with `count`; its singular `key_one` when the count is 1."""
-        return self.t(f"{key}_one") if count == 1 else self.t(key, count=count)
-
     def text(self, value: Any) -> str:
         """A checklist text (possibly {sv:…, en:…}) in the report's language, as plain text."""
         return plain(text_for(value, self.lang, self.checklist.default_language))
@@ -106,11 +99,11 @@ class ReportContext:
 
     def alt_label(self, alt_id: str | None) -> str:
         if alt_id is None:
-            return self.t("measure_everywhere")
+            return msg(self.lang, "report.measure_everywhere")
         for alt in self.checklist.alternatives:
             if alt.id == alt_id:
                 return self.text(alt.label)
-        return self.t("default_proposal") if alt_id == "proposal" else plain(alt_id)
+        return msg(self.lang, "common.proposal") if alt_id == "proposal" else plain(alt_id)
 
     def group_label(self, group_id: str) -> str:
         return group_name(self.checklist, group_id, self.lang)
@@ -155,15 +148,15 @@ class ReportContext:
     def band(self, score: Score) -> str:
         """The score's band in words; "not rated" without a score, "–" when the checklist has no bands."""
         if score.value is None:
-            return self.t("not_rated")
-        return self.text(score.band) if score.band is not None else self.t("none")
+            return msg(self.lang, "report.not_rated")
+        return self.text(score.band) if score.band is not None else msg(self.lang, "report.none")
 
     def score_words(self, score: Score | None, inside: bool = False) -> str:
         """A score for a sentence or a cell (escaped): "Något positiv (+18)", "+18" or "ej bedömt".
 
         `inside`: the words stand inside a sentence, so the band reads in lower case."""
         if score is None or score.value is None:
-            return para(self.t("not_rated"))
+            return para(msg(self.lang, "report.not_rated"))
         if score.band is None:
             return fmt_score(score.value)
         band = self.text(score.band)
@@ -180,7 +173,7 @@ class ReportContext:
 
     def ladder_label(self, level_id: str | None) -> str:
         if level_id is None:
-            return self.t("none")
+            return msg(self.lang, "report.none")
         for ladder in self.checklist.ladders:
             for level in ladder.levels:
                 if level.id == level_id:

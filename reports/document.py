@@ -91,13 +91,13 @@ def report_model(assessment: Assessment, lang: str = "sv", result: Result | None
         title=title,
         blocks=blocks,
         author=plain(ASSESSOR_SEPARATOR.join(m.assessors) or m.municipality),
-        subject=plain(msg(lang, "subject", title=title)),
+        subject=plain(msg(lang, "report.subject", title=title)),
         # The body's digest: an adopted report names the exact assessment it was built from, so that an
         # export of it can be checked elsewhere (assessment/store/integrity.py, check_adoption).
         keywords=[plain(m.municipality), plain(ctx.text(ctx.checklist.title)),
                   BODY_MARK + body_digest(assessment.model_dump(mode="json", by_alias=True, exclude_none=True))],
         footer=shorten(" · ".join(x for x in (m.municipality, m.title) if x), 90),
-        page_label=msg(lang, "page_of", page="{page}", pages="{pages}"),
+        page_label=msg(lang, "report.page_of", page="{page}", pages="{pages}"),
         cover_pages=1,
     )
 

@@ -20,13 +20,14 @@ from reportlab.platypus import Flowable, KeepTogether, Paragraph, Spacer
 from reportlab.platypus.doctemplate import LayoutError
 
 from assessment.answers.model import Assessment, MeasureStatus
+from assessment.catalogue import has
 from assessment.errors import ReportError
 from assessment.scoring.scoring import score
 from assessment.scoring.summary import summarize
 
 from .context import fmt_date, group_name
 from .toolkit.fonts import register_fonts
-from .i18n import CATALOGUE, msg
+from .i18n import msg
 from .toolkit.layout import ReportDocument, numbered_canvas
 from .toolkit.markup import para, plain, shorten
 from .prose import list_separator, mid_sentence
@@ -54,21 +55,21 @@ def render_participant_feedback(assessment: Assessment, out: BinaryIO, lang: str
     st = styles()
     m = assessment.metadata
 
-    def t(key: str, **fields: object) -> str:
-        # The children's letter has its own words where they differ (pfc_…), the letter's otherwise.
-        if children and key.startswith("pf_") and f"pfc_{key[3:]}" in CATALOGUE.get(lang, CATALOGUE["sv"]):
-            key = f"pfc_{key[3:]}"
+    def t(lang: str, key: str, **fields: object) -> str:
+        # The children's letter has its own words where they differ (report.pfc_…), the letter's otherwise.
+        if children and key.startswith("report.pf_") and has(f"report.pfc_{key[len('report.pf_'):]}"):
+            key = f"report.pfc_{key[len('report.pf_'):]}"
         return msg(lang, key, **fields)
 
     place = ", ".join(m.areas) or m.municipality
     story: list[Flowable] = [
-        Paragraph(para(t("pf_title")), st.title),
-        Paragraph(t("pf_intro", title=f"<b>{para(m.title)}</b>",
-                    where=t("pf_where", place=para(place)) if place else ""), st.big),
+        Paragraph(para(t(lang, "report.pf_title")), st.title),
+        Paragraph(t(lang, "report.pf_intro", title=f"<b>{para(m.title)}</b>",
+                    where=t(lang, "report.pf_where", place=para(place)) if place else ""), st.big),
     ]
     records = assessment.participation
     if not records:
-        story.append(Paragraph(para(t("pf_none")), st.big))
+        story.append(Paragraph(para(t(lang, "report.pf_none")), st.big))
     for rec in records:
         when = fmt_date(rec.date) if rec.date else ""
         # The first group opens the line; declared labels after it read in lower case, free names as typed.
@@ -83,37 +84,37 @@ def render_participant_feedback(assessment: Assessment, out: BinaryIO, lang: str
         if when or who:
             block.append(Paragraph(para(" · ".join(x for x in (when, who) if x)), st.body))
         if rec.heard.strip():
-            block.append(Paragraph(f"<b>{para(t('pf_heard'))}:</b> {para(shorten(rec.heard, HEARD_LIMIT))}", st.big))
+            block.append(Paragraph(f"<b>{para(t(lang, 'report.pf_heard'))}:</b> {para(shorten(rec.heard, HEARD_LIMIT))}", st.big))
         changed = rec.changed.strip()
-        block.append(Paragraph(f"<b>{para(t('pf_changed'))}:</b> "
-                               + (para(shorten(changed, HEARD_LIMIT)) if changed else para(t("pf_nothing_changed"))),
+        block.append(Paragraph(f"<b>{para(t(lang, 'report.pf_changed'))}:</b> "
+                               + (para(shorten(changed, HEARD_LIMIT)) if changed else para(t(lang, "report.pf_nothing_changed"))),
                                st.big))
         if rec.feedback.strip():
-            block.append(Paragraph(f"<b>{para(t('pf_feedback'))}:</b> {para(shorten(rec.feedback, HEARD_LIMIT))}",
+            block.append(Paragraph(f"<b>{para(t(lang, 'report.pf_feedback'))}:</b> {para(shorten(rec.feedback, HEARD_LIMIT))}",
                                    st.big))
         story.append(KeepTogether(block))
 
-    story.append(Paragraph(para(t("pf_next")), st.big_head))
-    story.append(Paragraph(para(t("pf_next_decision", date=fmt_date(m.decision_date)) if m.decision_date
-                                else t("pf_next_no_decision")), st.big))
+    story.append(Paragraph(para(t(lang, "report.pf_next")), st.big_head))
+    story.append(Paragraph(para(t(lang, "report.pf_next_decision", date=fmt_date(m.decision_date)) if m.decision_date
+                                else t(lang, "report.pf_next_no_decision")), st.big))
     # What is decided (under way or done) apart from what is only planned: a planned investigation
     # ("Utred …") is not a promise, and the letter does not read it as one.
     promised = summary.promised[:MAX_MEASURES]
-    for status, key in (((MeasureStatus.UNDER_WAY, MeasureStatus.DONE), "pf_next_decided"),
-                        ((MeasureStatus.PLANNED,), "pf_next_planned")):
+    for status, key in (((MeasureStatus.UNDER_WAY, MeasureStatus.DONE), "report.pf_next_decided"),
+                        ((MeasureStatus.PLANNED,), "report.pf_next_planned")):
         these = [x for x in promised if x.status in status]
         if these:
-            story.append(Paragraph(para(t(key)), st.big))
+            story.append(Paragraph(para(t(lang, key)), st.big))
             for x in these:
                 story.append(Paragraph(para(shorten(x.text, 200)), st.big, bulletText="•"))
     changed_any = any(r.changed.strip() for r in records)
-    story += [Spacer(1, 10), Paragraph(para(t("pf_thanks" if changed_any else "pf_thanks_unchanged")), st.big)]
+    story += [Spacer(1, 10), Paragraph(para(t(lang, "report.pf_thanks" if changed_any else "report.pf_thanks_unchanged")), st.big)]
 
     title = plain(m.title)
-    doc = ReportDocument(out, title=f"{plain(msg(lang, 'pf_title'))} {title}", author=plain(m.municipality),
+    doc = ReportDocument(out, title=f"{plain(msg(lang, 'report.pf_title'))} {title}", author=plain(m.municipality),
                          subject=title, creator="SKB", lang=lang)
     try:
-        doc.build(story, canvasmaker=numbered_canvas(msg(lang, "page_of", page="{page}", pages="{pages}"),
+        doc.build(story, canvasmaker=numbered_canvas(msg(lang, "report.page_of", page="{page}", pages="{pages}"),
                                                      shorten(m.municipality, 90)))
     except LayoutError as exc:
         raise ReportError(f"the participant letter could not be built: {exc}") from exc

@@ -15,6 +15,8 @@ import re
 import string
 from collections.abc import Mapping, Sequence
 
+from assessment.catalogue import text
+
 __all__ = ["sentence", "clause", "mid_sentence", "join_words", "list_separator", "fmt_number", "fill", "TERMINAL"]
 
 TERMINAL = (".", "?", "!", "…")
@@ -82,8 +84,7 @@ def join_words(items: Sequence[str], lang: str) -> str:
     items = [i for i in items if i]
     if len(items) <= 1:
         return "".join(items)
-    last = " och " if lang == "sv" else " and "
-    return list_separator(items).join(items[:-1]) + last + items[-1]
+    return list_separator(items).join(items[:-1]) + text(lang, "common.list_and") + items[-1]
 
 
 def list_separator(items: Sequence[str]) -> str:

@@ -33,7 +33,7 @@ from pypdf import PdfReader
 from assessment.checklist.checklist import text_for
 from assessment.answers.model import Assessment, MeasureStatus
 from assessment.scoring.summary import figure, fmt_figure, summarize
-from reports.i18n import msg
+from reports.i18n import msg, msgn
 from reports.prose import mid_sentence
 
 SHOWN_LOSERS = 6  # reports.chapters.summary names six losers and counts the rest
@@ -61,11 +61,11 @@ def page_texts(pdf: bytes) -> list[str]:
 
 
 def summary_page(pdf: bytes, lang: str) -> str:
-    title = squash(msg(lang, "summary_title"))
+    title = squash(msg(lang, "report.summary_title"))
     for text in page_texts(pdf):
         if squash(text).startswith(title):
             return text
-    raise AssertionError(f"no page of the report starts with {msg(lang, 'summary_title')!r}")
+    raise AssertionError(f"no page of the report starts with {msg(lang, 'report.summary_title')!r}")
 
 
 def _label(assessment: Assessment, kind: str, ident: str, lang: str, short: bool = False) -> str:
@@ -78,12 +78,8 @@ def _label(assessment: Assessment, kind: str, ident: str, lang: str, short: bool
             return text_for(getattr(item, "short", None) if short and getattr(item, "short", None) else item.label,
                             lang, c.default_language)
     if kind == "alternative" and ident == "proposal":
-        return msg(lang, "default_proposal")
+        return msg(lang, "common.proposal")
     return ident
-
-
-def _more(lang: str, key: str, count: int) -> str:
-    return msg(lang, f"{key}_one") if count == 1 else msg(lang, key, count=count)
 
 
 class _Text(HTMLParser):
@@ -130,7 +126,7 @@ def check_summary_html(page: str, assessment: Assessment, result: Any, lang: str
     """The same claims, held against the decision page of the HTML twin."""
     lang = lang if lang in ("sv", "en") else "sv"
     _, decision = html_texts(page)
-    assert squash(decision).startswith(squash(msg(lang, "summary_title"))), "the HTML has no decision page"
+    assert squash(decision).startswith(squash(msg(lang, "report.summary_title"))), "the HTML has no decision page"
     check_summary_text(decision, assessment, result, lang)
 
 
@@ -146,25 +142,25 @@ def check_summary_text(text: str, assessment: Assessment, result: Any, lang: str
         stop = whole.find(squash(end), start) if end else -1
         return whole[start:stop] if stop >= 0 else whole[start:]
 
-    who = part(msg(lang, "summary_who", alternative="\x00").split("\x00")[0], msg(lang, "summary_negatives"))
-    negatives = part(msg(lang, "summary_negatives"), msg(lang, "summary_gaps"))
-    gaps = part(msg(lang, "summary_gaps"), msg(lang, "summary_flags"))
+    who = part(msg(lang, "report.summary_who", alternative="\x00").split("\x00")[0], msg(lang, "common.worst_negatives"))
+    negatives = part(msg(lang, "common.worst_negatives"), msg(lang, "common.gaps"))
+    gaps = part(msg(lang, "common.gaps"), msg(lang, "report.summary_flags"))
     groups = result.alternatives[primary].groups
 
     # -- losers: exactly the groups shown below zero --
     shown = {g: figure(s.value) for g, s in groups.items() if s is not None and s.value is not None}
     losers = sorted((g for g, v in shown.items() if v < 0), key=lambda g: (groups[g].value, g))
-    lose_word = squash(msg(lang, "summary_losers", groups="\x00").split("\x00")[0])
+    lose_word = squash(msg(lang, "report.summary_losers", groups="\x00").split("\x00")[0])
     page = who
     if not losers:
         assert lose_word not in page, "the summary names losers, but no group's score is shown below 0"
         if shown:
-            assert squash(msg(lang, "summary_no_losers")).rstrip(".") in page, "no loser, and the summary does not say so"
+            assert squash(msg(lang, "common.no_losers")).rstrip(".") in page, "no loser, and the summary does not say so"
     else:
         assert lose_word in page, f"groups {losers} score below 0, but the summary names no loser"
         start = page.index(lose_word)
         # The sentence ends with its last figure, or with the count of the losers not named.
-        more = squash(_more(lang, "summary_more_groups", len(losers) - SHOWN_LOSERS)) if len(losers) > SHOWN_LOSERS else ""
+        more = squash(msgn(lang, "common.more_groups", len(losers) - SHOWN_LOSERS)) if len(losers) > SHOWN_LOSERS else ""
         end = page.find(more, start) + len(more) if more and more in page[start:] else page.find(").", start) + 2
         segment = page[start:end] if end > start else page[start:]
         for g in losers[:SHOWN_LOSERS]:
@@ -178,7 +174,7 @@ def check_summary_text(text: str, assessment: Assessment, result: Any, lang: str
                 continue  # a label inside a loser's label ("barn" in "små barn") proves nothing
             assert label + "(" not in segment, f"{g} is named as losing but its score is shown as {shown[g]}"
         if len(losers) > SHOWN_LOSERS:
-            assert squash(_more(lang, "summary_more_groups", len(losers) - SHOWN_LOSERS)) in segment
+            assert squash(msgn(lang, "common.more_groups", len(losers) - SHOWN_LOSERS)) in segment
 
     # -- "no measure decided": once per listed finding without a measure, and only then --
     summary = summarize(assessment, result, lang)
@@ -188,25 +184,25 @@ def check_summary_text(text: str, assessment: Assessment, result: Any, lang: str
         live = [m for m in assessment.measures_for(f.criterion, f.alternative) if m.status != MeasureStatus.DROPPED]
         assert not live, f"'no measure' is said of {f.criterion}, which has the measure {live[0].text!r}"
         assert any(v < 0 for v in _ratings(assessment, f.criterion, f.alternative)), f.criterion
-    said = negatives.count(squash(msg(lang, "summary_negative_no_measure")))
+    said = negatives.count(squash(msg(lang, "common.negative_no_measure")))
     assert said == len(without), f"'no measure decided' is said {said} times for {len(without)} findings without one"
 
     # -- knowledge gaps: counted as listed --
     gap_questions = {g.criterion for g in result.gaps if g.alternative in (None, primary)}
     if gap_questions:
-        head = msg(lang, "summary_gaps_text", count="\x00", alternative="\x01")
+        head = msg(lang, "report.summary_gaps_text", count="\x00", alternative="\x01")
         before, _, after = head.partition("\x00")
         pattern = re.escape(squash(before.split("\x01")[-1])) + r"(\d+)" + re.escape(squash(after))
         counts = re.findall(pattern, gaps)
         assert counts, "the summary counts no knowledge gaps, but the result has some"
         assert int(counts[0]) == len(gap_questions), f"{counts[0]} knowledge gaps said, {len(gap_questions)} in the result"
         if len(gap_questions) > SHOWN_GAPS:
-            assert squash(_more(lang, "summary_more_gaps", len(gap_questions) - SHOWN_GAPS)) in gaps
+            assert squash(msgn(lang, "report.summary_more_gaps", len(gap_questions) - SHOWN_GAPS)) in gaps
     else:
-        assert squash(msg(lang, "summary_no_gaps")) in gaps, "no knowledge gap, and the summary does not say so"
+        assert squash(msg(lang, "report.summary_no_gaps")) in gaps, "no knowledge gap, and the summary does not say so"
 
     # -- differences: the difference of the figures shown --
-    page = part(msg(lang, "summary_alternatives"), msg(lang, "summary_negatives")) if len(result.alternatives) > 1 else ""
+    page = part(msg(lang, "report.summary_alternatives"), msg(lang, "common.worst_negatives")) if len(result.alternatives) > 1 else ""
     if len(result.alternatives) > 1:
         for d in result.differences[:2]:
             base = result.alternatives[d.base].overall.value
@@ -219,7 +215,7 @@ def check_summary_text(text: str, assessment: Assessment, result: Any, lang: str
                 figure_text = squash(fmt_figure(value))
                 assert any(f"({figure_text})" in page[i:i + 200] or page[i + len(line):].startswith(figure_text)
                            for i in found), f"the alternative {alt} is not shown with its figure {fmt_figure(value)}"
-            sentence = squash(msg(lang, "summary_alt_diff", other=mid_sentence(_label(assessment, "alternative", d.other, lang)),
+            sentence = squash(msg(lang, "report.summary_alt_diff", other=mid_sentence(_label(assessment, "alternative", d.other, lang)),
                                   base=mid_sentence(_label(assessment, "alternative", d.base, lang)),
                                   diff=fmt_figure(figure(other) - figure(base))))
             assert sentence in page, (f"the difference {d.other} − {d.base} is not shown as "

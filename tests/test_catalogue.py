@@ -48,17 +48,6 @@ NOT_WORDS: dict[str, str] = {
 
 # Files still to be moved into the catalogue (this list only shrinks; empty when the move is done).
 PENDING: set[str] = {
-    "assessment/scoring/compare.py",
-    "assessment/scoring/glance.py",
-    "assessment/scoring/score_text.py",
-    "assessment/scoring/scoring.py",
-    "assessment/scoring/summary.py",
-    "assessment/scoring/verdict_text.py",
-    "reports/compare.py",
-    "reports/i18n.py",
-    "reports/prose.py",
-    "ui/i18n.py",
-    "ui/session.py",
 }
 
 

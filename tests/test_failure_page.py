@@ -17,7 +17,7 @@ from streamlit.testing.v1 import AppTest
 
 import assessment.scoring.scoring
 from assessment.store.storage import open_store
-from ui.i18n import CATALOGUE
+from assessment.catalogue import template
 
 ROOT = Path(__file__).resolve().parent.parent
 APP = str(ROOT / "streamlit_app.py")
@@ -46,11 +46,9 @@ def test_a_failing_page_says_so_in_the_persons_language_and_loses_nothing(app_st
         at.switch_page("ui/app_pages/results.py").run()
     assert not at.exception, "Streamlit's own error page was shown"
     said = [e.value for e in at.error]
-    words = CATALOGUE[lang]
-    assert len(said) == 1 and said[0].startswith(words["page_failed"].split("{cause}")[0])
-    assert words["page_failed_cause"] in said[0]
-    other = CATALOGUE["en" if lang == "sv" else "sv"]
-    assert other["page_failed_cause"] not in said[0]
+    assert len(said) == 1 and said[0].startswith(template(lang, "ui.page_failed").split("{cause}")[0])
+    assert template(lang, "ui.page_failed_cause") in said[0]
+    assert template("en" if lang == "sv" else "sv", "ui.page_failed_cause") not in said[0]
     # the reference shown is the one the log carries, with the traceback
     record = next(r for r in caplog.records if r.name == "skb.ui")
     reference = record.args[0]
@@ -84,6 +82,6 @@ def test_a_failing_callback_is_said_in_the_persons_language_and_keeps_what_was_t
     with caplog.at_level(logging.ERROR, logger="skb.ui"):
         at.button(key="FormSubmitter:new_comment-Skicka").click().run()
     assert not at.exception, "Streamlit's own error page was shown"
-    assert any(CATALOGUE["sv"]["page_failed_cause"] in e.value for e in at.error), [e.value for e in at.error]
+    assert any(template("sv", "ui.page_failed_cause") in e.value for e in at.error), [e.value for e in at.error]
     assert any(r.name == "skb.ui" and "planted" in str(r.exc_info[1]) for r in caplog.records)
     assert at.text_area(key="skb_comment_text").value == COMMENT  # nothing typed is lost

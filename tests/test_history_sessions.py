@@ -76,7 +76,7 @@ def test_the_history_page_of_an_imported_example_with_its_review_thread(app_stor
 
     from streamlit.testing.v1 import AppTest
 
-    from ui.i18n import CATALOGUE
+    from ui.i18n import t
 
     root = Path(__file__).resolve().parent.parent
     example = root / "examples" / "grannskap-utbyggnad.yaml"
@@ -87,5 +87,5 @@ def test_the_history_page_of_an_imported_example_with_its_review_thread(app_stor
         at.switch_page("ui/app_pages/history.py").run()
         assert not at.exception and not at.error, [e.value for e in at.error]
         said = " ".join(m.value for m in at.markdown)
-        assert CATALOGUE[lang]["milestone_created"] in said
+        assert t(lang, "ui.milestone_created") in said
         assert at.selectbox(key=f"history:{aid}").options  # every version offered

@@ -12,16 +12,20 @@ import dataclasses
 import io
 import re
 from pathlib import Path
+from typing import get_args, get_type_hints
 
 import pytest
 import yaml
 from pypdf import PdfReader
 
+from assessment.catalogue import has, messages
+from assessment.checklist.checklist import Aggregation
 from assessment.workflow.cli import main
-from assessment.answers.model import dump_assessment, parse_assessment
+from assessment.answers.model import MeasureStatus, Status, dump_assessment, parse_assessment
+from assessment.scoring.results import EquityResult, Flag
 from assessment.scoring.scoring import score
 from reports import render_participant_feedback, render_report
-from reports.i18n import CATALOGUE, LANGUAGES
+from reports.i18n import LANGUAGES, msg
 from render import page_texts, pdftotext_pages, sample_assessment, sample_data, sample_checklist
 
 
@@ -56,14 +60,43 @@ def page_of(pages: list[str], needle: str) -> int:
 # --- the message catalogue ------------------------------------------------------------
 
 
+def _report_words(lang: str) -> dict[str, str]:
+    texts, _ = messages(lang)
+    return {k: v for k, v in texts.items() if k.startswith(("report.", "common."))}
+
+
 def test_every_language_has_the_same_words():
-    keys = {lang: set(CATALOGUE[lang]) for lang in LANGUAGES}
+    keys = {lang: set(_report_words(lang)) for lang in LANGUAGES}
     assert keys["sv"] == keys["en"], keys["sv"] ^ keys["en"]
+    assert len(keys["sv"]) > 200  # the report's words are in the catalogue, not somewhere else
 
 
 def test_the_same_fields_are_filled_in_every_language():
-    fields = {lang: {k: set(re.findall(r"{(\w+)}", v)) for k, v in CATALOGUE[lang].items()} for lang in LANGUAGES}
+    fields = {lang: {k: set(re.findall(r"{(\w+)}", v)) for k, v in _report_words(lang).items()} for lang in LANGUAGES}
     assert fields["sv"] == fields["en"]
+
+
+# Every id the report builds from a value (msg(lang, f"common.status_{m.status.value}")), with every value it can take.
+REPORT_FAMILIES = {
+    "common.status_": [s.value for s in Status],
+    "common.measure_": [s.value for s in MeasureStatus],
+    "report.severity_": ["info", "warning", "serious"],
+    "report.verdict_": ["narrows", "widens", "unchanged", "unknown"],
+    "report.method_": [a.value for a in Aggregation],
+    "report.language_": list(LANGUAGES),
+}
+
+
+@pytest.mark.parametrize("prefix", list(REPORT_FAMILIES))
+def test_every_id_built_at_run_time_resolves(prefix):
+    for value in REPORT_FAMILIES[prefix]:
+        assert has(prefix + value), prefix + value
+        for lang in LANGUAGES:
+            assert msg(lang, prefix + value).strip()
+    if prefix == "report.severity_":
+        assert set(REPORT_FAMILIES[prefix]) == set(get_args(get_type_hints(Flag)["severity"]))
+    if prefix == "report.verdict_":
+        assert set(REPORT_FAMILIES[prefix]) == set(get_args(get_type_hints(EquityResult)["verdict"]))
 
 
 # --- where things are -------------------------------------------------------------------

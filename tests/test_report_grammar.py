@@ -1,6 +1,7 @@
 """Every sentence pattern the report, the letter and the verdict assemble, filled and read for grammar.
 
-Each template of `reports.i18n` and `assessment.scoring.verdict_text.PHRASES`, in Swedish and English, is filled
+Each template of the catalogue the report and the verdict say (`report.*`, `common.*`, `verdict.*`, every plural form),
+in Swedish and English, is filled
 through the same `fill` the report uses, with representative values chosen to be awkward: a question
 that ends in "?", a band that is a whole clause ("barnets rättigheter stärks"), a group label with a
 comma, a figure with a minus sign. The filled text must then keep the rules a language editor asked for:
@@ -16,8 +17,7 @@ import re
 
 import pytest
 
-from assessment.scoring.verdict_text import PHRASES
-from reports.i18n import CATALOGUE
+from assessment.catalogue import messages
 from reports.prose import fill
 
 FILLS = {
@@ -78,10 +78,14 @@ def _filled(lang: str, template: str, extra: dict[str, object]) -> str:
 def _patterns() -> list[tuple[str, str, str, str]]:
     out = []
     for lang in ("sv", "en"):
-        for key, template in CATALOGUE[lang].items():
-            out.append((lang, f"reports.i18n:{key}", template, _filled(lang, template, {})))
-        for key, template in PHRASES[lang].items():
-            out.append((lang, f"verdict_text:{key}", template, _filled(lang, template, VERDICT_FILLS[lang])))
+        texts, plurals = messages(lang)
+        forms = [(key, t) for key, t in texts.items()] + [(f"{key}[{i}]", t) for key, f in plurals.items()
+                                                           for i, t in enumerate(f)]
+        for key, template in sorted(forms):
+            if key.startswith(("report.", "common.")):
+                out.append((lang, key, template, _filled(lang, template, {})))
+            elif key.startswith("verdict."):
+                out.append((lang, key, template, _filled(lang, template, VERDICT_FILLS[lang])))
     return out
 
 
@@ -114,7 +118,9 @@ def test_every_sentence_pattern_reads_right(lang: str, key: str, template: str, 
 
 
 def test_the_two_languages_have_the_same_patterns_with_the_same_fields() -> None:
-    for catalogue in (CATALOGUE, PHRASES):
-        assert set(catalogue["sv"]) == set(catalogue["en"])
-        for key in catalogue["sv"]:
-            assert set(re.findall(r"{(\w+)}", catalogue["sv"][key])) == set(re.findall(r"{(\w+)}", catalogue["en"][key])), key
+    (sv, _), (en, _) = messages("sv"), messages("en")
+    for prefix in ("report.", "common.", "verdict."):
+        ids = {k for k in sv if k.startswith(prefix)}
+        assert ids and ids == {k for k in en if k.startswith(prefix)}, prefix
+        for key in ids:
+            assert set(re.findall(r"{(\w+)}", sv[key])) == set(re.findall(r"{(\w+)}", en[key])), key

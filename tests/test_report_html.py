@@ -68,8 +68,8 @@ def built() -> dict[tuple[str, str], tuple[Assessment, bytes, str]]:
 def test_every_example_builds_both_ways_with_the_decision_page_on_page_two_fitting_it(built, name, lang):
     a, pdf, html = built[(name, lang)]
     pages = page_texts(pdf)
-    assert squash(pages[1]).startswith(squash(msg(lang, "summary_title")))
-    assert squash(pages[2]).startswith(squash(msg(lang, "toc_title"))), "the decision page spills onto page 3"
+    assert squash(pages[1]).startswith(squash(msg(lang, "report.summary_title")))
+    assert squash(pages[2]).startswith(squash(msg(lang, "report.toc_title"))), "the decision page spills onto page 3"
     model = report_model(a, lang)
     decision = next(b for b in model.blocks if isinstance(b, OnePage))
     scale = one_page_scale(decision)
@@ -122,7 +122,7 @@ def test_every_framework_gets_its_chart_under_the_checklist_s_title(built):
         for f in a.checklist.frameworks:
             title = f.title if isinstance(f.title, str) else f.title["en"]
             rated = any(s.value is not None for x in r.alternatives.values() for s in x.dimensions.get(f.id, {}).values())
-            chart = squash(msg("en", "chart_framework", framework=title))
+            chart = squash(msg("en", "report.chart_framework", framework=title))
             assert (chart in text) == rated, (f.id, rated)
         assert "the policy areas" not in text.casefold()
 
@@ -143,7 +143,7 @@ def test_the_one_glance_figure_tells_not_rated_from_zero():
     assert work.values == (0.0, None)
     _, html = both(a, "sv")
     row = re.search(r'<tr><th scope="row">Arbete[^<]*</th><td>(.*?)</td><td>(.*?)</td></tr>', html)
-    assert row and row.groups() == ("0", msg("sv", "not_rated"))
+    assert row and row.groups() == ("0", msg("sv", "report.not_rated"))
 
 
 def test_a_checklist_without_the_policy_mark_reports_every_framework_and_no_policy_areas():
@@ -155,7 +155,7 @@ def test_a_checklist_without_the_policy_mark_reports_every_framework_and_no_poli
     assert not g.areas and g.groups
     pdf, html = both(a, "en")
     text_pdf = squash(" ".join(page_texts(pdf)))
-    assert squash(msg("en", "chart_framework", framework="Policy areas")) in text_pdf  # still its own chart
+    assert squash(msg("en", "report.chart_framework", framework="Policy areas")) in text_pdf  # still its own chart
 
 
 def test_hostile_text_is_escaped_in_the_html():
@@ -177,7 +177,7 @@ def test_a_rating_without_evidence_is_marked_and_a_cited_dialogue_is_named():
     assert squash("Planförslaget – Underlag: utan underlag") in text
     assert squash("Planförslaget – Bygger på: Dialog 1") in text
     # who was heard, per group: the groups no dialogue reached are named as not heard
-    assert squash(msg("sv", "participation_groups")) in text and squash(msg("sv", "participation_not_heard")) in text
+    assert squash(msg("sv", "report.participation_groups")) in text and squash(msg("sv", "report.participation_not_heard")) in text
 
 
 @pytest.mark.browser
@@ -211,11 +211,11 @@ def test_the_letter_tells_decided_from_planned_and_is_honest_when_nothing_change
         out = io.BytesIO()
         render_participant_feedback(a, out, lang="sv", children=children)
         text = squash(" ".join(page_texts(out.getvalue())))
-        prefix = "pfc_" if children else "pf_"
+        prefix = "report.pfc_" if children else "report.pf_"
         # m1 is planned, m2 under way: each under its own heading, the planned one not as a promise
         decided, planned = squash(msg("sv", prefix + "next_decided")), squash(msg("sv", prefix + "next_planned"))
         assert decided in text and planned in text
         assert text.index(decided) < text.index(squash("Hastighetsdämpande åtgärder")) < text.index(planned)
         assert squash(msg("sv", prefix + "thanks_unchanged")) in text
         assert squash(msg("sv", prefix + "thanks")) not in text
-    assert squash(msg("sv", "pfc_heard")) in text and squash(msg("sv", "pf_heard")) not in text
+    assert squash(msg("sv", "report.pfc_heard")) in text and squash(msg("sv", "report.pf_heard")) not in text

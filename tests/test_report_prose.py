@@ -100,7 +100,7 @@ def test_a_field_that_ends_a_sentence_takes_the_place_of_the_text_s_period():
     assert fill("Fastställd av {by}.", {"by": "Anna A."}) == "Fastställd av Anna A."
     assert fill("Om {title}{where}. Här", {"title": "<b>Vad vill vi?</b>", "where": ""}) == "Om <b>Vad vill vi?</b> Här"
     assert fill("Om {title}{where}. Här", {"title": "Parken", "where": " i Ängen"}) == "Om Parken i Ängen. Här"
-    assert msg("sv", "review_adopted_by", date="2026-11-25", by="Nämnden") == "Bedömningen fastställdes 2026-11-25 av Nämnden."
+    assert msg("sv", "report.review_adopted_by", date="2026-11-25", by="Nämnden") == "Bedömningen fastställdes 2026-11-25 av Nämnden."
 
 
 def test_shortened_text_is_cut_between_words_and_not_after_a_dangling_word():
@@ -256,7 +256,7 @@ def test_each_flag_names_its_question_group_and_alternative_in_the_report_langua
         ("en", "A group loses without a measure. Question 2.2 “Homes that low-income households can afford”"),
     ):
         text = _text(a, lang, result=result)
-        chapter = text[text.rindex(msg(lang, "flags_title")):]
+        chapter = text[text.rindex(msg(lang, "common.flags_and_gaps")):]
         line = chapter[chapter.index(expected.split(". ")[0]):]
         assert line.startswith(expected), line[:300]
         group = "Grupp: Hushåll med låg inkomst" if lang == "sv" else "Group: Low-income households"
@@ -319,8 +319,8 @@ def test_section_scores_and_repeated_flags_read_as_sentences(examples):
 @pytest.mark.parametrize("name", [p.stem for p in EXAMPLES])
 def test_every_example_s_summary_still_fits_on_its_one_page(examples, name, lang):
     _, pages = examples[(name, lang)]
-    assert pages[1].startswith(msg(lang, "summary_title"))
-    assert pages[2].startswith(msg(lang, "toc_title"))
+    assert pages[1].startswith(msg(lang, "report.summary_title"))
+    assert pages[2].startswith(msg(lang, "report.toc_title"))
 
 
 def test_a_multiple_choice_answer_of_groups_reads_as_a_list_but_sources_keep_their_names(examples):

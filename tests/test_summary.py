@@ -243,14 +243,14 @@ def test_the_results_page_shows_the_summary_s_figures(stored_examples, path, lan
         assert squash(fmt_figure(d.shown)) in flat and d.shown == d.other_shown - d.base_shown
     # knowledge gaps counted as listed, in the tab a reader opens for them
     if s.gaps:
-        from ui.i18n import CATALOGUE
+        from ui.i18n import t, tn
 
-        at.session_state["results_tab"] = CATALOGUE[lang]["tab_flags"]
+        at.session_state["results_tab"] = t(lang, "common.flags_and_gaps")
         at.run()
         assert not at.exception, at.exception
         flat = squash(" ".join(str(e.value) for e in at.caption).replace("\\", ""))
-        said = CATALOGUE[lang]["gaps_for_one" if len(s.gaps) == 1 else "gaps_for"].split("{alternative}")[0]
-        assert squash(said.format(count=len(s.gaps))) in flat
+        said = tn(lang, "ui.gaps_for", len(s.gaps), alternative="\x00").split("\x00")[0]
+        assert squash(said) in flat
 
 
 @pytest.mark.parametrize("lang", ["sv", "en"])

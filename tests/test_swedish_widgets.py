@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from ui.i18n import CATALOGUE
+from assessment.catalogue import template
 from ui.widgets import parse_date
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -41,11 +41,11 @@ def test_a_wrong_date_is_said_at_its_field_in_the_pages_language(app_store, lang
     at.switch_page("ui/app_pages/portfolio.py").run()
     assert not at.exception, at.exception
     field = at.text_input(key="pf_from")
-    assert field.placeholder == CATALOGUE[lang]["date_placeholder"]
+    assert field.placeholder == template(lang, "ui.date_placeholder")
     field.set_value("2026-02-30").run()
     assert not at.exception, at.exception
     said = [e.value for e in at.error]
-    assert said == [CATALOGUE[lang]["date_invalid"].format(text="2026\\-02\\-30")], said
+    assert said == [template(lang, "ui.date_invalid").format(text="2026\\-02\\-30")], said
     at.text_input(key="pf_from").set_value("2026-02-28").run()
     assert not at.error and at.text_input(key="pf_from").value == "2026-02-28"
 
@@ -69,4 +69,4 @@ def test_the_decision_date_is_typed_and_a_wrong_one_refused_with_the_pages_words
     assert updated_metadata(meta, "decision_date", "").decision_date is None
     with pytest.raises(DetailsProblem) as refused:
         updated_metadata(meta, "decision_date", "2027-02-30")
-    assert refused.value.key == "date_invalid" and refused.value.values == {"text": "2027\\-02\\-30"}
+    assert refused.value.key == "ui.date_invalid" and refused.value.values == {"text": "2027\\-02\\-30"}

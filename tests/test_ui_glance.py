@@ -42,7 +42,7 @@ def test_show_glance_draws_a_chart_its_text_alternative_and_its_table():
     for lang in ("sv", "en"):
         at = AppTest.from_function(_page, kwargs={"lang": lang}).run(timeout=60)
         assert not at.exception, at.exception
-        assert any(msg(lang, "glance_title") in m.value for m in at.markdown)
-        assert any(c.value.startswith(msg(lang, "glance_alt", alternatives="\x00").split("\x00")[0])
+        assert any(msg(lang, "report.glance_title") in m.value for m in at.markdown)
+        assert any(c.value.startswith(msg(lang, "report.glance_alt", alternatives="\x00").split("\x00")[0])
                    for c in at.caption)
         assert len(at.get("vega_lite_chart")) == 1 and len(at.dataframe) == 1

@@ -23,7 +23,7 @@ from assessment.scoring.scoring import score
 from assessment.store.storage import open_store
 from assessment.scoring.summary import fmt_figure
 from assessment.checklist.validate import load_checklist
-from ui.i18n import CATALOGUE
+from assessment.catalogue import template
 from ui.widgets import fold_key
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -490,8 +490,8 @@ def test_the_report_is_built_in_the_language_of_the_interface(data_dir: Path) ->
     built = {k: v for k, v in at.session_state["skb_open"].cache.items() if k.startswith("pdf:")}
     assert list(built) and all(k.endswith(":en") for k in built)
     text = " ".join(page.extract_text() for page in PdfReader(BytesIO(next(iter(built.values())))).pages)
-    assert msg("en", "summary_title") in text
-    assert msg("sv", "summary_title") not in text
+    assert msg("en", "report.summary_title") in text
+    assert msg("sv", "report.summary_title") not in text
 
 
 def test_dialogues_are_recorded_beside_the_ladder_question(data_dir: Path) -> None:
@@ -563,7 +563,7 @@ def test_a_date_is_typed_and_a_wrong_one_is_kept_said_and_not_saved(data_dir: Pa
     key = f"w:{assessment_id}:klart:-:value"
     at.text_input(key=key).set_value("2030-02-30").run()
     assert not at.exception, at.exception
-    assert [e.value for e in at.error] == [CATALOGUE["sv"]["date_invalid"].format(text="2030\\-02\\-30")]
+    assert [e.value for e in at.error] == [template("sv", "ui.date_invalid").format(text="2030\\-02\\-30")]
     assert at.text_input(key=key).value == "2030-02-30"  # what was typed stays in the field
     assert open_store().load(assessment_id).assessment.answer("klart") is None  # and nothing was saved
     at.text_input(key=key).set_value("2030-06-01").run()

@@ -237,10 +237,10 @@ def test_the_model_decides_which_details_pass() -> None:
     assert updated_metadata(meta, "decision_date", None).decision_date is None
     with pytest.raises(DetailsProblem) as empty:
         updated_metadata(meta, "title", "")
-    assert empty.value.key == "title_required"
+    assert empty.value.key == "ui.title_required"
     with pytest.raises(DetailsProblem) as many:
         updated_metadata(meta, "assessors", "\n".join(f"Person {i}" for i in range(MAX_NAMES + 1)))
-    assert (many.value.key, many.value.values["n"]) == ("details_too_many", MAX_NAMES)
+    assert (many.value.key, many.value.values["n"]) == ("ui.details_too_many", MAX_NAMES)
     with pytest.raises(DetailsProblem) as summary:
         updated_metadata(meta, "summary", "å" * 20_001)
     assert summary.value.values == {"field": "summary", "n": 20_000}

@@ -58,8 +58,8 @@ def _css_string(text: str) -> str:
 
 def chrome(lang: str, to_question: bool) -> None:
     """The sheet, and the link first in the tab order: to the step's first question, or to the page's content."""
-    target, key = (QUESTION_ID, "skip_to_question") if to_question else (MAIN_ID, "skip_to_content")
-    sheet = _STYLE % {"running": _css_string(t(lang, "running")), "choose_file": _css_string(t(lang, "choose_file"))}
+    target, key = (QUESTION_ID, "ui.skip_to_question") if to_question else (MAIN_ID, "ui.skip_to_content")
+    sheet = _STYLE % {"running": _css_string(t(lang, "ui.running")), "choose_file": _css_string(t(lang, "ui.choose_file"))}
     st.html(f'{sheet}<a class="skb-skip" href="#{target}" tabindex="1">{html.escape(t(lang, key))}</a>')
 
 
@@ -88,5 +88,5 @@ _NAME_PICKERS = """<script>
 
 def name_file_pickers(lang: str) -> None:
     """Give every file picker's button its name in `lang` (call where a page draws a picker)."""
-    st.html(_NAME_PICKERS % json.dumps(t(lang, "choose_file")).replace("<", "\\u003c"),
+    st.html(_NAME_PICKERS % json.dumps(t(lang, "ui.choose_file")).replace("<", "\\u003c"),
             unsafe_allow_javascript=True)

@@ -39,12 +39,12 @@ def show_failure(exc: Exception, language: str | None = None, actions: bool = Tr
     L = language or lang()
     reference = secrets.token_hex(4)
     log.error("a page failed (reference %s)", reference, exc_info=exc)
-    said = exc.message(L) if isinstance(exc, SkbError) else t(L, "page_failed_cause")
-    st.error(t(L, "page_failed", cause=said, reference=reference), icon=":material/error:")
+    said = exc.message(L) if isinstance(exc, SkbError) else t(L, "ui.page_failed_cause")
+    st.error(t(L, "ui.page_failed", cause=said, reference=reference), icon=":material/error:")
     if not actions:
         return reference
-    st.button(t(L, "page_failed_retry"), key=f"skb_retry_{reference}", icon=":material/refresh:")
-    st.page_link(START, label=t(L, "to_start"), icon=":material/home:")
+    st.button(t(L, "ui.page_failed_retry"), key=f"skb_retry_{reference}", icon=":material/refresh:")
+    st.page_link(START, label=t(L, "ui.to_start"), icon=":material/home:")
     return reference
 
 

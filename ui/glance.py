@@ -29,7 +29,7 @@ CELL_WIDTH = 120  # px per alternative: room for "Nollalternativ" and a figure
 def glance_frame(g: Glance, lang: str, alternative_labels: dict[str, str] | None = None) -> pd.DataFrame:
     """One row per cell: block, row label (short), full label, alternative, value (None: not rated), figure shown."""
     names = alternative_labels or {}
-    block = {"area": g.framework_title, "group": msg(lang, "glance_groups")}
+    block = {"area": g.framework_title, "group": msg(lang, "report.glance_groups")}
     rows = []
     for r in g.rows:
         for alt_id, alt_label, value in zip(g.alternatives, g.alternative_labels, r.values):
@@ -46,14 +46,14 @@ def show_glance(checklist: Checklist, result: Result, lang: str,
 
     Draws nothing (and says so) when nothing in it is rated."""
     g = figure if figure is not None else glance(checklist, result, lang)
-    st.markdown(f"**{msg(lang, 'glance_title')}**")
+    st.markdown(f"**{msg(lang, 'report.glance_title')}**")
     if not g.rated:
-        st.caption(msg(lang, "chart_no_data"))
+        st.caption(msg(lang, "report.chart_no_data"))
         return
     frame = glance_frame(g, lang, alternative_labels)
     alts = list(dict.fromkeys(frame["alternative"]))
     colour = alt.Scale(domain=[-100, 100], scheme="redblue")
-    legend = alt.Legend(title=f"−100 {msg(lang, 'glance_negative')} … +100 {msg(lang, 'glance_positive')}",
+    legend = alt.Legend(title=f"−100 {msg(lang, 'report.glance_negative')} … +100 {msg(lang, 'report.glance_positive')}",
                         orient="bottom")
     charts = []
     for i, (title, part) in enumerate(frame.groupby("block", sort=False)):
@@ -76,8 +76,8 @@ def show_glance(checklist: Checklist, result: Result, lang: str,
         charts.append((rated + unrated + text).properties(height=24 * len(order), width=alt.Step(CELL_WIDTH)))
     st.altair_chart(alt.vconcat(*charts).resolve_scale(color="shared"), width="content")
     names = [mid_sentence(a) for a in alts]
-    st.caption(msg(lang, "glance_alt", alternatives=join_words(names, lang)))
-    with st.expander(msg(lang, "glance_title")):
+    st.caption(msg(lang, "report.glance_alt", alternatives=join_words(names, lang)))
+    with st.expander(msg(lang, "report.glance_title")):
         table = frame.pivot_table(index=["block", "label"], columns="alternative", values="shown",
                                   aggfunc="first", sort=False).reindex(columns=alts)
         table.index.names = ["", ""]

@@ -16,6 +16,8 @@ the interface's length limits for fields the model leaves open.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
+from types import MappingProxyType
 from typing import Any
 
 import streamlit as st
@@ -28,7 +30,8 @@ from .i18n import t
 from .session import OpenAssessment, current, save_whole
 from .widgets import md, parse_date, plan_type_labels
 
-__all__ = ["FIELDS", "SPATIAL_FRAMEWORK", "DetailsProblem", "parse_detail", "updated_metadata", "draw_details"]
+__all__ = ["FIELDS", "LABELS", "SPATIAL_FRAMEWORK", "DetailsProblem", "label", "parse_detail", "updated_metadata",
+           "draw_details"]
 
 # Every detail the planner edits, in the order shown.
 FIELDS = ("title", "municipality", "plan_type", "areas", "spatial_level", "assessors", "decision_date", "summary",
@@ -56,7 +59,7 @@ def _names(raw: str, separator: str) -> list[str]:
 
 def _check_short(text: str, field: str) -> str:
     if len(text) > SHORT_TEXT:
-        raise DetailsProblem("details_too_long", field=field, n=SHORT_TEXT)
+        raise DetailsProblem("ui.details_too_long", field=field, n=SHORT_TEXT)
     return text
 
 
@@ -68,7 +71,7 @@ def parse_detail(field: str, raw: Any) -> Any:
     if field in ("areas", "assessors"):
         names = _names(str(raw or ""), "," if field == "areas" else "\n")
         if len(names) > MAX_NAMES:
-            raise DetailsProblem("details_too_many", field=field, n=MAX_NAMES)
+            raise DetailsProblem("ui.details_too_many", field=field, n=MAX_NAMES)
         return [_check_short(n, field) for n in names]
     if field == "decision_date":  # typed as ISO 8601: Streamlit's date picker speaks English only
         if isinstance(raw, dt.date) or raw is None:
@@ -76,7 +79,7 @@ def parse_detail(field: str, raw: Any) -> Any:
         try:
             return parse_date(str(raw))
         except ValueError:
-            raise DetailsProblem("date_invalid", text=md(str(raw)[:10])) from None
+            raise DetailsProblem("ui.date_invalid", text=md(str(raw)[:10])) from None
     text = str(raw or "").strip() if field not in LONG_TEXTS else str(raw or "")
     if field == "spatial_level":
         return _check_short(text, field) or None
@@ -93,10 +96,10 @@ def updated_metadata(meta: Metadata, field: str, raw: Any) -> Metadata:
     except ValidationError as exc:
         error = exc.errors()[0]
         if error["type"] == "string_too_short":
-            raise DetailsProblem("title_required") from None
+            raise DetailsProblem("ui.title_required") from None
         if error["type"] == "string_too_long":
-            raise DetailsProblem("details_too_long", field=field, n=error["ctx"]["max_length"]) from None
-        raise DetailsProblem("details_invalid", field=field) from None
+            raise DetailsProblem("ui.details_too_long", field=field, n=error["ctx"]["max_length"]) from None
+        raise DetailsProblem("ui.details_invalid", field=field) from None
 
 
 # --- widgets ------------------------------------------------------------------------------
@@ -144,7 +147,7 @@ def _on_detail(field: str, key: str) -> None:
     if doc.problem is not None:
         # Refused (someone saved first): after the reload the stored value comes back, so keep
         # what was typed in the field, to be saved again on the fresh version with one click.
-        errors[key] = ("details_not_saved", {"field": field}, st.session_state.get(key))
+        errors[key] = ("ui.details_not_saved", {"field": field}, st.session_state.get(key))
 
 
 def _save_again(field: str, key: str) -> None:
@@ -164,8 +167,17 @@ def _spatial_levels(checklist: Checklist, lang: str) -> dict[str, str] | None:
     return {item.id: text_for(item.title, lang) for item in framework.items}
 
 
-def _label(field: str, lang: str) -> str:
-    return t(lang, f"details_{field}")
+# Each detail's label; where the report's cover or summary names the same detail, both say it by one id.
+LABELS: Mapping[str, str] = MappingProxyType({
+    "title": "ui.details_title", "municipality": "ui.details_municipality", "plan_type": "ui.details_plan_type",
+    "areas": "ui.details_areas", "spatial_level": "common.spatial_level", "assessors": "common.assessors",
+    "decision_date": "common.decision_date", "summary": "ui.details_summary", "recommendation": "common.proposed_decision",
+})
+
+
+def label(field: str, lang: str) -> str:
+    """The label of the detail `field` in `lang`."""
+    return t(lang, LABELS[field])
 
 
 def _shown(doc: OpenAssessment, field: str, lang: str) -> str:
@@ -185,11 +197,11 @@ def _shown(doc: OpenAssessment, field: str, lang: str) -> str:
 
 
 def _draw_read_only(doc: OpenAssessment, lang: str) -> None:
-    st.info(t(lang, "details_frozen"), icon=":material/lock:")
-    lines = [f"**{_label(f, lang)}:** {md(_shown(doc, f, lang))}" for f in FIELDS if f not in LONG_TEXTS]
+    st.info(t(lang, "ui.details_frozen"), icon=":material/lock:")
+    lines = [f"**{label(f, lang)}:** {md(_shown(doc, f, lang))}" for f in FIELDS if f not in LONG_TEXTS]
     st.markdown("  \n".join(lines))
     for field in LONG_TEXTS:
-        st.markdown(f"**{_label(field, lang)}**")
+        st.markdown(f"**{label(field, lang)}**")
         st.markdown(md(_shown(doc, field, lang)).replace("\n", "  \n"))
 
 
@@ -215,52 +227,52 @@ def _draw_editable(doc: OpenAssessment, lang: str) -> None:
         if found:
             message_key, values, _ = found
             if "field" in values:
-                values = {**values, "field": _label(values["field"], lang)}
+                values = {**values, "field": label(values["field"], lang)}
             st.error(t(lang, message_key, **values), icon=":material/error:")
-            if message_key == "details_not_saved" and doc.problem is None:
-                st.button(t(lang, "details_save_again"), key=f"{keys[field]}:again", icon=":material/save:",
+            if message_key == "ui.details_not_saved" and doc.problem is None:
+                st.button(t(lang, "ui.details_save_again"), key=f"{keys[field]}:again", icon=":material/save:",
                           on_click=_save_again, args=(field, keys[field]))
 
     # No max_chars: the browser would cut a pasted text short without a word; the message says the limit instead.
-    st.text_input(_label("title", lang) + " *", **kw("title"))
+    st.text_input(label("title", lang) + " *", **kw("title"))
     problem("title")
     a, b = st.columns(2)
     with a:
-        st.text_input(_label("municipality", lang), **kw("municipality"))
+        st.text_input(label("municipality", lang), **kw("municipality"))
         problem("municipality")
     with b:
         labels = plan_type_labels([checklist], lang)
         plan_types = list(dict.fromkeys([*labels, *(checklist.plan_types or []),
                                          *([meta.plan_type] if meta.plan_type else [])]))
-        st.selectbox(_label("plan_type", lang), plan_types, index=None, accept_new_options=True,
-                     format_func=lambda p: labels.get(p, p), help=t(lang, "plan_type_help"),
-                     placeholder=t(lang, "choose"), **kw("plan_type"))
+        st.selectbox(label("plan_type", lang), plan_types, index=None, accept_new_options=True,
+                     format_func=lambda p: labels.get(p, p), help=t(lang, "ui.plan_type_help"),
+                     placeholder=t(lang, "ui.choose"), **kw("plan_type"))
         problem("plan_type")
     c, d = st.columns(2)
     with c:
-        st.text_input(_label("areas", lang), help=t(lang, "areas_help"), **kw("areas"))
+        st.text_input(label("areas", lang), help=t(lang, "ui.areas_help"), **kw("areas"))
         problem("areas")
     with d:
         if levels is None:
-            st.text_input(_label("spatial_level", lang), **kw("spatial_level"))
+            st.text_input(label("spatial_level", lang), **kw("spatial_level"))
         else:
             options = list(levels) + ([meta.spatial_level] if meta.spatial_level and meta.spatial_level not in levels
                                       else [])
-            st.selectbox(_label("spatial_level", lang), options, index=None, format_func=lambda i: levels.get(i, i),
-                         placeholder=t(lang, "choose"), **kw("spatial_level"))
+            st.selectbox(label("spatial_level", lang), options, index=None, format_func=lambda i: levels.get(i, i),
+                         placeholder=t(lang, "ui.choose"), **kw("spatial_level"))
         problem("spatial_level")
     e, f = st.columns(2)
     with e:
-        st.text_area(_label("assessors", lang), help=t(lang, "details_assessors_help"), height=90, **kw("assessors"))
+        st.text_area(label("assessors", lang), help=t(lang, "ui.details_assessors_help"), height=90, **kw("assessors"))
         problem("assessors")
     with f:
-        st.text_input(_label("decision_date", lang), max_chars=10, placeholder=t(lang, "date_placeholder"),
-                      help=t(lang, "date_help"), **kw("decision_date"))
+        st.text_input(label("decision_date", lang), max_chars=10, placeholder=t(lang, "ui.date_placeholder"),
+                      help=t(lang, "ui.date_help"), **kw("decision_date"))
         problem("decision_date")
-    st.text_area(_label("summary", lang), help=t(lang, "details_summary_help"), height=160,
+    st.text_area(label("summary", lang), help=t(lang, "ui.details_summary_help"), height=160,
                  **kw("summary"))
     problem("summary")
-    st.text_area(_label("recommendation", lang), help=t(lang, "details_recommendation_help"), height=100,
+    st.text_area(label("recommendation", lang), help=t(lang, "ui.details_recommendation_help"), height=100,
                  **kw("recommendation"))
     problem("recommendation")
 
@@ -282,7 +294,7 @@ def draw_details(doc: OpenAssessment, lang: str, expanded: bool = False) -> None
         # Set once per session, not passed as `expanded`: a changed argument would make it a new
         # widget, folding it away under the planner's hands as soon as the first answer is given.
         st.session_state[key] = expanded
-    box = st.expander(t(lang, "details"), icon=":material/edit_note:", key=key, on_change="rerun")
+    box = st.expander(t(lang, "ui.details"), icon=":material/edit_note:", key=key, on_change="rerun")
     if box.open is False:
         return
     with box:

@@ -78,8 +78,8 @@ def _unsaved() -> None:
     with st.container(border=True, key="unsaved"):
         st.warning(doc.unsaved.message(L), icon=":material/cloud_off:")
         left, right = st.columns([3, 1], vertical_alignment="center")
-        left.caption(t(L, "unsaved_attempts", n=attempts))
-        right.button(t(L, "retry_now"), key="retry_now", on_click=_retry, icon=":material/refresh:")
+        left.caption(t(L, "ui.unsaved_attempts", n=attempts))
+        right.button(t(L, "ui.retry_now"), key="retry_now", on_click=_retry, icon=":material/refresh:")
 
 
 def draw_unsaved() -> bool:

@@ -17,7 +17,7 @@ import streamlit as st
 from assessment.store.auth import Forbidden
 from assessment.errors import NotFound, StorageError
 
-from .i18n import t
+from .i18n import t, tn
 from .session import ID_PATTERN, OpenAssessment, close_assessment, current, flash, lang, open_assessment
 
 __all__ = ["START", "WIZARD", "RESULTS", "HISTORY", "REVIEW", "FOLLOWUP", "PORTFOLIO", "COMPARE", "ADMIN",
@@ -64,15 +64,15 @@ def assessment_from_url() -> OpenAssessment | None:
             st.query_params["id"] = doc.assessment.id
         return doc
     if not ID_PATTERN.fullmatch(raw):
-        _back_to_start(t(lang(), "bad_id"))
+        _back_to_start(t(lang(), "ui.bad_id"))
     try:
         return open_assessment(raw)
     except NotFound:
-        _back_to_start(t(lang(), "unknown_id", id=raw))
+        _back_to_start(t(lang(), "ui.unknown_id", id=raw))
     except Forbidden as exc:
         _back_to_start(exc.message(lang()))
     except StorageError as exc:
-        _back_to_start(t(lang(), "storage_unavailable", error=exc.message(lang())))
+        _back_to_start(t(lang(), "ui.storage_unavailable", error=exc.message(lang())))
     return None  # not reached: switch_page ends the run
 
 
@@ -81,8 +81,8 @@ def required_assessment() -> OpenAssessment:
     to the start page and end this run (every page but the start needs one)."""
     doc = assessment_from_url()
     if doc is None:
-        st.info(t(lang(), "no_assessment"))
-        st.page_link(START, label=t(lang(), "to_start"), icon=":material/home:")
+        st.info(t(lang(), "ui.no_assessment"))
+        st.page_link(START, label=t(lang(), "ui.to_start"), icon=":material/home:")
         st.stop()
     return doc
 
@@ -97,7 +97,7 @@ def step_from_url(doc: OpenAssessment, steps: int) -> int:
         return step
     text = raw.strip()
     if not STEP_PATTERN.fullmatch(text) or not 1 <= int(text) <= steps:
-        _back_to_start(t(lang(), "bad_step", step=raw[:20], n=steps))
+        _back_to_start(tn(lang(), "ui.bad_step", steps, step=raw[:20]))
     return int(text) - 1
 
 

@@ -264,7 +264,7 @@ def reload() -> None:
     try:
         open_assessment(doc.assessment.id)
     except NotFound:
-        flash(t(lang(), "unknown_id", id=doc.assessment.id))
+        flash(t(lang(), "ui.unknown_id", id=doc.assessment.id))
 
 
 def _record(doc: OpenAssessment, action: Any) -> None:
@@ -280,9 +280,9 @@ def _record(doc: OpenAssessment, action: Any) -> None:
     except EditConflict as exc:
         doc.problem = exc.message(lang())
     except ConflictError as exc:
-        doc.problem = t(lang(), "conflict") + "\n\n" + t(lang(), "conflict_detail", detail=exc.message(lang()))
+        doc.problem = t(lang(), "ui.conflict") + "\n\n" + t(lang(), "ui.conflict_detail", detail=exc.message(lang()))
     except FrozenError:
-        doc.problem = t(lang(), "frozen")
+        doc.problem = t(lang(), "ui.frozen")
     except Forbidden as exc:
         doc.problem = exc.message(lang())
     except LimitExceeded as exc:  # nothing was saved: the limit is named, in the user's language

@@ -149,9 +149,9 @@ def _options(crit: Criterion, checklist: Checklist) -> list[Any]:
 
 def _labeller(crit: Criterion, checklist: Checklist, lang: str, markdown: bool = False) -> Callable[[Any], str]:
     """The option labels of a widget; `markdown` for a radio, whose options Streamlit renders as markdown."""
-    labels: dict[Any, str] = {UNKNOWN: t(lang, "unknown"), NOT_RELEVANT: t(lang, "not_relevant")}
+    labels: dict[Any, str] = {UNKNOWN: t(lang, "common.unknown"), NOT_RELEVANT: t(lang, "common.not_relevant")}
     # yes/no kept apart: True == 1 would collide with the scale step +1 in one dict
-    yes_no = {True: t(lang, "yes"), False: t(lang, "no")}
+    yes_no = {True: t(lang, "common.yes"), False: t(lang, "common.no")}
     if crit.type in (AnswerType.IMPACT, AnswerType.GROUP_IMPACT):
         scale = checklist.scale(crit.scale or "")
         for s in scale.steps:
@@ -285,7 +285,7 @@ def _shown_answer(doc: OpenAssessment, crit: Criterion, value: Any, lang: str) -
     """An answer as markdown text, for an adopted assessment: the chosen option in full colour, not a
     disabled widget's faint grey; a text keeps its line breaks."""
     if value is None:
-        return f":gray[{t(lang, 'no_answer')}]"
+        return f":gray[{t(lang, 'ui.no_answer')}]"
     if crit.type == AnswerType.TEXT and value not in (UNKNOWN, NOT_RELEVANT):
         return md(str(value)).replace("\n\n", "\n").replace("\n", "  \n")
     if crit.type == AnswerType.NUMBER and isinstance(value, (int, float)) and not isinstance(value, bool):
@@ -321,10 +321,10 @@ def _draw_value(doc: OpenAssessment, crit: Criterion, alternative: str | None, l
             st.radio(label, options, index=None, horizontal=True, label_visibility=shown,
                      format_func=_labeller(crit, checklist, lang, markdown=True), **kw)
         else:
-            st.selectbox(label, options, index=None, placeholder=t(lang, "choose"), label_visibility=shown,
+            st.selectbox(label, options, index=None, placeholder=t(lang, "ui.choose"), label_visibility=shown,
                          format_func=_labeller(crit, checklist, lang), **kw)
     elif t_ == AnswerType.MULTI_CHOICE:
-        st.multiselect(label, _options(crit, checklist), placeholder=t(lang, "choose"), label_visibility=shown,
+        st.multiselect(label, _options(crit, checklist), placeholder=t(lang, "ui.choose"), label_visibility=shown,
                        format_func=_labeller(crit, checklist, lang),
                        select_all=False, **kw)  # Streamlit's "Select all" is English
     elif t_ == AnswerType.YES_NO:
@@ -369,7 +369,7 @@ def _draw_groups(doc: OpenAssessment, crit: Criterion, shown: list[str], lang: s
             if doc.frozen:  # adopted: each group's rating as text, legible
                 ratings = [(g, value.get(g.id) if isinstance(value, dict) else value) for g in groups]
                 st.markdown("  \n".join(
-                    f"{md(text_for(g.label, lang))}: **{md(labeller(r)) if r is not None else t(lang, 'no_answer')}**"
+                    f"{md(text_for(g.label, lang))}: **{md(labeller(r)) if r is not None else t(lang, 'ui.no_answer')}**"
                     for g, r in ratings))
                 _draw_reasoning(doc, crit, alt, lang)
                 continue
@@ -392,7 +392,7 @@ def _draw_certainty(doc: OpenAssessment, crit: Criterion, alternative: str | Non
     answer = doc.assessment.answer(crit.id, alternative)
     levels = {lv.id: text_for(lv.label, lang) for lv in checklist.certainty.levels}
     current_level = answer.certainty if answer is not None and answer.certainty in levels else None
-    title = text_for(checklist.certainty.title, lang) or t(lang, "certainty")
+    title = text_for(checklist.certainty.title, lang) or t(lang, "ui.certainty")
     if owner:
         title = f"{owner}: {title}"
     if doc.frozen:
@@ -400,7 +400,7 @@ def _draw_certainty(doc: OpenAssessment, crit: Criterion, alternative: str | Non
             st.markdown(f"{md(title)}: **{md(levels[current_level])}**")
         return
     st.radio(md(title), list(levels), index=None, horizontal=True, format_func=lambda lv: md(levels[lv]),
-             help=md(text_for(checklist.certainty.help, lang)) or t(lang, "certainty_help"),
+             help=md(text_for(checklist.certainty.help, lang)) or t(lang, "ui.certainty_help"),
              **_bound(doc, crit, alternative, "certainty", current_level))
 
 
@@ -412,25 +412,25 @@ def _draw_reasoning(doc: OpenAssessment, crit: Criterion, alternative: str | Non
     answer = doc.assessment.answer(crit.id, alternative)
     comment = answer.comment if answer else ""
     if doc.frozen:  # adopted: the motivation and the evidence as text, only where written
-        parts = [(t(lang, "comment"), comment), (t(lang, "evidence"), answer.evidence if answer else "")]
+        parts = [(t(lang, "ui.comment"), comment), (t(lang, "common.evidence"), answer.evidence if answer else "")]
         lines = [f"{name}: {md(text.strip())}" for name, text in parts if text.strip()]
         if lines:
             st.markdown("  \n".join(lines))
         return
     if crit.type == AnswerType.YES_NO:
-        st.text_input(t(lang, "yes_no_comment"), max_chars=MAX_TEXT,
+        st.text_input(t(lang, "ui.yes_no_comment"), max_chars=MAX_TEXT,
                       **_bound(doc, crit, alternative, "comment", comment))
         return
     evidence = answer.evidence if answer else ""
-    label = f"{t(lang, 'comment')} · {t(lang, 'evidence')}"
+    label = f"{t(lang, 'ui.comment')} · {t(lang, 'common.evidence')}"
     fold = _fold(doc, crit, alternative, "reasoning", f"{md(owner)}: {label}" if owner else label)
     if not fold.open:
-        _preview([(t(lang, "comment"), comment), (t(lang, "evidence"), evidence)])
+        _preview([(t(lang, "ui.comment"), comment), (t(lang, "common.evidence"), evidence)])
         return
     with fold:
-        st.text_area(t(lang, "comment"), height=68, help=t(lang, "comment_help"), max_chars=MAX_TEXT,
+        st.text_area(t(lang, "ui.comment"), height=68, help=t(lang, "ui.comment_help"), max_chars=MAX_TEXT,
                      **_bound(doc, crit, alternative, "comment", comment))
-        st.text_input(t(lang, "evidence"), help=t(lang, "evidence_help"), max_chars=MAX_TEXT,
+        st.text_input(t(lang, "common.evidence"), help=t(lang, "ui.evidence_help"), max_chars=MAX_TEXT,
                       **_bound(doc, crit, alternative, "evidence", evidence))
 
 
@@ -450,7 +450,7 @@ def _draw_scales(doc: OpenAssessment, crit: Criterion, vis: Visibility, lang: st
     shown = []
     for alt in checklist.alternative_ids():
         if crit.id not in vis.per_alternative.get(alt, frozenset()):
-            st.caption(f"{md(labels[alt])}: {t(lang, 'not_applicable_alt')}")
+            st.caption(f"{md(labels[alt])}: {t(lang, 'ui.not_applicable_alt')}")
             continue
         shown.append(alt)
         _draw_value(doc, crit, alt, lang, labels[alt])
@@ -490,7 +490,7 @@ def _draw_criterion(doc: OpenAssessment, crit: Criterion, vis: Visibility, lang:
             for col, alt in zip(cols, alternatives):
                 with col:
                     if crit.id not in vis.per_alternative.get(alt, frozenset()):
-                        st.caption(f"{md(labels[alt])}: {t(lang, 'not_applicable_alt')}")
+                        st.caption(f"{md(labels[alt])}: {t(lang, 'ui.not_applicable_alt')}")
                         continue
                     _draw_value(doc, crit, alt, lang, labels[alt] if len(alternatives) > 1 else "")
                     if crit.is_rated or crit.type == AnswerType.YES_NO:
@@ -565,30 +565,30 @@ def draw_general_measures(doc: OpenAssessment, lang: str) -> None:
     if not checklist.measures:
         return
     with st.container(border=True, key="general-measures"):
-        st.markdown(f"**{t(lang, 'general_measures')}**", help=t(lang, "general_measures_help"))
+        st.markdown(f"**{t(lang, 'ui.general_measures')}**", help=t(lang, "ui.general_measures_help"))
         questions = {k.id: text_for(k.text, lang) for k in checklist.criteria() if k.is_rated}
         groups = {g.id: text_for(g.label, lang) for g in checklist.rated_groups()}
         _measure_rows(doc, doc.assessment.general_measures(), lang, questions, groups)
         full = len(doc.assessment.measures) >= Bounds.MEASURES
-        st.button(t(lang, "add_measure"), key=f"m:{doc.assessment.id}:general:add", icon=":material/add:",
+        st.button(t(lang, "ui.add_measure"), key=f"m:{doc.assessment.id}:general:add", icon=":material/add:",
                   on_click=_add_measure, args=(None,), disabled=doc.locked or full)
         if full:
-            st.caption(t(lang, "measures_full", limit=Bounds.MEASURES))
+            st.caption(t(lang, "ui.measures_full", limit=Bounds.MEASURES))
 
 
 def _draw_measures(doc: OpenAssessment, crit: Criterion, lang: str) -> None:
     measures = doc.assessment.measures_for(crit.id)
-    fold = _fold(doc, crit, None, "measures", t(lang, "measures"))
+    fold = _fold(doc, crit, None, "measures", t(lang, "common.measures"))
     if not fold.open:
-        _preview([(t(lang, "measures"), "; ".join(m.text for m in measures if m.text.strip()))])
+        _preview([(t(lang, "common.measures"), "; ".join(m.text for m in measures if m.text.strip()))])
         return
     with fold:
         _measure_rows(doc, measures, lang)
         full = len(doc.assessment.measures) >= Bounds.MEASURES
-        st.button(t(lang, "add_measure"), key=f"m:{doc.assessment.id}:{crit.id}:add", icon=":material/add:",
+        st.button(t(lang, "ui.add_measure"), key=f"m:{doc.assessment.id}:{crit.id}:add", icon=":material/add:",
                   on_click=_add_measure, args=(crit.id,), disabled=doc.locked or full)
         if full:
-            st.caption(t(lang, "measures_full", limit=Bounds.MEASURES))
+            st.caption(t(lang, "ui.measures_full", limit=Bounds.MEASURES))
 
 
 def _measure_rows(doc: OpenAssessment, measures: list[Measure], lang: str, questions: dict[str, str] | None = None,
@@ -605,25 +605,25 @@ def _measure_rows(doc: OpenAssessment, measures: list[Measure], lang: str, quest
         a, b = box.columns([3, 2], vertical_alignment="bottom")
         c, d, e = box.columns([2, 3, 0.45], vertical_alignment="bottom")
         key = _measure_key(doc, measure, "text")
-        a.text_input(t(lang, "measure_text"), key=key, args=(measure.id, "text", key),
-                     placeholder=t(lang, "new_measure"), max_chars=MAX_TEXT, **kw)
+        a.text_input(t(lang, "common.measure"), key=key, args=(measure.id, "text", key),
+                     placeholder=t(lang, "ui.new_measure"), max_chars=MAX_TEXT, **kw)
         key = _measure_key(doc, measure, "responsible")
-        b.text_input(t(lang, "measure_responsible"), key=key, args=(measure.id, "responsible", key),
+        b.text_input(t(lang, "ui.measure_responsible"), key=key, args=(measure.id, "responsible", key),
                      max_chars=MAX_NAME, **kw)
         key = _measure_key(doc, measure, "due")
-        _date_input(c, t(lang, "measure_due"), key, lang, _on_measure, (measure.id, "due", key), doc.locked)
+        _date_input(c, t(lang, "ui.measure_due"), key, lang, _on_measure, (measure.id, "due", key), doc.locked)
         key = _measure_key(doc, measure, "indicator")
-        d.text_input(t(lang, "measure_indicator"), key=key, args=(measure.id, "indicator", key),
+        d.text_input(t(lang, "ui.measure_indicator"), key=key, args=(measure.id, "indicator", key),
                      max_chars=MAX_NAME, **kw)
-        e.button(":material/delete:", key=_measure_key(doc, measure, "remove"), help=t(lang, "remove_measure"),
+        e.button(":material/delete:", key=_measure_key(doc, measure, "remove"), help=t(lang, "ui.remove_measure"),
                  on_click=_remove_measure, args=(measure.id,), disabled=doc.locked)
         for part, names in (("questions", questions), ("groups", groups)):
             if not names:
                 continue
             key = _measure_key(doc, measure, part)
             _prime(key, [v for v in getattr(measure, part) or [] if v in names])
-            box.multiselect(t(lang, f"measure_{part}"), list(names), format_func=lambda v, n=names: n[v],
-                            placeholder=t(lang, "choose"), key=key, on_change=_on_measure_list,
+            box.multiselect(t(lang, f"ui.measure_{part}"), list(names), format_func=lambda v, n=names: n[v],
+                            placeholder=t(lang, "ui.choose"), key=key, on_change=_on_measure_list,
                             args=(measure.id, part, key), disabled=doc.locked)
 
 
@@ -690,7 +690,7 @@ def _draw_dialogues(doc: OpenAssessment, crit: Criterion, lang: str) -> None:
     levels = {lv.id: text_for(lv.label, lang) for lv in checklist.ladder(crit.ladder or "").levels}
     groups = {g.id: text_for(g.label, lang) for g in checklist.groups}
     with st.container(border=True):
-        st.markdown(f"**{t(lang, 'dialogues')}**", help=t(lang, "dialogues_help"))
+        st.markdown(f"**{t(lang, 'ui.dialogues')}**", help=t(lang, "ui.dialogues_help"))
         for n, record in enumerate(doc.assessment.participation, start=1):
             known_groups = [g for g in record.groups if g in groups] + [g for g in record.groups if g not in groups]
             values = {"method": record.method, "date": record.date,
@@ -705,32 +705,32 @@ def _draw_dialogues(doc: OpenAssessment, crit: Criterion, lang: str) -> None:
                 return {"key": key, "on_change": _on_dialogue, "args": (record.id, part, key), "disabled": doc.locked}
 
             box = st.container(border=True)
-            box.caption(f"{t(lang, 'dialogue')} {n}")
+            box.caption(f"{t(lang, 'ui.dialogue')} {n}")
             a, b, c, d = box.columns([3.4, 2.6, 2, 3], vertical_alignment="bottom")
-            a.text_input(t(lang, "dialogue_method"), help=t(lang, "dialogue_method_help"), max_chars=MAX_NAME,
+            a.text_input(t(lang, "ui.dialogue_method"), help=t(lang, "ui.dialogue_method_help"), max_chars=MAX_NAME,
                          **kw("method"))
-            _date_input(b, t(lang, "dialogue_date"), kw("date")["key"], lang, _on_dialogue, kw("date")["args"],
+            _date_input(b, t(lang, "ui.dialogue_date"), kw("date")["key"], lang, _on_dialogue, kw("date")["args"],
                         doc.locked)
-            c.number_input(t(lang, "dialogue_participants"), value=None, min_value=0.0, step=1.0, format="%g",
+            c.number_input(t(lang, "common.participant_count"), value=None, min_value=0.0, step=1.0, format="%g",
                            **kw("participants"))
-            d.selectbox(t(lang, "dialogue_level"), list(levels), index=None, format_func=levels.__getitem__,
-                        placeholder=t(lang, "choose"), **kw("level"))
-            box.multiselect(t(lang, "dialogue_groups"), list(groups) + [g for g in known_groups if g not in groups],
+            d.selectbox(t(lang, "ui.dialogue_level"), list(levels), index=None, format_func=levels.__getitem__,
+                        placeholder=t(lang, "ui.choose"), **kw("level"))
+            box.multiselect(t(lang, "ui.dialogue_groups"), list(groups) + [g for g in known_groups if g not in groups],
                             format_func=lambda g: groups.get(g, g), accept_new_options=True,
                             max_selections=50, select_all=False,  # Streamlit's "Select all" is English
-                            placeholder=t(lang, "choose"), **kw("groups"))
+                            placeholder=t(lang, "ui.choose"), **kw("groups"))
             e, f = box.columns(2)
-            e.text_area(t(lang, "dialogue_heard"), height=68, max_chars=MAX_TEXT, **kw("heard"))
-            f.text_area(t(lang, "dialogue_changed"), height=68, max_chars=MAX_TEXT, **kw("changed"))
+            e.text_area(t(lang, "ui.dialogue_heard"), height=68, max_chars=MAX_TEXT, **kw("heard"))
+            f.text_area(t(lang, "ui.dialogue_changed"), height=68, max_chars=MAX_TEXT, **kw("changed"))
             g, h = box.columns([5, 1], vertical_alignment="bottom")
-            g.text_input(t(lang, "dialogue_feedback"), max_chars=MAX_TEXT, **kw("feedback"))
-            h.button(":material/delete:", key=_dialogue_key(doc, record, "remove"), help=t(lang, "remove_dialogue"),
+            g.text_input(t(lang, "ui.dialogue_feedback"), max_chars=MAX_TEXT, **kw("feedback"))
+            h.button(":material/delete:", key=_dialogue_key(doc, record, "remove"), help=t(lang, "ui.remove_dialogue"),
                      on_click=_remove_dialogue, args=(record.id,), disabled=doc.locked)
         full = len(doc.assessment.participation) >= Bounds.PARTICIPATION
-        st.button(t(lang, "add_dialogue"), key=f"p:{doc.assessment.id}:{crit.id}:add", icon=":material/add:",
+        st.button(t(lang, "ui.add_dialogue"), key=f"p:{doc.assessment.id}:{crit.id}:add", icon=":material/add:",
                   on_click=_add_dialogue, disabled=doc.locked or full)
         if full:
-            st.caption(t(lang, "dialogues_full", limit=Bounds.PARTICIPATION))
+            st.caption(t(lang, "ui.dialogues_full", limit=Bounds.PARTICIPATION))
 
 
 def draw_section(doc: OpenAssessment, section: Section, vis: Visibility, lang: str) -> None:
@@ -764,12 +764,12 @@ def date_field(where: Any, label: str, key: str, lang: str, value: dt.date | Non
 
     A text that is no date is said so under the field, with how to write it; nothing is lost."""
     typed = where.text_input(label, value.isoformat() if value else "", key=key, max_chars=10,
-                             placeholder=t(lang, "date_placeholder"),
-                             help=t(lang, "date_help"), disabled=disabled)
+                             placeholder=t(lang, "ui.date_placeholder"),
+                             help=t(lang, "ui.date_help"), disabled=disabled)
     try:
         return parse_date(typed), True
     except ValueError:
-        where.error(t(lang, "date_invalid", text=md(str(typed)[:10])), icon=":material/event_busy:")
+        where.error(t(lang, "ui.date_invalid", text=md(str(typed)[:10])), icon=":material/event_busy:")
         return None, False
 
 
@@ -801,8 +801,8 @@ def _date_input(where: Any, label: str, key: str, lang: str, inner: Any, args: t
     value = st.session_state.get(key)
     st.session_state[key] = bad if bad is not None else (
         value.isoformat() if isinstance(value, dt.date) else (value if isinstance(value, str) else ""))
-    where.text_input(label, key=key, max_chars=10, placeholder=t(lang, "date_placeholder"), help=t(lang, "date_help"),
+    where.text_input(label, key=key, max_chars=10, placeholder=t(lang, "ui.date_placeholder"), help=t(lang, "ui.date_help"),
                      on_change=_on_date, args=(inner, key, *args), disabled=disabled,
                      label_visibility=label_visibility)
     if bad is not None:
-        where.error(t(lang, "date_invalid", text=md(bad)), icon=":material/event_busy:")
+        where.error(t(lang, "ui.date_invalid", text=md(bad)), icon=":material/event_busy:")

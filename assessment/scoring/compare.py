@@ -17,9 +17,11 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 from assessment.answers.model import Assessment
+from assessment.catalogue import text
 from assessment.checklist.checklist import Checklist, text_for
 from assessment.scoring.results import Result
 from assessment.scoring.scoring import score
+from assessment.scoring.verdict_text import worded_in
 
 __all__ = ["Side", "Row", "Comparison", "compare"]
 
@@ -83,7 +85,7 @@ def _alt_label(checklist: Checklist, alt: str, lang: str) -> str:
     for x in checklist.alternatives:
         if x.id == alt:
             return text_for(x.label, lang, checklist.default_language)
-    return {"proposal": "Planförslag" if lang == "sv" else "Proposal"}.get(alt, alt)
+    return text(worded_in(lang), "score.plan_proposal") if alt == "proposal" else alt
 
 
 def _side(a: Assessment, alternative: str | None, result: Result | None, lang: str, name: str | None) -> Side:
@@ -106,7 +108,7 @@ def compare(a: Assessment, b: Assessment, lang: str = "sv", alt_a: str | None = 
     left, right = _side(a, alt_a, ra, lang, name_a), _side(b, alt_b, rb, lang, name_b)
     xa, xb = ra.alternatives[left.alternative], rb.alternatives[right.alternative]
     both = (a.checklist, b.checklist)
-    rows: list[Row] = [Row("overall", "overall", "Totalt" if lang == "sv" else "Overall", xa.overall.value,
+    rows: list[Row] = [Row("overall", "overall", text(worded_in(lang), "common.compare_overall"), xa.overall.value,
                            xb.overall.value)]
 
     def keys(x: dict, y: dict) -> list[str]:
@@ -124,14 +126,14 @@ def compare(a: Assessment, b: Assessment, lang: str = "sv", alt_a: str | None = 
     for gid in keys(xa.groups, xb.groups):
         label = _label(both, lambda c: next((g.label for g in c.groups if g.id == gid), None), lang) or gid
         rows.append(Row("group", gid, label, _value(xa.groups.get(gid)), _value(xb.groups.get(gid))))
-    sv = lang == "sv"
-    rows.append(Row("equity", "gap_change", "Klyftans förändring (sämre ställda minus befolkningen)" if sv else
-                    "Change in the gap (worse-off minus population)", xa.equity.gap_change, xb.equity.gap_change))
-    rows.append(Row("coverage", "coverage", "Andel bedömda kriterier (%)" if sv else "Share of criteria rated (%)",
+    words = worded_in(lang)
+    rows.append(Row("equity", "gap_change", text(words, "score.compare_gap_change"), xa.equity.gap_change,
+                    xb.equity.gap_change))
+    rows.append(Row("coverage", "coverage", text(words, "score.compare_coverage"),
                     _pct(xa.overall.coverage), _pct(xb.overall.coverage)))
-    rows.append(Row("counts", "unknown", "”Vet ej” (kunskapsluckor)" if sv else "“Don't know” (knowledge gaps)",
+    rows.append(Row("counts", "unknown", text(words, "score.compare_unknown"),
                     float(xa.overall.unknown), float(xb.overall.unknown)))
-    rows.append(Row("counts", "flags", "Flaggor" if sv else "Flags",
+    rows.append(Row("counts", "flags", text(words, "common.flags"),
                     float(sum(1 for f in ra.flags if f.alternative in (None, left.alternative))),
                     float(sum(1 for f in rb.flags if f.alternative in (None, right.alternative)))))
     titles = {f.id: text_for(f.title, lang, c.default_language) for c in reversed(both) for f in c.frameworks}

@@ -13,8 +13,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
+from assessment.catalogue import text
 from assessment.checklist.checklist import Checklist, text_for
 from assessment.scoring.results import Result
+from assessment.scoring.verdict_text import worded_in
 
 __all__ = ["Glance", "GlanceRow", "glance"]
 
@@ -54,7 +56,7 @@ def _alt_label(checklist: Checklist, alt: str, lang: str) -> str:
     for a in checklist.alternatives:
         if a.id == alt:
             return text_for(a.label, lang, checklist.default_language)
-    return {"proposal": "Förslaget" if lang == "sv" else "The proposal"}.get(alt, alt)
+    return text(worded_in(lang), "common.proposal") if alt == "proposal" else alt
 
 
 def glance(checklist: Checklist, result: Result, lang: str = "sv") -> Glance:

@@ -16,60 +16,16 @@ and must not import streamlit; the report has its own layout.
 from __future__ import annotations
 
 from assessment.answers.model import Assessment
+from assessment.catalogue import text
 from assessment.checklist.checklist import Checklist, text_for
 from assessment.scoring.results import AlternativeResult, Driver, Result, Score
 from assessment.scoring.summary import figure, fmt_figure
-from assessment.scoring.verdict_text import equity_sentence, findings_text, headline_sentence, own_weights_sentence
+from assessment.scoring.verdict_text import (equity_sentence, findings_text, headline_sentence, own_weights_sentence,
+                                             worded_in)
 
-__all__ = ["score_table", "LABELS"]
-
-LABELS: dict[str, dict[str, str]] = {
-    "checklist": {"sv": "Checklista", "en": "Checklist"},
-    "municipality": {"sv": "Kommun", "en": "Municipality"},
-    "plan_type": {"sv": "Plantyp", "en": "Plan type"},
-    # never "Totalt": the overall score over every question is not the whole population's average
-    "overall": {"sv": "Samlad poäng", "en": "Overall score"},
-    "coverage": {"sv": "besvarat", "en": "answered"},
-    "group_unknown": {"sv": "okända gruppbedömningar", "en": "group ratings unknown"},
-    "low_certainty": {"sv": "vilar på låg säkerhet", "en": "rests on low certainty"},
-    "left_out": {"sv": "({n} till utan poäng visas inte)", "en": "({n} more without a score, not shown)"},
-    "sections": {"sv": "Avsnitt", "en": "Sections"},
-    "groups": {"sv": "Grupper (poäng per grupp)", "en": "Groups (score per group)"},
-    "difference": {"sv": "Skillnad (−200…+200)", "en": "Difference (−200…+200)"},
-    "equity": {"sv": "Jämlikhet", "en": "Equity"},
-    "worse_off": {"sv": "grupper med sämre förutsättningar", "en": "worse-off groups"},
-    "population": {"sv": "gruppen befolkningen som helhet", "en": "the group the population as a whole"},
-    "gap_change": {"sv": "skillnad (−200…+200)", "en": "difference (−200…+200)"},
-    "narrows": {"sv": "klyftan minskar", "en": "the gap narrows"},
-    "widens": {"sv": "klyftan ökar", "en": "the gap widens"},
-    "unchanged": {"sv": "klyftan är oförändrad", "en": "the gap is unchanged"},
-    "unknown": {"sv": "okänt: grupperna är inte bedömda", "en": "unknown: the groups are not rated"},
-    "participation": {"sv": "Delaktighet", "en": "Participation"},
-    "reached": {"sv": "nådd nivå", "en": "level reached"},
-    "expected": {"sv": "förväntad nivå", "en": "level expected"},
-    "met": {"sv": "uppfyllt", "en": "met"},
-    "not_met": {"sv": "under förväntan", "en": "below what is expected"},
-    "not_answered": {"sv": "inte besvarat", "en": "not answered"},
-    "why": {"sv": "Varför", "en": "Why"},
-    "up": {"sv": "drar upp", "en": "pulls up"},
-    "down": {"sv": "drar ned", "en": "pulls down"},
-    "flags": {"sv": "Flaggor", "en": "Flags"},
-    "info": {"sv": "info", "en": "info"},
-    "warning": {"sv": "varning", "en": "warning"},
-    "serious": {"sv": "allvarlig", "en": "serious"},
-    "gaps": {"sv": "Kunskapsluckor", "en": "Knowledge gaps"},
-    "hidden": {"sv": "Dolda frågor (villkor)", "en": "Hidden questions (conditions)"},
-    "not_relevant": {"sv": "Inte relevanta", "en": "Not relevant"},
-    "none": {"sv": "inga", "en": "none"},
-    "verdict": {"sv": "Slutsats", "en": "Verdict"},
-    "findings": {"sv": "Fynd", "en": "Findings"},
-}
+__all__ = ["score_table"]
 
 NONE = "–"
-
-
-def _t(key: str, lang: str) -> str:
-    return LABELS[key].get(lang, LABELS[key]["en"])
 
 
 def _num(value: float | None) -> str:
@@ -100,9 +56,9 @@ class _Names:
         return _short(self.criteria.get(cid, cid))
 
 
-def _short(text: str, width: int = 60) -> str:
-    text = " ".join(text.split())
-    return text if len(text) <= width else text[: width - 1] + "…"
+def _short(words: str, width: int = 60) -> str:
+    words = " ".join(words.split())
+    return words if len(words) <= width else words[: width - 1] + "…"
 
 
 def _score_cell(s: Score | None) -> str:
@@ -131,7 +87,7 @@ def _drivers(drivers: list[Driver], names: _Names) -> str:
         if d.group is not None:
             who += f" ({names.groups.get(d.group, d.group)})"
         parts.append(f"{who} {d.effect:+.1f}")
-    return "; ".join(parts) if parts else _t("none", names.lang)
+    return "; ".join(parts) if parts else text(worded_in(names.lang), "score.none")
 
 
 def score_table(assessment: Assessment, result: Result, lang: str = "sv") -> str:
@@ -140,20 +96,20 @@ def score_table(assessment: Assessment, result: Result, lang: str = "sv") -> str
     names = _Names(checklist, lang)
     alts = list(result.alternatives)
     out: list[str] = [assessment.metadata.title]
-    out.append(f"{_t('checklist', lang)}: {text_for(checklist.title, lang)} ({checklist.id} {checklist.version})")
+    out.append(f"{text(worded_in(lang), 'common.checklist')}: {text_for(checklist.title, lang)} ({checklist.id} {checklist.version})")
     if assessment.metadata.municipality:
-        out.append(f"{_t('municipality', lang)}: {assessment.metadata.municipality}")
+        out.append(f"{text(worded_in(lang), 'score.municipality')}: {assessment.metadata.municipality}")
     if assessment.metadata.plan_type:
-        out.append(f"{_t('plan_type', lang)}: "
+        out.append(f"{text(worded_in(lang), 'score.plan_type')}: "
                    f"{assessment.checklist.plan_type_label(assessment.metadata.plan_type, lang)}")
-    out += ["", f"{_t('verdict', lang)}:", f"  {headline_sentence(result, checklist, lang)}",
+    out += ["", f"{text(worded_in(lang), 'common.verdict')}:", f"  {headline_sentence(result, checklist, lang)}",
             f"  {equity_sentence(result, checklist, lang)}"]
     for alt in alts:
         if alt != result.primary and alt in {d.other for d in result.differences}:
             out.append(f"  {headline_sentence(result, checklist, lang, alt)}")
     findings = findings_text(result, checklist, lang)
-    out += ["", f"{_t('findings', lang)} ({len(findings)}):"]
-    out += [f"  {line}" for line in findings] or [f"  {_t('none', lang)}"]
+    out += ["", f"{text(worded_in(lang), 'score.findings')} ({len(findings)}):"]
+    out += [f"  {line}" for line in findings] or [f"  {text(worded_in(lang), 'score.none')}"]
     own_weights = own_weights_sentence(result, checklist, lang)
     if own_weights:
         out += ["", f"  {own_weights}"]
@@ -163,7 +119,7 @@ def score_table(assessment: Assessment, result: Result, lang: str = "sv") -> str
     many = len(result.differences) > 1
     for d in result.differences:
         header.append(f"{names.alternative(d.other)} − {names.alternative(d.base)} (−200…+200)" if many
-                      else _t("difference", lang))
+                      else text(worded_in(lang), "score.difference"))
 
     position = {a: i for i, a in enumerate(alts)}
 
@@ -175,17 +131,17 @@ def score_table(assessment: Assessment, result: Result, lang: str = "sv") -> str
 
     rows: list[list[str]] = []
     overall = [result.alternatives[a].overall for a in alts]
-    rows.append(row(_t("overall", lang), overall))
-    rows.append([f"  {_t('coverage', lang)}", *(f"{s.answered}/{s.applicable}" for s in overall),
+    rows.append(row(text(worded_in(lang), "common.overall"), overall))
+    rows.append([f"  {text(worded_in(lang), 'score.coverage')}", *(f"{s.answered}/{s.applicable}" for s in overall),
                  *("" for _ in result.differences)])
     if any(s.group_unknown for s in overall):  # knowledge gaps inside criteria counted as answered
-        rows.append([f"  {_t('group_unknown', lang)}", *(str(s.group_unknown) for s in overall),
+        rows.append([f"  {text(worded_in(lang), 'score.group_unknown')}", *(str(s.group_unknown) for s in overall),
                      *("" for _ in result.differences)])
     shares = [result.alternatives[a].low_certainty for a in alts]
     if any(v for v in shares):  # how much of the score rests on ratings the assessors are unsure of
-        rows.append([f"  {_t('low_certainty', lang)}", *("–" if v is None else f"{round(100 * v)} %" for v in shares),
+        rows.append([f"  {text(worded_in(lang), 'score.low_certainty')}", *("–" if v is None else f"{round(100 * v)} %" for v in shares),
                      *("" for _ in result.differences)])
-    rows.append([_t("sections", lang), *("" for _ in header[1:])])
+    rows.append([text(worded_in(lang), "common.sections"), *("" for _ in header[1:])])
     for sec in checklist.sections:
         if not any(sec.id in result.alternatives[a].sections for a in alts):
             continue
@@ -200,52 +156,52 @@ def score_table(assessment: Assessment, result: Result, lang: str = "sv") -> str
                 continue
             rows.append(row("  " + text_for(item.title, lang), list(cells)))
         if left_out:
-            rows.append(["  " + _t("left_out", lang).format(n=left_out), *("" for _ in header[1:])])
+            rows.append(["  " + text(worded_in(lang), "score.left_out").format(n=left_out), *("" for _ in header[1:])])
     if checklist.rated_groups():
-        rows.append([_t("groups", lang), *("" for _ in header[1:])])
+        rows.append([text(worded_in(lang), "score.groups"), *("" for _ in header[1:])])
         for g in checklist.rated_groups():  # a group kept for reporting only has no score
             rows.append(row("  " + names.groups[g.id], [result.alternatives[a].groups[g.id] for a in alts]))
     out += _table(header, rows)
 
     headline: AlternativeResult = result.headline
     eq = headline.equity
-    out += ["", f"{_t('equity', lang)} ({names.alternative(result.primary)}):"]
+    out += ["", f"{text(worded_in(lang), 'common.equity')} ({names.alternative(result.primary)}):"]
     if eq.gap_change is not None:
-        out.append(f"  {_t('worse_off', lang)} {_num(eq.worse_off)}, {_t('population', lang)} {_num(eq.population)}, "
-                   f"{_t('gap_change', lang)} {_num(eq.gap_change)}")
+        out.append(f"  {text(worded_in(lang), 'score.worse_off')} {_num(eq.worse_off)}, {text(worded_in(lang), 'score.population')} {_num(eq.population)}, "
+                   f"{text(worded_in(lang), 'score.gap_change')} {_num(eq.gap_change)}")
     if eq.note is not None:
         out.append(f"  ! {text_for(eq.note, lang)}")
 
     p = result.participation
     if p.question is not None:
-        level = names.levels.get(p.reached or "", p.reached or _t("not_answered", lang))
-        verdict = "" if p.met is None else f" – {_t('met' if p.met else 'not_met', lang)}"
-        out.append(f"{_t('participation', lang)}: {_t('reached', lang)} {level}, {_t('expected', lang)} "
+        level = names.levels.get(p.reached or "", p.reached or text(worded_in(lang), "score.not_answered"))
+        verdict = "" if p.met is None else f" – {text(worded_in(lang), 'score.met' if p.met else 'score.not_met')}"
+        out.append(f"{text(worded_in(lang), 'common.participation')}: {text(worded_in(lang), 'score.reached')} {level}, {text(worded_in(lang), 'score.expected')} "
                    f"{names.levels.get(p.expected or '', p.expected)}{verdict}")
 
-    out += ["", f"{_t('why', lang)} ({names.alternative(result.primary)}):",
-            f"  {_t('up', lang)}: {_drivers(headline.overall.up, names)}",
-            f"  {_t('down', lang)}: {_drivers(headline.overall.down, names)}"]
+    out += ["", f"{text(worded_in(lang), 'score.why')} ({names.alternative(result.primary)}):",
+            f"  {text(worded_in(lang), 'score.up')}: {_drivers(headline.overall.up, names)}",
+            f"  {text(worded_in(lang), 'score.down')}: {_drivers(headline.overall.down, names)}"]
 
     # the verdict's own flags are the findings above, stated once
     flags = [f for f in result.flags if f.kind != "verdict"]
-    out += ["", f"{_t('flags', lang)} ({len(flags)}):"]
+    out += ["", f"{text(worded_in(lang), 'common.flags')} ({len(flags)}):"]
     for f in flags:
         where = ", ".join(x for x in (names.criterion(f.criterion) if f.criterion else "",
                                       names.groups.get(f.group or "", f.group or ""),
                                       names.alternative(f.alternative)) if x)
-        out.append(f"  [{_t(f.severity, lang)}] {text_for(f.message, lang)}" + (f" – {where}" if where else ""))
+        out.append(f"  [{text(worded_in(lang), 'score.' + f.severity)}] {text_for(f.message, lang)}" + (f" – {where}" if where else ""))
     if not flags:
-        out.append(f"  {_t('none', lang)}")
+        out.append(f"  {text(worded_in(lang), 'score.none')}")
 
-    out += ["", f"{_t('gaps', lang)} ({len(result.gaps)}):"]
+    out += ["", f"{text(worded_in(lang), 'common.gaps')} ({len(result.gaps)}):"]
     for g in result.gaps:
         extra = ", ".join(x for x in (names.groups.get(g.group or "", g.group or ""), names.alternative(g.alternative)) if x)
         out.append(f"  {names.criterion(g.criterion)}" + (f" ({extra})" if extra else ""))
     if not result.gaps:
-        out.append(f"  {_t('none', lang)}")
+        out.append(f"  {text(worded_in(lang), 'score.none')}")
     if result.hidden:
-        out += ["", f"{_t('hidden', lang)}: " + ", ".join(names.criterion(c) for c in result.hidden)]
+        out += ["", f"{text(worded_in(lang), 'score.hidden')}: " + ", ".join(names.criterion(c) for c in result.hidden)]
     if result.not_relevant:
-        out.append(f"{_t('not_relevant', lang)}: " + ", ".join(names.criterion(c) for c in result.not_relevant))
+        out.append(f"{text(worded_in(lang), 'score.not_relevant')}: " + ", ".join(names.criterion(c) for c in result.not_relevant))
     return "\n".join(out)

@@ -37,6 +37,7 @@ import dataclasses
 from dataclasses import dataclass
 from typing import Any
 
+from assessment.catalogue import LANGUAGES, text
 from assessment.checklist.checklist import (
     CHOSEN,
     AllOf,
@@ -87,26 +88,12 @@ DEFAULT_NEGATIVE_THRESHOLD = -1
 AVERAGE_HIDES_GAP_RULE = "average_hides_gap"
 """The id of the built-in flag raised when the average improves while the gap widens."""
 
-AVERAGE_HIDES_GAP: Mapping[str, str] = MappingProxyType({
-    "sv": "Planen förbättrar genomsnittet men ökar klyftan: grupper med sämre förutsättningar vinner mindre "
-          "(eller förlorar mer) än befolkningen som helhet. Det är ingen vinst för jämlikheten.",
-    "en": "The plan raises the average but widens the gap: groups with worse starting conditions gain less "
-          "(or lose more) than the population as a whole. That is not an equity gain.",
-})
+AVERAGE_HIDES_GAP: Mapping[str, str] = MappingProxyType({lang: text(lang, "score.average_hides_gap") for lang in LANGUAGES})
 
 MESSAGES: Mapping[str, Mapping[str, str]] = MappingProxyType({
-    "all_unknown": MappingProxyType({
-        "sv": "Ingen poäng: varje tillämplig fråga är besvarad med ”vet ej”. Se kunskapsluckorna.",
-        "en": "No score: every applicable question is answered “don't know”. See the knowledge gaps.",
-    }),
-    "nothing_rated": MappingProxyType({
-        "sv": "Ingen poäng ännu: inget tillämpligt kriterium är bedömt.",
-        "en": "No score yet: no applicable criterion has been rated.",
-    }),
-    "nothing_applicable": MappingProxyType({
-        "sv": "Ingen poäng: inget kriterium är tillämpligt (alla är dolda eller inte relevanta).",
-        "en": "No score: no criterion applies (all are hidden or not relevant).",
-    }),
+    "all_unknown": MappingProxyType({lang: text(lang, "score.all_unknown") for lang in LANGUAGES}),
+    "nothing_rated": MappingProxyType({lang: text(lang, "score.nothing_rated") for lang in LANGUAGES}),
+    "nothing_applicable": MappingProxyType({lang: text(lang, "score.nothing_applicable") for lang in LANGUAGES}),
 })
 
 

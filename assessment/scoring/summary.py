@@ -42,6 +42,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from assessment.answers.model import NOT_RELEVANT, UNKNOWN, Assessment, Measure, MeasureStatus
+from assessment.catalogue import text
 from assessment.checklist.checklist import AnswerType, Checklist, Text
 from assessment.scoring import verdict_text
 from assessment.scoring.figures import figure, fmt_figure
@@ -230,23 +231,12 @@ class Summary:
 
 # --- the verdict's two sentences, as the summary states them ------------------------------------------------
 
-_WORDS: dict[str, dict[str, str]] = {
-    "rated_count": {"sv": "{answered} av {applicable} tillämpliga frågor är bedömda.",
-                    "en": "{answered} of {applicable} applicable questions are rated."},
-}
-
-
-def _w(key: str, lang: str, **fields: object) -> str:
-    words = _WORDS[key]
-    return words.get(lang, words["sv"]).format(**fields)
-
-
 def headline_sentence(result: Any, checklist: Checklist, lang: str) -> str:
     """The verdict's headline (`assessment.scoring.verdict_text`), then how many applicable questions are rated."""
     words = verdict_text.headline_sentence(result, checklist, lang)
     o = result.alternatives[result.primary].overall
     if o.value is not None and o.applicable:
-        words += " " + _w("rated_count", lang, answered=o.answered, applicable=o.applicable)
+        words += " " + text(lang, "verdict.rated_count", answered=o.answered, applicable=o.applicable)
     return words
 
 

@@ -16,6 +16,7 @@ from assessment.checklist.checklist import Framework
 from assessment.scoring.results import Score
 
 from ..toolkit.charts import bar_chart, heatmap
+from ..i18n import msg
 from ..context import ReportContext, fmt_score
 from ..toolkit.markup import para
 from ..toolkit.model import Block, Break, Figure, Keep, Para, Space, Table
@@ -25,7 +26,7 @@ from ..toolkit.styles import FRAME_WIDTH
 
 def value_cell(ctx: ReportContext, value: float | None) -> str:
     """A figure for a data table: the one shown everywhere, or "ej bedömt" (never 0) when nothing was rated."""
-    return fmt_score(value) if value is not None else para(ctx.t("not_rated"))
+    return fmt_score(value) if value is not None else para(msg(ctx.lang, "report.not_rated"))
 
 
 def data_table(ctx: ReportContext, caption: str, corner: str, columns: Sequence[str],
@@ -41,9 +42,9 @@ def bar_figure(ctx: ReportContext, title: str, rows: list[tuple[str, str, list[f
                alt_names: list[str], caption: str) -> Figure:
     """Bars per alternative. `rows`: (short label for the chart, full label for the table, values)."""
     chart_rows = [(short, values) for short, _, values in rows]
-    alt = ctx.t("chart_bars_alt", what=title, alternatives=join_words([mid_sentence(a) for a in alt_names], ctx.lang))
-    return Figure(lambda: bar_chart(chart_rows, alt_names, FRAME_WIDTH, ctx.t("not_rated")), alt,
-                  data_table(ctx, title, ctx.t("chart_item"), alt_names, [(full, v) for _, full, v in rows]),
+    alt = msg(ctx.lang, "report.chart_bars_alt", what=title, alternatives=join_words([mid_sentence(a) for a in alt_names], ctx.lang))
+    return Figure(lambda: bar_chart(chart_rows, alt_names, FRAME_WIDTH, msg(ctx.lang, "report.not_rated")), alt,
+                  data_table(ctx, title, msg(ctx.lang, "report.chart_item"), alt_names, [(full, v) for _, full, v in rows]),
                   para(caption))
 
 
@@ -61,7 +62,7 @@ def charts_chapter(ctx: ReportContext) -> list[Block]:
     r = ctx.result
     alts = ctx.alternatives()
     alt_names = [ctx.alt_label(a) for a in alts]
-    out: list[Block] = [ctx.heading(ctx.t("charts_title"))]
+    out: list[Block] = [ctx.heading(msg(ctx.lang, "report.charts_title"))]
     empty: list[str] = []
     for framework in ordered_frameworks(ctx):
         title = ctx.text(framework.title)
@@ -72,8 +73,8 @@ def charts_chapter(ctx: ReportContext) -> list[Block]:
             empty.append(title)
             continue
         # The heading stays with its chart: a figure is never split from its title by a page.
-        out.append(Keep([ctx.heading(ctx.t("chart_framework", framework=title), 1),
-                         bar_figure(ctx, title, rows, alt_names, ctx.t("chart_areas_caption"))]))
+        out.append(Keep([ctx.heading(msg(ctx.lang, "report.chart_framework", framework=title), 1),
+                         bar_figure(ctx, title, rows, alt_names, msg(ctx.lang, "report.chart_areas_caption"))]))
     policy = ctx.policy_framework()
     groups = ctx.checklist.rated_groups()  # a group kept for reporting only has no row
     if policy is not None and groups:
@@ -83,28 +84,28 @@ def charts_chapter(ctx: ReportContext) -> list[Block]:
         if any(v is not None for row in values for v in row):
             title = ctx.text(policy.title)
             alt_name = mid_sentence(ctx.alt_label(headline.alternative))
-            heading = ctx.t("chart_heatmap", framework=title, alternative=alt_name)
+            heading = msg(ctx.lang, "report.chart_heatmap", framework=title, alternative=alt_name)
             short_rows = [ctx.short(i) for i in policy.items]
             short_cols = [ctx.short(g) for g in groups]
             # The data table turned: one row per group, so a long group name has room to be read whole.
-            table = data_table(ctx, heading, ctx.t("group"), [ctx.text(i.title) for i in policy.items],
+            table = data_table(ctx, heading, msg(ctx.lang, "common.group"), [ctx.text(i.title) for i in policy.items],
                                [(ctx.text(g.label), [values[i][j] for i in range(len(policy.items))])
                                 for j, g in enumerate(groups)])
             out.append(Keep([ctx.heading(heading, 1), Figure(lambda: heatmap(short_rows, short_cols, values, FRAME_WIDTH),
-                              ctx.t("chart_heatmap_alt", framework=mid_sentence(title), alternative=alt_name),
-                              table, para(ctx.t("chart_heatmap_caption")))]))
+                              msg(ctx.lang, "report.chart_heatmap_alt", framework=mid_sentence(title), alternative=alt_name),
+                              table, para(msg(ctx.lang, "report.chart_heatmap_caption")))]))
     sections = [s for s in ctx.checklist.sections if any(s.id in r.alternatives[a].sections for a in alts)]
-    rows = [(ctx.t("chart_overall"), ctx.t("chart_overall"), [r.alternatives[a].overall.value for a in alts])]
+    rows = [(msg(ctx.lang, "common.overall_axis"), msg(ctx.lang, "common.overall_axis"), [r.alternatives[a].overall.value for a in alts])]
     rows += [(ctx.short(s), ctx.text(s.title), [r.alternatives[a].sections.get(s.id, Score(value=None)).value
                                                  for a in alts]) for s in sections]
     if _rated(rows):
-        out.append(Keep([ctx.heading(ctx.t("chart_alternatives"), 1),
-                         bar_figure(ctx, ctx.t("chart_alternatives"), rows, alt_names,
-                                    ctx.t("chart_alternatives_caption"))]))
+        out.append(Keep([ctx.heading(msg(ctx.lang, "report.chart_alternatives"), 1),
+                         bar_figure(ctx, msg(ctx.lang, "report.chart_alternatives"), rows, alt_names,
+                                    msg(ctx.lang, "report.chart_alternatives_caption"))]))
     if empty:
-        out.append(Para(para(ctx.t("chart_not_drawn", frameworks=join_words(empty, ctx.lang))), "muted"))
-    summary = [ctx.cells([ctx.t("alternative"), ctx.t("score"), ctx.t("band"), ctx.t("coverage"),
-                          ctx.t("equity_gap_change")], head=True)]
+        out.append(Para(para(msg(ctx.lang, "report.chart_not_drawn", frameworks=join_words(empty, ctx.lang))), "muted"))
+    summary = [ctx.cells([msg(ctx.lang, "common.alternative"), msg(ctx.lang, "common.score"), msg(ctx.lang, "report.band"), msg(ctx.lang, "common.coverage"),
+                          msg(ctx.lang, "report.equity_gap_change")], head=True)]
     for a in alts:
         o = r.alternatives[a].overall
         cov = f"{o.answered}/{o.applicable}"

@@ -6,9 +6,10 @@ HTML a list of links to the chapters.
 
 from __future__ import annotations
 
+from ..i18n import msg
 from ..context import ReportContext
 from ..toolkit.model import Block, Contents
 
 
 def contents_page(ctx: ReportContext) -> list[Block]:
-    return [Contents(ctx.t("toc_title"))]
+    return [Contents(msg(ctx.lang, "report.toc_title"))]

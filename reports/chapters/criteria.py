@@ -16,6 +16,7 @@ from assessment.answers.model import NOT_RELEVANT, UNKNOWN, Answer, Measure
 from assessment.checklist.checklist import AnswerType, Criterion, Section
 from assessment.scoring.summary import fmt_figure, rating_figure
 
+from ..i18n import msg
 from ..context import ReportContext, fmt_date
 from ..toolkit.model import MUTED_OPEN, Block, Para, Space, Table
 from ..toolkit.markup import para, shorten
@@ -31,15 +32,15 @@ def _special(ctx: ReportContext, value: Any, crit: Criterion | None = None) -> s
     """No answer, unknown or not relevant, in words (escaped markup; in the words of the question's scale
     where it has its own); None for an answer proper."""
     if value is None:
-        return para(ctx.t("unanswered"))
+        return para(msg(ctx.lang, "report.unanswered"))
     scale = ctx.checklist.scale_of(crit) if crit is not None else None
     own = scale.special_label(value) if scale is not None and value in (UNKNOWN, NOT_RELEVANT) else None
     if own is not None:
         return f"<i>{para(ctx.text(own))}</i>" if value == UNKNOWN else para(ctx.text(own))
     if value == UNKNOWN:
-        return f"<i>{para(ctx.t('unknown'))}</i>"
+        return f"<i>{para(msg(ctx.lang, 'common.unknown'))}</i>"
     if value == NOT_RELEVANT:
-        return para(ctx.t("not_relevant"))
+        return para(msg(ctx.lang, "common.not_relevant"))
     return None
 
 
@@ -64,7 +65,7 @@ def _answer_text(ctx: ReportContext, crit: Criterion, value: Any) -> str:
         return special
     t = crit.type
     if t == AnswerType.YES_NO:
-        return ctx.t("yes") if value else ctx.t("no")
+        return msg(ctx.lang, "common.yes") if value else msg(ctx.lang, "common.no")
     if t in (AnswerType.SINGLE_CHOICE, AnswerType.MULTI_CHOICE) and crit.choices:
         options = {o.id: ctx.text(o.label) for o in ctx.checklist.choice_list(crit.choices).options}
         chosen = value if isinstance(value, list) else [value]
@@ -100,7 +101,7 @@ def _dialogue_names(ctx: ReportContext, ids: list[str]) -> str:
     for rid in ids:
         if rid in numbered:
             i, rec = numbered[rid]
-            name = ctx.t("participation_record", number=i)
+            name = msg(ctx.lang, "report.participation_record", number=i)
             names.append(f"{name}: {shorten(rec.method, 60)}" if rec.method else name)
         else:
             names.append(rid)
@@ -115,15 +116,15 @@ def _notes(ctx: ReportContext, answer: Answer | None, prefix: str = "", rated: b
     if answer is None:
         return []
     out = []
-    for key, text in (("motivation", answer.comment), ("evidence", answer.evidence)):
+    for key, text in (("report.motivation", answer.comment), ("common.evidence", answer.evidence)):
         if text.strip():
-            label = f"{para(prefix)} – {ctx.t(key)}" if prefix else ctx.t(key)
+            label = f"{para(prefix)} – {msg(ctx.lang, key)}" if prefix else msg(ctx.lang, key)
             out.append(Para(f"<b>{label}:</b> {para(text)}", "small"))
     if rated and _rated(answer.value) and not answer.evidence.strip():
-        label = f"{para(prefix)} – {ctx.t('evidence_missing_label')}" if prefix else ctx.t("evidence_missing_label")
-        out.append(Para(f"<b>{label}:</b> {MUTED_OPEN}{para(ctx.t('evidence_missing'))}</font>", "small"))
+        label = f"{para(prefix)} – {msg(ctx.lang, 'report.evidence_missing_label')}" if prefix else msg(ctx.lang, "report.evidence_missing_label")
+        out.append(Para(f"<b>{label}:</b> {MUTED_OPEN}{para(msg(ctx.lang, 'report.evidence_missing'))}</font>", "small"))
     if answer.dialogues:
-        label = f"{para(prefix)} – {ctx.t('rests_on_dialogue')}" if prefix else ctx.t("rests_on_dialogue")
+        label = f"{para(prefix)} – {msg(ctx.lang, 'report.rests_on_dialogue')}" if prefix else msg(ctx.lang, "report.rests_on_dialogue")
         out.append(Para(f"<b>{label}:</b> {para(_dialogue_names(ctx, answer.dialogues))}", "small"))
     return out
 
@@ -134,12 +135,12 @@ def _measure_line(ctx: ReportContext, m: Measure, alternative: str = "") -> str:
     Each user text that ends a clause loses its own closing period, so no ".;" or ".)" is printed."""
     details = []
     if m.responsible:
-        details.append(f"{ctx.t('responsible')}: {para(clause(m.responsible))}")
+        details.append(f"{msg(ctx.lang, 'common.responsible')}: {para(clause(m.responsible))}")
     if m.due:
-        details.append(f"{ctx.t('due')}: {fmt_date(m.due)}")
+        details.append(f"{msg(ctx.lang, 'report.due')}: {fmt_date(m.due)}")
     if m.indicator:
-        details.append(f"{ctx.t('indicator')}: {para(clause(m.indicator))}")
-    details.append(ctx.t(f"measure_{m.status.value}"))
+        details.append(f"{msg(ctx.lang, 'common.indicator')}: {para(clause(m.indicator))}")
+    details.append(msg(ctx.lang, f"common.measure_{m.status.value}"))
     if alternative:
         details.append(para(alternative))
     return para(m.text) + " <font color='#5a6270'>(" + "; ".join(details) + ")</font>"
@@ -153,7 +154,7 @@ def _criterion(ctx: ReportContext, crit: Criterion, visible_for: dict[str, set[s
     if crit.answered_per_alternative and crit.type == AnswerType.GROUP_IMPACT:
         groups = ctx.checklist.groups_of(crit)
         col = (FRAME_WIDTH - 130) / max(1, len(alts))
-        rows = [ctx.cells([ctx.t("group"), *[para(ctx.alt_label(x)) for x in alts]], head=True)]
+        rows = [ctx.cells([msg(ctx.lang, "common.group"), *[para(ctx.alt_label(x)) for x in alts]], head=True)]
         for g in groups:
             cells = [para(ctx.text(g.label))]
             for x in alts:
@@ -164,7 +165,7 @@ def _criterion(ctx: ReportContext, crit: Criterion, visible_for: dict[str, set[s
         body.append(Table(rows, [130, *[col] * len(alts)], row_heads=True))
         body.append(Space(3))
     elif crit.answered_per_alternative:
-        rows = [ctx.cells([ctx.t("alternative"), ctx.t("rating")], head=True)]
+        rows = [ctx.cells([msg(ctx.lang, "common.alternative"), msg(ctx.lang, "common.rating")], head=True)]
         for x in alts:
             ans = a.answer(crit.id, x)
             value = ans.value if ans is not None else None
@@ -174,7 +175,7 @@ def _criterion(ctx: ReportContext, crit: Criterion, visible_for: dict[str, set[s
         body.append(Space(3))
     else:
         ans = a.answer(crit.id)
-        body.append(Para(f"<b>{ctx.t('answer')}:</b> {_answer_text(ctx, crit, ans.value if ans else None)}",
+        body.append(Para(f"<b>{msg(ctx.lang, 'common.answer')}:</b> {_answer_text(ctx, crit, ans.value if ans else None)}",
                               "small"))
     if crit.answered_per_alternative:
         for x in alts:
@@ -183,7 +184,7 @@ def _criterion(ctx: ReportContext, crit: Criterion, visible_for: dict[str, set[s
         body += _notes(ctx, a.answer(crit.id), rated=crit.is_rated)
     measures = a.measures_for(crit.id)
     if measures:
-        body.append(Para(f"<b>{ctx.t('measures')}:</b>", "small"))
+        body.append(Para(f"<b>{msg(ctx.lang, 'common.measures')}:</b>", "small"))
         for m in measures:
             alt = ctx.alt_label(m.alternative) if m.alternative and len(ctx.alternatives()) > 1 else ""
             body.append(Para(_measure_line(ctx, m, alt), "small", bullet="–"))
@@ -202,16 +203,16 @@ def _section(ctx: ReportContext, section: Section, index: int, visible_for: dict
     scores = [(x, ctx.result.alternatives[x].sections.get(section.id)) for x in alts]
     scored = [(x, s) for x, s in scores if s is not None]
     if len(scored) == 1:
-        out.append(Para(ctx.t("section_score", scores=ctx.score_words(scored[0][1])), "small"))
+        out.append(Para(msg(ctx.lang, "report.section_score", scores=ctx.score_words(scored[0][1])), "small"))
     elif scored:
         # "neutral eller blandad (−14) för nollalternativ och negativ (−25) för förslaget"
-        shown = [ctx.t("section_score_alt", score=ctx.score_words(s, inside=True),
+        shown = [msg(ctx.lang, "report.section_score_alt", score=ctx.score_words(s, inside=True),
                        alternative=para(mid_sentence(ctx.alt_label(x)))) for x, s in scored]
-        out.append(Para(ctx.t("section_score", scores=join_words(shown, ctx.lang)), "small"))
+        out.append(Para(msg(ctx.lang, "report.section_score", scores=join_words(shown, ctx.lang)), "small"))
     visible_any = set().union(*visible_for.values()) if visible_for else set()
     criteria = [c for c in section.criteria if c.id in visible_any]
     if not criteria:
-        out.append(Para(para(ctx.t("no_visible_criteria")), "muted"))
+        out.append(Para(para(msg(ctx.lang, "report.no_visible_criteria")), "muted"))
     for n, crit in enumerate(criteria, start=1):
         number = f"{index}.{n}" if index else ""
         if number:

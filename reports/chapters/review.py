@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 
+from ..i18n import msg
 from ..context import ReportContext, fmt_date
 from ..toolkit.model import Block, Para
 from ..toolkit.markup import para, shorten
@@ -38,8 +39,8 @@ def _comment_paragraphs(ctx: ReportContext, post: Any, replies: dict[str, list[A
     if post.id in seen:  # a loop of replies in a hand-edited file: each post once
         return []
     seen.add(post.id)
-    key = {"reply": "comment_reply", "sign_off": "comment_sign_off"}.get(post.kind, "comment_by")
-    who = ctx.t(key, author=f"<b>{para(post.author)}</b>", date=fmt_date(post.at))
+    key = {"reply": "report.comment_reply", "sign_off": "report.comment_sign_off"}.get(post.kind, "report.comment_by")
+    who = msg(ctx.lang, key, author=f"<b>{para(post.author)}</b>", date=fmt_date(post.at))
     style = "comment" if depth == 0 else "reply"
     out: list[Block] = [Para(f"{who}: {para(post.text)}", style)]
     for r in replies.get(post.id, []):
@@ -53,7 +54,7 @@ def comments_on(ctx: ReportContext, criterion_id: str) -> list[Block]:
     threads = [c for c in top if c.criterion == criterion_id]
     if not threads:
         return []
-    out: list[Block] = [Para(f"<b>{ctx.t('comments_on_question')}:</b>", "small")]
+    out: list[Block] = [Para(f"<b>{msg(ctx.lang, 'report.comments_on_question')}:</b>", "small")]
     for c in threads:
         out += _comment_paragraphs(ctx, c, replies)
     return out
@@ -69,29 +70,29 @@ def review_chapter(ctx: ReportContext) -> list[Block]:
     on_questions = sum(1 for c in top if c.criterion is not None and c.criterion in ctx.shown)
     if not (top or m.adopted_at or m.adopted_by):
         return []
-    out: list[Block] = [ctx.heading(ctx.t("review_title"))]
+    out: list[Block] = [ctx.heading(msg(ctx.lang, "report.review_title"))]
     if whole:
-        out.append(Para(para(ctx.t("review_whole")), "body"))
+        out.append(Para(para(msg(ctx.lang, "report.review_whole")), "body"))
         for c in whole:
             out += _comment_paragraphs(ctx, c, replies)
     else:
-        out.append(Para(para(ctx.t("review_no_whole")), "body"))
+        out.append(Para(para(msg(ctx.lang, "report.review_no_whole")), "body"))
     if on_questions:
-        out.append(Para(para(ctx.t("review_on_questions", count=on_questions)), "muted"))
+        out.append(Para(para(msg(ctx.lang, "report.review_on_questions", count=on_questions)), "muted"))
     if elsewhere:
-        out.append(ctx.heading(ctx.t("review_elsewhere"), 1))
+        out.append(ctx.heading(msg(ctx.lang, "report.review_elsewhere"), 1))
         for c in elsewhere:
             number = ctx.numbers.get(c.criterion)
             label = shorten(ctx.criterion_label(c.criterion), 160)
             out.append(Para(para(f"{number} {label}" if number else label), "small"))
             out += _comment_paragraphs(ctx, c, replies)
-    out.append(ctx.heading(ctx.t("review_sign_off"), 1))
+    out.append(ctx.heading(msg(ctx.lang, "report.review_sign_off"), 1))
     if m.adopted_at and m.adopted_by:
-        line = ctx.t("review_adopted_by", date=fmt_date(m.adopted_at), by=para(m.adopted_by))
+        line = msg(ctx.lang, "report.review_adopted_by", date=fmt_date(m.adopted_at), by=para(m.adopted_by))
     elif m.adopted_at:
-        line = ctx.t("review_adopted", date=fmt_date(m.adopted_at))
+        line = msg(ctx.lang, "report.review_adopted", date=fmt_date(m.adopted_at))
     else:
-        line = ctx.t("review_not_adopted", status=para(mid_sentence(ctx.t(f"status_{m.status.value}"))))
+        line = msg(ctx.lang, "report.review_not_adopted", status=para(mid_sentence(msg(ctx.lang, f"common.status_{m.status.value}"))))
     out.append(Para(line, "body"))
     for c in sign_offs:
         out += _comment_paragraphs(ctx, c, replies)

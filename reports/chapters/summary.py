@@ -12,6 +12,7 @@ from assessment.scoring.glance import glance
 from assessment.scoring.summary import RIGHTS_FRAMEWORKS, Finding, FlagLine, GroupRating, Standing, Summary, fmt_figure
 
 from ..toolkit.charts import glance_chart
+from ..i18n import msg, msgn
 from ..context import ReportContext
 from ..toolkit.markup import para, plain, shorten
 from ..toolkit.model import MUTED_OPEN, Block, Break, Columns, Figure, OnePage, Para
@@ -40,7 +41,7 @@ def _finding_text(ctx: ReportContext, f: Finding) -> str:
     ratings = [_rating_words(ctx, r) for r in f.ratings[:SHOWN_RATINGS]]
     more = f.more_groups + max(0, len(f.ratings) - SHOWN_RATINGS)
     if more:
-        ratings.append(ctx.count("summary_finding_more_groups", more))
+        ratings.append(msgn(ctx.lang, "common.more_groups_and", more))
     head = (f"<b>{para(clause(shorten(what, 100)))}</b> "
             f"({para(mid_sentence(ctx.alt_label(f.alternative)))}): {para(list_separator(ratings).join(ratings))}.")
     live = f.live_measures
@@ -49,10 +50,10 @@ def _finding_text(ctx: ReportContext, f: Finding) -> str:
         what = para(sentence(shorten(m.text, 140)))
         if m.responsible:
             what = para(clause(shorten(m.text, 140))) + f" ({para(shorten(m.responsible, 60))})."
-        return f"{head} {ctx.t('summary_negative_measure', measure=what)}"
+        return f"{head} {msg(ctx.lang, 'common.negative_measure', measure=what)}"
     if f.measures:  # every measure recorded for it is dropped
-        return f"{head} <b>{ctx.t('summary_negative_dropped')}</b>"
-    return f"{head} <b>{ctx.t('summary_negative_no_measure')}</b>"
+        return f"{head} <b>{msg(ctx.lang, 'common.negative_dropped')}</b>"
+    return f"{head} <b>{msg(ctx.lang, 'common.negative_no_measure')}</b>"
 
 
 def _flag_where(ctx: ReportContext, f: FlagLine) -> str:
@@ -61,10 +62,10 @@ def _flag_where(ctx: ReportContext, f: FlagLine) -> str:
     if f.criterion:
         number = ctx.numbers.get(f.criterion)
         text = shorten(ctx.criterion_label(f.criterion), 50)
-        where.append(ctx.t("flag_question", number=number, text=text) if number
-                     else ctx.t("flag_question_unnumbered", text=text))
+        where.append(msg(ctx.lang, "report.flag_question", number=number, text=text) if number
+                     else msg(ctx.lang, "report.flag_question_unnumbered", text=text))
     if f.group:
-        where.append(f"{ctx.t('group')}: {ctx.group_words([f.group])}")
+        where.append(f"{msg(ctx.lang, 'common.group')}: {ctx.group_words([f.group])}")
     if f.rights:
         framework = f.rights[0][0]
         titles = []
@@ -73,10 +74,10 @@ def _flag_where(ctx: ReportContext, f: FlagLine) -> str:
                 titles.append(ctx.text(next(i.title for i in ctx.checklist.framework(fid).items if i.id == item)))
             except StopIteration:
                 titles.append(plain(item))
-        key = "flag_right" if framework in RIGHTS_FRAMEWORKS else "flag_policy_area"
-        where.append(f"{ctx.t(key)}: {'; '.join(titles)}")
+        key = "common.flag_right" if framework in RIGHTS_FRAMEWORKS else "common.flag_policy_area"
+        where.append(f"{msg(ctx.lang, key)}: {'; '.join(titles)}")
     if f.alternative and len(ctx.alternatives()) > 1:
-        where.append(f"{ctx.t('alternative')}: {mid_sentence(ctx.alt_label(f.alternative))}")
+        where.append(f"{msg(ctx.lang, 'common.alternative')}: {mid_sentence(ctx.alt_label(f.alternative))}")
     return " · ".join(where)
 
 
@@ -85,25 +86,25 @@ def _questions(ctx: ReportContext, s: Summary) -> list[str]:
 
     The most serious finding without a measure first, then the questions about the whole (the gap,
     the losers, participation, the gaps in knowledge), then the other findings without a measure."""
-    unmet = [ctx.t("q_measure", criterion=para(shorten(ctx.criterion_label(f.criterion), 70)))
+    unmet = [msg(ctx.lang, "report.q_measure", criterion=para(shorten(ctx.criterion_label(f.criterion), 70)))
              for f in s.findings[:SHOWN_FINDINGS] if not f.has_measure]
     qs: list[str] = unmet[:1]
     if ctx.result.alternatives[s.primary].equity.verdict == "widens":
-        qs.append(ctx.t("q_gap_widens"))
+        qs.append(msg(ctx.lang, "report.q_gap_widens"))
     if s.losers:
-        qs.append(ctx.t("q_losers", groups=para(ctx.group_words([x.group for x in s.losers[:3]]))))
+        qs.append(msg(ctx.lang, "report.q_losers", groups=para(ctx.group_words([x.group for x in s.losers[:3]]))))
     part = ctx.result.participation
     if part.met is False and part.reached is not None:
-        qs.append(ctx.t("q_participation", reached=para(mid_sentence(ctx.ladder_label(part.reached))),
+        qs.append(msg(ctx.lang, "report.q_participation", reached=para(mid_sentence(ctx.ladder_label(part.reached))),
                         expected=para(mid_sentence(ctx.ladder_label(part.expected)))))
     elif part.met is False or not ctx.assessment.participation:  # no level reached at all
-        qs.append(ctx.t("q_no_participation"))
+        qs.append(msg(ctx.lang, "report.q_no_participation"))
     if s.gaps:
-        qs.append(ctx.t("q_gaps", count=len(s.gaps)))
+        qs.append(msg(ctx.lang, "report.q_gaps", count=len(s.gaps)))
     if not any(a.kind.value == "zero" for a in ctx.checklist.alternatives):
-        qs.append(ctx.t("q_zero"))
+        qs.append(msg(ctx.lang, "report.q_zero"))
     qs += unmet[1:]
-    qs.append(ctx.t("q_follow_up"))
+    qs.append(msg(ctx.lang, "report.q_follow_up"))
     return qs[:SHOWN_QUESTIONS]
 
 
@@ -113,7 +114,7 @@ def _standing_words(ctx: ReportContext, standings: Sequence[Standing], limit: in
     words = [f"{ctx.group_words([x.group], short=True)} ({fmt_figure(x.value)})" for x in standings[:limit]]
     if len(standings) > limit:
         more = len(standings) - limit
-        words.append(ctx.count("summary_more_groups", more))
+        words.append(msgn(ctx.lang, "common.more_groups", more))
     return join_words(words, ctx.lang)
 
 
@@ -127,12 +128,12 @@ def glance_figure(ctx: ReportContext, width: float) -> Figure | None:
     if g.areas:
         sections.append((g.framework_title, [r.short for r in g.areas], [r.values for r in g.areas]))
     if g.groups:
-        sections.append((ctx.t("glance_groups"), [r.short for r in g.groups], [r.values for r in g.groups]))
+        sections.append((msg(ctx.lang, "report.glance_groups"), [r.short for r in g.groups], [r.values for r in g.groups]))
     rows = [(r.label, r.values) for r in g.rows]
-    alt = ctx.t("glance_alt", alternatives=join_words([mid_sentence(a) for a in alt_names], ctx.lang))
-    words = (ctx.t("glance_negative"), ctx.t("glance_positive"))
-    return Figure(lambda: glance_chart(sections, alt_names, width, ctx.t("not_rated"), words), alt,
-                  data_table(ctx, ctx.t("glance_title"), "", alt_names, rows))
+    alt = msg(ctx.lang, "report.glance_alt", alternatives=join_words([mid_sentence(a) for a in alt_names], ctx.lang))
+    words = (msg(ctx.lang, "report.glance_negative"), msg(ctx.lang, "report.glance_positive"))
+    return Figure(lambda: glance_chart(sections, alt_names, width, msg(ctx.lang, "report.not_rated"), words), alt,
+                  data_table(ctx, msg(ctx.lang, "report.glance_title"), "", alt_names, rows))
 
 
 def summary_page(ctx: ReportContext) -> list[Block]:
@@ -141,7 +142,7 @@ def summary_page(ctx: ReportContext) -> list[Block]:
     s = ctx.summary
     parts: list[Block] = []
 
-    parts.append(Para(para(ctx.t("summary_recommendation")), "summary_head"))
+    parts.append(Para(para(msg(ctx.lang, "common.recommendation")), "summary_head"))
     rec = s.recommendation
     if rec is not None:
         if rec.choice is not None:
@@ -150,71 +151,71 @@ def summary_page(ctx: ReportContext) -> list[Block]:
                 line += " " + para(sentence(shorten(rec.comment, 240)))
             parts.append(Para(line, "summary_body"))
         if rec.text:
-            parts.append(Para(f"<b>{para(ctx.t('summary_proposed_decision'))}:</b> "
+            parts.append(Para(f"<b>{para(msg(ctx.lang, 'common.proposed_decision'))}:</b> "
                               f"{para(sentence(shorten(rec.text, 400)))}", "summary_body"))
     elif not s.assessors_summary.strip():
-        parts.append(Para(ctx.t("summary_no_recommendation"), "summary_body"))
+        parts.append(Para(msg(ctx.lang, "common.no_recommendation"), "summary_body"))
     if s.assessors_summary.strip():  # in full on the next page: here only where to read it
-        parts.append(Para(para(ctx.t("summary_see_assessors")), "small"))
+        parts.append(Para(para(msg(ctx.lang, "report.summary_see_assessors")), "small"))
 
-    parts.append(Para(para(ctx.t("summary_overall")), "summary_head"))
+    parts.append(Para(para(msg(ctx.lang, "common.overall")), "summary_head"))
     parts.append(Para(para(s.headline), "summary_body"))
     if s.own_weights:  # a reader comparing with another municipality's assessment must know
         parts.append(Para(para(s.own_weights), "summary_body"))
     partly = [g for g in s.gaps if g.groups]
     if partly and s.overall.value is not None:
-        parts.append(Para(ctx.t("summary_group_unknown", count=len(partly)), "summary_body"))
+        parts.append(Para(msg(ctx.lang, "report.summary_group_unknown", count=len(partly)), "summary_body"))
     if s.message is not None:
         parts.append(Para(para(ctx.text(s.message)), "summary_body"))
 
-    who: list[Block] = [Para(para(ctx.t("summary_who", alternative=mid_sentence(ctx.alt_label(s.primary)))),
+    who: list[Block] = [Para(para(msg(ctx.lang, "report.summary_who", alternative=mid_sentence(ctx.alt_label(s.primary)))),
                              "summary_head")]
     if s.groups_rated:
         if s.gainers:
-            who.append(Para(para(ctx.t("summary_gainers", groups=_standing_words(ctx, s.gainers, 4))), "summary_body"))
+            who.append(Para(para(msg(ctx.lang, "report.summary_gainers", groups=_standing_words(ctx, s.gainers, 4))), "summary_body"))
         if s.losers:
-            who.append(Para(para(ctx.t("summary_losers", groups=_standing_words(ctx, s.losers, 6))), "summary_body"))
+            who.append(Para(para(msg(ctx.lang, "report.summary_losers", groups=_standing_words(ctx, s.losers, 6))), "summary_body"))
         else:
-            who.append(Para(ctx.t("summary_no_losers_but" if s.findings else "summary_no_losers"), "summary_body"))
+            who.append(Para(msg(ctx.lang, "report.summary_no_losers_but" if s.findings else "common.no_losers"), "summary_body"))
         if s.level:
-            who.append(Para(para(ctx.t("summary_level", groups=_standing_words(ctx, s.level, 3))), "summary_body"))
+            who.append(Para(para(msg(ctx.lang, "report.summary_level", groups=_standing_words(ctx, s.level, 3))), "summary_body"))
     else:
-        who.append(Para(ctx.t("summary_no_groups"), "summary_body"))
+        who.append(Para(msg(ctx.lang, "report.summary_no_groups"), "summary_body"))
     who.append(Para(para(s.equity), "summary_body"))
     under: list[Block] = []  # the alternatives, after who wins and who loses
     if len(s.alternatives) > 1:
-        under.append(Para(para(ctx.t("summary_alternatives")), "summary_head"))
-        lines = [ctx.t("summary_alt_line", alternative=para(ctx.alt_label(a.alternative)),
+        under.append(Para(para(msg(ctx.lang, "report.summary_alternatives")), "summary_head"))
+        lines = [msg(ctx.lang, "report.summary_alt_line", alternative=para(ctx.alt_label(a.alternative)),
                        score=ctx.score_words(ctx.result.alternatives[a.alternative].overall))
                  for a in s.alternatives[:4]]
         for d in s.differences[:2]:
             if d.shown is not None:
-                lines.append(ctx.t("summary_alt_diff", other=para(mid_sentence(ctx.alt_label(d.other))),
+                lines.append(msg(ctx.lang, "report.summary_alt_diff", other=para(mid_sentence(ctx.alt_label(d.other))),
                                    base=para(mid_sentence(ctx.alt_label(d.base))), diff=fmt_figure(d.shown)))
         under += [Para(line, "summary_bullet", "•") for line in lines]
 
     figure_width = FRAME_WIDTH * 0.56
     figure = glance_figure(ctx, figure_width - 10)
     if figure is not None:
-        parts.append(Para(para(ctx.t("glance_title")), "summary_head"))
+        parts.append(Para(para(msg(ctx.lang, "report.glance_title")), "summary_head"))
         parts.append(Columns([figure], [*who, *under], figure_width))
     else:
         parts += [*who, *under]
 
-    parts.append(Para(para(ctx.t("summary_negatives")), "summary_head"))
+    parts.append(Para(para(msg(ctx.lang, "common.worst_negatives")), "summary_head"))
     if not s.findings:
-        parts.append(Para(ctx.t("summary_no_negatives", alternative=para(mid_sentence(ctx.alt_label(s.primary)))),
+        parts.append(Para(msg(ctx.lang, "common.no_negatives", alternative=para(mid_sentence(ctx.alt_label(s.primary)))),
                           "summary_body"))
     for f in s.findings[:SHOWN_FINDINGS]:
         parts.append(Para(_finding_text(ctx, f), "summary_bullet", "•"))
     if s.negatives > min(SHOWN_FINDINGS, len(s.findings)):
-        parts.append(Para(ctx.count("summary_more_negatives", s.negatives - min(SHOWN_FINDINGS, len(s.findings))),
+        parts.append(Para(msgn(ctx.lang, "report.summary_more_negatives", s.negatives - min(SHOWN_FINDINGS, len(s.findings))),
                           "small"))
 
-    parts.append(Para(para(ctx.t("summary_gaps")), "summary_head"))
+    parts.append(Para(para(msg(ctx.lang, "common.gaps")), "summary_head"))
     if s.gaps:
         # One question a line: question texts end in "?", which no separator joins well.
-        parts.append(Para(ctx.t("summary_gaps_text", count=len(s.gaps),
+        parts.append(Para(msg(ctx.lang, "report.summary_gaps_text", count=len(s.gaps),
                                 alternative=para(mid_sentence(ctx.alt_label(s.primary)))), "summary_body"))
         for g in s.gaps[:3]:
             line = para(shorten(ctx.criterion_label(g.criterion), 110))
@@ -222,27 +223,27 @@ def summary_page(ctx: ReportContext) -> list[Block]:
                 line += f" {MUTED_OPEN}({para(ctx.group_words(list(g.groups[:4])))})</font>"
             parts.append(Para(line, "summary_bullet", "•"))
         if len(s.gaps) > 3:
-            parts.append(Para(ctx.count("summary_more_gaps", len(s.gaps) - 3), "small"))
+            parts.append(Para(msgn(ctx.lang, "report.summary_more_gaps", len(s.gaps) - 3), "small"))
     else:
-        parts.append(Para(ctx.t("summary_no_gaps"), "summary_body"))
+        parts.append(Para(msg(ctx.lang, "report.summary_no_gaps"), "summary_body"))
 
-    parts.append(Para(para(ctx.t("summary_flags")), "summary_head"))
+    parts.append(Para(para(msg(ctx.lang, "report.summary_flags")), "summary_head"))
     if not s.flags:
-        parts.append(Para(ctx.t("summary_no_flags"), "summary_body"))
+        parts.append(Para(msg(ctx.lang, "common.no_flags"), "summary_body"))
     for f in s.flags[:SHOWN_FLAGS]:
-        text = f"<b>{ctx.t('severity_' + f.severity)}:</b> {para(sentence(shorten(ctx.text(f.message), 120)))}"
+        text = f"<b>{msg(ctx.lang, 'report.severity_' + f.severity)}:</b> {para(sentence(shorten(ctx.text(f.message), 120)))}"
         where = _flag_where(ctx, f)
         if where:
             text += f" {MUTED_OPEN}{para(where)}</font>"
         parts.append(Para(text, "summary_bullet", "•"))
     if len(s.flags) > SHOWN_FLAGS:
-        parts.append(Para(ctx.count("summary_more_flags", len(s.flags) - SHOWN_FLAGS), "small"))
+        parts.append(Para(msgn(ctx.lang, "report.summary_more_flags", len(s.flags) - SHOWN_FLAGS), "small"))
 
-    parts.append(Para(para(ctx.t("questions_title")), "summary_head"))
+    parts.append(Para(para(msg(ctx.lang, "report.questions_title")), "summary_head"))
     for i, q in enumerate(_questions(ctx, s), start=1):
         parts.append(Para(q, "question", f"{i}."))
     # Shrinks rather than spills: a politician gets exactly one page.
-    return [OnePage([ctx.heading(ctx.t("summary_title")), *parts], name="decision"), Break()]
+    return [OnePage([ctx.heading(msg(ctx.lang, "report.summary_title")), *parts], name="decision"), Break()]
 
 
 def assessors_summary_page(ctx: ReportContext) -> list[Block]:
@@ -250,4 +251,4 @@ def assessors_summary_page(ctx: ReportContext) -> list[Block]:
     text = ctx.assessment.metadata.summary
     if not text.strip():
         return []
-    return [ctx.heading(ctx.t("summary_user_summary")), Para(para(text))]
+    return [ctx.heading(msg(ctx.lang, "report.summary_user_summary")), Para(para(text))]

@@ -27,7 +27,7 @@ from reports import render_report, render_report_html
 from reports.prose import mid_sentence
 from ui.failure import guarded
 from ui.glance import show_glance
-from ui.i18n import t
+from ui.i18n import t, tn
 from ui.progress import survey
 from ui.routes import WIZARD, required_assessment, go
 from ui.session import audit_save, checklist_note, lang, store
@@ -69,11 +69,6 @@ ALT_SCALE = alt.Scale(
            for i, a in enumerate(checklist.alternatives)] or ["#1b5e7a"])
 
 
-def counted(key: str, count: int, **values: object) -> str:
-    """`key` with `count`, or its singular `key_one` when the count is 1."""
-    return t(L, f"{key}_one", **values) if count == 1 else t(L, key, count=count, **values)
-
-
 def group_figures(standings) -> str:
     """Groups with their figures; "; " between them when a label has a comma of its own."""
     labels = [group_labels.get(x.group, x.group) for x in standings]
@@ -90,18 +85,18 @@ def rating_words(r) -> str:
 def coverage(s) -> str:
     if s.coverage is None:
         return "–"
-    return t(L, "coverage_of", answered=s.answered, applicable=s.applicable, pct=round(100 * s.coverage))
+    return t(L, "ui.coverage_of", answered=s.answered, applicable=s.applicable, pct=round(100 * s.coverage))
 
 
 def bars(rows: list[dict], order: list[str]) -> alt.Chart:
     """Horizontal bars on −100…+100, one row per label in `order`, one bar per alternative, labels beside them."""
     base = alt.Chart(pd.DataFrame(rows)).encode(
         y=alt.Y("label:N", sort=order, title=None, axis=LABELS),
-        x=alt.X("score:Q", scale=alt.Scale(domain=[-100, 100]), title=t(L, "score"), axis=SCORE_AXIS),
-        tooltip=[alt.Tooltip("label:N", title=t(L, "item")), alt.Tooltip("figure:N", title=t(L, "score")),
-                 alt.Tooltip("alternative:N", title=t(L, "alternative"))])
+        x=alt.X("score:Q", scale=alt.Scale(domain=[-100, 100]), title=t(L, "common.score"), axis=SCORE_AXIS),
+        tooltip=[alt.Tooltip("label:N", title=t(L, "ui.item")), alt.Tooltip("figure:N", title=t(L, "common.score")),
+                 alt.Tooltip("alternative:N", title=t(L, "common.alternative"))])
     if many:
-        chart = base.mark_bar().encode(color=alt.Color("alternative:N", title=t(L, "alternative"), scale=ALT_SCALE,
+        chart = base.mark_bar().encode(color=alt.Color("alternative:N", title=t(L, "common.alternative"), scale=ALT_SCALE,
                                                        legend=alt.Legend(orient="top")),
                                        yOffset=alt.YOffset("alternative:N", sort=list(alt_labels.values())))
     else:
@@ -125,25 +120,25 @@ st.markdown(md(summary.equity))  # who gains, who loses, does the gap narrow: be
 cols = st.columns(len(result.alternatives))
 for col, (alt_id, ar) in zip(cols, result.alternatives.items()):
     band = text_for(ar.overall.band, L) if ar.overall.band else None
-    col.metric(f"{t(L, 'overall')} – {md(alt_labels.get(alt_id, alt_id))}" if alt_labels.get(alt_id)
-               else t(L, "overall"),
-               fmt_figure(ar.overall.value) if ar.overall.value is not None else t(L, "no_score"),
+    col.metric(f"{t(L, 'common.overall')} – {md(alt_labels.get(alt_id, alt_id))}" if alt_labels.get(alt_id)
+               else t(L, "common.overall"),
+               fmt_figure(ar.overall.value) if ar.overall.value is not None else t(L, "ui.no_score"),
                help=md(band) if band else None, border=True)
-    col.caption(f"{t(L, 'coverage')}: {coverage(ar.overall)}" + (f" · {md(band)}" if band else ""))
+    col.caption(f"{t(L, 'common.coverage')}: {coverage(ar.overall)}" + (f" · {md(band)}" if band else ""))
 for d in summary.differences:
     if d.shown is not None:
-        st.caption(t(L, "difference", other=md(mid_sentence(alt_labels.get(d.other) or d.other)),
+        st.caption(t(L, "ui.difference", other=md(mid_sentence(alt_labels.get(d.other) or d.other)),
                      base=md(mid_sentence(alt_labels.get(d.base) or d.base)), value=fmt_figure(d.shown)))
 if summary.own_weights:  # a reader comparing with another municipality's assessment must know
     st.warning(md(summary.own_weights), icon=":material/balance:")
 progress = survey(assessment)  # the wizard's own count, to name beside this one
 if head.applicable:  # the count beside each score explained once, with the headline alternative's figures
     named = alt_labels.get(headline.alternative) if many else None
-    st.caption(t(L, "coverage_counts", alt=f" ({md(named)})" if named else "",
+    st.caption(t(L, "ui.coverage_counts", alt=f" ({md(named)})" if named else "",
                  unknown=head.unknown, missing=max(0, head.applicable - head.answered - head.unknown),
                  answered=progress.answered, applicable=progress.applicable))
 if result.hidden or result.not_relevant:
-    st.caption(t(L, "hidden_note", n=len(result.hidden), m=len(result.not_relevant)))
+    st.caption(t(L, "ui.hidden_note", n=len(result.hidden), m=len(result.not_relevant)))
 
 # --- the buttons: back to the answers, the report -----------------------------------------------------
 # The report prints the review thread, as the report stored at sign-off does: comments
@@ -152,18 +147,18 @@ if result.hidden or result.not_relevant:
 try:
     review = thread(store(), assessment.id)
 except SkbError as exc:
-    st.error(t(L, "report_failed", error=exc.message(L)))
+    st.error(t(L, "ui.report_failed", error=exc.message(L)))
     st.stop()
 built = f"{doc.revision}:{review.revision}"
 pdf_key, html_key = f"pdf:{built}:{L}", f"html:{built}:{L}"
 for stale in [k for k in doc.cache if k.startswith(("pdf:", "html:")) and k.split(":")[1:3] != built.split(":")]:
     del doc.cache[stale]  # built before the last post: not offered again, and not kept in memory
 with st.container(horizontal=True, key="report_buttons"):
-    if st.button(t(L, "page_wizard"), icon=":material/arrow_back:", key="to_wizard"):
+    if st.button(t(L, "ui.page_wizard"), icon=":material/arrow_back:", key="to_wizard"):
         go(WIZARD, assessment.id)
-    if pdf_key not in doc.cache and st.button(t(L, "build_pdf"), key="build_pdf", icon=":material/picture_as_pdf:",
+    if pdf_key not in doc.cache and st.button(t(L, "ui.build_pdf"), key="build_pdf", icon=":material/picture_as_pdf:",
                                               type="primary"):
-        with st.spinner(t(L, "building_pdf")):
+        with st.spinner(t(L, "ui.building_pdf")):
             out, html = io.BytesIO(), io.BytesIO()
             try:  # the PDF and its accessible HTML twin, from one report model: they cannot disagree
                 render_report(assessment, out, lang=L, result=result, comments=review.comments,
@@ -171,18 +166,18 @@ with st.container(horizontal=True, key="report_buttons"):
                 render_report_html(assessment, html, lang=L, result=result, comments=review.comments,
                                    checklist_note=checklist_note(checklist, L))
             except SkbError as exc:
-                st.error(t(L, "report_failed", error=exc.message(L)))
+                st.error(t(L, "ui.report_failed", error=exc.message(L)))
             else:
                 doc.cache[pdf_key] = out.getvalue()
                 doc.cache[html_key] = html.getvalue()
                 audit_save(assessment.id, assessment.metadata.municipality, "export")  # once per session
     if pdf_key in doc.cache:
-        st.download_button(t(L, "download_pdf"), data=doc.cache[pdf_key],
+        st.download_button(t(L, "ui.download_pdf"), data=doc.cache[pdf_key],
                            file_name=f"skb-{assessment.id[:8]}-{L}.pdf", mime="application/pdf", key="download_pdf",
                            icon=":material/download:", type="primary", on_click="ignore")
-        st.download_button(t(L, "download_html"), data=doc.cache[html_key],
+        st.download_button(t(L, "ui.download_html"), data=doc.cache[html_key],
                            file_name=f"skb-{assessment.id[:8]}-{L}.html", mime="text/html", key="download_html",
-                           icon=":material/accessibility_new:", help=t(L, "download_html_help"), on_click="ignore")
+                           icon=":material/accessibility_new:", help=t(L, "ui.download_html_help"), on_click="ignore")
 
 # --- the picture: each policy area and each worse-off group, per alternative (the report's decision page);
 # a checklist with neither gets the overall score and each section's instead
@@ -190,14 +185,14 @@ at_a_glance = glance(checklist, result, L)
 if at_a_glance.rated:
     show_glance(checklist, result, L, alternative_labels=alt_labels, figure=at_a_glance)
 else:
-    overview = [{"label": t(L, "overall_axis"), "alternative": alt_labels.get(a, a), "score": figure(ar.overall.value),
+    overview = [{"label": t(L, "common.overall_axis"), "alternative": alt_labels.get(a, a), "score": figure(ar.overall.value),
                  "figure": fmt_figure(ar.overall.value)} for a, ar in result.alternatives.items()]
     overview += [{"label": section_titles.get(sid, sid), "alternative": alt_labels.get(a, a),
                   "score": figure(s.value), "figure": fmt_figure(s.value)}
                  for a, ar in result.alternatives.items() for sid, s in ar.sections.items()]
     overview = [r for r in overview if r["score"] is not None]
     if overview:
-        st.altair_chart(bars(overview, [t(L, "overall_axis")] + list(section_titles.values())), width="stretch")
+        st.altair_chart(bars(overview, [t(L, "common.overall_axis")] + list(section_titles.values())), width="stretch")
 
 
 # --- the details, one tab at a time --------------------------------------------------------------------
@@ -205,7 +200,7 @@ else:
 
 def conclusions() -> None:
     """The assessors' own conclusion, equity and participation, and the most serious negative consequences."""
-    st.subheader(t(L, "recommendation"), anchor=False)
+    st.subheader(t(L, "common.recommendation"), anchor=False)
     rec = summary.recommendation
     if rec is not None:
         lines = []
@@ -213,10 +208,10 @@ def conclusions() -> None:
             label = text_for(rec.label, L) if rec.label is not None else rec.choice
             lines.append(f"**{md(label)}**" + (f"  \n{md(rec.comment[:600])}" if rec.comment.strip() else ""))
         if rec.text:
-            lines.append(f"**{t(L, 'details_recommendation')}:** {md(rec.text[:2000])}")
+            lines.append(f"**{t(L, 'common.proposed_decision')}:** {md(rec.text[:2000])}")
         st.info("  \n".join(lines))
     elif not summary.assessors_summary.strip():
-        st.caption(t(L, "no_recommendation"))
+        st.caption(t(L, "common.no_recommendation"))
     if summary.assessors_summary.strip():
         st.markdown(f"*{md(' '.join(summary.assessors_summary.split())[:1200])}*")
 
@@ -226,76 +221,76 @@ def conclusions() -> None:
         eq_col, part_col = st.columns(2)
         if checklist.groups:
             with eq_col:
-                st.subheader(t(L, "equity"), anchor=False)
+                st.subheader(t(L, "common.equity"), anchor=False)
                 show = {"narrows": st.success, "widens": st.error}.get(eq.verdict, st.info)
                 show(md(summary.equity))
                 if eq.gap_change is not None:
-                    st.caption(t(L, "equity_gap", worse_off=fmt_figure(eq.worse_off),
+                    st.caption(t(L, "ui.equity_gap", worse_off=fmt_figure(eq.worse_off),
                                  population=fmt_figure(eq.population), change=fmt_figure(eq.gap_change)))
                 if summary.losers:
-                    st.markdown(f"**{t(L, 'losers')}:** " + group_figures(summary.losers))
+                    st.markdown(f"**{t(L, 'ui.losers')}:** " + group_figures(summary.losers))
                 elif summary.groups_rated:
-                    st.markdown(t(L, "no_losers_but" if summary.findings else "no_losers"))
+                    st.markdown(t(L, "ui.no_losers_but" if summary.findings else "common.no_losers"))
                 if summary.gainers:
-                    st.caption(f"{t(L, 'gainers')}: " + group_figures(summary.gainers))
+                    st.caption(f"{t(L, 'ui.gainers')}: " + group_figures(summary.gainers))
                 if summary.level:
-                    st.caption(f"{t(L, 'level')}: " + group_figures(summary.level))
+                    st.caption(f"{t(L, 'ui.level')}: " + group_figures(summary.level))
         if p.question:
             with part_col:
-                st.subheader(t(L, "participation"), anchor=False)
+                st.subheader(t(L, "common.participation"), anchor=False)
                 ladder = checklist.ladder(checklist.criterion(p.question).ladder or "")
                 levels = {lv.id: text_for(lv.label, L) for lv in ladder.levels}
-                st.markdown(t(L, "participation_reached", reached=md(levels.get(p.reached or "", "–")),
+                st.markdown(t(L, "ui.participation_reached", reached=md(levels.get(p.reached or "", "–")),
                               expected=md(levels.get(p.expected or "", "–"))))
                 if p.met is True:
-                    st.success(t(L, "participation_met"))
+                    st.success(t(L, "common.participation_met"))
                 elif p.met is False:
-                    st.warning(t(L, "participation_not_met"))
+                    st.warning(t(L, "common.participation_not_met"))
 
     # what, for whom, how large, which alternative
-    st.subheader(t(L, "findings"), anchor=False)
+    st.subheader(t(L, "common.worst_negatives"), anchor=False)
     primary_label = alt_labels.get(summary.primary) or summary.primary
     if not summary.findings:
-        st.caption(t(L, "no_findings", alternative=md(primary_label)))
+        st.caption(t(L, "common.no_negatives", alternative=md(primary_label)))
     for f in summary.findings:
         ratings = [md(rating_words(r)) for r in f.ratings]
         if f.more_groups:
-            ratings.append(counted("finding_more_groups", f.more_groups))
+            ratings.append(tn(L, "common.more_groups_and", f.more_groups))
         live = f.live_measures
         if live:
-            tail = t(L, "finding_measure", measure=md(live[0].text[:300]))
+            tail = t(L, "common.negative_measure", measure=md(live[0].text[:300]))
         else:
-            tail = f"**{t(L, 'finding_dropped' if f.measures else 'finding_no_measure')}**"
+            tail = f"**{t(L, 'common.negative_dropped' if f.measures else 'common.negative_no_measure')}**"
         st.markdown(f"- **{md(questions.get(f.criterion, f.criterion))}** ({md(mid_sentence(primary_label))}): "
                     f"{'; '.join(ratings)}.  \n  {tail}")
     if summary.negatives > len(summary.findings):
-        st.caption(counted("more_findings", summary.negatives - len(summary.findings)))
+        st.caption(tn(L, "ui.more_findings", summary.negatives - len(summary.findings)))
 
 
 def flags_and_gaps() -> None:
     framework_items = {(fw.id, i.id): text_for(i.title, L) for fw in checklist.frameworks for i in fw.items}
-    st.subheader(t(L, "flags"), anchor=False)
+    st.subheader(t(L, "common.flags"), anchor=False)
     if not summary.flags:
-        st.caption(t(L, "no_flags"))
+        st.caption(t(L, "common.no_flags"))
     show_flag = {"serious": st.error, "warning": st.warning, "info": st.info}
     for flag in summary.flags:  # the worst first, each once
         rights = ""
         if flag.rights:
-            key = "flag_right" if flag.rights[0][0] in RIGHTS_FRAMEWORKS else "flag_policy_area"
+            key = "common.flag_right" if flag.rights[0][0] in RIGHTS_FRAMEWORKS else "common.flag_policy_area"
             rights = f"{t(L, key)}: " + "; ".join(framework_items.get(r, r[1]) for r in flag.rights)
-        group = f"{t(L, 'group')}: {group_labels.get(flag.group, flag.group)}" if flag.group else ""
-        where_alt = (f"{t(L, 'alternative')}: {mid_sentence(alt_labels.get(flag.alternative) or flag.alternative)}"
+        group = f"{t(L, 'common.group')}: {group_labels.get(flag.group, flag.group)}" if flag.group else ""
+        where_alt = (f"{t(L, 'common.alternative')}: {mid_sentence(alt_labels.get(flag.alternative) or flag.alternative)}"
                      if flag.alternative and many else "")
         where = " · ".join(md(x) for x in (questions.get(flag.criterion or ""), group, rights, where_alt) if x)
-        show_flag.get(flag.severity, st.info)(f"**{t(L, 'severity_' + flag.severity)}:** "
+        show_flag.get(flag.severity, st.info)(f"**{t(L, 'ui.severity_' + flag.severity)}:** "
                                               f"{md(text_for(flag.message, L))}" + (f"  \n{where}" if where else ""))
-    st.subheader(t(L, "gaps"), anchor=False)
+    st.subheader(t(L, "common.gaps"), anchor=False)
     if not summary.gaps:
-        st.caption(t(L, "no_gaps"))
+        st.caption(t(L, "ui.no_gaps"))
     else:
         # One line per question, the groups rated unknown together: as many lines as the count says.
         primary_label = alt_labels.get(summary.primary) or summary.primary
-        st.caption(counted("gaps_for", len(summary.gaps), alternative=md(mid_sentence(primary_label))))
+        st.caption(tn(L, "ui.gaps_for", len(summary.gaps), alternative=md(mid_sentence(primary_label))))
         lines = []
         for g in summary.gaps[:60]:
             groups = ", ".join(group_labels.get(x, x) for x in g.groups)
@@ -304,19 +299,19 @@ def flags_and_gaps() -> None:
         st.markdown("\n".join(lines))  # the page scrolls, not a box of its own the keyboard cannot reach
     elsewhere = {g.criterion for g in result.gaps} - {g.criterion for g in summary.gaps}
     if elsewhere:
-        st.caption(t(L, "gaps_elsewhere", count=len(elsewhere)))
+        st.caption(tn(L, "ui.gaps_elsewhere", len(elsewhere)))
 
 
 def sections() -> None:
     """Each section's score per alternative and its coverage, as a table whose text is never cut."""
     primary = result.primary
     rows = [{
-        t(L, "section"): section_titles.get(sid, sid),
-        **{(alt_labels.get(a) if many else t(L, "score")): fmt_figure(result.alternatives[a].sections[sid].value)
+        t(L, "common.section"): section_titles.get(sid, sid),
+        **{(alt_labels.get(a) if many else t(L, "common.score")): fmt_figure(result.alternatives[a].sections[sid].value)
            for a in result.alternatives},
-        t(L, "coverage") + (f" ({alt_labels.get(primary)})" if many else ""):
+        t(L, "common.coverage") + (f" ({alt_labels.get(primary)})" if many else ""):
             "–" if s.coverage is None else f"{round(100 * s.coverage)} %",
-        t(L, "answered"): f"{s.answered}/{s.applicable}",
+        t(L, "ui.answered"): f"{s.answered}/{s.applicable}",
     } for sid, s in headline.sections.items()]
     if rows:
         st.table(pd.DataFrame(rows), hide_index=True)
@@ -327,10 +322,10 @@ def dimensions() -> None:
     shown = [fw for fw in checklist.frameworks if any(
         s.value is not None for ar in result.alternatives.values() for s in ar.dimensions.get(fw.id, {}).values())]
     if not shown:
-        st.caption(t(L, "no_dimensions"))
+        st.caption(t(L, "ui.no_dimensions"))
         return
     titles_of = {fw.id: md(text_for(fw.title, L)) for fw in shown}  # the control reads Markdown
-    chosen = st.segmented_control(t(L, "framework"), list(titles_of), format_func=lambda f: titles_of[f],
+    chosen = st.segmented_control(t(L, "ui.framework"), list(titles_of), format_func=lambda f: titles_of[f],
                                   default=shown[0].id, required=True, key="results_framework")
     framework = next(fw for fw in shown if fw.id == (chosen or shown[0].id))
     titles = {i.id: text_for(i.title, L) for i in framework.items}
@@ -349,14 +344,14 @@ def dimensions() -> None:
              for g, items in headline.group_dimensions.get(framework.id, {}).items()
              for i, v in items.items() if v is not None]
     if cells:
-        st.caption(t(L, "groups_x_items", framework=md(text_for(framework.title, L))))
+        st.caption(t(L, "ui.groups_x_items", framework=md(text_for(framework.title, L))))
         heat = alt.Chart(pd.DataFrame(cells)).mark_rect().encode(
             x=alt.X("item:N", sort=[titles[i.id] for i in framework.items], title=None,
                     axis=alt.Axis(labelAngle=-40, labelLimit=0, labelOverlap=False)),
             y=alt.Y("group:N", sort=list(group_labels.values()), title=None, axis=LABELS),
-            color=alt.Color("score:Q", scale=SCORE_SCALE, title=t(L, "score"), legend=alt.Legend(labelExpr=SIGNED)),
-            tooltip=[alt.Tooltip("group:N", title=t(L, "group")), alt.Tooltip("item:N", title=t(L, "item")),
-                     alt.Tooltip("figure:N", title=t(L, "score"))])
+            color=alt.Color("score:Q", scale=SCORE_SCALE, title=t(L, "common.score"), legend=alt.Legend(labelExpr=SIGNED)),
+            tooltip=[alt.Tooltip("group:N", title=t(L, "common.group")), alt.Tooltip("item:N", title=t(L, "ui.item")),
+                     alt.Tooltip("figure:N", title=t(L, "common.score"))])
         text = heat.mark_text(fontSize=11).encode(text=alt.Text("figure:N"), color=alt.value("black"))
         st.altair_chart((heat + text).properties(height=alt.Step(26)), width="stretch")
 
@@ -367,20 +362,20 @@ def effect(value: float) -> str:
 
 def drivers() -> None:
     """What pulls the headline alternative's overall score up and down: whole questions, every column shown."""
-    for key, found in (("drivers_up", head.up), ("drivers_down", head.down)):
+    for key, found in (("ui.drivers_up", head.up), ("ui.drivers_down", head.down)):
         st.subheader(t(L, key), anchor=False)
         if not found:
             st.markdown("–")
             continue
         st.table(pd.DataFrame([{
-            t(L, "criterion"): questions.get(d.criterion, d.criterion)
+            t(L, "common.question"): questions.get(d.criterion, d.criterion)
             + (f" ({group_labels.get(d.group, d.group)})" if d.group else ""),
-            t(L, "rating_scale"): fmt_figure(d.rating), t(L, "effect"): effect(d.effect)} for d in found]),
+            t(L, "ui.rating_scale"): fmt_figure(d.rating), t(L, "ui.effect"): effect(d.effect)} for d in found]),
             hide_index=True)
 
 
-TABS = (("tab_conclusions", conclusions), ("tab_flags", flags_and_gaps), ("sections", sections),
-        ("tab_dimensions", dimensions), ("drivers", drivers))
+TABS = (("ui.tab_conclusions", conclusions), ("common.flags_and_gaps", flags_and_gaps), ("common.sections", sections),
+        ("ui.tab_dimensions", dimensions), ("ui.drivers", drivers))
 
 
 @st.fragment

@@ -41,17 +41,17 @@ me = actor()
 named = allowed(Action.COMMENT, ORG)
 
 st.title(md(meta.title), anchor=False)
-status_text = t(L, "status_" + meta.status.value)
+status_text = t(L, "common.status_" + meta.status.value)
 if meta.status == Status.ADOPTED and meta.adopted_at:
-    status_text = t(L, "adopted_on_by", date=meta.adopted_at.isoformat(), by=md(meta.adopted_by or ""))
-st.caption(f"{t(L, 'status')}: {status_text}")
+    status_text = t(L, "common.adopted_on_by", date=meta.adopted_at.isoformat(), by=md(meta.adopted_by or ""))
+st.caption(f"{t(L, 'common.status')}: {status_text}")
 
 message = take_flash()
 if message:
     st.warning(message, icon=":material/warning:")
 if doc.problem:
     st.error(doc.problem)
-    if st.button(t(L, "reload"), key="review_reload", icon=":material/refresh:"):
+    if st.button(t(L, "ui.reload"), key="review_reload", icon=":material/refresh:"):
         reload()
         st.rerun()
 
@@ -72,13 +72,13 @@ def _refresh_after(action) -> None:  # type: ignore[no-untyped-def]
 # --- status -----------------------------------------------------------------------------------
 
 if meta.status == Status.DRAFT:
-    st.info(t(L, "review_draft_hint"), icon=":material/rate_review:")
-    if st.button(t(L, "send_for_review"), key="send_for_review", type="primary", icon=":material/send:",
+    st.info(t(L, "ui.review_draft_hint"), icon=":material/rate_review:")
+    if st.button(t(L, "ui.send_for_review"), key="send_for_review", type="primary", icon=":material/send:",
                  disabled=not allowed(Action.SEND_FOR_REVIEW, ORG)):
         _refresh_after(lambda: send_for_review(store(), aid, doc.revision, me))
         st.rerun()
 elif meta.status == Status.IN_REVIEW:
-    if st.button(t(L, "return_to_draft"), key="return_to_draft", icon=":material/undo:",
+    if st.button(t(L, "ui.return_to_draft"), key="return_to_draft", icon=":material/undo:",
                  disabled=not allowed(Action.RETURN_TO_DRAFT, ORG)):
         _refresh_after(lambda: return_to_draft(store(), aid, doc.revision, me))
         st.rerun()
@@ -111,7 +111,7 @@ def _post(criterion_key: str | None, text_key: str, reply_to: str | None = None)
 
 def _show(comment, indent: bool = False) -> None:  # type: ignore[no-untyped-def]
     when = comment.at.astimezone().strftime("%Y-%m-%d %H:%M")
-    on = f" · {t(L, 'on_version', rev=comment.on_revision)}" if comment.on_revision else ""
+    on = f" · {t(L, 'ui.on_version', rev=comment.on_revision)}" if comment.on_revision else ""
     icon = {"sign_off": ":material/verified:", "reply": ":material/reply:"}.get(comment.kind, ":material/chat:")
     # A reply is drawn indented, in a box of its own (and only there: no empty box above it).
     box = st.columns([1, 12])[1].container(border=True) if indent else st.container(border=True)
@@ -120,55 +120,55 @@ def _show(comment, indent: bool = False) -> None:  # type: ignore[no-untyped-def
         st.markdown(md(comment.text).replace("\n", "  \n"))
 
 
-st.subheader(t(L, "review_thread"), anchor=False)
+st.subheader(t(L, "ui.review_thread"), anchor=False)
 if not th.comments:
-    st.caption(t(L, "no_comments"))
+    st.caption(t(L, "ui.no_comments"))
 places: list[str | None] = [None] + [c for c in questions if th.on(c)]
 for place in places:
     top = th.on(place)
     if not top:
         continue
-    st.markdown(f"**{md(t(L, 'on_whole') if place is None else questions[place])}**")
+    st.markdown(f"**{md(t(L, 'ui.on_whole') if place is None else questions[place])}**")
     for comment in top:
         _show(comment)
         for reply in th.replies(comment.id):
             _show(reply, indent=True)
         if comment.kind != "sign_off":
-            with st.popover(t(L, "reply"), icon=":material/reply:"):
+            with st.popover(t(L, "ui.reply"), icon=":material/reply:"):
                 key = f"skb_reply:{comment.id}"
-                st.text_area(t(L, "your_reply"), key=key, max_chars=20_000)
-                st.button(t(L, "send"), key=f"send_reply:{comment.id}", on_click=_post, args=(None, key, comment.id),
+                st.text_area(t(L, "ui.your_reply"), key=key, max_chars=20_000)
+                st.button(t(L, "ui.send"), key=f"send_reply:{comment.id}", on_click=_post, args=(None, key, comment.id),
                           disabled=not named)
 
 with st.form("new_comment", border=True):
-    st.markdown(f"**{t(L, 'new_comment')}**")
-    st.selectbox(t(L, "comment_on"), [""] + list(questions), key="skb_comment_on",
-                 format_func=lambda c: t(L, "on_whole") if not c else questions[c])
-    st.text_area(t(L, "your_comment"), key="skb_comment_text", max_chars=20_000)
-    st.form_submit_button(t(L, "send"), icon=":material/send:", on_click=_post,
+    st.markdown(f"**{t(L, 'ui.new_comment')}**")
+    st.selectbox(t(L, "ui.comment_on"), [""] + list(questions), key="skb_comment_on",
+                 format_func=lambda c: t(L, "ui.on_whole") if not c else questions[c])
+    st.text_area(t(L, "ui.your_comment"), key="skb_comment_text", max_chars=20_000)
+    st.form_submit_button(t(L, "ui.send"), icon=":material/send:", on_click=_post,
                           args=("skb_comment_on", "skb_comment_text"), disabled=not named)
 if not named:
-    st.caption(t(L, "name_needed"))
+    st.caption(t(L, "ui.name_needed"))
 # What this page showed is what the next post answers to.
 st.session_state[SEEN] = th.revision
 
 # --- sign-off ---------------------------------------------------------------------------------
 
 if meta.status == Status.IN_REVIEW:
-    st.subheader(t(L, "sign_off"), anchor=False)
+    st.subheader(t(L, "ui.sign_off"), anchor=False)
     with st.container(border=True):
-        st.caption(t(L, "sign_off_hint", rev=doc.revision))
-        st.caption(t(L, "sign_off_today", date=dt.date.today().isoformat()))
+        st.caption(t(L, "ui.sign_off_hint", rev=doc.revision))
+        st.caption(t(L, "ui.sign_off_today", date=dt.date.today().isoformat()))
         may_sign = allowed(Action.SIGN_OFF, ORG)
         own_work = me.shared and me.name in writers(store(), aid) and not self_sign_off_allowed(store(), ORG)
         if own_work:
-            st.warning(t(L, "sign_off_not_yours"), icon=":material/gpp_bad:")
-        confirm = st.checkbox(t(L, "adopt_confirm"), key="sign_off_confirm", disabled=not may_sign or own_work)
+            st.warning(t(L, "ui.sign_off_not_yours"), icon=":material/gpp_bad:")
+        confirm = st.checkbox(t(L, "ui.adopt_confirm"), key="sign_off_confirm", disabled=not may_sign or own_work)
         # Without the role the button cannot be used, and says "Adopt", not "Adopt as …".
-        label = t(L, "sign_off_as", name=md(me.label)) if may_sign else t(L, "sign_off")
+        label = t(L, "ui.sign_off_as", name=md(me.label)) if may_sign else t(L, "ui.sign_off")
         if st.button(label, key="sign_off", type="primary", icon=":material/verified:",
                      disabled=not (confirm and may_sign) or own_work or doc.problem is not None):
-            with st.spinner(t(L, "sign_off_working")):
+            with st.spinner(t(L, "ui.sign_off_working")):
                 try:
                     sign_off(store(), aid, doc.revision, me, lang=L)
                 except EditConflict as exc:
@@ -181,16 +181,16 @@ if meta.status == Status.IN_REVIEW:
 # --- the stored report --------------------------------------------------------------------------
 
 if meta.status == Status.ADOPTED:
-    st.subheader(t(L, "stored_report"), anchor=False)
+    st.subheader(t(L, "ui.stored_report"), anchor=False)
     reports = stored_reports(store(), aid)
     if not reports:
         # Adopted without this page's sign-off (an imported adopted file, or adopted before
         # sign-off existed): the version is frozen, so its report can still be stored now;
         # the caption says it was not made at sign-off.
-        st.info(t(L, "no_stored_report"))
-        if st.button(t(L, "store_report_now"), key="store_report_now", disabled=not allowed(Action.SIGN_OFF, ORG),
+        st.info(t(L, "ui.no_stored_report"))
+        if st.button(t(L, "ui.store_report_now"), key="store_report_now", disabled=not allowed(Action.SIGN_OFF, ORG),
                      icon=":material/picture_as_pdf:"):
-            with st.spinner(t(L, "sign_off_working")):
+            with st.spinner(t(L, "ui.sign_off_working")):
                 try:
                     store_report(store(), aid, me, L)
                 except SkbError as exc:
@@ -198,16 +198,16 @@ if meta.status == Status.ADOPTED:
             st.rerun()
     for r in reports:
         with st.container(border=True):
-            st.markdown(t(L, "stored_report_line", rev=r.revision, language=LANGUAGES.get(r.lang, r.lang),
+            st.markdown(t(L, "ui.stored_report_line", rev=r.revision, language=LANGUAGES.get(r.lang, r.lang),
                           when=r.stored_at.strftime("%Y-%m-%d"), by=md(r.stored_by)))
             st.code(f"SHA-256 {r.sha256}", language=None)
-            st.download_button(t(L, "download_stored"), data=report_pdf(store(), aid, r.revision, r.lang),
+            st.download_button(t(L, "ui.download_stored"), data=report_pdf(store(), aid, r.revision, r.lang),
                                file_name=f"skb-{aid[:8]}-v{r.revision}-{r.lang}.pdf", mime="application/pdf",
                                key=f"stored:{r.revision}:{r.lang}", icon=":material/download:", on_click="ignore")
     name_file_pickers(L)  # its button in the page's language (Streamlit names it "Upload")
-    upload = st.file_uploader(t(L, "verify_upload"), type=["pdf"], key="verify_upload")
+    upload = st.file_uploader(t(L, "ui.verify_upload"), type=["pdf"], key="verify_upload")
     if upload is not None:
         check = verify_report(store(), aid, upload.getvalue())
         (st.success if check.matches else st.error)(check.message(L))
-    if st.button(t(L, "page_followup"), key="to_followup", icon=":material/monitoring:"):
+    if st.button(t(L, "ui.page_followup"), key="to_followup", icon=":material/monitoring:"):
         go(FOLLOWUP, aid)

@@ -88,15 +88,15 @@ def _status(doc: OpenAssessment, lang_: str) -> None:
     if doc.problem:
         with st.container(border=True, key="problem"):
             st.error(doc.problem, icon=":material/sync_problem:")
-            st.button(t(lang_, "reload"), key="reload", on_click=reload, icon=":material/refresh:", type="primary")
+            st.button(t(lang_, "ui.reload"), key="reload", on_click=reload, icon=":material/refresh:", type="primary")
     elif doc.frozen:
-        st.info(t(lang_, "frozen"), icon=":material/lock:")
+        st.info(t(lang_, "ui.frozen"), icon=":material/lock:")
     if not doc.frozen and doc.read_only:
         here = {ROLE_LABELS[lang_][r] for o, r in my_roles() if o in (org_key(meta.municipality), ALL_ORGS)}
-        st.info(t(lang_, "read_only_role", org=md(meta.municipality.strip()) or t(lang_, "every_org"),
+        st.info(t(lang_, "ui.read_only_role", org=md(meta.municipality.strip()) or t(lang_, "ui.every_org"),
                   roles=", ".join(sorted(here)) or "–"), icon=":material/visibility:")
     elif doc.saved_at and not doc.problem and doc.unsaved is None:
-        st.caption(f":material/cloud_done: {t(lang_, 'saved_at', time=doc.saved_at, revision=doc.revision)}")
+        st.caption(f":material/cloud_done: {t(lang_, 'ui.saved_at', time=doc.saved_at, revision=doc.revision)}")
     else:
         st.empty()  # nothing to say yet; the slot keeps the status's place for the fragment's runs
 
@@ -104,13 +104,13 @@ def _status(doc: OpenAssessment, lang_: str) -> None:
 def _progress(vis: Visibility, lang_: str) -> None:
     applicable = vis.applicable
     st.progress(vis.answered / applicable if applicable else 0.0,
-                text=t(lang_, "overall_progress", answered=vis.answered, applicable=applicable))
-    st.caption(t(lang_, "progress_counts"))  # why the results page's count of rated questions is smaller
+                text=t(lang_, "ui.overall_progress", answered=vis.answered, applicable=applicable))
+    st.caption(t(lang_, "ui.progress_counts"))  # why the results page's count of rated questions is smaller
 
 
 def _step_list(doc: OpenAssessment, vis: Visibility, step: int, lang_: str) -> None:
     with st.container(key=STEPS_KEY, gap=None):
-        st.caption(t(lang_, "steps"))
+        st.caption(t(lang_, "ui.steps"))
         for i, (section, progress) in enumerate(zip(doc.assessment.checklist.sections, vis.steps)):
             done = progress.applicable and progress.answered == progress.applicable
             icon = ":material/check_circle:" if done else (":material/block:" if not progress.visible
@@ -143,7 +143,7 @@ def _wizard() -> None:
     # the same steps are offered here, shown only then (ui/style.py).
     st.session_state["skb_step_pick"] = step
     with st.container(key=STEP_PICKER_KEY):
-        st.selectbox(t(lang_, "go_to_step"), range(len(sections)), key="skb_step_pick",
+        st.selectbox(t(lang_, "ui.go_to_step"), range(len(sections)), key="skb_step_pick",
                      on_change=lambda: set_step(st.session_state["skb_step_pick"]),
                      format_func=lambda i: f"{text_for(sections[i].title, lang_)} · " + (  # plain text: no markdown
                          f"{vis.steps[i].answered}/{vis.steps[i].applicable}" if vis.steps[i].visible else "–"))
@@ -151,25 +151,25 @@ def _wizard() -> None:
     section = sections[step]
     progress = vis.steps[step]
     st.subheader(md(text_for(section.title, lang_)), anchor=False)
-    st.caption(t(lang_, "step_of", i=step + 1, n=len(sections)) + " · "
-               + t(lang_, "answered_of", answered=progress.answered, applicable=progress.applicable))
+    st.caption(t(lang_, "ui.step_of", i=step + 1, n=len(sections)) + " · "
+               + t(lang_, "ui.answered_of", answered=progress.answered, applicable=progress.applicable))
     if section.description:
         st.markdown(md(text_for(section.description, lang_)))
     question_anchor()  # where "skip to the question", first in the tab order, leads
     if not progress.visible:
-        st.info(t(lang_, "section_hidden"), icon=":material/visibility_off:")
+        st.info(t(lang_, "ui.section_hidden"), icon=":material/visibility_off:")
     else:
         draw_section(doc, section, vis, lang_)
     if step + 1 == len(sections):  # the measures for the whole assessment, after the last question
         draw_general_measures(doc, lang_)
 
     back, _, forward = st.columns([1, 2, 1])
-    back.button(t(lang_, "back"), key="back", on_click=_go_to, args=(step - 1,), disabled=step == 0,
+    back.button(t(lang_, "ui.back"), key="back", on_click=_go_to, args=(step - 1,), disabled=step == 0,
                 icon=":material/arrow_back:", width="stretch")
     if step + 1 < len(sections):
-        forward.button(t(lang_, "next"), key="next", on_click=_go_to, args=(step + 1,), type="primary",
+        forward.button(t(lang_, "ui.next"), key="next", on_click=_go_to, args=(step + 1,), type="primary",
                        icon=":material/arrow_forward:", width="stretch")
-    elif forward.button(t(lang_, "to_results"), key="to_results", type="primary", icon=":material/bar_chart:",
+    elif forward.button(t(lang_, "ui.to_results"), key="to_results", type="primary", icon=":material/bar_chart:",
                         width="stretch"):
         go(RESULTS, doc.assessment.id)
     with st.sidebar:
