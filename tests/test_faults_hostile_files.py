@@ -160,8 +160,10 @@ def test_the_store_refuses_within_bounds_and_stores_nothing(case: str, library: 
 @pytest.mark.parametrize("verb", ["import", "score", "report"])
 @pytest.mark.parametrize("case", list(CASES))
 def test_every_command_refuses_with_a_message_not_a_traceback(case: str, verb: str, library: Path, tmp_path: Path,
-                                                              capsys: pytest.CaptureFixture[str]) -> None:
+                                                              capsys: pytest.CaptureFixture[str],
+                                                              monkeypatch: pytest.MonkeyPatch) -> None:
     raw, message = CASES[case]()
+    monkeypatch.setenv("SKB_LANG", "en")  # the messages above are the English ones; the CLI speaks SKB_LANG
     path = tmp_path / "upload.yaml"
     path.write_bytes(raw)
     argv = {"import": ["import", str(path), "--db", f"sqlite:///{tmp_path / 'skb.sqlite'}", "--author", "Test"],
