@@ -27,7 +27,7 @@ from ui.progress import Visibility, survey
 from ui.routes import RESULTS, required_assessment, go, set_step, step_from_url
 from ui.session import OpenAssessment, checklist_note, current, editable, lang, my_roles, reload
 from ui.style import STEP_PICKER_KEY, STEPS_KEY, apply_style
-from ui.widgets import draw_general_measures, draw_section, md
+from ui.widgets import catch_up, draw_general_measures, draw_section, md
 
 _SURVEY = "survey"  # doc.cache key: what applies and what is answered, once per revision
 
@@ -150,6 +150,7 @@ def _wizard() -> None:
     if doc is None:  # closed meanwhile (another tab, a reload that failed): the page says what to do
         st.rerun()
     lang_ = lang()
+    catch_up(doc)  # a value the browser sent whose callback did not run: saved before anything reads the answers
     sections = doc.assessment.checklist.sections
     step = step_from_url(doc, len(sections))
     vis = _survey(doc)
