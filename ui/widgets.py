@@ -796,7 +796,12 @@ def draw_section(doc: OpenAssessment, section: Section, vis: Visibility, lang: s
     """Every applicable question of `section`, in checklist order."""
     for crit in section.criteria:
         if crit.id not in vis.shared:
-            continue  # hidden by its condition for every alternative; its answer stays stored, unscored
+            # Hidden by its condition for every alternative; its answer stays stored, unscored. Its place is
+            # kept by an empty element (drawn as nothing): the browser places what a run sends by position,
+            # so a question appearing or going would move every question below it, and the browser would
+            # draw those anew, a focused field losing its focus and the text not yet sent from it.
+            st.empty()
+            continue
         with st.container(border=True, key=f"q-{crit.id}"):
             _draw_criterion(doc, crit, vis, lang)
 
@@ -868,3 +873,5 @@ def _date_input(where: Any, label: str, key: str, lang: str, inner: Any, args: t
                      label_visibility=label_visibility)
     if bad is not None:
         where.error(t(lang, "date_invalid", text=md(bad)), icon=":material/event_busy:")
+    else:  # the message's place, kept (drawn as nothing), so that the fields below keep theirs
+        where.empty()

@@ -187,7 +187,10 @@ def _wizard() -> None:
     if step + 1 == len(sections):  # the measures for the whole assessment, after the last question
         draw_general_measures(doc, lang_)
 
-    back, _, forward = st.columns([1, 2, 1])
+    # Keyed, so that the row keeps its identity when a question appears or goes above it (an answer's
+    # condition): unkeyed, the browser drew it anew, and a "next" that had the focus lost it, with the
+    # Enter pressed on it.
+    back, _, forward = st.container(key="skb-step-nav").columns([1, 2, 1])
     back.button(t(lang_, "back"), key="back", on_click=_go_to, args=(step - 1,), disabled=step == 0,
                 icon=":material/arrow_back:", width="stretch")
     if step + 1 < len(sections):
