@@ -19,11 +19,12 @@ from streamlit.testing.v1 import AppTest
 from assessment.answers.model import Answer, new_assessment
 from assessment.checklist.validate import load_checklist
 from assessment.store.storage import Store
-from ui.widgets import widget_key
+from ui.widgets import fold_key, widget_key
 
 ROOT = Path(__file__).resolve().parent.parent
 APP = str(ROOT / "streamlit_app.py")
 SHORT = ROOT / "tests" / "data" / "wizard-short.yaml"  # step 1: park (yes/no), beskrivning (text); step 2: impact
+EXAMPLE = ROOT / "examples" / "grannskap-utbyggnad.yaml"  # answered throughout
 TEXT = "Gamla bruksområdet vid ån; Ελλάδα-torget i söder, Łódź-gatan."
 
 
@@ -108,3 +109,35 @@ def test_a_reload_shows_the_stored_answer_not_the_fields_last_one(opened: tuple[
     at.run()
     assert app_store.load(aid).assessment.answer("beskrivning").value == TEXT
     assert app_store.load(aid).assessment.answer("park") is None
+
+
+def test_drawing_every_step_again_saves_nothing(app_store: Store) -> None:
+    """No field is caught up that nobody changed: the example assessment, answered throughout (dates,
+    numbers, groups, measures, dialogues), every step drawn with its folds open and drawn again, stays at
+    its revision. A false catch-up would write a version per run."""
+    aid = app_store.import_(EXAMPLE.read_bytes(), source=EXAMPLE.name, author="Ada Şahin")
+    stored = app_store.load(aid)
+    checklist = stored.assessment.checklist
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.query_params["id"] = aid
+    at.query_params["step"] = "1"
+    at.run()
+    at.switch_page("ui/app_pages/wizard.py").run()
+    alternatives = [None] + [a.id for a in checklist.alternatives]
+    for crit in checklist.criteria():
+        at.session_state[fold_key(aid, crit.id, None, "measures")] = True
+        for alt in alternatives:
+            at.session_state[fold_key(aid, crit.id, alt, "reasoning")] = True
+    drawn: set[str] = set()
+    for i in range(len(checklist.sections)):
+        at.button(key=f"step:{i}").click().run()
+        at.run()
+        assert not at.exception, (i, at.exception)
+        assert not at.error, (i, [e.value for e in at.error])
+        drawn.update(w.key or "" for kind in ("text_input", "text_area", "radio", "selectbox", "multiselect",
+                                               "number_input") for w in getattr(at, kind))
+    assert app_store.load(aid).revision == stored.revision
+    # every kind of field was drawn: answers with their motivations, measures with due dates, dialogues
+    assert {k.rsplit(":", 1)[-1] for k in drawn if k.startswith("w:")} >= {"value", "comment", "evidence"}
+    assert any(k.startswith("m:") and k.endswith(":due") for k in drawn)
+    assert any(k.startswith("p:") and k.endswith(":date") for k in drawn)
