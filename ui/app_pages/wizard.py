@@ -187,9 +187,10 @@ def _wizard() -> None:
     if step + 1 == len(sections):  # the measures for the whole assessment, after the last question
         draw_general_measures(doc, lang_)
 
-    # Keyed, so that the row keeps its identity when a question appears or goes above it (an answer's
-    # condition): unkeyed, the browser drew it anew, and a "next" that had the focus lost it, with the
-    # Enter pressed on it.
+    # Nothing above the row changes in number when an answer reveals or hides a question (a hidden one
+    # keeps its place, ui/widgets.py `draw_section`): the browser places elements by position, and a row
+    # moved down was drawn anew, a focused "next" losing its focus and the Enter pressed on it. Keyed too,
+    # so that the browser knows the row by name as well.
     back, _, forward = st.container(key="skb-step-nav").columns([1, 2, 1])
     back.button(t(lang_, "back"), key="back", on_click=_go_to, args=(step - 1,), disabled=step == 0,
                 icon=":material/arrow_back:", width="stretch")
