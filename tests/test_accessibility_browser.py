@@ -135,6 +135,10 @@ def keyboard_step(page, app_server: AppServer, width: int) -> None:  # type: ign
     page.goto(f"{app_server.url}/wizard?id={assessment.id}&step=1&lang=sv")
     page.get_by_text("Finns det en park inom 300 meter?").first.wait_for()
     drawn(page)
+    # The step's fields drawn, not the grey placeholders the browser shows while it loads their code on a
+    # first visit (a person cannot reach a placeholder either; under load one outlived the 400 ms above).
+    page.locator(".st-key-q-park input[type=text]").wait_for()
+    page.locator(".st-key-q-beskrivning textarea").wait_for()
 
     # the first Tab reaches the skip link, in Swedish; Enter takes focus to the step's questions
     page.keyboard.press("Tab")
