@@ -6,7 +6,10 @@ The step, the progress, the step list and the save status are one fragment
 fragment alone. These tests check what a planner relies on: the answer is in
 the database, the progress and the step list count it, a question that depends
 on it appears, a reload brings all of it back, and "next" moves on. And the
-scale reads as one line per alternative at 1280 px. Needs Debian's Chromium.
+scale reads as one line per alternative at 1280 px. And at machine speed: a text typed
+the moment after an answer, while the answer's run is still being drawn, is stored, and
+a question an answer reveals does not take the focus from "next" below it. Needs
+Debian's Chromium.
 """
 
 from __future__ import annotations
@@ -21,9 +24,9 @@ from assessment.checklist.validate import load_checklist
 from assessment.answers.model import new_assessment
 
 try:  # tests/ is on sys.path under pytest's default import mode
-    from server import AppServer, wait_for_the_run
+    from server import TEST_CHECKLISTS, AppServer, app_server, wait_for_the_run  # noqa: F401  (the fixture)
 except ImportError:  # tests/ made a package
-    from tests.server import AppServer, wait_for_the_run
+    from tests.server import TEST_CHECKLISTS, AppServer, app_server, wait_for_the_run  # noqa: F401
 
 CHROMIUM = Path("/usr/bin/chromium")
 pytestmark = [
@@ -220,3 +223,51 @@ def test_a_stale_tab_gets_the_conflict_message_from_inside_the_fragment(page, se
     other.locator(".st-key-q-skolvag").wait_for()
     assert other.locator(".st-key-q-berors").get_by_label("Ja", exact=True).is_checked()
     other.close()
+
+
+def test_text_typed_the_moment_after_an_answer_is_stored(page, app_server: AppServer) -> None:
+    """Answer, and at once type into the next question and go on: no wait for the answer's run. Three
+    times over, since what is tested is a race: typed during the run, the text was lost 7 times in 10."""
+    checklist = load_checklist(TEST_CHECKLISTS / "wizard-short.yaml")
+    page.set_viewport_size({"width": 1280, "height": 900})
+    for n in range(3):
+        text = f"Gamla bruksområdet vid ån, varv {n}; Ελλάδα-torget och Łódź-gatan i söder."
+        assessment = new_assessment(checklist, f"Bruksområdet {n} – Åby", municipality="Eskilstuna")
+        store = open_store(f"sqlite:///{app_server.data_dir / 'skb.sqlite'}")
+        try:
+            store.create(assessment, "Ada Şahin")
+        finally:
+            store.close()
+        page.goto(f"{app_server.url}/wizard?id={assessment.id}&step=1&lang=sv")
+        page.locator(".st-key-q-beskrivning textarea").wait_for()
+        wait_for_the_run(page)
+        page.locator(".st-key-q-park").get_by_text("Ja", exact=True).click()
+        page.locator(".st-key-q-beskrivning textarea").click()  # the answer's run is still going
+        page.keyboard.type(text)
+        page.keyboard.press("Tab")
+        page.get_by_role("button", name="Nästa").click()
+        page.get_by_text("Hur påverkas tryggheten i Åby?").first.wait_for()
+        wait_for_the_run(page)
+        stored = _stored(app_server, assessment.id)
+        assert stored.answer("park") is not None and stored.answer("park").value is True, n
+        assert stored.answer("beskrivning") is not None and stored.answer("beskrivning").value == text, n
+
+
+def test_a_question_an_answer_reveals_leaves_the_focus_on_next(page, server) -> None:
+    """"Next" below a question that an answer reveals keeps its focus through the answer's run, so the
+    Enter pressed on it is not lost; the revealed question keeps the place the hidden one held."""
+    app, aid = server
+    page.set_viewport_size({"width": 1280, "height": 900})
+    page.goto(f"{app.url}/wizard?id={aid}&step=1")
+    page.locator(".st-key-q-berors").wait_for()
+    wait_for_the_run(page)
+    page.locator(".st-key-q-berors").get_by_text("Ja", exact=True).click()
+    page.locator(".st-key-next button").focus()  # while the run that reveals the follow-up is going
+    page.locator(".st-key-q-skolvag").wait_for()
+    wait_for_the_run(page)
+    assert page.evaluate("() => !!document.activeElement.closest('.st-key-next')"), \
+        page.evaluate("() => document.activeElement.outerHTML.slice(0, 120)")
+    page.keyboard.press("Enter")
+    page.locator(".st-key-q-beskrivning textarea").wait_for()
+    assert re.search(r"[?&]step=2\b", page.url)
+    assert _stored(app, aid).answer("berors").value is True

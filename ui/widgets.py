@@ -8,8 +8,10 @@ the Assessment, and its on_change callback writes the new value back into the
 Assessment and autosaves it. So an answer survives any rerun that does not draw
 its widget (another step, a hidden condition, a page switch, a closed fold: a
 question's motivation, evidence and measures are drawn only while their fold is
-open, since the browser's cost of a step is its number of widgets). The rules
-of what applies and what counts are in `assessment/`; this module only draws.
+open, since the browser's cost of a step is its number of widgets). A value the
+browser delivered whose callback Streamlit did not run is not overwritten by
+that priming: `catch_up` applies it first, by the widget's own callback. The
+rules of what applies and what counts are in `assessment/`; this module only draws.
 """
 
 from __future__ import annotations
@@ -24,12 +26,13 @@ import streamlit as st
 from assessment.checklist.checklist import PLAN_TYPES, AnswerType, Checklist, Criterion, Section, text_for
 from assessment.answers.model import MAX_NAME, MAX_TEXT, NOT_RELEVANT, UNKNOWN, Answer, Bounds, Measure, ParticipationRecord
 
+from .failure import guarded_callback
 from .i18n import t
 from .progress import Visibility
 from .session import OpenAssessment, current, save_answer, save_whole
 
-__all__ = ["md", "widget_key", "fold_key", "draw_section", "describe", "plan_type_labels", "SIGNED_LABEL", "parse_date",
-           "date_field"]
+__all__ = ["md", "widget_key", "fold_key", "draw_section", "catch_up", "describe", "plan_type_labels", "SIGNED_LABEL",
+           "parse_date", "date_field"]
 
 # A chart's axis or legend label as every figure reads (assessment.scoring.figures.fmt_figure): "+50", "0", "−50".
 SIGNED_LABEL = "datum.value > 0 ? '+' + datum.value : datum.value < 0 ? '−' + abs(datum.value) : '0'"
@@ -86,11 +89,55 @@ def _preview(lines: list[tuple[str, str]], limit: int = 160) -> None:
         st.caption("  \n".join(shown))
 
 
-def _prime(key: str, value: Any) -> None:
-    """Copy the state into the widget before it is drawn (never after)."""
+_GIVEN = "skb_widget_given"  # widget key -> (assessment id, value last given or reported, callback, its args)
+
+
+def _prime(key: str, value: Any, on_change: Callable[..., None] | None = None, args: tuple[Any, ...] = ()) -> None:
+    """Copy the state into the widget before it is drawn (never after); with `on_change` (the widget's
+    callback), remember what it was given, for `catch_up`."""
     state = st.session_state
     if key not in state or state[key] != value:
         state[key] = value
+    if on_change is not None:
+        _given(key, value, on_change, args)
+
+
+def _given(key: str, value: Any, on_change: Callable[..., None], args: tuple[Any, ...]) -> None:
+    doc = current()
+    st.session_state.setdefault(_GIVEN, {})[key] = (doc.assessment.id if doc else "", value, on_change, args)
+
+
+def _reported(key: str) -> Any:
+    """The value a widget reports to its callback, marked as applied (so that `catch_up` leaves it be)."""
+    raw = st.session_state.get(key)
+    entry = st.session_state.get(_GIVEN, {}).get(key)
+    if entry is not None:
+        st.session_state[_GIVEN][key] = (entry[0], raw, entry[2], entry[3])
+    return raw
+
+
+def catch_up(doc: OpenAssessment) -> None:
+    """Apply every value the browser has delivered to a field of `doc` that no callback has applied.
+
+    Streamlit calls a widget's callback in the run that follows a change, and a value can still reach
+    the server without its callback running: a callback that fails before it in the same request takes
+    the rest with it (a stale step picker did so until it was made safe: `ui/app_pages/wizard.py`,
+    `_pick_step`), and whatever else Streamlit may do in a rerun. Such a value sits in the session,
+    unlike what its field was last given; drawn as it is, `_prime` would put the stored answer back over
+    it: the typed text gone, silently. So the wizard's fragment calls this first, before it reads the
+    assessment: such a value is applied and saved by its own callback, as if it had run. What has not
+    left the browser (text still being typed in a focused field) stays in that field across a fragment
+    rerun and is sent when the field is left."""
+    given = st.session_state.get(_GIVEN)
+    if not given:
+        return
+    state = st.session_state
+    for key, (assessment_id, value, on_change, args) in list(given.items()):
+        if key not in state or assessment_id != doc.assessment.id:
+            del given[key]  # no longer drawn, or another assessment's: nothing of it can arrive any more
+        elif not doc.locked and state[key] != value:
+            given[key] = (assessment_id, state[key], on_change, args)  # once, even if the save fails
+            on_change(*args)
 
 
 # --- converting between the Answer value and the widget value ----------------------
@@ -225,13 +272,14 @@ def _redraw(doc: OpenAssessment, revision: int, whole_page: bool = False) -> Non
         st.rerun()
 
 
+@guarded_callback  # a callback that raises would take the other callbacks of its request with it
 def _on_change(criterion: str, alternative: str | None, part: str, key: str) -> None:
+    raw = _reported(key)
     doc = current()
     if doc is None or doc.locked:
         return
     revision = doc.revision
     crit = doc.assessment.checklist.criterion(criterion)
-    raw = st.session_state.get(key)
     old = doc.assessment.answer(criterion, alternative)
     answer = old.model_copy(deep=True) if old is not None else Answer()
     if part == "value":
@@ -274,7 +322,7 @@ def _on_change(criterion: str, alternative: str | None, part: str, key: str) -> 
 def _bound(doc: OpenAssessment, crit: Criterion, alternative: str | None, part: str, value: Any) -> dict[str, Any]:
     """The key, callback and state of one widget, primed from the Assessment."""
     key = widget_key(doc.assessment.id, crit.id, alternative, part)
-    _prime(key, value)
+    _prime(key, value, _on_change, (crit.id, alternative, part, key))
     return {"key": key, "on_change": _on_change, "args": (crit.id, alternative, part, key), "disabled": doc.locked}
 
 
@@ -508,14 +556,15 @@ def _measure_key(doc: OpenAssessment, measure: Measure, part: str) -> str:
     return f"m:{doc.assessment.id}:{measure.id}:{part}"
 
 
+@guarded_callback
 def _on_measure(measure_id: str, part: str, key: str) -> None:
+    raw = _reported(key)
     doc = current()
     if doc is None or doc.locked:
         return
     measure = next((m for m in doc.assessment.measures if m.id == measure_id), None)
     if measure is None:
         return
-    raw = st.session_state.get(key)
     if part == "due":
         measure.due = raw if isinstance(raw, dt.date) else None
     else:
@@ -525,6 +574,7 @@ def _on_measure(measure_id: str, part: str, key: str) -> None:
     _redraw(doc, revision)
 
 
+@guarded_callback
 def _add_measure(criterion: str | None) -> None:
     doc = current()
     if doc is None or doc.locked or len(doc.assessment.measures) >= Bounds.MEASURES:
@@ -535,6 +585,7 @@ def _add_measure(criterion: str | None) -> None:
     _redraw(doc, revision)
 
 
+@guarded_callback
 def _remove_measure(measure_id: str) -> None:
     doc = current()
     if doc is None or doc.locked:
@@ -545,15 +596,17 @@ def _remove_measure(measure_id: str) -> None:
     _redraw(doc, revision)
 
 
+@guarded_callback
 def _on_measure_list(measure_id: str, part: str, key: str) -> None:
     """The questions or groups a measure for the whole assessment answers."""
+    raw = _reported(key)
     doc = current()
     if doc is None or doc.locked:
         return
     measure = next((m for m in doc.assessment.measures if m.id == measure_id), None)
     if measure is None:
         return
-    chosen = [str(v) for v in st.session_state.get(key) or []]
+    chosen = [str(v) for v in raw or []]
     setattr(measure, part, chosen or None)
     save_whole(doc, f"measure {measure_id}")
 
@@ -598,7 +651,8 @@ def _measure_rows(doc: OpenAssessment, measures: list[Measure], lang: str, quest
         fields = {"text": measure.text, "responsible": measure.responsible,
                   "due": measure.due, "indicator": measure.indicator}
         for part, value in fields.items():
-            _prime(_measure_key(doc, measure, part), value)
+            key = _measure_key(doc, measure, part)
+            _prime(key, value, _on_measure, (measure.id, part, key))
         kw = {"disabled": doc.locked, "on_change": _on_measure}
         # Two rows: in one, five fields left the date and the texts too narrow to read.
         box = st.container(border=True)
@@ -621,7 +675,8 @@ def _measure_rows(doc: OpenAssessment, measures: list[Measure], lang: str, quest
             if not names:
                 continue
             key = _measure_key(doc, measure, part)
-            _prime(key, [v for v in getattr(measure, part) or [] if v in names])
+            _prime(key, [v for v in getattr(measure, part) or [] if v in names], _on_measure_list,
+                   (measure.id, part, key))
             box.multiselect(t(lang, f"ui.measure_{part}"), list(names), format_func=lambda v, n=names: n[v],
                             placeholder=t(lang, "ui.choose"), key=key, on_change=_on_measure_list,
                             args=(measure.id, part, key), disabled=doc.locked)
@@ -634,14 +689,15 @@ def _dialogue_key(doc: OpenAssessment, record: ParticipationRecord, part: str) -
     return f"p:{doc.assessment.id}:{record.id}:{part}"
 
 
+@guarded_callback
 def _on_dialogue(record_id: str, part: str, key: str) -> None:
+    raw = _reported(key)
     doc = current()
     if doc is None or doc.locked:
         return
     record = next((r for r in doc.assessment.participation if r.id == record_id), None)
     if record is None:
         return
-    raw = st.session_state.get(key)
     if part == "date":
         record.date = raw if isinstance(raw, dt.date) else None
     elif part == "participants":
@@ -657,6 +713,7 @@ def _on_dialogue(record_id: str, part: str, key: str) -> None:
     _redraw(doc, revision)
 
 
+@guarded_callback
 def _add_dialogue() -> None:
     doc = current()
     if doc is None or doc.locked or len(doc.assessment.participation) >= Bounds.PARTICIPATION:
@@ -667,6 +724,7 @@ def _add_dialogue() -> None:
     _redraw(doc, revision)
 
 
+@guarded_callback
 def _remove_dialogue(record_id: str) -> None:
     doc = current()
     if doc is None or doc.locked:
@@ -698,7 +756,8 @@ def _draw_dialogues(doc: OpenAssessment, crit: Criterion, lang: str) -> None:
                       "level": record.level if record.level in levels else None, "groups": known_groups,
                       "heard": record.heard, "changed": record.changed, "feedback": record.feedback}
             for part, value in values.items():
-                _prime(_dialogue_key(doc, record, part), value)
+                key = _dialogue_key(doc, record, part)
+                _prime(key, value, _on_dialogue, (record.id, part, key))
 
             def kw(part: str) -> dict[str, Any]:
                 key = _dialogue_key(doc, record, part)
@@ -737,7 +796,12 @@ def draw_section(doc: OpenAssessment, section: Section, vis: Visibility, lang: s
     """Every applicable question of `section`, in checklist order."""
     for crit in section.criteria:
         if crit.id not in vis.shared:
-            continue  # hidden by its condition for every alternative; its answer stays stored, unscored
+            # Hidden by its condition for every alternative; its answer stays stored, unscored. Its place is
+            # kept by an empty element (drawn as nothing): the browser places what a run sends by position,
+            # so a question appearing or going would move every question below it, and the browser would
+            # draw those anew, a focused field losing its focus and the text not yet sent from it.
+            st.empty()
+            continue
         with st.container(border=True, key=f"q-{crit.id}"):
             _draw_criterion(doc, crit, vis, lang)
 
@@ -776,10 +840,11 @@ def date_field(where: Any, label: str, key: str, lang: str, value: dt.date | Non
 _BAD_DATE = ":typed"  # beside a date field's key: what was typed that is no date, kept until it is one
 
 
+@guarded_callback
 def _on_date(inner: Any, key: str, *args: Any) -> None:
     """A date field's callback: a typed ISO date reaches `inner` as a date (as a picker would give it);
     a text that is no date is kept, said wrong at its field, and saves nothing."""
-    typed = st.session_state.get(key)
+    typed = _reported(key)
     try:
         day = parse_date(typed)
     except ValueError:
@@ -791,6 +856,7 @@ def _on_date(inner: Any, key: str, *args: Any) -> None:
         inner(*args)
     finally:
         st.session_state[key] = day.isoformat() if day else ""
+        _reported(key)  # the field as it now reads, not the date `inner` was handed
 
 
 def _date_input(where: Any, label: str, key: str, lang: str, inner: Any, args: tuple[Any, ...], disabled: bool,
@@ -799,10 +865,13 @@ def _date_input(where: Any, label: str, key: str, lang: str, inner: Any, args: t
     dialogue's date): shown as ISO 8601, handed to `inner` as a date, a wrong one said at the field."""
     bad = st.session_state.get(key + _BAD_DATE)
     value = st.session_state.get(key)
-    st.session_state[key] = bad if bad is not None else (
+    shown = st.session_state[key] = bad if bad is not None else (
         value.isoformat() if isinstance(value, dt.date) else (value if isinstance(value, str) else ""))
-    where.text_input(label, key=key, max_chars=10, placeholder=t(lang, "ui.date_placeholder"), help=t(lang, "ui.date_help"),
-                     on_change=_on_date, args=(inner, key, *args), disabled=disabled,
+    _given(key, shown, _on_date, (inner, key, *args))  # the field's own callback, for `catch_up`
+    where.text_input(label, key=key, max_chars=10, placeholder=t(lang, "ui.date_placeholder"),
+                     help=t(lang, "ui.date_help"), on_change=_on_date, args=(inner, key, *args), disabled=disabled,
                      label_visibility=label_visibility)
     if bad is not None:
         where.error(t(lang, "ui.date_invalid", text=md(bad)), icon=":material/event_busy:")
+    else:  # the message's place, kept (drawn as nothing), so that the fields below keep theirs
+        where.empty()

@@ -20,13 +20,14 @@ from assessment.store.auth import ALL_ORGS, ROLE_LABELS, org_key
 from assessment.checklist.checklist import text_for
 from ui.i18n import t
 from ui.chrome import question_anchor
+from ui.failure import guarded_callback
 from ui.metadata import draw_details
 from ui.outage import draw_unsaved
 from ui.progress import Visibility, survey
 from ui.routes import RESULTS, required_assessment, go, set_step, step_from_url
 from ui.session import OpenAssessment, checklist_note, current, editable, lang, my_roles, reload
 from ui.style import STEP_PICKER_KEY, STEPS_KEY, apply_style
-from ui.widgets import draw_general_measures, draw_section, md
+from ui.widgets import catch_up, draw_general_measures, draw_section, md
 
 _SURVEY = "survey"  # doc.cache key: what applies and what is answered, once per revision
 
@@ -39,8 +40,30 @@ def _survey(doc: OpenAssessment) -> Visibility:
     return vis
 
 
+_PICK = "skb_step_pick"  # the step picker's key (shown where the sidebar is folded away)
+
+
+@guarded_callback
 def _go_to(i: int) -> None:
     set_step(i)
+
+
+@guarded_callback
+def _pick_step(titles: tuple[str, ...]) -> None:
+    """The step chosen in the picker, by its index; a choice that names no step moves nothing.
+
+    Streamlit sends a select box's choice as the label it shows, and the picker's labels count the
+    answers ("Platsen · 1/2"). A browser that sends a request before the labels of an answer given a
+    moment earlier have reached it sends a label that no option has any more, and the server hands
+    that label over as text, not as an index. Such a label is matched to its step by the title; it must
+    never fail: a callback that raises takes every other callback of the same request with it, and
+    with them the text just typed into a field and the "next" just pressed."""
+    picked = st.session_state.get(_PICK)
+    if isinstance(picked, str):  # a stale label: "<title> · <counts>"
+        steps = [i for i, title in enumerate(titles) if title == picked.rpartition(" · ")[0]]
+        picked = steps[0] if len(steps) == 1 else None
+    if isinstance(picked, int) and 0 <= picked < len(titles):
+        set_step(picked)
 
 
 def _import_results_modules() -> None:
@@ -127,6 +150,7 @@ def _wizard() -> None:
     if doc is None:  # closed meanwhile (another tab, a reload that failed): the page says what to do
         st.rerun()
     lang_ = lang()
+    catch_up(doc)  # a value the browser sent whose callback did not run: saved before anything reads the answers
     sections = doc.assessment.checklist.sections
     step = step_from_url(doc, len(sections))
     vis = _survey(doc)
@@ -141,11 +165,11 @@ def _wizard() -> None:
 
     # Where the sidebar is folded away (a narrow screen, or folded by hand) its step list is out of sight:
     # the same steps are offered here, shown only then (ui/style.py).
-    st.session_state["skb_step_pick"] = step
+    st.session_state[_PICK] = step
+    titles = tuple(text_for(s.title, lang_) for s in sections)  # plain text: a select box shows no markdown
     with st.container(key=STEP_PICKER_KEY):
-        st.selectbox(t(lang_, "ui.go_to_step"), range(len(sections)), key="skb_step_pick",
-                     on_change=lambda: set_step(st.session_state["skb_step_pick"]),
-                     format_func=lambda i: f"{text_for(sections[i].title, lang_)} · " + (  # plain text: no markdown
+        st.selectbox(t(lang_, "ui.go_to_step"), range(len(sections)), key=_PICK, on_change=_pick_step, args=(titles,),
+                     format_func=lambda i: f"{titles[i]} · " + (
                          f"{vis.steps[i].answered}/{vis.steps[i].applicable}" if vis.steps[i].visible else "–"))
 
     section = sections[step]
@@ -163,7 +187,11 @@ def _wizard() -> None:
     if step + 1 == len(sections):  # the measures for the whole assessment, after the last question
         draw_general_measures(doc, lang_)
 
-    back, _, forward = st.columns([1, 2, 1])
+    # Nothing above the row changes in number when an answer reveals or hides a question (a hidden one
+    # keeps its place, ui/widgets.py `draw_section`): the browser places elements by position, and a row
+    # moved down was drawn anew, a focused "next" losing its focus and the Enter pressed on it. Keyed too,
+    # so that the browser knows the row by name as well.
+    back, _, forward = st.container(key="skb-step-nav").columns([1, 2, 1])
     back.button(t(lang_, "ui.back"), key="back", on_click=_go_to, args=(step - 1,), disabled=step == 0,
                 icon=":material/arrow_back:", width="stretch")
     if step + 1 < len(sections):
