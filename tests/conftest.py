@@ -13,7 +13,9 @@ neighbouring run's are never touched), and servers take free ports
 hangs; it is never what a test asserts.
 
 The fixtures named for what they give:
-- `fresh_store`: an open, empty store, once on SQLite and once on PostgreSQL;
+- `fresh_store` (also called `store`): an open, empty store, once on SQLite and once on PostgreSQL;
+- `stortorget_draft`: (id, revision) of Elif Şahin's draft on the square plan, stored in `store`
+  (tests/small_checklists.py holds the small checklists the tests share, and this case);
 - `app_data_dir`: the empty data directory the app (AppTest, `open_store()`) stores in;
 - `app_store`: the store the app will open, in that directory.
 """
@@ -36,9 +38,11 @@ except ImportError:  # tests/ made a package
     from tests.pg import database_url, postgres_database, postgres_server  # noqa: F401
     from tests.server import BROWSER_WAIT_MS, watch_runs
 
-try:  # the summary cross-check (tests/summary_check.py)
+try:  # the summary cross-check (tests/summary_check.py); the small checklists the tests share
+    from small_checklists import stortorget, torg
     from summary_check import checked, checked_html
 except ImportError:  # tests/ made a package
+    from tests.small_checklists import stortorget, torg
     from tests.summary_check import checked, checked_html
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -106,6 +110,20 @@ def fresh_store(database_url: str) -> Iterator[Store]:
     """An open, empty store: once on a fresh SQLite file and once on a fresh PostgreSQL database."""
     with open_store(database_url) as store:
         yield store
+
+
+@pytest.fixture
+def store(fresh_store: Store) -> Store:
+    """`fresh_store` by the short name the review, sign-in, tamper and import tests use."""
+    return fresh_store
+
+
+@pytest.fixture
+def stortorget_draft(store: Store) -> tuple[str, int]:
+    """(id, revision) of a draft by Elif Şahin on the square plan, stored: evening safety worse without a
+    measure yet, children gain."""
+    a = stortorget(torg())
+    return a.id, store.create(a, "Elif Şahin")
 
 
 @pytest.fixture

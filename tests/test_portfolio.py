@@ -32,22 +32,10 @@ from assessment.scoring.scoring import score
 from assessment.store import assessments as assessment_rows
 from assessment.store import portfolio as portfolio_rows
 from assessment.store.storage import Store
-from assessment.checklist.validate import parse_checklist
+from small_checklists import FIVE_STEPS, checklist_yaml, parsed, zero_and_proposal
 
-DISTRICT = """\
-schema_version: 1
-id: stadsdel
-version: "1"
-title: {sv: Stadsdelsplan, en: District plan}
-languages: [sv, en]
-scales:
-  - id: impact
-    steps:
-      - {value: -2, label: {sv: Stor negativ, en: Major negative}}
-      - {value: -1, label: {sv: Negativ, en: Negative}}
-      - {value: 0, label: {sv: Ingen, en: None}}
-      - {value: 1, label: {sv: Positiv, en: Positive}}
-      - {value: 2, label: {sv: Stor positiv, en: Major positive}}
+DISTRICT = checklist_yaml("stadsdel", ("Stadsdelsplan", "District plan"), FIVE_STEPS, zero_and_proposal(),
+                          """\
 frameworks:
   - id: policy_area
     policy_areas: true
@@ -62,9 +50,6 @@ groups:
      concept: children}
   - {id: older, label: {sv: Äldre, en: Older people}, weight: 1.5, worse_off: true, concept: older}
   - {id: all, label: {sv: Hela befolkningen, en: The whole population}, population: true, concept: all}
-alternatives:
-  - {id: zero, label: {sv: Nollalternativ, en: Zero alternative}, kind: zero}
-  - {id: proposal, label: {sv: Planförslag, en: Proposal}, kind: proposal}
 sections:
   - id: tidigt
     title: {sv: Det tidiga livets villkor, en: Early life}
@@ -90,15 +75,13 @@ sections:
         text: {sv: "Hur påverkas de boendes inflytande?", en: "How is residents' influence affected?"}
         type: group_impact
         scale: impact
-"""
+""")
 
 CRITERIA = ("forskola", "gronska", "dialog")
 
 
 def district():
-    checklist, problems = parse_checklist(DISTRICT, "stadsdel.yaml")
-    assert problems == []
-    return checklist
+    return parsed(DISTRICT, "stadsdel.yaml")
 
 
 def decision(title: str, municipality: str, areas: list[str], children: int, others: int, plan_type: str = "detaljplan",
