@@ -67,6 +67,13 @@ settings.load_profile("skb")
 _skipped: list[str] = []
 
 
+def pytest_configure(config: pytest.Config) -> None:
+    """`make test` runs two workers with `--dist loadgroup`: the tests of one `xdist_group` go to one worker,
+    so that what they share at module or process scope (a region of servers, the example reports) is made
+    once, not once per worker. Registered here too, for a run without xdist (`-p no:xdist`)."""
+    config.addinivalue_line("markers", "xdist_group(name): run these tests on one xdist worker (make test)")
+
+
 def under_ci() -> bool:
     return os.environ.get("CI", "").lower() in {"1", "true", "yes"}
 

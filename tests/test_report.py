@@ -25,6 +25,9 @@ from reports.i18n import CATALOGUE, LANGUAGES
 from example_reports import example, example_pages
 from render import page_texts, pdftotext_pages, sample_assessment, sample_data, sample_checklist
 
+# One worker builds the example reports (tests/example_reports.py) for all three report modules.
+pytestmark = pytest.mark.xdist_group("example-reports")
+
 
 def _pdf(lang: str = "sv", **texts: str) -> bytes:
     out = io.BytesIO()

@@ -43,6 +43,9 @@ except ImportError:  # tests/ made a package
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = sorted((ROOT / "examples").glob("*.yaml"))
 
+# One worker builds the example reports (tests/example_reports.py) for all three report modules.
+pytestmark = pytest.mark.xdist_group("example-reports")
+
 
 def example(path: Path) -> Assessment:
     return parse_assessment(path.read_bytes(), path.name, resolve=resolve_checklist)

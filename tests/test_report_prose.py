@@ -33,6 +33,9 @@ from render import page_texts, sample_assessment, sample_checklist_yaml, sample_
 
 EXAMPLES = sorted((Path(__file__).resolve().parent.parent / "examples").glob("*.yaml"))
 
+# One worker builds the example reports (tests/example_reports.py) for all three report modules.
+pytestmark = pytest.mark.xdist_group("example-reports")
+
 
 def flat(text: str) -> str:
     return " ".join(text.split())
