@@ -32,10 +32,10 @@ from hypothesis import settings
 from assessment.store.storage import Store, open_store
 
 try:  # the PostgreSQL fixtures (tests/pg.py); tests/ is on sys.path under pytest's default import mode
-    from pg import database_url, postgres_database, postgres_server  # noqa: F401
+    from pg import database_url, migrated_template, postgres_database, postgres_server  # noqa: F401
     from server import BROWSER_WAIT_MS, watch_runs
 except ImportError:  # tests/ made a package
-    from tests.pg import database_url, postgres_database, postgres_server  # noqa: F401
+    from tests.pg import database_url, migrated_template, postgres_database, postgres_server  # noqa: F401
     from tests.server import BROWSER_WAIT_MS, watch_runs
 
 try:  # the summary cross-check (tests/summary_check.py); the small checklists the tests share
