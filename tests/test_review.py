@@ -28,8 +28,14 @@ from assessment.store.storage import EditConflict, Store, open_store
 from small_checklists import torg
 
 
-def test_comments_on_a_criterion_and_on_the_whole_are_kept_with_the_replies(store: Store, stortorget_draft):
-    aid, revision = stortorget_draft
+@pytest.fixture
+def case(stortorget_draft: tuple[str, int]) -> tuple[str, int]:
+    """A draft by Elif Şahin: evening safety worse without a measure yet, children gain (conftest)."""
+    return stortorget_draft
+
+
+def test_comments_on_a_criterion_and_on_the_whole_are_kept_with_the_replies(store: Store, case):
+    aid, revision = case
     revision = send_for_review(store, aid, revision, "Elif Şahin")
     assert store.load(aid).assessment.metadata.status == Status.IN_REVIEW
     answers_before = store.load(aid).assessment.answers
@@ -52,8 +58,8 @@ def test_comments_on_a_criterion_and_on_the_whole_are_kept_with_the_replies(stor
     assert stored.assessment.answers == answers_before
 
 
-def test_a_comment_on_a_stale_thread_is_refused_and_names_who_posted(store: Store, stortorget_draft):
-    aid, _ = stortorget_draft
+def test_a_comment_on_a_stale_thread_is_refused_and_names_who_posted(store: Store, case):
+    aid, _ = case
     post(store, aid, 0, "Johan Lindqvist", "Första kommentaren")
     with pytest.raises(ReviewConflict) as refused:
         post(store, aid, 0, "Marta Wiśniewska", "Skriven utan att ha sett Johans")
@@ -62,8 +68,8 @@ def test_a_comment_on_a_stale_thread_is_refused_and_names_who_posted(store: Stor
     assert [c.text for c in thread(store, aid).comments] == ["Första kommentaren"]
 
 
-def test_a_comment_must_say_something_and_name_a_real_question(store: Store, stortorget_draft):
-    aid, _ = stortorget_draft
+def test_a_comment_must_say_something_and_name_a_real_question(store: Store, case):
+    aid, _ = case
     with pytest.raises(StorageError, match="tom"):
         post(store, aid, 0, "Johan", "   ")
     with pytest.raises(StorageError, match="no question \"parkering\""):
@@ -73,15 +79,15 @@ def test_a_comment_must_say_something_and_name_a_real_question(store: Store, sto
     assert thread(store, aid).comments == ()
 
 
-def test_a_draft_must_be_sent_for_review_before_sign_off(store: Store, stortorget_draft):
-    aid, revision = stortorget_draft
+def test_a_draft_must_be_sent_for_review_before_sign_off(store: Store, case):
+    aid, revision = case
     with pytest.raises(StorageError, match="Send the assessment for review"):
         sign_off(store, aid, revision, "Kommunstyrelsen")
     assert store.load(aid).assessment.metadata.status == Status.DRAFT
 
 
-def test_review_can_send_the_case_back_to_the_author(store: Store, stortorget_draft):
-    aid, revision = stortorget_draft
+def test_review_can_send_the_case_back_to_the_author(store: Store, case):
+    aid, revision = case
     revision = send_for_review(store, aid, revision, "Elif Şahin")
     revision = return_to_draft(store, aid, revision, "Johan Lindqvist")
     assert store.load(aid).assessment.metadata.status == Status.DRAFT
@@ -94,8 +100,8 @@ def _pdf_text(pdf: bytes) -> str:
 
 
 @pytest.mark.slow
-def test_sign_off_adopts_freezes_and_stores_the_report_that_says_so(store: Store, stortorget_draft):
-    aid, revision = stortorget_draft
+def test_sign_off_adopts_freezes_and_stores_the_report_that_says_so(store: Store, case):
+    aid, revision = case
     revision = send_for_review(store, aid, revision, "Elif Şahin")
     post(store, aid, 0, "Johan Lindqvist", "Klar för beslut.")
     adopted = sign_off(store, aid, revision, "Anna Öberg")
@@ -131,8 +137,8 @@ def test_sign_off_adopts_freezes_and_stores_the_report_that_says_so(store: Store
 
 
 @pytest.mark.slow
-def test_the_thread_goes_on_after_adoption_while_the_version_stays_frozen(store: Store, stortorget_draft):
-    aid, revision = stortorget_draft
+def test_the_thread_goes_on_after_adoption_while_the_version_stays_frozen(store: Store, case):
+    aid, revision = case
     revision = send_for_review(store, aid, revision, "Elif Şahin")
     adopted = sign_off(store, aid, revision, "Anna Öberg", lang="en")
     th = thread(store, aid)
@@ -143,8 +149,8 @@ def test_the_thread_goes_on_after_adoption_while_the_version_stays_frozen(store:
     assert f"Adopted {dt.date.today().isoformat()} by Anna Öberg" in " ".join(_pdf_text(report_pdf(store, aid, adopted, "en")).split())
 
 
-def test_signing_off_a_version_someone_has_changed_adopts_nothing(store: Store, stortorget_draft):
-    aid, revision = stortorget_draft
+def test_signing_off_a_version_someone_has_changed_adopts_nothing(store: Store, case):
+    aid, revision = case
     seen = send_for_review(store, aid, revision, "Elif Şahin")
     store.save_answer(aid, seen, "belysning", None, Answer(value=0, comment="Ny belysning finns redan"), "Elif Şahin")
     with pytest.raises(EditConflict):
@@ -154,8 +160,8 @@ def test_signing_off_a_version_someone_has_changed_adopts_nothing(store: Store, 
 
 
 @pytest.mark.slow
-def test_the_database_keeps_comments_and_stored_reports_as_they_were(store: Store, stortorget_draft):
-    aid, revision = stortorget_draft
+def test_the_database_keeps_comments_and_stored_reports_as_they_were(store: Store, case):
+    aid, revision = case
     revision = send_for_review(store, aid, revision, "Elif Şahin")
     post(store, aid, 0, "Johan Lindqvist", "Ursprunglig kommentar")
     sign_off(store, aid, revision, "Anna Öberg")
@@ -170,9 +176,9 @@ def test_the_database_keeps_comments_and_stored_reports_as_they_were(store: Stor
 
 
 @pytest.mark.slow
-def test_skb_verify_report_says_whether_a_file_is_the_adopted_report(store: Store, stortorget_draft, database_url: str,
+def test_skb_verify_report_says_whether_a_file_is_the_adopted_report(store: Store, case, database_url: str,
                                                                     tmp_path, capsys):
-    aid, revision = stortorget_draft
+    aid, revision = case
     revision = send_for_review(store, aid, revision, "Elif Şahin")
     adopted = sign_off(store, aid, revision, "Anna Öberg")
     good = tmp_path / "beslutsunderlag.pdf"
@@ -267,11 +273,11 @@ def test_in_local_mode_the_person_is_the_os_user_and_no_name_can_be_typed(data_d
     assert not any("Kommunfullmäktige" in b.label for b in at.button)
 
 
-def test_deleting_a_draft_takes_its_thread_follow_up_and_scores_with_it(store: Store, stortorget_draft):
+def test_deleting_a_draft_takes_its_thread_follow_up_and_scores_with_it(store: Store, case):
     from assessment.workflow.followup import set_status
     from assessment.workflow.portfolio import portfolio
 
-    aid, _ = stortorget_draft
+    aid, _ = case
     post(store, aid, 0, "Johan Lindqvist", "Ett utkast som ska bort")
     set_status(store, aid, "ljus", 0, "under_way", "Kalle")
     assert portfolio(store).count == 1
