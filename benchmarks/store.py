@@ -186,18 +186,7 @@ def autosave_postgres(ctx: Context) -> Row:
 
 PORTFOLIO_SIZE = 10_000
 _EXAMPLES = ("grannskap-utbyggnad", "fritidsgard-nedlaggning", "ny-skola-detaljplan")
-# Per table: the column holding the assessment id, and columns varied between the copies.
-_CLONED = {
-    # A copy starts as a draft so the freezing triggers let its version in; its status follows.
-    "assessments": ("id", {"status": "'draft'", "municipality": "'Kommun ' || CAST(n.i % 12 AS TEXT)"}),
-    # The body names its own id and municipality: the copy's, so that it loads and rescores as itself.
-    "versions": ("assessment_id", {"body": "REPLACE(REPLACE(t.body, :old_id, :new_id || CAST(n.i AS TEXT) || '\"'), "
-                                           ":old_mun, '\"municipality\":\"Kommun ' || CAST(n.i % 12 AS TEXT) || '\"')"}),
-    "score_heads": ("assessment_id", {"municipality_key": "'kommun ' || CAST(n.i % 12 AS TEXT)"}),
-    "scores": ("assessment_id", {}),
-    "score_areas": ("assessment_id", {"area_key": "t.area_key || ' ' || CAST(n.i % 40 AS TEXT)",
-                                      "area": "t.area || ' ' || CAST(n.i % 40 AS TEXT)"}),
-}
+MUNICIPALITIES, DISTRICTS = 12, 40  # how the copies vary
 
 
 def _seed_portfolio(store: Any, count: int) -> tuple[int, int]:
@@ -208,61 +197,42 @@ def _seed_portfolio(store: Any, count: int) -> tuple[int, int]:
     per table, with the municipality, title and district varied), because storing
     and rescoring 10,000 assessments one by one would take minutes and is not what
     is measured. Returns (assessments, score rows)."""
-    from sqlalchemy import inspect, text
-
+    from assessment.store import assessments as assessment_rows
+    from assessment.store import portfolio as portfolio_rows
     from assessment.workflow.portfolio import refresh_scores
 
     bases = []
-    municipalities = {}
     for name in _EXAMPLES:
         a = example_assessment(name)
         if a.metadata.status == Status.ADOPTED:  # adoption goes through review, never create: seeded as a draft
             a.metadata = a.metadata.model_copy(update={"status": Status.DRAFT})
         store.create(a, AUTHOR)
         bases.append(a.id)
-        municipalities[a.id] = a.metadata.municipality
     refresh_scores(store)
-    columns = {t: [c["name"] for c in inspect(store.engine).get_columns(t)] for t in _CLONED}
     per_base = [(count - len(bases)) // len(bases) + (1 if k < (count - len(bases)) % len(bases) else 0)
                 for k in range(len(bases))]
     with store.writing() as conn:
         for base, copies in zip(bases, per_base):
-            for table, (id_column, varied) in _CLONED.items():
-                select = []
-                for c in columns[table]:
-                    if c == id_column:
-                        select.append(f"t.{c} || '-' || CAST(n.i AS TEXT)")
-                    else:
-                        select.append(varied.get(c, f"t.{c}"))
-                conn.execute(text(
-                    "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < :copies) "
-                    f"INSERT INTO {table} ({', '.join(columns[table])}) SELECT {', '.join(select)} "
-                    f"FROM {table} t CROSS JOIN n WHERE t.{id_column} = :base"),
-                    {"copies": copies, "base": base, "old_id": json.dumps({"id": base}, separators=(",", ":"))[1:-1],
-                     "new_id": f'"id":"{base}-', "old_mun": '"municipality":' + json.dumps(municipalities[base],
-                                                                                        ensure_ascii=False)})
-            conn.execute(text("UPDATE assessments SET status = (SELECT b.status FROM assessments b WHERE b.id = :base) "
-                              "WHERE id LIKE :pattern"), {"base": base, "pattern": base + "-%"})
+            assessment_rows.bulk_copies(conn, base, copies, MUNICIPALITIES)
+            portfolio_rows.bulk_copies(conn, base, copies, MUNICIPALITIES, DISTRICTS)
     with store.reading() as conn:
-        heads = conn.execute(text("SELECT COUNT(*) FROM score_heads")).scalar_one()
-        rows = conn.execute(text("SELECT COUNT(*) FROM scores")).scalar_one()
+        heads, rows = portfolio_rows.counts(conn)
     if heads != count:
         raise RuntimeError(f"seeded {heads} assessments, not {count}")
     return heads, rows
 
 
 def _floor_query(store: Any) -> None:
-    from sqlalchemy import text
+    from assessment.store import portfolio as portfolio_rows
 
     with store.reading() as conn:
-        conn.execute(text("SELECT framework, dim_key, AVG(value), COUNT(value) FROM scores WHERE kind = 'dimension' "
-                          "GROUP BY framework, dim_key")).all()
+        portfolio_rows.dimension_means(conn)
 
 
 def _portfolio_row(ctx: Context, dialect: str, url: str) -> Row:
     storage = need_module("assessment.store.storage", "the storage layer")
     module = need_module("assessment.workflow.portfolio", "the portfolio")
-    from sqlalchemy import text
+    from assessment.store import portfolio as portfolio_rows
 
     store = storage.open_store(url)
     try:
@@ -273,8 +243,7 @@ def _portfolio_row(ctx: Context, dialect: str, url: str) -> Row:
         ours, base = interleaved(lambda: module.portfolio(store), lambda: _floor_query(store), n)
         # What a stale score costs: mark 100 assessments as changed and let the portfolio rescore them.
         with store.writing() as conn:
-            conn.execute(text("UPDATE score_heads SET revision = 0 WHERE assessment_id IN "
-                              "(SELECT assessment_id FROM score_heads ORDER BY assessment_id LIMIT 100)"))
+            portfolio_rows.mark_stale(conn, 100)
         start = time.perf_counter()
         refreshed = module.refresh_scores(store)
         per_stale = (time.perf_counter() - start) / max(refreshed, 1)

@@ -13,7 +13,9 @@ neighbouring run's are never touched), and servers take free ports
 hangs; it is never what a test asserts.
 
 The fixtures named for what they give:
-- `fresh_store`: an open, empty store, once on SQLite and once on PostgreSQL;
+- `fresh_store` (also called `store`): an open, empty store, once on SQLite and once on PostgreSQL;
+- `stortorget_draft`: (id, revision) of Elif Şahin's draft on the square plan, stored in `store`
+  (tests/small_checklists.py holds the small checklists the tests share, and this case);
 - `app_data_dir`: the empty data directory the app (AppTest, `open_store()`) stores in;
 - `app_store`: the store the app will open, in that directory.
 """
@@ -30,15 +32,17 @@ from hypothesis import settings
 from assessment.store.storage import Store, open_store
 
 try:  # the PostgreSQL fixtures (tests/pg.py); tests/ is on sys.path under pytest's default import mode
-    from pg import database_url, postgres_database, postgres_server  # noqa: F401
+    from pg import database_url, migrated_template, postgres_database, postgres_server  # noqa: F401
     from server import BROWSER_WAIT_MS, watch_runs
 except ImportError:  # tests/ made a package
-    from tests.pg import database_url, postgres_database, postgres_server  # noqa: F401
+    from tests.pg import database_url, migrated_template, postgres_database, postgres_server  # noqa: F401
     from tests.server import BROWSER_WAIT_MS, watch_runs
 
-try:  # the summary cross-check (tests/summary_check.py)
+try:  # the summary cross-check (tests/summary_check.py); the small checklists the tests share
+    from small_checklists import stortorget, torg
     from summary_check import checked, checked_html
 except ImportError:  # tests/ made a package
+    from tests.small_checklists import stortorget, torg
     from tests.summary_check import checked, checked_html
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -61,6 +65,13 @@ settings.register_profile("skb", deadline=None)
 settings.load_profile("skb")
 
 _skipped: list[str] = []
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """`make test` runs two workers with `--dist loadgroup`: the tests of one `xdist_group` go to one worker,
+    so that what they share at module or process scope (a region of servers, the example reports) is made
+    once, not once per worker. Registered here too, for a run without xdist (`-p no:xdist`)."""
+    config.addinivalue_line("markers", "xdist_group(name): run these tests on one xdist worker (make test)")
 
 
 def under_ci() -> bool:
@@ -106,6 +117,20 @@ def fresh_store(database_url: str) -> Iterator[Store]:
     """An open, empty store: once on a fresh SQLite file and once on a fresh PostgreSQL database."""
     with open_store(database_url) as store:
         yield store
+
+
+@pytest.fixture
+def store(fresh_store: Store) -> Store:
+    """`fresh_store` by the short name the review, sign-in, tamper and import tests use."""
+    return fresh_store
+
+
+@pytest.fixture
+def stortorget_draft(store: Store) -> tuple[str, int]:
+    """(id, revision) of a draft by Elif Şahin on the square plan, stored: evening safety worse without a
+    measure yet, children gain."""
+    a = stortorget(torg())
+    return a.id, store.create(a, "Elif Şahin")
 
 
 @pytest.fixture

@@ -28,7 +28,7 @@ from pathlib import Path
 
 import pytest
 
-__all__ = ["database_url", "postgres_server", "postgres_database"]
+__all__ = ["database_url", "migrated_template", "postgres_server", "postgres_database"]
 
 
 def _pg_bin() -> Path | None:
@@ -124,17 +124,48 @@ def postgres_server() -> Iterator[str]:
         shutil.rmtree(tmp, ignore_errors=True)
 
 
+# The fixtures that open the store on the database at once: for a test that asks for one of them, the database
+# is a copy of one the store's migrations made (`migrated_template`), which PostgreSQL copies in a fraction of
+# the time the migrations take. Every other test gets an empty database, as an older SKB or an upgrade meets it.
+OPENS_THE_STORE = {"fresh_store", "store"}
+
+
+@pytest.fixture(scope="session")
+def migrated_template(postgres_server: str) -> Iterator[str]:
+    """The name of a database on the test server that the store's migrations made and nothing else touched;
+    dropped at the end of the session."""
+    import psycopg
+    from sqlalchemy.engine import make_url
+
+    from assessment.store.storage import open_store
+
+    server = make_url(postgres_server)
+    name = f"skb_template_{uuid.uuid4().hex[:12]}"
+    conninfo = server.set(drivername="postgresql").render_as_string(hide_password=False)
+    with psycopg.connect(conninfo, autocommit=True) as conn:
+        conn.execute(f'CREATE DATABASE "{name}"')
+    open_store(server.set(database=name).render_as_string(hide_password=False)).close()  # closes every connection
+    try:
+        yield name
+    finally:
+        with psycopg.connect(conninfo, autocommit=True) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
 @pytest.fixture
-def postgres_database(postgres_server: str) -> Iterator[str]:
-    """The URL of a fresh, empty database on the test server, dropped afterwards."""
+def postgres_database(postgres_server: str, request: pytest.FixtureRequest) -> Iterator[str]:
+    """The URL of a fresh database on the test server, dropped afterwards: empty, or as the store's migrations
+    leave it for a test that opens the store on it at once (OPENS_THE_STORE)."""
     import psycopg
     from sqlalchemy.engine import make_url
 
     server = make_url(postgres_server)
     name = f"skb_test_{uuid.uuid4().hex[:12]}"
+    template = (f' TEMPLATE "{request.getfixturevalue("migrated_template")}"'
+                if OPENS_THE_STORE & set(request.fixturenames) else "")
     conninfo = server.set(drivername="postgresql").render_as_string(hide_password=False)
     with psycopg.connect(conninfo, autocommit=True) as conn:
-        conn.execute(f'CREATE DATABASE "{name}"')
+        conn.execute(f'CREATE DATABASE "{name}"{template}')
     try:
         yield server.set(database=name).render_as_string(hide_password=False)
     finally:

@@ -12,47 +12,16 @@ from dataclasses import dataclass
 from sqlalchemy import create_engine, text
 
 from assessment.workflow.followup import add_note, add_value, measures, reassess, schedule, set_review_date
-from assessment.answers.model import Answer, Measure, new_assessment
+from assessment.answers.model import Answer, new_assessment
 from assessment.workflow.review import post, send_for_review, sign_off, stored_reports, thread
 from assessment.store.storage import Store, open_store
-from assessment.checklist.validate import parse_checklist
-
-TORG = """\
-schema_version: 1
-id: torg
-version: "1"
-title: {sv: Torgplan, en: Square plan}
-languages: [sv, en]
-scales:
-  - id: impact
-    steps:
-      - {value: -2, label: {sv: Stor negativ, en: Major negative}}
-      - {value: -1, label: {sv: Negativ, en: Negative}}
-      - {value: 0, label: {sv: Ingen, en: None}}
-      - {value: 1, label: {sv: Positiv, en: Positive}}
-      - {value: 2, label: {sv: Stor positiv, en: Major positive}}
-groups:
-  - {id: children, label: {sv: Barn, en: Children}, weight: 2, worse_off: true}
-  - {id: all, label: {sv: Alla, en: Everyone}, population: true}
-sections:
-  - id: boende
-    title: {sv: Boende och närmiljö, en: Housing and neighbourhood}
-    criteria:
-      - id: belysning
-        text: {sv: "Hur påverkas tryggheten kvällstid?", en: "How is safety in the evening affected?"}
-        type: impact
-        scale: impact
-      - id: lek
-        text: {sv: "Hur påverkas barns möjligheter till lek?", en: "How are children's chances to play affected?"}
-        type: group_impact
-        scale: impact
-"""
+from small_checklists import stortorget
+from small_checklists import torg as small_torg
 
 
 def torg():
-    checklist, problems = parse_checklist(TORG, "torg.yaml")
-    assert problems == []
-    return checklist
+    """The square plan (tests/small_checklists.py) without alternatives, as the databases here were filled."""
+    return small_torg(alternatives=False)
 
 
 @dataclass(frozen=True)
@@ -65,11 +34,7 @@ class Made:
 def everything(url: str) -> Made:
     """Fill the database at `url` with one of each thing SKB keeps."""
     with open_store(url) as store:
-        a = new_assessment(torg(), "Stortorget i Łódźkvarteren", municipality="Örebro", areas=["Vivalla"])
-        a.set_answer("belysning", Answer(value=-1, comment="Mörkt vid busshållplatsen"))
-        a.set_answer("lek", Answer(value={"children": 2, "all": 1}))
-        a.measures.append(Measure(id="ljus", criterion="belysning", text="Belysning längs gångstråket",
-                                  responsible="Tekniska förvaltningen", indicator="Antal nya armaturer"))
+        a = stortorget(torg(), indicator="Antal nya armaturer")
         revision = store.create(a, "Elif Şahin")
         revision = send_for_review(store, a.id, revision, "Elif Şahin")
         t = post(store, a.id, 0, "Γιώργος Παπαδόπουλος", "Vilka trygghetsvandringar ligger till grund?",

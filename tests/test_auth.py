@@ -24,7 +24,7 @@ from assessment.workflow.cli import main
 from assessment.errors import Forbidden
 from assessment.answers.model import Answer, Measure, MeasureStatus, Status, new_assessment
 from assessment.workflow.review import post, return_to_draft, send_for_review, sign_off, thread
-from assessment.store.storage import Store, open_store
+from assessment.store.storage import Store
 
 try:  # tests/ is on sys.path under pytest's default import mode
     from test_review import torg
@@ -36,12 +36,6 @@ ELIF = Actor.named("Elif.Sahin@orebro.se")  # names are compared without case
 JOHAN = Actor.named("johan.lindqvist@orebro.se")
 MARTA = Actor.named("marta@orebro.se")
 ANNA = Actor.named("anna.oberg@orebro.se")
-
-
-@pytest.fixture
-def store(database_url: str):
-    with open_store(database_url) as s:
-        yield s
 
 
 @pytest.fixture

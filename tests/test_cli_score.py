@@ -10,13 +10,9 @@ import yaml
 
 from assessment.workflow.cli import main
 from assessment.answers.model import parse_assessment
+from small_checklists import FIVE_STEPS, NOLL_AND_FORSLAG, checklist_yaml
 
-CHECKLIST = """\
-schema_version: 1
-id: torget
-version: "2"
-title: {sv: Torget, en: The square}
-languages: [sv, en]
+CHECKLIST = checklist_yaml("torget", ("Torget", "The square"), FIVE_STEPS, NOLL_AND_FORSLAG, """\
 frameworks:
   - id: policy_area
     title: {sv: Målområden, en: Policy areas}
@@ -24,20 +20,9 @@ frameworks:
       - {id: housing, title: {sv: Boende och närmiljö, en: Housing and neighbourhood}}
       - {id: behaviour, title: {sv: Levnadsvanor, en: Health behaviours}}
       - {id: income, title: {sv: Inkomster och försörjningsmöjligheter, en: Income and livelihood}}
-scales:
-  - id: impact
-    steps:
-      - {value: -2, label: {sv: Stor negativ, en: Major negative}}
-      - {value: -1, label: {sv: Negativ, en: Negative}}
-      - {value: 0, label: {sv: Ingen, en: None}}
-      - {value: 1, label: {sv: Positiv, en: Positive}}
-      - {value: 2, label: {sv: Stor positiv, en: Major positive}}
 groups:
   - {id: barn, label: {sv: Barn och unga, en: Children and young people}, weight: 2, worse_off: true}
   - {id: alla, label: {sv: Hela befolkningen, en: The whole population}, population: true}
-alternatives:
-  - {id: noll, label: {sv: Nollalternativ, en: Zero alternative}, kind: zero}
-  - {id: forslag, label: {sv: Planförslaget, en: The proposal}, kind: proposal}
 sections:
   - id: torget
     title: {sv: Torget, en: The square}
@@ -50,7 +35,7 @@ scoring:
   flags:
     - {id: utan_atgard, kind: negative_without_measure, message: {sv: Negativ påverkan utan åtgärd,
        en: Negative impact without a measure}}
-"""
+""", version="2")
 
 ANSWERS = {
     "alternatives": {

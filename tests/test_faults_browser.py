@@ -29,8 +29,10 @@ from assessment.checklist.validate import parse_checklist
 
 try:  # tests/ is on sys.path under pytest's default import mode
     from server import BROWSER_WAIT_MS, AppServer, wait_for_the_run, watch_runs
+    from small_checklists import checklist_yaml, three_steps, zero_and_proposal
 except ImportError:  # tests/ made a package
     from tests.server import BROWSER_WAIT_MS, AppServer, wait_for_the_run, watch_runs
+    from tests.small_checklists import checklist_yaml, three_steps, zero_and_proposal
 
 CHROMIUM = Path("/usr/bin/chromium")
 
@@ -42,21 +44,8 @@ pytestmark = [
 
 TIMEOUT = BROWSER_WAIT_MS  # how long a wait may take before the test counts as hung, never a speed
 
-CHECKLIST = """\
-schema_version: 1
-id: trygghetsvandring
-version: "1"
-title: {sv: Trygghetsvandring, en: Safety walk}
-languages: [sv, en]
-scales:
-  - id: impact
-    steps:
-      - {value: -1, label: {sv: Negativ, en: Negative}}
-      - {value: 0, label: {sv: Ingen påverkan, en: No impact}}
-      - {value: 1, label: {sv: Positiv, en: Positive}}
-alternatives:
-  - {id: zero, label: {sv: Nollalternativ, en: Zero alternative}, kind: zero}
-  - {id: proposal, label: {sv: Förslaget, en: The proposal}, kind: proposal}
+CHECKLIST = checklist_yaml("trygghetsvandring", ("Trygghetsvandring", "Safety walk"),
+                           three_steps("Ingen påverkan", "No impact"), zero_and_proposal("Förslaget", "The proposal"), """\
 sections:
   - id: kvall
     title: {sv: Kvällar och nätter, en: Evenings and nights}
@@ -78,7 +67,7 @@ sections:
         text: {sv: "Hur påverkas barnens skolväg?", en: "How is the children's way to school affected?"}
         type: impact
         scale: impact
-"""
+""")
 
 COMMENT = "Łódź-gruppen: <b>ljusare</b> & tryggare vid Ελλάδα-caféet"
 WORRY = "Den mörka gångtunneln under Şahins väg"

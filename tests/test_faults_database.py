@@ -41,6 +41,7 @@ except ImportError:  # tests/ made a package
 CHROMIUM = Path("/usr/bin/chromium")
 ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
 _BROWSER_AND_POSTGRES = [
+    pytest.mark.xdist_group("outage"),  # one worker starts the installation once
     pytest.mark.browser,
     pytest.mark.postgres,
     pytest.mark.skipif(not CHROMIUM.exists(), reason=f"DATABASE FAULT SUITE NOT RUN: {CHROMIUM} is missing "

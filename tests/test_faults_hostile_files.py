@@ -29,21 +29,11 @@ from assessment.checklist.library import resolve_checklist
 from assessment.answers.model import Answer, dump_assessment, new_assessment, parse_assessment
 from assessment.store.storage import open_store
 from assessment.checklist.validate import parse_checklist
+from small_checklists import checklist_yaml, three_steps
 
 MEMORY_BOUND = 48 * 1024 * 1024  # bytes allocated at the peak, beyond the file itself
 
-CHECKLIST = """\
-schema_version: 1
-id: gardsmiljo
-version: "2"
-title: {sv: Gårdsmiljö, en: Courtyards}
-languages: [sv, en]
-scales:
-  - id: impact
-    steps:
-      - {value: -1, label: {sv: Negativ, en: Negative}}
-      - {value: 0, label: {sv: Ingen, en: None}}
-      - {value: 1, label: {sv: Positiv, en: Positive}}
+CHECKLIST = checklist_yaml("gardsmiljo", ("Gårdsmiljö", "Courtyards"), three_steps(), """\
 sections:
   - id: gard
     title: {sv: Gården, en: The courtyard}
@@ -52,7 +42,7 @@ sections:
         text: {sv: "Får barnen plats att leka på gården?", en: "Do children get room to play in the courtyard?"}
         type: impact
         scale: impact
-"""
+""", version="2")
 
 
 def valid_file() -> str:

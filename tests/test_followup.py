@@ -25,44 +25,13 @@ from assessment.workflow.followup import (FollowUpConflict, add_months, add_note
 from assessment.answers.model import Answer, Measure, MeasureNote, MeasureStatus, Status, new_assessment
 from assessment.store import storage
 from assessment.store.storage import Store
-from assessment.checklist.validate import parse_checklist
-
-PARK = """\
-schema_version: 1
-id: park
-version: "1"
-title: {sv: Parkplan, en: Park plan}
-languages: [sv, en]
-scales:
-  - id: impact
-    steps:
-      - {value: -2, label: {sv: Stor negativ, en: Major negative}}
-      - {value: -1, label: {sv: Negativ, en: Negative}}
-      - {value: 0, label: {sv: Ingen, en: None}}
-      - {value: 1, label: {sv: Positiv, en: Positive}}
-      - {value: 2, label: {sv: Stor positiv, en: Major positive}}
-alternatives:
-  - {id: zero, label: {sv: Nollalternativ, en: Zero alternative}, kind: zero}
-  - {id: proposal, label: {sv: Planförslag, en: Proposal}, kind: proposal}
-sections:
-  - id: boende
-    title: {sv: Boende och närmiljö, en: Housing and neighbourhood}
-    criteria:
-      - id: gronyta
-        text: {sv: "Hur påverkas tillgången till grönytor?", en: "How is access to green space affected?"}
-        type: impact
-        scale: impact
-      - id: buller
-        text: {sv: "Hur påverkas bullret?", en: "How is noise affected?"}
-        type: impact
-        scale: impact
-"""
-
+from small_checklists import FIVE_STEPS, checklist_yaml, parsed, question, section, sections, zero_and_proposal
 
 def park():
-    checklist, problems = parse_checklist(PARK, "park.yaml")
-    assert problems == []
-    return checklist
+    return parsed(checklist_yaml("park", ("Parkplan", "Park plan"), FIVE_STEPS, zero_and_proposal(), sections(section(
+        "boende", ("Boende och närmiljö", "Housing and neighbourhood"),
+        question("gronyta", ("Hur påverkas tillgången till grönytor?", "How is access to green space affected?")),
+        question("buller", ("Hur påverkas bullret?", "How is noise affected?"))))), "park.yaml")
 
 
 @contextmanager

@@ -14,40 +14,15 @@ from assessment.workflow import cli
 from assessment.errors import AssessmentFileError, DuplicateError
 from assessment.answers.model import Answer, Status, dump_assessment, new_assessment
 from assessment.store.storage import Store, open_store
-from assessment.checklist.validate import parse_checklist
+from small_checklists import checklist_yaml, parsed, question, section, sections, three_steps
 
-CHECKLIST = """\
-schema_version: 1
-id: skola
-version: "1"
-title: {sv: Skolgården, en: The schoolyard}
-languages: [sv, en]
-scales:
-  - id: impact
-    steps:
-      - {value: -1, label: {sv: Negativ, en: Negative}}
-      - {value: 0, label: {sv: Ingen, en: None}}
-      - {value: 1, label: {sv: Positiv, en: Positive}}
-sections:
-  - id: barn
-    title: {sv: Barn och unga, en: Children and young people}
-    criteria:
-      - id: yta
-        text: {sv: "Hur påverkas barnens friyta?", en: "How is the children's open space affected?"}
-        type: impact
-        scale: impact
-"""
+CHECKLIST = checklist_yaml("skola", ("Skolgården", "The schoolyard"), three_steps(), sections(section(
+    "barn", ("Barn och unga", "Children and young people"),
+    question("yta", ("Hur påverkas barnens friyta?", "How is the children's open space affected?")))))
+
 
 def skola():
-    checklist, problems = parse_checklist(CHECKLIST, "skola.yaml")
-    assert problems == []
-    return checklist
-
-
-@pytest.fixture
-def store(database_url: str):
-    with open_store(database_url) as s:
-        yield s
+    return parsed(CHECKLIST, "skola.yaml")
 
 
 @pytest.fixture

@@ -21,6 +21,7 @@ from assessment.checklist.library import load_library
 from assessment.answers.model import dump_assessment, new_assessment
 from assessment.store.storage import open_store
 from assessment.checklist.validate import parse_checklist
+from apptest import app
 
 ROOT = Path(__file__).resolve().parent.parent
 APP = str(ROOT / "streamlit_app.py")
@@ -30,13 +31,6 @@ INTEGRATED = "skb-integrerad"
 @pytest.fixture
 def integrated():
     return load_library()[0][INTEGRATED]
-
-
-def app(**query: str) -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=60)
-    for name, value in query.items():
-        at.query_params[name] = value
-    return at
 
 
 def _param(at: AppTest, name: str) -> str:

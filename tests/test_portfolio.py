@@ -29,23 +29,13 @@ from assessment.answers.model import Answer, Status, new_assessment
 from assessment.workflow.portfolio import (PortfolioFilters, choices, group_labels, head_row, portfolio, refresh_scores,
                                   score_rows, to_csv, to_xlsx)
 from assessment.scoring.scoring import score
+from assessment.store import assessments as assessment_rows
+from assessment.store import portfolio as portfolio_rows
 from assessment.store.storage import Store
-from assessment.checklist.validate import parse_checklist
+from small_checklists import FIVE_STEPS, checklist_yaml, parsed, zero_and_proposal
 
-DISTRICT = """\
-schema_version: 1
-id: stadsdel
-version: "1"
-title: {sv: Stadsdelsplan, en: District plan}
-languages: [sv, en]
-scales:
-  - id: impact
-    steps:
-      - {value: -2, label: {sv: Stor negativ, en: Major negative}}
-      - {value: -1, label: {sv: Negativ, en: Negative}}
-      - {value: 0, label: {sv: Ingen, en: None}}
-      - {value: 1, label: {sv: Positiv, en: Positive}}
-      - {value: 2, label: {sv: Stor positiv, en: Major positive}}
+DISTRICT = checklist_yaml("stadsdel", ("Stadsdelsplan", "District plan"), FIVE_STEPS, zero_and_proposal(),
+                          """\
 frameworks:
   - id: policy_area
     policy_areas: true
@@ -60,9 +50,6 @@ groups:
      concept: children}
   - {id: older, label: {sv: Äldre, en: Older people}, weight: 1.5, worse_off: true, concept: older}
   - {id: all, label: {sv: Hela befolkningen, en: The whole population}, population: true, concept: all}
-alternatives:
-  - {id: zero, label: {sv: Nollalternativ, en: Zero alternative}, kind: zero}
-  - {id: proposal, label: {sv: Planförslag, en: Proposal}, kind: proposal}
 sections:
   - id: tidigt
     title: {sv: Det tidiga livets villkor, en: Early life}
@@ -88,15 +75,13 @@ sections:
         text: {sv: "Hur påverkas de boendes inflytande?", en: "How is residents' influence affected?"}
         type: group_impact
         scale: impact
-"""
+""")
 
 CRITERIA = ("forskola", "gronska", "dialog")
 
 
 def district():
-    checklist, problems = parse_checklist(DISTRICT, "stadsdel.yaml")
-    assert problems == []
-    return checklist
+    return parsed(DISTRICT, "stadsdel.yaml")
 
 
 def decision(title: str, municipality: str, areas: list[str], children: int, others: int, plan_type: str = "detaljplan",
@@ -302,6 +287,31 @@ def test_many_stored_assessments_aggregate_to_the_means_of_their_scores(fresh_st
     assert vivalla.count == len(range(0, N, 40))
     assert vivalla.cumulative["running_total"].iloc[-1] == pytest.approx(vivalla.cumulative["value"].sum())
     assert list(vivalla.cumulative["date"]) == sorted(vivalla.cumulative["date"])
+
+
+def test_the_stores_bulk_copies_load_rescore_and_aggregate_as_themselves(fresh_store: Store):
+    """How the benchmark fills its portfolio of 10,000 (assessments.bulk_copies, portfolio.bulk_copies), on
+    three copies: each loads as itself in its own municipality, is current, and rescores when marked stale."""
+    a = decision("Ny skolgård i Vivalla", "Örebro", ["Vivalla"], 2, 1, decided=dt.date(2025, 3, 1))
+    fresh_store.create(a, "Elif Şahin")
+    assert refresh_scores(fresh_store) == 1
+    with fresh_store.reading() as conn:
+        heads, rows = portfolio_rows.counts(conn)
+    assert heads == 1 and rows > 0
+    with fresh_store.writing() as conn:
+        assessment_rows.bulk_copies(conn, a.id, 3, municipalities=2)
+        portfolio_rows.bulk_copies(conn, a.id, 3, municipalities=2, areas=2)
+    with fresh_store.reading() as conn:
+        assert portfolio_rows.counts(conn) == (4, 4 * rows)
+    copy = fresh_store.load(f"{a.id}-3").assessment
+    assert (copy.id, copy.metadata.municipality, copy.metadata.title) == (f"{a.id}-3", "Kommun 1", a.metadata.title)
+    assert refresh_scores(fresh_store) == 0  # copied with their derived rows: nothing to rescore
+    assert portfolio(fresh_store, PortfolioFilters(municipality="kommun 1")).count == 2  # copies 1 and 3
+    with fresh_store.writing() as conn:
+        portfolio_rows.mark_stale(conn, 2)
+    assert refresh_scores(fresh_store) == 2
+    children = portfolio(fresh_store, PortfolioFilters(group="children")).by_group.set_index("key").loc["children"]
+    assert (children["rated"], children["mean"]) == (4, 100.0)  # every copy scores as the original
 
 
 # --- the portfolio page, driven with AppTest ----------------------------------------------------------

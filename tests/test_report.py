@@ -26,7 +26,11 @@ from assessment.scoring.results import EquityResult, Flag
 from assessment.scoring.scoring import score
 from reports import render_participant_feedback, render_report
 from reports.i18n import LANGUAGES, msg
+from example_reports import example, example_pages
 from render import page_texts, pdftotext_pages, sample_assessment, sample_data, sample_checklist
+
+# One worker builds the example reports (tests/example_reports.py) for all three report modules.
+pytestmark = pytest.mark.xdist_group("example-reports")
 
 
 def _pdf(lang: str = "sv", **texts: str) -> bytes:
@@ -356,12 +360,9 @@ EXAMPLES = sorted((Path(__file__).resolve().parent.parent / "examples").glob("*.
 def test_every_example_has_its_parts_in_place(path: Path, lang: str):
     from assessment.answers.conditions import visible_criteria, visible_sections
     from assessment.checklist.checklist import text_for
-    from assessment.checklist.library import resolve_checklist
 
-    a = parse_assessment(path.read_bytes(), path.name, resolve=resolve_checklist)
-    out = io.BytesIO()
-    render_report(a, out, lang=lang)
-    pages = [flat(p) for p in page_texts(out.getvalue())]
+    a = example(path.stem)
+    pages = [flat(p) for p in example_pages(path.stem, lang)]
     assert flat(a.metadata.title) in pages[0] and flat(a.metadata.municipality) in pages[0]
     assert pages[1].startswith("Sammanfattning för beslutsfattare" if lang == "sv" else "Summary for decision-makers")
     assert ("Frågor att ställa" if lang == "sv" else "Questions to ask") in pages[1]

@@ -31,15 +31,20 @@ from reports.toolkit.pdf import one_page_scale
 
 try:  # tests/ is on sys.path under pytest's default import mode
     from axe_check import AXE_JS, MISSING, violations
+    from example_reports import example_html, example_pdf
     from render import sample_assessment, sample_checklist_yaml, sample_data
     from summary_check import MIN_SCALE, html_texts, page_texts, squash
 except ImportError:  # tests/ made a package
     from tests.axe_check import AXE_JS, MISSING, violations
+    from tests.example_reports import example_html, example_pdf
     from tests.render import sample_assessment, sample_checklist_yaml, sample_data
     from tests.summary_check import MIN_SCALE, html_texts, page_texts, squash
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = sorted((ROOT / "examples").glob("*.yaml"))
+
+# One worker builds the example reports (tests/example_reports.py) for all three report modules.
+pytestmark = pytest.mark.xdist_group("example-reports")
 
 
 def example(path: Path) -> Assessment:
@@ -55,12 +60,8 @@ def both(a: Assessment, lang: str) -> tuple[bytes, str]:
 
 @pytest.fixture(scope="module")
 def built() -> dict[tuple[str, str], tuple[Assessment, bytes, str]]:
-    out = {}
-    for path in EXAMPLES:
-        a = example(path)
-        for lang in ("sv", "en"):
-            out[(path.stem, lang)] = (a, *both(a, lang))
-    return out
+    return {(path.stem, lang): (example(path), example_pdf(path.stem, lang), example_html(path.stem, lang))
+            for path in EXAMPLES for lang in ("sv", "en")}
 
 
 @pytest.mark.parametrize("lang", ["sv", "en"])

@@ -28,9 +28,13 @@ from reports import render_report
 from reports.i18n import msg
 from reports.toolkit.markup import shorten
 from reports.prose import clause, fill, fmt_number, join_words, mid_sentence, sentence
+from example_reports import example, example_pages
 from render import page_texts, sample_assessment, sample_checklist_yaml, sample_data
 
 EXAMPLES = sorted((Path(__file__).resolve().parent.parent / "examples").glob("*.yaml"))
+
+# One worker builds the example reports (tests/example_reports.py) for all three report modules.
+pytestmark = pytest.mark.xdist_group("example-reports")
 
 
 def flat(text: str) -> str:
@@ -52,12 +56,8 @@ def _pages(a, lang: str = "sv") -> list[str]:
 @pytest.fixture(scope="module")
 def examples() -> dict[tuple[str, str], tuple[object, list[str]]]:
     """Each example assessment and its report's pages, in Swedish and English."""
-    out = {}
-    for path in EXAMPLES:
-        a = parse_assessment(path.read_bytes(), path.name, resolve=resolve_checklist)
-        for lang in ("sv", "en"):
-            out[(path.stem, lang)] = (a, _pages(a, lang))
-    return out
+    return {(path.stem, lang): (example(path.stem), [flat(p) for p in example_pages(path.stem, lang)])
+            for path in EXAMPLES for lang in ("sv", "en")}
 
 
 # --- the helpers -------------------------------------------------------------------------------

@@ -21,69 +21,17 @@ from streamlit.testing.v1 import AppTest
 from assessment.store.auth import Actor
 from assessment.workflow.cli import main
 from assessment.errors import FrozenError, StorageError
-from assessment.answers.model import Answer, Measure, Status, new_assessment
+from assessment.answers.model import Answer, Status, new_assessment
 from assessment.workflow.review import (ReviewConflict, post, report_pdf, return_to_draft, send_for_review, sign_off,
                                store_report, stored_reports, thread, verify_report)
 from assessment.store.storage import EditConflict, Store, open_store
-from assessment.checklist.validate import parse_checklist
-
-TORG = """\
-schema_version: 1
-id: torg
-version: "1"
-title: {sv: Torgplan, en: Square plan}
-languages: [sv, en]
-scales:
-  - id: impact
-    steps:
-      - {value: -2, label: {sv: Stor negativ, en: Major negative}}
-      - {value: -1, label: {sv: Negativ, en: Negative}}
-      - {value: 0, label: {sv: Ingen, en: None}}
-      - {value: 1, label: {sv: Positiv, en: Positive}}
-      - {value: 2, label: {sv: Stor positiv, en: Major positive}}
-groups:
-  - {id: children, label: {sv: Barn, en: Children}, weight: 2, worse_off: true}
-  - {id: all, label: {sv: Alla, en: Everyone}, population: true}
-alternatives:
-  - {id: zero, label: {sv: Nollalternativ, en: Zero alternative}, kind: zero}
-  - {id: proposal, label: {sv: Planförslag, en: Proposal}, kind: proposal}
-sections:
-  - id: boende
-    title: {sv: Boende och närmiljö, en: Housing and neighbourhood}
-    criteria:
-      - id: belysning
-        text: {sv: "Hur påverkas tryggheten kvällstid?", en: "How is safety in the evening affected?"}
-        type: impact
-        scale: impact
-      - id: lek
-        text: {sv: "Hur påverkas barns möjligheter till lek?", en: "How are children's chances to play affected?"}
-        type: group_impact
-        scale: impact
-"""
-
-
-def torg():
-    checklist, problems = parse_checklist(TORG, "torg.yaml")
-    assert problems == []
-    return checklist
+from small_checklists import torg
 
 
 @pytest.fixture
-def store(database_url: str):
-    with open_store(database_url) as s:
-        yield s
-
-
-@pytest.fixture
-def case(store: Store):
-    """A draft by Elif Şahin: evening safety worse without a measure yet, children gain."""
-    a = new_assessment(torg(), "Stortorget i Łódźkvarteren", municipality="Örebro", areas=["Vivalla"])
-    a.set_answer("belysning", Answer(value=-1, comment="Mörkt vid busshållplatsen"))
-    a.set_answer("lek", Answer(value={"children": 2, "all": 1}))
-    a.measures.append(Measure(id="ljus", criterion="belysning", text="Belysning längs gångstråket",
-                              responsible="Tekniska förvaltningen", indicator="Andel som känner sig trygga"))
-    revision = store.create(a, "Elif Şahin")
-    return a.id, revision
+def case(stortorget_draft: tuple[str, int]) -> tuple[str, int]:
+    """A draft by Elif Şahin: evening safety worse without a measure yet, children gain (conftest)."""
+    return stortorget_draft
 
 
 def test_comments_on_a_criterion_and_on_the_whole_are_kept_with_the_replies(store: Store, case):

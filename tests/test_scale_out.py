@@ -42,6 +42,7 @@ CHROMIUM = Path("/usr/bin/chromium")
 ROOT = Path(__file__).resolve().parent.parent
 
 pytestmark = [
+    pytest.mark.xdist_group("scale-out"),  # one worker starts the region (cluster, two servers, nginx) once
     pytest.mark.browser,
     pytest.mark.postgres,
     pytest.mark.skipif(not CHROMIUM.exists(), reason=f"SCALE-OUT SUITE NOT RUN: {CHROMIUM} is missing "

@@ -52,6 +52,7 @@ TIMEOUT = 30_000
 ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
 
 pytestmark = [
+    pytest.mark.xdist_group("sign-in"),  # one worker starts the provider and the app once
     pytest.mark.browser,
     pytest.mark.skipif(not CHROMIUM.exists(), reason=f"SIGN-IN BROWSER SUITE NOT RUN: {CHROMIUM} is missing "
                                                      "(apt-get install chromium)"),

@@ -17,50 +17,20 @@ from sqlalchemy import text
 from assessment.errors import FrozenError, NotFound, StorageError
 from assessment.answers.model import Answer, Measure, Status, new_assessment
 from assessment.store.storage import EditConflict, Store, open_store, server_date
-from assessment.checklist.validate import parse_checklist
+from small_checklists import (CHILDREN_AND_ALL, FIVE_STEPS, checklist_yaml, parsed, question, section, sections,
+                              zero_and_proposal)
 
-CHECKLIST = """\
-schema_version: 1
-id: park
-version: "2"
-title: {sv: Parkplan, en: Park plan}
-languages: [sv, en]
-scales:
-  - id: impact
-    steps:
-      - {value: -2, label: {sv: Stor negativ, en: Major negative}}
-      - {value: -1, label: {sv: Negativ, en: Negative}}
-      - {value: 0, label: {sv: Ingen, en: None}}
-      - {value: 1, label: {sv: Positiv, en: Positive}}
-      - {value: 2, label: {sv: Stor positiv, en: Major positive}}
-groups:
-  - {id: children, label: {sv: Barn, en: Children}, weight: 2, worse_off: true}
-  - {id: all, label: {sv: Alla, en: Everyone}, population: true}
-alternatives:
-  - {id: zero, label: {sv: Nollalternativ, en: Zero alternative}, kind: zero}
-  - {id: proposal, label: {sv: Planförslag, en: Proposal}, kind: proposal}
-sections:
-  - id: boende
-    title: {sv: Boende och närmiljö, en: Housing and neighbourhood}
-    criteria:
-      - id: dialog
-        text: {sv: "Har boende fått vara med och rita?", en: "Were residents part of drawing the plan?"}
-        type: yes_no
-      - id: gronyta
-        text: {sv: "Hur påverkas tillgången till grönytor?", en: "How is access to green space affected?"}
-        type: impact
-        scale: impact
-      - id: lek
-        text: {sv: "Hur påverkas barns möjligheter till lek?", en: "How are children's chances to play affected?"}
-        type: group_impact
-        scale: impact
-"""
+PARK_SECTIONS = sections(section(
+    "boende", ("Boende och närmiljö", "Housing and neighbourhood"),
+    question("dialog", ("Har boende fått vara med och rita?", "Were residents part of drawing the plan?"), "yes_no"),
+    question("gronyta", ("Hur påverkas tillgången till grönytor?", "How is access to green space affected?")),
+    question("lek", ("Hur påverkas barns möjligheter till lek?", "How are children's chances to play affected?"),
+             "group_impact")))
 
 
 def park_checklist(version: str = "2"):
-    checklist, problems = parse_checklist(CHECKLIST.replace('version: "2"', f'version: "{version}"'), "park.yaml")
-    assert problems == []
-    return checklist
+    return parsed(checklist_yaml("park", ("Parkplan", "Park plan"), FIVE_STEPS, CHILDREN_AND_ALL, zero_and_proposal(),
+                                 PARK_SECTIONS, version=version), "park.yaml")
 
 
 @pytest.fixture

@@ -21,41 +21,12 @@ from assessment.store.migrations import FROZEN_MARK
 from assessment.answers.model import Answer, new_assessment
 from assessment.workflow.review import post, send_for_review, sign_off, thread
 from assessment.store.storage import Store, open_store
-from assessment.checklist.validate import parse_checklist
-
-PARK = """\
-schema_version: 1
-id: park
-version: "1"
-title: {sv: Parken, en: The park}
-languages: [sv, en]
-scales:
-  - id: impact
-    steps:
-      - {value: -1, label: {sv: Negativ, en: Negative}}
-      - {value: 0, label: {sv: Ingen, en: None}}
-      - {value: 1, label: {sv: Positiv, en: Positive}}
-sections:
-  - id: natur
-    title: {sv: Grönska, en: Green space}
-    criteria:
-      - id: skugga
-        text: {sv: "Hur påverkas skuggan under sommaren?", en: "How is summer shade affected?"}
-        type: impact
-        scale: impact
-"""
-
+from small_checklists import checklist_yaml, parsed, question, section, sections, three_steps
 
 def park():
-    checklist, problems = parse_checklist(PARK, "park.yaml")
-    assert problems == []
-    return checklist
-
-
-@pytest.fixture
-def store(database_url: str):
-    with open_store(database_url) as s:
-        yield s
+    return parsed(checklist_yaml("park", ("Parken", "The park"), three_steps(), sections(section(
+        "natur", ("Grönska", "Green space"),
+        question("skugga", ("Hur påverkas skuggan under sommaren?", "How is summer shade affected?"))))), "park.yaml")
 
 
 @pytest.fixture

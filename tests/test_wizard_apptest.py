@@ -25,6 +25,7 @@ from assessment.scoring.summary import fmt_figure
 from assessment.checklist.validate import load_checklist
 from assessment.catalogue import template
 from ui.widgets import fold_key
+from apptest import app
 
 ROOT = Path(__file__).resolve().parent.parent
 APP = str(ROOT / "streamlit_app.py")
@@ -37,13 +38,6 @@ def data_dir(app_data_dir: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """A fresh, empty data directory for this test's assessments, the test checklists installed."""
     monkeypatch.setenv("SKB_CHECKLIST_DIR", str(DATA))
     return app_data_dir
-
-
-def app(**query: str) -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=60)
-    for name, value in query.items():
-        at.query_params[name] = value
-    return at
 
 
 # --- driving the wizard like a planner would ------------------------------------------------------

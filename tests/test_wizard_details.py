@@ -21,6 +21,7 @@ from assessment.store.auth import Actor
 from assessment.answers.model import Metadata
 from assessment.store.storage import open_store
 from ui.metadata import MAX_NAMES, SHORT_TEXT, DetailsProblem, updated_metadata
+from apptest import app
 
 ROOT = Path(__file__).resolve().parent.parent
 APP = str(ROOT / "streamlit_app.py")
@@ -71,13 +72,6 @@ def data_dir(app_data_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
     (checklists / "utan-nivaer.yaml").write_text(PLAIN, encoding="utf-8")
     monkeypatch.setenv("SKB_CHECKLIST_DIR", str(checklists))
     return app_data_dir
-
-
-def app(**query: str) -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=60)
-    for name, value in query.items():
-        at.query_params[name] = value
-    return at
 
 
 def create(checklist_id: str, title: str, who: str = "Ayşe") -> tuple[AppTest, str]:

@@ -5,11 +5,12 @@ other features run on them. The chain's rows are written and checked by `assessm
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from sqlalchemy import Column, Connection, ForeignKey, Index, Integer, String, Table, Text, text
 
-from . import metadata
+from . import copy_rows, metadata
 
 checklist_snapshots = Table(
     "checklist_snapshots", metadata,
@@ -186,3 +187,23 @@ def summaries(conn: Connection, search: str | None = None, status: str | None = 
     return conn.execute(text(
         "SELECT id, title, municipality, status, checklist_id, checklist_version, revision, created_at, "
         f"created_by, updated_at, updated_by FROM assessments {where} ORDER BY updated_at DESC, id"), params).all()
+
+
+def bulk_copies(conn: Connection, base: str, copies: int, municipalities: int) -> None:
+    """`copies` copies of assessment `base`, head and versions, made inside the database: `base-1` ...
+    `base-N`, the copy numbered i in municipality "Kommun {i % municipalities}", each body naming its own id and
+    municipality so that it loads and rescores as itself. A copy goes in as a draft (the freezing triggers let
+    its versions in) and then takes the status of `base`. The copies are not sealed in the integrity chain: this
+    fills a database for measuring (the portfolio benchmark), never a municipality's."""
+    head = conn.execute(text("SELECT municipality, status FROM assessments WHERE id = :id"), {"id": base}).one()
+    municipality = "'Kommun ' || CAST(n.i % :municipalities AS TEXT)"
+    copy_rows(conn, assessments, "id", base, copies, {"status": "'draft'", "municipality": municipality},
+              {"municipalities": municipalities})
+    copy_rows(conn, versions, "assessment_id", base, copies, {
+        "body": "REPLACE(REPLACE(t.body, :old_id, :new_id || CAST(n.i AS TEXT) || '\"'), :old_mun, "
+                "'\"municipality\":\"Kommun ' || CAST(n.i % :municipalities AS TEXT) || '\"')"},
+              {"municipalities": municipalities, "old_id": json.dumps({"id": base}, separators=(",", ":"))[1:-1],
+               "new_id": f'"id":"{base}-',
+               "old_mun": '"municipality":' + json.dumps(head.municipality, ensure_ascii=False)})
+    conn.execute(text("UPDATE assessments SET status = :status WHERE id LIKE :pattern"),
+                 {"status": head.status, "pattern": base + "-%"})

@@ -12,7 +12,7 @@ from typing import Any
 
 from sqlalchemy import Column, Connection, Double, ForeignKey, Index, Integer, String, Table, Text, text
 
-from . import metadata
+from . import copy_rows, metadata
 from . import assessments as _assessments  # noqa: F401 - the tables these refer to
 
 score_heads = Table(
@@ -102,6 +102,39 @@ def replace_rows(conn: Connection, heads: list[dict[str, Any]], scores: list[dic
         conn.execute(text("INSERT INTO score_labels (kind, framework, dim_key, label_sv, label_en) VALUES "
                           "(:kind, :framework, :dim_key, :label_sv, :label_en) "
                           "ON CONFLICT (kind, framework, dim_key) DO NOTHING"), labels)
+
+
+def mark_stale(conn: Connection, count: int) -> None:
+    """Mark the derived rows of the first `count` assessments (by id) older than their version, so that the
+    next refresh rescores them: what a changed scoring costs (the portfolio benchmark)."""
+    conn.execute(text("UPDATE score_heads SET revision = 0 WHERE assessment_id IN "
+                      "(SELECT assessment_id FROM score_heads ORDER BY assessment_id LIMIT :count)"), {"count": count})
+
+
+def bulk_copies(conn: Connection, base: str, copies: int, municipalities: int, areas: int) -> None:
+    """The derived rows of the copies `assessments.bulk_copies` made of `base`, copied inside the database
+    rather than rescored: the copy numbered i in municipality "kommun {i % municipalities}" and its areas
+    suffixed with i % `areas`. For measuring a large portfolio (the benchmark)."""
+    numbered = {"municipalities": municipalities, "areas": areas}
+    copy_rows(conn, score_heads, "assessment_id", base, copies,
+              {"municipality_key": "'kommun ' || CAST(n.i % :municipalities AS TEXT)"}, numbered)
+    copy_rows(conn, scores, "assessment_id", base, copies, {})
+    copy_rows(conn, score_areas, "assessment_id", base, copies,
+              {"area_key": "t.area_key || ' ' || CAST(n.i % :areas AS TEXT)",
+               "area": "t.area || ' ' || CAST(n.i % :areas AS TEXT)"}, numbered)
+
+
+def counts(conn: Connection) -> tuple[int, int]:
+    """(assessments with derived rows, score rows)."""
+    return (conn.execute(text("SELECT COUNT(*) FROM score_heads")).scalar_one(),
+            conn.execute(text("SELECT COUNT(*) FROM scores")).scalar_one())
+
+
+def dimension_means(conn: Connection) -> list[Any]:
+    """(framework, dimension, mean, rated) over every stored score of a dimension: one GROUP BY over the score
+    rows, the least any aggregation of them costs (the portfolio benchmark's floor)."""
+    return conn.execute(text("SELECT framework, dim_key, AVG(value), COUNT(value) FROM scores "
+                             "WHERE kind = 'dimension' GROUP BY framework, dim_key")).all()
 
 
 def analyze(conn: Connection) -> None:

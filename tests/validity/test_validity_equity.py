@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from assessment.answers.model import Answer, AnswerType
 from assessment.scoring.scoring import score
+from small_checklists import FIVE_STEPS, NOLL_AND_FORSLAG, checklist_yaml
 
 from conftest import filled, inline, once, rate_group, said, set_answer
 
@@ -176,27 +177,11 @@ def test_the_gap_against_the_zero_alternative_is_given_beside_the_gap_against_to
         in s["en"].equity
 
 
-SMALL = """\
-schema_version: 1
-id: litet
-version: "1"
-title: {sv: Litet fall, en: Small case}
-languages: [sv, en]
-scales:
-  - id: impact
-    steps:
-      - {value: -2, label: {sv: Stor negativ, en: Major negative}}
-      - {value: -1, label: {sv: Negativ, en: Negative}}
-      - {value: 0, label: {sv: Ingen, en: None}}
-      - {value: 1, label: {sv: Positiv, en: Positive}}
-      - {value: 2, label: {sv: Stor positiv, en: Major positive}}
+SMALL = checklist_yaml("litet", ("Litet fall", "Small case"), FIVE_STEPS, NOLL_AND_FORSLAG, """\
 groups:
   - {id: barn, label: {sv: Barn, en: Children}, weight: 2, worse_off: true}
   - {id: aldre, label: {sv: Äldre, en: Older people}, weight: 1, worse_off: true}
   - {id: alla, label: {sv: Hela befolkningen, en: The whole population}, population: true}
-alternatives:
-  - {id: noll, label: {sv: Nollalternativ, en: Zero alternative}, kind: zero}
-  - {id: forslag, label: {sv: Planförslaget, en: The proposal}, kind: proposal}
 sections:
   - id: boende
     title: {sv: Boende, en: Housing}
@@ -205,7 +190,7 @@ sections:
       - {id: lek, text: {sv: Lek, en: Play}, type: group_impact, scale: impact}
       - {id: trygghet, text: {sv: Trygghet, en: Safety}, type: group_impact, scale: impact}
       - {id: strak, text: {sv: Stråk, en: Paths}, type: group_impact, scale: impact}
-"""
+""")
 
 
 def test_several_rules_read_as_several_findings_each_stated_once(integrated):

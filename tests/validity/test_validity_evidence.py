@@ -11,6 +11,7 @@ import datetime as dt
 from assessment.answers.model import Answer, Measure, ParticipationRecord
 from assessment.scoring.results import result_json
 from assessment.scoring.scoring import score
+from small_checklists import FIVE_STEPS, NOLL_AND_FORSLAG, checklist_yaml
 
 from conftest import filled, inline, rate_group, said, set_answer
 
@@ -184,23 +185,8 @@ measures:
     assert "warning utan_atgard" in s["sv"].flags and "warning utan_atgard" in s["en"].flags
 
 
-RELAXED = """\
-schema_version: 1
-id: lattnad
-version: "1"
-title: {sv: Lättnad regel, en: Relaxed rule}
-languages: [sv, en]
-scales:
-  - id: impact
-    steps:
-      - {value: -2, label: {sv: Stor negativ, en: Major negative}}
-      - {value: -1, label: {sv: Negativ, en: Negative}}
-      - {value: 0, label: {sv: Ingen, en: None}}
-      - {value: 1, label: {sv: Positiv, en: Positive}}
-      - {value: 2, label: {sv: Stor positiv, en: Major positive}}
-alternatives:
-  - {id: noll, label: {sv: Nollalternativ, en: Zero alternative}, kind: zero}
-  - {id: forslag, label: {sv: Planförslaget, en: The proposal}, kind: proposal}
+RELAXED = checklist_yaml("lattnad", ("Lättnad regel", "Relaxed rule"), FIVE_STEPS, NOLL_AND_FORSLAG,
+                         """\
 sections:
   - id: park
     title: {sv: Park, en: Park}
@@ -216,4 +202,4 @@ scoring:
        message: {sv: Grönska utan åtgärd, en: Green space without a measure}}
     - {id: utan_atgard, kind: negative_without_measure, sections: [boende],
        message: {sv: Utan åtgärd, en: Without a measure}}
-"""
+""")
