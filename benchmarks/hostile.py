@@ -115,7 +115,7 @@ def _oversized_cli(ctx: Context) -> Row:
 
     def refuse() -> None:
         with contextlib.redirect_stderr(io.StringIO()) as err:
-            code = cli.main(["import", str(path), "--db", url, "--author", AUTHOR])
+            code = cli.main(["import", str(path), "--db", url, "--author", AUTHOR, "--lang", "en"])
         if code != 1 or "the largest accepted is" not in err.getvalue():
             raise RuntimeError(f"skb import of 64 MB gave {code}: {err.getvalue()[:200]}")
 

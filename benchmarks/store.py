@@ -213,8 +213,8 @@ def _seed_portfolio(store: Any, count: int) -> tuple[int, int]:
                 for k in range(len(bases))]
     with store.writing() as conn:
         for base, copies in zip(bases, per_base):
-            assessment_rows.bulk_copies(conn, base, copies, MUNICIPALITIES)
-            portfolio_rows.bulk_copies(conn, base, copies, MUNICIPALITIES, DISTRICTS)
+            assessment_rows.bulk_copies(conn, base, copies, MUNICIPALITIES, named="Kommun ")
+            portfolio_rows.bulk_copies(conn, base, copies, MUNICIPALITIES, DISTRICTS, named="Kommun ")
     with store.reading() as conn:
         heads, rows = portfolio_rows.counts(conn)
     if heads != count:

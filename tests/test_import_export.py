@@ -188,8 +188,10 @@ def test_skb_import_of_a_hostile_file_says_why_and_stores_nothing(database_url: 
         tracemalloc.stop()
     # Reading the whole 64 MB would peak above it; the limit (5 MB) and opening the database stay well below.
     assert peak < 48 * 1024 * 1024, f"{peak / 1e6:.0f} MB at the peak: more than the limit was read"
+    assert "den största som tas emot är" in capsys.readouterr().err  # import speaks Swedish unless asked
+    assert cli.main(["import", str(path), "--db", database_url, "--lang", "en"]) == 1
     assert "the largest accepted is" in capsys.readouterr().err
-    assert cli.main(["import", str(tmp_path / "finns-inte.yaml"), "--db", database_url]) == 1
+    assert cli.main(["import", str(tmp_path / "finns-inte.yaml"), "--db", database_url, "--lang", "en"]) == 1
     assert "No such file" in capsys.readouterr().err
     assert cli.main(["list", "--db", database_url]) == 0
     assert capsys.readouterr().out == ""

@@ -299,8 +299,8 @@ def test_the_stores_bulk_copies_load_rescore_and_aggregate_as_themselves(fresh_s
         heads, rows = portfolio_rows.counts(conn)
     assert heads == 1 and rows > 0
     with fresh_store.writing() as conn:
-        assessment_rows.bulk_copies(conn, a.id, 3, municipalities=2)
-        portfolio_rows.bulk_copies(conn, a.id, 3, municipalities=2, areas=2)
+        assessment_rows.bulk_copies(conn, a.id, 3, municipalities=2, named="Kommun ")
+        portfolio_rows.bulk_copies(conn, a.id, 3, municipalities=2, areas=2, named="Kommun ")
     with fresh_store.reading() as conn:
         assert portfolio_rows.counts(conn) == (4, 4 * rows)
     copy = fresh_store.load(f"{a.id}-3").assessment

@@ -189,20 +189,21 @@ def summaries(conn: Connection, search: str | None = None, status: str | None = 
         f"created_by, updated_at, updated_by FROM assessments {where} ORDER BY updated_at DESC, id"), params).all()
 
 
-def bulk_copies(conn: Connection, base: str, copies: int, municipalities: int) -> None:
+def bulk_copies(conn: Connection, base: str, copies: int, municipalities: int, named: str) -> None:
     """`copies` copies of assessment `base`, head and versions, made inside the database: `base-1` ...
-    `base-N`, the copy numbered i in municipality "Kommun {i % municipalities}", each body naming its own id and
+    `base-N`, the copy numbered i in municipality `named` followed by i % `municipalities`, each body naming its own id and
     municipality so that it loads and rescores as itself. A copy goes in as a draft (the freezing triggers let
     its versions in) and then takes the status of `base`. The copies are not sealed in the integrity chain: this
     fills a database for measuring (the portfolio benchmark), never a municipality's."""
     head = conn.execute(text("SELECT municipality, status FROM assessments WHERE id = :id"), {"id": base}).one()
-    municipality = "'Kommun ' || CAST(n.i % :municipalities AS TEXT)"
+    municipality = ":named || CAST(n.i % :municipalities AS TEXT)"
     copy_rows(conn, assessments, "id", base, copies, {"status": "'draft'", "municipality": municipality},
-              {"municipalities": municipalities})
+              {"municipalities": municipalities, "named": named})
     copy_rows(conn, versions, "assessment_id", base, copies, {
         "body": "REPLACE(REPLACE(t.body, :old_id, :new_id || CAST(n.i AS TEXT) || '\"'), :old_mun, "
-                "'\"municipality\":\"Kommun ' || CAST(n.i % :municipalities AS TEXT) || '\"')"},
-              {"municipalities": municipalities, "old_id": json.dumps({"id": base}, separators=(",", ":"))[1:-1],
+                "'\"municipality\":' || :named_json || CAST(n.i % :municipalities AS TEXT) || '\"')"},
+              {"municipalities": municipalities, "named_json": json.dumps(named, ensure_ascii=False)[:-1],
+               "old_id": json.dumps({"id": base}, separators=(",", ":"))[1:-1],
                "new_id": f'"id":"{base}-',
                "old_mun": '"municipality":' + json.dumps(head.municipality, ensure_ascii=False)})
     conn.execute(text("UPDATE assessments SET status = :status WHERE id LIKE :pattern"),

@@ -111,13 +111,15 @@ def mark_stale(conn: Connection, count: int) -> None:
                       "(SELECT assessment_id FROM score_heads ORDER BY assessment_id LIMIT :count)"), {"count": count})
 
 
-def bulk_copies(conn: Connection, base: str, copies: int, municipalities: int, areas: int) -> None:
-    """The derived rows of the copies `assessments.bulk_copies` made of `base`, copied inside the database
-    rather than rescored: the copy numbered i in municipality "kommun {i % municipalities}" and its areas
-    suffixed with i % `areas`. For measuring a large portfolio (the benchmark)."""
-    numbered = {"municipalities": municipalities, "areas": areas}
+def bulk_copies(conn: Connection, base: str, copies: int, municipalities: int, areas: int, named: str) -> None:
+    """The derived rows of the copies `assessments.bulk_copies` made of `base` (with the same `named`), copied
+    inside the database rather than rescored: the copy numbered i in municipality `named` followed by
+    i % `municipalities` (its key casefolded, as the portfolio folds a name of single spaces) and its areas suffixed
+    with i % `areas`.
+    For measuring a large portfolio (the benchmark)."""
+    numbered = {"municipalities": municipalities, "areas": areas, "named_key": named.casefold()}
     copy_rows(conn, score_heads, "assessment_id", base, copies,
-              {"municipality_key": "'kommun ' || CAST(n.i % :municipalities AS TEXT)"}, numbered)
+              {"municipality_key": ":named_key || CAST(n.i % :municipalities AS TEXT)"}, numbered)
     copy_rows(conn, scores, "assessment_id", base, copies, {})
     copy_rows(conn, score_areas, "assessment_id", base, copies,
               {"area_key": "t.area_key || ' ' || CAST(n.i % :areas AS TEXT)",
