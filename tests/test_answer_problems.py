@@ -10,8 +10,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from assessment.answers.model import MAX_TEXT, NOT_RELEVANT, check_certainty, check_value
+from assessment.answers.model import (_INPUT_PROBLEMS, MAX_TEXT, NOT_RELEVANT, _input_problem, check_certainty,
+                                      check_value)
 from assessment.checklist.validate import load_checklist
 from assessment.errors import Term
 
@@ -94,3 +96,38 @@ def test_a_certainty_that_cannot_be_said_is_said_in_both_languages():
     assert (unknown.text("en"), unknown.text("sv")) == (f'unknown certainty "very" (levels: {levels})',
                                                         f'okänd säkerhet "very" (nivåer: {levels})')
     assert check_certainty(INTEGRATED, INTEGRATED.criterion("el_preschool"), INTEGRATED.certainty.levels[0].id) is None
+
+
+class _Every(BaseModel):
+    """One field for each kind of value pydantic may find wrong in an assessment file."""
+
+    model_config = ConfigDict(extra="forbid")
+    text: str
+    whole: int
+    number: float
+    flag: bool
+    items: list[str]
+    mapping: dict[str, int]
+    ident: str = Field(pattern=r"^[a-z]+$")
+
+
+WRONG = [{"text": 1, "whole": "x", "number": "y", "flag": "kanske", "items": 1, "mapping": 1, "ident": "Å!",
+          "okänd": 1},
+         {"whole": 1.5, "number": [], "flag": [], "items": [], "mapping": {}, "ident": "a"},
+         {"text": "a", "whole": [], "number": 1, "flag": True, "items": [], "mapping": {}, "ident": "a"}]
+
+
+def test_what_pydantic_finds_wrong_in_a_file_is_said_in_both_languages_and_in_pydantics_english():
+    said = {}
+    for data in WRONG:
+        with pytest.raises(ValidationError) as wrong:
+            _Every.model_validate(data)
+        for err in wrong.value.errors():
+            problem = _input_problem(err)
+            assert isinstance(problem, Term), err["type"]
+            assert problem.text("en") == err["msg"]  # the English a person saw before, word for word
+            said[err["type"]] = problem.text("sv")
+    assert sorted(said) == sorted(_INPUT_PROBLEMS)  # every kind the catalogue words was met here
+    assert said["string_type"] == "måste vara en text" and said["missing"] == "uppgiften saknas"
+    assert said["string_pattern_mismatch"] == "texten måste följa mönstret '^[a-z]+$'"
+    assert all(not any(w in s.split() for w in ("Input", "should", "valid", "required")) for s in said.values())

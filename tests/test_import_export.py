@@ -6,6 +6,7 @@ quickly is measured by `make bench`, hostile-files)."""
 from __future__ import annotations
 
 import json
+import re
 import tracemalloc
 
 import pytest
@@ -148,6 +149,9 @@ def test_invalid_utf8_is_refused_with_the_line(store: Store, assessment):
 def test_wrong_types_are_refused_with_line_and_path(store: Store, assessment):
     raw = dump_assessment(assessment).replace("title: Skolgården i Ελλάδα-parken", "title: [inte, en, text]")
     refused(store, raw, r"upload.yaml:\d+: metadata › title: Input should be a valid string")
+    with pytest.raises(AssessmentFileError) as in_swedish:
+        store.import_(raw, "upload.yaml", "Anna")
+    assert re.search(r"upload.yaml:\d+: metadata › title: måste vara en text$", in_swedish.value.message("sv"), re.M)
     # the answer's value, not the scale step of the same value in the snapshot
     raw = dump_assessment(assessment).replace("value: -1\n      comment", "value: '-1'\n      comment")
     refused(store, raw, r'answer to "yta": must be a step of the scale')

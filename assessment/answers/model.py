@@ -17,7 +17,7 @@ import types
 import uuid
 from dataclasses import dataclass
 from enum import StrEnum
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Annotated, Any, Literal, Union, get_args, get_origin
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
@@ -688,6 +688,31 @@ def validate_snapshot(data: Any, source: str, located: Located | None = None) ->
 # --- the file format ----------------------------------------------------------------
 
 
+# pydantic's problems with a value, by its error type, in the catalogue's words (the English is pydantic's own
+# message, unchanged); a type not named here is said in pydantic's English.
+_INPUT_PROBLEMS: dict[str, Callable[[Mapping[str, Any]], Term]] = {
+    "missing": lambda ctx: Term("model.input_missing"),
+    "extra_forbidden": lambda ctx: Term("model.input_extra"),
+    "string_type": lambda ctx: Term("model.input_string"),
+    "string_pattern_mismatch": lambda ctx: Term("model.input_pattern", pattern=ctx.get("pattern", "")),
+    "int_type": lambda ctx: Term("model.input_int"),
+    "int_parsing": lambda ctx: Term("model.input_int_parsing"),
+    "int_from_float": lambda ctx: Term("model.input_int_from_float"),
+    "float_type": lambda ctx: Term("model.input_float"),
+    "float_parsing": lambda ctx: Term("model.input_float_parsing"),
+    "bool_type": lambda ctx: Term("model.input_bool"),
+    "bool_parsing": lambda ctx: Term("model.input_bool_parsing"),
+    "list_type": lambda ctx: Term("model.input_list"),
+    "dict_type": lambda ctx: Term("model.input_dict"),
+}
+
+
+def _input_problem(err: Mapping[str, Any]) -> Term | str:
+    """What pydantic found wrong with one value of a file, worded at the edge where the catalogue has it."""
+    build = _INPUT_PROBLEMS.get(str(err.get("type")))
+    return build(err.get("ctx") or {}) if build is not None else str(err["msg"])
+
+
 def parse_assessment(raw: bytes | str, source: str = "assessment", limits: Limits = Limits(),
                      resolve: Callable[[str, str], Checklist] | None = None) -> Assessment:
     """An assessment from YAML or JSON bytes; AssessmentFileError says what is wrong.
@@ -726,7 +751,8 @@ def parse_assessment(raw: bytes | str, source: str = "assessment", limits: Limit
             path = tuple(err["loc"])
             line = located.line_of(path)
             where = f"{source}:{line}" if line else source
-            lines.append(f"{where}: {' › '.join(map(str, path))}: {err['msg']}")
+            lines.append(Term("model.invalid_at", where=where, path=" › ".join(map(str, path)),
+                              problem=_input_problem(err)))
         raise AssessmentFileError("assessment_invalid", problems=Lines(lines),
                                   more=Term("model.and_more", n=exc.error_count() - 5) if exc.error_count() > 5 else "") \
             from None
