@@ -197,3 +197,31 @@ def test_a_worded_parameter_follows_the_message_language():
     error = SkbError("restore_target_not_empty", assessments=Term("store.assessments_count", n=1), rows=4, tables=2)
     assert error.message("sv").startswith("Databasen är inte tom (1 bedömning, 4 rader i 2 tabeller)")
     assert error.message("en").startswith("The database is not empty (1 assessment, 4 rows in 2 tables)")
+
+
+def test_the_problems_an_assessment_can_have_are_all_found_with_their_fields():
+    """check_value, check_certainty and check_assessment word nothing: each problem is a `model.*` Term, nested
+    where one problem is said inside another (an alternative's answer). The scan sees every one of them, the
+    inner Terms too, so a field the catalogue does not fill fails here."""
+    trees = _trees()
+    model = "assessment/answers/model.py"
+    checks = {"_check_rating", "check_value", "check_certainty", "check_assessment"}
+    functions = [node for node in ast.walk(trees[model]) if isinstance(node, ast.FunctionDef) and node.name in checks]
+    assert {f.name for f in functions} == checks
+    found = sites({model: ast.Module(body=functions, type_ignores=[])})
+    assert problems(found) == []
+    keys = {s.key for s in found}
+    assert all(k is not None and k.startswith("model.") for k in keys) and len(keys) >= 30
+    # and none of them builds a sentence itself: no f-string, no text glued with +
+    glued = [f"{model}:{n.lineno}" for f in functions for n in ast.walk(f)
+             if isinstance(n, ast.JoinedStr) or isinstance(n, ast.BinOp) and isinstance(n.left, ast.Constant)]
+    assert glued == []
+    nested = ast.parse(
+        "from assessment.errors import Term\n"
+        "def check_assessment(alt, cid):\n"
+        "    return Term('model.in_alternative', alternative=alt,\n"
+        "                problem=Term('model.answer_to', question=cid))\n")
+    assert problems(sites({"planted.py": nested})) == [
+        "planted.py:4: model.answer_to (sv) fills ['problem', 'question'], the code passes ['question']",
+        "planted.py:4: model.answer_to (en) fills ['problem', 'question'], the code passes ['question']",
+    ]

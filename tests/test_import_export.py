@@ -6,6 +6,7 @@ quickly is measured by `make bench`, hostile-files)."""
 from __future__ import annotations
 
 import json
+import re
 import tracemalloc
 
 import pytest
@@ -123,6 +124,9 @@ def test_invalid_utf8_is_refused_with_the_line(store: Store, assessment):
 def test_wrong_types_are_refused_with_line_and_path(store: Store, assessment):
     raw = dump_assessment(assessment).replace("title: Skolgården i Ελλάδα-parken", "title: [inte, en, text]")
     refused(store, raw, r"upload.yaml:\d+: metadata › title: Input should be a valid string")
+    with pytest.raises(AssessmentFileError) as in_swedish:
+        store.import_(raw, "upload.yaml", "Anna")
+    assert re.search(r"upload.yaml:\d+: metadata › title: måste vara en text$", in_swedish.value.message("sv"), re.M)
     # the answer's value, not the scale step of the same value in the snapshot
     raw = dump_assessment(assessment).replace("value: -1\n      comment", "value: '-1'\n      comment")
     refused(store, raw, r'answer to "yta": must be a step of the scale')
@@ -200,3 +204,49 @@ def test_skb_import_of_a_hostile_file_says_why_and_stores_nothing(database_url: 
 def test_the_store_verbs_are_documented_in_the_cli():
     for verb in ("skb list", "skb export ID -o FILE", "skb import FILE"):
         assert verb in (cli.__doc__ or "")
+
+
+def test_a_hand_edited_file_is_refused_in_the_persons_language(store: Store, assessment):
+    data = json.loads(dump_assessment(assessment, "json"))
+    data["checklist"]["title"]["sv"] = "Skolgården (ändrad för hand)"
+    data["answers"] = {"yta": {"value": 1}, "lekplats": {"value": 1}}
+    data["alternatives"] = {"proposal": {"yta": {"value": 5}, "gunga": {"value": 1}}, "noll": {}}
+    data["measures"] = [{"id": "m1", "criterion": "lekplats", "text": "Bygg en lekplats"},
+                        {"id": "m1", "alternative": "noll", "groups": ["äldre"], "text": "Bänkar vid Łódźgatan"}]
+    with pytest.raises(AssessmentFileError) as refused:
+        store.import_(json.dumps(data, ensure_ascii=False), "upload.json", "Anna")
+    assert store.list() == []
+    assert refused.value.message("sv").splitlines() == [
+        "upload.json: svaren passar inte checklistan:",
+        "checklistan i filen stämmer inte med sin sparade kontrollsumma; filen har redigerats för hand",
+        'frågan "yta" besvaras per alternativ; lägg svaret under alternatives',
+        'svar på en okänd fråga "lekplats"',
+        'alternativet "proposal": svaret på "yta": 5 är inte ett steg på skalan (-1, 0, 1)',
+        'alternativet "proposal": svar på en okänd fråga "gunga"',
+        'okänt alternativ "noll" (alternativ: proposal)',
+        'åtgärden "m1" hör till en okänd fråga "lekplats"',
+        'åtgärden "m1" svarar mot en okänd grupp "äldre"',
+        'åtgärden "m1" anger ett okänt alternativ "noll"',
+        "två åtgärder har samma id",
+    ]
+    assert refused.value.message("en").splitlines() == [
+        "upload.json: the answers do not fit the checklist:",
+        "the checklist snapshot does not match its recorded hash; the file has been edited by hand",
+        'question "yta" is answered per alternative; put it under alternatives',
+        'answer to unknown question "lekplats"',
+        'alternative "proposal": answer to "yta": 5 is not a step of the scale (-1, 0, 1)',
+        'alternative "proposal": answer to unknown question "gunga"',
+        'unknown alternative "noll" (alternatives: proposal)',
+        'measure "m1" is attached to unknown question "lekplats"',
+        'measure "m1" answers unknown group "äldre"',
+        'measure "m1" names unknown alternative "noll"',
+        "two measures share an id",
+    ]
+    # a file answered once where the checklist asks per alternative, and the other way round, in Swedish too
+    data = json.loads(dump_assessment(assessment, "json"))
+    data["answers"] = {"yta": {"value": -1}}
+    del data["alternatives"]
+    with pytest.raises(AssessmentFileError) as once:
+        store.import_(json.dumps(data, ensure_ascii=False), "upload.json", "Anna")
+    assert once.value.message("sv").splitlines()[1:] == [
+        'frågan "yta" besvaras per alternativ; lägg svaret under alternatives']

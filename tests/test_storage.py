@@ -82,8 +82,9 @@ def test_clearing_an_answer_removes_it(fresh_store: Store, draft):
 
 
 def test_an_answer_off_the_scale_is_refused_and_nothing_is_saved(fresh_store: Store, draft):
-    with pytest.raises(StorageError, match='answer to "gronyta": 5 is not a step of the scale'):
+    with pytest.raises(StorageError, match='answer to "gronyta": 5 is not a step of the scale') as off:
         fresh_store.save_answer(draft.id, 1, "gronyta", None, Answer(value=5), "Anna")
+    assert off.value.message("sv").startswith('svaret på "gronyta": 5 är inte ett steg på skalan (')  # the wizard's
     with pytest.raises(StorageError, match='no question "parkering"'):
         fresh_store.save_answer(draft.id, 1, "parkering", None, Answer(value=1), "Anna")
     assert fresh_store.load(draft.id).revision == 1

@@ -137,8 +137,8 @@ def test_english_only_checklist_reads_in_english_whatever_the_report_language():
     hia = unlike("rapid-hia")
     b = answered(hia)
     b.set_answer("green", Answer(value=NOT_RELEVANT))
-    assert check_assessment(b) == ['alternative "proposal": answer to "green": not_relevant is not offered on this '
-                                   "question's scale"]
+    assert [p.text("en") for p in check_assessment(b)] == [
+        'alternative "proposal": answer to "green": not_relevant is not offered on this question\'s scale']
     b.set_answer("green", Answer(value=UNKNOWN))
     assert check_assessment(b) == []
 

@@ -15,8 +15,9 @@ import datetime as dt
 import json
 import types
 import uuid
+from dataclasses import dataclass
 from enum import StrEnum
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Annotated, Any, Literal, Union, get_args, get_origin
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
@@ -24,7 +25,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from assessment.checklist.checklist import AnswerType, Checklist, Criterion, text_for
 from assessment.checklist.validate import check_checklist
 from assessment.checklist.yamlio import Limits, Located, UnsafeInput, dump_yaml, load_located
-from assessment.catalogue import text as msg
+from assessment.catalogue import language, text as msg
 from assessment.errors import AssessmentFileError, LimitExceeded, Lines, Number, Term
 
 __all__ = [
@@ -368,59 +369,73 @@ def new_assessment(checklist: Checklist, title: str, **metadata: Any) -> Assessm
 # --- does it fit its checklist? ----------------------------------------------------
 
 
-def _check_rating(value: Any, allowed: set[int], specials: tuple[str, ...] = (UNKNOWN, NOT_RELEVANT)) -> str | None:
+@dataclass(frozen=True, slots=True)
+class _Bound:
+    """An end of a number question's range as the language writes a decimal: 0,5 in Swedish, 0.5 in English."""
+
+    value: float
+
+    def text(self, lang: str) -> str:
+        written = f"{self.value:g}"
+        return written.replace(".", ",") if language(lang) == "sv" else written
+
+
+def _check_rating(value: Any, allowed: set[int], specials: tuple[str, ...] = (UNKNOWN, NOT_RELEVANT)) -> Term | None:
+    steps = tuple(sorted(allowed))
     if value in (UNKNOWN, NOT_RELEVANT):
-        return None if value in specials else f"{value} is not offered on this scale"
+        return None if value in specials else Term("model.special_not_on_scale", value=value)
     if isinstance(value, bool) or not isinstance(value, int):
-        return f"must be a step of the scale ({', '.join(map(str, sorted(allowed)))}), unknown or not_relevant"
+        return Term("model.rating_not_a_step_kind", steps=steps)
     if value not in allowed:
-        return f"{value} is not a step of the scale ({', '.join(map(str, sorted(allowed)))})"
+        return Term("model.rating_not_a_step", value=value, steps=steps)
     return None
 
 
-def check_value(checklist: Checklist, crit: Criterion, value: Any) -> str | None:
-    """Why `value` is not a valid answer to `crit`, or None when it is."""
+def check_value(checklist: Checklist, crit: Criterion, value: Any) -> Term | None:
+    """Why `value` is not a valid answer to `crit` (a `model.*` problem, worded by its `.text(lang)`), or None
+    when it is."""
     scale = checklist.scale_of(crit)
     # a scale may switch a special answer off; other questions always offer both
     specials = tuple(sp for sp in (UNKNOWN, NOT_RELEVANT) if scale is None or scale.offers(sp))
     if value is None:
         return None
     if value in (NOT_RELEVANT, UNKNOWN):
-        return None if value in specials else f"{value} is not offered on this question's scale"
+        return None if value in specials else Term("model.special_not_on_question_scale", value=value)
     t = crit.type
     if t == AnswerType.IMPACT:
         return _check_rating(value, {s.value for s in checklist.scale(crit.scale or "").steps}, specials)
     if t == AnswerType.GROUP_IMPACT:
         if not isinstance(value, dict):
-            return "must be a map of group id to rating"
+            return Term("model.not_a_group_map")
         groups = {g.id for g in checklist.groups_of(crit)}
         allowed = {s.value for s in checklist.scale(crit.scale or "").steps}
         for gid, rating in value.items():
             if gid not in groups:
-                return f'unknown group "{gid}" (groups: {", ".join(sorted(groups))})'
+                return Term("model.unknown_group", group=gid, groups=tuple(sorted(groups)))
             problem = _check_rating(rating, allowed, specials)
             if problem:
-                return f'group "{gid}": {problem}'
+                return Term("model.in_group", group=gid, problem=problem)
         return None
     if t in (AnswerType.SINGLE_CHOICE, AnswerType.MULTI_CHOICE):
-        options = [o.id for o in checklist.choice_list(crit.choices or "").options]
+        options = tuple(o.id for o in checklist.choice_list(crit.choices or "").options)
         chosen = value if t == AnswerType.MULTI_CHOICE else [value]
         if not isinstance(chosen, list) or not all(isinstance(v, str) for v in chosen):
-            return "must be " + ("a list of option ids" if t == AnswerType.MULTI_CHOICE else "an option id")
+            return Term("model.not_option_ids") if t == AnswerType.MULTI_CHOICE else Term("model.not_an_option_id")
         unknown = [v for v in chosen if v not in options]
-        return f'unknown option "{unknown[0]}" (options: {", ".join(options)})' if unknown else None
+        return Term("model.unknown_option", option=unknown[0], options=options) if unknown else None
     if t == AnswerType.YES_NO:
-        return None if isinstance(value, bool) else "must be true or false"
+        return None if isinstance(value, bool) else Term("model.not_yes_no")
     if t == AnswerType.TEXT:
         if not isinstance(value, str):
-            return "must be a text"
-        return None if len(value) <= MAX_TEXT else f"is longer than {MAX_TEXT:,} characters"
+            return Term("model.not_a_text")
+        return None if len(value) <= MAX_TEXT else Term("model.text_too_long", limit=Number(MAX_TEXT))
     if t == AnswerType.NUMBER:
         if isinstance(value, bool) or not isinstance(value, (int, float)):
-            return "must be a number"
+            return Term("model.not_a_number")
         if crit.min is not None and value < crit.min or crit.max is not None and value > crit.max:
-            return f"must be between {crit.min:g} and {crit.max:g}" if crit.min is not None and crit.max is not None \
-                else "is out of range"
+            if crit.min is not None and crit.max is not None:
+                return Term("model.not_between", min=_Bound(crit.min), max=_Bound(crit.max))
+            return Term("model.out_of_range")
         return None
     if t == AnswerType.DATE:
         if isinstance(value, dt.date):
@@ -428,77 +443,75 @@ def check_value(checklist: Checklist, crit: Criterion, value: Any) -> str | None
         try:
             dt.date.fromisoformat(str(value))
         except ValueError:
-            return "must be a date written YYYY-MM-DD"
+            return Term("model.not_a_date")
         return None
     if t == AnswerType.LADDER:
-        levels = [lv.id for lv in checklist.ladder(crit.ladder or "").levels]
-        return None if value in levels else f'unknown level "{value}" (levels: {", ".join(levels)})'
+        levels = tuple(lv.id for lv in checklist.ladder(crit.ladder or "").levels)
+        return None if value in levels else Term("model.unknown_level", level=value, levels=levels)
     return None
 
 
-def check_certainty(checklist: Checklist, crit: Criterion, certainty: str | None) -> str | None:
-    """Why `certainty` cannot be said of an answer to `crit`, or None when it can."""
+def check_certainty(checklist: Checklist, crit: Criterion, certainty: str | None) -> Term | None:
+    """Why `certainty` cannot be said of an answer to `crit` (a `model.*` problem), or None when it can."""
     if certainty is None:
         return None
     if not checklist.asks_certainty(crit):
-        return "its certainty is not asked by the checklist"
-    levels = [lv.id for lv in checklist.certainty.levels] if checklist.certainty else []
-    return None if certainty in levels else f'unknown certainty "{certainty}" (levels: {", ".join(levels)})'
+        return Term("model.certainty_not_asked")
+    levels = tuple(lv.id for lv in checklist.certainty.levels) if checklist.certainty else ()
+    return None if certainty in levels else Term("model.unknown_certainty", certainty=certainty, levels=levels)
 
 
-def check_assessment(a: Assessment) -> list[str]:
-    """Every way in which the answers do not fit the assessment's own checklist snapshot."""
+def check_assessment(a: Assessment) -> list[Term]:
+    """Every way in which the answers do not fit the assessment's own checklist snapshot, each a `model.*`
+    problem worded at the edge (`.text(lang)`, or in an error's `Lines`)."""
     c = a.checklist
-    problems: list[str] = []
+    problems: list[Term] = []
     if a.checklist_ref.id != c.id or a.checklist_ref.version != c.version:
-        problems.append(f'checklist_ref says "{a.checklist_ref.id}" {a.checklist_ref.version} but the snapshot is '
-                        f'"{c.id}" {c.version}')
+        problems.append(Term("model.ref_mismatch", ref_id=a.checklist_ref.id, ref_version=a.checklist_ref.version,
+                             id=c.id, version=c.version))
     if a.checklist_ref.hash != c.content_hash():
-        problems.append("the checklist snapshot does not match its recorded hash; the file has been edited by hand")
+        problems.append(Term("model.snapshot_edited"))
     by_id = {crit.id: crit for crit in c.criteria()}
     alternatives = set(c.alternative_ids())
     for cid, ans in a.answers.items():
         crit = by_id.get(cid)
         if crit is None:
-            problems.append(f'answer to unknown question "{cid}"')
+            problems.append(Term("model.answer_to_unknown_question", question=cid))
         elif crit.answered_per_alternative:
-            problems.append(f'question "{cid}" is answered per alternative; put it under alternatives')
-        elif (msg := check_value(c, crit, ans.value)) is not None:
-            problems.append(f'answer to "{cid}": {msg}')
-        elif (msg := check_certainty(c, crit, ans.certainty)) is not None:
-            problems.append(f'answer to "{cid}": {msg}')
+            problems.append(Term("model.answered_per_alternative", question=cid))
+        elif (problem := check_value(c, crit, ans.value) or check_certainty(c, crit, ans.certainty)) is not None:
+            problems.append(Term("model.answer_to", question=cid, problem=problem))
     for alt, answers in a.alternatives.items():
         if alt not in alternatives:
-            problems.append(f'unknown alternative "{alt}" (alternatives: {", ".join(sorted(alternatives))})')
+            problems.append(Term("model.unknown_alternative", alternative=alt, alternatives=tuple(sorted(alternatives))))
             continue
         for cid, ans in answers.items():
             crit = by_id.get(cid)
             if crit is None:
-                problems.append(f'alternative "{alt}": answer to unknown question "{cid}"')
+                problems.append(Term("model.in_alternative", alternative=alt,
+                                     problem=Term("model.answer_to_unknown_question", question=cid)))
             elif not crit.answered_per_alternative:
-                problems.append(f'question "{cid}" is answered once, not per alternative; put it under answers')
-            elif (msg := check_value(c, crit, ans.value)) is not None:
-                problems.append(f'alternative "{alt}": answer to "{cid}": {msg}')
-            elif (msg := check_certainty(c, crit, ans.certainty)) is not None:
-                problems.append(f'alternative "{alt}": answer to "{cid}": {msg}')
+                problems.append(Term("model.answered_once", question=cid))
+            elif (problem := check_value(c, crit, ans.value) or check_certainty(c, crit, ans.certainty)) is not None:
+                problems.append(Term("model.in_alternative", alternative=alt,
+                                     problem=Term("model.answer_to", question=cid, problem=problem)))
     groups = {g.id for g in c.groups}
     for m in a.measures:
         if m.criterion is not None and m.criterion not in by_id:
-            problems.append(f'measure "{m.id}" is attached to unknown question "{m.criterion}"')
+            problems.append(Term("model.measure_on_unknown_question", measure=m.id, question=m.criterion))
         if m.questions and m.criterion is not None:
-            problems.append(f'measure "{m.id}" is attached to question "{m.criterion}"; only a measure for the '
-                            "whole assessment names the questions it answers")
+            problems.append(Term("model.measure_on_question_names_questions", measure=m.id, question=m.criterion))
         for q in m.questions or ():
             if q not in by_id:
-                problems.append(f'measure "{m.id}" answers unknown question "{q}"')
+                problems.append(Term("model.measure_answers_unknown_question", measure=m.id, question=q))
         for g in m.groups or ():
             if g not in groups:
-                problems.append(f'measure "{m.id}" answers unknown group "{g}"')
+                problems.append(Term("model.measure_answers_unknown_group", measure=m.id, group=g))
         if m.alternative is not None and m.alternative not in alternatives:
-            problems.append(f'measure "{m.id}" names unknown alternative "{m.alternative}"')
+            problems.append(Term("model.measure_unknown_alternative", measure=m.id, alternative=m.alternative))
     ids = [m.id for m in a.measures]
     if len(ids) != len(set(ids)):
-        problems.append("two measures share an id")
+        problems.append(Term("model.measures_share_id"))
     return problems
 
 
@@ -675,6 +688,31 @@ def validate_snapshot(data: Any, source: str, located: Located | None = None) ->
 # --- the file format ----------------------------------------------------------------
 
 
+# pydantic's problems with a value, by its error type, in the catalogue's words (the English is pydantic's own
+# message, unchanged); a type not named here is said in pydantic's English.
+_INPUT_PROBLEMS: dict[str, Callable[[Mapping[str, Any]], Term]] = {
+    "missing": lambda ctx: Term("model.input_missing"),
+    "extra_forbidden": lambda ctx: Term("model.input_extra"),
+    "string_type": lambda ctx: Term("model.input_string"),
+    "string_pattern_mismatch": lambda ctx: Term("model.input_pattern", pattern=ctx.get("pattern", "")),
+    "int_type": lambda ctx: Term("model.input_int"),
+    "int_parsing": lambda ctx: Term("model.input_int_parsing"),
+    "int_from_float": lambda ctx: Term("model.input_int_from_float"),
+    "float_type": lambda ctx: Term("model.input_float"),
+    "float_parsing": lambda ctx: Term("model.input_float_parsing"),
+    "bool_type": lambda ctx: Term("model.input_bool"),
+    "bool_parsing": lambda ctx: Term("model.input_bool_parsing"),
+    "list_type": lambda ctx: Term("model.input_list"),
+    "dict_type": lambda ctx: Term("model.input_dict"),
+}
+
+
+def _input_problem(err: Mapping[str, Any]) -> Term | str:
+    """What pydantic found wrong with one value of a file, worded at the edge where the catalogue has it."""
+    build = _INPUT_PROBLEMS.get(str(err.get("type")))
+    return build(err.get("ctx") or {}) if build is not None else str(err["msg"])
+
+
 def parse_assessment(raw: bytes | str, source: str = "assessment", limits: Limits = Limits(),
                      resolve: Callable[[str, str], Checklist] | None = None) -> Assessment:
     """An assessment from YAML or JSON bytes; AssessmentFileError says what is wrong.
@@ -713,7 +751,8 @@ def parse_assessment(raw: bytes | str, source: str = "assessment", limits: Limit
             path = tuple(err["loc"])
             line = located.line_of(path)
             where = f"{source}:{line}" if line else source
-            lines.append(f"{where}: {' › '.join(map(str, path))}: {err['msg']}")
+            lines.append(Term("model.invalid_at", where=where, path=" › ".join(map(str, path)),
+                              problem=_input_problem(err)))
         raise AssessmentFileError("assessment_invalid", problems=Lines(lines),
                                   more=Term("model.and_more", n=exc.error_count() - 5) if exc.error_count() > 5 else "") \
             from None
