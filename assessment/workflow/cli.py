@@ -37,11 +37,12 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from collections.abc import Callable, Sequence
 
 from assessment.answers.model import dump_assessment, new_assessment, parse_assessment
-from assessment.catalogue import plural
+from assessment.catalogue import LANGUAGES, plural
 from assessment.catalogue import text as msg
 from assessment.checklist.library import load_library, origin_note, reference_for, resolve_checklist
 from assessment.checklist.schema import checklist_json_schema
@@ -125,9 +126,6 @@ def _secrets() -> dict[str, object]:
 
 def _actor(args: argparse.Namespace):  # type: ignore[no-untyped-def]
     """Who acts: in shared mode the user named by --as or SKB_USER (Forbidden without one); else the OS user."""
-    import os
-
-
     if shared_mode(_secrets()):
         name = getattr(args, "as_user", None) or os.environ.get(USER_ENV, "")
         if not name.strip():
@@ -137,8 +135,6 @@ def _actor(args: argparse.Namespace):  # type: ignore[no-untyped-def]
 
 
 def _author(args: argparse.Namespace) -> str:
-    import os
-
     actor = _actor(args)
     if actor.shared:
         return str(actor.name)  # in a shared installation the history names the user acting, nothing else
@@ -234,9 +230,6 @@ def _read_limited(path: str, verb: str) -> bytes | None:
 
 
 def cmd_new(args: argparse.Namespace) -> int:
-    import os
-
-
     if os.path.exists(args.checklist):
         checklist = load_checklist(args.checklist)
     else:
@@ -378,9 +371,6 @@ def cmd_portfolio(args: argparse.Namespace) -> int:
 
 
 def _side(path_or_id: str, store_url: str | None, limits):  # type: ignore[no-untyped-def]
-    import os
-
-
     if os.path.exists(path_or_id):
         with open(path_or_id, "rb") as f:
             raw = f.read(limits.max_bytes + 1)
@@ -503,8 +493,6 @@ def cmd_verify(args: argparse.Namespace) -> int:
 
 
 def cmd_migrate(args: argparse.Namespace) -> int:
-    import os
-
     from sqlalchemy import create_engine
 
 
@@ -552,7 +540,6 @@ def cmd_backup(args: argparse.Namespace) -> int:
 
 
 def cmd_restore(args: argparse.Namespace) -> int:
-    import os
     from pathlib import Path
 
 
@@ -596,8 +583,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("validate", help="check checklist files and report every problem with its line")
     p.add_argument("paths", nargs="+", metavar="PATH")
     p.add_argument("-q", "--quiet", action="store_true", help="print only problems")
-    p.add_argument("--lang", choices=["sv", "en"], help="language of the messages (default: SKB_LANG, else en)")
-    p.set_defaults(lang_default="en")
+    _lang_option(p, "language of the messages", "en")
     p.set_defaults(handler=cmd_validate)
 
     p = sub.add_parser("schema", help="print the JSON Schema of the checklist format (for editors)")
@@ -609,9 +595,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--status", choices=["draft", "in_review", "adopted"])
     p.add_argument("--as", dest="as_user", metavar="USER", help="in a shared installation, the user acting "
                                                                 "(default: SKB_USER)")
-    p.add_argument("--lang", choices=["sv", "en"], help="language of the provenance lines and messages (default: SKB_LANG, "
-                                                             "else sv)")
-    p.set_defaults(lang_default="sv")
+    _lang_option(p, "language of the provenance lines and messages", "sv")
     p.add_argument("--db", help=db_help)
     p.set_defaults(handler=cmd_list)
 
@@ -634,8 +618,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--adopted-report-sha256", metavar="HEX",
                    help="the SHA-256 of the adopted report, known from outside the file (the decision record); "
                         "an adopted file verifies only against it")
-    p.add_argument("--lang", choices=["sv", "en"], help="language of messages (default: SKB_LANG, else sv)")
-    p.set_defaults(lang_default="sv")
+    _lang_option(p, "language of messages", "sv")
     p.add_argument("--db", help=db_help)
     p.set_defaults(handler=cmd_import)
 
@@ -660,9 +643,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("-o", "--output", metavar="OUT.pdf", required=True, help="the PDF (or HTML) to write")
     p.add_argument("--format", choices=["pdf", "html"], default="pdf",
                    help="pdf (default) or html: the same report as one accessible HTML page")
-    p.add_argument("--lang", choices=["sv", "en"], help="the report's language, and the messages' (default: SKB_LANG, "
-                                                                           "else sv)")
-    p.set_defaults(lang_default="sv")
+    _lang_option(p, "the report's language, and the messages'", "sv")
     p.add_argument("--participants", action="store_true",
                    help="write the short plain-language feedback letter for participants instead")
     p.add_argument("--children", action="store_true",
@@ -683,8 +664,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--checklist", help="only assessments of this checklist id")
     p.add_argument("--csv", metavar="FILE", help="write the assessments, one row each, as CSV")
     p.add_argument("--xlsx", metavar="FILE", help="write every table as a sheet of an Excel workbook")
-    p.add_argument("--lang", choices=["sv", "en"], help="language of labels and messages (default: SKB_LANG, else sv)")
-    p.set_defaults(lang_default="sv")
+    _lang_option(p, "language of labels and messages", "sv")
     p.add_argument("-q", "--quiet", action="store_true", help="print nothing (with --csv or --xlsx)")
     p.add_argument("--as", dest="as_user", metavar="USER", help="in a shared installation, the user acting "
                                                                 "(default: SKB_USER); only the organisations "
@@ -698,8 +678,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("-o", "--output", metavar="OUT.pdf", required=True, help="the PDF to write")
     p.add_argument("--alt-a", help="the alternative of A (default: its proposal)")
     p.add_argument("--alt-b", help="the alternative of B (default: its proposal)")
-    p.add_argument("--lang", choices=["sv", "en"], help="the language (default: SKB_LANG, else sv)")
-    p.set_defaults(lang_default="sv")
+    _lang_option(p, "the language", "sv")
     p.add_argument("--db", help=db_help)
     p.set_defaults(handler=cmd_compare)
 
@@ -707,8 +686,7 @@ def build_parser() -> argparse.ArgumentParser:
                                              "was adopted (exit 2 if not)")
     p.add_argument("id", metavar="ID")
     p.add_argument("file", metavar="FILE.pdf")
-    p.add_argument("--lang", choices=["sv", "en"], help="language of the message (default: SKB_LANG, else sv)")
-    p.set_defaults(lang_default="sv")
+    _lang_option(p, "language of the message", "sv")
     p.add_argument("--db", help=db_help)
     p.set_defaults(handler=cmd_verify_report)
 
@@ -749,8 +727,7 @@ def build_parser() -> argparse.ArgumentParser:
                                       "changed outside SKB (exit 2 if anything was)")
     p.add_argument("id", metavar="ID", nargs="?")
     p.add_argument("--all", action="store_true", help="every stored assessment")
-    p.add_argument("--lang", choices=["sv", "en"], help="language of the message (default: SKB_LANG, else sv)")
-    p.set_defaults(lang_default="sv")
+    _lang_option(p, "language of the message", "sv")
     p.add_argument("--db", help=db_help)
     p.set_defaults(handler=cmd_verify)
 
@@ -763,8 +740,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("backup", help="write a consistent backup of the whole database while people work")
     p.add_argument("-o", "--output", metavar="FILE", required=True, help="the backup file to write")
-    p.add_argument("--lang", choices=["sv", "en"], help="language of the message (default: SKB_LANG, else sv)")
-    p.set_defaults(lang_default="sv")
+    _lang_option(p, "language of the message", "sv")
     p.add_argument("--db", help=db_help)
     p.set_defaults(handler=cmd_backup)
 
@@ -773,8 +749,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("file", metavar="FILE", help="a file written by skb backup")
     p.add_argument("--grant", metavar="ROLE", help="PostgreSQL: let ROLE (the application's) read and write rows, "
                                                    "and nothing more")
-    p.add_argument("--lang", choices=["sv", "en"], help="language of the messages (default: SKB_LANG, else sv)")
-    p.set_defaults(lang_default="sv")
+    _lang_option(p, "language of the messages", "sv")
     p.add_argument("--db", help="the empty database to restore into, as its owner (default: "
                                 "SKB_MIGRATION_DATABASE_URL, else as for the other verbs)")
     p.set_defaults(handler=cmd_restore)
@@ -785,12 +760,16 @@ def build_parser() -> argparse.ArgumentParser:
 LANG_ENV = "SKB_LANG"
 
 
+def _lang_option(p: argparse.ArgumentParser, what: str, default: str) -> None:
+    """The verb's --lang, for `what`; without it SKB_LANG decides, else `default` (see `_lang`)."""
+    p.add_argument("--lang", choices=list(LANGUAGES), help=f"{what} (default: {LANG_ENV}, else {default})")
+    p.set_defaults(lang_default=default)
+
+
 def _lang(args: argparse.Namespace) -> str:
     """The language of what a verb prints, its messages and errors included: --lang when given, else SKB_LANG,
     else the verb's own default (sv for a verb that writes a report or table; for a verb without --lang the
     locale's language, Swedish or else English)."""
-    import os
-
     chosen = getattr(args, "lang", None) or os.environ.get(LANG_ENV) or getattr(args, "lang_default", None)
     if not chosen:
         chosen = os.environ.get("LC_ALL") or os.environ.get("LANG") or ""
