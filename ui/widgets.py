@@ -556,15 +556,21 @@ def _measure_key(doc: OpenAssessment, measure: Measure, part: str) -> str:
     return f"m:{doc.assessment.id}:{measure.id}:{part}"
 
 
+def _editable_measure(measure_id: str) -> tuple[OpenAssessment, Measure] | None:
+    """The open assessment and its measure `measure_id`, when it may be changed (a stale widget finds none)."""
+    doc = current()
+    if doc is None or doc.locked:
+        return None
+    measure = next((m for m in doc.assessment.measures if m.id == measure_id), None)
+    return None if measure is None else (doc, measure)
+
+
 @guarded_callback
 def _on_measure(measure_id: str, part: str, key: str) -> None:
     raw = _reported(key)
-    doc = current()
-    if doc is None or doc.locked:
+    if (found := _editable_measure(measure_id)) is None:
         return
-    measure = next((m for m in doc.assessment.measures if m.id == measure_id), None)
-    if measure is None:
-        return
+    doc, measure = found
     if part == "due":
         measure.due = raw if isinstance(raw, dt.date) else None
     else:
@@ -600,12 +606,9 @@ def _remove_measure(measure_id: str) -> None:
 def _on_measure_list(measure_id: str, part: str, key: str) -> None:
     """The questions or groups a measure for the whole assessment answers."""
     raw = _reported(key)
-    doc = current()
-    if doc is None or doc.locked:
+    if (found := _editable_measure(measure_id)) is None:
         return
-    measure = next((m for m in doc.assessment.measures if m.id == measure_id), None)
-    if measure is None:
-        return
+    doc, measure = found
     chosen = [str(v) for v in raw or []]
     setattr(measure, part, chosen or None)
     save_whole(doc, f"measure {measure_id}")
