@@ -27,7 +27,7 @@ from pathlib import Path
 
 from .pg import _bindir, _port
 
-__all__ = ["Cluster", "Nginx", "NGINX", "DEPLOY"]
+__all__ = ["Cluster", "Nginx", "NGINX", "DEPLOY", "wait_for_url"]
 
 ROOT = Path(__file__).resolve().parent.parent
 DEPLOY = ROOT / "deploy"
@@ -39,8 +39,9 @@ def _as_owner(user: str | None, argv: list[str]) -> list[str]:
     return argv if user is None else ["runuser", "-u", user, "--", *argv]
 
 
-def _wait_for_url(url: str, process: subprocess.Popen[bytes], log: Path, timeout: float = 60) -> None:
-    """Until `url` answers; the deadline only stops waiting for a server that never comes up."""
+def wait_for_url(url: str, process: subprocess.Popen[bytes], log: Path, timeout: float = 60) -> None:
+    """Until `url` answers (an app server, the test OIDC provider); the deadline only stops waiting for a server
+    that never comes up, it is not a speed test."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if process.poll() is not None:
@@ -198,7 +199,7 @@ class Nginx:
                                                 stderr=subprocess.STDOUT, start_new_session=True)
             try:
                 # Started after the app servers answer, so nginx answers their health check once it listens.
-                _wait_for_url(f"{self.url}/_stcore/health", self.process, log)
+                wait_for_url(f"{self.url}/_stcore/health", self.process, log)
                 return self
             except RuntimeError as exc:
                 said = (self.prefix / "error.log").read_text(errors="replace") if (self.prefix / "error.log").exists() else ""

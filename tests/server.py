@@ -26,6 +26,8 @@ from pathlib import Path
 
 import pytest
 
+from benchmarks.region import wait_for_url  # the one wait for a helper server to answer (tests re-export it)
+
 __all__ = ["wait_for_url", "AppServer", "free_port", "app_server", "BROWSER_WAIT_MS", "watch_runs", "wait_for_the_run"]
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -107,22 +109,6 @@ def wait_for_the_run(page) -> None:  # type: ignore[no-untyped-def]
     runs = getattr(page, "skb_runs", None)
     if runs is not None:
         runs.wait()
-
-
-def wait_for_url(url: str, process: subprocess.Popen[bytes], log: Path, timeout: float = 60) -> None:
-    """Until `url` answers, for a helper server the tests start (the OIDC provider, say).
-
-    Not a speed test: the deadline only stops waiting for a server that never comes up."""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"exited with {process.returncode}:\n{log.read_text(errors='replace')[-2000:]}")
-        try:
-            with urllib.request.urlopen(url, timeout=2):
-                return
-        except OSError:
-            time.sleep(0.2)
-    raise RuntimeError(f"{url} did not answer within {timeout:.0f} s:\n{log.read_text(errors='replace')[-2000:]}")
 
 
 def free_port() -> int:
