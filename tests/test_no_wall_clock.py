@@ -140,18 +140,20 @@ def test_no_test_reads_a_clock_or_sets_a_time_budget() -> None:
 
 
 def test_the_scan_sees_each_form_a_timing_assertion_takes() -> None:
-    forms = {  # a source, and the lines the scan must name in it
-        "import time\nstart = time.time()\nassert time.time() - start < 2\n": [2, 3],
+    # A source, and the lines the scan must name in it. Reading a clock is enough to be named: the forms need
+    # no comparison with a budget (written out here they would read as the very assertions the scan forbids).
+    forms = {
+        "import time\nstart = time.time()\ntook = time.time() - start\n": [2, 3],
         "import time as t\nt0 = t.perf_counter()\n": [2],
-        "from time import monotonic as now\nassert now() < 5\n": [1, 2],
+        "from time import monotonic as now\nt = now()\n": [1, 2],
         "from time import perf_counter_ns\n": [1],
         "import time\nx = time.process_time_ns()\n": [2],
-        "import timeit\nassert timeit.timeit('f()', number=10) < 1\n": [1],
+        "import timeit\nt = timeit.timeit('f()', number=10)\n": [1],
         "from timeit import default_timer\n": [1],
-        "import datetime as dt\nstart = dt.datetime.now()\nassert (dt.datetime.now() - start).seconds < 2\n": [2, 3],
+        "import datetime as dt\nstart = dt.datetime.now()\ntook = dt.datetime.now() - start\n": [2, 3],
         "from datetime import datetime\nt = datetime.utcnow()\n": [2],
         "from datetime import datetime as D\nt = D.today()\n": [2],
-        "import os\nassert os.times().user < 1\n": [2],
+        "import os\nu = os.times().user\n": [2],
         "import resource\n": [1],
         "import pytest\n@pytest.mark.timeout(2)\ndef test_fast(): pass\n": [2],
         "from pytest import mark\n@mark.timeout(2)\ndef test_fast(): pass\n": [2],
